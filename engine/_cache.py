@@ -1,0 +1,70 @@
+"""Where numba keeps compiled kernels.
+
+The cache must live in a user-writable directory so a read-only install (a lab
+machine, a system package) still starts from cache instead of recompiling. The
+directory name carries a hash of the kernel sources: numba only checks the
+timestamp of the file that defines a kernel, not of the files it calls into, so
+an upgrade that changes a loss but not the runner would otherwise load stale
+machine code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+APP_NAME = "optimizer-lab"
+_KERNEL_SOURCES = ("_kernels.py", "_surfaces.py")
+
+
+def _user_cache_root() -> Path:
+    try:
+        from platformdirs import user_cache_dir
+    except ImportError:  # pragma: no cover - platformdirs is a declared dependency
+        return Path.home() / ".cache" / APP_NAME
+    return Path(user_cache_dir(APP_NAME, appauthor=False))
+
+
+def source_fingerprint() -> str:
+    """Hash of the kernel sources, so a changed engine never loads old machine code."""
+    here = Path(__file__).parent
+    digest = hashlib.sha256()
+    for name in _KERNEL_SOURCES:
+        path = here / name
+        if path.exists():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _writable(path: Path) -> bool:
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        probe = path / f".probe-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError:
+        return False
+    return True
+
+
+def configure_cache_dir() -> Path:
+    """Point numba's cache at the user cache dir; falls back to the temp dir if that is read-only.
+
+    Respects an explicit ``OPTIMIZER_LAB_CACHE_DIR`` (tests, portable installs).
+    """
+    root = Path(os.environ.get("OPTIMIZER_LAB_CACHE_DIR") or _user_cache_root())
+    path = root / f"numba-{source_fingerprint()}"
+    if not _writable(path):
+        path = Path(tempfile.gettempdir()) / APP_NAME / f"numba-{source_fingerprint()}"
+        path.mkdir(parents=True, exist_ok=True)
+    os.environ["NUMBA_CACHE_DIR"] = str(path)
+    numba_config = sys.modules.get("numba.core.config")
+    if numba_config is not None:  # numba imported first (e.g. in a notebook): set it live
+        numba_config.CACHE_DIR = str(path)
+    return path
+
+
+CACHE_DIR = configure_cache_dir()

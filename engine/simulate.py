@@ -1,0 +1,366 @@
+"""Running optimizers: one-shot ``simulate``, the resumable ``Run``, and many-run ``batch``.
+
+``Run`` is what the GUI worker drives: advance a chunk, hand the new rows to the
+views, maybe change a hyperparameter, advance again. Because a chunk only continues
+the compiled state vector, chunked and one-shot runs are bit-identical.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from engine import _kernels as K
+from engine.losses import Surface, get_loss
+from engine.optimizers import HYPER_INDEX, Optimizer, get_optimizer, resolve_hyperparameters
+from engine.schedules import Schedule
+from engine.trajectory import CONVERGED, DIVERGED, FINISHED, Trajectory
+
+DEFAULT_TOL = 1e-10
+#: Rows kept at full resolution before a long run's record is thinned (see ``Run``).
+DEFAULT_MAX_ROWS = 1_000_000
+
+_STATUS = {K.RUNNING: FINISHED, K.CONVERGED: CONVERGED, K.DIVERGED: DIVERGED}
+
+
+def _check_start(start: Sequence[float]) -> tuple[float, float]:
+    try:
+        x, y = (float(v) for v in start)
+    except (TypeError, ValueError):
+        raise ValueError(f"start must be two numbers (w1, w2), got {start!r}") from None
+    if not (math.isfinite(x) and math.isfinite(y)):
+        raise ValueError(f"start must be finite, got ({x}, {y})")
+    return x, y
+
+
+def _check_steps(steps: int, name: str = "steps") -> int:
+    if isinstance(steps, bool) or not isinstance(steps, int | np.integer) or steps < 0:
+        raise ValueError(f"{name} must be a whole number ≥ 0, got {steps!r}")
+    return int(steps)
+
+
+def _check_tol(tol: float) -> float:
+    if not (isinstance(tol, int | float) and math.isfinite(tol) and tol >= 0):
+        raise ValueError(f"tol must be a finite number ≥ 0, got {tol!r}")
+    return float(tol)
+
+
+def hyper_vector(values: Mapping[str, float]) -> np.ndarray:
+    """The kernels' H vector; entries an optimizer does not use stay at harmless values."""
+    h = np.zeros(K.NHYPER)
+    h[HYPER_INDEX["alpha"]] = 0.0
+    h[HYPER_INDEX["beta"]] = 0.0
+    for name, value in values.items():
+        h[HYPER_INDEX[name]] = value
+    return h
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """The rows a call to ``Run.advance`` produced (copies; safe to send to another thread)."""
+
+    step: np.ndarray
+    w: np.ndarray
+    loss: np.ndarray
+    grad: np.ndarray
+    G: np.ndarray
+    M: np.ndarray
+    lr: np.ndarray
+    dw: np.ndarray
+    status: str
+    diverged_at: int | None
+
+    def __len__(self) -> int:
+        return self.step.shape[0]
+
+
+class Run:
+    """A resumable run of one optimizer on one surface.
+
+    The full record is kept up to ``max_rows`` rows; past that it is thinned to every
+    2nd, 4th, … step so memory stays bounded for runs of millions of steps (``step``
+    gives each row's step number). Every chunk returned by ``advance`` is complete.
+    """
+
+    def __init__(
+        self,
+        loss: str | Surface,
+        optimizer: str | Optimizer,
+        start: Sequence[float] | None = None,
+        *,
+        schedule: str | Schedule = "constant",
+        tol: float = DEFAULT_TOL,
+        max_rows: int = DEFAULT_MAX_ROWS,
+        **hyperparameters: float,
+    ) -> None:
+        self.surface = get_loss(loss)
+        self.optimizer = optimizer if isinstance(optimizer, Optimizer) else get_optimizer(optimizer)
+        self.hyperparameters = resolve_hyperparameters(self.optimizer, hyperparameters)
+        self.schedule = schedule if isinstance(schedule, Schedule) else Schedule.parse(schedule)
+        self.tol = _check_tol(tol)
+        self.start = _check_start(self.surface.start if start is None else start)
+        self.max_rows = max(_check_steps(max_rows, "max_rows"), 16)
+        self._h = hyper_vector(self.hyperparameters)
+        self._sched = self.schedule.kernel_args()
+        self._p = self.surface.p
+        self._S = np.empty(K.NSTATE)
+        kern = self.surface.kernels
+        kern.init_state(self.surface.kernel_id, self._p, self._h, *self.start, self._S)
+        self._rows = 1
+        self._stride = 1
+        cap = 1024
+        self._step = np.zeros(cap, dtype=np.int64)
+        self._w = np.zeros((cap, 2))
+        self._loss = np.zeros(cap)
+        self._vec = {name: np.zeros((cap, 2)) for name in ("grad", "G", "M", "lr", "dw")}
+        self._w[0] = self.start
+        self._loss[0] = self._S[12]
+        self.status = FINISHED
+        self.diverged_at: int | None = None
+        g0 = math.hypot(self._S[13], self._S[14])
+        if not math.isfinite(self._S[12]):
+            self.status, self.diverged_at = DIVERGED, 0
+        elif g0 < self.tol:
+            self.status = CONVERGED
+
+    # -- state ---------------------------------------------------------------------
+    @property
+    def t(self) -> int:
+        """Steps taken so far."""
+        return int(self._S[9]) if self.diverged_at is None else self.diverged_at - 1
+
+    @property
+    def done(self) -> bool:
+        """Converged or diverged: advancing further does nothing."""
+        return self.status != FINISHED
+
+    @property
+    def point(self) -> tuple[float, float]:
+        return float(self._S[10]), float(self._S[11])
+
+    def update(self, *, schedule: str | Schedule | None = None, **hyperparameters: float) -> None:
+        """Change hyperparameters or the schedule; they apply from the next step on.
+
+        α^t and β^t (the bias corrections) are recomputed for the new α, β, as if the
+        new value had been used from the start.
+        """
+        values = resolve_hyperparameters(self.optimizer, {**self.hyperparameters, **hyperparameters})
+        if schedule is not None:
+            self.schedule = schedule if isinstance(schedule, Schedule) else Schedule.parse(schedule)
+            self._sched = self.schedule.kernel_args()
+        t = int(self._S[9])
+        if values.get("alpha") != self.hyperparameters.get("alpha"):
+            self._S[6] = values.get("alpha", 0.0) ** t
+        if values.get("beta") != self.hyperparameters.get("beta"):
+            self._S[7] = values.get("beta", 0.0) ** t
+        self.hyperparameters = values
+        self._h = hyper_vector(values)
+
+    # -- stepping ------------------------------------------------------------------
+    def _ensure_capacity(self, rows: int) -> None:
+        cap = self._w.shape[0]
+        if rows <= cap:
+            return
+        new = max(rows, 2 * cap)
+
+        def grow(a: np.ndarray) -> np.ndarray:
+            b = np.zeros((new, *a.shape[1:]), dtype=a.dtype)
+            b[: self._rows] = a[: self._rows]
+            return b
+
+        self._step = grow(self._step)
+        self._w = grow(self._w)
+        self._loss = grow(self._loss)
+        self._vec = {k: grow(v) for k, v in self._vec.items()}
+
+    def advance(self, n: int) -> Chunk:
+        """Take up to n more steps; return the rows they produced."""
+        n = _check_steps(n, "n")
+        if self.done or n == 0:
+            return self._chunk(np.zeros(0, dtype=np.int64), *self._empty())
+        t0 = int(self._S[9])
+        direct = self._stride == 1 and self._rows + n <= self.max_rows
+        if direct:
+            self._ensure_capacity(self._rows + n)
+            bufs = (self._w, self._loss, *self._vec.values())
+            row0 = self._rows - 1
+        else:
+            bufs = (np.empty((n, 2)), np.empty(n), *(np.empty((n, 2)) for _ in range(5)))
+            row0 = -1
+        kern = self.surface.kernels
+        taken, code = kern.run_chunk(
+            self.surface.kernel_id,
+            self._p,
+            self.optimizer.kernel_id,
+            self._h,
+            self._sched[0],
+            self._sched[1],
+            self._S,
+            n,
+            self.tol,
+            row0,
+            *bufs,
+        )
+        steps = np.arange(t0 + 1, t0 + 1 + taken, dtype=np.int64)
+        new = tuple(b[row0 + 1 : row0 + 1 + taken].copy() for b in bufs)
+        if direct:
+            self._step[self._rows : self._rows + taken] = steps
+            self._rows += taken
+        else:
+            self._append_thinned(steps, new)
+        self.status = _STATUS[code]
+        if code == K.DIVERGED:
+            self.diverged_at = t0 + taken + 1
+        return self._chunk(steps, *new)
+
+    def _append_thinned(self, steps: np.ndarray, new: tuple[np.ndarray, ...]) -> None:
+        while self._rows >= self.max_rows:
+            keep = np.arange(0, self._rows, 2)
+            for a in (self._step, self._w, self._loss, *self._vec.values()):
+                a[: keep.size] = a[keep]
+            self._rows = keep.size
+            self._stride *= 2
+        sel = np.flatnonzero(steps % self._stride == 0)
+        if sel.size == 0:
+            return
+        self._ensure_capacity(self._rows + sel.size)
+        end = self._rows + sel.size
+        self._step[self._rows : end] = steps[sel]
+        for dst, src in zip((self._w, self._loss, *self._vec.values()), new, strict=True):
+            dst[self._rows : end] = src[sel]
+        self._rows = end
+        if self._rows > self.max_rows:
+            self._append_thinned(np.zeros(0, dtype=np.int64), ())
+
+    def _empty(self) -> tuple[np.ndarray, ...]:
+        return (np.zeros((0, 2)), np.zeros(0), *(np.zeros((0, 2)) for _ in range(5)))
+
+    def _chunk(self, steps: np.ndarray, *arrays: np.ndarray) -> Chunk:
+        w, loss, grad, G, M, lr, dw = arrays
+        return Chunk(steps, w, loss, grad, G, M, lr, dw, self.status, self.diverged_at)
+
+    def trajectory(self) -> Trajectory:
+        """Everything recorded so far, as arrays (copies)."""
+        r = self._rows
+        v = self._vec
+        return Trajectory(
+            optimizer=self.optimizer.id,
+            loss_spec=self.surface.spec(),
+            loss_params=dict(self.surface.params),
+            hyperparameters=dict(self.hyperparameters),
+            schedule=str(self.schedule),
+            start=self.start,
+            w=self._w[:r].copy(),
+            loss=self._loss[:r].copy(),
+            grad=v["grad"][:r].copy(),
+            G=v["G"][:r].copy(),
+            M=v["M"][:r].copy(),
+            lr=v["lr"][:r].copy(),
+            dw=v["dw"][:r].copy(),
+            step=self._step[:r].copy(),
+            status=self.status,
+            diverged_at=self.diverged_at,
+        )
+
+
+def simulate(
+    loss: str | Surface,
+    optimizer: str | Optimizer,
+    start: Sequence[float] | None = None,
+    steps: int = 500,
+    *,
+    schedule: str | Schedule = "constant",
+    tol: float = DEFAULT_TOL,
+    **hyperparameters: float,
+) -> Trajectory:
+    """Run ``optimizer`` on ``loss`` from ``start`` for up to ``steps`` steps.
+
+    Stops early as ``converged`` once ‖g‖ < tol, or as ``diverged`` at the first
+    non-finite step (keeping every finite step before it); never raises for that.
+    """
+    steps = _check_steps(steps)
+    run = Run(
+        loss,
+        optimizer,
+        start,
+        schedule=schedule,
+        tol=tol,
+        max_rows=max(steps + 1, DEFAULT_MAX_ROWS),
+        **hyperparameters,
+    )
+    run.advance(steps)
+    return run.trajectory()
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """Outcome of each run of a batch, in the order of its starts / hyperparameter rows."""
+
+    final_w: np.ndarray
+    final_loss: np.ndarray
+    steps: np.ndarray
+    converged: np.ndarray
+    diverged: np.ndarray
+
+
+def batch(
+    loss: str | Surface,
+    optimizer: str | Optimizer,
+    starts: np.ndarray | Sequence[Sequence[float]],
+    steps: int,
+    *,
+    hyper_grid: Mapping[str, np.ndarray | Sequence[float]] | None = None,
+    schedule: str | Schedule = "constant",
+    tol: float = DEFAULT_TOL,
+    **hyperparameters: float,
+) -> BatchResult:
+    """Many runs at once, in parallel over cores.
+
+    ``starts`` is (n, 2). ``hyper_grid`` maps hyperparameter names to length-n arrays
+    that vary per run (e.g. a learning-rate sweep); other values come from
+    ``hyperparameters`` and the optimizer's defaults.
+    """
+    surface = get_loss(loss)
+    opt = optimizer if isinstance(optimizer, Optimizer) else get_optimizer(optimizer)
+    steps = _check_steps(steps)
+    tol = _check_tol(tol)
+    starts_arr = np.ascontiguousarray(starts, dtype=np.float64)
+    if starts_arr.ndim != 2 or starts_arr.shape[1] != 2:
+        raise ValueError(f"starts must have shape (n, 2), got {starts_arr.shape}")
+    if not np.all(np.isfinite(starts_arr)):
+        raise ValueError("every start must be finite")
+    n = starts_arr.shape[0]
+    base = resolve_hyperparameters(opt, hyperparameters)
+    hs = np.tile(hyper_vector(base), (n, 1))
+    for name, values in (hyper_grid or {}).items():
+        column = np.asarray(values, dtype=np.float64)
+        if column.shape != (n,):
+            raise ValueError(f"hyper_grid[{name!r}] must have one value per start ({n})")
+        resolve_hyperparameters(opt, {name: float(column.min())})
+        resolve_hyperparameters(opt, {name: float(column.max())})
+        hs[:, HYPER_INDEX[name]] = column
+    sched = schedule if isinstance(schedule, Schedule) else Schedule.parse(schedule)
+    kind, sp = sched.kernel_args()
+    final_w = np.empty((n, 2))
+    final_loss = np.empty(n)
+    taken = np.empty(n, dtype=np.int64)
+    status = np.empty(n, dtype=np.int64)
+    surface.kernels.run_batch(
+        surface.kernel_id,
+        surface.p,
+        opt.kernel_id,
+        hs,
+        kind,
+        sp,
+        starts_arr,
+        steps,
+        tol,
+        final_w,
+        final_loss,
+        taken,
+        status,
+    )
+    return BatchResult(final_w, final_loss, taken, status == K.CONVERGED, status == K.DIVERGED)

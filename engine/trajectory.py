@@ -1,0 +1,172 @@
+"""The recorded arrays of one run, and their CSV / JSON / NPZ forms.
+
+Row 0 is the start (w0, L(w0), zeros elsewhere); row t holds what step t did: the
+gradient g(t) it used (taken at w(t−1)), the state G(t), M(t) after it, the
+effective per-weight rate it applied, Δw(t) and the point w(t) it reached.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+#: Column order of CSV output (the CLI's contract).
+CSV_COLUMNS = ("step", "w1", "w2", "loss", "g1", "g2", "G1", "G2", "M1", "M2", "lr1", "lr2")
+ARRAYS = ("w", "loss", "grad", "G", "M", "lr", "dw")
+
+FINISHED, CONVERGED, DIVERGED = "finished", "converged", "diverged"
+
+
+@dataclass
+class Trajectory:
+    """Everything a run recorded; arrays have one row per recorded step."""
+
+    optimizer: str
+    loss_spec: str
+    hyperparameters: dict[str, float]
+    schedule: str
+    start: tuple[float, float]
+    w: np.ndarray
+    loss: np.ndarray
+    grad: np.ndarray
+    G: np.ndarray
+    M: np.ndarray
+    lr: np.ndarray
+    dw: np.ndarray
+    #: Step number of each row (0, 1, 2, … unless a long run was thinned out).
+    step: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    status: str = FINISHED
+    #: The step at which the run diverged (its row is not recorded), else None.
+    diverged_at: int | None = None
+    loss_params: dict[str, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.step.size != self.w.shape[0]:
+            self.step = np.arange(self.w.shape[0], dtype=np.int64)
+
+    @property
+    def steps(self) -> int:
+        """How many steps were taken (the last recorded step number)."""
+        return int(self.step[-1]) if self.step.size else 0
+
+    # -- serialisation -------------------------------------------------------------
+    def metadata(self) -> dict[str, Any]:
+        return {
+            "optimizer": self.optimizer,
+            "loss": self.loss_spec,
+            "loss_params": self.loss_params,
+            "hyperparameters": self.hyperparameters,
+            "schedule": self.schedule,
+            "start": list(self.start),
+            "status": self.status,
+            "diverged_at": self.diverged_at,
+            "steps": self.steps,
+        }
+
+    def table(self) -> np.ndarray:
+        """The CSV columns as one (rows, 12) float array."""
+        return np.column_stack([self.step, self.w, self.loss, self.grad, self.G, self.M, self.lr])
+
+    def to_csv(self, extra: dict[str, str] | None = None) -> str:
+        """CSV text in ``CSV_COLUMNS`` order; ``repr`` of floats round-trips exactly."""
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        extra = extra or {}
+        writer.writerow([*extra, *CSV_COLUMNS])
+        for row, step in zip(self.table(), self.step, strict=True):
+            writer.writerow([*extra.values(), int(step), *(repr(float(v)) for v in row[1:])])
+        return buf.getvalue()
+
+    def to_json_dict(self) -> dict[str, Any]:
+        data = self.metadata()
+        data["step"] = self.step.tolist()
+        for name in ARRAYS:
+            data[name] = np.asarray(getattr(self, name)).tolist()
+        return data
+
+    def save(self, path: str | Path) -> None:
+        """Write .csv, .json or .npz by the file's suffix (atomically)."""
+        from engine.atomic import atomic_write_bytes
+
+        path = Path(path)
+        suffix = path.suffix.lower()
+        if suffix == ".csv":
+            payload = self.to_csv().encode()
+        elif suffix == ".json":
+            payload = json.dumps(self.to_json_dict(), allow_nan=True).encode()
+        elif suffix == ".npz":
+            buf = io.BytesIO()
+            np.savez(
+                buf,
+                metadata=np.array(json.dumps(self.metadata())),
+                step=self.step,
+                **{name: getattr(self, name) for name in ARRAYS},
+            )
+            payload = buf.getvalue()
+        else:
+            raise ValueError(f"cannot write {path.name!r}: use a .csv, .json or .npz file")
+        atomic_write_bytes(path, payload)
+
+    @classmethod
+    def load(cls, path: str | Path) -> Trajectory:
+        """Read a file written by ``save`` (JSON or NPZ carry the full metadata)."""
+        path = Path(path)
+        suffix = path.suffix.lower()
+        if suffix == ".json":
+            data = json.loads(path.read_text())
+            arrays = {name: np.array(data[name], dtype=np.float64) for name in ARRAYS}
+            step = np.array(data["step"], dtype=np.int64)
+            meta = data
+        elif suffix == ".npz":
+            with np.load(path, allow_pickle=False) as npz:
+                meta = json.loads(str(npz["metadata"]))
+                arrays = {name: npz[name] for name in ARRAYS}
+                step = npz["step"]
+        elif suffix == ".csv":
+            return cls.from_csv(path.read_text())
+        else:
+            raise ValueError(f"cannot read {path.name!r}: use a .csv, .json or .npz file")
+        return cls(
+            optimizer=meta["optimizer"],
+            loss_spec=meta["loss"],
+            hyperparameters=dict(meta["hyperparameters"]),
+            schedule=meta["schedule"],
+            start=tuple(meta["start"]),
+            step=step,
+            status=meta["status"],
+            diverged_at=meta["diverged_at"],
+            loss_params=dict(meta.get("loss_params", {})),
+            **arrays,
+        )
+
+    @classmethod
+    def from_csv(cls, text: str) -> Trajectory:
+        """Arrays back from CSV text (metadata other than the arrays is not in CSV)."""
+        rows = list(csv.reader(io.StringIO(text)))
+        header, body = rows[0], rows[1:]
+        idx = [header.index(c) for c in CSV_COLUMNS]
+        table = np.array([[float(r[i]) for i in idx] for r in body], dtype=np.float64)
+        w = table[:, 1:3]
+        dw = np.zeros_like(w)
+        dw[1:] = np.diff(w, axis=0)
+        return cls(
+            optimizer="",
+            loss_spec="",
+            hyperparameters={},
+            schedule="constant",
+            start=(float(w[0, 0]), float(w[0, 1])),
+            w=w,
+            loss=table[:, 3],
+            grad=table[:, 4:6],
+            G=table[:, 6:8],
+            M=table[:, 8:10],
+            lr=table[:, 10:12],
+            dw=dw,
+            step=table[:, 0].astype(np.int64),
+        )

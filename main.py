@@ -1,0 +1,62 @@
+"""Optimizer Lab: no arguments opens the window; subcommands do headless work.
+
+python main.py                 the app
+python main.py run ...         one trajectory as CSV/JSON/NPZ
+python main.py list            optimizers, hyperparameters, surfaces, schedules
+python main.py export ...      images, animations and data without a window
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+__version__ = "0.1.0"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from engine.cli import add_run_arguments
+
+    parser = argparse.ArgumentParser(
+        prog="optimizer-lab",
+        description="Watch gradient-descent optimizers work, step by step, on a loss surface.",
+    )
+    parser.add_argument("--version", action="version", version=f"Optimizer Lab {__version__}")
+    sub = parser.add_subparsers(dest="command")
+    run = sub.add_parser("run", help="run one optimizer headless and write its trajectory")
+    add_run_arguments(run)
+    sub.add_parser("list", help="list optimizers, hyperparameters, surfaces and schedules")
+    return parser
+
+
+def cli_main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script; returns the process exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0].startswith("--") and argv[0] not in ("--help", "--version")):
+        return gui_main(argv)
+    from engine.cli import VALUE_OPTIONS, UsageError, _fix_negative_values, cmd_list, cmd_run
+
+    parser = build_parser()
+    args = parser.parse_args(_fix_negative_values(argv, VALUE_OPTIONS))
+    try:
+        if args.command == "run":
+            return cmd_run(args)
+        if args.command == "list":
+            return cmd_list(args)
+    except UsageError as exc:
+        print(f"optimizer-lab {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    parser.print_help()
+    return 2
+
+
+def gui_main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the GUI script: opens the window."""
+    from gui.app import run_app
+
+    return run_app(list(sys.argv[1:] if argv is None else argv))
+
+
+if __name__ == "__main__":
+    sys.exit(cli_main())
