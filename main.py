@@ -33,6 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
 def cli_main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the process exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    from gui.launcher import main_option
+    if (code := main_option(argv)) is not None:
+        return code
     if not argv or (argv[0].startswith("--") and argv[0] not in ("--help", "--version")):
         return gui_main(argv)
     from engine.cli import VALUE_OPTIONS, UsageError, _fix_negative_values, cmd_list, cmd_run

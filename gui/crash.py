@@ -173,7 +173,8 @@ def handle_exception(
     try:
         thread_name = (thread or threading.current_thread()).name
         path = write_log(exc_type, exc_value, exc_tb, thread_name)
-        traceback.print_exception(exc_type, exc_value, exc_tb, file=sys.stderr)
+        if sys.stderr is not None:  # None under pythonw.exe on Windows
+            traceback.print_exception(exc_type, exc_value, exc_tb, file=sys.stderr)
         if "PySide6.QtWidgets" not in sys.modules:
             return
         from PySide6.QtCore import QThread
