@@ -1,0 +1,99 @@
+"""What the views show of each racer: the engine's chunks, appended, with bounded memory.
+
+Rows are the engine's recorded numbers, never recomputed. Up to ``max_rows`` rows are
+kept at full resolution; past that every other row is dropped (and then only every
+2nd, 4th, … step is kept), so a run of 10 million steps stays within a few hundred MB.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from engine.simulate import Chunk
+
+FIELDS_2D = ("w", "grad", "G", "M", "lr", "dw")
+DEFAULT_MAX_ROWS = 400_000
+
+
+class RacerHistory:
+    """Growing arrays of one racer's steps; row 0 is the start."""
+
+    def __init__(self, start: tuple[float, float], loss0: float, max_rows: int = DEFAULT_MAX_ROWS) -> None:
+        self.max_rows = max_rows
+        self.stride = 1
+        self._n = 1
+        cap = 4096
+        self._step = np.zeros(cap, dtype=np.int64)
+        self._loss = np.zeros(cap)
+        self._vec = {name: np.zeros((cap, 2)) for name in FIELDS_2D}
+        self._vec["w"][0] = start
+        self._loss[0] = loss0
+        self.status = "running"
+        self.diverged_at: int | None = None
+
+    def __len__(self) -> int:
+        return self._n
+
+    @property
+    def last_step(self) -> int:
+        return int(self._step[self._n - 1])
+
+    def _grow(self, need: int) -> None:
+        cap = self._step.shape[0]
+        if need <= cap:
+            return
+        new = max(need, 2 * cap)
+
+        def grow(a: np.ndarray) -> np.ndarray:
+            b = np.zeros((new, *a.shape[1:]), dtype=a.dtype)
+            b[: self._n] = a[: self._n]
+            return b
+
+        self._step = grow(self._step)
+        self._loss = grow(self._loss)
+        self._vec = {k: grow(v) for k, v in self._vec.items()}
+
+    def _thin(self) -> None:
+        keep = np.arange(0, self._n, 2)
+        self._step[: keep.size] = self._step[keep]
+        self._loss[: keep.size] = self._loss[keep]
+        for a in self._vec.values():
+            a[: keep.size] = a[keep]
+        self._n = keep.size
+        self.stride *= 2
+
+    def append(self, chunk: Chunk) -> None:
+        self.status = chunk.status
+        self.diverged_at = chunk.diverged_at
+        if len(chunk) == 0:
+            return
+        sel = slice(None) if self.stride == 1 else np.flatnonzero(chunk.step % self.stride == 0)
+        steps = chunk.step[sel]
+        k = steps.shape[0]
+        if k == 0:
+            return
+        self._grow(self._n + k)
+        end = self._n + k
+        self._step[self._n : end] = steps
+        self._loss[self._n : end] = chunk.loss[sel]
+        for name in FIELDS_2D:
+            self._vec[name][self._n : end] = getattr(chunk, name)[sel]
+        self._n = end
+        while self._n > self.max_rows:
+            self._thin()
+
+    # Views into the live arrays (valid until the next append).
+    @property
+    def step(self) -> np.ndarray:
+        return self._step[: self._n]
+
+    @property
+    def loss(self) -> np.ndarray:
+        return self._loss[: self._n]
+
+    def vec(self, name: str) -> np.ndarray:
+        return self._vec[name][: self._n]
+
+    def row_at_step(self, step: int) -> int:
+        """Index of the last recorded row at or before ``step``."""
+        return max(int(np.searchsorted(self.step, step, side="right")) - 1, 0)

@@ -1,0 +1,594 @@
+"""The main window: wires the control panel, the views and the one worker together.
+
+It holds the authoritative ``SessionConfig``; controls change it, the worker picks the
+change up, and chunks of engine rows come back to the views. Redraws happen on a
+timer at most every ``REDRAW_MS``, however fast the chunks arrive.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QScrollArea,
+    QSlider,
+    QSplitter,
+    QStyle,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from engine.config import ConfigError, RacerConfig, SessionConfig, all_racers
+from engine.optimizers import OPTIMIZERS
+from engine.session import SUFFIX, SessionError, load_session, save_session
+from gui import theme
+from gui.history import RacerHistory
+from gui.panels.controls import ControlPanel
+from gui.panels.status import FormulaCard, StatusTable, fmt
+from gui.views.contour import ContourView
+from gui.views.panels import PerWeightPanels
+from gui.worker import RacerStart, RaceWorker, SurfacePayload
+
+REDRAW_MS = 33
+#: Speed slider stops, in steps per second; 60 steps/s is "1×".
+SPEEDS = (1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1500, 3000, 10_000, 30_000, 100_000, math.inf)
+DEFAULT_SPEED_INDEX = SPEEDS.index(60)
+MAX_RECENT = 8
+
+
+def speed_text(speed: float) -> str:
+    if math.isinf(speed):
+        return "max speed"
+    return f"{speed:,.0f} steps/s" + (" (1×)" if speed == 60 else "")
+
+
+class MainWindow(QMainWindow):
+    """Optimizer Lab's window."""
+
+    engine_ready = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWindowTitle("Optimizer Lab")
+        self.settings = QSettings()
+        self.racers: dict[str, RacerConfig] = {r.optimizer: r for r in all_racers()}
+        self.config = self._config_from_racers(SessionConfig())
+        self.surface = None
+        self.histories: dict[str, RacerHistory] = {}
+        self.start_point: tuple[float, float] = (0.0, 0.0)
+        self.playing = False
+        self._dirty = False
+        self._ready = False
+        self._pending_loss: SessionConfig | None = None
+        self._session_path: Path | None = None
+
+        self.controls = ControlPanel()
+        self.contour = ContourView()
+        self.panels = PerWeightPanels()
+        self.status_table = StatusTable()
+        self.formula = FormulaCard()
+        self._build_layout()
+        self._build_actions()
+        self._connect_controls()
+
+        self.worker = RaceWorker()
+        self.worker.engine_ready.connect(self._engine_ready)
+        self.worker.busy.connect(self._busy)
+        self.worker.surface_ready.connect(self._surface_ready)
+        self.worker.race_reset.connect(self._race_reset)
+        self.worker.chunks_ready.connect(self._chunks_ready)
+        self.worker.playing_changed.connect(self._playing_changed)
+        self.worker.race_finished.connect(self._race_finished)
+        self.worker.error.connect(self._worker_error)
+        self.worker.failed.connect(self._worker_failed)
+
+        self.redraw_timer = QTimer(self, interval=REDRAW_MS)
+        self.redraw_timer.timeout.connect(self._redraw)
+        self.redraw_timer.start()
+        self._restore_settings()
+        self.controls.set_config(self.config, self.racers, self.start_point)
+        self._show_formula()
+
+    # -- layout ---------------------------------------------------------------------------
+    def _build_layout(self) -> None:
+        scroll = QScrollArea()
+        scroll.setWidget(self.controls)
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(300)
+        scroll.setMaximumWidth(400)
+        centre = QSplitter(Qt.Vertical)
+        centre.addWidget(self.contour)
+        centre.addWidget(self.status_table)
+        centre.setStretchFactor(0, 4)
+        centre.setStretchFactor(1, 1)
+        centre.setSizes([560, 150])
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.setSpacing(2)
+        right_layout.addWidget(self.formula)
+        right_layout.addWidget(self.panels, stretch=1)
+        self.splitter = QSplitter(Qt.Horizontal)
+        self.splitter.addWidget(scroll)
+        self.splitter.addWidget(centre)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setStretchFactor(2, 2)
+        self.splitter.setSizes([310, 590, 460])
+        self.setCentralWidget(self.splitter)
+        self.busy_label = QLabel()
+        self.statusBar().addPermanentWidget(self.busy_label)
+        self.resize(1366, 768)
+
+    def _action(self, text: str, slot: object, shortcut: object = None, checkable: bool = False) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ApplicationShortcut)
+        action.setCheckable(checkable)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        style = self.style()
+        self._play_icon = style.standardIcon(QStyle.SP_MediaPlay)
+        self._pause_icon = style.standardIcon(QStyle.SP_MediaPause)
+        self.play_action = self._action("Play", self.toggle_play, Qt.Key_Space)
+        self.play_action.setIcon(self._play_icon)
+        self.play_action.setToolTip("Play / pause (Space)")
+        self.step_action = self._action("Step", self.step_once, Qt.Key_Right)
+        self.step_action.setIcon(style.standardIcon(QStyle.SP_MediaSkipForward))
+        self.step_action.setToolTip("One step (→)")
+        self.reset_action = self._action("Reset", self.reset_race, Qt.Key_R)
+        self.reset_action.setIcon(style.standardIcon(QStyle.SP_MediaSkipBackward))
+        self.reset_action.setToolTip("Back to step 0 (R)")
+        self.open_action = self._action("Open session…", self.open_session_dialog, QKeySequence.Open)
+        self.save_action = self._action("Save session…", self.save_session_dialog, QKeySequence.Save)
+        self.export_action = self._action("Export…", self.export_dialog, "Ctrl+E")
+        self.fullscreen_action = self._action("Full screen", self.toggle_full_screen, Qt.Key_F11, True)
+        self.reset_view_action = self._action("Reset view", self.reset_view, "Ctrl+0")
+        quit_action = self._action("Quit", self.close, QKeySequence.Quit)
+
+        bar = QToolBar("Playback")
+        bar.setObjectName("playback_toolbar")
+        bar.setMovable(False)
+        bar.setToolButtonStyle(Qt.ToolButtonTextBesideIcon)
+        for action in (self.play_action, self.step_action, self.reset_action):
+            bar.addAction(action)
+        bar.addSeparator()
+        bar.addWidget(QLabel(" Speed "))
+        self.speed_slider = QSlider(Qt.Horizontal)
+        self.speed_slider.setObjectName("speed_slider")
+        self.speed_slider.setRange(0, len(SPEEDS) - 1)
+        self.speed_slider.setValue(DEFAULT_SPEED_INDEX)
+        self.speed_slider.setFixedWidth(170)
+        self.speed_slider.valueChanged.connect(self._speed_changed)
+        bar.addWidget(self.speed_slider)
+        self.speed_label = QLabel(speed_text(SPEEDS[DEFAULT_SPEED_INDEX]))
+        self.speed_label.setMinimumWidth(130)
+        bar.addWidget(self.speed_label)
+        bar.addSeparator()
+        self.vector_actions: dict[str, QAction] = {}
+        for key, text, tip in (
+            ("grad", "−g", "gradient arrow (steepest descent direction)"),
+            ("M", "M", "momentum / first-moment arrow"),
+            ("dw", "Δw", "the step actually taken"),
+            ("glyph", "√G", "ellipse with √G per axis: a long axis means a small rate on that weight"),
+        ):
+            action = QAction(text, self, checkable=True, checked=True)
+            action.setToolTip(f"Show {tip}")
+            action.toggled.connect(lambda on, k=key: self._toggle_vector(k, on))
+            bar.addAction(action)
+            self.vector_actions[key] = action
+        bar.addSeparator()
+        self.log_loss_action = QAction("log L", self, checkable=True, checked=True)
+        self.log_loss_action.setToolTip("Log scale for the loss plot")
+        self.log_loss_action.toggled.connect(lambda on: self.panels.set_log("loss", on))
+        bar.addAction(self.log_loss_action)
+        self.addToolBar(bar)
+
+        menu = self.menuBar()
+        file_menu = menu.addMenu("&File")
+        file_menu.addAction(self.open_action)
+        self.recent_menu = file_menu.addMenu("Open recent")
+        file_menu.addAction(self.save_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.export_action)
+        file_menu.addSeparator()
+        file_menu.addAction(quit_action)
+        run_menu = menu.addMenu("&Run")
+        for action in (self.play_action, self.step_action, self.reset_action):
+            run_menu.addAction(action)
+        view_menu = menu.addMenu("&View")
+        view_menu.addAction(self.fullscreen_action)
+        view_menu.addAction(self.reset_view_action)
+        view_menu.addSeparator()
+        for action in self.vector_actions.values():
+            view_menu.addAction(action)
+        view_menu.addAction(self.log_loss_action)
+        help_menu = menu.addMenu("&Help")
+        help_menu.addAction(self._action("About Optimizer Lab", self.show_about))
+        self._refresh_recent_menu()
+
+    def _connect_controls(self) -> None:
+        c = self.controls
+        c.loss_chosen.connect(self.choose_loss)
+        c.loss_param_changed.connect(self._loss_param_changed)
+        c.start_changed.connect(self.set_start)
+        c.start_reset.connect(self._start_reset)
+        c.racer_toggled.connect(self._racer_toggled)
+        c.racer_selected.connect(self._racer_selected)
+        c.racer_changed.connect(self._racer_changed)
+        c.steps_changed.connect(self._steps_changed)
+        self.contour.start_picked.connect(self._start_picked)
+        self.contour.view_changed.connect(self.worker_regrid)
+        self.status_table.racer_clicked.connect(self._racer_selected)
+
+    # -- engine lifecycle -------------------------------------------------------------------
+    def start_engine(self) -> None:
+        """Start the worker once the window is up; it loads the kernels in the background."""
+        self.worker.start()
+        self.worker.set_speed(SPEEDS[self.speed_slider.value()])
+        self.worker.configure(self.config)
+
+    def _engine_ready(self) -> None:
+        self._ready = True
+        self.engine_ready.emit()
+
+    def _busy(self, text: str) -> None:
+        self.busy_label.setText(f"<b>{text}</b>" if text else "")
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._save_settings()
+        self.redraw_timer.stop()
+        self.worker.stop()
+        if not self.worker.wait(5000):  # a kernel call in flight finishes within a chunk
+            self.worker.terminate()
+            self.worker.wait()
+        super().closeEvent(event)
+
+    # -- config changes -----------------------------------------------------------------------
+    def _config_from_racers(self, config: SessionConfig) -> SessionConfig:
+        return replace(config, racers=tuple(self.racers.values()))
+
+    def apply_config(self, config: SessionConfig, *, keep_surface: bool = False) -> None:
+        """Use a new configuration; the race restarts from step 0."""
+        if keep_surface:
+            self.config = config
+        else:
+            self._pending_loss = config
+        self.worker.configure(config, keep_surface=keep_surface)
+
+    def choose_loss(self, spec: str) -> None:
+        self.controls.set_loss_error("")
+        params = self.config.loss_params if spec == self.config.loss else {}
+        self.apply_config(replace(self.config, loss=spec, loss_params=params, start=None, view=None))
+
+    def _loss_param_changed(self, name: str, value: float) -> None:
+        params = {**self.config.loss_params, name: value}
+        self.apply_config(replace(self.config, loss_params=params))
+
+    def set_start(self, x: float, y: float) -> None:
+        try:
+            config = replace(self.config, start=(x, y))
+        except ConfigError as exc:
+            self.statusBar().showMessage(str(exc), 5000)
+            return
+        self.apply_config(config, keep_surface=True)
+
+    def _start_picked(self, x: float, y: float) -> None:
+        x, y = float(f"{x:.4g}"), float(f"{y:.4g}")
+        self.controls.set_start((x, y))
+        self.set_start(x, y)
+
+    def _start_reset(self) -> None:
+        self.apply_config(replace(self.config, start=None), keep_surface=True)
+
+    def _racer_toggled(self, name: str, enabled: bool) -> None:
+        self.racers[name] = self.racers[name].with_values(enabled=enabled)
+        self.apply_config(self._config_from_racers(self.config), keep_surface=True)
+
+    def _racer_selected(self, name: str) -> None:
+        if self.controls.selected != name:
+            self.controls.select_racer(name)
+        self.panels.set_selected(name)
+        self._show_formula()
+        self._dirty = True
+
+    def _racer_changed(self, racer: RacerConfig) -> None:
+        self.racers[racer.optimizer] = racer
+        self.config = self._config_from_racers(self.config)
+        self.worker.update_racer(racer)
+        self._show_formula()
+        self._dirty = True
+
+    def _steps_changed(self, steps: int) -> None:
+        self.config = replace(self.config, steps=steps)
+        self.worker.post("limit", steps)
+
+    def worker_regrid(self, view: tuple[float, float, float, float]) -> None:
+        self.config = replace(self.config, view=view)
+        self.worker.regrid(view)
+
+    # -- playback ---------------------------------------------------------------------------------
+    def toggle_play(self) -> None:
+        self.worker.set_playing(not self.playing)
+
+    def step_once(self) -> None:
+        self.worker.step_once()
+
+    def reset_race(self) -> None:
+        self.apply_config(self.config, keep_surface=True)
+
+    def _speed_changed(self, index: int) -> None:
+        self.speed_label.setText(speed_text(SPEEDS[index]))
+        self.worker.set_speed(SPEEDS[index])
+
+    def _playing_changed(self, playing: bool) -> None:
+        self.playing = playing
+        self.play_action.setText("Pause" if playing else "Play")
+        self.play_action.setIcon(self._pause_icon if playing else self._play_icon)
+
+    def _race_finished(self, why: str) -> None:
+        if why == "limit":
+            self.statusBar().showMessage(
+                f"Step limit {self.config.steps:,} reached — raise it to go on.", 6000
+            )
+        else:
+            self.statusBar().showMessage("Every optimizer has converged or diverged.", 6000)
+
+    # -- worker results ---------------------------------------------------------------------------
+    def _surface_ready(self, payload: SurfacePayload) -> None:
+        surface = payload.surface
+        if self._pending_loss is not None:
+            self.config = self._pending_loss
+            self._pending_loss = None
+        reset_view = self.surface is None or surface is not self.surface
+        self.surface = surface
+        self.contour.set_surface(
+            payload.xs,
+            payload.ys,
+            payload.z,
+            surface.log_levels,
+            surface.minima,
+            reset_view=reset_view and self.config.view is None,
+        )
+        self.controls.set_surface_info(surface.name, surface.formula, dict(surface.params), surface.note)
+        self.controls.set_loss_error("")
+        if surface.note:
+            self.statusBar().showMessage(surface.note, 8000)
+
+    def _race_reset(self, starts: list[RacerStart]) -> None:
+        self.histories = {s.optimizer: RacerHistory(s.start, s.loss0) for s in starts}
+        for s, h in zip(starts, self.histories.values(), strict=True):
+            h.status = s.status
+        names = [s.optimizer for s in starts]
+        start = starts[0].start if starts else (self.config.start or (0.0, 0.0))
+        self.start_point = start
+        self.controls.set_start(start)
+        self.contour.set_racers(self._legend_labels(names), start)
+        self.panels.set_racers(names)
+        self.panels.set_selected(self.controls.selected)
+        self.status_table.set_racers(names)
+        self._dirty = True
+
+    def _legend_labels(self, names: list[str] | None = None) -> dict[str, str]:
+        names = list(self.histories) if names is None else names
+        return {n: f"{OPTIMIZERS[n].title}  η={self.racers[n].hyperparameters['lr']:g}" for n in names}
+
+    def _chunks_ready(self, chunks: list) -> None:
+        for name, chunk in chunks:
+            history = self.histories.get(name)
+            if history is not None:
+                history.append(chunk)
+        self._dirty = True
+
+    def _worker_error(self, where: str, message: str) -> None:
+        if where == "loss":
+            self._pending_loss = None
+            self.controls.set_loss_error(message)
+            self.controls.set_config(self.config, self.racers, self.start_point)
+        self.statusBar().showMessage(message, 8000)
+
+    def _worker_failed(self, trace: str) -> None:
+        raise RuntimeError(f"the engine worker stopped unexpectedly:\n{trace}")
+
+    # -- drawing ------------------------------------------------------------------------------------
+    def _redraw(self) -> None:
+        if not self._dirty or not self.histories:
+            return
+        self._dirty = False
+        adaptive = {n: OPTIMIZERS[n].adaptive for n in self.histories}
+        self.contour.update_racers(self.histories)
+        self.panels.update_racers(self.histories, adaptive)
+        self.status_table.update_racers(self.histories, self.config.steps)
+        self._update_readout()
+        self._update_selected_vectors()
+
+    def _update_readout(self) -> None:
+        """The on-plot legend: step counter, then each racer's colour, name, η and live loss."""
+        step = max((h.last_step for h in self.histories.values()), default=0)
+        rows = [f"<tr><td colspan=3><b>step {step:,}</b></td></tr>"]
+        for name, h in self.histories.items():
+            color = theme.racer_color(name)
+            lr = self.racers[name].hyperparameters["lr"]
+            state = {"diverged": " ✗", "converged": " ✓"}.get(h.status, "")
+            rows.append(
+                f"<tr><td><span style='color:{color}; font-size:12pt'>━●</span></td>"
+                f"<td>{OPTIMIZERS[name].title} η={lr:g}</td>"
+                f"<td align=right>&nbsp;L={fmt(float(h.loss[-1]))}{state}</td></tr>"
+            )
+        self.contour.set_readout("<table style='font-size:9pt' cellspacing=0>" + "".join(rows) + "</table>")
+
+    def _update_selected_vectors(self) -> None:
+        name = self.controls.selected
+        history = self.histories.get(name)
+        if history is None or len(history) < 2:
+            self.contour.show_state((0.0, 0.0), None, None, None, None)
+            return
+        i = len(history) - 1
+        w = history.vec("w")[i]
+        opt = OPTIMIZERS[name]
+        self.contour.show_state(
+            (float(w[0]), float(w[1])),
+            tuple(history.vec("grad")[i]),
+            tuple(history.vec("M")[i]) if opt.m_meaning else None,
+            tuple(history.vec("dw")[i]),
+            tuple(history.vec("G")[i]) if opt.adaptive else None,
+        )
+
+    def _show_formula(self) -> None:
+        racer = self.racers[self.controls.selected]
+        self.formula.show_optimizer(racer.optimizer, dict(racer.hyperparameters), racer.schedule)
+
+    def _toggle_vector(self, key: str, on: bool) -> None:
+        self.contour.show_vectors[key] = on
+        self._dirty = True
+
+    # -- view ---------------------------------------------------------------------------------------
+    def toggle_full_screen(self) -> None:
+        if self.isFullScreen():
+            self.showNormal()
+        else:
+            self.showFullScreen()
+
+    def reset_view(self) -> None:
+        if self.surface is not None:
+            self.config = replace(self.config, view=None)
+            self.contour.set_view(self.surface.view)
+            self.worker.regrid(self.surface.view)
+
+    # -- sessions -----------------------------------------------------------------------------------
+    def open_session_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open session", str(self._session_dir()), f"Optimizer Lab sessions (*{SUFFIX} *.json)"
+        )
+        if path:
+            self.open_session(Path(path))
+
+    def open_session(self, path: Path) -> bool:
+        """Load a session; on any problem say what is wrong and keep the current one."""
+        try:
+            config = load_session(path)
+        except SessionError as exc:
+            QMessageBox.warning(self, "Cannot open session", str(exc))
+            return False
+        self.racers = {r.optimizer: r for r in all_racers()}
+        for racer in self.racers.values():
+            self.racers[racer.optimizer] = racer.with_values(enabled=False)
+        for racer in config.racers:
+            self.racers[racer.optimizer] = racer
+        config = self._config_from_racers(config)
+        self.controls.set_config(config, self.racers, config.start or self.start_point)
+        self.apply_config(config)
+        self._session_path = path
+        self._add_recent(path)
+        self.statusBar().showMessage(f"Opened {path.name}", 4000)
+        return True
+
+    def save_session_dialog(self) -> None:
+        default = self._session_path or (self._session_dir() / f"race{SUFFIX}")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save session", str(default), f"Optimizer Lab sessions (*{SUFFIX})"
+        )
+        if path:
+            self.save_session(Path(path))
+
+    def save_session(self, path: Path) -> bool:
+        config = replace(self.config, start=self.config.start or self.start_point)
+        try:
+            save_session(config, path)
+        except SessionError as exc:
+            QMessageBox.warning(self, "Cannot save session", str(exc))
+            return False
+        self._session_path = path
+        self._add_recent(path)
+        self.statusBar().showMessage(f"Saved {path}", 4000)
+        return True
+
+    def _session_dir(self) -> Path:
+        return Path(str(self.settings.value("session_dir", str(Path.home()))))
+
+    def _add_recent(self, path: Path) -> None:
+        recent = [str(path)] + [p for p in self._recent() if p != str(path)]
+        self.settings.setValue("recent", json.dumps(recent[:MAX_RECENT]))
+        self.settings.setValue("session_dir", str(path.parent))
+        self._refresh_recent_menu()
+
+    def _recent(self) -> list[str]:
+        try:
+            value = json.loads(str(self.settings.value("recent", "[]")))
+        except ValueError:
+            return []
+        return [p for p in value if isinstance(p, str)] if isinstance(value, list) else []
+
+    def _refresh_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        for item in self._recent():
+            action = self.recent_menu.addAction(item)
+            action.triggered.connect(lambda _=False, p=item: self.open_session(Path(p)))
+        self.recent_menu.setEnabled(bool(self._recent()))
+
+    # -- export & about (filled in by gui.export / gui.about) ---------------------------------------
+    def export_dialog(self) -> None:
+        try:
+            from gui.export_dialog import ExportDialog
+        except ImportError:
+            self.statusBar().showMessage("Export is not available in this build.", 4000)
+            return
+        ExportDialog(self).exec()
+
+    def show_about(self) -> None:
+        try:
+            from gui.about import show_about
+        except ImportError:
+            QMessageBox.about(self, "Optimizer Lab", "Optimizer Lab")
+            return
+        show_about(self)
+
+    # -- settings -----------------------------------------------------------------------------------
+    def _save_settings(self) -> None:
+        self.settings.setValue("geometry", self.saveGeometry())
+        self.settings.setValue("splitter", self.splitter.saveState())
+        config = replace(self.config, start=self.config.start or None)
+        self.settings.setValue("config", json.dumps(config.to_dict()))
+        self.settings.setValue("selected", self.controls.selected)
+        self.settings.setValue("speed_index", self.speed_slider.value())
+
+    def _restore_settings(self) -> None:
+        geometry = self.settings.value("geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        splitter = self.settings.value("splitter")
+        if isinstance(splitter, QByteArray):
+            self.splitter.restoreState(splitter)
+        try:
+            config = SessionConfig.from_dict(json.loads(str(self.settings.value("config", ""))))
+        except (ValueError, ConfigError):
+            config = None  # no or unreadable settings: the defaults
+        if config is not None:
+            self.racers = {r.optimizer: r.with_values(enabled=False) for r in all_racers()}
+            for racer in config.racers:
+                self.racers[racer.optimizer] = racer
+            self.config = self._config_from_racers(config)
+        selected = str(self.settings.value("selected", "adam"))
+        if selected in self.racers:
+            self.controls.select_racer(selected)
+        try:
+            index = int(self.settings.value("speed_index", DEFAULT_SPEED_INDEX))
+        except (TypeError, ValueError):
+            index = DEFAULT_SPEED_INDEX
+        self.speed_slider.setValue(min(max(index, 0), len(SPEEDS) - 1))

@@ -1,0 +1,1 @@
+"""Panels: controls, status and the formula card."""

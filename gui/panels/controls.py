@@ -1,0 +1,383 @@
+"""The left column: surface, start point, racers and the selected racer's hyperparameters.
+
+Every edit is validated by the engine's own registry (``Hyperparameter.check``,
+``RacerConfig``); a bad value shows its message under the field and changes nothing.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QPixmap
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSizePolicy,
+    QSlider,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from engine.config import MAX_STEPS, ConfigError, RacerConfig, SessionConfig
+from engine.losses import LOSSES
+from engine.optimizers import HYPERPARAMETERS, OPTIMIZERS
+from engine.schedules import KINDS
+from gui import theme
+
+CUSTOM = "__custom__"
+LR_MIN_EXP, LR_MAX_EXP, LR_TICKS = -5.0, 1.0, 600
+
+
+def _swatch(color: str) -> QIcon:
+    pix = QPixmap(14, 14)
+    pix.fill(QColor(color))
+    return QIcon(pix)
+
+
+def _error_label() -> QLabel:
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setStyleSheet("color: #B00020;")
+    label.setVisible(False)
+    label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+    return label
+
+
+def _show_error(label: QLabel, message: str) -> None:
+    label.setText(message)
+    label.setVisible(bool(message))
+
+
+def format_number(value: float) -> str:
+    """Short, exact-enough text for a hyperparameter field (1e-08, 0.05, 0.999)."""
+    return f"{value:.6g}"
+
+
+class NumberField(QLineEdit):
+    """A text field for any real number (η = 0.0375 as well as ε = 1e-8)."""
+
+    committed = Signal(float)
+
+    def __init__(self, value: float, parent: QWidget | None = None) -> None:
+        super().__init__(format_number(value), parent)
+        self.editingFinished.connect(self._commit)
+        self.setMaximumWidth(90)
+
+    def _commit(self) -> None:
+        try:
+            value = float(self.text().strip().replace("−", "-"))
+        except ValueError:
+            value = math.nan
+        self.committed.emit(value)
+
+    def set_value(self, value: float) -> None:
+        with QSignalBlocker(self):
+            self.setText(format_number(value))
+
+
+class ControlPanel(QWidget):
+    """Edits a ``SessionConfig`` piece by piece; emits what changed."""
+
+    loss_chosen = Signal(str)  # a built-in name or expression text
+    loss_param_changed = Signal(str, float)
+    start_changed = Signal(float, float)
+    start_reset = Signal()
+    racer_toggled = Signal(str, bool)
+    racer_selected = Signal(str)
+    racer_changed = Signal(object)  # RacerConfig
+    steps_changed = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._racers: dict[str, RacerConfig] = {}
+        self._selected = "adam"
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self._build_surface_box())
+        layout.addWidget(self._build_start_box())
+        layout.addWidget(self._build_racer_box(), stretch=1)
+        layout.addWidget(self._build_hyper_box())
+        self.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Expanding)
+
+    # -- building -----------------------------------------------------------------------
+    def _build_surface_box(self) -> QGroupBox:
+        box = QGroupBox("Loss surface")
+        form = QVBoxLayout(box)
+        self.surface_combo = QComboBox()
+        self.surface_combo.setObjectName("surface_combo")
+        self.surface_combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.surface_combo.setMinimumContentsLength(12)
+        for name, surface in LOSSES.items():
+            self.surface_combo.addItem(surface.title, name)
+            self.surface_combo.setItemData(self.surface_combo.count() - 1, surface.formula, Qt.ToolTipRole)
+        self.surface_combo.addItem("Custom expression…", CUSTOM)
+        self.surface_combo.activated.connect(self._surface_activated)
+        form.addWidget(self.surface_combo)
+        self.formula_label = QLabel()
+        self.formula_label.setWordWrap(True)
+        self.formula_label.setStyleSheet("color: #333;")
+        form.addWidget(self.formula_label)
+        self.expression_edit = QLineEdit()
+        self.expression_edit.setObjectName("expression_edit")
+        self.expression_edit.setPlaceholderText("L(x, y), e.g. x^2 + 10*y^2 — Enter to use")
+        self.expression_edit.setToolTip(
+            "Type a loss in x and y (or w1, w2): + − * / ^, sin cos tan exp log sqrt abs min max "
+            "sigmoid softplus relu …, constants pi and e. Press Enter to use it."
+        )
+        self.expression_edit.returnPressed.connect(self._expression_entered)
+        form.addWidget(self.expression_edit)
+        self.loss_error = _error_label()
+        self.loss_error.setObjectName("loss_error")
+        form.addWidget(self.loss_error)
+        self.param_form = QFormLayout()
+        form.addLayout(self.param_form)
+        self._param_fields: dict[str, QDoubleSpinBox] = {}
+        return box
+
+    def _build_start_box(self) -> QGroupBox:
+        box = QGroupBox("Start point (or click the contour)")
+        row = QHBoxLayout(box)
+        row.setSpacing(4)
+        self.start_x = self._coordinate_box("w1")
+        self.start_y = self._coordinate_box("w2")
+        for label, spin in (("w1", self.start_x), ("w2", self.start_y)):
+            row.addWidget(QLabel(label))
+            row.addWidget(spin, stretch=1)
+        default = QPushButton("↺")
+        default.setToolTip("Use the surface's own start point")
+        default.clicked.connect(self.start_reset)
+        row.addWidget(default)
+        return box
+
+    def _coordinate_box(self, name: str) -> QDoubleSpinBox:
+        spin = QDoubleSpinBox()
+        spin.setObjectName(f"start_{name}")
+        spin.setRange(-1e6, 1e6)
+        spin.setDecimals(4)
+        spin.setMinimumWidth(70)
+        spin.setSingleStep(0.1)
+        spin.setKeyboardTracking(False)
+        spin.valueChanged.connect(
+            lambda _v: self.start_changed.emit(self.start_x.value(), self.start_y.value())
+        )
+        return spin
+
+    def _build_racer_box(self) -> QGroupBox:
+        box = QGroupBox("Optimizers (tick to race, click to edit)")
+        layout = QVBoxLayout(box)
+        self.racer_list = QListWidget()
+        self.racer_list.setObjectName("racer_list")
+        for opt in OPTIMIZERS.values():
+            item = QListWidgetItem(_swatch(theme.racer_color(opt.id)), opt.title)
+            item.setData(Qt.UserRole, opt.id)
+            item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
+            item.setCheckState(Qt.Unchecked)
+            item.setToolTip(opt.formula)
+            self.racer_list.addItem(item)
+        self.racer_list.itemChanged.connect(self._racer_item_changed)
+        self.racer_list.currentItemChanged.connect(self._racer_current_changed)
+        layout.addWidget(self.racer_list)
+        steps_row = QHBoxLayout()
+        steps_row.addWidget(QLabel("Step limit"))
+        self.steps_spin = QSpinBox()
+        self.steps_spin.setObjectName("steps_spin")
+        self.steps_spin.setRange(1, MAX_STEPS)
+        self.steps_spin.setSingleStep(100)
+        self.steps_spin.setGroupSeparatorShown(True)
+        self.steps_spin.setKeyboardTracking(False)
+        self.steps_spin.valueChanged.connect(self.steps_changed)
+        steps_row.addWidget(self.steps_spin, stretch=1)
+        layout.addLayout(steps_row)
+        return box
+
+    def _build_hyper_box(self) -> QGroupBox:
+        self.hyper_box = QGroupBox()
+        outer = QVBoxLayout(self.hyper_box)
+        self.hyper_form = QFormLayout()
+        outer.addLayout(self.hyper_form)
+        self.hyper_error = _error_label()
+        self.hyper_error.setObjectName("hyper_error")
+        outer.addWidget(self.hyper_error)
+        self._hyper_fields: dict[str, NumberField] = {}
+        self.lr_slider: QSlider | None = None
+        return self.hyper_box
+
+    # -- state in ------------------------------------------------------------------------
+    def set_config(
+        self, config: SessionConfig, racers: dict[str, RacerConfig], start: tuple[float, float]
+    ) -> None:
+        """Show a configuration (all racers known by id, enabled or not)."""
+        self._racers = dict(racers)
+        index = self.surface_combo.findData(config.loss if config.loss in LOSSES else CUSTOM)
+        with QSignalBlocker(self.surface_combo):
+            self.surface_combo.setCurrentIndex(index)
+        if config.loss not in LOSSES:
+            self.expression_edit.setText(config.loss)
+        self.set_start(start)
+        with QSignalBlocker(self.racer_list):
+            for row in range(self.racer_list.count()):
+                item = self.racer_list.item(row)
+                racer = self._racers[item.data(Qt.UserRole)]
+                item.setCheckState(Qt.Checked if racer.enabled else Qt.Unchecked)
+        with QSignalBlocker(self.steps_spin):
+            self.steps_spin.setValue(config.steps)
+        self.select_racer(self._selected)
+
+    def set_surface_info(self, name: str, formula: str, params: dict[str, float], note: str) -> None:
+        self.formula_label.setText(formula + (f"<br><i>{note}</i>" if note else ""))
+        while self.param_form.rowCount():
+            self.param_form.removeRow(0)
+        self._param_fields = {}
+        for pname, value in params.items():
+            spin = QDoubleSpinBox()
+            spin.setObjectName(f"param_{pname}")
+            spin.setRange(1.0 if pname == "condition" else 1e-6, 1e6)
+            spin.setDecimals(2)
+            spin.setValue(value)
+            spin.setKeyboardTracking(False)
+            spin.valueChanged.connect(lambda v, p=pname: self.loss_param_changed.emit(p, v))
+            self.param_form.addRow(pname.replace("_", " ").capitalize(), spin)
+            self._param_fields[pname] = spin
+
+    def set_loss_error(self, message: str) -> None:
+        _show_error(self.loss_error, message)
+
+    def set_start(self, start: tuple[float, float]) -> None:
+        for spin, value in ((self.start_x, start[0]), (self.start_y, start[1])):
+            with QSignalBlocker(spin):
+                spin.setValue(value)
+
+    def select_racer(self, name: str) -> None:
+        self._selected = name
+        for row in range(self.racer_list.count()):
+            item = self.racer_list.item(row)
+            if item.data(Qt.UserRole) == name:
+                with QSignalBlocker(self.racer_list):
+                    self.racer_list.setCurrentItem(item)
+        self._rebuild_hyper_form()
+
+    @property
+    def selected(self) -> str:
+        return self._selected
+
+    # -- events ---------------------------------------------------------------------------
+    def _surface_activated(self, index: int) -> None:
+        name = self.surface_combo.itemData(index)
+        if name == CUSTOM:
+            self.expression_edit.setFocus()
+            if self.expression_edit.text().strip():
+                self.loss_chosen.emit(self.expression_edit.text())
+            return
+        self.loss_chosen.emit(name)
+
+    def _expression_entered(self) -> None:
+        text = self.expression_edit.text().strip()
+        if not text:
+            self.set_loss_error("Type a loss in x and y first, e.g. x^2 + 10*y^2")
+            return
+        self.loss_chosen.emit(text)
+
+    def _racer_item_changed(self, item: QListWidgetItem) -> None:
+        name = item.data(Qt.UserRole)
+        enabled = item.checkState() == Qt.Checked
+        self._racers[name] = self._racers[name].with_values(enabled=enabled)
+        self.racer_toggled.emit(name, enabled)
+
+    def _racer_current_changed(self, current: QListWidgetItem | None, _previous: object) -> None:
+        if current is not None:
+            name = current.data(Qt.UserRole)
+            self.select_racer(name)
+            self.racer_selected.emit(name)
+
+    def _rebuild_hyper_form(self) -> None:
+        racer = self._racers.get(self._selected)
+        if racer is None:
+            return
+        opt = OPTIMIZERS[racer.optimizer]
+        self.hyper_box.setTitle(f"{opt.title}: hyperparameters")
+        while self.hyper_form.rowCount():
+            self.hyper_form.removeRow(0)
+        self._hyper_fields = {}
+        _show_error(self.hyper_error, "")
+        for name, value in racer.hyperparameters.items():
+            h = HYPERPARAMETERS[name]
+            field = NumberField(value)
+            field.setObjectName(f"hyper_{name}")
+            field.setToolTip(f"{h.description}; allowed: {h.range_text()}")
+            field.committed.connect(lambda v, n=name: self._hyper_edited(n, v))
+            self._hyper_fields[name] = field
+            if name == "lr":
+                row = QHBoxLayout()
+                self.lr_slider = QSlider(Qt.Horizontal)
+                self.lr_slider.setObjectName("lr_slider")
+                self.lr_slider.setRange(0, LR_TICKS)
+                self.lr_slider.setToolTip("η on a log scale, 1e-5 … 10; type any value in the field")
+                self._set_lr_slider(value)
+                self.lr_slider.valueChanged.connect(self._lr_slid)
+                row.addWidget(field)
+                row.addWidget(self.lr_slider, stretch=1)
+                self.hyper_form.addRow(f"{h.symbol}  {name}", row)
+            else:
+                self.hyper_form.addRow(f"{h.symbol}  {name}", field)
+        self.schedule_combo = QComboBox()
+        self.schedule_combo.setObjectName("schedule_combo")
+        for kind, spec in KINDS.items():
+            self.schedule_combo.addItem(kind, kind)
+            self.schedule_combo.setItemData(self.schedule_combo.count() - 1, spec.formula, Qt.ToolTipRole)
+        kind, _, params = racer.schedule.partition(":")
+        self.schedule_combo.setCurrentIndex(self.schedule_combo.findData(kind))
+        self.schedule_params = QLineEdit(params)
+        self.schedule_params.setObjectName("schedule_params")
+        self.schedule_params.setPlaceholderText("defaults")
+        self.schedule_params.setToolTip(KINDS[kind].formula)
+        self.schedule_combo.activated.connect(lambda _i: self._schedule_edited(reset_params=True))
+        self.schedule_params.editingFinished.connect(self._schedule_edited)
+        row = QHBoxLayout()
+        row.addWidget(self.schedule_combo)
+        row.addWidget(self.schedule_params, stretch=1)
+        self.hyper_form.addRow("η schedule", row)
+
+    def _set_lr_slider(self, lr: float) -> None:
+        if self.lr_slider is None:
+            return
+        pos = (math.log10(lr) - LR_MIN_EXP) / (LR_MAX_EXP - LR_MIN_EXP) * LR_TICKS
+        with QSignalBlocker(self.lr_slider):
+            self.lr_slider.setValue(round(min(max(pos, 0), LR_TICKS)))
+
+    def _lr_slid(self, pos: int) -> None:
+        lr = float(f"{10 ** (LR_MIN_EXP + (LR_MAX_EXP - LR_MIN_EXP) * pos / LR_TICKS):.3g}")
+        self._hyper_fields["lr"].set_value(lr)
+        self._apply(self._racers[self._selected].optimizer, {"lr": lr})
+
+    def _hyper_edited(self, name: str, value: float) -> None:
+        if name == "lr" and math.isfinite(value) and value > 0:
+            self._set_lr_slider(value)
+        self._apply(self._selected, {name: value})
+
+    def _schedule_edited(self, reset_params: bool = False) -> None:
+        kind = self.schedule_combo.currentData()
+        if reset_params:
+            self.schedule_params.setText("")
+        self.schedule_params.setToolTip(KINDS[kind].formula)
+        params = self.schedule_params.text().strip()
+        self._apply(self._selected, {"schedule": kind + (":" + params if params else "")})
+
+    def _apply(self, name: str, changes: dict[str, object]) -> None:
+        try:
+            racer = self._racers[name].with_values(**changes)
+        except (ConfigError, ValueError) as exc:
+            _show_error(self.hyper_error, str(exc))
+            return
+        _show_error(self.hyper_error, "")
+        self._racers[name] = racer
+        self.racer_changed.emit(racer)

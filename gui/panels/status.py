@@ -1,0 +1,129 @@
+"""Status of each racer (step, loss, ‖g‖, running/converged/diverged) and the formula card."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableWidget, QTableWidgetItem
+
+from engine.optimizers import OPTIMIZERS
+from gui import theme
+from gui.history import RacerHistory
+
+COLUMNS = ("Optimizer", "Step", "Loss", "‖g‖", "State")
+
+
+def fmt(value: float) -> str:
+    """Numbers as a learner reads them: 4 significant digits, scientific when tiny or huge."""
+    if not math.isfinite(value):
+        return str(value)
+    if value != 0 and (abs(value) < 1e-3 or abs(value) >= 1e5):
+        return f"{value:.3e}"
+    return f"{value:.4g}"
+
+
+def state_text(history: RacerHistory, at_limit: bool) -> tuple[str, str]:
+    """(text, colour) of a racer's state."""
+    if history.status == "diverged":
+        return f"diverged at step {history.diverged_at}", "#B00020"
+    if history.status == "converged":
+        return "converged", "#1B7837"
+    if at_limit:
+        return "step limit", "#555555"
+    return "running", "#333333"
+
+
+class StatusTable(QTableWidget):
+    """One row per racer; clicking a row selects that racer."""
+
+    racer_clicked = Signal(str)
+
+    def __init__(self, parent: object = None) -> None:
+        super().__init__(0, len(COLUMNS), parent)
+        self.setHorizontalHeaderLabels(COLUMNS)
+        self.verticalHeader().setVisible(False)
+        self.verticalHeader().setDefaultSectionSize(22)
+        self.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SingleSelection)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeToContents)
+        header.setStretchLastSection(True)
+        self._names: list[str] = []
+        self.cellClicked.connect(lambda row, _c: self.racer_clicked.emit(self._names[row]))
+
+    def set_racers(self, names: list[str]) -> None:
+        self._names = list(names)
+        self.setRowCount(len(names))
+        for row, name in enumerate(names):
+            item = QTableWidgetItem("● " + OPTIMIZERS[name].title)
+            item.setForeground(QColor(theme.racer_color(name)))
+            self.setItem(row, 0, item)
+            for col in range(1, len(COLUMNS)):
+                cell = QTableWidgetItem("")
+                if col < 4:
+                    cell.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
+                self.setItem(row, col, cell)
+
+    def update_racers(self, histories: dict[str, RacerHistory], limit: int) -> None:
+        for row, name in enumerate(self._names):
+            history = histories.get(name)
+            if history is None:
+                continue
+            g = history.vec("grad")
+            last = len(history) - 1
+            # ‖g‖ at the current point is the gradient the *next* step will use; the record
+            # holds the one each step used, so show the last recorded step's.
+            gnorm = float(np.hypot(*g[last])) if last > 0 else math.nan
+            text, color = state_text(history, history.last_step >= limit)
+            values = (
+                f"{history.last_step:,}",
+                fmt(float(history.loss[last])),
+                fmt(gnorm) if last else "–",
+                text,
+            )
+            for col, value in enumerate(values, start=1):
+                item = self.item(row, col)
+                if item.text() != value:
+                    item.setText(value)
+                if col == 4:
+                    item.setForeground(QColor(color))
+
+
+class FormulaCard(QLabel):
+    """The selected optimizer's update rule in the lecture's notation, and what it means."""
+
+    def __init__(self, parent: object = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.RichText)
+        self.setObjectName("formula_card")
+        self.setStyleSheet(
+            "QLabel#formula_card { background: #fbfaf3; border: 1px solid #d8d4c0; border-radius: 4px;"
+            " padding: 5px; font-size: 10pt; }"
+        )
+
+    def show_optimizer(self, name: str, hyper: dict[str, float], schedule: str) -> None:
+        opt = OPTIMIZERS[name]
+        color = theme.racer_color(name)
+        values = ", ".join(f"{k} = {v:g}" for k, v in hyper.items())
+        parts = [
+            f"<b style='color:{color}'>● {opt.title}</b> &nbsp;<span style='color:#555'>{values}"
+            + (f"; η schedule {schedule}" if schedule != "constant" else "")
+            + "</span>",
+            f"<span style='font-size: 11pt'>{opt.formula}</span>",
+        ]
+        if opt.notes:
+            parts.append(f"<i>{opt.notes}</i>")
+        meaning = []
+        if opt.g_meaning:
+            meaning.append(f"G: {opt.g_meaning}")
+        if opt.m_meaning:
+            meaning.append(f"M: {opt.m_meaning}")
+        if meaning:
+            parts.append("<span style='color:#444'>" + " · ".join(meaning) + "</span>")
+        parts.append(f"<span style='color:#777'>as in {opt.reference}</span>")
+        self.setText("<br>".join(parts))

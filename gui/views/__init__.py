@@ -1,0 +1,1 @@
+"""Views: the contour race and the per-weight plots."""

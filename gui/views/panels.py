@@ -1,0 +1,158 @@
+"""Per-weight line plots sharing one step axis: the effective rate, G, M, g, w and the loss.
+
+Each optimizer is one colour; w1 is drawn solid and w2 dashed, so the learner sees
+the two weights of one optimizer get different learning rates.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+
+from gui import theme
+from gui.history import RacerHistory
+
+#: (key, axis label, log-y by default, what it is) — the rows top to bottom.
+ROWS: tuple[tuple[str, str, bool, str], ...] = (
+    ("lr", "η/(√G+ε)", True, "effective learning rate of each weight"),
+    ("G", "G", True, "accumulated squared gradient"),
+    ("M", "M", False, "momentum / first moment"),
+    ("grad", "g", False, "gradient ∂L/∂w"),
+    ("w", "w", False, "the weights"),
+    ("loss", "L", True, "the loss"),
+)
+MAX_POINTS = 4000
+
+
+def _thin(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Keep at most ~MAX_POINTS points per curve (the last one always): redraws stay cheap."""
+    n = x.shape[0]
+    if n <= MAX_POINTS:
+        return x, y
+    stride = n // MAX_POINTS + 1
+    return np.concatenate([x[::stride], x[-1:]]), np.concatenate([y[::stride], y[-1:]])
+
+
+class PerWeightPanels(pg.GraphicsLayoutWidget):
+    """Six stacked plots with a linked step axis; one curve per optimizer and weight."""
+
+    step_picked = Signal(int)
+
+    def __init__(self, parent: object = None) -> None:
+        super().__init__(parent)
+        self.setBackground("w")
+        self.ci.layout.setSpacing(2)
+        self.ci.setContentsMargins(2, 2, 2, 2)
+        self.plots: dict[str, pg.PlotItem] = {}
+        self.cursors: dict[str, pg.InfiniteLine] = {}
+        self.log_y: dict[str, bool] = {}
+        first: pg.PlotItem | None = None
+        for i, (key, label, log, tip) in enumerate(ROWS):
+            plot = self.addPlot(row=i, col=0)
+            plot.setMenuEnabled(False)
+            plot.setLabel("left", label)
+            plot.getAxis("left").setWidth(58)
+            plot.getAxis("left").setToolTip(tip)
+            for axis in ("left", "bottom"):
+                plot.getAxis(axis).setTextPen("#222")
+                plot.getAxis(axis).setPen("#666")
+            plot.showGrid(x=True, y=True, alpha=0.15)
+            plot.setClipToView(True)
+            plot.setLogMode(y=log)
+            self.log_y[key] = log
+            if first is None:
+                first = plot
+            else:
+                plot.setXLink(first)
+            if i < len(ROWS) - 1:
+                plot.getAxis("bottom").setStyle(showValues=False)
+                plot.getAxis("bottom").setHeight(4)
+            else:
+                plot.setLabel("bottom", "step t")
+            cursor = pg.InfiniteLine(
+                angle=90, movable=False, pen=pg.mkPen("#555", width=1, style=Qt.DashLine)
+            )
+            cursor.setVisible(False)
+            plot.addItem(cursor, ignoreBounds=True)
+            self.cursors[key] = cursor
+            self.plots[key] = plot
+        self.scene().sigMouseClicked.connect(self._clicked)
+        self._curves: dict[tuple[str, str, int], pg.PlotDataItem] = {}
+        self._selected: str | None = None
+        self.title = pg.LabelItem(justify="left", color="#333", size="8pt")
+        self.addItem(self.title, row=len(ROWS), col=0)
+        self.title.setText("<b>———</b> w1 &nbsp; <b>- - -</b> w2 &nbsp; (one colour per optimizer)")
+
+    def set_log(self, key: str, log: bool) -> None:
+        self.log_y[key] = log
+        self.plots[key].setLogMode(y=log)
+
+    def set_racers(self, names: list[str]) -> None:
+        for (_name, key, _i), curve in self._curves.items():
+            self.plots[key].removeItem(curve)
+        self._curves = {}
+        for name in names:
+            color = theme.racer_color(name)
+            for key, *_ in ROWS:
+                weights = (0,) if key == "loss" else (0, 1)
+                for i in weights:
+                    style = Qt.SolidLine if i == 0 else Qt.DashLine
+                    curve = pg.PlotDataItem(pen=pg.mkPen(color, width=1.6, style=style), connect="finite")
+                    curve.setDownsampling(auto=True, method="peak")
+                    self.plots[key].addItem(curve)
+                    self._curves[(name, key, i)] = curve
+        for plot in self.plots.values():
+            plot.enableAutoRange()
+
+    def set_selected(self, name: str | None) -> None:
+        self._selected = name
+        for (racer, _key, i), curve in self._curves.items():
+            color = theme.racer_color(racer)
+            width = 2.6 if racer == name else 1.4
+            style = Qt.SolidLine if i == 0 else Qt.DashLine
+            curve.setPen(pg.mkPen(color, width=width, style=style))
+            curve.setZValue(10 if racer == name else 0)
+
+    def update_racers(self, histories: dict[str, RacerHistory], adaptive: dict[str, bool]) -> None:
+        for name, history in histories.items():
+            steps = history.step.astype(float)
+            for key, *_ in ROWS:
+                if key == "loss":
+                    y = history.loss
+                    x, yy = _thin(steps, y)
+                    self._set(name, key, 0, x, yy)
+                    continue
+                data = history.vec(key)
+                # Row 0 is the start: no step has happened there, so only w has a value.
+                x = steps if key == "w" else steps[1:]
+                d = data if key == "w" else data[1:]
+                for i in (0, 1):
+                    if key == "G" and not adaptive.get(name, False):
+                        self._set(name, key, i, np.zeros(0), np.zeros(0))
+                        continue
+                    xx, yy = _thin(x, d[:, i])
+                    self._set(name, key, i, xx, yy)
+
+    def _set(self, name: str, key: str, i: int, x: np.ndarray, y: np.ndarray) -> None:
+        curve = self._curves.get((name, key, i))
+        if curve is None:
+            return
+        if self.log_y[key]:
+            y = np.where(y > 0, y, np.nan)
+        curve.setData(x, y)
+
+    def set_cursor(self, step: int | None) -> None:
+        for cursor in self.cursors.values():
+            cursor.setVisible(step is not None)
+            if step is not None:
+                cursor.setValue(step)
+
+    def _clicked(self, event: object) -> None:
+        if event.button() != Qt.MouseButton.LeftButton:  # type: ignore[attr-defined]
+            return
+        pos = event.scenePos()  # type: ignore[attr-defined]
+        for plot in self.plots.values():
+            if plot.vb.sceneBoundingRect().contains(pos):
+                self.step_picked.emit(max(0, round(plot.vb.mapSceneToView(pos).x())))
+                return

@@ -1,0 +1,256 @@
+"""The one worker thread: owns the engine's runs, computes chunks of steps, streams them out.
+
+The GUI never computes an update. It posts commands (play, pause, step, a changed
+hyperparameter, a new configuration) into a queue; the worker applies them between
+chunks and sends the new rows back by queued signal. The kernels release the GIL,
+so the event loop stays responsive while the worker runs flat out.
+"""
+
+from __future__ import annotations
+
+import math
+import queue
+import time
+import traceback
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QThread, Signal
+
+if TYPE_CHECKING:  # the engine (numba) is imported by the thread, after the window shows
+    import numpy as np
+
+    from engine.config import RacerConfig, SessionConfig
+    from engine.losses import Surface
+    from engine.simulate import Chunk, Run
+
+#: Frame period of the stream; chunks are sent at most this often.
+TICK = 1 / 60
+#: At "max" speed a tick computes for about this long before sending its chunk.
+MAX_SPEED_BUDGET = 0.012
+GRID_SIZE = 220
+
+
+@dataclass(frozen=True)
+class SurfacePayload:
+    """A surface ready to draw: the loss on a grid over its view window."""
+
+    surface: Surface
+    view: tuple[float, float, float, float]
+    xs: np.ndarray
+    ys: np.ndarray
+    z: np.ndarray
+
+
+@dataclass(frozen=True)
+class RacerStart:
+    optimizer: str
+    start: tuple[float, float]
+    loss0: float
+    status: str
+
+
+class RaceWorker(QThread):
+    """Runs the race. All public methods are safe to call from the GUI thread."""
+
+    engine_ready = Signal()
+    busy = Signal(str)  # "compiling…" while kernels load or an expression compiles; "" when done
+    surface_ready = Signal(object)  # SurfacePayload
+    race_reset = Signal(object)  # list[RacerStart]
+    chunks_ready = Signal(object)  # list[tuple[str, Chunk]]
+    playing_changed = Signal(bool)
+    race_finished = Signal(str)  # why: "limit", "all stopped"
+    error = Signal(str, str)  # (where, message): a bad input the user can act on
+    failed = Signal(str)  # an unexpected error, with its traceback
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._queue: queue.Queue[tuple[str, tuple[Any, ...]]] = queue.Queue()
+        self._config: SessionConfig | None = None
+        self._surface: Surface | None = None
+        self._runs: dict[str, Run] = {}
+        self._playing = False
+        self._speed = 60.0  # steps per second; math.inf = as fast as the engine goes
+        self._carry = 0.0
+        self._per_step = 1e-6  # measured seconds per step (all racers), for max speed
+
+    # -- commands (GUI thread) -------------------------------------------------------
+    def post(self, command: str, *args: Any) -> None:
+        self._queue.put((command, args))
+
+    def configure(self, config: SessionConfig, *, keep_surface: bool = False) -> None:
+        """Build the surface (unless unchanged) and restart the race from step 0."""
+        self.post("configure", config, keep_surface)
+
+    def set_playing(self, playing: bool) -> None:
+        self.post("play" if playing else "pause")
+
+    def step_once(self) -> None:
+        self.post("step")
+
+    def set_speed(self, steps_per_second: float) -> None:
+        self.post("speed", steps_per_second)
+
+    def update_racer(self, racer: RacerConfig) -> None:
+        """Hyperparameters of a running racer change from its next step on."""
+        self.post("update", racer)
+
+    def regrid(self, view: tuple[float, float, float, float]) -> None:
+        self.post("regrid", view)
+
+    def stop(self) -> None:
+        """Ask the thread to finish; pair with ``wait()``."""
+        self.post("stop")
+        self.requestInterruption()
+
+    # -- the thread ------------------------------------------------------------------
+    def run(self) -> None:
+        try:
+            self._warm_up()
+            self._loop()
+        except Exception:  # surfaced in the UI, never lost in the thread
+            self.failed.emit(traceback.format_exc())
+
+    def _warm_up(self) -> None:
+        self.busy.emit("compiling…")
+        import engine  # numba and the kernels load here, off the GUI thread
+        from engine.simulate import simulate
+
+        simulate("quadratic", "adam", steps=2)
+        engine.get_loss("quadratic").grid([0.0, 1.0], [0.0, 1.0])
+        self.busy.emit("")
+        self.engine_ready.emit()
+
+    def _loop(self) -> None:
+        next_tick = time.perf_counter()
+        while not self.isInterruptionRequested():
+            active = self._playing and any(not r.done for r in self._runs.values())
+            timeout = max(0.0, next_tick - time.perf_counter()) if active else None
+            try:
+                command, args = self._queue.get(timeout=timeout)
+            except queue.Empty:
+                pass
+            else:
+                if command == "stop":
+                    return
+                self._handle(command, args)
+                continue
+            if self._playing:
+                next_tick = self._tick(next_tick)
+
+    def _handle(self, command: str, args: tuple[Any, ...]) -> None:
+        if command == "configure":
+            self._configure(*args)
+        elif command == "play":
+            self._set_playing(True)
+        elif command == "pause":
+            self._set_playing(False)
+        elif command == "step":
+            self._set_playing(False)
+            self._advance(1)
+        elif command == "speed":
+            self._speed = float(args[0])
+            self._carry = 0.0
+        elif command == "update":
+            racer = args[0]
+            run = self._runs.get(racer.optimizer)
+            if run is not None:
+                run.update(schedule=racer.schedule, **racer.hyperparameters)
+        elif command == "limit":
+            if self._config is not None:
+                from dataclasses import replace
+
+                self._config = replace(self._config, steps=int(args[0]))
+        elif command == "regrid" and self._surface is not None:
+            self._emit_surface(self._surface, args[0])
+
+    def _set_playing(self, playing: bool) -> None:
+        if playing and self._runs and all(self._at_end(r) for r in self._runs.values()):
+            playing = False
+        if playing != self._playing:
+            self._playing = playing
+            self.playing_changed.emit(playing)
+
+    def _at_end(self, run: Run) -> bool:
+        return run.done or (self._config is not None and run.t >= self._config.steps)
+
+    def _configure(self, config: SessionConfig, keep_surface: bool) -> None:
+        from engine.losses import get_loss
+
+        surface = self._surface
+        if not keep_surface or surface is None:
+            self.busy.emit("compiling…")
+            try:
+                surface = get_loss(config.loss)
+                if config.loss_params:
+                    usable = {k: v for k, v in config.loss_params.items() if k in surface.params}
+                    surface = surface.with_params(**usable)
+            except ValueError as exc:
+                self.busy.emit("")
+                self.error.emit("loss", str(exc))
+                return
+            self._emit_surface(surface, config.view or surface.view)
+        self._surface = surface
+        self._config = config
+        self._reset_runs()
+        self.busy.emit("")
+
+    def _emit_surface(self, surface: Surface, view: tuple[float, float, float, float]) -> None:
+        import numpy as np
+
+        xs = np.linspace(view[0], view[1], GRID_SIZE)
+        ys = np.linspace(view[2], view[3], GRID_SIZE)
+        self.surface_ready.emit(SurfacePayload(surface, tuple(view), xs, ys, surface.grid(xs, ys)))
+
+    def _reset_runs(self) -> None:
+        from engine.simulate import Run
+
+        assert self._config is not None and self._surface is not None
+        self._set_playing(False)
+        self._runs = {}
+        starts = []
+        for racer in self._config.enabled_racers():
+            run = Run(
+                self._surface,
+                racer.optimizer,
+                self._config.start,
+                schedule=racer.schedule,
+                tol=self._config.tol,
+                **racer.hyperparameters,
+            )
+            self._runs[racer.optimizer] = run
+            starts.append(RacerStart(racer.optimizer, run.start, float(run.trajectory().loss[0]), run.status))
+        self.race_reset.emit(starts)
+
+    def _advance(self, n: int) -> None:
+        assert self._config is not None
+        out: list[tuple[str, Chunk]] = []
+        for key, run in self._runs.items():
+            k = min(n, self._config.steps - run.t)
+            if k > 0 and not run.done:
+                out.append((key, run.advance(k)))
+        if out:
+            self.chunks_ready.emit(out)
+        if self._runs and all(self._at_end(r) for r in self._runs.values()):
+            self._set_playing(False)
+            reached = any(not r.done for r in self._runs.values())
+            self.race_finished.emit("limit" if reached else "all stopped")
+
+    def _tick(self, due: float) -> float:
+        """Compute the steps due now; return when the next tick is due."""
+        now = time.perf_counter()
+        if math.isinf(self._speed):
+            n = max(1, int(MAX_SPEED_BUDGET / max(self._per_step, 1e-9)))
+            t0 = time.perf_counter()
+            self._advance(n)
+            spent = time.perf_counter() - t0
+            self._per_step = 0.7 * self._per_step + 0.3 * spent / n
+            return time.perf_counter()
+        period = max(TICK, 1.0 / self._speed)
+        self._carry += self._speed * period
+        n = int(self._carry)
+        self._carry -= n
+        if n:
+            self._advance(n)
+        due += period
+        return due if due > now - 0.25 else now + period  # never try to catch up a stall
