@@ -1,0 +1,185 @@
+"""The live window as a learner uses it: play, pause, step, reset, edit, click, close."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPointF, Qt
+
+from engine import simulate
+from gui.main_window import SPEEDS
+from tests.gui.conftest import ENGINE_TIMEOUT_MS
+
+DEFAULT_RACERS = ["sgd", "momentum", "adagrad", "rmsprop", "adam"]
+
+
+def wait_steps(qtbot, window, n: int, timeout: int = 20_000) -> None:
+    qtbot.waitUntil(
+        lambda: all(h.last_step >= n or h.status != "finished" for h in window.histories.values()),
+        timeout=timeout,
+    )
+
+
+def test_window_starts_with_the_default_race(window) -> None:
+    assert list(window.histories) == DEFAULT_RACERS
+    assert window.surface.name == "quadratic"
+    assert window.status_table.rowCount() == 5
+    assert all(len(h) == 1 for h in window.histories.values())
+    assert window.windowTitle() == "Optimizer Lab"
+
+
+def test_step_button_advances_every_racer_by_one(window, qtbot) -> None:
+    with qtbot.waitSignal(window.worker.chunks_ready, timeout=5000):
+        window.step_action.trigger()
+    assert all(h.last_step == 1 for h in window.histories.values())
+    window._redraw()
+    assert window.status_table.item(0, 1).text() == "1"
+
+
+def test_play_then_pause_stops_the_stream(window, qtbot) -> None:
+    window.speed_slider.setValue(SPEEDS.index(600))
+    with qtbot.waitSignal(window.worker.playing_changed, timeout=5000):
+        window.play_action.trigger()
+    wait_steps(qtbot, window, 30)
+    with qtbot.waitSignal(window.worker.playing_changed, timeout=5000) as blocker:
+        window.play_action.trigger()
+    assert blocker.args == [False]
+    qtbot.wait(100)
+    steps = [h.last_step for h in window.histories.values()]
+    qtbot.wait(300)
+    assert [h.last_step for h in window.histories.values()] == steps
+    assert window.play_action.text() == "Play"
+
+
+def test_streamed_numbers_are_the_engines(window, qtbot) -> None:
+    window.speed_slider.setValue(SPEEDS.index(math.inf))
+    window.controls.steps_spin.setValue(150)
+    with qtbot.waitSignal(window.worker.race_finished, timeout=20_000):
+        window.play_action.trigger()
+    window._redraw()
+    for name, history in window.histories.items():
+        ref = simulate(
+            "quadratic",
+            name,
+            window.start_point,
+            150,
+            tol=window.config.tol,
+            **window.racers[name].hyperparameters,
+        )
+        assert history.last_step == ref.steps
+        np.testing.assert_array_equal(history.vec("w"), ref.w)
+        np.testing.assert_array_equal(history.vec("lr"), ref.lr)
+        np.testing.assert_array_equal(history.vec("G"), ref.G)
+        np.testing.assert_array_equal(history.loss, ref.loss)
+        # what the per-weight panel plots is exactly the recorded rate (rows 1…)
+        x, y = window.panels._curves[(name, "lr", 1)].getOriginalDataset()
+        np.testing.assert_array_equal(x, ref.step[1:])
+        np.testing.assert_array_equal(y, ref.lr[1:, 1])
+
+
+def test_hyperparameter_change_mid_run_applies_from_next_step(window, qtbot) -> None:
+    for _ in range(3):
+        with qtbot.waitSignal(window.worker.chunks_ready, timeout=5000):
+            window.step_action.trigger()
+    window.controls.select_racer("sgd")
+    field = window.controls._hyper_fields["lr"]
+    field.setText("0.0123")
+    field.editingFinished.emit()
+    assert window.racers["sgd"].hyperparameters["lr"] == 0.0123
+    with qtbot.waitSignal(window.worker.chunks_ready, timeout=5000):
+        window.step_action.trigger()
+    lr = window.histories["sgd"].vec("lr")
+    assert lr[3, 0] == 0.05 and lr[4, 0] == 0.0123
+    w = window.histories["sgd"].vec("w")
+    g = window.histories["sgd"].vec("grad")
+    np.testing.assert_array_equal(w[4], w[3] - 0.0123 * g[4])
+
+
+def test_bad_hyperparameter_shows_message_and_changes_nothing(window) -> None:
+    window.controls.select_racer("rmsprop")
+    before = dict(window.racers["rmsprop"].hyperparameters)
+    field = window.controls._hyper_fields["beta"]
+    field.setText("1.5")
+    field.editingFinished.emit()
+    message = window.controls.hyper_error.text()
+    assert "beta" in message and "[0, 1)" in message
+    assert window.racers["rmsprop"].hyperparameters == before
+
+
+def test_click_on_contour_sets_the_start(window, qtbot) -> None:
+    vb = window.contour.plot.vb
+    scene_point = vb.mapViewToScene(QPointF(-2.0, 1.0))
+    pos = window.contour.mapFromScene(scene_point)
+    with qtbot.waitSignal(window.worker.race_reset, timeout=5000) as blocker:
+        qtbot.mouseClick(window.contour.viewport(), Qt.LeftButton, pos=pos)
+    start = blocker.args[0][0].start
+    assert start == pytest.approx((-2.0, 1.0), abs=0.05)
+    assert window.controls.start_x.value() == pytest.approx(start[0])
+
+
+def test_diverging_optimizer_is_reported_while_others_go_on(window, qtbot) -> None:
+    window.controls.select_racer("sgd")
+    field = window.controls._hyper_fields["lr"]
+    field.setText("50")
+    field.editingFinished.emit()
+    window.speed_slider.setValue(SPEEDS.index(math.inf))
+    window.controls.steps_spin.setValue(400)
+    with qtbot.waitSignal(window.worker.race_finished, timeout=20_000):
+        window.play_action.trigger()
+    window._redraw()
+    sgd = window.histories["sgd"]
+    assert sgd.status == "diverged"
+    assert np.all(np.isfinite(sgd.vec("w")))
+    assert window.status_table.item(0, 4).text() == f"diverged at step {sgd.diverged_at}"
+    assert window.histories["adam"].last_step == 400
+
+
+def test_reset_goes_back_to_step_zero(window, qtbot) -> None:
+    with qtbot.waitSignal(window.worker.chunks_ready, timeout=5000):
+        window.step_action.trigger()
+    with qtbot.waitSignal(window.worker.race_reset, timeout=5000):
+        window.reset_action.trigger()
+    assert all(len(h) == 1 for h in window.histories.values())
+
+
+def test_bad_expression_keeps_the_surface(window, qtbot) -> None:
+    with qtbot.waitSignal(window.worker.error, timeout=ENGINE_TIMEOUT_MS) as blocker:
+        window.controls.expression_edit.setText("x^2 + z")
+        window.controls.expression_edit.returnPressed.emit()
+    assert blocker.args[0] == "loss"
+    assert "z" in window.controls.loss_error.text()
+    assert window.surface.name == "quadratic"
+    assert window.config.loss == "quadratic"
+
+
+def test_close_mid_run_joins_the_worker(qtbot, isolated_settings) -> None:
+    from gui.main_window import MainWindow
+
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    with qtbot.waitSignal(w.worker.race_reset, timeout=ENGINE_TIMEOUT_MS):
+        w.start_engine()
+    w.speed_slider.setValue(SPEEDS.index(math.inf))
+    with qtbot.waitSignal(w.worker.playing_changed, timeout=5000):
+        w.play_action.trigger()
+    qtbot.wait(200)
+    w.close()
+    assert w.worker.isFinished()
+
+
+def test_settings_remember_the_configuration(qtbot, isolated_settings) -> None:
+    from gui.main_window import MainWindow
+
+    first = MainWindow()
+    qtbot.addWidget(first)
+    first.racers["nadam"] = first.racers["nadam"].with_values(enabled=True, lr=0.02)
+    first.config = first._config_from_racers(first.config)
+    first.close()
+    second = MainWindow()
+    qtbot.addWidget(second)
+    assert second.racers["nadam"].enabled
+    assert second.racers["nadam"].hyperparameters["lr"] == 0.02
+    second.close()
