@@ -1,0 +1,372 @@
+"""A validated tree → sympy → exact gradient → Python source of a numba ``loss_value_grad``.
+
+The sympy expression is built node by node from the parser's tree (never from text),
+differentiated with ``sympy.diff`` and shared subexpressions are pulled out with
+``sympy.cse``. The printer below is a second whitelist: it knows how to print the
+few sympy types our tree and its derivatives can contain, and refuses anything else,
+so the only things that reach the generated source are ``x``, ``y``, temporaries,
+float literals, ``math.*`` and the ``_expr_*`` helpers defined here.
+
+Kinks get a documented subgradient instead of NaN (the minimum-norm choice, as
+PyTorch does): abs'(0) = sign(0) = 0, relu'(0) = 0, sign' = 0, hypot at (0, 0) has
+gradient 0, and max/min on a tie give each argument half the gradient.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from engine._parser import Binary, Call, Const, ExpressionError, Node, Num, Unary, Var, render
+
+#: Refuse gradients whose code would take numba too long to compile.
+MAX_SOURCE_CHARS = 60_000
+
+X, Y = sp.Symbol("x"), sp.Symbol("y")
+_JIT = 'cache=True, nogil=True, error_model="numpy"'
+
+
+class _Fn(sp.Function):
+    """Base of our own functions: sympy never evaluates or rewrites them."""
+
+    helper = ""
+
+
+class Sigmoid(_Fn):
+    nargs = 1
+    helper = "_expr_sigmoid"
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        s = Sigmoid(self.args[0])
+        return s * (1 - s)
+
+
+class Softplus(_Fn):
+    nargs = 1
+    helper = "_expr_softplus"
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        return Sigmoid(self.args[0])
+
+
+class Step(_Fn):
+    """relu'(u): 1 for u > 0, else 0 (so relu'(0) = 0)."""
+
+    nargs = 1
+    helper = "_expr_step"
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        return sp.Integer(0)
+
+
+class Relu(_Fn):
+    nargs = 1
+    helper = "_expr_relu"
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        return Step(self.args[0])
+
+
+class Sign(_Fn):
+    """sign with sign(0) = 0; its derivative is 0 everywhere (a subgradient at 0)."""
+
+    nargs = 1
+    helper = "_expr_sign"
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        return sp.Integer(0)
+
+
+class Absolute(_Fn):
+    nargs = 1
+    helper = "abs"
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        return Sign(self.args[0])
+
+
+class Tie(_Fn):
+    """∂max(a, b)/∂a: 1 if a > b, ½ on a tie, 0 if a < b."""
+
+    nargs = 2
+    helper = "_expr_tie"
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        return sp.Integer(0)
+
+
+class Maximum(_Fn):
+    nargs = 2
+    helper = "_expr_max"
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        a, b = self.args
+        return Tie(a, b) if argindex == 1 else Tie(b, a)
+
+
+class Minimum(_Fn):
+    nargs = 2
+    helper = "_expr_min"
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        a, b = self.args
+        return Tie(b, a) if argindex == 1 else Tie(a, b)
+
+
+class HypotShare(_Fn):
+    """∂hypot(a, b)/∂a = a / hypot(a, b), and 0 at (0, 0)."""
+
+    nargs = 2
+    helper = "_expr_hypot_share"
+
+
+class Hypot(_Fn):
+    nargs = 2
+    helper = "math.hypot"
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        a, b = self.args
+        return HypotShare(a, b) if argindex == 1 else HypotShare(b, a)
+
+
+class Log10(_Fn):
+    nargs = 1
+    helper = "math.log10"
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        return 1 / (self.args[0] * sp.log(10))
+
+
+class Log2(_Fn):
+    nargs = 1
+    helper = "math.log2"
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        return 1 / (self.args[0] * sp.log(2))
+
+
+_SYMPY_FUNCTIONS = {
+    "sin": sp.sin,
+    "cos": sp.cos,
+    "tan": sp.tan,
+    "asin": sp.asin,
+    "acos": sp.acos,
+    "atan": sp.atan,
+    "atan2": sp.atan2,
+    "sinh": sp.sinh,
+    "cosh": sp.cosh,
+    "tanh": sp.tanh,
+    "exp": sp.exp,
+    "log": sp.log,
+    "log10": Log10,
+    "log2": Log2,
+    "sqrt": sp.sqrt,
+    "abs": Absolute,
+    "sign": Sign,
+    "min": Minimum,
+    "max": Maximum,
+    "hypot": Hypot,
+    "sigmoid": Sigmoid,
+    "softplus": Softplus,
+    "relu": Relu,
+}
+#: sympy's own functions the printer accepts, and their math.* names.
+_MATH_NAMES = {
+    sp.sin: "math.sin",
+    sp.cos: "math.cos",
+    sp.tan: "math.tan",
+    sp.asin: "math.asin",
+    sp.acos: "math.acos",
+    sp.atan: "math.atan",
+    sp.atan2: "math.atan2",
+    sp.sinh: "math.sinh",
+    sp.cosh: "math.cosh",
+    sp.tanh: "math.tanh",
+    sp.exp: "math.exp",
+    sp.log: "math.log",
+}
+
+HELPERS = f'''
+@njit({_JIT})
+def _expr_sigmoid(u):
+    if u >= 0.0:
+        return 1.0 / (1.0 + math.exp(-u))
+    z = math.exp(u)
+    return z / (1.0 + z)
+
+
+@njit({_JIT})
+def _expr_softplus(u):
+    if u > 0.0:
+        return u + math.log1p(math.exp(-u))
+    return math.log1p(math.exp(u))
+
+
+@njit({_JIT})
+def _expr_relu(u):
+    if u > 0.0:
+        return u
+    if u <= 0.0:
+        return 0.0
+    return u
+
+
+@njit({_JIT})
+def _expr_step(u):
+    return 1.0 if u > 0.0 else 0.0
+
+
+@njit({_JIT})
+def _expr_sign(u):
+    if u > 0.0:
+        return 1.0
+    if u < 0.0:
+        return -1.0
+    return u * 0.0
+
+
+@njit({_JIT})
+def _expr_max(a, b):
+    if a != a or b != b:
+        return math.nan
+    return a if a >= b else b
+
+
+@njit({_JIT})
+def _expr_min(a, b):
+    if a != a or b != b:
+        return math.nan
+    return a if a <= b else b
+
+
+@njit({_JIT})
+def _expr_tie(a, b):
+    if a > b:
+        return 1.0
+    if a < b:
+        return 0.0
+    if a == b:
+        return 0.5
+    return math.nan
+
+
+@njit({_JIT})
+def _expr_hypot_share(a, b):
+    h = math.hypot(a, b)
+    if h == 0.0:
+        return 0.0
+    return a / h
+'''
+
+
+def to_sympy(node: Node) -> sp.Expr:
+    """The sympy expression of a folded tree, built node by node."""
+    if isinstance(node, Num):
+        v = node.value
+        return sp.Integer(int(v)) if v.is_integer() and abs(v) <= 2**53 else sp.Rational(v)
+    if isinstance(node, Var):
+        return X if node.name == "x" else Y
+    if isinstance(node, Const):
+        return sp.pi if node.name == "pi" else sp.E
+    if isinstance(node, Unary):
+        return -to_sympy(node.operand)
+    if isinstance(node, Binary):
+        a, b = to_sympy(node.left), to_sympy(node.right)
+        if node.op == "+":
+            return a + b
+        if node.op == "-":
+            return a - b
+        if node.op == "*":
+            return a * b
+        if node.op == "/":
+            return a / b
+        return a**b
+    if isinstance(node, Call):
+        return _SYMPY_FUNCTIONS[node.func](*(to_sympy(a) for a in node.args))
+    raise TypeError(f"not an expression node: {node!r}")  # pragma: no cover
+
+
+class _Unprintable(Exception):
+    pass
+
+
+def _number(value: sp.Expr) -> str:
+    f = float(value)
+    if f != f or f in (float("inf"), float("-inf")):
+        raise _Unprintable(f"the number {value}")
+    return repr(f)
+
+
+def print_code(expr: sp.Expr) -> str:
+    """Python/numba source of a sympy expression, fully parenthesised; refuses unknown types."""
+    if isinstance(expr, sp.Symbol):
+        return expr.name
+    if expr is sp.pi:
+        return "math.pi"
+    if expr is sp.E:
+        return "math.e"
+    if isinstance(expr, sp.Integer | sp.Rational | sp.Float):
+        return _number(expr)
+    if isinstance(expr, sp.Add):
+        return "(" + " + ".join(print_code(a) for a in expr.args) + ")"
+    if isinstance(expr, sp.Mul):
+        return "(" + "*".join(print_code(a) for a in expr.args) + ")"
+    if isinstance(expr, sp.Pow):
+        base, exp = expr.args
+        b = print_code(base)
+        if exp == sp.Rational(1, 2):
+            return f"math.sqrt({b})"
+        if exp == sp.Rational(-1, 2):
+            return f"(1.0/math.sqrt({b}))"
+        if exp.is_number and exp < 0:  # b**-n raises on 0.0 in numba; 1.0/0.0 gives inf as it should
+            return f"(1.0/{print_code(sp.Pow(base, -exp, evaluate=False))})"
+        if isinstance(exp, sp.Integer) and int(exp) <= 10_000:
+            return f"({b}**{int(exp)})"
+        return f"({b}**{print_code(exp)})"
+    if isinstance(expr, _Fn) and expr.helper:
+        return f"{expr.helper}({', '.join(print_code(a) for a in expr.args)})"
+    if isinstance(expr, sp.Function) and expr.func in _MATH_NAMES:
+        return f"{_MATH_NAMES[expr.func]}({', '.join(print_code(a) for a in expr.args)})"
+    raise _Unprintable(type(expr).__name__)
+
+
+def gradient(tree: Node) -> tuple[sp.Expr, sp.Expr, sp.Expr]:
+    """(L, ∂L/∂x, ∂L/∂y) as sympy expressions of a folded tree."""
+    f = to_sympy(tree)
+    return f, sp.diff(f, X), sp.diff(f, Y)
+
+
+def loss_function_source(tree: Node) -> str:
+    """Source of the helpers, ``loss_value_grad(loss_id, x, y, p)`` and ``ZERO_GRADIENT`` (∇L ≡ 0).
+
+    Raises ExpressionError if the gradient cannot be printed as real-valued code or
+    would be too big to compile quickly.
+    """
+    f, fx, fy = gradient(tree)
+    zero_gradient = fx == 0 and fy == 0
+    temps, (f_c, fx_c, fy_c) = sp.cse([f, fx, fy], symbols=sp.numbered_symbols("_t"))
+    text = render(tree)
+    try:
+        lines = [f"    {name} = {print_code(value)}" for name, value in temps]
+        values = ", ".join(f"float({print_code(e)})" for e in (f_c, fx_c, fy_c))
+        lines.append(f"    return {values}")
+    except _Unprintable as exc:
+        raise ExpressionError(
+            f"cannot compile {text}: its value or gradient is not a real number everywhere ({exc})"
+        ) from None
+    source = "\n".join(
+        [
+            HELPERS,
+            "",
+            f"@njit({_JIT})",
+            "def loss_value_grad(loss_id, x, y, p):",
+            *lines,
+            "",
+            "",
+            f"ZERO_GRADIENT = {zero_gradient}",
+        ]
+    )
+    if len(source) > MAX_SOURCE_CHARS:
+        raise ExpressionError(
+            f"the gradient of {text[:60]} is too large to compile quickly; try a shorter formula"
+        )
+    return source

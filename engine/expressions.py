@@ -1,0 +1,275 @@
+"""Loss functions typed by the user: text → validated tree → sympy → exact gradient → numba.
+
+``compile_expression("x^2 + 10*y^2")`` returns a ``Surface`` that runs on the same
+compiled runner code as the built-in surfaces: the module is a copy of
+``engine/_kernels.py`` whose loss import is replaced by the generated
+``loss_value_grad``. Why a module file: numba caches compiled code by source file,
+so writing the module once under a name that hashes the normalized expression (and
+the runner's source) means reopening the same expression, even in a new process,
+loads machine code from numba's disk cache instead of compiling again.
+
+Safety: the text is parsed by our own tokenizer and parser (``engine._parser``) into
+whitelisted nodes; only that tree, never the text, reaches sympy and the generated
+source. Sizes are capped before anything is computed, so bad input is refused quickly.
+
+Semantics the learner sees:
+
+* ``x`` and ``y`` (or ``w1``, ``w2``) are the two weights; ``^`` and ``**`` are powers.
+* Kinks use a subgradient, never NaN: abs'(0) = 0, relu'(0) = 0, sign' = 0,
+  hypot at (0, 0) has gradient 0, max/min on a tie split the gradient half and half.
+* Where L is undefined (``log(x)`` at x ≤ 0, ``1/x`` at 0, ``sqrt`` of a negative) the
+  kernels return NaN: the contour shows a gap and a run that steps there ends as
+  ``diverged``.
+* View window ``DEFAULT_VIEW`` = [-3, 3]²; the start is the first of ``START_CANDIDATES``
+  where L and its gradient are finite (so ``log(x)`` starts at (2, 2), not in the gap).
+
+``compile_expression`` may take a second or two the first time (sympy + numba) and
+holds a lock while it does: call it from a worker thread, never the GUI thread.
+It warms the value, grid and single-run kernels; ``run_batch`` (parallel sweeps)
+compiles on its first use.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import sys
+import threading
+from pathlib import Path
+from types import ModuleType
+
+from engine._parser import MAX_DEPTH, MAX_LENGTH, MAX_NODES, ExpressionError, Node, fold, has_variables
+from engine._parser import parse as _parse
+from engine._parser import render as _render
+from engine.losses import Surface
+
+__all__ = [
+    "DEFAULT_VIEW",
+    "MAX_DEPTH",
+    "MAX_LENGTH",
+    "MAX_NODES",
+    "START_CANDIDATES",
+    "ExpressionError",
+    "compile_expression",
+    "normalize",
+    "parse_expression",
+]
+
+DEFAULT_VIEW = (-3.0, 3.0, -3.0, 3.0)
+START_CANDIDATES = (
+    (-2.0, 2.0),
+    (2.0, 2.0),
+    (2.0, -2.0),
+    (-2.0, -2.0),
+    (-1.0, 1.0),
+    (1.0, 1.0),
+    (0.5, 0.5),
+    (-0.5, 0.5),
+    (0.5, -0.5),
+    (-0.5, -0.5),
+    (0.1, 0.1),
+)
+_LOSS_MARK = "# <LOSS>"
+_LOSS_NAME = "loss_value_grad"
+_KINKED = {"abs", "sign", "min", "max", "relu", "hypot"}
+
+_lock = threading.Lock()
+_surfaces: dict[str, Surface] = {}
+
+
+def parse_expression(text: str) -> tuple[Node, Node]:
+    """(tree as typed, tree with constants folded), or ExpressionError; has no side effects."""
+    tree = _parse(text)
+    return tree, fold(tree)
+
+
+def normalize(text: str) -> str:
+    """The canonical text of an expression: ``"w1^2+10*w2 ^2"`` → ``"x^2 + 10*y^2"``."""
+    return _render(_parse(text))
+
+
+def _functions_used(node: Node, out: set[str]) -> set[str]:
+    for child in getattr(node, "args", ()) or ():
+        _functions_used(child, out)
+    for name in ("operand", "left", "right"):
+        child = getattr(node, name, None)
+        if child is not None:
+            _functions_used(child, out)
+    func = getattr(node, "func", None)
+    if func:
+        out.add(func)
+    return out
+
+
+def _cache_folder() -> Path:
+    from engine import _cache
+
+    return Path(_cache.CACHE_DIR) / "expressions"
+
+
+def _shared_kernels() -> list[str]:
+    """Kernels of engine._kernels that never reach the loss (the optimizer step, the schedule).
+
+    The generated module imports these from engine._kernels instead of compiling its
+    own copies, so a new expression compiles only the loss-dependent runners and
+    links the optimizer code from engine._kernels' disk cache (≈1.5 s saved).
+    """
+    from numba.core.registry import CPUDispatcher
+
+    from engine import _kernels
+
+    code = {
+        name: value.py_func.__code__.co_names
+        for name, value in vars(_kernels).items()
+        if isinstance(value, CPUDispatcher) and value.py_func.__module__ == _kernels.__name__
+    }
+    uses_loss = {_LOSS_NAME}
+    changed = True
+    while changed:
+        changed = False
+        for name, names in code.items():
+            if name not in uses_loss and uses_loss.intersection(names):
+                uses_loss.add(name)
+                changed = True
+    return sorted(set(code) - uses_loss)
+
+
+def _module_key(formula: str, kernels: str, shared: list[str]) -> str:
+    """Hash of what the module computes and of every source that shapes its text."""
+    from engine import _symbolic
+
+    digest = hashlib.sha256()
+    generator = Path(_symbolic.__file__).read_bytes() + Path(__file__).read_bytes()
+    for part in (formula.encode(), kernels.encode(), ",".join(shared).encode(), generator):
+        digest.update(hashlib.sha256(part).digest())
+    return digest.hexdigest()[:16]
+
+
+def _module_source(function_source: str, kernels: str, shared: list[str], formula: str) -> str:
+    """The kernels' text with its ``# <LOSS>`` import replaced by the generated functions."""
+    lines = kernels.splitlines()
+    marks = [i for i, line in enumerate(lines) if line.rstrip().endswith(_LOSS_MARK)]
+    if len(marks) != 1:
+        raise RuntimeError(f"engine/_kernels.py must have exactly one line ending in {_LOSS_MARK!r}")
+    i = marks[0]
+    header = [
+        f"# Generated by engine.expressions for: L = {formula}",
+        "# A copy of engine/_kernels.py whose loss is this expression; safe to delete.",
+    ]
+    footer = [
+        "",
+        "",
+        "# Kernels that never call the loss are shared with engine._kernels (compiled once).",
+        f"from engine._kernels import {', '.join(shared)}  # noqa: E402, F811" if shared else "",
+    ]
+    return "\n".join([*header, *lines[:i], function_source, *lines[i + 1 :], *footer]) + "\n"
+
+
+def _import(path: Path, name: str) -> ModuleType:
+    """Import a generated module under a stable name (numba's cache refers to it by name)."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:  # pragma: no cover - a .py path always has a loader
+        raise ImportError(f"cannot import {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[name]
+        raise
+    return module
+
+
+def _load_module(folded: Node, formula: str) -> ModuleType:
+    """The compiled module of an expression; sympy runs only if it is not on disk yet.
+
+    An existing file is never rewritten (that would change its timestamp and make numba
+    discard its cache); one that fails to import is generated again.
+    """
+    from engine import _kernels
+    from engine.atomic import atomic_write_text
+
+    kernels = Path(_kernels.__file__).read_text(encoding="utf-8")
+    shared = _shared_kernels()
+    key = _module_key(formula, kernels, shared)
+    path = _cache_folder() / f"expr_{key}.py"
+    name = f"optimizer_lab_expr_{key}"
+    if path.exists():
+        try:
+            return _import(path, name)
+        except Exception:  # a damaged file: write it again below
+            sys.modules.pop(name, None)
+    from engine._symbolic import loss_function_source
+
+    function_source = loss_function_source(folded)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(path, _module_source(function_source, kernels, shared, formula))
+    return _import(path, name)
+
+
+def _choose_start(module: ModuleType) -> tuple[float, float]:
+    import numpy as np
+
+    p = np.zeros(1)
+    for x, y in START_CANDIDATES:
+        values = module.loss_value_grad(0, x, y, p)
+        if all(np.isfinite(values)):
+            return x, y
+    return START_CANDIDATES[0]
+
+
+def _warm(surface: Surface) -> None:
+    """Compile (or load from cache) the kernels the GUI calls first, here in the caller's thread."""
+    import numpy as np
+
+    from engine.simulate import Run
+
+    surface.grid(np.linspace(surface.view[0], surface.view[1], 3), np.linspace(*surface.view[2:], 3))
+    Run(surface, "sgd").advance(1)
+
+
+def compile_expression(text: str) -> Surface:
+    """A ``Surface`` for a formula typed by the user, or ExpressionError saying what is wrong.
+
+    Thread-safe; the same text twice gives the same Surface at once. See the module
+    docstring for the accepted language, the subgradients and the view window.
+    """
+    if not isinstance(text, str):
+        raise ExpressionError(f"the expression must be text, got {type(text).__name__}")
+    stripped = text.strip()
+    surface = _surfaces.get(stripped)
+    if surface is not None:
+        return surface
+    tree, folded = parse_expression(stripped)
+    formula = _render(tree)
+    with _lock:
+        surface = _surfaces.get(stripped)
+        if surface is not None:
+            return surface
+        module = _load_module(folded, formula)
+        notes = []
+        if not has_variables(tree):
+            notes.append("L does not depend on x or y: the gradient is zero everywhere.")
+        elif module.ZERO_GRADIENT:
+            notes.append("The gradient of L is zero everywhere, so no optimizer will move.")
+        if _functions_used(tree, set()) & _KINKED:
+            notes.append(
+                "At kinks the gradient is a subgradient: abs'(0) = 0, relu'(0) = 0, "
+                "max/min on a tie take half of each side."
+            )
+        surface = Surface(
+            name="custom",
+            title="Custom loss",
+            formula=f"L = {formula}",
+            view=DEFAULT_VIEW,
+            start=_choose_start(module),
+            kernels_module=module,
+            kernel_id=0,
+            expression=stripped,
+            note=" ".join(notes),
+        )
+        _warm(surface)
+        _surfaces[stripped] = surface
+    return surface
