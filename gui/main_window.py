@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QSlider,
     QSplitter,
     QStyle,
+    QTabWidget,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -34,6 +35,7 @@ from engine.session import SUFFIX, SessionError, load_session, save_session
 from gui import theme
 from gui.history import RacerHistory
 from gui.panels.controls import ControlPanel
+from gui.panels.inspector import Inspector, Timeline
 from gui.panels.status import FormulaCard, StatusTable, fmt
 from gui.views.contour import ContourView
 from gui.views.panels import PerWeightPanels
@@ -77,6 +79,8 @@ class MainWindow(QMainWindow):
         self.panels = PerWeightPanels()
         self.status_table = StatusTable()
         self.formula = FormulaCard()
+        self.inspector = Inspector()
+        self.timeline = Timeline()
         self._build_layout()
         self._build_actions()
         self._connect_controls()
@@ -107,12 +111,21 @@ class MainWindow(QMainWindow):
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         scroll.setMinimumWidth(300)
         scroll.setMaximumWidth(400)
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.setSpacing(0)
+        top_layout.addWidget(self.contour, stretch=1)
+        top_layout.addWidget(self.timeline)
+        self.bottom_tabs = QTabWidget()
+        self.bottom_tabs.addTab(self.status_table, self.tr("Status"))
+        self.bottom_tabs.addTab(self.inspector, self.tr("Step inspector"))
         centre = QSplitter(Qt.Vertical)
-        centre.addWidget(self.contour)
-        centre.addWidget(self.status_table)
+        centre.addWidget(top)
+        centre.addWidget(self.bottom_tabs)
         centre.setStretchFactor(0, 4)
         centre.setStretchFactor(1, 1)
-        centre.setSizes([560, 150])
+        centre.setSizes([540, 170])
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
@@ -161,6 +174,12 @@ class MainWindow(QMainWindow):
         self.fullscreen_action = self._action("Full screen", self.toggle_full_screen, Qt.Key_F11, True)
         self.reset_view_action = self._action("Reset view", self.reset_view, "Ctrl+0")
         quit_action = self._action("Quit", self.close, QKeySequence.Quit)
+        self.back_action = self._action(
+            self.tr("Timeline back"), lambda: self.timeline.nudge(-1), Qt.Key_Left
+        )
+        self.forward_action = self._action(
+            self.tr("Timeline forward"), lambda: self.timeline.nudge(1), QKeySequence("Shift+Right")
+        )
 
         bar = QToolBar("Playback")
         bar.setObjectName("playback_toolbar")
@@ -212,6 +231,9 @@ class MainWindow(QMainWindow):
         run_menu = menu.addMenu("&Run")
         for action in (self.play_action, self.step_action, self.reset_action):
             run_menu.addAction(action)
+        run_menu.addSeparator()
+        run_menu.addAction(self.back_action)
+        run_menu.addAction(self.forward_action)
         view_menu = menu.addMenu("&View")
         view_menu.addAction(self.fullscreen_action)
         view_menu.addAction(self.reset_view_action)
@@ -236,6 +258,10 @@ class MainWindow(QMainWindow):
         self.contour.start_picked.connect(self._start_picked)
         self.contour.view_changed.connect(self.worker_regrid)
         self.status_table.racer_clicked.connect(self._racer_selected)
+        self.timeline.cursor_changed.connect(self._cursor_changed)
+        self.panels.step_picked.connect(self._step_picked)
+        self.contour.step_picked.connect(self._trail_picked)
+        self.contour.step_hovered.connect(self._trail_hovered)
 
     # -- engine lifecycle -------------------------------------------------------------------
     def start_engine(self) -> None:
@@ -325,6 +351,8 @@ class MainWindow(QMainWindow):
 
     # -- playback ---------------------------------------------------------------------------------
     def toggle_play(self) -> None:
+        if not self.playing:
+            self.timeline.set_cursor(None)
         self.worker.set_playing(not self.playing)
 
     def step_once(self) -> None:
@@ -412,24 +440,30 @@ class MainWindow(QMainWindow):
             return
         self._dirty = False
         adaptive = {n: OPTIMIZERS[n].adaptive for n in self.histories}
-        self.contour.update_racers(self.histories)
+        cursor = self.timeline.cursor
+        self.timeline.set_maximum(max(h.last_step for h in self.histories.values()))
+        self.contour.update_racers(self.histories, cursor)
         self.panels.update_racers(self.histories, adaptive)
+        self.panels.set_cursor(cursor)
         self.status_table.update_racers(self.histories, self.config.steps)
         self._update_readout()
         self._update_selected_vectors()
+        self._update_inspector()
 
     def _update_readout(self) -> None:
         """The on-plot legend: step counter, then each racer's colour, name, η and live loss."""
-        step = max((h.last_step for h in self.histories.values()), default=0)
+        cursor = self.timeline.cursor
+        step = max((h.last_step for h in self.histories.values()), default=0) if cursor is None else cursor
         rows = [f"<tr><td colspan=3><b>step {step:,}</b></td></tr>"]
         for name, h in self.histories.items():
+            row = len(h) - 1 if cursor is None else h.row_at_step(cursor)
             color = theme.racer_color(name)
             lr = self.racers[name].hyperparameters["lr"]
             state = {"diverged": " ✗", "converged": " ✓"}.get(h.status, "")
             rows.append(
                 f"<tr><td><span style='color:{color}; font-size:12pt'>━●</span></td>"
                 f"<td>{OPTIMIZERS[name].title} η={lr:g}</td>"
-                f"<td align=right>&nbsp;L={fmt(float(h.loss[-1]))}{state}</td></tr>"
+                f"<td align=right>&nbsp;L={fmt(float(h.loss[row]))}{state}</td></tr>"
             )
         self.contour.set_readout("<table style='font-size:9pt' cellspacing=0>" + "".join(rows) + "</table>")
 
@@ -439,7 +473,8 @@ class MainWindow(QMainWindow):
         if history is None or len(history) < 2:
             self.contour.show_state((0.0, 0.0), None, None, None, None)
             return
-        i = len(history) - 1
+        cursor = self.timeline.cursor
+        i = len(history) - 1 if cursor is None else history.row_at_step(cursor)
         w = history.vec("w")[i]
         opt = OPTIMIZERS[name]
         self.contour.show_state(
@@ -449,6 +484,34 @@ class MainWindow(QMainWindow):
             tuple(history.vec("dw")[i]),
             tuple(history.vec("G")[i]) if opt.adaptive else None,
         )
+
+    def _update_inspector(self) -> None:
+        name = self.controls.selected
+        history = self.histories.get(name)
+        if history is None:
+            self.inspector.clear()
+            return
+        cursor = self.timeline.cursor
+        row = len(history) - 1 if cursor is None else history.row_at_step(cursor)
+        racer = self.racers[name]
+        self.inspector.show_step(name, dict(racer.hyperparameters), racer.schedule, history, row)
+
+    def _cursor_changed(self, _step: int | None) -> None:
+        self._dirty = True
+
+    def _step_picked(self, step: int) -> None:
+        """A click on a per-weight plot: every racer at that step, the inspector on it."""
+        self.timeline.set_cursor(step)
+        self.bottom_tabs.setCurrentWidget(self.inspector)
+
+    def _trail_picked(self, name: str, step: int) -> None:
+        self._racer_selected(name)
+        self._step_picked(step)
+
+    def _trail_hovered(self, name: str, step: int) -> None:
+        if self.playing:
+            return
+        self._trail_picked(name, step)
 
     def _show_formula(self) -> None:
         racer = self.racers[self.controls.selected]

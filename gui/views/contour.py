@@ -8,6 +8,7 @@ and *ratios* carry the meaning, so they never grow over the surface.
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Iterable
 
 import numpy as np
@@ -111,6 +112,8 @@ class ContourView(pg.PlotWidget):
     """Loss surface, racers, the selected racer's vectors and its √G glyph."""
 
     start_picked = Signal(float, float)
+    step_picked = Signal(str, int)  # a click on (near) a trail point: (optimizer, step)
+    step_hovered = Signal(str, int)
     view_changed = Signal(tuple)  # (x_min, x_max, y_min, y_max) after the user panned or zoomed
 
     def __init__(self, parent: object = None) -> None:
@@ -165,6 +168,9 @@ class ContourView(pg.PlotWidget):
         self._regrid_timer.timeout.connect(self._emit_view)
         self.plot.vb.sigRangeChangedManually.connect(lambda *_: self._regrid_timer.start())
         self.scene().sigMouseClicked.connect(self._clicked)
+        self.scene().sigMouseMoved.connect(self._hovered)
+        self._histories: dict[str, RacerHistory] = {}
+        self._last_hover = 0.0
 
     # -- surface ----------------------------------------------------------------------
     def set_surface(
@@ -227,7 +233,34 @@ class ContourView(pg.PlotWidget):
         if not self.plot.vb.sceneBoundingRect().contains(pos):
             return
         point = self.plot.vb.mapSceneToView(pos)
-        self.start_picked.emit(float(point.x()), float(point.y()))
+        hit = self.nearest_step(point.x(), point.y())
+        if hit is not None:
+            self.step_picked.emit(*hit)
+        else:
+            self.start_picked.emit(float(point.x()), float(point.y()))
+
+    def _hovered(self, pos: QPointF) -> None:
+        now = time.perf_counter()
+        if now - self._last_hover < 0.05 or not self.plot.vb.sceneBoundingRect().contains(pos):
+            return
+        self._last_hover = now
+        point = self.plot.vb.mapSceneToView(pos)
+        hit = self.nearest_step(point.x(), point.y(), radius_px=6.0)
+        if hit is not None:
+            self.step_hovered.emit(*hit)
+
+    def nearest_step(self, x: float, y: float, radius_px: float = 9.0) -> tuple[str, int] | None:
+        """The recorded point of any racer closest to (x, y), if within ``radius_px`` pixels."""
+        px, py = self.plot.vb.viewPixelSize()
+        best: tuple[float, str, int] | None = None
+        for name, history in self._histories.items():
+            w = history.vec("w")
+            d2 = ((w[:, 0] - x) / px) ** 2 + ((w[:, 1] - y) / py) ** 2
+            d2 = np.where(np.isfinite(d2), d2, np.inf)
+            i = int(np.argmin(d2))
+            if d2[i] <= radius_px**2 and (best is None or d2[i] < best[0]):
+                best = (float(d2[i]), name, int(history.step[i]))
+        return None if best is None else (best[1], best[2])
 
     # -- racers -----------------------------------------------------------------------
     def set_racers(self, racers: dict[str, str], start: tuple[float, float]) -> None:
@@ -246,6 +279,7 @@ class ContourView(pg.PlotWidget):
 
     def update_racers(self, histories: dict[str, RacerHistory], cursor: int | None = None) -> None:
         """Redraw trails and markers; with ``cursor``, markers sit at that step."""
+        self._histories = histories
         for name, history in histories.items():
             racer = self._racers.get(name)
             if racer is None:

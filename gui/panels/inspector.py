@@ -1,0 +1,168 @@
+"""The step inspector and the timeline: one step of one optimizer, its formula filled in.
+
+The numbers come from ``engine.explain``, which substitutes the engine's recorded
+values into the update rule; this panel only lays them out.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QTextBrowser, QWidget
+
+from gui import theme
+
+if TYPE_CHECKING:
+    from gui.history import RacerHistory
+
+
+@dataclass(frozen=True)
+class HistoryRows:
+    """A RacerHistory seen as the arrays ``engine.explain`` reads."""
+
+    step: np.ndarray
+    w: np.ndarray
+    loss: np.ndarray
+    grad: np.ndarray
+    G: np.ndarray
+    M: np.ndarray
+    lr: np.ndarray
+    dw: np.ndarray
+
+    @classmethod
+    def of(cls, history: RacerHistory) -> HistoryRows:
+        return cls(
+            history.step,
+            history.vec("w"),
+            history.loss,
+            history.vec("grad"),
+            history.vec("G"),
+            history.vec("M"),
+            history.vec("lr"),
+            history.vec("dw"),
+        )
+
+
+class Inspector(QTextBrowser):
+    """Shows ``explain_step`` for the selected optimizer at the timeline's step."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("inspector")
+        self.setOpenLinks(False)
+        self.setMinimumHeight(110)
+        self.setStyleSheet("QTextBrowser#inspector { background: #fcfcfa; font-size: 10pt; }")
+        self.setPlaceholderText(self.tr("Click or hover a step on a trail or a plot to see its numbers."))
+
+    def show_step(
+        self, name: str, hyper: dict[str, float], schedule: str, history: RacerHistory, row: int
+    ) -> None:
+        try:
+            from engine.explain import explain_step
+        except ImportError:  # pragma: no cover - the explainer lands separately
+            return
+        rows = HistoryRows.of(history)
+        row = min(max(row, 0), len(history) - 1)
+        try:
+            ex = explain_step(name, hyper, schedule, rows, row)
+        except ValueError as exc:
+            self.setHtml(f"<i>{html.escape(str(exc))}</i>")
+            return
+        color = theme.racer_color(name)
+        parts = [f"<b style='color:{color}'>● {html.escape(ex.title)}</b>"]
+        if history.stride > 1:
+            parts.append(
+                "<span style='color:#777'>"
+                + html.escape(self.tr("(long run: every {0}th step is kept)").format(history.stride))
+                + "</span>"
+            )
+        for i, lines in enumerate(ex.lines_by_weight):
+            if not lines:
+                continue
+            body = "<br>".join(html.escape(line) for line in lines)
+            parts.append(f"<div dir='ltr' style='margin-top:4px'><b>w{'₁₂'[i]}</b><br>{body}</div>")
+        if ex.summary:
+            parts.append(f"<div style='margin-top:4px; color:#0b5394'>{html.escape(ex.summary)}</div>")
+        self.setHtml("".join(parts))
+
+
+class Timeline(QWidget):
+    """A scrubber over the recorded steps; 'Live' follows the newest step."""
+
+    cursor_changed = Signal(object)  # int step, or None for live
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 0, 4, 0)
+        self.label = QLabel(self.tr("Timeline"))
+        self.slider = QSlider(Qt.Horizontal)
+        self.slider.setObjectName("timeline_slider")
+        self.slider.setRange(0, 0)
+        self.slider.setToolTip(
+            self.tr("Drag to see every optimizer at the same step (← / Shift+→ move by one)")
+        )
+        self.step_label = QLabel("0")
+        self.step_label.setMinimumWidth(120)
+        self.live_button = QPushButton(self.tr("Live"))
+        self.live_button.setObjectName("timeline_live")
+        self.live_button.setCheckable(True)
+        self.live_button.setChecked(True)
+        self.live_button.setToolTip(self.tr("Follow the newest step"))
+        for widget in (self.label, self.slider, self.step_label, self.live_button):
+            layout.addWidget(widget, stretch=1 if widget is self.slider else 0)
+        self.slider.valueChanged.connect(self._moved)
+        self.live_button.toggled.connect(self._live_toggled)
+        self._syncing = False
+
+    @property
+    def cursor(self) -> int | None:
+        return None if self.live_button.isChecked() else self.slider.value()
+
+    def set_maximum(self, last_step: int) -> None:
+        """Called at redraw: extend the range; in live mode, follow the end."""
+        self._syncing = True
+        self.slider.setMaximum(last_step)
+        if self.live_button.isChecked():
+            self.slider.setValue(last_step)
+        self._syncing = False
+        self._update_label()
+
+    def set_cursor(self, step: int | None) -> None:
+        if step is None:
+            self.live_button.setChecked(True)
+            return
+        self._syncing = True
+        self.live_button.setChecked(False)
+        self.slider.setValue(step)
+        self._syncing = False
+        self._update_label()
+        self.cursor_changed.emit(self.slider.value())
+
+    def nudge(self, delta: int) -> None:
+        self.set_cursor(min(max(self.slider.value() + delta, 0), self.slider.maximum()))
+
+    def _moved(self, value: int) -> None:
+        if self._syncing:
+            return
+        self.live_button.setChecked(value >= self.slider.maximum() and self.live_button.isChecked())
+        if not self.live_button.isChecked():
+            self.cursor_changed.emit(value)
+        self._update_label()
+
+    def _live_toggled(self, live: bool) -> None:
+        if live:
+            self._syncing = True
+            self.slider.setValue(self.slider.maximum())
+            self._syncing = False
+            self.cursor_changed.emit(None)
+        self._update_label()
+
+    def _update_label(self) -> None:
+        self.step_label.setText(
+            self.tr("step {0} / {1}").format(f"{self.slider.value():,}", f"{self.slider.maximum():,}")
+        )
