@@ -1,0 +1,18 @@
+@echo off
+rem Offline lab install, step 1 (Windows, on a machine WITH internet): every wheel into wheelhouse\.
+rem   resources\packaging\make_wheelhouse.bat [WHEELHOUSE]
+rem Run it on the same Windows and Python version (3.11+, 64-bit) as the lab PCs.
+setlocal
+set "ROOT=%~dp0..\.."
+set "OUT=%~1"
+if "%OUT%"=="" set "OUT=%ROOT%\wheelhouse"
+if "%PYTHON%"=="" set "PYTHON=py -3"
+if "%EXTRAS%"=="" set "EXTRAS=test"
+if not exist "%OUT%" mkdir "%OUT%"
+del /q "%OUT%\optimizer_lab-*.whl" 2>nul
+%PYTHON% -m pip wheel --no-deps --wheel-dir "%OUT%" "%ROOT%" || exit /b 1
+for %%W in ("%OUT%\optimizer_lab-*.whl") do set "WHEEL=%%~fW"
+%PYTHON% -m pip download --dest "%OUT%" --prefer-binary "%WHEEL%[%EXTRAS%]" || exit /b 1
+%PYTHON% -m pip download --dest "%OUT%" --only-binary=:all: pip setuptools || exit /b 1
+echo wheelhouse ready: %OUT%
+endlocal

@@ -1,0 +1,103 @@
+"""The offline lab install works with pip cut off from every index.
+
+Runs the real scripts: make_wheelhouse.sh (needs the network, or pip's cache, like a teacher's
+connected machine), then install_offline.sh into a fresh venv with pip's configuration
+ignored and every index and proxy pointed at a closed local port, so any attempt to reach
+the network would fail. About 20 s here: the wheels come from pip's cache.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGING = ROOT / "resources" / "packaging"
+CLOSED = "http://127.0.0.1:9"
+
+
+def _offline_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_") and "proxy" not in k.lower()}
+    env.update(
+        PIP_CONFIG_FILE=os.devnull,  # no find-links or extra indexes from the machine's pip.conf
+        PIP_INDEX_URL=f"{CLOSED}/simple",
+        http_proxy=CLOSED,
+        https_proxy=CLOSED,
+        HTTP_PROXY=CLOSED,
+        HTTPS_PROXY=CLOSED,
+        PYTHON=sys.executable,
+        QT_QPA_PLATFORM="offscreen",
+    )
+    return env
+
+
+def test_scripts_use_no_index_and_exist_for_windows() -> None:
+    assert "--no-index --find-links" in (PACKAGING / "install_offline.sh").read_text(encoding="utf-8")
+    bat = (PACKAGING / "install_offline.bat").read_text(encoding="utf-8")
+    assert "--no-index --find-links" in bat
+    assert b"\r\n" in (PACKAGING / "install_offline.bat").read_bytes()  # cmd.exe mis-parses LF-only files
+    assert "pip download" in (PACKAGING / "make_wheelhouse.bat").read_text(encoding="utf-8")
+    for name in ("make_wheelhouse.sh", "install_offline.sh"):
+        assert os.access(PACKAGING / name, os.X_OK)
+        assert subprocess.run(["bash", "-n", str(PACKAGING / name)]).returncode == 0
+
+
+@pytest.mark.slow
+def test_wheelhouse_installs_with_the_network_off(tmp_path: Path) -> None:
+    wheelhouse, venv = tmp_path / "wheelhouse", tmp_path / "lab-venv"
+    made = subprocess.run(
+        ["bash", str(PACKAGING / "make_wheelhouse.sh"), str(wheelhouse)],
+        env={**os.environ, "PYTHON": sys.executable},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert made.returncode == 0, made.stdout[-2000:] + made.stderr[-3000:]
+    names = {p.name.split("-")[0].lower() for p in wheelhouse.glob("*.whl")}
+    assert {"optimizer_lab", "pyside6_essentials", "numba", "llvmlite", "sympy", "pytest"} <= names
+
+    installed = subprocess.run(
+        ["bash", str(PACKAGING / "install_offline.sh"), str(wheelhouse), str(venv)],
+        env=_offline_env(),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert installed.returncode == 0, installed.stdout[-2000:] + installed.stderr[-3000:]
+    assert "Optimizer Lab " in installed.stdout
+
+    bin_dir = venv / "bin"
+    check = subprocess.run([str(bin_dir / "python"), "-m", "pip", "check"], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout
+    run = subprocess.run(
+        [str(bin_dir / "optimizer-lab-cli"), "run", "--steps", "3"],
+        cwd=tmp_path,
+        env={**_offline_env(), "OPTIMIZER_LAB_CACHE_DIR": str(tmp_path / "cache")},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert len(run.stdout.strip().splitlines()) == 1 + 4  # header, steps 0..3
+    site = subprocess.run(
+        [str(bin_dir / "python"), "-c", "import main, gui; print(main.__file__)"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert str(venv) in site.stdout, "the app must come from the wheel, not the checkout"
+
+    if (ROOT / "gui" / "main_window.py").exists():
+        shown = subprocess.run(
+            [str(bin_dir / "optimizer-lab")],
+            cwd=tmp_path,
+            env={**_offline_env(), "OPTIMIZER_LAB_EXIT_AFTER_SHOWN": "1"},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert "window-shown" in shown.stdout, shown.stderr[-3000:]
