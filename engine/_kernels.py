@@ -260,117 +260,246 @@ def run_steps(loss_id, P, opt, H, kind, sp, S, n, tol):
     return _advance(loss_id, P, opt, H, kind, sp, S, n, tol, -1, e1, e0, e1, e1, e1, e1, e1, False)
 
 
-#: Runs that step together in one block of a batch: their state fits in L1 and the loop over
-#: them is what LLVM vectorises.
+#: Runs that step together in one block of a batch: their state fits in L1 and the loops over
+#: them are what LLVM vectorises.
 BLOCK = 128
+#: A block's state lives in ONE flat array, quantity k of run i at [k·BLOCK + i]. With one base
+#: pointer and constant offsets LLVM proves the loops free of aliasing and vectorises them; with one
+#: array per quantity it would need more run-time overlap checks than it allows, and stays scalar.
+_ETA = 0 * BLOCK
+_ALPHA = 1 * BLOCK
+_BETA = 2 * BLOCK
+_EPS = 3 * BLOCK
+_WD = 4 * BLOCK
+_RHO = 5 * BLOCK
+_NU1 = 6 * BLOCK
+_NU2 = 7 * BLOCK
+_PSI = 8 * BLOCK
+_X = 9 * BLOCK
+_Y = 10 * BLOCK
+_F = 11 * BLOCK
+_GX = 12 * BLOCK
+_GY = 13 * BLOCK
+_G1 = 14 * BLOCK
+_G2 = 15 * BLOCK
+_M1 = 16 * BLOCK
+_M2 = 17 * BLOCK
+_A1 = 18 * BLOCK
+_A2 = 19 * BLOCK
+_AT = 20 * BLOCK
+_BT = 21 * BLOCK
+_PROD = 22 * BLOCK
+_XN = 23 * BLOCK
+_YN = 24 * BLOCK
+_FN = 25 * BLOCK
+_GXN = 26 * BLOCK
+_GYN = 27 * BLOCK
+_L1 = 28 * BLOCK
+_L2 = 29 * BLOCK
+_LRS = 30 * BLOCK
+_NSLOT = 31
 
 
-@njit(**_JIT)
-def _batch_update(
-    opt,
-    t,
-    nb,
-    eta,
-    alpha,
-    beta,
-    eps,
-    wd,
-    rho,
-    nu1,
-    nu2,
-    psi,
-    kind,
-    s0,
-    s1,
-    at,
-    bt,
-    prod,
-    x,
-    y,
-    gx,
-    gy,
-    G1,
-    G2,
-    M1,
-    M2,
-    A1,
-    A2,
-    xn,
-    yn,
-    l1,
-    l2,
-):
-    """Step t of every run in a block: new state in place, the proposed points in xn, yn."""
+@njit(**_INLINE)
+def _update_block(opt, t, nb, b):
+    """Step t of every run in a block: new state in place, the proposed points at _XN, _YN."""
     for i in range(nb):
-        lr_t = _lr_at(kind, s0, s1, eta[i], t)
-        a = _power_step(at[i], alpha[i])
-        b = _power_step(bt[i], beta[i])
-        at[i] = a
-        bt[i] = b
+        alpha = b[_ALPHA + i]
+        beta = b[_BETA + i]
+        at = _power_step(b[_AT + i], alpha)
+        bt = _power_step(b[_BT + i], beta)
+        b[_AT + i] = at
+        b[_BT + i] = bt
         mu_t = 0.0
         mu_next = 0.0
         pt = 1.0
         pn = 1.0
         if opt == NADAM:
-            mu_t = _nadam_mu(alpha[i], psi[i], t)
-            mu_next = _nadam_mu(alpha[i], psi[i], t + 1)
-            pt = _power_step(prod[i], mu_t)
+            mu_t = _nadam_mu(alpha, b[_PSI + i], t)
+            mu_next = _nadam_mu(alpha, b[_PSI + i], t + 1)
+            pt = _power_step(b[_PROD + i], mu_t)
             pn = pt * mu_next
-            prod[i] = pt
-        d1, r1, G1[i], M1[i], A1[i] = _update(
+            b[_PROD + i] = pt
+        lr, eps, wd, rho, nu1, nu2 = (
+            b[_LRS + i],
+            b[_EPS + i],
+            b[_WD + i],
+            b[_RHO + i],
+            b[_NU1 + i],
+            b[_NU2 + i],
+        )
+        x = b[_X + i]
+        y = b[_Y + i]
+        d1, r1, b[_G1 + i], b[_M1 + i], b[_A1 + i] = _update(
             opt,
-            lr_t,
-            alpha[i],
-            beta[i],
-            eps[i],
-            wd[i],
-            rho[i],
-            nu1[i],
-            nu2[i],
-            gx[i],
-            x[i],
-            G1[i],
-            M1[i],
-            A1[i],
-            1.0 - a,
-            1.0 - b,
+            lr,
+            alpha,
+            beta,
+            eps,
+            wd,
+            rho,
+            nu1,
+            nu2,
+            b[_GX + i],
+            x,
+            b[_G1 + i],
+            b[_M1 + i],
+            b[_A1 + i],
+            1.0 - at,
+            1.0 - bt,
             mu_t,
             mu_next,
             pt,
             pn,
         )
-        d2, r2, G2[i], M2[i], A2[i] = _update(
+        d2, r2, b[_G2 + i], b[_M2 + i], b[_A2 + i] = _update(
             opt,
-            lr_t,
-            alpha[i],
-            beta[i],
-            eps[i],
-            wd[i],
-            rho[i],
-            nu1[i],
-            nu2[i],
-            gy[i],
-            y[i],
-            G2[i],
-            M2[i],
-            A2[i],
-            1.0 - a,
-            1.0 - b,
+            lr,
+            alpha,
+            beta,
+            eps,
+            wd,
+            rho,
+            nu1,
+            nu2,
+            b[_GY + i],
+            y,
+            b[_G2 + i],
+            b[_M2 + i],
+            b[_A2 + i],
+            1.0 - at,
+            1.0 - bt,
             mu_t,
             mu_next,
             pt,
             pn,
         )
-        xn[i] = x[i] + d1
-        yn[i] = y[i] + d2
-        l1[i] = r1
-        l2[i] = r2
+        b[_XN + i] = x + d1
+        b[_YN + i] = y + d2
+        b[_L1 + i] = r1
+        b[_L2 + i] = r2
 
 
 @njit(**_JIT)
-def _batch_loss(loss_id, P, nb, xn, yn, fn, gxn, gyn):
+def _batch_update(opt, t, nb, b):
+    """``_update_block`` specialised per optimizer: the branch on ``opt`` is taken once per block
+    step instead of once per run, so each specialised loop is branch-free and vectorises."""
+    if opt == SGD:
+        _update_block(SGD, t, nb, b)
+    elif opt == MOMENTUM_LECTURE:
+        _update_block(MOMENTUM_LECTURE, t, nb, b)
+    elif opt == MOMENTUM:
+        _update_block(MOMENTUM, t, nb, b)
+    elif opt == NESTEROV:
+        _update_block(NESTEROV, t, nb, b)
+    elif opt == ADAGRAD:
+        _update_block(ADAGRAD, t, nb, b)
+    elif opt == RMSPROP:
+        _update_block(RMSPROP, t, nb, b)
+    elif opt == ADAM_LECTURE:
+        _update_block(ADAM_LECTURE, t, nb, b)
+    elif opt == ADAM:
+        _update_block(ADAM, t, nb, b)
+    elif opt == AMSGRAD:
+        _update_block(AMSGRAD, t, nb, b)
+    elif opt == ADAMW:
+        _update_block(ADAMW, t, nb, b)
+    elif opt == NADAM:
+        _update_block(NADAM, t, nb, b)
+    elif opt == ADADELTA:
+        _update_block(ADADELTA, t, nb, b)
+    elif opt == QHM:
+        _update_block(QHM, t, nb, b)
+    elif opt == QHADAM:
+        _update_block(QHADAM, t, nb, b)
+
+
+@njit(**_INLINE)
+def _loss_block(loss_id, P, nb, b):
     for i in range(nb):
-        fn[i], gxn[i], gyn[i] = loss_value_grad(loss_id, xn[i], yn[i], P)
+        b[_FN + i], b[_GXN + i], b[_GYN + i] = loss_value_grad(loss_id, b[_XN + i], b[_YN + i], P)
+
+
+@njit(**_JIT)
+def _batch_loss(loss_id, P, nb, b):
+    """The loss over a block, its dispatch on ``loss_id`` unswitched by hand: with the id a constant
+    the inlined ``loss_value_grad`` folds to one surface and the loop vectorises."""
+    if loss_id == 0:
+        _loss_block(0, P, nb, b)
+    elif loss_id == 1:
+        _loss_block(1, P, nb, b)
+    elif loss_id == 2:
+        _loss_block(2, P, nb, b)
+    elif loss_id == 3:
+        _loss_block(3, P, nb, b)
+    elif loss_id == 4:
+        _loss_block(4, P, nb, b)
+    elif loss_id == 5:
+        _loss_block(5, P, nb, b)
+    elif loss_id == 6:
+        _loss_block(6, P, nb, b)
+    elif loss_id == 7:
+        _loss_block(7, P, nb, b)
+    elif loss_id == 8:
+        _loss_block(8, P, nb, b)
+    elif loss_id == 9:
+        _loss_block(9, P, nb, b)
+    elif loss_id == 10:
+        _loss_block(10, P, nb, b)
+    elif loss_id == 11:
+        _loss_block(11, P, nb, b)
+    elif loss_id == 12:
+        _loss_block(12, P, nb, b)
+    elif loss_id == 13:
+        _loss_block(13, P, nb, b)
+    elif loss_id == 14:
+        _loss_block(14, P, nb, b)
+    elif loss_id == 15:
+        _loss_block(15, P, nb, b)
+    else:
+        _loss_block(loss_id, P, nb, b)
+
+
+@njit(**_INLINE)
+def _finite(v: float) -> bool:
+    """isfinite without a branch (NaN fails the comparison), so masks stay vectorisable."""
+    return abs(v) < math.inf
+
+
+@njit(**_JIT)
+def _batch_commit(nb, tol, b, code, taken):
+    """Accept each running run's proposed step, or stop it as diverged / converged; returns runs left."""
+    live = 0
+    for i in range(nb):
+        running = code[i] == RUNNING
+        ok = (
+            _finite(b[_GX + i])
+            & _finite(b[_GY + i])
+            & _finite(b[_XN + i])
+            & _finite(b[_YN + i])
+            & _finite(b[_FN + i])
+            & _finite(b[_G1 + i])
+            & _finite(b[_G2 + i])
+            & _finite(b[_M1 + i])
+            & _finite(b[_M2 + i])
+            & _finite(b[_L1 + i])
+            & _finite(b[_L2 + i])
+        )
+        move = running & ok
+        gxn = b[_GXN + i]
+        gyn = b[_GYN + i]
+        b[_X + i] = b[_XN + i] if move else b[_X + i]
+        b[_Y + i] = b[_YN + i] if move else b[_Y + i]
+        b[_F + i] = b[_FN + i] if move else b[_F + i]
+        b[_GX + i] = gxn if move else b[_GX + i]
+        b[_GY + i] = gyn if move else b[_GY + i]
+        taken[i] += 1 if move else 0
+        new = RUNNING if math.sqrt(gxn * gxn + gyn * gyn) >= tol else CONVERGED
+        new = new if ok else DIVERGED
+        c = new if running else code[i]
+        code[i] = c
+        live += 1 if c == RUNNING else 0
+    return live
 
 
 @njit(**_JIT, parallel=True)
@@ -379,9 +508,9 @@ def run_batch(loss_id, P, opt, Hs, kind, sp, starts, steps, tol, final_w, final_
 
     Records only the outcome per run: final point and loss, steps taken, status. Each
     step is the same arithmetic as ``run_chunk``'s, so a run's final point is bit-identical
-    to ``simulate``'s. Runs are processed in blocks of ``BLOCK``, all runs of a block
-    stepping together: the loops over a block's runs are branch-free (finished runs are
-    masked) so LLVM vectorises them; the optimizer and loss branches are loop-invariant.
+    to ``simulate``'s. Runs go in blocks of ``BLOCK`` (prange over blocks), all runs of a
+    block stepping together through loops that are branch-free over runs (finished runs
+    are masked) and specialised on the loop-invariant optimizer and loss, so they vectorise.
     """
     n = starts.shape[0]
     nblocks = (n + BLOCK - 1) // BLOCK
@@ -390,37 +519,21 @@ def run_batch(loss_id, P, opt, Hs, kind, sp, starts, steps, tol, final_w, final_
     for blk in prange(nblocks):
         lo = blk * BLOCK
         nb = min(BLOCK, n - lo)
-        hv = np.empty((NHYPER, BLOCK))
-        st = np.empty((21, BLOCK))
+        b = np.zeros(_NSLOT * BLOCK)
         code = np.empty(BLOCK, dtype=np.int64)
         taken = np.zeros(BLOCK, dtype=np.int64)
-        eta, alpha, beta, eps, wd, rho, nu1, nu2, psi = (
-            hv[0],
-            hv[1],
-            hv[2],
-            hv[3],
-            hv[4],
-            hv[5],
-            hv[6],
-            hv[7],
-            hv[8],
-        )
-        x, y, f, gx, gy = st[0], st[1], st[2], st[3], st[4]
-        G1, G2, M1, M2, A1, A2 = st[5], st[6], st[7], st[8], st[9], st[10]
-        at, bt, prod = st[11], st[12], st[13]
-        xn, yn, fn, gxn, gyn, l1, l2 = st[14], st[15], st[16], st[17], st[18], st[19], st[20]
         live = 0
         for i in range(nb):
             for j in range(NHYPER):
-                hv[j, i] = Hs[lo + i, j]
-            x[i] = starts[lo + i, 0]
-            y[i] = starts[lo + i, 1]
-            f[i], gx[i], gy[i] = loss_value_grad(loss_id, x[i], y[i], P)
-            G1[i] = G2[i] = M1[i] = M2[i] = A1[i] = A2[i] = 0.0
-            at[i] = bt[i] = prod[i] = 1.0
-            if not math.isfinite(f[i]):
+                b[j * BLOCK + i] = Hs[lo + i, j]
+            x = starts[lo + i, 0]
+            y = starts[lo + i, 1]
+            f, gx, gy = loss_value_grad(loss_id, x, y, P)
+            b[_X + i], b[_Y + i], b[_F + i], b[_GX + i], b[_GY + i] = x, y, f, gx, gy
+            b[_AT + i] = b[_BT + i] = b[_PROD + i] = 1.0
+            if not math.isfinite(f):
                 code[i] = DIVERGED
-            elif math.sqrt(gx[i] * gx[i] + gy[i] * gy[i]) < tol:
+            elif math.sqrt(gx * gx + gy * gy) < tol:
                 code[i] = CONVERGED
             else:
                 code[i] = RUNNING
@@ -429,72 +542,15 @@ def run_batch(loss_id, P, opt, Hs, kind, sp, starts, steps, tol, final_w, final_
             if live == 0:
                 break
             t = k + 1
-            _batch_update(
-                opt,
-                t,
-                nb,
-                eta,
-                alpha,
-                beta,
-                eps,
-                wd,
-                rho,
-                nu1,
-                nu2,
-                psi,
-                kind,
-                s0,
-                s1,
-                at,
-                bt,
-                prod,
-                x,
-                y,
-                gx,
-                gy,
-                G1,
-                G2,
-                M1,
-                M2,
-                A1,
-                A2,
-                xn,
-                yn,
-                l1,
-                l2,
-            )
-            _batch_loss(loss_id, P, nb, xn, yn, fn, gxn, gyn)
-            live = 0
             for i in range(nb):
-                running = code[i] == RUNNING
-                grad_ok = math.isfinite(gx[i]) and math.isfinite(gy[i])
-                ok = (
-                    grad_ok
-                    and math.isfinite(xn[i])
-                    and math.isfinite(yn[i])
-                    and math.isfinite(fn[i])
-                    and math.isfinite(G1[i])
-                    and math.isfinite(G2[i])
-                    and math.isfinite(M1[i])
-                    and math.isfinite(M2[i])
-                    and math.isfinite(l1[i])
-                    and math.isfinite(l2[i])
-                )
-                move = running and ok
-                x[i] = xn[i] if move else x[i]
-                y[i] = yn[i] if move else y[i]
-                f[i] = fn[i] if move else f[i]
-                gx[i] = gxn[i] if move else gx[i]
-                gy[i] = gyn[i] if move else gy[i]
-                taken[i] += move
-                converged = math.sqrt(gxn[i] * gxn[i] + gyn[i] * gyn[i]) < tol
-                new = DIVERGED if not ok else (CONVERGED if converged else RUNNING)
-                code[i] = new if running else code[i]
-                live += code[i] == RUNNING
+                b[_LRS + i] = _lr_at(kind, s0, s1, b[_ETA + i], t)
+            _batch_update(opt, t, nb, b)
+            _batch_loss(loss_id, P, nb, b)
+            live = _batch_commit(nb, tol, b, code, taken)
         for i in range(nb):
-            final_w[lo + i, 0] = x[i]
-            final_w[lo + i, 1] = y[i]
-            final_loss[lo + i] = f[i]
+            final_w[lo + i, 0] = b[_X + i]
+            final_w[lo + i, 1] = b[_Y + i]
+            final_loss[lo + i] = b[_F + i]
             n_steps[lo + i] = taken[i]
             status[lo + i] = code[i]
 
