@@ -1,0 +1,867 @@
+"""Exports that need no window on screen: race images (PNG/SVG), animations (GIF/MP4), data (CSV/JSON).
+
+A ``RaceScene`` holds what a picture shows: the configuration, the surface and every racer's
+recorded trajectory (the engine's arrays, never recomputed). It comes from a
+``SessionConfig`` (``build_scene`` runs the engine, bit-identical to the window) or from a
+live window (``scene_from_window``). ``SceneRenderer`` draws it with the window's own
+``ContourView`` and ``PerWeightPanels``, never shown, so an export looks like the window.
+
+Images are laid out at a logical size of about 1280×720 and painted at the requested size
+with a device-pixel ratio, so text, lines and markers grow with the image instead of
+shrinking into a corner of a 4K canvas. Long exports are generators (``iter_export``)
+that yield progress between slices of work: the CLI drains them in a loop, the dialog
+drives them from a timer. Qt scene rendering stays on the GUI thread (Qt widgets and
+graphics items are not thread-safe); encoding and writing run in a background thread.
+Every file is written atomically.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import contextlib
+import io
+import json
+import math
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtWidgets import QApplication, QGraphicsView, QWidget
+
+from engine.atomic import atomic_write_bytes
+from engine.config import SessionConfig
+from engine.losses import Surface, get_loss
+from engine.optimizers import HYPERPARAMETERS, OPTIMIZERS
+from engine.simulate import Chunk, Run
+from engine.trajectory import Trajectory
+from gui import theme
+from gui.history import RacerHistory
+
+#: The logical canvas an export is laid out on; bigger outputs are the same picture, sharper.
+BASE_SIZE = (1280, 720)
+DEFAULT_SIZE = (1920, 1080)
+MIN_SIDE, MAX_SIDE = 64, 16384
+#: Grid of the exported colour map: finer than the window's, so a 4K image is not blocky.
+EXPORT_GRID = 480
+DEFAULT_FPS, DEFAULT_FRAMES = 20, 60
+MAX_FRAMES = 10_000
+#: The window's pen widths (logical pixels), scaled with the export.
+TRAIL_WIDTH, ARROW_WIDTH = 2.2, 2.4
+#: Steps simulated per slice when building a scene, so progress and cancel stay live.
+SIM_CHUNK = 200_000
+
+IMAGE_SUFFIXES = (".png", ".svg")
+ANIMATION_SUFFIXES = (".gif", ".mp4")
+DATA_SUFFIXES = (".csv", ".json")
+WHAT = ("contour", "panels", "window", "animation", "data")
+EXPORT_FORMAT = "optimizer-lab-export"
+EXPORT_VERSION = 1
+
+Cancel = Callable[[], bool] | threading.Event | None
+Progress = tuple[int, int, str]  # (done, total, what is happening)
+
+
+class ExportError(ValueError):
+    """An export that cannot be done; the message says why and what to change."""
+
+
+class ExportCancelled(Exception):
+    """The user cancelled; nothing was written."""
+
+
+# -- inputs -------------------------------------------------------------------------------------
+def parse_size(text: str) -> tuple[int, int]:
+    """'1920x1080' → (1920, 1080), within [MIN_SIDE, MAX_SIDE] on both sides."""
+    parts = text.lower().replace("×", "x").split("x")
+    try:
+        if len(parts) != 2:
+            raise ValueError
+        size = (int(parts[0]), int(parts[1]))
+    except ValueError:
+        raise ExportError(f"size must be WIDTHxHEIGHT in pixels (e.g. 1920x1080), got {text!r}") from None
+    return check_size(size)
+
+
+def check_size(size: tuple[int, int]) -> tuple[int, int]:
+    w, h = size
+    if not (MIN_SIDE <= w <= MAX_SIDE and MIN_SIDE <= h <= MAX_SIDE):
+        raise ExportError(f"size {w}x{h} is out of range: each side must be {MIN_SIDE}…{MAX_SIDE} pixels")
+    return int(w), int(h)
+
+
+def kind_of(path: str | Path, what: str) -> str:
+    """Check that the file suffix suits what is exported; return the suffix."""
+    suffix = Path(path).suffix.lower()
+    allowed = {
+        "contour": IMAGE_SUFFIXES,
+        "panels": IMAGE_SUFFIXES,
+        "window": IMAGE_SUFFIXES,
+        "animation": ANIMATION_SUFFIXES,
+        "data": DATA_SUFFIXES,
+    }[what]
+    if suffix not in allowed:
+        raise ExportError(
+            f"cannot export the {what} as {suffix or 'a file without a suffix'!r}: use {', '.join(allowed)}"
+        )
+    return suffix
+
+
+def what_for_suffix(path: str | Path, panels: bool = False) -> str:
+    """The natural export for a file name: .gif/.mp4 animate, .csv/.json are data, else an image."""
+    suffix = Path(path).suffix.lower()
+    if suffix in ANIMATION_SUFFIXES:
+        return "animation"
+    if suffix in DATA_SUFFIXES:
+        return "data"
+    if suffix in IMAGE_SUFFIXES:
+        return "panels" if panels else "contour"
+    raise ExportError(
+        f"unknown output type {suffix or '(no suffix)'!r}: use "
+        + ", ".join(IMAGE_SUFFIXES + ANIMATION_SUFFIXES + DATA_SUFFIXES)
+    )
+
+
+def mp4_available() -> bool:
+    """MP4 needs the optional ``mp4`` extra (imageio + imageio-ffmpeg)."""
+    try:
+        import imageio.v2  # noqa: F401
+        import imageio_ffmpeg
+
+        imageio_ffmpeg.get_ffmpeg_exe()
+    except Exception:
+        return False
+    return True
+
+
+def _cancel_check(cancel: Cancel) -> Callable[[], bool]:
+    if cancel is None:
+        return lambda: False
+    if isinstance(cancel, threading.Event):
+        return cancel.is_set
+    return cancel
+
+
+# -- the scene ----------------------------------------------------------------------------------
+@dataclass
+class RaceScene:
+    """What an export shows: a configuration, its surface and every racer's recorded arrays."""
+
+    config: SessionConfig
+    surface: Surface
+    trajectories: dict[str, Trajectory]
+    #: The window to draw (x_min, x_max, y_min, y_max); None: the surface's own.
+    view: tuple[float, float, float, float] | None = None
+    #: The racer whose −g, M, Δw arrows and √G glyph are drawn; None: no arrows.
+    selected: str | None = None
+    show_vectors: dict[str, bool] = field(
+        default_factory=lambda: {"grad": True, "M": True, "dw": True, "glyph": True}
+    )
+    log_y: dict[str, bool] = field(default_factory=dict)
+
+    @property
+    def last_step(self) -> int:
+        return max((t.steps for t in self.trajectories.values()), default=0)
+
+    def histories(self, up_to: int | None = None) -> dict[str, RacerHistory]:
+        """The views' input: each trajectory as a RacerHistory (the same numbers)."""
+        out = {}
+        for name, t in self.trajectories.items():
+            h = RacerHistory(t.start, float(t.loss[0]), max_rows=max(t.w.shape[0], 16))
+            end = t.w.shape[0] if up_to is None else int(np.searchsorted(t.step, up_to, side="right"))
+            rows = slice(1, max(end, 1))
+            h.append(
+                Chunk(
+                    t.step[rows],
+                    t.w[rows],
+                    t.loss[rows],
+                    t.grad[rows],
+                    t.G[rows],
+                    t.M[rows],
+                    t.lr[rows],
+                    t.dw[rows],
+                    t.status if up_to is None or end >= t.w.shape[0] else "finished",
+                    t.diverged_at if up_to is None or end >= t.w.shape[0] else None,
+                )
+            )
+            out[name] = h
+        return out
+
+
+def surface_for(config: SessionConfig) -> Surface:
+    """The config's surface with its parameters, as the window's worker builds it.
+
+    A loss expression goes through the engine's safe parser (ExpressionError if refused).
+    """
+    surface = get_loss(config.loss)
+    usable = {k: v for k, v in config.loss_params.items() if k in surface.params}
+    return surface.with_params(**usable) if usable else surface
+
+
+def iter_build_scene(config: SessionConfig, cancel: Cancel = None) -> Iterator[Progress]:
+    """Run every enabled racer for ``config.steps`` steps; the last value sent is the scene.
+
+    Use ``build_scene`` unless you need progress; this generator's return value (via
+    ``StopIteration.value`` / ``yield from``) is the ``RaceScene``.
+    """
+    cancelled = _cancel_check(cancel)
+    surface = surface_for(config)
+    racers = config.enabled_racers()
+    total = max(1, config.steps * len(racers))
+    trajectories: dict[str, Trajectory] = {}
+    for i, racer in enumerate(racers):
+        run = Run(
+            surface,
+            racer.optimizer,
+            config.start,
+            schedule=racer.schedule,
+            tol=config.tol,
+            max_rows=max(config.steps + 1, 1_000_000),
+            **racer.hyperparameters,
+        )
+        while not run.done and run.t < config.steps:
+            if cancelled():
+                raise ExportCancelled
+            run.advance(min(SIM_CHUNK, config.steps - run.t))
+            yield (i * config.steps + run.t, total, f"simulating {racer.optimizer}")
+        trajectories[racer.optimizer] = run.trajectory()
+    start = next(iter(trajectories.values())).start if trajectories else config.start
+    return RaceScene(replace(config, start=start), surface, trajectories, view=config.view)
+
+
+def build_scene(config: SessionConfig, cancel: Cancel = None) -> RaceScene:
+    """A scene from a configuration: runs the engine exactly as the window's worker does."""
+    return drain(iter_build_scene(config, cancel))
+
+
+def scene_from_window(window: Any) -> RaceScene:
+    """What the learner sees in a live ``MainWindow``: its config, view and recorded histories."""
+    if window.surface is None or not window.histories:
+        raise ExportError("nothing to export yet: wait until the surface and the race are ready")
+    config = replace(window.config, start=window.config.start or window.start_point)
+    racers = {r.optimizer: r for r in config.racers}
+    trajectories = {}
+    for name, h in window.histories.items():
+        racer = racers[name]
+        trajectories[name] = Trajectory(
+            optimizer=name,
+            loss_spec=window.surface.spec(),
+            loss_params=dict(window.surface.params),
+            hyperparameters=dict(racer.hyperparameters),
+            schedule=racer.schedule,
+            start=tuple(float(v) for v in h.vec("w")[0]),
+            w=h.vec("w").copy(),
+            loss=h.loss.copy(),
+            grad=h.vec("grad").copy(),
+            G=h.vec("G").copy(),
+            M=h.vec("M").copy(),
+            lr=h.vec("lr").copy(),
+            dw=h.vec("dw").copy(),
+            step=h.step.copy(),
+            status="finished" if h.status == "running" else h.status,
+            diverged_at=h.diverged_at,
+        )
+    return RaceScene(
+        config,
+        window.surface,
+        trajectories,
+        view=window.contour.current_view(),
+        selected=window.controls.selected if window.controls.selected in trajectories else None,
+        show_vectors=dict(window.contour.show_vectors),
+        log_y=dict(window.panels.log_y),
+    )
+
+
+def drain(gen: Iterator[Progress], progress: Callable[[int, int, str], None] | None = None) -> Any:
+    """Run a progress generator to the end; return its return value."""
+    while True:
+        try:
+            done, total, text = next(gen)
+        except StopIteration as stop:
+            return stop.value
+        if progress is not None:
+            progress(done, total, text)
+
+
+# -- text on the picture ------------------------------------------------------------------------
+def fmt_number(value: float) -> str:
+    if not math.isfinite(value):
+        return str(value)
+    if value != 0 and (abs(value) < 1e-3 or abs(value) >= 1e5):
+        return f"{value:.3e}"
+    return f"{value:.4g}"
+
+
+def hyper_text(optimizer: str, hyperparameters: dict[str, float], schedule: str) -> str:
+    """'η=0.05, α=0.9, β=0.999, ε=1e-08' (+ the schedule when it is not constant)."""
+    parts = [f"{HYPERPARAMETERS[k].symbol}={v:g}" for k, v in hyperparameters.items()]
+    if schedule != "constant":
+        parts.append(f"schedule {schedule}")
+    return ", ".join(parts)
+
+
+def title_text(surface: Surface) -> str:
+    params = ", ".join(f"{k} = {v:g}" for k, v in surface.params.items())
+    return f"{surface.title}: {surface.formula}" + (f"  ({params})" if params else "")
+
+
+def legend_html(scene: RaceScene, step: int | None = None) -> str:
+    """The on-plot legend: each optimizer, its hyperparameters, its loss at ``step``."""
+    racers = {r.optimizer: r for r in scene.config.racers}
+    shown = scene.last_step if step is None else step
+    rows = [f"<tr><td colspan=3><b>step {shown:,}</b></td></tr>"]
+    for name, t in scene.trajectories.items():
+        racer = racers[name]
+        row = int(np.searchsorted(t.step, shown, side="right")) - 1
+        ended = row >= t.w.shape[0] - 1
+        state = {"diverged": " ✗ diverged", "converged": " ✓"}.get(t.status, "") if ended else ""
+        rows.append(
+            f"<tr><td><span style='color:{theme.racer_color(name)}; font-size:13pt'>━●</span>&nbsp;"
+            f"<b>{OPTIMIZERS[name].title}</b></td>"
+            f"<td>&nbsp;{hyper_text(name, dict(racer.hyperparameters), racer.schedule)}</td>"
+            f"<td align=right>&nbsp;&nbsp;L = {fmt_number(float(t.loss[max(row, 0)]))}{state}</td></tr>"
+        )
+    rows.append(
+        "<tr><td colspan=3 style='color:#444'>□ start &nbsp; ☆ minimum &nbsp; ● current point</td></tr>"
+    )
+    return "<table style='font-size:10pt' cellspacing=1>" + "".join(rows) + "</table>"
+
+
+# -- rendering ----------------------------------------------------------------------------------
+def logical_size(size: tuple[int, int]) -> tuple[tuple[int, int], float]:
+    """The layout size and the scale it is painted at: text stays readable at any output size."""
+    w, h = size
+    scale = max(1.0, min(w / BASE_SIZE[0], h / BASE_SIZE[1]))
+    return (max(1, round(w / scale)), max(1, round(h / scale))), scale
+
+
+def _offscreen(widget: QWidget, size: tuple[int, int]) -> None:
+    """Lay a widget out at ``size`` without putting it on a screen."""
+    widget.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
+    widget.resize(*size)
+    if not widget.isVisible():
+        widget.show()
+    QApplication.sendPostedEvents(widget)
+    if widget.size() != QSize(*size):  # some platforms apply the size only after events
+        QApplication.processEvents()
+
+
+class SceneRenderer:
+    """The window's contour view and per-weight panels, off screen, drawing one scene."""
+
+    def __init__(self, scene: RaceScene, grid_size: int = EXPORT_GRID) -> None:
+        from gui.views.contour import ContourView
+        from gui.views.panels import PerWeightPanels
+
+        self.scene = scene
+        self.grid_size = grid_size
+        self.contour = ContourView()
+        self.panels = PerWeightPanels()
+        self._layout: tuple[int, int] | None = None
+        self._panels_ready = False
+        self._pen_scale = 1.0
+        self._panel_pen_scale = 1.0
+        self._histories = scene.histories()
+        plot = self.contour.plot
+        for axis in ("bottom", "left"):
+            plot.getAxis(axis).label.setDefaultTextColor(QColor("#111"))
+        self.contour.colorbar.axis.setTextPen("#222")
+        self.contour.colorbar.axis.label.setDefaultTextColor(QColor("#222"))
+        plot.setTitle(title_text(scene.surface), color="#111", size="14pt")
+        self.contour.set_racers(
+            {n: OPTIMIZERS[n].title for n in scene.trajectories}, scene.config.start or (0.0, 0.0)
+        )
+        for key, on in scene.log_y.items():
+            self.panels.set_log(key, on)
+        self.panels.set_racers(list(scene.trajectories))
+        self.panels.set_selected(scene.selected)
+
+    def close(self) -> None:
+        for widget in (self.contour, self.panels):
+            widget.close()
+            widget.deleteLater()
+
+    # -- contour ----------------------------------------------------------------------
+    def layout_contour(self, size: tuple[int, int]) -> None:
+        """Lay out at ``size`` (logical) and grid the surface over exactly what is visible."""
+        if self._layout == size:
+            return
+        self._layout = size
+        _offscreen(self.contour, size)
+        s = self.scene.surface
+        view = self.scene.view or s.view
+        self.contour.set_view(view)
+        x0, x1, y0, y1 = self.contour.current_view()  # the 1:1 aspect widens one axis: fill it
+        xs = np.linspace(x0, x1, self.grid_size)
+        ys = np.linspace(y0, y1, self.grid_size)
+        self.contour.set_surface(xs, ys, s.grid(xs, ys), s.log_levels, s.minima, reset_view=False)
+        self.contour._regrid_timer.stop()
+
+    def show_step(self, step: int | None = None) -> None:
+        """Trails up to ``step`` (None: the whole run), markers and legend at that step."""
+        histories = self._histories
+        self.contour.update_racers(histories, cursor=step)
+        self.contour.set_readout(legend_html(self.scene, step))
+        name = self.scene.selected
+        h = histories.get(name) if name else None
+        if h is None or len(h) < 2:
+            self.contour.show_state((0.0, 0.0), None, None, None, None)
+            return
+        i = len(h) - 1 if step is None else h.row_at_step(step)
+        if i < 1:
+            self.contour.show_state((0.0, 0.0), None, None, None, None)
+            return
+        self.contour.show_vectors.update(self.scene.show_vectors)
+        opt = OPTIMIZERS[name]
+        w = h.vec("w")[i]
+        self.contour.show_state(
+            (float(w[0]), float(w[1])),
+            tuple(h.vec("grad")[i]),
+            tuple(h.vec("M")[i]) if opt.m_meaning else None,
+            tuple(h.vec("dw")[i]),
+            tuple(h.vec("G")[i]) if opt.adaptive else None,
+        )
+
+    # -- panels -----------------------------------------------------------------------
+    def layout_panels(self, size: tuple[int, int]) -> None:
+        _offscreen(self.panels, size)
+        if not self._panels_ready:
+            adaptive = {n: OPTIMIZERS[n].adaptive for n in self.scene.trajectories}
+            self.panels.update_racers(self._histories, adaptive)
+            self._panels_ready = True
+            racers = {r.optimizer: r for r in self.scene.config.racers}
+            keys = " &nbsp; ".join(
+                f"<span style='color:{theme.racer_color(n)}'>━━</span> {OPTIMIZERS[n].title} "
+                f"({hyper_text(n, dict(racers[n].hyperparameters), racers[n].schedule)})"
+                for n in self.scene.trajectories
+            )
+            self.panels.title.setText(
+                f"{keys} &nbsp;&nbsp; <b>———</b> w1 &nbsp; <b>- - -</b> w2 &nbsp; on "
+                f"{self.scene.surface.title}",
+                size="10pt",
+                color="#111",
+            )
+        for plot in self.panels.plots.values():
+            plot.enableAutoRange(axis="y")
+            plot.vb.updateAutoRange()
+        first = next(iter(self.panels.plots.values()))
+        first.setXRange(0, max(self.scene.last_step, 1), padding=0.01)
+
+    def view_for(self, what: str, size: tuple[int, int]) -> QGraphicsView:
+        """The laid-out view for 'contour' or 'panels' at the output ``size``."""
+        layout, scale = logical_size(size)
+        if what == "panels":
+            self.layout_panels(layout)
+            self._scale_pens(scale)
+            return self.panels
+        self.layout_contour(layout)
+        self._scale_pens(scale)
+        return self.contour
+
+    def _scale_pens(self, scale: float) -> None:
+        """Cosmetic pens ignore the device-pixel ratio: widen trails and curves to match the text."""
+        if scale == self._pen_scale:
+            return
+        self._pen_scale = scale
+        for name, racer in getattr(self.contour, "_racers", {}).items():
+            racer.trail.setPen(pg.mkPen(theme.racer_color(name), width=TRAIL_WIDTH * scale))
+        for iso in getattr(self.contour, "_isocurves", []):
+            iso.setPen(pg.mkPen(theme.CONTOUR_PEN, width=scale))
+        for arrow in getattr(self.contour, "arrows", {}).values():
+            arrow.line.setPen(pg.mkPen(arrow.line.opts["pen"].color(), width=ARROW_WIDTH * scale))
+        for (_name, _key, _i), curve in getattr(self.panels, "_curves", {}).items():
+            pen = pg.mkPen(curve.opts["pen"])
+            pen.setWidthF(pen.widthF() * scale / self._panel_pen_scale)
+            curve.setPen(pen)
+        self._panel_pen_scale = scale
+
+
+def render_image(view: QGraphicsView | QWidget, size: tuple[int, int]) -> QImage:
+    """Paint a laid-out view into an image of ``size`` (device pixels), scaled to fill it."""
+    w, h = size
+    image = QImage(w, h, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(QColor("white"))
+    if isinstance(view, QGraphicsView):
+        lw, lh = view.viewport().width(), view.viewport().height()
+    else:
+        lw, lh = view.width(), view.height()
+    scale = min(w / lw, h / lh)
+    image.setDevicePixelRatio(scale)
+    painter = QPainter(image)
+    painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+    try:
+        if isinstance(view, QGraphicsView):
+            view.render(painter, QRectF(0, 0, lw, lh), view.viewport().rect())
+        else:
+            view.render(painter)
+    finally:
+        painter.end()
+    image.setDevicePixelRatio(1.0)
+    return image
+
+
+def render_svg(view: QGraphicsView | QWidget, title: str) -> bytes:
+    """The view as SVG through QSvgGenerator (vector trails, contours and text)."""
+    if isinstance(view, QGraphicsView):
+        lw, lh = view.viewport().width(), view.viewport().height()
+    else:
+        lw, lh = view.width(), view.height()
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    generator = QSvgGenerator()
+    generator.setOutputDevice(buffer)
+    generator.setSize(QSize(lw, lh))
+    generator.setViewBox(QRectF(0, 0, lw, lh))
+    # Text is laid out at the screen's DPI; a different SVG resolution shifts axis ticks.
+    screen = QApplication.primaryScreen()
+    generator.setResolution(round(screen.logicalDotsPerInch()) if screen is not None else 96)
+    generator.setTitle(title)
+    generator.setDescription("Exported by Optimizer Lab")
+    painter = QPainter(generator)
+    painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+    try:
+        if isinstance(view, QGraphicsView):
+            view.render(painter, QRectF(0, 0, lw, lh), view.viewport().rect())
+        else:
+            view.render(painter)
+    finally:
+        painter.end()
+    buffer.close()
+    return bytes(data.data())
+
+
+def png_bytes(image: QImage) -> bytes:
+    """PNG-encode (safe off the GUI thread: QImage is reentrant)."""
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not image.save(buffer, "PNG"):
+        raise ExportError("could not encode the PNG image")
+    buffer.close()
+    return bytes(data.data())
+
+
+def image_rgb(image: QImage) -> np.ndarray:
+    """(h, w, 3) uint8 copy of an image's pixels."""
+    rgb = image.convertToFormat(QImage.Format.Format_RGB888)
+    w, h, stride = rgb.width(), rgb.height(), rgb.bytesPerLine()
+    buf = np.frombuffer(rgb.constBits(), dtype=np.uint8, count=stride * h).reshape(h, stride)
+    return buf[:, : w * 3].reshape(h, w, 3).copy()
+
+
+def write_file(path: str | Path, payload: bytes) -> None:
+    """Atomic write; an unwritable path becomes an ExportError with a plain message."""
+    try:
+        atomic_write_bytes(path, payload)
+    except OSError as exc:
+        raise ExportError(str(exc)) from None
+
+
+def check_writable(path: str | Path) -> Path:
+    """Fail before long work when the output folder does not exist or is not a folder."""
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise ExportError(f"cannot write {path}: it is a folder")
+    if not folder.is_dir():
+        raise ExportError(f"cannot write {path}: folder {folder} does not exist")
+    return path
+
+
+def _in_thread(fn: Callable[..., Any], *args: Any, text: str, done: int, total: int) -> Iterator[Progress]:
+    """Run non-Qt work (encoding, writing) in a thread, yielding progress until it is done."""
+    with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="export") as pool:
+        future = pool.submit(fn, *args)
+        while not future.done():
+            yield (done, total, text)
+            time.sleep(0.005)
+        return future.result()
+
+
+# -- still images -------------------------------------------------------------------------------
+def iter_export_image(
+    scene: RaceScene,
+    path: str | Path,
+    what: str = "contour",
+    size: tuple[int, int] = DEFAULT_SIZE,
+    renderer: SceneRenderer | None = None,
+) -> Iterator[Progress]:
+    """Contour race or per-weight panels as PNG or SVG."""
+    suffix = kind_of(path, what)
+    size = check_size(size)
+    path = check_writable(path)
+    own = renderer is None
+    renderer = renderer or SceneRenderer(scene)
+    try:
+        view = renderer.view_for(what, size)
+        if what == "contour":
+            renderer.show_step(None)
+        yield (1, 3, "rendering")
+        if suffix == ".svg":
+            payload = render_svg(view, title_text(scene.surface))
+            yield from _in_thread(write_file, path, payload, text="writing", done=2, total=3)
+        else:
+            image = render_image(view, size)
+            yield from _in_thread(
+                lambda: write_file(path, png_bytes(image)), text="encoding", done=2, total=3
+            )
+    finally:
+        if own:
+            renderer.close()
+    yield (3, 3, "done")
+
+
+def iter_export_widget(
+    widget: QWidget, path: str | Path, size: tuple[int, int] | None = None
+) -> Iterator[Progress]:
+    """Any widget (the whole window) as PNG or SVG; ``size`` is fitted keeping its aspect."""
+    suffix = kind_of(path, "window")
+    path = check_writable(path)
+    yield (1, 3, "rendering")
+    if suffix == ".svg":
+        payload = render_svg(widget, widget.windowTitle() or "Optimizer Lab")
+        yield from _in_thread(write_file, path, payload, text="writing", done=2, total=3)
+    else:
+        ww, wh = widget.width(), widget.height()
+        w, h = size or (ww * 2, wh * 2)
+        check_size((w, h))
+        scale = min(w / ww, h / wh)
+        image = render_image(widget, (max(1, round(ww * scale)), max(1, round(wh * scale))))
+        yield from _in_thread(lambda: write_file(path, png_bytes(image)), text="encoding", done=2, total=3)
+    yield (3, 3, "done")
+
+
+# -- animation ----------------------------------------------------------------------------------
+def frame_steps(last_step: int, frames: int) -> list[int]:
+    """The step each frame shows: evenly spaced from the start to the last step."""
+    return [round(s) for s in np.linspace(0, last_step, frames)]
+
+
+class _GifSink:
+    """Frames mapped to one palette that holds every racer's exact colour (no flicker)."""
+
+    def __init__(self, fps: int, fixed: list[str]) -> None:
+        self.duration = max(20, round(1000 / fps))
+        self.fixed = fixed
+        self.frames: list[Any] = []
+        self.palette: Any = None
+
+    def set_palette(self, final_rgb: np.ndarray) -> None:
+        from PIL import Image
+
+        fixed = [QColor(c).getRgb()[:3] for c in self.fixed]
+        adaptive = Image.fromarray(final_rgb).quantize(colors=256 - len(fixed))
+        colors = (adaptive.getpalette() or [])[: 3 * (256 - len(fixed))]
+        flat = [v for rgb in fixed for v in rgb] + colors
+        flat += [0] * (768 - len(flat))
+        self.palette = Image.new("P", (1, 1))
+        self.palette.putpalette(flat)
+
+    def add(self, rgb: np.ndarray) -> None:
+        from PIL import Image
+
+        frame = Image.fromarray(rgb).quantize(palette=self.palette, dither=Image.Dither.NONE)
+        self.frames.append(frame)
+
+    def finish(self, path: Path) -> None:
+        buf = io.BytesIO()
+        first, *rest = self.frames
+        first.save(
+            buf, format="GIF", save_all=True, append_images=rest, duration=self.duration, loop=0, disposal=1
+        )
+        write_file(path, buf.getvalue())
+
+    def abort(self) -> None:
+        self.frames.clear()
+
+
+class _Mp4Sink:
+    """H.264 through imageio-ffmpeg into a private temporary folder, then an atomic move."""
+
+    def __init__(self, fps: int) -> None:
+        import imageio.v2 as imageio
+
+        self.tmpdir = tempfile.mkdtemp(prefix="optimizer-lab-mp4-")
+        self.tmp = Path(self.tmpdir) / "race.mp4"
+        self.writer = imageio.get_writer(
+            str(self.tmp), fps=fps, codec="libx264", quality=8, pixelformat="yuv420p", macro_block_size=2
+        )
+
+    def set_palette(self, final_rgb: np.ndarray) -> None:
+        pass
+
+    def add(self, rgb: np.ndarray) -> None:
+        self.writer.append_data(rgb)
+
+    def finish(self, path: Path) -> None:
+        try:
+            self.writer.close()
+            write_file(path, self.tmp.read_bytes())
+        finally:
+            shutil.rmtree(self.tmpdir, ignore_errors=True)
+
+    def abort(self) -> None:
+        with contextlib.suppress(Exception):
+            self.writer.close()
+        shutil.rmtree(self.tmpdir, ignore_errors=True)
+
+
+def iter_export_animation(
+    scene: RaceScene,
+    path: str | Path,
+    size: tuple[int, int] = DEFAULT_SIZE,
+    fps: int = DEFAULT_FPS,
+    frames: int = DEFAULT_FRAMES,
+    cancel: Cancel = None,
+    renderer: SceneRenderer | None = None,
+) -> Iterator[Progress]:
+    """The race as GIF or MP4, the trails growing frame by frame; raises ExportCancelled."""
+    suffix = kind_of(path, "animation")
+    size = check_size(size)
+    if isinstance(fps, bool) or not isinstance(fps, int) or not 1 <= fps <= 60:
+        raise ExportError(f"frame rate must be a whole number of frames per second in 1…60, got {fps!r}")
+    if isinstance(frames, bool) or not isinstance(frames, int) or not 2 <= frames <= MAX_FRAMES:
+        raise ExportError(f"number of frames must be a whole number in 2…{MAX_FRAMES:,}, got {frames!r}")
+    path = check_writable(path)
+    if suffix == ".mp4":
+        if not mp4_available():
+            raise ExportError(
+                "MP4 needs the optional mp4 extra: pip install 'optimizer-lab[mp4]' (or export a .gif)"
+            )
+        size = (size[0] - size[0] % 2, size[1] - size[1] % 2)
+    cancelled = _cancel_check(cancel)
+    own = renderer is None
+    renderer = renderer or SceneRenderer(scene)
+    sink: _GifSink | _Mp4Sink = (
+        _Mp4Sink(fps)
+        if suffix == ".mp4"
+        else _GifSink(fps, [theme.racer_color(n) for n in scene.trajectories] + ["#000000", "#ffffff"])
+    )
+    total = frames + 2
+    pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="export-encode")
+    pending: list[concurrent.futures.Future[None]] = []
+    try:
+        view = renderer.view_for("contour", size)
+        renderer.show_step(None)
+        pool.submit(sink.set_palette, image_rgb(render_image(view, size))).result()
+        for i, step in enumerate(frame_steps(scene.last_step, frames)):
+            if cancelled():
+                raise ExportCancelled
+            renderer.show_step(step)
+            pending.append(pool.submit(sink.add, image_rgb(render_image(view, size))))
+            while len(pending) > 3:  # bounded memory: wait for the encoder to catch up
+                pending.pop(0).result()
+            yield (i + 1, total, f"frame {i + 1} of {frames}")
+        for future in pending:
+            future.result()
+        pending.clear()
+        if cancelled():
+            raise ExportCancelled
+        future = pool.submit(sink.finish, path)
+        while not future.done():
+            if cancelled():  # the encoder cannot be interrupted mid-file; nothing is in place yet
+                future.result()
+                raise ExportCancelled
+            yield (frames + 1, total, "encoding")
+            time.sleep(0.005)
+        future.result()
+    except BaseException:
+        for future in pending:
+            future.cancel()
+        pool.submit(sink.abort)
+        raise
+    finally:
+        pool.shutdown(wait=True)
+        if own:
+            renderer.close()
+    yield (total, total, "done")
+
+
+# -- data ---------------------------------------------------------------------------------------
+def data_csv(scene: RaceScene) -> str:
+    """Every racer's rows, one header: the ``run`` command's columns after an optimizer column."""
+    parts = []
+    for i, (name, t) in enumerate(scene.trajectories.items()):
+        text = t.to_csv(extra={"optimizer": name})
+        parts.append(text if i == 0 else text.split("\n", 1)[1])
+    return "".join(parts)
+
+
+def data_json(scene: RaceScene) -> str:
+    """The full configuration plus every trajectory: enough to reproduce a figure exactly."""
+    payload = {
+        "format": EXPORT_FORMAT,
+        "version": EXPORT_VERSION,
+        "session": scene.config.to_dict(),
+        "view": list(scene.view) if scene.view is not None else None,
+        "trajectories": [t.to_json_dict() for t in scene.trajectories.values()],
+    }
+    return json.dumps(payload, indent=1, allow_nan=True) + "\n"
+
+
+def read_data_csv(text: str) -> dict[str, Trajectory]:
+    """Trajectories back from ``data_csv`` text, per optimizer (arrays exactly as written)."""
+    lines = text.splitlines()
+    header, body = lines[0], lines[1:]
+    groups: dict[str, list[str]] = {}
+    for line in body:
+        name = line.split(",", 1)[0]
+        groups.setdefault(name, []).append(line)
+    return {name: Trajectory.from_csv("\n".join([header, *rows])) for name, rows in groups.items()}
+
+
+def iter_export_data(scene: RaceScene, path: str | Path) -> Iterator[Progress]:
+    suffix = kind_of(path, "data")
+    path = check_writable(path)
+    yield (0, 2, "formatting")
+    make = data_csv if suffix == ".csv" else data_json
+    yield from _in_thread(lambda: write_file(path, make(scene).encode()), text="writing", done=1, total=2)
+    yield (2, 2, "done")
+
+
+# -- one entry point ----------------------------------------------------------------------------
+def iter_export(
+    scene: RaceScene,
+    path: str | Path,
+    what: str | None = None,
+    *,
+    size: tuple[int, int] = DEFAULT_SIZE,
+    fps: int = DEFAULT_FPS,
+    frames: int = DEFAULT_FRAMES,
+    cancel: Cancel = None,
+) -> Iterator[Progress]:
+    """Any export of a scene by ``what`` (default: from the file suffix); yields progress."""
+    what = what or what_for_suffix(path)
+    if what == "animation":
+        return iter_export_animation(scene, path, size, fps, frames, cancel)
+    if what == "data":
+        return iter_export_data(scene, path)
+    if what in ("contour", "panels"):
+        return iter_export_image(scene, path, what, size)
+    raise ExportError(f"cannot export {what!r} from a scene; choose one of contour, panels, animation, data")
+
+
+def export(
+    scene: RaceScene,
+    path: str | Path,
+    what: str | None = None,
+    *,
+    size: tuple[int, int] = DEFAULT_SIZE,
+    fps: int = DEFAULT_FPS,
+    frames: int = DEFAULT_FRAMES,
+    progress: Callable[[int, int, str], None] | None = None,
+    cancel: Cancel = None,
+) -> Path:
+    """Write one export synchronously (the CLI's path); return the file written."""
+    drain(iter_export(scene, path, what, size=size, fps=fps, frames=frames, cancel=cancel), progress)
+    return Path(path)
