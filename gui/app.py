@@ -59,6 +59,7 @@ def run_app(argv: Sequence[str] = ()) -> int:
     from gui.main_window import MainWindow
 
     window = MainWindow()
+    app.aboutToQuit.connect(window.shutdown)
     window.show()
     if os.environ.get("OPTIMIZER_LAB_EXIT_AFTER_SHOWN"):
         _exit_after_shown(window)

@@ -12,7 +12,7 @@ import numpy as np
 from engine.simulate import Chunk
 
 FIELDS_2D = ("w", "grad", "G", "M", "lr", "dw")
-DEFAULT_MAX_ROWS = 400_000
+DEFAULT_MAX_ROWS = 200_000
 
 
 class RacerHistory:

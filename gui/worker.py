@@ -210,12 +210,13 @@ class RaceWorker(QThread):
         self._runs = {}
         starts = []
         for racer in self._config.enabled_racers():
-            run = Run(
+            run = Run(  # the GUI keeps the record (gui.history); the run keeps its state only
                 self._surface,
                 racer.optimizer,
                 self._config.start,
                 schedule=racer.schedule,
                 tol=self._config.tol,
+                max_rows=16,
                 **racer.hyperparameters,
             )
             self._runs[racer.optimizer] = run

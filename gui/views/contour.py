@@ -15,7 +15,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QPen
-from PySide6.QtWidgets import QGraphicsEllipseItem
+from PySide6.QtWidgets import QGraphicsEllipseItem, QGraphicsItem
 
 from gui import theme
 from gui.history import RacerHistory
@@ -125,13 +125,17 @@ class ContourView(pg.PlotWidget):
             self.plot.setLabel(axis, f"<i>{name}</i>")
             self.plot.getAxis(axis).setTextPen("#222")
             self.plot.getAxis(axis).setPen("#444")
+            self.plot.getAxis(axis).setCacheMode(QGraphicsItem.DeviceCoordinateCache)
         self.plot.setMenuEnabled(False)
         self.image = pg.ImageItem()
         self.image.setNanPolicy("omit")
+        # the surface is still while racers move: repaint it from a cached pixmap
+        self.image.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
         self.image.setZValue(-10)
         self.plot.addItem(self.image)
         self.colorbar = pg.ColorBarItem(colorMap=surface_colormap(), interactive=False, width=14)
         self.colorbar.setImageItem(self.image, insert_in=self.plot)
+        self.colorbar.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
         self._isocurves: list[pg.IsocurveItem] = []
         self.minima = pg.ScatterPlotItem(
             symbol="star", size=17, pen=pg.mkPen("#111", width=1.2), brush=pg.mkBrush("#ffffff")
@@ -204,6 +208,7 @@ class ContourView(pg.PlotWidget):
             )
             iso.setParentItem(self.image)
             iso.setZValue(5)
+            iso.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
             self._isocurves.append(iso)
         self.minima.setData(pos=list(minima) or np.zeros((0, 2)))
         if reset_view:

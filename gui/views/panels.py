@@ -6,9 +6,12 @@ the two weights of one optimizer get different learning rates.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QGraphicsItem
 
 from gui import theme
 from gui.history import RacerHistory
@@ -57,6 +60,8 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
             for axis in ("left", "bottom"):
                 plot.getAxis(axis).setTextPen("#222")
                 plot.getAxis(axis).setPen("#666")
+                # replaying an axis' text on every repaint costs more than the curves
+                plot.getAxis(axis).setCacheMode(QGraphicsItem.DeviceCoordinateCache)
             plot.showGrid(x=True, y=True, alpha=0.15)
             plot.setClipToView(True)
             plot.setLogMode(y=log)
@@ -79,6 +84,8 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
             self.plots[key] = plot
         self.scene().sigMouseClicked.connect(self._clicked)
         self._curves: dict[tuple[str, str, int], pg.PlotDataItem] = {}
+        self._drawn = {}
+        self._x_max = 0.0
         self._selected: str | None = None
         self.title = pg.LabelItem(justify="left", color="#333", size="8pt")
         self.addItem(self.title, row=len(ROWS), col=0)
@@ -92,18 +99,23 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
         for (_name, key, _i), curve in self._curves.items():
             self.plots[key].removeItem(curve)
         self._curves = {}
+        self._drawn: dict[str, tuple[int, int]] = {}
         for name in names:
             color = theme.racer_color(name)
             for key, *_ in ROWS:
                 weights = (0,) if key == "loss" else (0, 1)
                 for i in weights:
                     style = Qt.SolidLine if i == 0 else Qt.DashLine
-                    curve = pg.PlotDataItem(pen=pg.mkPen(color, width=1.6, style=style), connect="finite")
+                    curve = pg.PlotDataItem(
+                        pen=pg.mkPen(color, width=1.6, style=style), connect="finite", antialias=False
+                    )
                     curve.setDownsampling(auto=True, method="peak")
                     self.plots[key].addItem(curve)
                     self._curves[(name, key, i)] = curve
         for plot in self.plots.values():
-            plot.enableAutoRange()
+            plot.enableAutoRange(y=True)
+        self._x_max = 0.0
+        self._set_x_range(1)
 
     def set_selected(self, name: str | None) -> None:
         self._selected = name
@@ -115,7 +127,12 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
             curve.setZValue(10 if racer == name else 0)
 
     def update_racers(self, histories: dict[str, RacerHistory], adaptive: dict[str, bool]) -> None:
+        self._set_x_range(max((h.last_step for h in histories.values()), default=1))
         for name, history in histories.items():
+            key = (len(history), history.last_step)
+            if self._drawn.get(name) == key:
+                continue  # nothing new for this racer (paused, converged or diverged)
+            self._drawn[name] = key
             steps = history.step.astype(float)
             for key, *_ in ROWS:
                 if key == "loss":
@@ -133,6 +150,23 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
                         continue
                     xx, yy = _thin(x, d[:, i])
                     self._set(name, key, i, xx, yy)
+
+    def _set_x_range(self, last_step: int) -> None:
+        """Grow the shared step axis in nice jumps (…, 100, 200, 500, 1000, …).
+
+        A range that changed every frame would repaint every axis every frame, which is
+        most of the cost of drawing; jumps keep the axes still between them.
+        """
+        if last_step <= self._x_max and self._x_max > 0:
+            return
+        magnitude = 10 ** math.floor(math.log10(max(last_step, 1)))
+        for factor in (1, 2, 5, 10):
+            if factor * magnitude >= last_step:
+                self._x_max = float(max(factor * magnitude, 10))
+                break
+        first = self.plots[ROWS[0][0]]
+        first.disableAutoRange(axis="x")
+        first.setXRange(0, self._x_max, padding=0.02)
 
     def _set(self, name: str, key: str, i: int, x: np.ndarray, y: np.ndarray) -> None:
         curve = self._curves.get((name, key, i))

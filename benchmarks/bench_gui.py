@@ -1,0 +1,164 @@
+"""Responsiveness of the live window, measured offscreen (speed lives here, not in unit tests).
+
+Scenarios, each with five racers (SGD, Momentum, AdaGrad, RMSprop, Adam) on the bowl:
+  1×      60 steps/s: CPU use (% of one core) and resident memory
+  max     flat out: the longest event-loop stall, redraws per second, steps per second
+  long    flat out to 10 million steps: resident memory stays bounded
+A 2 ms QTimer measures the event loop: a stall is the longest gap between its ticks.
+The reference is the same window idle (nothing playing), measured in the same run.
+
+    QT_QPA_PLATFORM=offscreen python benchmarks/bench_gui.py [--long-steps 10000000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from PySide6.QtCore import QCoreApplication, QElapsedTimer, QSettings, QTimer
+from PySide6.QtWidgets import QApplication
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+class LoopProbe:
+    """Ticks every 2 ms; records the longest gap (an event-loop stall)."""
+
+    def __init__(self) -> None:
+        self.clock = QElapsedTimer()
+        self.timer = QTimer(interval=2)
+        self.timer.timeout.connect(self._tick)
+        self.reset()
+
+    def reset(self) -> None:
+        self.clock.start()
+        self.last = 0
+        self.max_gap_ms = 0.0
+        self.ticks = 0
+
+    def _tick(self) -> None:
+        now = self.clock.nsecsElapsed()
+        if self.last:
+            self.max_gap_ms = max(self.max_gap_ms, (now - self.last) / 1e6)
+        self.last = now
+        self.ticks += 1
+
+
+def run_for(app: QApplication, seconds: float) -> None:
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        app.processEvents()
+        time.sleep(0.001)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=8.0)
+    parser.add_argument("--long-steps", type=int, default=10_000_000)
+    args = parser.parse_args()
+
+    QCoreApplication.setOrganizationName("optimizer-lab-bench")
+    QCoreApplication.setApplicationName("bench")
+    QSettings.setDefaultFormat(QSettings.IniFormat)
+    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, "/tmp/optimizer-lab-bench-settings")
+    app = QApplication([])
+    from gui.main_window import SPEEDS, MainWindow
+
+    window = MainWindow()
+    window.resize(1366, 768)
+    window.show()
+    ready = []
+    window.worker.race_reset.connect(lambda *_: ready.append(1))
+    window.start_engine()
+    while not ready:
+        app.processEvents()
+        time.sleep(0.005)
+    redraws = [0]
+    original = window._redraw
+
+    def counting_redraw() -> None:
+        if window._dirty:
+            redraws[0] += 1
+        original()
+
+    window.redraw_timer.timeout.disconnect()
+    window.redraw_timer.timeout.connect(counting_redraw)
+    probe = LoopProbe()
+    probe.timer.start()
+
+    def total_steps() -> int:
+        return sum(h.last_step for h in window.histories.values())
+
+    rows = []
+
+    def measure(name: str, speed: float, seconds: float, steps: int) -> None:
+        window.controls.steps_spin.setValue(steps)
+        window.reset_race()
+        run_for(app, 0.5)
+        if speed:
+            window.speed_slider.setValue(SPEEDS.index(speed))
+            window.toggle_play()
+        run_for(app, 0.3)
+        probe.reset()
+        redraws[0] = 0
+        s0, c0, t0 = total_steps(), time.process_time(), time.perf_counter()
+        run_for(app, seconds)
+        wall = time.perf_counter() - t0
+        cpu = (time.process_time() - c0) / wall * 100
+        done = total_steps() - s0
+        if window.playing:
+            window.toggle_play()
+        run_for(app, 0.2)
+        rows.append((name, cpu, probe.max_gap_ms, redraws[0] / wall, done / wall, rss_mb()))
+
+    measure("idle (reference)", 0, args.seconds, 2000)
+    rows[-1] = (rows[-1][0], *rows[-1][1:3], 0.0, 0.0, rows[-1][5])
+    measure("1× (60 steps/s)", 60, args.seconds, 100_000)
+    measure("max speed", math.inf, args.seconds, 100_000_000)
+
+    # long run: flat out until every racer reaches the step count
+    window.controls.steps_spin.setValue(args.long_steps)
+    window.reset_race()
+    run_for(app, 0.5)
+    window.speed_slider.setValue(SPEEDS.index(math.inf))
+    window.toggle_play()
+    probe.reset()
+    t0 = time.perf_counter()
+    peak = rss_mb()
+    while any(h.last_step < args.long_steps and h.status == "finished" for h in window.histories.values()):
+        run_for(app, 0.5)
+        peak = max(peak, rss_mb())
+        if time.perf_counter() - t0 > 900:
+            break
+    long_wall = time.perf_counter() - t0
+    long_steps = max(h.last_step for h in window.histories.values())
+    print(f"Five racers on the bowl, {os.cpu_count()} cores, Qt platform {app.platformName()}\n")
+    print(
+        f"{'scenario':<20} {'CPU % of 1 core':>16} {'max stall ms':>13} {'redraws/s':>10} "
+        f"{'steps/s (all)':>14} {'RSS MB':>8}"
+    )
+    for name, cpu, stall, fps, sps, rss in rows:
+        print(f"{name:<20} {cpu:>16.1f} {stall:>13.1f} {fps:>10.1f} {sps:>14,.0f} {rss:>8.0f}")
+    print(
+        f"\nlong run: {long_steps:,} steps per racer in {long_wall:.1f} s, "
+        f"peak RSS {peak:.0f} MB, max stall {probe.max_gap_ms:.1f} ms, "
+        f"rows kept per racer {max(len(h) for h in window.histories.values()):,}"
+    )
+    window.close()
+
+
+if __name__ == "__main__":
+    main()
