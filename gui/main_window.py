@@ -382,7 +382,7 @@ class MainWindow(QMainWindow):
     # -- worker results ---------------------------------------------------------------------------
     def _surface_ready(self, payload: SurfacePayload) -> None:
         surface = payload.surface
-        if self._pending_loss is not None:
+        if payload.config is not None and payload.config is self._pending_loss:
             self.config = self._pending_loss
             self._pending_loss = None
         reset_view = self.surface is None or surface is not self.surface

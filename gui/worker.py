@@ -40,6 +40,8 @@ class SurfacePayload:
     xs: np.ndarray
     ys: np.ndarray
     z: np.ndarray
+    #: The configuration this surface was built for; None when only the view was regridded.
+    config: SessionConfig | None = None
 
 
 @dataclass(frozen=True)
@@ -189,18 +191,20 @@ class RaceWorker(QThread):
                 self.busy.emit("")
                 self.error.emit("loss", str(exc))
                 return
-            self._emit_surface(surface, config.view or surface.view)
+            self._emit_surface(surface, config.view or surface.view, config)
         self._surface = surface
         self._config = config
         self._reset_runs()
         self.busy.emit("")
 
-    def _emit_surface(self, surface: Surface, view: tuple[float, float, float, float]) -> None:
+    def _emit_surface(
+        self, surface: Surface, view: tuple[float, float, float, float], config: SessionConfig | None = None
+    ) -> None:
         import numpy as np
 
         xs = np.linspace(view[0], view[1], GRID_SIZE)
         ys = np.linspace(view[2], view[3], GRID_SIZE)
-        self.surface_ready.emit(SurfacePayload(surface, tuple(view), xs, ys, surface.grid(xs, ys)))
+        self.surface_ready.emit(SurfacePayload(surface, tuple(view), xs, ys, surface.grid(xs, ys), config))
 
     def _reset_runs(self) -> None:
         from engine.simulate import Run
