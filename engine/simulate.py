@@ -120,6 +120,8 @@ class Run:
         self._loss[0] = self._S[12]
         self.status = FINISHED
         self.diverged_at: int | None = None
+        #: (step, row) of the last step taken: a thinned record may have skipped it.
+        self._last: tuple[int, tuple[np.ndarray, ...]] | None = None
         g0 = math.hypot(self._S[13], self._S[14])
         if not math.isfinite(self._S[12]):
             self.status, self.diverged_at = DIVERGED, 0
@@ -152,10 +154,18 @@ class Run:
             self.schedule = schedule if isinstance(schedule, Schedule) else Schedule.parse(schedule)
             self._sched = self.schedule.kernel_args()
         t = int(self._S[9])
-        if values.get("alpha") != self.hyperparameters.get("alpha"):
+        old = self.hyperparameters
+        if values.get("alpha") != old.get("alpha"):
             self._S[6] = values.get("alpha", 0.0) ** t
-        if values.get("beta") != self.hyperparameters.get("beta"):
+        if values.get("beta") != old.get("beta"):
             self._S[7] = values.get("beta", 0.0) ** t
+        if self.optimizer.kernel_id == K.NADAM and (
+            values["alpha"] != old["alpha"] or values["momentum_decay"] != old["momentum_decay"]
+        ):
+            # ∏_{i≤t} μ_i with μ_i = α·(1 − ½·0.96^(iψ)), as if the new α, ψ had been used from the start
+            i = np.arange(1, t + 1, dtype=np.float64)
+            mu = values["alpha"] * (1.0 - 0.5 * 0.96 ** (i * values["momentum_decay"]))
+            self._S[8] = float(np.prod(mu)) if t else 1.0
         self.hyperparameters = values
         self._h = hyper_vector(values)
 
@@ -206,6 +216,8 @@ class Run:
         )
         steps = np.arange(t0 + 1, t0 + 1 + taken, dtype=np.int64)
         new = tuple(b[row0 + 1 : row0 + 1 + taken].copy() for b in bufs)
+        if taken:
+            self._last = (int(steps[-1]), tuple(a[-1].copy() for a in new))
         if direct:
             self._step[self._rows : self._rows + taken] = steps
             self._rows += taken
@@ -243,9 +255,17 @@ class Run:
         return Chunk(steps, w, loss, grad, G, M, lr, dw, self.status, self.diverged_at)
 
     def trajectory(self) -> Trajectory:
-        """Everything recorded so far, as arrays (copies)."""
+        """Everything recorded so far, as arrays (copies).
+
+        A thinned record always ends with the last step taken, so the final point is exact.
+        """
         r = self._rows
-        v = self._vec
+        arrays = [a[:r].copy() for a in (self._step, self._w, self._loss, *self._vec.values())]
+        if self._last is not None and self._last[0] > self._step[r - 1]:
+            last_step, row = self._last
+            arrays = [np.concatenate([a, [b]]) for a, b in zip(arrays, (last_step, *row), strict=True)]
+            arrays[0] = arrays[0].astype(np.int64)
+        step, w, loss, grad, G, M, lr, dw = arrays
         return Trajectory(
             optimizer=self.optimizer.id,
             loss_spec=self.surface.spec(),
@@ -253,14 +273,14 @@ class Run:
             hyperparameters=dict(self.hyperparameters),
             schedule=str(self.schedule),
             start=self.start,
-            w=self._w[:r].copy(),
-            loss=self._loss[:r].copy(),
-            grad=v["grad"][:r].copy(),
-            G=v["G"][:r].copy(),
-            M=v["M"][:r].copy(),
-            lr=v["lr"][:r].copy(),
-            dw=v["dw"][:r].copy(),
-            step=self._step[:r].copy(),
+            w=w,
+            loss=loss,
+            grad=grad,
+            G=G,
+            M=M,
+            lr=lr,
+            dw=dw,
+            step=step,
             status=self.status,
             diverged_at=self.diverged_at,
         )
