@@ -27,6 +27,10 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run one optimizer headless and write its trajectory")
     add_run_arguments(run)
     sub.add_parser("list", help="list optimizers, hyperparameters, surfaces and schedules")
+    from gui.export_cli import add_export_arguments
+
+    export = sub.add_parser("export", help="images, animations and data of a race, without a window")
+    add_export_arguments(export)
     return parser
 
 
@@ -39,14 +43,19 @@ def cli_main(argv: Sequence[str] | None = None) -> int:
     if not argv or (argv[0].startswith("--") and argv[0] not in ("--help", "--version")):
         return gui_main(argv)
     from engine.cli import VALUE_OPTIONS, UsageError, _fix_negative_values, cmd_list, cmd_run
+    from gui.export_cli import EXPORT_VALUE_OPTIONS
 
     parser = build_parser()
-    args = parser.parse_args(_fix_negative_values(argv, VALUE_OPTIONS))
+    args = parser.parse_args(_fix_negative_values(argv, VALUE_OPTIONS | EXPORT_VALUE_OPTIONS))
     try:
         if args.command == "run":
             return cmd_run(args)
         if args.command == "list":
             return cmd_list(args)
+        if args.command == "export":
+            from gui.export_cli import cmd_export
+
+            return cmd_export(args)
     except UsageError as exc:
         print(f"optimizer-lab {args.command}: error: {exc}", file=sys.stderr)
         return 2

@@ -1,0 +1,194 @@
+"""``python main.py export``: the window's pictures, animations and data from one command, no screen needed.
+
+Qt is imported only when the command runs, with ``QT_QPA_PLATFORM=offscreen`` unless the
+user chose a platform, so it works on a lab server without a display. Every bad input
+ends as one ``UsageError`` line and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from engine.cli import HYPER_OPTIONS, UsageError, parse_point
+from engine.config import DEFAULT_RACERS, ConfigError, RacerConfig, SessionConfig
+from engine.optimizers import HYPERPARAMETERS, get_optimizer
+
+#: Options whose value may start with '-' (see engine.cli._fix_negative_values).
+EXPORT_VALUE_OPTIONS = {"--start", "--loss", "--steps", "--set", "--out", "--size", "--fps", "--frames"}
+
+
+def add_export_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--loss", help="built-in surface name or an expression in x, y (default quadratic)")
+    p.add_argument(
+        "--optimizers",
+        help=f"comma-separated optimizer ids, e.g. adagrad,rmsprop,adam (default {','.join(DEFAULT_RACERS)})",
+    )
+    p.add_argument("--start", help="start point X,Y (default: the surface's own)")
+    p.add_argument("--steps", help="steps per optimizer (default 2000)")
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME.PARAM=VALUE",
+        help="one optimizer's hyperparameter, e.g. --set adam.lr=0.05 (repeatable)",
+    )
+    for option, name in HYPER_OPTIONS.items():
+        h = HYPERPARAMETERS[name]
+        p.add_argument(option, dest=name, help=f"{h.symbol} for every listed optimizer that takes it")
+    p.add_argument("--session", help="start from a saved session file (.olab.json); options override it")
+    p.add_argument("--out", required=True, help="output file: .png .svg .gif .mp4 .csv or .json")
+    p.add_argument("--size", default="1920x1080", help="image size WIDTHxHEIGHT (default 1920x1080)")
+    p.add_argument("--panels", action="store_true", help="image of the per-weight panels instead of the race")
+    p.add_argument("--fps", default="20", help="animation frame rate (default 20)")
+    p.add_argument("--frames", default="60", help="number of animation frames (default 60)")
+
+
+def _whole(text: str, option: str, low: int, high: int) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise UsageError(f"{option} must be a whole number, got {text!r}") from None
+    if not low <= value <= high:
+        raise UsageError(f"{option} must be in {low}…{high:,}, got {value}")
+    return value
+
+
+def _number(text: str, what: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise UsageError(f"{what} must be a number, got {text!r}") from None
+    if not math.isfinite(value):
+        raise UsageError(f"{what} must be a finite number, got {text!r}")
+    return value
+
+
+def parse_set(text: str) -> tuple[str, str, float]:
+    """'adam.lr=0.05' → ('adam', 'lr', 0.05)."""
+    target, sep, value = text.partition("=")
+    name, dot, param = target.strip().rpartition(".")
+    if not sep or not dot or not name or not param or not value.strip():
+        raise UsageError(f"--set must look like NAME.PARAM=VALUE (e.g. adam.lr=0.05), got {text!r}")
+    return name, param.strip(), _number(value.strip(), f"--set {target.strip()}")
+
+
+def config_from_args(args: argparse.Namespace) -> SessionConfig:
+    """The race to export: the session file (if any) with the command-line options applied."""
+    if args.session:
+        from engine.session import SessionError, load_session
+
+        try:
+            config = load_session(args.session)
+        except SessionError as exc:
+            raise UsageError(f"--session: {exc}") from None
+    else:
+        config = SessionConfig()
+    changes: dict[str, Any] = {}
+    if args.loss is not None:
+        changes["loss"] = args.loss
+        if args.loss != config.loss:
+            changes.update(loss_params={}, view=None)
+    if args.start is not None:
+        changes["start"] = parse_point(args.start)
+    if args.steps is not None:
+        changes["steps"] = _whole(args.steps, "--steps", 1, 100_000_000)
+    current = {r.optimizer: r for r in config.racers}
+    if args.optimizers is not None:
+        names = [n.strip() for n in args.optimizers.split(",") if n.strip()]
+        if not names:
+            raise UsageError("--optimizers needs at least one optimizer id (see 'list')")
+        racers = {}
+        for name in names:
+            try:
+                get_optimizer(name)
+            except ValueError as exc:
+                raise UsageError(f"--optimizers: {exc}") from None
+            racers[name] = current.get(name, RacerConfig(name)).with_values(enabled=True)
+    else:
+        racers = {n: r for n, r in current.items() if r.enabled}
+    try:
+        for option, hyper in HYPER_OPTIONS.items():
+            text = getattr(args, hyper)
+            if text is None:
+                continue
+            value = _number(text, option)
+            takers = [n for n, r in racers.items() if hyper in r.hyperparameters]
+            if not takers:
+                raise UsageError(f"{option} does not apply to any of {', '.join(racers)}")
+            for n in takers:
+                racers[n] = racers[n].with_values(**{hyper: value})
+        for item in args.set:
+            name, param, value = parse_set(item)
+            if name not in racers:
+                raise UsageError(f"--set {item}: {name!r} is not racing; racing: {', '.join(racers)}")
+            if param not in racers[name].hyperparameters:
+                takes = ", ".join(racers[name].hyperparameters)
+                raise UsageError(f"--set {item}: {name} has no hyperparameter {param!r}; it takes {takes}")
+            racers[name] = racers[name].with_values(**{param: value})
+        return replace(config, racers=tuple(racers.values()), **changes)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _ensure_app() -> Any:
+    """A QApplication for off-screen rendering (offscreen unless a platform was chosen)."""
+    if "QT_QPA_PLATFORM" not in os.environ:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from PySide6.QtWidgets import QApplication
+
+    return QApplication.instance() or QApplication(["optimizer-lab-export"])
+
+
+class _Progress:
+    """Progress on stderr, one line per tenth of the work, so logs stay short."""
+
+    def __init__(self) -> None:
+        self.shown = -1
+
+    def __call__(self, done: int, total: int, text: str) -> None:
+        tenth = int(10 * done / max(total, 1))
+        if tenth != self.shown and total > 3:
+            self.shown = tenth
+            print(f"export: {100 * done // max(total, 1):3d}%  {text}", file=sys.stderr)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from gui.export import ExportCancelled, ExportError, check_size, parse_size, what_for_suffix
+
+    try:
+        out = Path(args.out)
+        what = what_for_suffix(out, panels=args.panels)
+        if args.panels and what != "panels":
+            raise ExportError("--panels applies to .png and .svg images only")
+        size = check_size(parse_size(args.size))
+        fps = _whole(args.fps, "--fps", 1, 60)
+        frames = _whole(args.frames, "--frames", 2, 10_000)
+    except ExportError as exc:
+        raise UsageError(str(exc)) from None
+    config = config_from_args(args)
+    if not config.enabled_racers():
+        raise UsageError("no optimizer is racing: list some with --optimizers")
+    _ensure_app()
+    from gui.export import build_scene, check_writable, drain, export, iter_build_scene
+
+    progress = _Progress()
+    try:
+        check_writable(out)
+        scene = build_scene(config) if config.steps < 1_000_000 else drain(iter_build_scene(config), progress)
+        export(scene, out, what, size=size, fps=fps, frames=frames, progress=progress)
+    except ExportCancelled:
+        print("export: cancelled", file=sys.stderr)
+        return 1
+    except (ExportError, OSError, ValueError) as exc:
+        raise UsageError(str(exc)) from None
+    print(f"wrote {out} ({out.stat().st_size:,} bytes)", file=sys.stderr)
+    for name, t in scene.trajectories.items():
+        if t.status == "diverged":
+            print(f"note: {name} diverged at step {t.diverged_at}", file=sys.stderr)
+    return 0
