@@ -280,12 +280,17 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._save_settings()
-        self.redraw_timer.stop()
-        self.worker.stop()
-        if not self.worker.wait(5000):  # a kernel call in flight finishes within a chunk
-            self.worker.terminate()
-            self.worker.wait()
+        self.shutdown()
         super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        """Stop and join the worker (also on application quit without a close event)."""
+        self.redraw_timer.stop()
+        if self.worker.isRunning():
+            self.worker.stop()
+            if not self.worker.wait(5000):  # a kernel call in flight ends within one chunk
+                self.worker.terminate()
+                self.worker.wait()
 
     # -- config changes -----------------------------------------------------------------------
     def _config_from_racers(self, config: SessionConfig) -> SessionConfig:
