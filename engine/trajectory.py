@@ -59,7 +59,7 @@ class Trajectory:
     def metadata(self) -> dict[str, Any]:
         return {
             "optimizer": self.optimizer,
-            "loss": self.loss_spec,
+            "loss_spec": self.loss_spec,  # not "loss": in JSON that key holds the L(w) array
             "loss_params": self.loss_params,
             "hyperparameters": self.hyperparameters,
             "schedule": self.schedule,
@@ -134,7 +134,7 @@ class Trajectory:
             raise ValueError(f"cannot read {path.name!r}: use a .csv, .json or .npz file")
         return cls(
             optimizer=meta["optimizer"],
-            loss_spec=meta["loss"],
+            loss_spec=meta["loss_spec"],
             hyperparameters=dict(meta["hyperparameters"]),
             schedule=meta["schedule"],
             start=tuple(meta["start"]),

@@ -1,0 +1,78 @@
+"""Trajectory files: CSV, JSON and NPZ give back exactly the arrays that were written."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from engine import Run, Trajectory, simulate
+from engine.trajectory import ARRAYS, CSV_COLUMNS
+
+
+@pytest.fixture
+def traj() -> Trajectory:
+    return simulate("rosenbrock", "adam", (-1.2, 1.0), 250, lr=0.02, schedule="cosine:T=200,min=0.001")
+
+
+def _same(a: Trajectory, b: Trajectory, names=ARRAYS) -> None:
+    for name in names:
+        np.testing.assert_array_equal(getattr(a, name), getattr(b, name), err_msg=name)
+    np.testing.assert_array_equal(a.step, b.step)
+
+
+@pytest.mark.parametrize("suffix", [".json", ".npz"])
+def test_json_and_npz_round_trip_exactly(traj: Trajectory, tmp_path: Path, suffix: str) -> None:
+    path = tmp_path / f"run{suffix}"
+    traj.save(path)
+    back = Trajectory.load(path)
+    _same(traj, back)
+    assert back.metadata() == traj.metadata()
+    assert back.hyperparameters == {"lr": 0.02, "alpha": 0.9, "beta": 0.999, "eps": 1e-8}
+    assert back.schedule == "cosine:T=200,min=0.001"
+
+
+def test_csv_round_trips_every_column_exactly(traj: Trajectory, tmp_path: Path) -> None:
+    path = tmp_path / "run.csv"
+    traj.save(path)
+    text = path.read_text()
+    rows = list(csv.reader(io.StringIO(text)))
+    assert tuple(rows[0]) == CSV_COLUMNS
+    assert len(rows) == 252 and rows[1][0] == "0" and rows[-1][0] == "250"
+    assert [float(v) for v in rows[1][1:3]] == [-1.2, 1.0]
+    back = Trajectory.load(path)
+    _same(traj, back, names=("w", "loss", "grad", "G", "M", "lr"))
+    # Δw is not a CSV column: it comes back as the difference of consecutive points
+    np.testing.assert_allclose(back.dw, traj.dw, rtol=1e-12, atol=1e-15)
+
+
+def test_thinned_and_diverged_runs_round_trip(tmp_path: Path) -> None:
+    run = Run("quadratic", "sgd", (2.0, 1.0), tol=0.0, max_rows=50, lr=1e-3)
+    run.advance(1001)
+    thinned = run.trajectory()
+    diverged = simulate("rosenbrock", "sgd", (-1.2, 1.0), 100, lr=1.0)
+    assert diverged.status == "diverged"
+    for t in (thinned, diverged):
+        for suffix in (".json", ".npz"):
+            t.save(tmp_path / f"t{suffix}")
+            back = Trajectory.load(tmp_path / f"t{suffix}")
+            _same(t, back)
+            assert (back.status, back.diverged_at, back.steps) == (t.status, t.diverged_at, t.steps)
+
+
+def test_csv_extra_columns_and_bad_suffix(traj: Trajectory, tmp_path: Path) -> None:
+    text = traj.to_csv(extra={"run": "a"})
+    assert text.splitlines()[0] == "run," + ",".join(CSV_COLUMNS)
+    assert text.splitlines()[1].startswith("a,0,-1.2,1.0,")
+    with pytest.raises(ValueError, match=r"cannot write 'run.txt': use a .csv, .json or .npz file"):
+        traj.save(tmp_path / "run.txt")
+    with pytest.raises(ValueError, match=r"cannot read 'run.txt'"):
+        Trajectory.load(tmp_path / "run.txt")
+
+
+def test_unwritable_path_raises_oserror_naming_it(traj: Trajectory, tmp_path: Path) -> None:
+    with pytest.raises(OSError, match="cannot write"):
+        traj.save(tmp_path / "missing" / "run.csv")
