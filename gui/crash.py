@@ -181,7 +181,7 @@ def handle_exception(
         from PySide6.QtWidgets import QApplication
 
         app = QApplication.instance()
-        if app is None:
+        if app is None or _headless_run():
             return
         summary = _summary(exc_type, exc_value)
         details = "".join(traceback.format_exception(exc_type, exc_value, exc_tb))
@@ -191,6 +191,12 @@ def handle_exception(
             _bridge().report.emit(summary, details, str(path) if path else "")
     except Exception:  # the hook itself must never be the next crash
         sys.__excepthook__(exc_type, exc_value, exc_tb)
+
+
+def _headless_run() -> bool:
+    """Benchmarks and smoke tests (``OPTIMIZER_LAB_EXIT_AFTER_SHOWN``) have nobody to click OK: log only."""
+    names = ("OPTIMIZER_LAB_EXIT_AFTER_SHOWN", "OPTIMIZER_LAB_NO_CRASH_DIALOG")
+    return any(os.environ.get(name) for name in names)
 
 
 def _thread_hook(args: threading.ExceptHookArgs) -> None:

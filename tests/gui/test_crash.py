@@ -130,3 +130,14 @@ def test_without_a_qapplication_the_hook_only_logs(tmp_path: Path) -> None:
     log = Path(result.stdout.strip())
     assert log.parent == tmp_path
     assert "RuntimeError: headless failure" in log.read_text(encoding="utf-8")
+
+
+@pytest.mark.qt_no_exception_capture
+def test_headless_runs_log_without_a_dialog(qtbot, hooked, monkeypatch) -> None:
+    """A benchmark or smoke run (nobody to click OK) must not block on a modal box."""
+    monkeypatch.setenv("OPTIMIZER_LAB_EXIT_AFTER_SHOWN", "1")
+    QTimer.singleShot(0, _boom)
+    qtbot.waitUntil(lambda: crash.log_path().exists())
+    qtbot.wait(20)
+    assert hooked == []
+    assert "in _boom" in crash.log_path().read_text(encoding="utf-8")
