@@ -23,6 +23,7 @@ class SessionError(ValueError):
 
 
 def save_session(config: SessionConfig, path: str | Path) -> None:
+    """Write ``config`` as indented JSON, atomically; SessionError names an unwritable path."""
     try:
         atomic_write_text(path, json.dumps(config.to_dict(), indent=2, ensure_ascii=False) + "\n")
     except OSError as exc:
@@ -55,9 +56,31 @@ def load_session(path: str | Path) -> SessionConfig:
     except RecursionError:
         raise SessionError(f"{path.name} is nested too deeply to be a session file") from None
     try:
-        return SessionConfig.from_dict(data)
+        config = SessionConfig.from_dict(data)
     except ConfigError as exc:
         raise SessionError(f"{path.name}: {exc}") from None
+    _check_loss(config.loss, path.name)
+    return config
+
+
+def _check_loss(loss: str, name: str) -> None:
+    """Refuse a loss that is neither built in nor accepted by the safe expression parser.
+
+    Parsing only (no compilation): the file is refused while the current session is
+    still untouched, and nothing in it is ever evaluated.
+    """
+    from engine.losses import LOSSES
+
+    if loss.strip() in LOSSES:
+        return
+    from engine.expressions import ExpressionError, parse_expression
+
+    try:
+        parse_expression(loss.strip())
+    except ExpressionError as exc:
+        raise SessionError(
+            f"{name}: loss is neither a built-in surface nor a valid expression: {exc}"
+        ) from None
 
 
 def _refuse_constant(name: str) -> float:
