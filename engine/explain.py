@@ -1,0 +1,817 @@
+"""The step inspector's text: one recorded step with its numbers substituted into the update rule.
+
+A learner hovering step 12 of AdaGrad should read, for each weight,
+``G₁(12) = G₁(11) + g₁(12)² = 3.402 + (−0.5170)² = 3.669`` and
+``Δw₁(12) = −η/(√G₁(12)+ε)·g₁(12) = −0.1/(1.915 + 1e−08)·(−0.5170) = +0.02700``, in the
+lecture's notation, plus one sentence on what changed most since step 11.
+
+Every result shown (G(t), M(t), lr(t), Δw(t), w(t)) is the engine's recorded value of row t,
+and every input is a recorded value of row t or t−1 or a hyperparameter. Display-only
+intermediates (√G, the bias corrections 1−αᵗ, η_t from the schedule, NAdam's μ) are computed
+here the way the kernel computes them. The rule is re-evaluated on the shown inputs; if that
+does not reproduce the record (e.g. a hyperparameter was changed after this step), a note says so.
+State the engine does not record (AMSGrad's G_max, Adadelta's U) is recovered from the recorded
+rate lr(t) and labelled as such.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+
+from engine.optimizers import Optimizer, get_optimizer, resolve_hyperparameters
+from engine.schedules import Schedule
+
+__all__ = [
+    "RecordedRows",
+    "StepExplanation",
+    "StepRows",
+    "VecRows",
+    "explain_step",
+    "format_number",
+]
+
+_SUB = ("₁", "₂")
+_SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+_MINUS = "−"
+#: Relative mismatch above which the shown formula is reported as not reproducing the record.
+_CHECK_RTOL = 1e-9
+#: Beyond this many steps the bias powers use pow() instead of the kernel's repeated product.
+_MAX_PRODUCT_STEPS = 1_000_000
+
+_BIAS_CORRECTED = ("adam", "amsgrad", "adamw", "qhadam")
+
+
+# -- rows ---------------------------------------------------------------------------------------
+class StepRows(Protocol):
+    """The recorded arrays of one run: a ``Trajectory``, a ``Chunk`` or ``RecordedRows``."""
+
+    @property
+    def step(self) -> np.ndarray: ...
+    @property
+    def w(self) -> np.ndarray: ...
+    @property
+    def loss(self) -> np.ndarray: ...
+    @property
+    def grad(self) -> np.ndarray: ...
+    @property
+    def G(self) -> np.ndarray: ...
+    @property
+    def M(self) -> np.ndarray: ...
+    @property
+    def lr(self) -> np.ndarray: ...
+    @property
+    def dw(self) -> np.ndarray: ...
+
+
+class VecRows(Protocol):
+    """Rows kept as ``step``, ``loss`` and ``vec(name)`` (the GUI's ``RacerHistory``)."""
+
+    @property
+    def step(self) -> np.ndarray: ...
+    @property
+    def loss(self) -> np.ndarray: ...
+    def vec(self, name: str) -> np.ndarray: ...
+
+
+@dataclass(frozen=True)
+class RecordedRows:
+    """``StepRows`` from separate arrays; ``from_vec`` adapts a history without importing the GUI."""
+
+    step: np.ndarray
+    w: np.ndarray
+    loss: np.ndarray
+    grad: np.ndarray
+    G: np.ndarray
+    M: np.ndarray
+    lr: np.ndarray
+    dw: np.ndarray
+
+    @classmethod
+    def from_vec(cls, history: VecRows) -> RecordedRows:
+        vec: Callable[[str], np.ndarray] = history.vec
+        return cls(
+            history.step,
+            vec("w"),
+            history.loss,
+            vec("grad"),
+            vec("G"),
+            vec("M"),
+            vec("lr"),
+            vec("dw"),
+        )
+
+
+@dataclass
+class StepExplanation:
+    """What the inspector shows for one row: the filled-in rule per weight and one summary sentence.
+
+    ``shared_lines`` hold what both weights use (η(t) from a schedule, 1−αᵗ, NAdam's μ);
+    ``notes`` say what could not be shown from the record or did not match it; ``values``
+    holds every number used, at full precision, keyed ``g1``, ``G1_prev``, ``G1``, ``lr1``,
+    ``dw1``, ``w1_prev``, …, ``eta_t``, ``bc1``, ``bc2`` (for tests and for the GUI's plots).
+    """
+
+    title: str
+    lines_by_weight: list[list[str]]
+    summary: str
+    values: dict[str, float]
+    shared_lines: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    step: int = 0
+    row: int = 0
+
+    def text(self) -> str:
+        """Everything as plain text, in reading order."""
+        parts = [self.title, *self.shared_lines]
+        for lines in self.lines_by_weight:
+            parts += ["", *lines]
+        parts += ["", self.summary, *self.notes]
+        return "\n".join(parts)
+
+
+# -- number formatting -----------------------------------------------------------------------------
+def _unicode(text: str) -> str:
+    mant, e, exp = text.partition("e")
+    mant = mant.replace("-", _MINUS)
+    if e:
+        exp = exp.replace("-", _MINUS)
+    return mant + e + exp
+
+
+def format_number(x: float, *, signed: bool = False) -> str:
+    """A recorded value to 4 significant digits, Unicode minus, ``1.234e−05`` when tiny.
+
+    Trailing zeros are kept (``0.02700``) so the precision shown is visible; ``signed``
+    puts an explicit ``+`` on positive numbers, as on Δw.
+    """
+    x = float(x)
+    if math.isnan(x):
+        return "NaN"
+    if math.isinf(x):
+        return (_MINUS if x < 0 else "+" if signed else "") + "∞"
+    if x == 0:
+        return "0"
+    mant, e, exp = f"{x:#.4g}".partition("e")
+    text = _unicode(mant.rstrip(".") + e + exp)
+    return "+" + text if signed and x > 0 else text
+
+
+def format_hyper(x: float) -> str:
+    """A hyperparameter as typed: shortest form up to 6 digits (``0.1``, ``1e−08``)."""
+    return _unicode(f"{float(x):.6g}")
+
+
+def _par(text: str) -> str:
+    """Parenthesise a negative operand: ``(−0.5170)``."""
+    return f"({text})" if text.startswith(_MINUS) else text
+
+
+def _num(x: float) -> str:
+    return _par(format_number(x))
+
+
+def _sup(n: int) -> str:
+    return str(n).translate(_SUP)
+
+
+# -- the kernel's display-only quantities ---------------------------------------------------------
+def _bias_power(base: float, t: int) -> float:
+    """baseᵗ exactly as ``_kernels._power_step`` builds it: a repeated product, flushed below 1e-30."""
+    if t > _MAX_PRODUCT_STEPS:
+        return base**t
+    p = 1.0
+    for _ in range(t):
+        p = p * base
+        if not p > 1e-30:
+            return 0.0
+    return p
+
+
+def _nadam_mu(alpha: float, psi: float, t: int) -> float:
+    return alpha * (1.0 - 0.5 * 0.96 ** (t * psi))
+
+
+def _nadam_product(alpha: float, psi: float, t: int) -> float:
+    """∏_{k≤t} μ_k, as the kernel accumulates it (flushed below 1e-30)."""
+    p = 1.0
+    for k in range(1, t + 1):
+        p = p * _nadam_mu(alpha, psi, k)
+        if not p > 1e-30:
+            return 0.0
+    return p
+
+
+def _schedule_line(sched: Schedule, eta: float, s: int, eta_t: float) -> str:
+    """``η(12) = η·γ^(t−1) = 0.1·0.99^11 = 0.08953``."""
+    p = sched.params
+    h = format_hyper
+    e = h(eta)
+    if sched.kind == "step":
+        k = int(p["size"])
+        numbers = f"{e}·{h(p['gamma'])}^⌊{s - 1}/{k}⌋"
+    elif sched.kind == "exponential":
+        numbers = f"{e}·{h(p['gamma'])}^{s - 1}"
+    elif sched.kind == "inverse":
+        numbers = f"{e}/(1 + {h(p['decay'])}·{s - 1})"
+    elif sched.kind == "cosine":
+        big_t = int(p["T"])
+        numbers = f"{h(p['min'])} + ({e} − {h(p['min'])})·(1+cos(π·{min(s - 1, big_t)}/{big_t}))/2"
+    else:  # warmup
+        w = int(p["steps"])
+        numbers = f"{e}·{min(s, w)}/{w}"
+    formula = sched.formula.split(" = ", 1)[1]
+    return f"η({s}) = {formula} = {numbers} = {format_number(eta_t)}"
+
+
+# -- one step --------------------------------------------------------------------------------------
+@dataclass
+class _Step:
+    """What every weight's lines share: the step, the hyperparameters, η(t) and the bias terms."""
+
+    opt: Optimizer
+    hyper: dict[str, float]
+    arrays: dict[str, np.ndarray]
+    row: int
+    s: int
+    eta_t: float
+    eta_sym: str
+    eta_txt: str
+    values: dict[str, float]
+    mismatches: list[str] = field(default_factory=list)
+
+    def h(self, name: str) -> str:
+        return format_hyper(self.hyper[name])
+
+    def rec(self, name: str, i: int, row: int | None = None) -> float:
+        return float(self.arrays[name][self.row if row is None else row, i])
+
+    def check(self, label: str, shown: float, recorded: float) -> None:
+        """Note when the rule on the shown inputs does not give the recorded result."""
+        if not abs(shown - recorded) <= _CHECK_RTOL * max(abs(shown), abs(recorded)):
+            self.mismatches.append(
+                f"{label}: the formula gives {format_number(shown)} but the engine recorded "
+                f"{format_number(recorded)}"
+            )
+
+
+def _ema(
+    c: _Step, sym: str, sym_prev: str, decay: str, prev: float, g: float, squared: bool
+) -> tuple[str, float]:
+    """``G₁(12) = β·G₁(11) + (1−β)·g₁(12)²`` with its numbers; returns (line tail, recomputed)."""
+    d = c.hyper[decay]
+    dsym = {"alpha": "α", "beta": "β", "rho": "ρ"}[decay]
+    gs = sym + ("²" if squared else "")
+    gn = _num(g) + ("²" if squared else "")
+    value = d * prev + (1.0 - d) * g * g if squared else d * prev + (1.0 - d) * g
+    tail = f"{dsym}·{sym_prev} + (1−{dsym})·{gs} = {c.h(decay)}·{_num(prev)} + {format_hyper(1.0 - d)}·{gn}"
+    return tail, value
+
+
+def _weight_lines(c: _Step, i: int) -> list[str]:
+    """The rule of ``c.opt`` for weight i, numbers substituted, results from the record."""
+    k, sb, s, p = str(i + 1), _SUB[i], c.s, c.s - 1
+    oid = c.opt.id
+    v = c.values
+    g, lr, dw = c.rec("grad", i), c.rec("lr", i), c.rec("dw", i)
+    G, Gp = c.rec("G", i), c.rec("G", i, c.row - 1)
+    M, Mp = c.rec("M", i), c.rec("M", i, c.row - 1)
+    w, wp = c.rec("w", i), c.rec("w", i, c.row - 1)
+    v.update({f"g{k}": g, f"lr{k}": lr, f"dw{k}": dw, f"w{k}": w, f"w{k}_prev": wp})
+    if c.opt.g_meaning:
+        v.update({f"G{k}": G, f"G{k}_prev": Gp})
+    if c.opt.m_meaning:
+        v.update({f"M{k}": M, f"M{k}_prev": Mp})
+
+    def sym(name: str, step: int = s) -> str:
+        return f"{name}{sb}({step})"
+
+    gs, Gs, Gps, Ms, Mps, lrs, dws = (
+        sym("g"),
+        sym("G"),
+        sym("G", p),
+        sym("M"),
+        sym("M", p),
+        sym("lr"),
+        sym("Δw"),
+    )
+    E, e = c.eta_sym, c.eta_txt
+    eps_txt = c.h("eps") if "eps" in c.hyper else ""
+    lines: list[str] = []
+
+    def add(symbol: str, tail: str, result: float, recomputed: float, *, signed: bool = False) -> None:
+        lines.append(f"{symbol} = {tail} = {format_number(result, signed=signed)}")
+        c.check(symbol, recomputed, result)
+
+    def add_G() -> None:
+        if oid == "adagrad":
+            add(Gs, f"{Gps} + {gs}² = {_num(Gp)} + {_num(g)}²", G, Gp + g * g)
+        else:
+            tail, value = _ema(c, gs, Gps, "rho" if oid == "adadelta" else "beta", Gp, g, True)
+            add(Gs, tail, G, value)
+
+    def add_M_ema() -> None:
+        tail, value = _ema(c, gs, Mps, "alpha", Mp, g, False)
+        add(Ms, tail, M, value)
+
+    def add_hats() -> tuple[str, float, str, float]:
+        """M̂ and Ĝ lines of the bias-corrected family; returns their symbols and values."""
+        bc1, bc2 = v["bc1"], v["bc2"]
+        mh, gh = M / bc1, G / bc2
+        mhs, ghs = sym("M̂"), sym("Ĝ")
+        lines.append(f"{mhs} = {Ms}/(1−α{_sup(s)}) = {_num(M)}/{format_number(bc1)} = {format_number(mh)}")
+        lines.append(f"{ghs} = {Gs}/(1−β{_sup(s)}) = {_num(G)}/{format_number(bc2)} = {format_number(gh)}")
+        v.update({f"m_hat{k}": mh, f"v_hat{k}": gh})
+        return mhs, mh, ghs, gh
+
+    def add_rate(ghs: str, gh: float) -> float:
+        """lr = η/(√X+ε), X = G or Ĝ; returns the recomputed rate."""
+        root = math.sqrt(gh)
+        le = c.eta_t / (root + c.hyper["eps"]) if c.eta_t else 0.0
+        add(lrs, f"{E}/(√{ghs}+ε) = {e}/({format_number(root)} + {eps_txt})", lr, le)
+        return le
+
+    def add_w() -> None:
+        add(sym("w"), f"{sym('w', p)} + {dws} = {format_number(wp)} + {_num(dw)}", w, wp + dw)
+
+    if oid == "sgd":
+        add(dws, f"−{E}·{gs} = −{e}·{_num(g)}", dw, -c.eta_t * g, signed=True)
+    elif oid == "momentum-lecture":
+        gp = c.rec("grad", i, c.row - 1)
+        v[f"g{k}_prev"] = gp
+        a = c.hyper["alpha"]
+        add(Ms, f"{gs} + α·{sym('g', p)} = {format_number(g)} + {c.h('alpha')}·{_num(gp)}", M, g + a * gp)
+        add(
+            dws,
+            f"−{E}·{gs} − α·{E}·{sym('g', p)} = −{E}·{Ms} = −{e}·{_num(M)}",
+            dw,
+            -c.eta_t * M,
+            signed=True,
+        )
+    elif oid in ("momentum", "nesterov"):
+        a = c.hyper["alpha"]
+        add(Ms, f"α·{Mps} + {gs} = {c.h('alpha')}·{_num(Mp)} + {_num(g)}", M, a * Mp + g)
+        if oid == "momentum":
+            add(dws, f"−{E}·{Ms} = −{e}·{_num(M)}", dw, -c.eta_t * M, signed=True)
+        else:
+            tail = f"−{E}·({gs} + α·{Ms}) = −{e}·({format_number(g)} + {c.h('alpha')}·{_num(M)})"
+            add(dws, tail, dw, -c.eta_t * (g + a * M), signed=True)
+    elif oid == "qhm":
+        add_M_ema()
+        nu = c.hyper["nu"]
+        tail = (
+            f"−{E}·((1−ν)·{gs} + ν·{Ms}) = −{e}·({format_hyper(1.0 - nu)}·{_num(g)} + {c.h('nu')}·{_num(M)})"
+        )
+        add(dws, tail, dw, -c.eta_t * ((1.0 - nu) * g + nu * M), signed=True)
+    elif oid in ("adagrad", "rmsprop", "adam-lecture"):
+        if oid == "adam-lecture":
+            add_M_ema()
+        add_G()
+        root = math.sqrt(G)
+        le = add_rate(Gs, G)
+        top, top_v = (Ms, M) if oid == "adam-lecture" else (gs, g)
+        tail = f"−{E}/(√{Gs}+ε)·{top} = −{e}/({format_number(root)} + {eps_txt})·{_num(top_v)}"
+        add(dws, tail, dw, -le * top_v, signed=True)
+    elif oid in ("adam", "adamw", "nadam"):
+        add_M_ema()
+        add_G()
+        if oid == "nadam":
+            mu_t, mu_n, pt, pn = v["mu_t"], v["mu_next"], v["prod_t"], v["prod_next"]
+            mh = mu_n * M / (1.0 - pn) + (1.0 - mu_t) * g / (1.0 - pt)
+            gh = G / v["bc2"]
+            mhs, ghs = sym("M̂"), sym("Ĝ")
+            lines.append(
+                f"{mhs} = μ({s + 1})·{Ms}/(1−∏μ({s + 1})) + (1−μ({s}))·{gs}/(1−∏μ({s})) = "
+                f"{format_number(mu_n)}·{_num(M)}/(1 − {format_number(pn)}) + "
+                f"(1 − {format_number(mu_t)})·{_num(g)}/(1 − {format_number(pt)}) = {format_number(mh)}"
+            )
+            lines.append(
+                f"{ghs} = {Gs}/(1−β{_sup(s)}) = {_num(G)}/{format_number(v['bc2'])} = {format_number(gh)}"
+            )
+            v.update({f"m_hat{k}": mh, f"v_hat{k}": gh})
+        else:
+            mhs, mh, ghs, gh = add_hats()
+        root = math.sqrt(gh)
+        le = add_rate(ghs, gh)
+        formula = f"−{E}/(√{ghs}+ε)·{mhs}"
+        numbers = f"−{e}/({format_number(root)} + {eps_txt})·{_num(mh)}"
+        if oid == "adamw":
+            lam = c.hyper["weight_decay"]
+            formula += f" − {E}·λ·{sym('w', p)}"
+            numbers += f" − {e}·{c.h('weight_decay')}·{_num(wp)}"
+            add(dws, f"{formula} = {numbers}", dw, -le * mh - c.eta_t * lam * wp, signed=True)
+        else:
+            add(dws, f"{formula} = {numbers}", dw, -le * mh, signed=True)
+    elif oid == "amsgrad":
+        add_M_ema()
+        add_G()
+        mhs, mh, _ghs, _gh = add_hats()
+        eps = c.hyper["eps"]
+        root = c.eta_t / lr - eps if lr else math.nan  # η(t) = 0: nothing to recover from
+        gmax_hat = root * root
+        gmax = gmax_hat * v["bc2"]
+        v.update({f"sqrt_v_hat{k}": root, f"v_hat{k}": gmax_hat, f"G_max{k}": gmax})
+        ghs = sym("Ĝmax")
+        lines.append(
+            f"√{ghs} = √({sym('Gmax')}/(1−β{_sup(s)})) = {E}/{lrs} − ε = "
+            f"{e}/{format_number(lr)} − {eps_txt} = {format_number(root)}"
+        )
+        if math.isnan(gmax):
+            relation = f"(cannot be recovered: {E} = 0 at this step)"
+        elif abs(gmax - G) <= 1e-9 * max(abs(G), 1e-300):
+            relation = f"= {Gs}: this step's G is the largest so far"
+        else:
+            relation = f"> {Gs} = {format_number(G)}: a larger G from an earlier step is remembered"
+        lines.append(
+            f"{sym('Gmax')} = {ghs}·(1−β{_sup(s)}) = {format_number(gmax_hat)}·{format_number(v['bc2'])} = "
+            f"{format_number(gmax)} {relation}"
+        )
+        le = add_rate(ghs, gmax_hat)
+        tail = f"−{E}/(√{ghs}+ε)·{mhs} = −{e}/({format_number(root)} + {eps_txt})·{_num(mh)}"
+        add(dws, tail, dw, -le * mh, signed=True)
+    elif oid == "qhadam":
+        add_M_ema()
+        add_G()
+        mhs, mh, ghs, gh = add_hats()
+        nu, nu2, eps = c.hyper["nu"], c.hyper["nu2"], c.hyper["eps"]
+        root = math.sqrt((1.0 - nu2) * g * g + nu2 * gh)
+        le = c.eta_t / (root + eps)
+        tail = (
+            f"{E}/(√((1−ν₂)·{gs}² + ν₂·{ghs})+ε) = "
+            f"{e}/(√({format_hyper(1.0 - nu2)}·{_num(g)}² + {c.h('nu2')}·{format_number(gh)}) + {eps_txt})"
+        )
+        add(lrs, tail, lr, le)
+        tail = (
+            f"−{lrs}·((1−ν₁)·{gs} + ν₁·{mhs}) = "
+            f"−{format_number(lr)}·({format_hyper(1.0 - nu)}·{_num(g)} + {c.h('nu')}·{_num(mh)})"
+        )
+        add(dws, tail, dw, -lr * ((1.0 - nu) * g + nu * mh), signed=True)
+    elif oid == "adadelta":
+        add_G()
+        eps = c.hyper["eps"]
+        ratio = lr / c.eta_t if c.eta_t else math.nan  # η(t) = 0: nothing to recover from
+        root_g = math.sqrt(G + eps)
+        root_u = ratio * root_g
+        delta = ratio * g
+        v.update({f"ratio{k}": ratio, f"sqrt_U{k}_prev": root_u})
+        us = f"√({sym('U', p)}+ε)"
+        lines.append(
+            f"{us} = {lrs}/{E}·√({Gs}+ε) = {format_number(lr)}/{e}·{format_number(root_g)} = "
+            f"{format_number(root_u)}"
+        )
+        add(
+            lrs,
+            f"{E}·{us}/√({Gs}+ε) = {e}·{format_number(root_u)}/{format_number(root_g)}",
+            lr,
+            c.eta_t * (root_u / root_g) if c.eta_t else 0.0,
+        )
+        lines.append(
+            f"{sym('Δ')} = {us}/√({Gs}+ε)·{gs} = {format_number(root_u)}/{format_number(root_g)}·{_num(g)}"
+            f" = {format_number(delta)}"
+        )
+        add(
+            dws,
+            f"−{E}·{sym('Δ')} = −{e}·{_num(delta)}",
+            dw,
+            -c.eta_t * delta if c.eta_t else 0.0,
+            signed=True,
+        )
+    else:  # pragma: no cover - the registry and this module must grow together
+        raise ValueError(f"the step inspector does not know the rule {oid!r}")
+    if not c.opt.adaptive:
+        c.check(lrs, c.eta_t, lr)
+    add_w()
+    return lines
+
+
+# -- what changed most ----------------------------------------------------------------------------
+#: A sign reversal counts at least as much as a 3× change.
+_REVERSAL_SCORE = math.log(3.0)
+
+
+def _change_score(new: float, old: float) -> float:
+    """How much a quantity changed, symmetric in growth and decay: |log(new/old)|."""
+    if old == 0 or new == 0:
+        return 0.0 if new == old else math.inf
+    score = abs(math.log(abs(new / old)))
+    return max(score, _REVERSAL_SCORE) if new * old < 0 else score
+
+
+def _percent(x: float) -> str:
+    if x >= 10:
+        return f"{x:.0f}%"
+    if x >= 1:
+        return f"{x:.1f}".rstrip("0").rstrip(".") + "%"
+    return format_hyper(float(f"{x:.2g}")) + "%"
+
+
+def _change_words(new: float, old: float) -> str:
+    """``fell 38%``, ``grew 2.1×``, ``reversed sign``."""
+    if old == 0:
+        return f"went from 0 to {format_number(new)}"
+    r = new / old
+    if r < 0:
+        return "reversed sign"
+    if r == 0:
+        return "fell to 0"
+    if r >= 2:
+        return f"grew {r:.2g}×" if r < 100 else f"grew {format_number(r)}×"
+    if r > 1:
+        return f"grew {_percent((r - 1) * 100)}"
+    return f"fell {_percent((1 - r) * 100)}"
+
+
+def _state_names(opt: Optimizer) -> str:
+    names = [n for n, used in (("G", opt.g_meaning), ("M", opt.m_meaning)) if used]
+    return " and ".join(names)
+
+
+def _first_step_summary(c: _Step) -> str:
+    a, r = c.arrays, c.row
+    g = [float(a["grad"][r, i]) for i in (0, 1)]
+    dw = [float(a["dw"][r, i]) for i in (0, 1)]
+    if c.opt.adaptive and c.eta_t > 0:
+        k = [abs(d) / c.eta_t for d in dw]
+        state = _state_names(c.opt)
+        text = (
+            f"First step, with {state} starting at 0: |Δw₁| = {format_number(k[0])}·η and "
+            f"|Δw₂| = {format_number(k[1])}·η"
+        )
+        if abs(k[0] - k[1]) <= 0.01 * max(k) and abs(g[0]) != abs(g[1]):
+            text += ", although the gradients differ: the per-weight rate divides out each gradient's size"
+        return text + "."
+    if abs(g[0]) == abs(g[1]):
+        return "First step: one rate η for both weights, and both gradients have the same size."
+    big = 0 if abs(g[0]) > abs(g[1]) else 1
+    small = 1 - big
+    return (
+        f"First step: one rate η for both weights, so w{_SUB[big]} moved farther because its gradient is "
+        f"larger (|g{_SUB[big]}| = {format_number(abs(g[big]))} > |g{_SUB[small]}| = "
+        f"{format_number(abs(g[small]))})."
+    )
+
+
+def _rate_cause(c: _Step, i: int, eta_prev: float) -> str:
+    """Why an adaptive rate changed: the schedule and/or the quantity under its square root."""
+    opt, a, r, s, p, sb = c.opt, c.arrays, c.row, c.s, c.s - 1, _SUB[i]
+    new, old = float(a["lr"][r, i]), float(a["lr"][r - 1, i])
+    causes = []
+    if c.eta_t != eta_prev:
+        causes.append(f"the schedule {'lowered' if c.eta_t < eta_prev else 'raised'} η")
+    g_new, g_old, g = float(a["G"][r, i]), float(a["G"][r - 1, i]), float(a["grad"][r, i])
+    if opt.id in ("adagrad", "rmsprop", "adam-lecture"):
+        if g_new != g_old:
+            text = f"G{sb} {_change_words(g_new, g_old)}"
+            if opt.id == "adagrad":
+                text += f" (g{sb}({s})² = {format_number(g * g)} was added)"
+            elif g_new > g_old:
+                text += (
+                    f" (g{sb}({s})² = {format_number(g * g)} is above G{sb}({p}) = {format_number(g_old)})"
+                )
+            else:
+                text += (
+                    f" (g{sb}({s})² = {format_number(g * g)} is below G{sb}({p}) = {format_number(g_old)}, "
+                    f"and G forgets: β = {c.h('beta')})"
+                )
+            causes.append(text)
+    elif min(new, old, c.eta_t, eta_prev) <= 0:
+        pass  # a rate of 0 (η(t) = 0) says nothing about the denominator
+    elif opt.id == "adadelta":
+        ratio_new, ratio_old = new / c.eta_t, old / eta_prev
+        if ratio_new != ratio_old:
+            causes.append(f"√(U{sb}+ε)/√(G{sb}+ε) {'fell' if ratio_new < ratio_old else 'rose'}")
+    else:
+        eps = c.hyper["eps"]
+        root_new, root_old = c.eta_t / new - eps, eta_prev / old - eps
+        name = {"amsgrad": f"Ĝmax{sb}", "qhadam": f"√((1−ν₂)·g{sb}² + ν₂·Ĝ{sb})"}.get(opt.id, f"Ĝ{sb}")
+        if root_new != root_old and opt.id != "qhadam":
+            causes.append(f"{name} {_change_words(root_new * root_new, root_old * root_old)}")
+        elif root_new != root_old:
+            causes.append(f"{name} {'grew' if root_new > root_old else 'fell'}")
+    return " because " + " and ".join(causes) if causes else ""
+
+
+def _summary(c: _Step, sched: Schedule) -> str:
+    """One sentence on the largest change since the previous step among lr, M and g (G acts through lr).
+
+    Changes are compared as |log(new/old)|, so a rate that halves counts as much as a gradient
+    that doubles; a sign reversal counts at least as much as a 3× change.
+    """
+    if c.s == 1:
+        return _first_step_summary(c)
+    opt, a, r, s, p = c.opt, c.arrays, c.row, c.s, c.s - 1
+    quantities = ["grad"]
+    if opt.m_meaning:
+        quantities.insert(0, "M")
+    if opt.adaptive or sched.kind != "constant":
+        quantities.insert(0, "lr")
+    best: tuple[float, int, str, int] | None = None
+    for prio, q in enumerate(quantities):
+        for i in (0, 1) if (q != "lr" or opt.adaptive) else (0,):
+            key = (_change_score(float(a[q][r, i]), float(a[q][r - 1, i])), -2 * prio - i, q, i)
+            if best is None or key[:2] > best[:2]:
+                best = key
+    assert best is not None
+    score, _prio, q, i = best
+    since = f"since step {p}"
+    if score == 0:
+        return f"Nothing that drives the step changed {since}."
+    sb = _SUB[i]
+    new, old = float(a[q][r, i]), float(a[q][r - 1, i])
+    words = _change_words(new, old)
+    if q == "lr":
+        eta_prev = sched.lr(c.hyper["lr"], p)
+        if not opt.adaptive:
+            moved = "lowered" if c.eta_t < eta_prev else "raised"
+            return f"The learning rate {words} {since} because the schedule {moved} η."
+        return f"w{sb}'s learning rate {words} {since}{_rate_cause(c, i, eta_prev)}."
+    if q == "M":
+        g = float(a["grad"][r, i])
+        because = f" because g{sb}({s}) = {format_number(g)} points the other way" if new * old < 0 else ""
+        return f"M{sb} {words} {since}{because}."
+    if new * old < 0:
+        return (
+            f"The gradient g{sb} reversed sign {since}: the slope along w{sb} flipped, "
+            f"so w{sb} is now pushed the other way."
+        )
+    ground = "steeper" if abs(new) > abs(old) else "flatter"
+    return f"The gradient g{sb} {words} {since} ({ground} ground along w{sb})."
+
+
+# -- entry point ----------------------------------------------------------------------------------
+def _read_rows(rows: StepRows) -> dict[str, np.ndarray]:
+    arrays = {
+        name: np.asarray(getattr(rows, name)) for name in ("step", "w", "loss", "grad", "G", "M", "lr", "dw")
+    }
+    n = arrays["w"].shape[0]
+    for name, a in arrays.items():
+        shape = (n,) if name in ("step", "loss") else (n, 2)
+        if a.shape != shape:
+            raise ValueError(f"the recorded {name!r} has shape {a.shape}, expected {shape}")
+    return arrays
+
+
+def _check_row(t: int, n: int) -> int:
+    try:
+        if isinstance(t, bool):
+            raise TypeError
+        row = operator.index(t)
+    except TypeError:
+        raise ValueError(f"row must be a whole number, got {t!r}") from None
+    if not 0 <= row < n:
+        raise ValueError(f"row {row} is out of range: this run has {n} recorded rows (0–{n - 1})")
+    return row
+
+
+def _explain_start(opt: Optimizer, a: dict[str, np.ndarray]) -> StepExplanation:
+    w = [float(a["w"][0, i]) for i in (0, 1)]
+    lines = []
+    for i, sb in enumerate(_SUB):
+        weight = [f"w{sb}(0) = {format_number(w[i])} (the start)"]
+        if opt.g_meaning:
+            weight.append(f"G{sb}(0) = 0")
+        if opt.m_meaning:
+            weight.append(f"M{sb}(0) = 0")
+        lines.append(weight)
+    state = _state_names(opt)
+    starts = f"; {state} start{'s' if len(state) == 1 else ''} at 0" if state else ""
+    summary = (
+        f"The start: w(0) = ({format_number(w[0])}, {format_number(w[1])}) with "
+        f"L = {format_number(float(a['loss'][0]))}; no step has been taken yet{starts}."
+    )
+    values = {"w1": w[0], "w2": w[1], "loss": float(a["loss"][0]), "step": 0.0}
+    return StepExplanation(f"{opt.title}, start", lines, summary, values, step=0, row=0)
+
+
+def _explain_unkept(opt: Optimizer, a: dict[str, np.ndarray], row: int, s: int, sp: int) -> StepExplanation:
+    """A thinned record: the step before ``s`` was dropped, so only row t's results can be shown."""
+    values: dict[str, float] = {"step": float(s)}
+    lines = []
+    names = [("g", "grad"), ("G", "G"), ("M", "M"), ("lr", "lr"), ("Δw", "dw"), ("w", "w")]
+    for i, sb in enumerate(_SUB):
+        weight = []
+        for symbol, name in names:
+            if (name == "G" and not opt.g_meaning) or (name == "M" and not opt.m_meaning):
+                continue
+            x = float(a[name][row, i])
+            values[f"{name}{i + 1}"] = x
+            weight.append(f"{symbol}{sb}({s}) = {format_number(x, signed=name == 'dw')}")
+        lines.append(weight)
+    summary = (
+        f"Step {s} is shown without its formula: the record of this long run keeps only some steps "
+        f"(the previous kept one is step {sp}), so the values before step {s} are not known."
+    )
+    return StepExplanation(f"{opt.title}, step {s}", lines, summary, values, step=s, row=row)
+
+
+def explain_step(
+    optimizer_id: str,
+    hyperparameters: Mapping[str, float],
+    schedule: str | Schedule,
+    rows: StepRows,
+    t: int,
+) -> StepExplanation:
+    """Explain row ``t`` of a recorded run: the step that took w(t−1) to w(t), numbers filled in.
+
+    ``hyperparameters`` may be partial (the optimizer's defaults fill the rest); they and the
+    schedule must be the ones the run used at that step, else a note says the record does not
+    follow from them. Row 0 is the start. Raises ValueError for an unknown optimizer, bad
+    hyperparameters or a row outside the record.
+    """
+    opt = get_optimizer(optimizer_id)
+    hyper = resolve_hyperparameters(opt, hyperparameters)
+    sched = schedule if isinstance(schedule, Schedule) else Schedule.parse(schedule)
+    arrays = _read_rows(rows)
+    row = _check_row(t, arrays["w"].shape[0])
+    if row == 0:
+        return _explain_start(opt, arrays)
+    s, sp = int(arrays["step"][row]), int(arrays["step"][row - 1])
+    if s - sp != 1:
+        return _explain_unkept(opt, arrays, row, s, sp)
+
+    eta = hyper["lr"]
+    eta_t = sched.lr(eta, s)
+    constant = sched.kind == "constant"
+    values: dict[str, float] = {"step": float(s), "eta": eta, "eta_t": eta_t, **hyper}
+    c = _Step(
+        opt,
+        hyper,
+        arrays,
+        row,
+        s,
+        eta_t,
+        "η" if constant else f"η({s})",
+        format_hyper(eta) if constant else format_number(eta_t),
+        values,
+    )
+    shared: list[str] = [] if constant else [_schedule_line(sched, eta, s, eta_t)]
+    sup = _sup(s)
+    if opt.id in (*_BIAS_CORRECTED, "nadam"):
+        beta = hyper["beta"]
+        values["bc2"] = 1.0 - _bias_power(beta, s)
+        if opt.id == "nadam":
+            alpha, psi = hyper["alpha"], hyper["momentum_decay"]
+            mu_t, mu_n = _nadam_mu(alpha, psi, s), _nadam_mu(alpha, psi, s + 1)
+            pt = _nadam_product(alpha, psi, s)
+            pn = pt * mu_n
+            values.update({"mu_t": mu_t, "mu_next": mu_n, "prod_t": pt, "prod_next": pn})
+            a_txt, psi_txt = c.h("alpha"), c.h("momentum_decay")
+            for step, mu in ((s, mu_t), (s + 1, mu_n)):
+                shared.append(
+                    f"μ({step}) = α·(1 − ½·0.96^(t·ψ)) = {a_txt}·(1 − ½·0.96^({step}·{psi_txt})) = "
+                    f"{format_number(mu)}"
+                )
+            product = "·".join(f"μ({k})" for k in range(1, s + 1)) if s <= 3 else f"μ(1)·μ(2)·…·μ({s})"
+            shared.append(f"∏μ({s}) = {product} = {format_number(pt)}")
+            shared.append(
+                f"∏μ({s + 1}) = ∏μ({s})·μ({s + 1}) = {format_number(pt)}·{format_number(mu_n)} = "
+                f"{format_number(pn)}"
+            )
+        else:
+            values["bc1"] = 1.0 - _bias_power(hyper["alpha"], s)
+            shared.append(f"1−α{sup} = 1 − {c.h('alpha')}{sup} = {format_number(values['bc1'])}")
+        shared.append(f"1−β{sup} = 1 − {c.h('beta')}{sup} = {format_number(values['bc2'])}")
+
+    lines = [_weight_lines(c, i) for i in (0, 1)]
+    notes = []
+    if opt.id == "momentum-lecture":
+        notes.append(
+            "g(0) = 0: at the first step there is no earlier gradient to remember."
+            if s == 1
+            else f"g({s - 1}) is the gradient the engine recorded at step {s - 1} (the lecture's g(t−1))."
+        )
+    elif opt.id == "amsgrad":
+        notes.append(
+            "Gmax(t) = max(Gmax(t−1), G(t)), the largest G so far, is not recorded: "
+            "√Ĝmax = √(Gmax/(1−βᵗ)) is recovered from the recorded rate lr = η/(√Ĝmax+ε)."
+        )
+    elif opt.id == "adadelta":
+        note = (
+            "U, the running mean of Δ², is not recorded: √(U+ε) is recovered from the recorded rate "
+            "lr = η·√(U+ε)/√(G+ε)."
+        )
+        if s == 1:
+            note += f" U starts at 0, so here √(U(0)+ε) = √ε = {format_number(math.sqrt(hyper['eps']))}."
+        notes.append(note)
+    if c.eta_t == 0 and opt.id in ("amsgrad", "adadelta"):
+        notes.append(f"η({s}) = 0, so the unrecorded state cannot be recovered from the rate at this step.")
+    if c.mismatches:
+        notes.append(
+            "These numbers do not all follow from the hyperparameters and schedule given (were they "
+            "changed after this step?): " + "; ".join(c.mismatches[:2]) + "."
+        )
+    return StepExplanation(
+        f"{opt.title}, step {s}",
+        lines,
+        _summary(c, sched),
+        values,
+        shared_lines=shared,
+        notes=notes,
+        step=s,
+        row=row,
+    )
