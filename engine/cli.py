@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import sys
 from collections.abc import Sequence
 
@@ -131,27 +132,40 @@ def cmd_run(args: argparse.Namespace) -> int:
             raise UsageError(f"--out: {exc}") from None
         print(f"wrote {traj.steps} steps ({traj.status}) to {args.out}", file=sys.stderr)
     else:
-        sys.stdout.write(traj.to_csv())
+        _emit(traj.to_csv())
     if traj.status == "diverged":
         print(f"note: {optimizer.id} diverged at step {traj.diverged_at}", file=sys.stderr)
     return 0
 
 
+def _emit(text: str) -> None:
+    """Write to stdout; a reader that stops early (``| head``) is not an error."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Python would report the broken pipe again when it flushes stdout at exit
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
 def cmd_list(args: argparse.Namespace) -> int:
-    print("Optimizers (hyperparameter=default):")
+    lines = ["Optimizers (hyperparameter=default):"]
     for opt in OPTIMIZERS.values():
         hyper = "  ".join(f"{k}={v:g}" for k, v in opt.defaults.items())
-        print(f"  {opt.id:<17} {opt.title:<22} {hyper}")
-        print(f"  {'':<17} {opt.formula}")
-    print("\nHyperparameter ranges:")
+        lines.append(f"  {opt.id:<17} {opt.title:<22} {hyper}")
+        lines.append(f"  {'':<17} {opt.formula}")
+    lines.append("\nHyperparameter ranges:")
     for h in HYPERPARAMETERS.values():
-        print(f"  --{h.name.replace('_', '-'):<16} {h.symbol:<3} in {h.range_text():<12} {h.description}")
-    print("\nSurfaces:")
+        option = "--" + h.name.replace("_", "-")
+        lines.append(f"  {option:<18} {h.symbol:<3} in {h.range_text():<12} {h.description}")
+    lines.append("\nSurfaces:")
     for s in LOSSES.values():
         params = "  ".join(f"{k}={v:g}" for k, v in s.params.items())
-        print(f"  {s.name:<17} {s.formula}  {params}")
-    print("\nSchedules:")
+        lines.append(f"  {s.name:<17} {s.formula}  {params}")
+    lines.append("\nSchedules:")
     for name, kind in KINDS.items():
         params = ",".join(f"{n}={d:g}" for n, d, _t in kind.params)
-        print(f"  {name + (':' + params if params else ''):<28} {kind.formula}")
+        lines.append(f"  {name + (':' + params if params else ''):<28} {kind.formula}")
+    _emit("\n".join(lines) + "\n")
     return 0
