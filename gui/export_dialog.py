@@ -1,0 +1,304 @@
+"""File ▸ Export… (Ctrl+E): what, format, size and frames; the export runs while the window stays usable.
+
+The dialog takes a snapshot of what the learner sees (``scene_from_window``), so the race
+can keep running. The export itself is a progress generator from ``gui.export``: a timer
+on the GUI thread advances it one slice (one frame) at a time, encoding and writing run in
+a background thread, and a non-modal progress dialog offers Cancel. Errors end in a
+message box with the reason, never a traceback.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QSpinBox,
+    QWidget,
+)
+
+from gui.export import (
+    DEFAULT_FPS,
+    DEFAULT_FRAMES,
+    DEFAULT_SIZE,
+    MAX_FRAMES,
+    MAX_SIDE,
+    MIN_SIDE,
+    ExportCancelled,
+    ExportError,
+    iter_export,
+    iter_export_widget,
+    kind_of,
+    mp4_available,
+    scene_from_window,
+)
+
+#: (key, label, formats offered) in the order of the "What" list.
+CHOICES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("contour", "Contour race (image)", (".png", ".svg")),
+    ("panels", "Per-weight panels (image)", (".png", ".svg")),
+    ("window", "Whole window (image)", (".png", ".svg")),
+    ("animation", "Animation of the race", (".gif", ".mp4")),
+    ("data", "Trajectories and configuration (data)", (".csv", ".json")),
+)
+FORMAT_NAMES = {
+    ".png": "PNG image",
+    ".svg": "SVG vector image",
+    ".gif": "animated GIF",
+    ".mp4": "MP4 video (needs the mp4 extra)",
+    ".csv": "CSV: every optimizer's steps",
+    ".json": "JSON: configuration + trajectories",
+}
+
+#: Jobs in flight: kept here so a running export outlives the dialog that started it.
+_RUNNING: set[ExportJob] = set()
+
+
+class ExportJob(QObject):
+    """Drives one export generator from a timer, with a progress dialog and Cancel."""
+
+    finished = Signal(str)  # the path written
+    failed = Signal(str)  # the message shown
+    cancelled = Signal()
+
+    def __init__(
+        self, gen: Iterator[tuple[int, int, str]], path: Path, cancel: threading.Event, parent: QWidget
+    ) -> None:
+        super().__init__(parent)
+        self.gen = gen
+        self.path = path
+        self.cancel_event = cancel
+        self.window = parent
+        self.result: str | None = None  # "done", "failed" or "cancelled"
+        self.message = ""
+        self.progress = QProgressDialog(f"Exporting {path.name}…", "Cancel", 0, 100, parent)
+        self.progress.setWindowTitle("Export")
+        self.progress.setWindowModality(Qt.WindowModality.NonModal)
+        self.progress.setMinimumDuration(400)
+        self.progress.setAutoClose(False)
+        self.progress.setAutoReset(False)
+        self.progress.canceled.connect(self.cancel)
+        self.timer = QTimer(self, interval=0)
+        self.timer.timeout.connect(self._tick)
+
+    def start(self) -> None:
+        _RUNNING.add(self)
+        self.progress.setValue(0)
+        self.timer.start()
+
+    def cancel(self) -> None:
+        self.cancel_event.set()
+
+    @property
+    def done(self) -> bool:
+        return self.result is not None
+
+    def _tick(self) -> None:
+        try:
+            if self.cancel_event.is_set() and not self._cancellable():
+                self.gen.close()  # type: ignore[attr-defined]
+                raise ExportCancelled
+            done, total, text = next(self.gen)
+        except StopIteration:
+            self._end("done")
+            self.finished.emit(str(self.path))
+            status = getattr(self.window, "statusBar", None)
+            if status is not None:
+                status().showMessage(f"Exported {self.path}", 6000)
+            return
+        except ExportCancelled:
+            self._end("cancelled")
+            self.cancelled.emit()
+            return
+        except (ExportError, OSError, ValueError) as exc:
+            self._end("failed", str(exc))
+            QMessageBox.warning(self.window, "Export failed", str(exc))
+            self.failed.emit(str(exc))
+            return
+        self.progress.setLabelText(f"Exporting {self.path.name}: {text}")
+        self.progress.setValue(int(100 * done / max(total, 1)))
+
+    def _cancellable(self) -> bool:
+        """Animations check the cancel flag themselves (and clean up); other jobs are closed."""
+        return self.path.suffix.lower() in (".gif", ".mp4")
+
+    def _end(self, result: str, message: str = "") -> None:
+        self.timer.stop()
+        self.result = result
+        self.message = message
+        self.progress.reset()
+        self.progress.hide()
+        _RUNNING.discard(self)
+
+
+class ExportDialog(QDialog):
+    """What to export, where, and how big."""
+
+    def __init__(self, main_window: Any) -> None:
+        super().__init__(main_window)
+        self.main_window = main_window
+        self.setWindowTitle("Export")
+        self.job: ExportJob | None = None
+        self.what_combo = QComboBox()
+        for key, label, _formats in CHOICES:
+            self.what_combo.addItem(label, key)
+        self.format_combo = QComboBox()
+        self.path_edit = QLineEdit()
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self.browse)
+        path_row = QHBoxLayout()
+        path_row.addWidget(self.path_edit, 1)
+        path_row.addWidget(browse)
+        self.width_spin = self._spin(MIN_SIDE, MAX_SIDE, DEFAULT_SIZE[0], " px")
+        self.height_spin = self._spin(MIN_SIDE, MAX_SIDE, DEFAULT_SIZE[1], " px")
+        size_row = QHBoxLayout()
+        size_row.addWidget(self.width_spin)
+        size_row.addWidget(QLabel("×"))
+        size_row.addWidget(self.height_spin)
+        self.fps_spin = self._spin(1, 60, DEFAULT_FPS, " frames/s")
+        self.frames_spin = self._spin(2, MAX_FRAMES, DEFAULT_FRAMES, " frames")
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet("color: #555")
+        form = QFormLayout(self)
+        form.addRow("What", self.what_combo)
+        form.addRow("Format", self.format_combo)
+        form.addRow("File", path_row)
+        form.addRow("Size", size_row)
+        form.addRow("Frame rate", self.fps_spin)
+        form.addRow("Length", self.frames_spin)
+        form.addRow(self.note)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.export_button = buttons.addButton("Export", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.accepted.connect(self.start_export)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.what_combo.currentIndexChanged.connect(self._what_changed)
+        self.format_combo.currentIndexChanged.connect(self._format_changed)
+        self._what_changed()
+
+    @staticmethod
+    def _spin(low: int, high: int, value: int, suffix: str) -> QSpinBox:
+        spin = QSpinBox()
+        spin.setRange(low, high)
+        spin.setValue(value)
+        spin.setSuffix(suffix)
+        return spin
+
+    # -- choices -------------------------------------------------------------------------
+    @property
+    def what(self) -> str:
+        return str(self.what_combo.currentData())
+
+    def _formats(self) -> tuple[str, ...]:
+        return next(f for k, _l, f in CHOICES if k == self.what)
+
+    def _what_changed(self) -> None:
+        self.format_combo.blockSignals(True)
+        self.format_combo.clear()
+        for suffix in self._formats():
+            self.format_combo.addItem(f"{suffix}  {FORMAT_NAMES[suffix]}", suffix)
+        self.format_combo.blockSignals(False)
+        animation = self.what == "animation"
+        self.fps_spin.setEnabled(animation)
+        self.frames_spin.setEnabled(animation)
+        sized = self.what in ("contour", "panels", "window", "animation")
+        self.width_spin.setEnabled(sized)
+        self.height_spin.setEnabled(sized)
+        notes = {
+            "window": "The window is scaled to fit the size, keeping its shape.",
+            "animation": "" if mp4_available() else "MP4 needs the optional mp4 extra; GIF always works.",
+            "data": "Numbers exactly as the engine computed them; JSON includes the full configuration.",
+        }
+        self.note.setText(notes.get(self.what, "Text and lines scale with the image size."))
+        self._format_changed()
+
+    def _format_changed(self) -> None:
+        suffix = self.format_combo.currentData()
+        if not suffix:
+            return
+        text = self.path_edit.text().strip()
+        folder = Path(str(self.main_window.settings.value("export_dir", str(Path.home()))))
+        base = Path(text) if text else folder / f"{self._default_stem()}{suffix}"
+        self.path_edit.setText(str(base.with_suffix(suffix)))
+
+    def _default_stem(self) -> str:
+        surface = getattr(self.main_window, "surface", None)
+        name = surface.name if surface is not None else "race"
+        return {"panels": f"{name}-panels", "window": "optimizer-lab-window"}.get(self.what, f"{name}-race")
+
+    def set_choice(
+        self,
+        what: str,
+        path: str | Path,
+        size: tuple[int, int] | None = None,
+        fps: int | None = None,
+        frames: int | None = None,
+    ) -> None:
+        """Fill the form (used by tests and scripts)."""
+        self.what_combo.setCurrentIndex(self.what_combo.findData(what))
+        suffix = Path(path).suffix.lower()
+        index = self.format_combo.findData(suffix)
+        if index >= 0:
+            self.format_combo.setCurrentIndex(index)
+        self.path_edit.setText(str(path))
+        if size is not None:
+            self.width_spin.setValue(size[0])
+            self.height_spin.setValue(size[1])
+        if fps is not None:
+            self.fps_spin.setValue(fps)
+        if frames is not None:
+            self.frames_spin.setValue(frames)
+
+    def browse(self) -> None:
+        suffix = self.format_combo.currentData()
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export to", self.path_edit.text(), f"{FORMAT_NAMES[suffix]} (*{suffix})"
+        )
+        if path:
+            self.path_edit.setText(path if Path(path).suffix else path + suffix)
+
+    # -- running -------------------------------------------------------------------------
+    def start_export(self) -> ExportJob | None:
+        """Validate, start the job (it outlives the dialog), close the dialog."""
+        path = Path(self.path_edit.text().strip()).expanduser()
+        size = (self.width_spin.value(), self.height_spin.value())
+        cancel = threading.Event()
+        try:
+            if not self.path_edit.text().strip():
+                raise ExportError("choose a file to export to")
+            kind_of(path, self.what)
+            if self.what == "window":
+                gen = iter_export_widget(self.main_window, path, size)
+            else:
+                gen = iter_export(
+                    scene_from_window(self.main_window),
+                    path,
+                    self.what,
+                    size=size,
+                    fps=self.fps_spin.value(),
+                    frames=self.frames_spin.value(),
+                    cancel=cancel,
+                )
+        except (ExportError, ValueError) as exc:
+            QMessageBox.warning(self, "Cannot export", str(exc))
+            return None
+        self.main_window.settings.setValue("export_dir", str(path.parent))
+        self.job = ExportJob(gen, path, cancel, self.main_window)
+        self.job.start()
+        self.accept()
+        return self.job
