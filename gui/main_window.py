@@ -67,6 +67,8 @@ class MainWindow(QMainWindow):
         self.config = self._config_from_racers(SessionConfig())
         self.surface = None
         self.histories: dict[str, RacerHistory] = {}
+        self._start_racers: dict[str, RacerConfig] = {}
+        self._racer_log: dict[str, list[tuple[int, RacerConfig]]] = {}
         self.start_point: tuple[float, float] = (0.0, 0.0)
         self.playing = False
         self._dirty = False
@@ -341,6 +343,9 @@ class MainWindow(QMainWindow):
         self._dirty = True
 
     def _racer_changed(self, racer: RacerConfig) -> None:
+        history = self.histories.get(racer.optimizer)
+        if history is not None:  # applies from the next step the worker takes
+            self._racer_log.setdefault(racer.optimizer, []).append((history.last_step, racer))
         self.racers[racer.optimizer] = racer
         self.config = self._config_from_racers(self.config)
         self.worker.update_racer(racer)
@@ -407,6 +412,8 @@ class MainWindow(QMainWindow):
 
     def _race_reset(self, starts: list[RacerStart]) -> None:
         self.histories = {s.optimizer: RacerHistory(s.start, s.loss0) for s in starts}
+        self._start_racers = {s.optimizer: self.racers[s.optimizer] for s in starts}
+        self._racer_log = {}
         for s, h in zip(starts, self.histories.values(), strict=True):
             h.status = s.status
         names = [s.optimizer for s in starts]
@@ -506,8 +513,16 @@ class MainWindow(QMainWindow):
             return
         cursor = self.timeline.cursor
         row = len(history) - 1 if cursor is None else history.row_at_step(cursor)
-        racer = self.racers[name]
+        racer = self._racer_at(name, int(history.step[row]))
         self.inspector.show_step(name, dict(racer.hyperparameters), racer.schedule, history, row)
+
+    def _racer_at(self, name: str, step: int) -> RacerConfig:
+        """The racer's settings in effect at ``step`` (they may have been edited mid-run)."""
+        racer = self._start_racers.get(name, self.racers[name])
+        for changed_after, changed in self._racer_log.get(name, []):
+            if step > changed_after:
+                racer = changed
+        return racer
 
     def _cursor_changed(self, _step: int | None) -> None:
         self._dirty = True

@@ -7,10 +7,8 @@ values into the update rule; this panel only lays them out.
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QTextBrowser, QWidget
 
@@ -18,33 +16,6 @@ from gui import theme
 
 if TYPE_CHECKING:
     from gui.history import RacerHistory
-
-
-@dataclass(frozen=True)
-class HistoryRows:
-    """A RacerHistory seen as the arrays ``engine.explain`` reads."""
-
-    step: np.ndarray
-    w: np.ndarray
-    loss: np.ndarray
-    grad: np.ndarray
-    G: np.ndarray
-    M: np.ndarray
-    lr: np.ndarray
-    dw: np.ndarray
-
-    @classmethod
-    def of(cls, history: RacerHistory) -> HistoryRows:
-        return cls(
-            history.step,
-            history.vec("w"),
-            history.loss,
-            history.vec("grad"),
-            history.vec("G"),
-            history.vec("M"),
-            history.vec("lr"),
-            history.vec("dw"),
-        )
 
 
 class Inspector(QTextBrowser):
@@ -61,11 +32,9 @@ class Inspector(QTextBrowser):
     def show_step(
         self, name: str, hyper: dict[str, float], schedule: str, history: RacerHistory, row: int
     ) -> None:
-        try:
-            from engine.explain import explain_step
-        except ImportError:  # pragma: no cover - the explainer lands separately
-            return
-        rows = HistoryRows.of(history)
+        from engine.explain import RecordedRows, explain_step
+
+        rows = RecordedRows.from_vec(history)
         row = min(max(row, 0), len(history) - 1)
         try:
             ex = explain_step(name, hyper, schedule, rows, row)
@@ -80,11 +49,16 @@ class Inspector(QTextBrowser):
                 + html.escape(self.tr("(long run: every {0}th step is kept)").format(history.stride))
                 + "</span>"
             )
+        if ex.shared_lines:
+            shared = "<br>".join(html.escape(line) for line in ex.shared_lines)
+            parts.append(f"<div dir='ltr' style='margin-top:4px; color:#444'>{shared}</div>")
         for i, lines in enumerate(ex.lines_by_weight):
             if not lines:
                 continue
             body = "<br>".join(html.escape(line) for line in lines)
             parts.append(f"<div dir='ltr' style='margin-top:4px'><b>w{'₁₂'[i]}</b><br>{body}</div>")
+        for note in ex.notes:
+            parts.append(f"<div style='color:#8a5a00'>{html.escape(note)}</div>")
         if ex.summary:
             parts.append(f"<div style='margin-top:4px; color:#0b5394'>{html.escape(ex.summary)}</div>")
         self.setHtml("".join(parts))

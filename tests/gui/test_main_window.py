@@ -183,3 +183,44 @@ def test_settings_remember_the_configuration(qtbot, isolated_settings) -> None:
     assert second.racers["nadam"].enabled
     assert second.racers["nadam"].hyperparameters["lr"] == 0.02
     second.close()
+
+
+def test_inspector_shows_the_picked_step_with_recorded_numbers(window, qtbot) -> None:
+    from engine.explain import format_number
+
+    window.controls.select_racer("adagrad")
+    window._racer_selected("adagrad")
+    for _ in range(6):
+        with qtbot.waitSignal(window.worker.chunks_ready, timeout=5000):
+            window.step_action.trigger()
+    window.panels.step_picked.emit(4)
+    window._redraw()
+    assert window.timeline.cursor == 4
+    assert window.bottom_tabs.currentWidget() is window.inspector
+    text = window.inspector.toPlainText()
+    history = window.histories["adagrad"]
+    assert "AdaGrad, step 4" in text
+    assert f"= {format_number(history.vec('G')[4, 0])}" in text
+    assert format_number(history.vec("dw")[4, 1], signed=True) in text
+    # the contour markers sit at step 4, not at the newest step
+    x, y = window.contour._racers["adagrad"].marker.getData()
+    assert (x[0], y[0]) == tuple(history.vec("w")[4])
+
+
+def test_inspector_uses_the_settings_in_effect_at_that_step(window, qtbot) -> None:
+    window.controls.select_racer("sgd")
+    window._racer_selected("sgd")
+    with qtbot.waitSignal(window.worker.chunks_ready, timeout=5000):
+        window.step_action.trigger()
+    field = window.controls._hyper_fields["lr"]
+    field.setText("0.02")
+    field.editingFinished.emit()
+    with qtbot.waitSignal(window.worker.chunks_ready, timeout=5000):
+        window.step_action.trigger()
+    window.timeline.set_cursor(1)
+    window._redraw()
+    assert "0.05" in window.inspector.toPlainText()
+    assert "match" not in window.inspector.toPlainText()
+    window.timeline.set_cursor(2)
+    window._redraw()
+    assert "0.02" in window.inspector.toPlainText()
