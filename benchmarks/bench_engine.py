@@ -1,0 +1,269 @@
+"""Engine speed: ns per optimizer step, recording overhead, and the many-runs batch.
+
+Every figure is printed with ratios against references measured in the same run:
+
+* per optimizer, Rosenbrock from (−1.2, 1), the full state recorded (``run_chunk`` into
+  preallocated arrays), against the same rule as a plain-Python loop (the kernels' own
+  source run by the interpreter), a numpy-per-step loop (the independent references of
+  tests/engine/test_optimizers.py) and torch.optim with autograd when torch is installed;
+* the cost of recording (``run_chunk`` against ``run_steps``, which keeps only the state);
+* the batch of 256×256 starts × 500 Adam steps, in ns per run·step on 1 thread and on all
+  cores, against Adam in numpy vectorised over the whole grid.
+
+    .venv/bin/python benchmarks/bench_engine.py [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import platform
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numba
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from engine import OPTIMIZERS, _surfaces, batch, get_loss  # noqa: E402
+from engine import _kernels as K  # noqa: E402
+from engine.simulate import hyper_vector  # noqa: E402
+from tests.engine.test_optimizers import (  # noqa: E402
+    REFERENCES,
+    ROSENBROCK_LR,
+    START,
+    TORCH_RULES,
+    rosenbrock_grad,
+)
+
+
+def best_of(fn: Callable[[], object], repeats: int) -> float:
+    """Smallest wall time of ``repeats`` calls (the least disturbed by other processes)."""
+    best = math.inf
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+# -- one run, per optimizer -------------------------------------------------------------------------
+
+
+def numba_recorded(opt: str, n: int) -> tuple[float, float]:
+    """(ns per step recorded, ns per step unrecorded) of the compiled kernels."""
+    surface = get_loss("rosenbrock")
+    h = hyper_vector(dict(OPTIMIZERS[opt].defaults, lr=ROSENBROCK_LR[opt]))
+    kid, p, sp = surface.kernel_id, surface.p, np.zeros(2)
+    o = OPTIMIZERS[opt].kernel_id
+    bufs = (np.empty((n + 1, 2)), np.empty(n + 1), *(np.empty((n + 1, 2)) for _ in range(5)))
+    S = np.empty(K.NSTATE)
+
+    def recorded() -> None:
+        K.init_state(kid, p, h, *START, S)
+        taken, _ = K.run_chunk(kid, p, o, h, 0, sp, S, n, 0.0, 0, *bufs)
+        assert taken == n, (opt, taken)
+
+    def unrecorded() -> None:
+        K.init_state(kid, p, h, *START, S)
+        taken, _ = K.run_steps(kid, p, o, h, 0, sp, S, n, 0.0)
+        assert taken == n, (opt, taken)
+
+    recorded()
+    unrecorded()
+    return best_of(recorded, 5) / n * 1e9, best_of(unrecorded, 5) / n * 1e9
+
+
+def python_loop(opt: str, n: int) -> float:
+    """The same rule in the interpreter: the kernels' Python source (``py_func``), state recorded."""
+    update = K._update.py_func
+    lr_at = K._lr_at.py_func
+    mu = K._nadam_mu.py_func
+    power = K._power_step.py_func
+    loss = _surfaces.rosenbrock.py_func
+    h = dict(OPTIMIZERS[opt].defaults, lr=ROSENBROCK_LR[opt])
+    o = OPTIMIZERS[opt].kernel_id
+    eta, alpha, beta = h["lr"], h.get("alpha", 0.0), h.get("beta", 0.0)
+    eps, wd, rho = h.get("eps", 0.0), h.get("weight_decay", 0.0), h.get("rho", 0.0)
+    nu1, nu2, psi = h.get("nu", 0.0), h.get("nu2", 0.0), h.get("momentum_decay", 0.0)
+    p = np.zeros(1)
+
+    def run() -> None:
+        x, y = START
+        _f, gx, gy = loss(x, y, p)
+        G1 = G2 = M1 = M2 = A1 = A2 = 0.0
+        at = bt = prod = 1.0
+        rows = []
+        for t in range(1, n + 1):
+            lr = lr_at(0, 0.0, 0.0, eta, t)
+            at, bt = power(at, alpha), power(bt, beta)
+            mu_t = mu_next = 0.0
+            pt = pn = 1.0
+            if o == K.NADAM:
+                mu_t, mu_next = mu(alpha, psi, t), mu(alpha, psi, t + 1)
+                pt = prod = power(prod, mu_t)
+                pn = pt * mu_next
+            args = (1.0 - at, 1.0 - bt, mu_t, mu_next, pt, pn)
+            d1, l1, G1, M1, A1 = update(o, lr, alpha, beta, eps, wd, rho, nu1, nu2, gx, x, G1, M1, A1, *args)
+            d2, l2, G2, M2, A2 = update(o, lr, alpha, beta, eps, wd, rho, nu1, nu2, gy, y, G2, M2, A2, *args)
+            x, y = x + d1, y + d2
+            f, gx2, gy2 = loss(x, y, p)
+            rows.append((x, y, f, gx, gy, G1, G2, M1, M2, l1, l2, d1, d2))
+            gx, gy = gx2, gy2
+
+    return best_of(run, 3) / n * 1e9
+
+
+def numpy_loop(opt: str, n: int) -> float:
+    """The test suite's independent reference: numpy on length-2 vectors, one step at a time."""
+    h = dict(OPTIMIZERS[opt].defaults, lr=ROSENBROCK_LR[opt])
+    step = REFERENCES[opt]
+
+    def run() -> None:
+        w = np.array(START)
+        state: dict = {}
+        rows = []
+        for t in range(1, n + 1):
+            g = rosenbrock_grad(w)
+            w_new, G, M, lr = step(state, w, g, t, h)
+            rows.append((w_new, g, G, M, lr, w_new - w))
+            w = w_new
+
+    return best_of(run, 3) / n * 1e9
+
+
+def torch_loop(opt: str, n: int) -> float | None:
+    """torch.optim with autograd on a 2-element float64 tensor, the point recorded every step."""
+    if opt not in TORCH_RULES:
+        return None
+    try:
+        import torch
+    except ImportError:
+        return None
+    torch.set_num_threads(1)
+    h = dict(OPTIMIZERS[opt].defaults, lr=ROSENBROCK_LR[opt])
+
+    def run() -> None:
+        p = torch.tensor(START, dtype=torch.float64, requires_grad=True)
+        optim = TORCH_RULES[opt](torch, p, h)
+        rows = []
+        for _ in range(n):
+            optim.zero_grad()
+            loss = (1 - p[0]) ** 2 + 100 * (p[1] - p[0] ** 2) ** 2
+            loss.backward()
+            optim.step()
+            rows.append(p.detach().numpy().copy())
+
+    return best_of(run, 3) / n * 1e9
+
+
+# -- many runs ---------------------------------------------------------------------------------------
+
+
+def grid_starts(side: int) -> np.ndarray:
+    xs = np.linspace(-2.0, 2.0, side)
+    ys = np.linspace(-1.0, 3.0, side)
+    X, Y = np.meshgrid(xs, ys)
+    return np.column_stack([X.ravel(), Y.ravel()])
+
+
+def numpy_grid_adam(starts: np.ndarray, steps: int, lr: float) -> tuple[np.ndarray, np.ndarray]:
+    """Adam (torch's algorithm) vectorised over every start at once, one numpy pass per step."""
+    x, y = starts[:, 0].copy(), starts[:, 1].copy()
+    m1, m2, v1, v2 = (np.zeros_like(x) for _ in range(4))
+    b1, b2, eps = 0.9, 0.999, 1e-8
+    for t in range(1, steps + 1):
+        a = 1.0 - x
+        b = y - x * x
+        g1 = -2.0 * a - 400.0 * x * b
+        g2 = 200.0 * b
+        m1 = b1 * m1 + (1 - b1) * g1
+        m2 = b1 * m2 + (1 - b1) * g2
+        v1 = b2 * v1 + (1 - b2) * g1 * g1
+        v2 = b2 * v2 + (1 - b2) * g2 * g2
+        bc1, bc2 = 1 - b1**t, 1 - b2**t
+        x = x - lr / (np.sqrt(v1 / bc2) + eps) * (m1 / bc1)
+        y = y - lr / (np.sqrt(v2 / bc2) + eps) * (m2 / bc1)
+    return x, y
+
+
+def machine() -> str:
+    model = platform.processor() or "unknown CPU"
+    try:
+        out = subprocess.run(["lscpu"], capture_output=True, text=True, check=False).stdout
+        model = next(
+            line.split(":", 1)[1].strip() for line in out.splitlines() if line.startswith("Model name")
+        )
+    except (OSError, StopIteration):
+        pass
+    return f"{model}, {os.cpu_count()} cores; numpy {np.__version__}, numba {numba.__version__}"
+
+
+def ratio(a: float | None, b: float) -> str:
+    return "–" if a is None else f"{a / b:,.0f}×"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer steps and a smaller grid")
+    args = parser.parse_args()
+    n_numba, n_py, n_np, n_torch = (
+        (50_000, 3_000, 2_000, 500) if args.quick else (100_000, 20_000, 10_000, 2_000)
+    )
+    side, steps = (128, 200) if args.quick else (256, 500)
+
+    print(f"Machine: {machine()}\n")
+    print(f"One run on Rosenbrock from {START}, full state recorded (ns per step; × = slower than numba)\n")
+    print(
+        "| optimizer | numba recorded | unrecorded | recording cost | plain Python | numpy per step "
+        "| torch.optim |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for opt in OPTIMIZERS:
+        rec, unrec = numba_recorded(opt, n_numba)
+        py = python_loop(opt, n_py)
+        npy = numpy_loop(opt, n_np)
+        th = torch_loop(opt, n_torch)
+        th_text = "–" if th is None else f"{th:,.0f} ({ratio(th, rec)})"
+        cost = 100 * (rec / unrec - 1)
+        print(
+            f"| {opt} | {rec:.1f} | {unrec:.1f} | {cost:+.0f}% | {py:,.0f} ({ratio(py, rec)}) "
+            f"| {npy:,.0f} ({ratio(npy, rec)}) | {th_text} |",
+            flush=True,
+        )
+
+    starts = grid_starts(side)
+    runs = starts.shape[0]
+    print(f"\nMany runs: {side}×{side} starts × {steps} steps on Rosenbrock, lr 0.01 (ns per run·step)\n")
+    numpy_s = best_of(lambda: numpy_grid_adam(starts, steps, 0.01), 2)
+    numpy_ns = numpy_s / (runs * steps) * 1e9
+    cores = numba.config.NUMBA_NUM_THREADS
+    print("| optimizer | numba, 1 thread | numba, all cores | speed-up on cores | numpy vectorised (Adam) |")
+    print("|---|---:|---:|---:|---:|")
+    for opt in ("adam", "sgd", "nadam"):
+        batch("rosenbrock", opt, starts[:8], 2, lr=0.01)  # compile or load from cache
+        timings = {}
+        for threads in (1, cores):
+            numba.set_num_threads(threads)
+            timings[threads] = best_of(lambda o=opt: batch("rosenbrock", o, starts, steps, lr=0.01), 3)
+        numba.set_num_threads(cores)
+        one, many = (timings[k] / (runs * steps) * 1e9 for k in (1, cores))
+        print(
+            f"| {opt} | {one:.2f} ({numpy_ns / one:.1f}× numpy) | {many:.2f} ({numpy_ns / many:.1f}× numpy) "
+            f"| {one / many:.2f}× on {cores} | {numpy_ns:.2f} |",
+            flush=True,
+        )
+    # the batch and numpy compute the same thing
+    res = batch("rosenbrock", "adam", starts[:1000], steps, lr=0.01, tol=0.0)
+    x, y = numpy_grid_adam(starts[:1000], steps, 0.01)
+    assert np.allclose(res.final_w, np.column_stack([x, y]), rtol=1e-9, atol=1e-12)
+
+
+if __name__ == "__main__":
+    main()
