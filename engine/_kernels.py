@@ -171,6 +171,7 @@ def _advance(loss_id, P, opt, H, kind, sp, S, n, tol, row0, w, f, g, G, M, lr, d
     x, y, val, gx, gy = S[10], S[11], S[12], S[13], S[14]
     taken = 0
     status = RUNNING
+    mu_carry = 0.0
     for k in range(n):
         t += 1
         if not (math.isfinite(gx) and math.isfinite(gy)):
@@ -186,8 +187,10 @@ def _advance(loss_id, P, opt, H, kind, sp, S, n, tol, row0, w, f, g, G, M, lr, d
         pt = 1.0
         pn = 1.0
         if opt == NADAM:
-            mu_t = _nadam_mu(alpha, psi, t)
+            # μ_t is last step's μ_{t+1}: one power (≈20 ns) a step instead of two
+            mu_t = mu_carry if k > 0 else _nadam_mu(alpha, psi, t)
             mu_next = _nadam_mu(alpha, psi, t + 1)
+            mu_carry = mu_next
             pt = _power_step(prod, mu_t)
             pn = pt * mu_next
             prod = pt
