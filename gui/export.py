@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QApplication, QGraphicsView, QWidget
@@ -502,7 +502,7 @@ def render_image(view: QGraphicsView | QWidget, size: tuple[int, int]) -> QImage
         if isinstance(view, QGraphicsView):
             view.render(painter, QRectF(0, 0, lw, lh), view.viewport().rect())
         else:
-            view.render(painter)
+            view.render(painter, QPoint())
     finally:
         painter.end()
     image.setDevicePixelRatio(1.0)
@@ -533,7 +533,7 @@ def render_svg(view: QGraphicsView | QWidget, title: str) -> bytes:
         if isinstance(view, QGraphicsView):
             view.render(painter, QRectF(0, 0, lw, lh), view.viewport().rect())
         else:
-            view.render(painter)
+            view.render(painter, QPoint())
     finally:
         painter.end()
     buffer.close()

@@ -9,6 +9,7 @@ message box with the reason, never a traceback.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -125,12 +126,19 @@ class ExportJob(QObject):
             self.cancelled.emit()
             return
         except (ExportError, OSError, ValueError) as exc:
-            self._end("failed", str(exc))
-            QMessageBox.warning(self.window, "Export failed", str(exc))
-            self.failed.emit(str(exc))
+            self._fail(str(exc))
+            return
+        except Exception as exc:  # a bug: logged with its traceback, the user still gets a message
+            logging.getLogger(__name__).exception("export of %s failed", self.path)
+            self._fail(f"the export stopped unexpectedly ({type(exc).__name__}: {exc}); see the log")
             return
         self.progress.setLabelText(f"Exporting {self.path.name}: {text}")
         self.progress.setValue(int(100 * done / max(total, 1)))
+
+    def _fail(self, message: str) -> None:
+        self._end("failed", message)
+        QMessageBox.warning(self.window, "Export failed", message)
+        self.failed.emit(message)
 
     def _cancellable(self) -> bool:
         """Animations check the cancel flag themselves (and clean up); other jobs are closed."""

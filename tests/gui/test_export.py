@@ -1,0 +1,350 @@
+"""Exports as a teacher uses them: pictures with the map's and the racers' colours, animations, exact data."""
+
+from __future__ import annotations
+
+import json
+import os
+import xml.etree.ElementTree as ET
+
+import numpy as np
+import pytest
+from PIL import Image
+from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import QMessageBox, QPushButton
+
+from engine import simulate
+from engine.config import RacerConfig, SessionConfig
+from engine.expressions import ExpressionError
+from engine.session import save_session
+from gui import theme
+from gui.export import (
+    ExportCancelled,
+    ExportError,
+    build_scene,
+    drain,
+    export,
+    image_rgb,
+    iter_export_animation,
+    mp4_available,
+    read_data_csv,
+    scene_from_window,
+)
+from gui.export_dialog import ExportDialog
+
+SMALL = (640, 360)
+RACERS = ("adagrad", "rmsprop", "adam")
+FIELDS = ("w", "loss", "grad", "G", "M", "lr", "dw", "step")
+
+
+def race(steps: int = 300) -> SessionConfig:
+    return SessionConfig(
+        loss="rosenbrock",
+        start=(-1.2, 1.0),
+        steps=steps,
+        racers=(
+            RacerConfig("adagrad", {"lr": 0.5}),
+            RacerConfig("rmsprop", {"lr": 0.01}),
+            RacerConfig("adam", {"lr": 0.05}),
+        ),
+    )
+
+
+@pytest.fixture(scope="module")
+def scene(qapp):
+    return build_scene(race())
+
+
+def pixels_near(rgb: np.ndarray, color: str | tuple[int, int, int], tol: int = 12) -> int:
+    target = np.array(QColor(color).getRgb()[:3] if isinstance(color, str) else color)
+    return int(np.sum(np.all(np.abs(rgb.astype(int) - target) <= tol, axis=-1)))
+
+
+def assert_race_picture(rgb: np.ndarray) -> None:
+    """The colour map's low and high ends and each racer's colour are all on the picture."""
+    assert pixels_near(rgb, theme.SURFACE_STOPS[1][1], 10) > 500  # pale, near the valley
+    assert pixels_near(rgb, theme.SURFACE_STOPS[-1][1], 16) > 500  # slate, the high loss
+    for name in RACERS:
+        assert pixels_near(rgb, theme.racer_color(name)) > 20, name
+
+
+def test_png_has_the_requested_size_and_the_race_on_it(scene, tmp_path) -> None:
+    path = export(scene, tmp_path / "race.png", size=SMALL)
+    image = QImage(str(path))
+    assert (image.width(), image.height()) == SMALL
+    assert_race_picture(image_rgb(image))
+
+
+def test_big_png_scales_text_and_lines_instead_of_shrinking_them(scene, tmp_path) -> None:
+    small = image_rgb(QImage(str(export(scene, tmp_path / "a.png", size=(1280, 720)))))
+    big = image_rgb(QImage(str(export(scene, tmp_path / "b.png", size=(2560, 1440)))))
+    assert big.shape == (1440, 2560, 3)
+    for name in RACERS:  # twice the size each way: about four times the trail pixels
+        ratio = pixels_near(big, theme.racer_color(name)) / pixels_near(small, theme.racer_color(name))
+        assert 2.5 < ratio < 6, (name, ratio)
+
+
+def test_svg_is_xml_with_the_trails_as_paths(scene, tmp_path) -> None:
+    path = export(scene, tmp_path / "race.svg", size=SMALL)
+    root = ET.parse(path).getroot()
+    assert root.tag.endswith("svg")
+    strokes = {}
+    for group in root.iter():
+        color = group.get("stroke", "").lower()
+        for child in group:
+            if child.tag.split("}")[-1] in ("path", "polyline"):
+                strokes.setdefault(color, 0)
+                strokes[color] += 1
+    for name in RACERS:
+        assert strokes.get(theme.racer_color(name).lower(), 0) >= 1, name
+    assert any(e.text and "Rosenbrock" in e.text for e in root.iter())
+
+
+def test_svg_renders_back_at_another_size(scene, tmp_path) -> None:
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QPainter
+    from PySide6.QtSvg import QSvgRenderer
+
+    path = export(scene, tmp_path / "race.svg", size=SMALL)
+    renderer = QSvgRenderer(str(path))
+    assert renderer.isValid()
+    image = QImage(1600, 900, QImage.Format.Format_ARGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    renderer.render(painter, QRectF(0, 0, 1600, 900))
+    painter.end()
+    assert_race_picture(image_rgb(image))
+
+
+def test_panels_png_and_svg(scene, tmp_path) -> None:
+    png = export(scene, tmp_path / "panels.png", "panels", size=SMALL)
+    rgb = image_rgb(QImage(str(png)))
+    assert rgb.shape == (360, 640, 3)
+    for name in RACERS:
+        assert pixels_near(rgb, theme.racer_color(name)) > 20, name
+    ET.parse(export(scene, tmp_path / "panels.svg", "panels", size=SMALL))
+
+
+def test_gif_has_the_requested_frames_and_a_growing_trail(scene, tmp_path) -> None:
+    path = export(scene, tmp_path / "race.gif", size=SMALL, fps=10, frames=8)
+    with Image.open(path) as gif:
+        assert gif.n_frames == 8
+        assert gif.size == SMALL
+        assert gif.info["duration"] == 100
+        gif.seek(1)
+        early = np.asarray(gif.convert("RGB"))
+        gif.seek(7)
+        late = np.asarray(gif.convert("RGB"))
+    adam = theme.racer_color("adam")
+    assert pixels_near(late, adam) > pixels_near(early, adam) > 0
+
+
+def test_animation_reports_progress_and_can_be_cancelled(scene, tmp_path) -> None:
+    seen: list[tuple[int, int]] = []
+    calls = 0
+
+    def cancel() -> bool:
+        nonlocal calls
+        calls += 1
+        return len(seen) >= 3
+
+    path = tmp_path / "c.gif"
+    with pytest.raises(ExportCancelled):
+        drain(
+            iter_export_animation(scene, path, SMALL, 10, 20, cancel=cancel),
+            lambda d, t, _s: seen.append((d, t)),
+        )
+    assert seen[:3] == [(1, 22), (2, 22), (3, 22)]
+    assert not path.exists()
+    assert [p.name for p in tmp_path.iterdir()] == []
+
+
+@pytest.mark.skipif(not mp4_available(), reason="the optional mp4 extra is not installed")
+def test_mp4_is_written(scene, tmp_path) -> None:
+    import imageio.v2 as imageio
+
+    path = export(scene, tmp_path / "race.mp4", size=SMALL, fps=10, frames=8)
+    reader = imageio.get_reader(str(path))
+    try:
+        assert reader.count_frames() == 8
+        assert reader.get_meta_data()["size"] == SMALL
+    finally:
+        reader.close()
+
+
+def test_csv_and_json_round_trip_to_the_engines_arrays(scene, tmp_path) -> None:
+    csv_path = export(scene, tmp_path / "race.csv")
+    header = csv_path.read_text().splitlines()[0]
+    assert header.startswith("optimizer,step,w1,w2,loss,g1,g2,G1,G2,M1,M2,lr1,lr2")
+    back = read_data_csv(csv_path.read_text())
+    assert list(back) == list(RACERS)
+    data = json.loads(export(scene, tmp_path / "race.json").read_text())
+    assert SessionConfig.from_dict(data["session"]) == scene.config
+    for name, t in zip(RACERS, data["trajectories"], strict=True):
+        ref = simulate(
+            "rosenbrock", name, (-1.2, 1.0), 300, **scene.config.racers[RACERS.index(name)].hyperparameters
+        )
+        for field in ("w", "loss", "grad", "G", "M", "lr", "step"):
+            np.testing.assert_array_equal(getattr(back[name], field), getattr(ref, field))
+            np.testing.assert_array_equal(np.array(t[field]), getattr(ref, field))
+        assert t["optimizer"] == name and t["status"] == ref.status
+
+
+def test_unwritable_or_wrong_paths_give_a_message(scene, tmp_path) -> None:
+    with pytest.raises(ExportError, match="does not exist"):
+        export(scene, tmp_path / "missing" / "x.png", size=SMALL)
+    with pytest.raises(ExportError, match=r"use \.png, \.svg"):
+        export(scene, tmp_path / "x.bmp", "contour", size=SMALL)
+    with pytest.raises(ExportError, match="out of range"):
+        export(scene, tmp_path / "x.png", size=(10, 10))
+
+
+def test_failed_write_keeps_the_previous_file(scene, tmp_path, monkeypatch) -> None:
+    path = export(scene, tmp_path / "keep.csv")
+    good = path.read_bytes()
+
+    def fail(*_args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", fail)
+    with pytest.raises(ExportError, match="No space left on device"):
+        export(scene, path)
+    assert path.read_bytes() == good
+    assert [p.name for p in tmp_path.iterdir()] == ["keep.csv"]
+
+
+def test_hostile_loss_is_refused_by_the_parser_when_building(qapp) -> None:
+    with pytest.raises(ExpressionError):
+        build_scene(SessionConfig(loss="__import__('os').system('echo hi')"))
+
+
+# -- from the window ----------------------------------------------------------------------------
+def run_race(window, qtbot, steps: int = 120) -> None:
+    from gui.main_window import SPEEDS
+
+    window.speed_slider.setValue(SPEEDS.index(float("inf")))
+    window.controls.steps_spin.setValue(steps)
+    with qtbot.waitSignal(window.worker.race_finished, timeout=20_000):
+        window.play_action.trigger()
+    window._redraw()
+
+
+def finish(job, qtbot) -> None:
+    assert job is not None
+    qtbot.waitUntil(lambda: job.done, timeout=30_000)
+
+
+def test_window_export_is_what_the_learner_sees(window, qtbot, tmp_path) -> None:
+    run_race(window, qtbot)
+    scene = scene_from_window(window)
+    for name, h in window.histories.items():
+        np.testing.assert_array_equal(scene.trajectories[name].w, h.vec("w"))
+        np.testing.assert_array_equal(scene.trajectories[name].lr, h.vec("lr"))
+    dialog = ExportDialog(window)
+    dialog.set_choice("contour", tmp_path / "w.png", size=SMALL)
+    finish(dialog.start_export(), qtbot)
+    rgb = image_rgb(QImage(str(tmp_path / "w.png")))
+    assert rgb.shape == (360, 640, 3)
+    for name in window.histories:
+        assert pixels_near(rgb, theme.racer_color(name)) > 10, name
+
+
+def test_window_exports_every_kind_from_the_dialog(window, qtbot, tmp_path) -> None:
+    run_race(window, qtbot, 60)
+    for what, name in (
+        ("panels", "p.svg"),
+        ("window", "win.png"),
+        ("window", "win.svg"),
+        ("animation", "a.gif"),
+        ("data", "d.json"),
+    ):
+        dialog = ExportDialog(window)
+        dialog.set_choice(what, tmp_path / name, size=SMALL, fps=10, frames=4)
+        job = dialog.start_export()
+        finish(job, qtbot)
+        assert job.result == "done", (name, job.message)
+        assert (tmp_path / name).stat().st_size > 1000
+    with Image.open(tmp_path / "a.gif") as gif:
+        assert gif.n_frames == 4
+    win = QImage(str(tmp_path / "win.png"))
+    assert win.width() / win.height() == pytest.approx(window.width() / window.height(), rel=0.02)
+    data = json.loads((tmp_path / "d.json").read_text())
+    assert [t["optimizer"] for t in data["trajectories"]] == list(window.histories)
+
+
+def test_window_stays_usable_and_export_can_be_cancelled(window, qtbot, tmp_path) -> None:
+    run_race(window, qtbot, 60)
+    dialog = ExportDialog(window)
+    dialog.set_choice("animation", tmp_path / "long.gif", size=SMALL, fps=10, frames=400)
+    job = dialog.start_export()
+    qtbot.waitUntil(lambda: job.progress.value() > 0, timeout=10_000)
+    window.controls.steps_spin.setValue(100)
+    with qtbot.waitSignal(window.worker.chunks_ready, timeout=5000):  # the race still steps
+        window.step_action.trigger()
+    assert not job.done
+    job.progress.findChild(QPushButton).click()  # the progress dialog's Cancel
+    finish(job, qtbot)
+    assert job.result == "cancelled"
+    assert not (tmp_path / "long.gif").exists()
+
+
+def test_dialog_shows_a_message_for_an_unwritable_path(window, qtbot, tmp_path, monkeypatch) -> None:
+    messages: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: messages.append(text))
+    dialog = ExportDialog(window)
+    dialog.set_choice("data", tmp_path / "no" / "such" / "d.csv")
+    job = dialog.start_export()
+    finish(job, qtbot)
+    assert job.result == "failed"
+    assert messages and "does not exist" in messages[0]
+    dialog = ExportDialog(window)
+    dialog.set_choice("data", tmp_path / "d.txt")
+    assert dialog.start_export() is None
+    assert "use .csv, .json" in messages[-1]
+
+
+# -- sessions in the window ---------------------------------------------------------------------
+def test_session_saved_and_reopened_in_the_window_reproduces_the_race(window, qtbot, tmp_path) -> None:
+    path = tmp_path / "race.olab.json"
+    save_session(race(150), path)
+    with qtbot.waitSignal(window.worker.race_reset, timeout=60_000):
+        assert window.open_session(path)
+    qtbot.waitUntil(
+        lambda: window.surface is not None and window.surface.name == "rosenbrock", timeout=10_000
+    )
+    assert [r.optimizer for r in window.config.enabled_racers()] == list(RACERS)
+    run_race(window, qtbot, 150)
+    expected = build_scene(race(150))
+    for name in RACERS:
+        for field in ("w", "lr", "G"):
+            np.testing.assert_array_equal(
+                window.histories[name].vec(field), getattr(expected.trajectories[name], field)
+            )
+    again = tmp_path / "again.olab.json"
+    assert window.save_session(again)
+    from engine.session import load_session
+
+    assert load_session(again).enabled_racers() == race(150).enabled_racers()
+
+
+BAD_SESSIONS = {
+    "truncated.olab.json": '{"format": "optimizer-lab-session", "version": 1, "loss": "rosen',
+    "version.olab.json": '{"format": "optimizer-lab-session", "version": 7}',
+    "hostile.olab.json": json.dumps(
+        {"format": "optimizer-lab-session", "version": 1, "loss": "__import__('os').system('touch PWNED')"}
+    ),
+    "nan.olab.json": '{"format": "optimizer-lab-session", "version": 1, "loss": "quadratic", "tol": NaN}',
+}
+
+
+@pytest.mark.parametrize("name", list(BAD_SESSIONS))
+def test_bad_session_leaves_the_window_untouched(window, tmp_path, monkeypatch, name) -> None:
+    monkeypatch.chdir(tmp_path)
+    messages: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: messages.append(text))
+    path = tmp_path / name
+    path.write_text(BAD_SESSIONS[name], encoding="utf-8")
+    config, racers, histories = window.config, dict(window.racers), dict(window.histories)
+    assert window.open_session(path) is False
+    assert len(messages) == 1 and name in messages[0]
+    assert window.config == config and window.racers == racers and window.histories == histories
+    assert not (tmp_path / "PWNED").exists()
