@@ -1,0 +1,186 @@
+"""``main.py export`` end to end, as a lab server runs it: no screen, one line per error, exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from engine import simulate
+from engine.config import RacerConfig, SessionConfig
+from engine.session import save_session
+from gui import theme
+
+ROOT = Path(__file__).resolve().parents[2]
+SMALL = ["--size", "640x360"]
+
+
+def export(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}  # the program sets it itself
+    env.pop("DISPLAY", None)
+    env.pop("WAYLAND_DISPLAY", None)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "export", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd or ROOT,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+
+
+def near(rgb: np.ndarray, color: str, tol: int = 12) -> int:
+    target = np.array([int(color[i : i + 2], 16) for i in (1, 3, 5)])
+    return int(np.sum(np.all(np.abs(rgb.astype(int) - target) <= tol, axis=-1)))
+
+
+def test_png_without_a_screen(tmp_path) -> None:
+    out = tmp_path / "race.png"
+    result = export(
+        "--loss", "rosenbrock", "--optimizers", "adagrad,rmsprop,adam", "--start", "-1.2,1.0",
+        "--steps", "400", "--set", "adam.lr=0.05", "--set", "adagrad.lr=0.5", "--lr", "0.01",
+        "--out", str(out), *SMALL,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert f"wrote {out}" in result.stderr
+    with Image.open(out) as image:
+        assert image.size == (640, 360)
+        rgb = np.asarray(image.convert("RGB"))
+    for name in ("adagrad", "rmsprop", "adam"):
+        assert near(rgb, theme.racer_color(name)) > 20, name
+
+
+def test_gif_frames_and_progress_on_stderr(tmp_path) -> None:
+    out = tmp_path / "race.gif"
+    result = export(
+        "--optimizers", "sgd,adam", "--steps", "100", "--fps", "8", "--frames", "8", "--out", str(out), *SMALL
+    )
+    assert result.returncode == 0, result.stderr
+    assert "frame 8 of 8" in result.stderr and "100%" in result.stderr
+    with Image.open(out) as gif:
+        assert gif.n_frames == 8
+
+
+def test_svg_and_panels(tmp_path) -> None:
+    import xml.etree.ElementTree as ET
+
+    for name, extra in (("race.svg", []), ("panels.png", ["--panels"]), ("panels.svg", ["--panels"])):
+        result = export(
+            "--optimizers", "adagrad,adam", "--steps", "50", "--out", str(tmp_path / name), *SMALL, *extra
+        )
+        assert result.returncode == 0, result.stderr
+    ET.parse(tmp_path / "race.svg")
+    ET.parse(tmp_path / "panels.svg")
+
+
+def test_data_matches_the_engine_exactly(tmp_path) -> None:
+    out = tmp_path / "race.json"
+    result = export(
+        "--loss", "himmelblau", "--optimizers", "rmsprop,adam", "--start", "-4,-4.5", "--steps", "90",
+        "--beta", "0.95", "--out", str(out),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    data = json.loads(out.read_text())
+    assert data["session"]["start"] == [-4.0, -4.5]
+    for t in data["trajectories"]:
+        ref = simulate("himmelblau", t["optimizer"], (-4.0, -4.5), 90, beta=0.95)
+        np.testing.assert_array_equal(np.array(t["w"]), ref.w)
+        np.testing.assert_array_equal(np.array(t["lr"]), ref.lr)
+    csv = tmp_path / "race.csv"
+    assert export("--optimizers", "adam", "--steps", "5", "--out", str(csv)).returncode == 0
+    assert csv.read_text().splitlines()[0].startswith("optimizer,step,w1,w2,loss")
+
+
+def test_session_file_is_the_base_and_options_override_it(tmp_path) -> None:
+    session = tmp_path / "lab.olab.json"
+    save_session(
+        SessionConfig(loss="beale", start=(1.0, 1.5), steps=70, racers=(RacerConfig("adam", {"lr": 0.02}),)),
+        session,
+    )
+    out = tmp_path / "s.json"
+    result = export("--session", str(session), "--steps", "40", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    data = json.loads(out.read_text())
+    assert data["session"]["loss"] == "beale" and data["session"]["steps"] == 40
+    (t,) = data["trajectories"]
+    np.testing.assert_array_equal(np.array(t["w"]), simulate("beale", "adam", (1.0, 1.5), 40, lr=0.02).w)
+
+
+HOSTILE = json.dumps(
+    {"format": "optimizer-lab-session", "version": 1, "loss": "__import__('os').system('touch PWNED')"}
+)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--optimizers", "adam,nope"], "unknown optimizer 'nope'"),
+        (["--set", "adam.lr"], "--set must look like NAME.PARAM=VALUE"),
+        (["--set", "adamlr=1"], "--set must look like NAME.PARAM=VALUE"),
+        (["--set", "adam.lr=fast"], "must be a number"),
+        (["--optimizers", "sgd", "--set", "adam.lr=0.1"], "'adam' is not racing"),
+        (["--optimizers", "sgd", "--set", "sgd.beta=0.1"], "sgd has no hyperparameter 'beta'"),
+        (["--optimizers", "adam", "--set", "adam.beta=1.5"], "out of range"),
+        (["--optimizers", "sgd", "--rho", "0.5"], "--rho does not apply"),
+        (["--steps", "0"], "--steps must be in 1"),
+        (["--start", "1"], "--start must be two numbers"),
+        (["--size", "huge"], "size must be WIDTHxHEIGHT"),
+        (["--size", "100000x10"], "out of range"),
+        (["--frames", "1"], "--frames must be in 2"),
+        (["--loss", "x**2 + z"], "unknown name 'z'"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(tmp_path, args, message) -> None:
+    result = export(*args, "--out", str(tmp_path / "x.png"))
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("optimizer-lab export: error:"), result.stderr
+    assert message in lines[0], lines[0]
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_bad_outputs_and_sessions(tmp_path) -> None:
+    cases = [
+        (["--out", str(tmp_path / "missing" / "x.png")], "does not exist"),
+        (["--out", str(tmp_path / "folder.png")], "it is a folder"),
+        (["--out", str(tmp_path / "x.bmp")], "unknown output type '.bmp'"),
+        (["--out", str(tmp_path / "x.gif"), "--panels"], "--panels applies to .png and .svg"),
+    ]
+    (tmp_path / "folder.png").mkdir()
+    (tmp_path / "broken.olab.json").write_text('{"format": "optimizer-lab-session", "vers')
+    (tmp_path / "hostile.olab.json").write_text(HOSTILE)
+    cases += [
+        (
+            ["--session", str(tmp_path / "broken.olab.json"), "--out", str(tmp_path / "y.png")],
+            "not valid JSON",
+        ),
+        (["--session", str(tmp_path / "hostile.olab.json"), "--out", str(tmp_path / "y.png")], "not allowed"),
+        (["--session", str(tmp_path / "none.olab.json"), "--out", str(tmp_path / "y.png")], "cannot read"),
+    ]
+    for args, message in cases:
+        result = export(*args, cwd=tmp_path)
+        assert result.returncode == 2, (args, result.stderr)
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and message in lines[0], (args, result.stderr)
+    assert not (tmp_path / "PWNED").exists()
+    assert not (tmp_path / "y.png").exists()
+
+
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root can write anywhere")
+def test_read_only_folder(tmp_path) -> None:
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o500)
+    try:
+        result = export("--steps", "5", "--out", str(folder / "x.csv"))
+    finally:
+        folder.chmod(0o700)
+    assert result.returncode == 2
+    assert "cannot write" in result.stderr
