@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 MAX_LENGTH = 500
 MAX_DEPTH = 40
-MAX_NODES = 200
+MAX_NODES = 400
 #: Largest |exponent| of a constant power; bigger ones only overflow or explode the algebra.
 MAX_EXPONENT = 100.0
 
@@ -144,7 +144,8 @@ _REFUSED = {
 #: Typographic forms a formula pasted from a document may contain.
 _LOOKALIKES = {"−": "-", "×": "*", "·": "*", "÷": "/"}
 
-_NUMBER = re.compile(r"(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_NUMBER = re.compile(r"(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_DIGITS = frozenset("0123456789")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -216,7 +217,7 @@ def tokenize(text: str) -> list[Token]:
         if ch.isspace():
             i += 1
             continue
-        if ch.isdigit() or (ch == "." and i + 1 < n and text[i + 1].isdigit()):
+        if ch in _DIGITS or (ch == "." and i + 1 < n and text[i + 1] in _DIGITS):
             m = _NUMBER.match(text, i)
             assert m is not None
             value = float(m.group())

@@ -136,10 +136,10 @@ def _shared_kernels() -> list[str]:
 
 def _module_key(formula: str, kernels: str, shared: list[str]) -> str:
     """Hash of what the module computes and of every source that shapes its text."""
-    from engine import _symbolic
+    from engine import _parser, _symbolic
 
     digest = hashlib.sha256()
-    generator = Path(_symbolic.__file__).read_bytes() + Path(__file__).read_bytes()
+    generator = b"".join(Path(m.__file__).read_bytes() for m in (_parser, _symbolic, sys.modules[__name__]))
     for part in (formula.encode(), kernels.encode(), ",".join(shared).encode(), generator):
         digest.update(hashlib.sha256(part).digest())
     return digest.hexdigest()[:16]
