@@ -11,6 +11,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -255,3 +256,33 @@ def test_macos_command_opens_the_window(display: dict[str, str], tmp_path: Path)
     result = _window_shown(["bash", str(LAUNCHERS / "OptimizerLab.command")], display, cwd=tmp_path)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "window-shown" in result.stdout
+
+
+def test_gio_launch_parses_our_quoting_and_opens_the_window(
+    home: Path, display: dict[str, str], tmp_path: Path
+) -> None:
+    """GLib's own desktop-entry parser (what GNOME runs on double-click) on a path that needs quoting."""
+    _needs_main_window()
+    gio = shutil.which("gio")
+    if gio is None:
+        pytest.skip("gio (libglib2.0-bin) is not installed")
+    odd = tmp_path / "Lab files $HOME 100% \"v2\""
+    odd.mkdir()
+    (odd / "main.py").symlink_to(ROOT / "main.py")  # Python follows the link to find gui/ and engine/
+    entry = home / "odd.desktop"
+    entry.write_text(launcher.desktop_entry([sys.executable, str(odd / "main.py")]), encoding="utf-8")
+    out = tmp_path / "out.txt"
+    with out.open("w") as sink:
+        launched = subprocess.run(
+            [gio, "launch", str(entry)],
+            cwd=tmp_path,
+            env={**display, "OPTIMIZER_LAB_EXIT_AFTER_SHOWN": "1"},
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            timeout=60,
+        )
+    assert launched.returncode == 0
+    deadline = time.monotonic() + 120  # gio returns at once; the app writes to the inherited stdout
+    while "window-shown" not in out.read_text() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert "window-shown" in out.read_text(), out.read_text()[-3000:]
