@@ -38,6 +38,7 @@ def cli_main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the process exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
     from gui.launcher import main_option
+
     if (code := main_option(argv)) is not None:
         return code
     if not argv or (argv[0].startswith("--") and argv[0] not in ("--help", "--version")):
@@ -64,10 +65,15 @@ def cli_main(argv: Sequence[str] | None = None) -> int:
 
 
 def gui_main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the GUI script: opens the window."""
+    """Entry point of the GUI script: opens the window (or installs the launcher)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    from gui.launcher import main_option
+
+    if (code := main_option(argv)) is not None:
+        return code
     from gui.app import run_app
 
-    return run_app(list(sys.argv[1:] if argv is None else argv))
+    return run_app(argv)
 
 
 if __name__ == "__main__":

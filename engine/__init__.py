@@ -11,7 +11,7 @@ from engine._cache import CACHE_DIR
 from engine.losses import LOSSES, Surface, get_loss
 from engine.optimizers import OPTIMIZERS, Optimizer, get_optimizer
 from engine.schedules import Schedule
-from engine.simulate import BatchResult, Chunk, Run, batch, simulate
+from engine.simulate import BatchResult, Chunk, Run, batch, simulate  # numba loads on first run
 from engine.trajectory import Trajectory
 
 __version__ = "0.1.0"

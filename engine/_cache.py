@@ -11,13 +11,16 @@ machine code.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
+import pickletools
+import shutil
 import sys
 import tempfile
 from pathlib import Path
 
 APP_NAME = "optimizer-lab"
-_KERNEL_SOURCES = ("_kernels.py", "_surfaces.py")
+_KERNEL_SOURCES = ("_ids.py", "_kernels.py", "_surfaces.py")
 
 
 def _user_cache_root() -> Path:
@@ -50,6 +53,44 @@ def _writable(path: Path) -> bool:
     return True
 
 
+def _index_is_whole(index: Path) -> bool:
+    """numba unpickles ``*.nbi`` without catching errors: a half-written one breaks every start.
+
+    The pickles are walked opcode by opcode (``pickletools``), never loaded, so checking
+    imports nothing (numba's classes live in them) and executes nothing.
+    """
+    try:
+        stream = io.BytesIO(index.read_bytes())
+        for _op in pickletools.genops(stream):  # numba's version tag
+            pass
+        names = [
+            arg
+            for _op, arg, _pos in pickletools.genops(io.BytesIO(stream.read()))  # (stamp, overloads)
+            if isinstance(arg, str) and arg.endswith(".nbc")
+        ]
+    except (OSError, ValueError):
+        return False
+    return all((index.parent / name).is_file() for name in names)
+
+
+def repair_cache(path: Path) -> bool:
+    """Empty the cache folder if an index is truncated or names a missing file; True if it did.
+
+    The scan costs milliseconds; a crash mid-write (or a full disk) would otherwise make
+    every later start fail until the user found and deleted the folder by hand.
+    """
+    if all(_index_is_whole(p) for p in path.rglob("*.nbi")):
+        return False
+    clear_cache(path)
+    return True
+
+
+def clear_cache(path: Path) -> None:
+    """Delete and recreate the cache folder (numba then compiles afresh)."""
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True, exist_ok=True)
+
+
 def configure_cache_dir() -> Path:
     """Point numba's cache at the user cache dir; falls back to the temp dir if that is read-only.
 
@@ -60,6 +101,7 @@ def configure_cache_dir() -> Path:
     if not _writable(path):
         path = Path(tempfile.gettempdir()) / APP_NAME / f"numba-{source_fingerprint()}"
         path.mkdir(parents=True, exist_ok=True)
+    repair_cache(path)
     os.environ["NUMBA_CACHE_DIR"] = str(path)
     numba_config = sys.modules.get("numba.core.config")
     if numba_config is not None:  # numba imported first (e.g. in a notebook): set it live

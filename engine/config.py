@@ -62,6 +62,15 @@ class RacerConfig:
         }
 
 
+def _text(value: Any, what: str) -> str:
+    if not isinstance(value, str):
+        raise ConfigError(
+            f"{what} must be a built-in surface name or an expression in x and y, "
+            f"got {type(value).__name__}"
+        )
+    return value
+
+
 def _finite(value: Any, what: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise ConfigError(f"{what} must be a finite number, got {value!r}")
@@ -169,7 +178,7 @@ class SessionConfig:
         if not isinstance(loss_params, dict):
             raise ConfigError("'loss_params' must be an object")
         return cls(
-            loss=data.get("loss", "quadratic") if isinstance(data.get("loss"), str) else "",
+            loss=_text(data.get("loss", "quadratic"), "loss"),
             loss_params=loss_params,
             start=data.get("start"),
             steps=data.get("steps", 2000),

@@ -14,8 +14,6 @@ from types import ModuleType
 
 import numpy as np
 
-from engine import _kernels
-
 
 @dataclass(frozen=True)
 class Surface:
@@ -41,7 +39,11 @@ class Surface:
 
     @property
     def kernels(self) -> ModuleType:
-        return self.kernels_module or _kernels
+        if self.kernels_module is not None:
+            return self.kernels_module
+        from engine import _kernels  # numba loads on first use, not on import
+
+        return _kernels
 
     @property
     def p(self) -> np.ndarray:

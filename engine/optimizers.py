@@ -11,7 +11,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from engine import _kernels as K
+from engine import _ids as K
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from engine import _kernels as K
+from engine import _ids as K
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,9 @@ class Schedule:
     def lr(self, eta: float, t: int) -> float:
         """η_t, computed by the same kernel the runs use."""
         kind, sp = self.kernel_args()
-        return float(K.scheduled_lr(kind, sp, eta, t))
+        from engine._kernels import scheduled_lr  # numba loads on first use, not on import
+
+        return float(scheduled_lr(kind, sp, eta, t))
 
 
 CONSTANT = Schedule()

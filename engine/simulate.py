@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine import _kernels as K
+from engine import _ids as K
 from engine.losses import Surface, get_loss
 from engine.optimizers import HYPER_INDEX, Optimizer, get_optimizer, resolve_hyperparameters
 from engine.schedules import Schedule

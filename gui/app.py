@@ -11,6 +11,7 @@ import os
 import sys
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
 T0 = time.perf_counter()
 
@@ -42,13 +43,15 @@ def _exit_after_shown(window: object) -> None:
 def run_app(argv: Sequence[str] = ()) -> int:
     """Open the main window and run the event loop; returns the exit code."""
     from PySide6.QtCore import QCoreApplication, Qt
-    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtGui import QGuiApplication, QIcon
     from PySide6.QtWidgets import QApplication
 
     QCoreApplication.setOrganizationName(ORG_NAME)
     QCoreApplication.setApplicationName(APP_NAME)
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
     app = QApplication.instance() or QApplication([sys.argv[0], *argv])
+    QGuiApplication.setDesktopFileName("optimizer-lab")  # ties windows to the launcher (docks, Wayland)
+    app.setWindowIcon(QIcon(str(Path(__file__).resolve().parents[1] / "resources/icons/optimizer-lab.svg")))
     try:
         from gui.crash import install_excepthook
     except ImportError:  # pragma: no cover - during early development
@@ -64,4 +67,8 @@ def run_app(argv: Sequence[str] = ()) -> int:
     if os.environ.get("OPTIMIZER_LAB_EXIT_AFTER_SHOWN"):
         _exit_after_shown(window)
     window.start_engine()
-    return app.exec()
+    code = app.exec()
+    window.hide()
+    if not window.shutdown(timeout_ms=60_000):  # still compiling after a minute: leave anyway
+        os._exit(code)
+    return code

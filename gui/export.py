@@ -32,7 +32,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
@@ -56,7 +55,6 @@ EXPORT_GRID = 480
 DEFAULT_FPS, DEFAULT_FRAMES = 20, 60
 MAX_FRAMES = 10_000
 #: The window's pen widths (logical pixels), scaled with the export.
-TRAIL_WIDTH, ARROW_WIDTH = 2.2, 2.4
 #: Steps simulated per slice when building a scene, so progress and cancel stay live.
 SIM_CHUNK = 200_000
 
@@ -369,14 +367,13 @@ class SceneRenderer:
         self._layout: tuple[int, int] | None = None
         self._panels_ready = False
         self._pen_scale = 1.0
-        self._panel_pen_scale = 1.0
         self._histories = scene.histories()
         plot = self.contour.plot
         for axis in ("bottom", "left"):
             plot.getAxis(axis).label.setDefaultTextColor(QColor("#111"))
         self.contour.colorbar.axis.setTextPen("#222")
         self.contour.colorbar.axis.label.setDefaultTextColor(QColor("#222"))
-        plot.setTitle(title_text(scene.surface), color="#111", size="14pt")
+        self.contour.set_title(title_text(scene.surface))
         self.contour.set_racers(
             {n: OPTIMIZERS[n].title for n in scene.trajectories}, scene.config.start or (0.0, 0.0)
         )
@@ -404,7 +401,6 @@ class SceneRenderer:
         xs = np.linspace(x0, x1, self.grid_size)
         ys = np.linspace(y0, y1, self.grid_size)
         self.contour.set_surface(xs, ys, s.grid(xs, ys), s.log_levels, s.minima, reset_view=False)
-        self.contour._regrid_timer.stop()
 
     def show_step(self, step: int | None = None) -> None:
         """Trails up to ``step`` (None: the whole run), markers and legend at that step."""
@@ -472,17 +468,8 @@ class SceneRenderer:
         if scale == self._pen_scale:
             return
         self._pen_scale = scale
-        for name, racer in getattr(self.contour, "_racers", {}).items():
-            racer.trail.setPen(pg.mkPen(theme.racer_color(name), width=TRAIL_WIDTH * scale))
-        for iso in getattr(self.contour, "_isocurves", []):
-            iso.setPen(pg.mkPen(theme.CONTOUR_PEN, width=scale))
-        for arrow in getattr(self.contour, "arrows", {}).values():
-            arrow.line.setPen(pg.mkPen(arrow.line.opts["pen"].color(), width=ARROW_WIDTH * scale))
-        for (_name, _key, _i), curve in getattr(self.panels, "_curves", {}).items():
-            pen = pg.mkPen(curve.opts["pen"])
-            pen.setWidthF(pen.widthF() * scale / self._panel_pen_scale)
-            curve.setPen(pen)
-        self._panel_pen_scale = scale
+        self.contour.set_pen_scale(scale)
+        self.panels.set_pen_scale(scale)
 
 
 def render_image(view: QGraphicsView | QWidget, size: tuple[int, int]) -> QImage:

@@ -7,9 +7,12 @@ kept at full resolution; past that every other row is dropped (and then only eve
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
-from engine.simulate import Chunk
+if TYPE_CHECKING:  # numba loads in the worker, after the window shows
+    from engine.simulate import Chunk
 
 FIELDS_2D = ("w", "grad", "G", "M", "lr", "dw")
 DEFAULT_MAX_ROWS = 200_000

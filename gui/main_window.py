@@ -76,6 +76,7 @@ class MainWindow(QMainWindow):
         self._ready = False
         self._pending_loss: SessionConfig | None = None
         self._session_path: Path | None = None
+        self._before_open: tuple[dict[str, RacerConfig], SessionConfig] | None = None
 
         self.controls = ControlPanel()
         self.contour = ContourView()
@@ -285,14 +286,18 @@ class MainWindow(QMainWindow):
         self.shutdown()
         super().closeEvent(event)
 
-    def shutdown(self) -> None:
-        """Stop and join the worker (also on application quit without a close event)."""
+    def shutdown(self, timeout_ms: int = 3000) -> bool:
+        """Ask the worker to stop and join it; False if it is still busy (e.g. compiling).
+
+        Never ``terminate()``: a thread killed while it holds the GIL deadlocks the process.
+        A chunk ends within milliseconds; only a first-time numba compile can take longer,
+        and ``run_app`` waits that out after the window has gone.
+        """
         self.redraw_timer.stop()
-        if self.worker.isRunning():
-            self.worker.stop()
-            if not self.worker.wait(5000):  # a kernel call in flight ends within one chunk
-                self.worker.terminate()
-                self.worker.wait()
+        if not self.worker.isRunning():
+            return True
+        self.worker.stop()
+        return self.worker.wait(timeout_ms)
 
     # -- config changes -----------------------------------------------------------------------
     def _config_from_racers(self, config: SessionConfig) -> SessionConfig:
@@ -395,6 +400,7 @@ class MainWindow(QMainWindow):
         if payload.config is not None and payload.config is self._pending_loss:
             self.config = self._pending_loss
             self._pending_loss = None
+            self._before_open = None
         reset_view = self.surface is None or surface is not self.surface
         self.surface = surface
         self.contour.set_surface(
@@ -440,6 +446,9 @@ class MainWindow(QMainWindow):
     def _worker_error(self, where: str, message: str) -> None:
         if where == "loss":
             self._pending_loss = None
+            if self._before_open is not None:  # a session whose loss failed: keep the current one
+                self.racers, self.config = dict(self._before_open[0]), self._before_open[1]
+                self._before_open = None
             self.controls.set_loss_error(message)
             self.controls.set_config(self.config, self.racers, self.start_point)
         self.statusBar().showMessage(message, 8000)
@@ -577,9 +586,8 @@ class MainWindow(QMainWindow):
         except SessionError as exc:
             QMessageBox.warning(self, "Cannot open session", str(exc))
             return False
-        self.racers = {r.optimizer: r for r in all_racers()}
-        for racer in self.racers.values():
-            self.racers[racer.optimizer] = racer.with_values(enabled=False)
+        self._before_open = (dict(self.racers), self.config)  # restored if the loss fails to build
+        self.racers = {r.optimizer: r.with_values(enabled=False) for r in all_racers()}
         for racer in config.racers:
             self.racers[racer.optimizer] = racer
         config = self._config_from_racers(config)

@@ -9,6 +9,7 @@ so the event loop stays responsive while the worker runs flat out.
 from __future__ import annotations
 
 import math
+import pickle
 import queue
 import time
 import traceback
@@ -118,10 +119,21 @@ class RaceWorker(QThread):
         import engine  # numba and the kernels load here, off the GUI thread
         from engine.simulate import simulate
 
-        simulate("quadratic", "adam", steps=2)
-        engine.get_loss("quadratic").grid([0.0, 1.0], [0.0, 1.0])
+        try:
+            self._warm_kernels(engine, simulate)
+        except (pickle.UnpicklingError, EOFError, ValueError):
+            # a cache file numba cannot read (e.g. cut short by a crash): start it afresh
+            from engine._cache import CACHE_DIR, clear_cache
+
+            clear_cache(CACHE_DIR)
+            self._warm_kernels(engine, simulate)
         self.busy.emit("")
         self.engine_ready.emit()
+
+    @staticmethod
+    def _warm_kernels(engine: Any, simulate: Any) -> None:
+        simulate("quadratic", "adam", steps=2)
+        engine.get_loss("quadratic").grid([0.0, 1.0], [0.0, 1.0])
 
     def _loop(self) -> None:
         next_tick = time.perf_counter()

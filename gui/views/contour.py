@@ -23,6 +23,9 @@ from gui.history import RacerHistory
 pg.setConfigOptions(imageAxisOrder="row-major", antialias=True)
 
 N_LEVELS = 14
+TRAIL_WIDTH = 2.2
+ARROW_WIDTH = 2.4
+CONTOUR_WIDTH = 1.0
 MAX_TRAIL_POINTS = 6000
 
 
@@ -58,9 +61,9 @@ def contour_levels(values: np.ndarray, n: int = N_LEVELS) -> np.ndarray:
 class _Racer:
     """The items that draw one racer on the contour."""
 
-    def __init__(self, plot: pg.PlotItem, name: str, label: str) -> None:
+    def __init__(self, plot: pg.PlotItem, name: str, label: str, pen_scale: float = 1.0) -> None:
         color = QColor(theme.racer_color(name))
-        self.trail = pg.PlotCurveItem(pen=pg.mkPen(color, width=2.2), connect="finite")
+        self.trail = pg.PlotCurveItem(pen=pg.mkPen(color, width=TRAIL_WIDTH * pen_scale), connect="finite")
         self.marker = pg.ScatterPlotItem(
             size=13, pen=pg.mkPen("#1a1a1a", width=1.6), brush=pg.mkBrush(color), symbol="o"
         )
@@ -79,7 +82,8 @@ class _Arrow:
     """A vector drawn from a point: a line and a head, with a short label."""
 
     def __init__(self, plot: pg.PlotItem, color: str, text: str) -> None:
-        pen = pg.mkPen(color, width=2.4)
+        self.color = color
+        pen = pg.mkPen(color, width=ARROW_WIDTH)
         self.line = pg.PlotCurveItem(pen=pen)
         self.head = pg.ArrowItem(headLen=12, tipAngle=32, pen=pen, brush=color)
         self.text = pg.TextItem(text, color=color, anchor=(0.5, 0.5))
@@ -167,6 +171,7 @@ class ContourView(pg.PlotWidget):
         self.plot.addItem(self.glyph_label, ignoreBounds=True)
         self.show_vectors = {"grad": True, "M": True, "dw": True, "glyph": True}
         self._racers: dict[str, _Racer] = {}
+        self._pen_scale = 1.0
         self._view: tuple[float, float, float, float] = (-1.0, 1.0, -1.0, 1.0)
         self._regrid_timer = QTimer(self, singleShot=True, interval=350)
         self._regrid_timer.timeout.connect(self._emit_view)
@@ -204,7 +209,9 @@ class ContourView(pg.PlotWidget):
         self._isocurves = []
         for level in levels:
             iso = pg.IsocurveItem(
-                data=contour_data, level=float(level), pen=pg.mkPen(theme.CONTOUR_PEN, width=1)
+                data=contour_data,
+                level=float(level),
+                pen=pg.mkPen(theme.CONTOUR_PEN, width=CONTOUR_WIDTH * self._pen_scale),
             )
             iso.setParentItem(self.image)
             iso.setZValue(5)
@@ -215,6 +222,20 @@ class ContourView(pg.PlotWidget):
             self.set_view((float(xs[0]), float(xs[-1]), float(ys[0]), float(ys[-1])))
             # the 1:1 aspect usually shows more than the surface's window: fill it
             self._regrid_timer.start()
+
+    def set_title(self, text: str) -> None:
+        """A title above the plot (exports; the window shows the formula beside it instead)."""
+        self.plot.setTitle(text, color="#111", size="14pt")
+
+    def set_pen_scale(self, scale: float) -> None:
+        """Widen lines for a large export: cosmetic pens ignore the painter's scale, text does not."""
+        self._pen_scale = scale
+        for name, racer in self._racers.items():
+            racer.trail.setPen(pg.mkPen(theme.racer_color(name), width=TRAIL_WIDTH * scale))
+        for iso in self._isocurves:
+            iso.setPen(pg.mkPen(theme.CONTOUR_PEN, width=CONTOUR_WIDTH * scale))
+        for arrow in self.arrows.values():
+            arrow.line.setPen(pg.mkPen(arrow.color, width=ARROW_WIDTH * scale))
 
     def set_view(self, view: tuple[float, float, float, float]) -> None:
         self._view = view
@@ -274,7 +295,7 @@ class ContourView(pg.PlotWidget):
             racer.remove(self.plot)
         self._racers = {}
         for name, label in racers.items():
-            racer = _Racer(self.plot, name, label)
+            racer = _Racer(self.plot, name, label, self._pen_scale)
             self._racers[name] = racer
         self.start_marker.setData(pos=[start])
         for arrow in self.arrows.values():

@@ -86,6 +86,7 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
         self._curves: dict[tuple[str, str, int], pg.PlotDataItem] = {}
         self._drawn = {}
         self._x_max = 0.0
+        self._pen_scale = 1.0
         self._selected: str | None = None
         self.title = pg.LabelItem(justify="left", color="#333", size="8pt")
         self.addItem(self.title, row=len(ROWS), col=0)
@@ -107,7 +108,9 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
                 for i in weights:
                     style = Qt.SolidLine if i == 0 else Qt.DashLine
                     curve = pg.PlotDataItem(
-                        pen=pg.mkPen(color, width=1.6, style=style), connect="finite", antialias=False
+                        pen=pg.mkPen(color, width=1.6 * self._pen_scale, style=style),
+                        connect="finite",
+                        antialias=False,
                     )
                     curve.setDownsampling(auto=True, method="peak")
                     self.plots[key].addItem(curve)
@@ -117,11 +120,16 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
         self._x_max = 0.0
         self._set_x_range(1)
 
+    def set_pen_scale(self, scale: float) -> None:
+        """Widen curves for a large export (see ContourView.set_pen_scale)."""
+        self._pen_scale = scale
+        self.set_selected(self._selected)
+
     def set_selected(self, name: str | None) -> None:
         self._selected = name
         for (racer, _key, i), curve in self._curves.items():
             color = theme.racer_color(racer)
-            width = 2.6 if racer == name else 1.4
+            width = (2.6 if racer == name else 1.4) * self._pen_scale
             style = Qt.SolidLine if i == 0 else Qt.DashLine
             curve.setPen(pg.mkPen(color, width=width, style=style))
             curve.setZValue(10 if racer == name else 0)

@@ -31,7 +31,6 @@ def _simulate(cache_root: Path) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(reason="engine/_cache.py does not detect a corrupt cache yet (issue 6)", strict=False)
 def test_truncated_cache_files_are_rebuilt(tmp_path: Path) -> None:
     first = _simulate(tmp_path)
     assert first.returncode == 0, first.stderr

@@ -1,0 +1,18 @@
+"""Integer ids shared by the registries and the compiled kernels.
+
+Kept apart from ``engine._kernels`` so the registries (and the window that lists
+them) can be imported without loading numba: the GUI shows first, compiles after.
+"""
+
+NSTATE = 15
+NHYPER = 9
+
+# Optimizer ids (positions in engine.optimizers.OPTIMIZERS).
+SGD, MOMENTUM_LECTURE, MOMENTUM, NESTEROV, ADAGRAD, RMSPROP = 0, 1, 2, 3, 4, 5
+ADAM_LECTURE, ADAM, AMSGRAD, ADAMW, NADAM, ADADELTA, QHM, QHADAM = 6, 7, 8, 9, 10, 11, 12, 13
+
+# Schedule ids (engine.schedules).
+CONSTANT, STEP, EXPONENTIAL, INVERSE, COSINE, WARMUP = 0, 1, 2, 3, 4, 5
+
+# Run status codes.
+RUNNING, CONVERGED, DIVERGED = 0, 1, 2
