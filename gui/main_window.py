@@ -48,12 +48,6 @@ DEFAULT_SPEED_INDEX = SPEEDS.index(60)
 MAX_RECENT = 8
 
 
-def speed_text(speed: float) -> str:
-    if math.isinf(speed):
-        return "max speed"
-    return f"{speed:,.0f} steps/s" + (" (1×)" if speed == 60 else "")
-
-
 class MainWindow(QMainWindow):
     """Optimizer Lab's window."""
 
@@ -61,7 +55,7 @@ class MainWindow(QMainWindow):
 
     def __init__(self) -> None:
         super().__init__()
-        self.setWindowTitle("Optimizer Lab")
+        self.setWindowTitle(self.tr("Optimizer Lab"))
         self.settings = QSettings()
         self.racers: dict[str, RacerConfig] = {r.optimizer: r for r in all_racers()}
         self.config = self._config_from_racers(SessionConfig())
@@ -163,21 +157,23 @@ class MainWindow(QMainWindow):
         style = self.style()
         self._play_icon = style.standardIcon(QStyle.SP_MediaPlay)
         self._pause_icon = style.standardIcon(QStyle.SP_MediaPause)
-        self.play_action = self._action("Play", self.toggle_play, Qt.Key_Space)
+        self.play_action = self._action(self.tr("Play"), self.toggle_play, Qt.Key_Space)
         self.play_action.setIcon(self._play_icon)
-        self.play_action.setToolTip("Play / pause (Space)")
-        self.step_action = self._action("Step", self.step_once, Qt.Key_Right)
+        self.play_action.setToolTip(self.tr("Play / pause (Space)"))
+        self.step_action = self._action(self.tr("Step"), self.step_once, Qt.Key_Right)
         self.step_action.setIcon(style.standardIcon(QStyle.SP_MediaSkipForward))
-        self.step_action.setToolTip("One step (→)")
-        self.reset_action = self._action("Reset", self.reset_race, Qt.Key_R)
+        self.step_action.setToolTip(self.tr("One step (→)"))
+        self.reset_action = self._action(self.tr("Reset"), self.reset_race, Qt.Key_R)
         self.reset_action.setIcon(style.standardIcon(QStyle.SP_MediaSkipBackward))
-        self.reset_action.setToolTip("Back to step 0 (R)")
-        self.open_action = self._action("Open session…", self.open_session_dialog, QKeySequence.Open)
-        self.save_action = self._action("Save session…", self.save_session_dialog, QKeySequence.Save)
-        self.export_action = self._action("Export…", self.export_dialog, "Ctrl+E")
-        self.fullscreen_action = self._action("Full screen", self.toggle_full_screen, Qt.Key_F11, True)
-        self.reset_view_action = self._action("Reset view", self.reset_view, "Ctrl+0")
-        quit_action = self._action("Quit", self.close, QKeySequence.Quit)
+        self.reset_action.setToolTip(self.tr("Back to step 0 (R)"))
+        self.open_action = self._action(self.tr("Open session…"), self.open_session_dialog, QKeySequence.Open)
+        self.save_action = self._action(self.tr("Save session…"), self.save_session_dialog, QKeySequence.Save)
+        self.export_action = self._action(self.tr("Export…"), self.export_dialog, "Ctrl+E")
+        self.fullscreen_action = self._action(
+            self.tr("Full screen"), self.toggle_full_screen, Qt.Key_F11, True
+        )
+        self.reset_view_action = self._action(self.tr("Reset view"), self.reset_view, "Ctrl+0")
+        quit_action = self._action(self.tr("Quit"), self.close, QKeySequence.Quit)
         self.back_action = self._action(
             self.tr("Timeline back"), lambda: self.timeline.nudge(-1), Qt.Key_Left
         )
@@ -185,14 +181,14 @@ class MainWindow(QMainWindow):
             self.tr("Timeline forward"), lambda: self.timeline.nudge(1), QKeySequence("Shift+Right")
         )
 
-        bar = QToolBar("Playback")
+        bar = QToolBar(self.tr("Playback"))
         bar.setObjectName("playback_toolbar")
         bar.setMovable(False)
         bar.setToolButtonStyle(Qt.ToolButtonTextBesideIcon)
         for action in (self.play_action, self.step_action, self.reset_action):
             bar.addAction(action)
         bar.addSeparator()
-        bar.addWidget(QLabel(" Speed "))
+        bar.addWidget(QLabel(self.tr(" Speed ")))
         self.speed_slider = QSlider(Qt.Horizontal)
         self.speed_slider.setObjectName("speed_slider")
         self.speed_slider.setRange(0, len(SPEEDS) - 1)
@@ -200,53 +196,57 @@ class MainWindow(QMainWindow):
         self.speed_slider.setFixedWidth(170)
         self.speed_slider.valueChanged.connect(self._speed_changed)
         bar.addWidget(self.speed_slider)
-        self.speed_label = QLabel(speed_text(SPEEDS[DEFAULT_SPEED_INDEX]))
+        self.speed_label = QLabel(self.speed_text(SPEEDS[DEFAULT_SPEED_INDEX]))
         self.speed_label.setMinimumWidth(130)
         bar.addWidget(self.speed_label)
         bar.addSeparator()
         self.vector_actions: dict[str, QAction] = {}
         for key, text, tip in (
-            ("grad", "−g", "gradient arrow (steepest descent direction)"),
-            ("M", "M", "momentum / first-moment arrow"),
-            ("dw", "Δw", "the step actually taken"),
-            ("glyph", "√G", "ellipse with √G per axis: a long axis means a small rate on that weight"),
+            ("grad", "−g", self.tr("Show the gradient arrow (steepest descent direction)")),
+            ("M", "M", self.tr("Show the momentum / first-moment arrow")),
+            ("dw", "Δw", self.tr("Show the step actually taken")),
+            (
+                "glyph",
+                "√G",
+                self.tr("Show an ellipse with √G per axis: a long axis means a small rate on that weight"),
+            ),
         ):
             action = QAction(text, self, checkable=True, checked=True)
-            action.setToolTip(f"Show {tip}")
+            action.setToolTip(tip)
             action.toggled.connect(lambda on, k=key: self._toggle_vector(k, on))
             bar.addAction(action)
             self.vector_actions[key] = action
         bar.addSeparator()
-        self.log_loss_action = QAction("log L", self, checkable=True, checked=True)
-        self.log_loss_action.setToolTip("Log scale for the loss plot")
+        self.log_loss_action = QAction(self.tr("log L"), self, checkable=True, checked=True)
+        self.log_loss_action.setToolTip(self.tr("Log scale for the loss plot"))
         self.log_loss_action.toggled.connect(lambda on: self.panels.set_log("loss", on))
         bar.addAction(self.log_loss_action)
         self.addToolBar(bar)
 
         menu = self.menuBar()
-        file_menu = menu.addMenu("&File")
+        file_menu = menu.addMenu(self.tr("&File"))
         file_menu.addAction(self.open_action)
-        self.recent_menu = file_menu.addMenu("Open recent")
+        self.recent_menu = file_menu.addMenu(self.tr("Open recent"))
         file_menu.addAction(self.save_action)
         file_menu.addSeparator()
         file_menu.addAction(self.export_action)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
-        run_menu = menu.addMenu("&Run")
+        run_menu = menu.addMenu(self.tr("&Run"))
         for action in (self.play_action, self.step_action, self.reset_action):
             run_menu.addAction(action)
         run_menu.addSeparator()
         run_menu.addAction(self.back_action)
         run_menu.addAction(self.forward_action)
-        view_menu = menu.addMenu("&View")
+        view_menu = menu.addMenu(self.tr("&View"))
         view_menu.addAction(self.fullscreen_action)
         view_menu.addAction(self.reset_view_action)
         view_menu.addSeparator()
         for action in self.vector_actions.values():
             view_menu.addAction(action)
         view_menu.addAction(self.log_loss_action)
-        help_menu = menu.addMenu("&Help")
-        help_menu.addAction(self._action("About Optimizer Lab", self.show_about))
+        help_menu = menu.addMenu(self.tr("&Help"))
+        help_menu.addAction(self._action(self.tr("About Optimizer Lab"), self.show_about))
         self._refresh_recent_menu()
 
     def _connect_controls(self) -> None:
@@ -279,7 +279,9 @@ class MainWindow(QMainWindow):
         self.engine_ready.emit()
 
     def _busy(self, text: str) -> None:
-        self.busy_label.setText(f"<b>{text}</b>" if text else "")
+        # the worker says what it does in a fixed word; the window says it in the user's language
+        shown = {"compiling…": self.tr("compiling…")}.get(text, text)
+        self.busy_label.setText(f"<b>{shown}</b>" if shown else "")
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._save_settings()
@@ -377,22 +379,28 @@ class MainWindow(QMainWindow):
     def reset_race(self) -> None:
         self.apply_config(self.config, keep_surface=True)
 
+    def speed_text(self, speed: float) -> str:
+        if math.isinf(speed):
+            return self.tr("max speed")
+        text = self.tr("{0} steps/s").format(f"{speed:,.0f}")
+        return text + (" (1×)" if speed == 60 else "")
+
     def _speed_changed(self, index: int) -> None:
-        self.speed_label.setText(speed_text(SPEEDS[index]))
+        self.speed_label.setText(self.speed_text(SPEEDS[index]))
         self.worker.set_speed(SPEEDS[index])
 
     def _playing_changed(self, playing: bool) -> None:
         self.playing = playing
-        self.play_action.setText("Pause" if playing else "Play")
+        self.play_action.setText(self.tr("Pause") if playing else self.tr("Play"))
         self.play_action.setIcon(self._pause_icon if playing else self._play_icon)
 
     def _race_finished(self, why: str) -> None:
         if why == "limit":
             self.statusBar().showMessage(
-                f"Step limit {self.config.steps:,} reached — raise it to go on.", 6000
+                self.tr("Step limit {0} reached — raise it to go on.").format(f"{self.config.steps:,}"), 6000
             )
         else:
-            self.statusBar().showMessage("Every optimizer has converged or diverged.", 6000)
+            self.statusBar().showMessage(self.tr("Every optimizer has converged or diverged."), 6000)
 
     # -- worker results ---------------------------------------------------------------------------
     def _surface_ready(self, payload: SurfacePayload) -> None:
@@ -483,7 +491,8 @@ class MainWindow(QMainWindow):
         """The on-plot legend: step counter, then each racer's colour, name, η and live loss."""
         cursor = self.timeline.cursor
         step = max((h.last_step for h in self.histories.values()), default=0) if cursor is None else cursor
-        rows = [f"<tr><td colspan=3><b>step {step:,}</b></td></tr>"]
+        step_text = self.tr("step {0}").format(f"{step:,}")
+        rows = [f"<tr><td colspan=3><b>{step_text}</b></td></tr>"]
         for name, h in self.histories.items():
             row = len(h) - 1 if cursor is None else h.row_at_step(cursor)
             color = theme.racer_color(name)
@@ -574,7 +583,10 @@ class MainWindow(QMainWindow):
     # -- sessions -----------------------------------------------------------------------------------
     def open_session_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, "Open session", str(self._session_dir()), f"Optimizer Lab sessions (*{SUFFIX} *.json)"
+            self,
+            self.tr("Open session"),
+            str(self._session_dir()),
+            self.tr("Optimizer Lab sessions") + f" (*{SUFFIX} *.json)",
         )
         if path:
             self.open_session(Path(path))
@@ -584,7 +596,7 @@ class MainWindow(QMainWindow):
         try:
             config = load_session(path)
         except SessionError as exc:
-            QMessageBox.warning(self, "Cannot open session", str(exc))
+            QMessageBox.warning(self, self.tr("Cannot open session"), str(exc))
             return False
         self._before_open = (dict(self.racers), self.config)  # restored if the loss fails to build
         self.racers = {r.optimizer: r.with_values(enabled=False) for r in all_racers()}
@@ -595,13 +607,13 @@ class MainWindow(QMainWindow):
         self.apply_config(config)
         self._session_path = path
         self._add_recent(path)
-        self.statusBar().showMessage(f"Opened {path.name}", 4000)
+        self.statusBar().showMessage(self.tr("Opened {0}").format(path.name), 4000)
         return True
 
     def save_session_dialog(self) -> None:
         default = self._session_path or (self._session_dir() / f"race{SUFFIX}")
         path, _ = QFileDialog.getSaveFileName(
-            self, "Save session", str(default), f"Optimizer Lab sessions (*{SUFFIX})"
+            self, self.tr("Save session"), str(default), self.tr("Optimizer Lab sessions") + f" (*{SUFFIX})"
         )
         if path:
             self.save_session(Path(path))
@@ -611,11 +623,11 @@ class MainWindow(QMainWindow):
         try:
             save_session(config, path)
         except SessionError as exc:
-            QMessageBox.warning(self, "Cannot save session", str(exc))
+            QMessageBox.warning(self, self.tr("Cannot save session"), str(exc))
             return False
         self._session_path = path
         self._add_recent(path)
-        self.statusBar().showMessage(f"Saved {path}", 4000)
+        self.statusBar().showMessage(self.tr("Saved {0}").format(path), 4000)
         return True
 
     def _session_dir(self) -> Path:
@@ -646,7 +658,7 @@ class MainWindow(QMainWindow):
         try:
             from gui.export_dialog import ExportDialog
         except ImportError:
-            self.statusBar().showMessage("Export is not available in this build.", 4000)
+            self.statusBar().showMessage(self.tr("Export is not available in this build."), 4000)
             return
         ExportDialog(self).exec()
 
@@ -654,7 +666,7 @@ class MainWindow(QMainWindow):
         try:
             from gui.about import show_about
         except ImportError:
-            QMessageBox.about(self, "Optimizer Lab", "Optimizer Lab")
+            QMessageBox.about(self, self.tr("Optimizer Lab"), self.tr("Optimizer Lab"))
             return
         show_about(self)
 

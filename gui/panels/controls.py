@@ -33,6 +33,7 @@ from engine.losses import LOSSES
 from engine.optimizers import HYPERPARAMETERS, OPTIMIZERS
 from engine.schedules import KINDS
 from gui import theme
+from gui.i18n import tr_engine
 
 CUSTOM = "__custom__"
 LR_MIN_EXP, LR_MAX_EXP, LR_TICKS = -5.0, 1.0, 600
@@ -111,16 +112,16 @@ class ControlPanel(QWidget):
 
     # -- building -----------------------------------------------------------------------
     def _build_surface_box(self) -> QGroupBox:
-        box = QGroupBox("Loss surface")
+        box = QGroupBox(self.tr("Loss surface"))
         form = QVBoxLayout(box)
         self.surface_combo = QComboBox()
         self.surface_combo.setObjectName("surface_combo")
         self.surface_combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
         self.surface_combo.setMinimumContentsLength(12)
         for name, surface in LOSSES.items():
-            self.surface_combo.addItem(surface.title, name)
+            self.surface_combo.addItem(tr_engine(surface.title), name)
             self.surface_combo.setItemData(self.surface_combo.count() - 1, surface.formula, Qt.ToolTipRole)
-        self.surface_combo.addItem("Custom expression…", CUSTOM)
+        self.surface_combo.addItem(self.tr("Custom expression…"), CUSTOM)
         self.surface_combo.activated.connect(self._surface_activated)
         form.addWidget(self.surface_combo)
         self.formula_label = QLabel()
@@ -129,10 +130,12 @@ class ControlPanel(QWidget):
         form.addWidget(self.formula_label)
         self.expression_edit = QLineEdit()
         self.expression_edit.setObjectName("expression_edit")
-        self.expression_edit.setPlaceholderText("L(x, y), e.g. x^2 + 10*y^2 — Enter to use")
+        self.expression_edit.setPlaceholderText(self.tr("L(x, y), e.g. x^2 + 10*y^2 — Enter to use"))
         self.expression_edit.setToolTip(
-            "Type a loss in x and y (or w1, w2): + − * / ^, sin cos tan exp log sqrt abs min max "
-            "sigmoid softplus relu …, constants pi and e. Press Enter to use it."
+            self.tr(
+                "Type a loss in x and y (or w1, w2): + − * / ^, sin cos tan exp log sqrt abs min max "
+                "sigmoid softplus relu …, constants pi and e. Press Enter to use it."
+            )
         )
         self.expression_edit.returnPressed.connect(self._expression_entered)
         form.addWidget(self.expression_edit)
@@ -145,7 +148,7 @@ class ControlPanel(QWidget):
         return box
 
     def _build_start_box(self) -> QGroupBox:
-        box = QGroupBox("Start point (or click the contour)")
+        box = QGroupBox(self.tr("Start point (or click the contour)"))
         row = QHBoxLayout(box)
         row.setSpacing(4)
         self.start_x = self._coordinate_box("w1")
@@ -154,7 +157,7 @@ class ControlPanel(QWidget):
             row.addWidget(QLabel(label))
             row.addWidget(spin, stretch=1)
         default = QPushButton("↺")
-        default.setToolTip("Use the surface's own start point")
+        default.setToolTip(self.tr("Use the surface's own start point"))
         default.clicked.connect(self.start_reset)
         row.addWidget(default)
         return box
@@ -173,12 +176,12 @@ class ControlPanel(QWidget):
         return spin
 
     def _build_racer_box(self) -> QGroupBox:
-        box = QGroupBox("Optimizers (tick to race, click to edit)")
+        box = QGroupBox(self.tr("Optimizers (tick to race, click to edit)"))
         layout = QVBoxLayout(box)
         self.racer_list = QListWidget()
         self.racer_list.setObjectName("racer_list")
         for opt in OPTIMIZERS.values():
-            item = QListWidgetItem(_swatch(theme.racer_color(opt.id)), opt.title)
+            item = QListWidgetItem(_swatch(theme.racer_color(opt.id)), tr_engine(opt.title))
             item.setData(Qt.UserRole, opt.id)
             item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
             item.setCheckState(Qt.Unchecked)
@@ -188,7 +191,7 @@ class ControlPanel(QWidget):
         self.racer_list.currentItemChanged.connect(self._racer_current_changed)
         layout.addWidget(self.racer_list)
         steps_row = QHBoxLayout()
-        steps_row.addWidget(QLabel("Step limit"))
+        steps_row.addWidget(QLabel(self.tr("Step limit")))
         self.steps_spin = QSpinBox()
         self.steps_spin.setObjectName("steps_spin")
         self.steps_spin.setRange(1, MAX_STEPS)
@@ -234,7 +237,7 @@ class ControlPanel(QWidget):
         self.select_racer(self._selected)
 
     def set_surface_info(self, name: str, formula: str, params: dict[str, float], note: str) -> None:
-        self.formula_label.setText(formula + (f"<br><i>{note}</i>" if note else ""))
+        self.formula_label.setText(formula + (f"<br><i>{tr_engine(note)}</i>" if note else ""))
         while self.param_form.rowCount():
             self.param_form.removeRow(0)
         self._param_fields = {}
@@ -246,7 +249,7 @@ class ControlPanel(QWidget):
             spin.setValue(value)
             spin.setKeyboardTracking(False)
             spin.valueChanged.connect(lambda v, p=pname: self.loss_param_changed.emit(p, v))
-            self.param_form.addRow(pname.replace("_", " ").capitalize(), spin)
+            self.param_form.addRow(tr_engine(pname.replace("_", " ").capitalize()), spin)
             self._param_fields[pname] = spin
 
     def set_loss_error(self, message: str) -> None:
@@ -283,7 +286,7 @@ class ControlPanel(QWidget):
     def _expression_entered(self) -> None:
         text = self.expression_edit.text().strip()
         if not text:
-            self.set_loss_error("Type a loss in x and y first, e.g. x^2 + 10*y^2")
+            self.set_loss_error(self.tr("Type a loss in x and y first, e.g. x^2 + 10*y^2"))
             return
         self.loss_chosen.emit(text)
 
@@ -304,7 +307,7 @@ class ControlPanel(QWidget):
         if racer is None:
             return
         opt = OPTIMIZERS[racer.optimizer]
-        self.hyper_box.setTitle(f"{opt.title}: hyperparameters")
+        self.hyper_box.setTitle(self.tr("{0}: hyperparameters").format(tr_engine(opt.title)))
         while self.hyper_form.rowCount():
             self.hyper_form.removeRow(0)
         self._hyper_fields = {}
@@ -313,7 +316,7 @@ class ControlPanel(QWidget):
             h = HYPERPARAMETERS[name]
             field = NumberField(value)
             field.setObjectName(f"hyper_{name}")
-            field.setToolTip(f"{h.description}; allowed: {h.range_text()}")
+            field.setToolTip(self.tr("{0}; allowed: {1}").format(tr_engine(h.description), h.range_text()))
             field.committed.connect(lambda v, n=name: self._hyper_edited(n, v))
             self._hyper_fields[name] = field
             if name == "lr":
@@ -321,7 +324,7 @@ class ControlPanel(QWidget):
                 self.lr_slider = QSlider(Qt.Horizontal)
                 self.lr_slider.setObjectName("lr_slider")
                 self.lr_slider.setRange(0, LR_TICKS)
-                self.lr_slider.setToolTip("η on a log scale, 1e-5 … 10; type any value in the field")
+                self.lr_slider.setToolTip(self.tr("η on a log scale, 1e-5 … 10; type any value in the field"))
                 self._set_lr_slider(value)
                 self.lr_slider.valueChanged.connect(self._lr_slid)
                 row.addWidget(field)
@@ -338,14 +341,14 @@ class ControlPanel(QWidget):
         self.schedule_combo.setCurrentIndex(self.schedule_combo.findData(kind))
         self.schedule_params = QLineEdit(params)
         self.schedule_params.setObjectName("schedule_params")
-        self.schedule_params.setPlaceholderText("defaults")
+        self.schedule_params.setPlaceholderText(self.tr("defaults"))
         self.schedule_params.setToolTip(KINDS[kind].formula)
         self.schedule_combo.activated.connect(lambda _i: self._schedule_edited(reset_params=True))
         self.schedule_params.editingFinished.connect(self._schedule_edited)
         row = QHBoxLayout()
         row.addWidget(self.schedule_combo)
         row.addWidget(self.schedule_params, stretch=1)
-        self.hyper_form.addRow("η schedule", row)
+        self.hyper_form.addRow(self.tr("η schedule"), row)
 
     def _set_lr_slider(self, lr: float) -> None:
         if self.lr_slider is None:

@@ -5,15 +5,22 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableWidget, QTableWidgetItem
 
 from engine.optimizers import OPTIMIZERS
 from gui import theme
 from gui.history import RacerHistory
+from gui.i18n import tr_engine
 
-COLUMNS = ("Optimizer", "Step", "Loss", "‖g‖", "State")
+COLUMNS = (
+    QT_TRANSLATE_NOOP("StatusTable", "Optimizer"),
+    QT_TRANSLATE_NOOP("StatusTable", "Step"),
+    QT_TRANSLATE_NOOP("StatusTable", "Loss"),
+    "‖g‖",
+    QT_TRANSLATE_NOOP("StatusTable", "State"),
+)
 
 
 def fmt(value: float) -> str:
@@ -27,13 +34,14 @@ def fmt(value: float) -> str:
 
 def state_text(history: RacerHistory, at_limit: bool) -> tuple[str, str]:
     """(text, colour) of a racer's state."""
+    tr = QCoreApplication.translate
     if history.status == "diverged":
-        return f"diverged at step {history.diverged_at}", "#B00020"
+        return tr("StatusTable", "diverged at step {0}").format(history.diverged_at), "#B00020"
     if history.status == "converged":
-        return "converged", "#1B7837"
+        return tr("StatusTable", "converged"), "#1B7837"
     if at_limit:
-        return "step limit", "#555555"
-    return "running", "#333333"
+        return tr("StatusTable", "step limit"), "#555555"
+    return tr("StatusTable", "running"), "#333333"
 
 
 class StatusTable(QTableWidget):
@@ -43,7 +51,7 @@ class StatusTable(QTableWidget):
 
     def __init__(self, parent: object = None) -> None:
         super().__init__(0, len(COLUMNS), parent)
-        self.setHorizontalHeaderLabels(COLUMNS)
+        self.setHorizontalHeaderLabels([self.tr(c) for c in COLUMNS])
         self.verticalHeader().setVisible(False)
         self.verticalHeader().setDefaultSectionSize(22)
         self.setEditTriggers(QAbstractItemView.NoEditTriggers)
@@ -59,7 +67,7 @@ class StatusTable(QTableWidget):
         self._names = list(names)
         self.setRowCount(len(names))
         for row, name in enumerate(names):
-            item = QTableWidgetItem("● " + OPTIMIZERS[name].title)
+            item = QTableWidgetItem("● " + tr_engine(OPTIMIZERS[name].title))
             item.setForeground(QColor(theme.racer_color(name)))
             self.setItem(row, 0, item)
             for col in range(1, len(COLUMNS)):
@@ -110,20 +118,24 @@ class FormulaCard(QLabel):
         opt = OPTIMIZERS[name]
         color = theme.racer_color(name)
         values = ", ".join(f"{k} = {v:g}" for k, v in hyper.items())
+        if schedule != "constant":
+            values += "; " + self.tr("η schedule {0}").format(schedule)
+        ltr = "<span dir='ltr'>{0}</span>"
         parts = [
-            f"<b style='color:{color}'>● {opt.title}</b> &nbsp;<span style='color:#555'>{values}"
-            + (f"; η schedule {schedule}" if schedule != "constant" else "")
-            + "</span>",
-            f"<span style='font-size: 11pt'>{opt.formula}</span>",
+            f"<b style='color:{color}'>● {tr_engine(opt.title)}</b> &nbsp;"
+            f"<span style='color:#555'>{ltr.format(values)}</span>",
+            f"<div dir='ltr' style='font-size: 11pt'>{opt.formula}</div>",
         ]
         if opt.notes:
-            parts.append(f"<i>{opt.notes}</i>")
+            parts.append(f"<i>{tr_engine(opt.notes)}</i>")
         meaning = []
         if opt.g_meaning:
-            meaning.append(f"G: {opt.g_meaning}")
+            meaning.append(f"G: {tr_engine(opt.g_meaning)}")
         if opt.m_meaning:
-            meaning.append(f"M: {opt.m_meaning}")
+            meaning.append(f"M: {tr_engine(opt.m_meaning)}")
         if meaning:
             parts.append("<span style='color:#444'>" + " · ".join(meaning) + "</span>")
-        parts.append(f"<span style='color:#777'>as in {opt.reference}</span>")
+        parts.append(
+            f"<span style='color:#777'>{self.tr('as in {0}').format(tr_engine(opt.reference))}</span>"
+        )
         self.setText("<br>".join(parts))

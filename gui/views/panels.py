@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtWidgets import QGraphicsItem
 
 from gui import theme
@@ -18,12 +18,12 @@ from gui.history import RacerHistory
 
 #: (key, axis label, log-y by default, what it is) — the rows top to bottom.
 ROWS: tuple[tuple[str, str, bool, str], ...] = (
-    ("lr", "η/(√G+ε)", True, "effective learning rate of each weight"),
-    ("G", "G", True, "accumulated squared gradient"),
-    ("M", "M", False, "momentum / first moment"),
-    ("grad", "g", False, "gradient ∂L/∂w"),
-    ("w", "w", False, "the weights"),
-    ("loss", "L", True, "the loss"),
+    ("lr", "η/(√G+ε)", True, QT_TRANSLATE_NOOP("PerWeightPanels", "effective learning rate of each weight")),
+    ("G", "G", True, QT_TRANSLATE_NOOP("PerWeightPanels", "accumulated squared gradient")),
+    ("M", "M", False, QT_TRANSLATE_NOOP("PerWeightPanels", "momentum / first moment")),
+    ("grad", "g", False, QT_TRANSLATE_NOOP("PerWeightPanels", "gradient ∂L/∂w")),
+    ("w", "w", False, QT_TRANSLATE_NOOP("PerWeightPanels", "the weights")),
+    ("loss", "L", True, QT_TRANSLATE_NOOP("PerWeightPanels", "the loss")),
 )
 MAX_POINTS = 4000
 
@@ -56,7 +56,7 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
             plot.setMenuEnabled(False)
             plot.setLabel("left", label)
             plot.getAxis("left").setWidth(58)
-            plot.getAxis("left").setToolTip(tip)
+            plot.getAxis("left").setToolTip(self.tr(tip))
             for axis in ("left", "bottom"):
                 plot.getAxis(axis).setTextPen("#222")
                 plot.getAxis(axis).setPen("#666")
@@ -74,7 +74,7 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
                 plot.getAxis("bottom").setStyle(showValues=False)
                 plot.getAxis("bottom").setHeight(4)
             else:
-                plot.setLabel("bottom", "step t")
+                plot.setLabel("bottom", self.tr("step t"))
             cursor = pg.InfiniteLine(
                 angle=90, movable=False, pen=pg.mkPen("#555", width=1, style=Qt.DashLine)
             )
@@ -90,7 +90,9 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
         self._selected: str | None = None
         self.title = pg.LabelItem(justify="left", color="#333", size="8pt")
         self.addItem(self.title, row=len(ROWS), col=0)
-        self.title.setText("<b>———</b> w1 &nbsp; <b>- - -</b> w2 &nbsp; (one colour per optimizer)")
+        self.title.setText(
+            "<b>———</b> w1 &nbsp; <b>- - -</b> w2 &nbsp; " + self.tr("(one colour per optimizer)")
+        )
 
     def set_log(self, key: str, log: bool) -> None:
         self.log_y[key] = log

@@ -1,0 +1,88 @@
+"""Interface languages: Qt translators, right-to-left layout, and a font that has the glyphs.
+
+Strings are marked with ``tr()`` in the GUI and translated from ``resources/translations``
+(``.ts`` sources a translator edits in Qt Linguist, compiled ``.qm`` files the app loads).
+The engine's registry texts (optimizer names' notes, hyperparameter descriptions, surface
+titles) are translated in the ``engine`` context by ``tr_engine``, so the engine stays Qt-free.
+In Persian the layout runs right to left; plots, formulas and numbers stay left to right.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, Qt, QTranslator
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication
+
+RESOURCES = Path(__file__).resolve().parents[1] / "resources"
+TRANSLATIONS = RESOURCES / "translations"
+FONTS = RESOURCES / "fonts"
+LANGUAGES = {"en": "English", "fa": "فارسی"}
+RTL_LANGUAGES = {"fa"}
+#: Bundled because lab machines may lack a Persian font (SIL OFL, see resources/fonts/OFL.txt).
+PERSIAN_FONT_FILES = ("Vazirmatn-Regular.ttf", "Vazirmatn-Bold.ttf")
+
+_installed: list[QTranslator] = []
+
+
+def system_language() -> str:
+    """The interface language the system asks for, if we have it; else English."""
+    name = QLocale.system().name().split("_")[0]
+    return name if name in LANGUAGES else "en"
+
+
+def saved_language() -> str:
+    value = str(QSettings().value("language", "") or "")
+    return value if value in LANGUAGES else system_language()
+
+
+def save_language(language: str) -> None:
+    QSettings().setValue("language", language)
+
+
+def qm_path(language: str) -> Path:
+    return TRANSLATIONS / f"optimizer_lab_{language}.qm"
+
+
+def install_language(app: QApplication, language: str) -> str:
+    """Load the translators for ``language`` and set direction and font; returns the language used."""
+    for translator in _installed:
+        app.removeTranslator(translator)
+    _installed.clear()
+    if language not in LANGUAGES:
+        language = "en"
+    if language != "en":
+        ours = QTranslator(app)
+        if ours.load(str(qm_path(language))):
+            app.installTranslator(ours)
+            _installed.append(ours)
+        qt_own = QTranslator(app)  # Qt's standard dialogs (file dialog, message boxes)
+        if qt_own.load(f"qtbase_{language}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+            app.installTranslator(qt_own)
+            _installed.append(qt_own)
+    rtl = language in RTL_LANGUAGES
+    app.setLayoutDirection(Qt.RightToLeft if rtl else Qt.LeftToRight)
+    if rtl:
+        families = []
+        for name in PERSIAN_FONT_FILES:
+            font_id = QFontDatabase.addApplicationFont(str(FONTS / name))
+            if font_id >= 0:
+                families += QFontDatabase.applicationFontFamilies(font_id)
+        if families:
+            font = QFont(app.font())
+            font.setFamilies([families[0], *QFont(app.font()).families()])
+            app.setFont(font)
+    # Numbers keep Latin digits and "." in every language: they must match the formulas and plots.
+    QLocale.setDefault(QLocale.c())
+    return language
+
+
+def tr_engine(text: str) -> str:
+    """A registry text from the engine, translated in the ``engine`` context."""
+    return QCoreApplication.translate("engine", text) if text else text
+
+
+def is_rtl() -> bool:
+    app = QApplication.instance()
+    return app is not None and app.layoutDirection() == Qt.RightToLeft
