@@ -1,0 +1,268 @@
+"""Built-in lessons and compare presets: JSON files in ``resources/lessons/``, read without Qt.
+
+Each file is one scene: a session (``SessionConfig.to_dict()``) plus the text that explains
+it in every language of the interface, so a teacher can add or fix a lesson without
+touching code. Loading is strict: a broken file raises ``LessonError`` naming the file and
+the problem, so a mistake shows up when the menu is built rather than half-way through a class.
+The format is documented in ``resources/lessons/README.md``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from engine.config import ConfigError, SessionConfig
+
+LESSON_FORMAT = "optimizer-lab-lesson"
+LESSON_VERSION = 1
+#: Menus list the guided lessons first, then the side-by-side presets.
+KINDS = ("lesson", "compare")
+#: What a "watch this" hint may point at: a per-weight plot (``gui.views.panels.ROWS``),
+#: the contour view or the step inspector.
+TARGETS = ("lr", "G", "M", "grad", "w", "loss", "contour", "inspector")
+#: Every lesson must carry its text in each language of the interface; English is the fallback.
+REQUIRED_LANGUAGES = ("en", "fa")
+FALLBACK_LANGUAGE = "en"
+MIN_PARAGRAPHS, MAX_PARAGRAPHS = 2, 4
+MAX_SPEED = 10_000.0
+MAX_LESSON_BYTES = 1_000_000
+TEXT_FIELDS = ("title", "summary", "paragraphs")
+
+LESSONS_DIR = Path(__file__).resolve().parents[1] / "resources" / "lessons"
+"""``resources/lessons`` beside ``gui/``: the checkout, or site-packages for an installed wheel."""
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_LANGUAGE = re.compile(r"^[a-z]{2,3}(_[A-Z]{2})?$")
+_KEYS = {
+    "format",
+    "version",
+    "id",
+    "order",
+    "kind",
+    "title",
+    "summary",
+    "paragraphs",
+    "watch",
+    "speed",
+    "session",
+}
+
+
+class LessonError(ValueError):
+    """A lesson file that cannot be used; the message names the file and what is wrong."""
+
+
+@dataclass(frozen=True)
+class WatchHint:
+    """A "watch this" pointer: which view to highlight and what to look for there."""
+
+    target: str
+    text: Mapping[str, str] = field(hash=False)
+
+    def text_in(self, language: str) -> str:
+        return self.text.get(language) or self.text[FALLBACK_LANGUAGE]
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """One scene: a session to play and the words that explain it."""
+
+    id: str
+    order: int
+    kind: str
+    title: Mapping[str, str] = field(hash=False)
+    summary: Mapping[str, str] = field(hash=False)
+    paragraphs: Mapping[str, tuple[str, ...]] = field(hash=False)
+    watch: tuple[WatchHint, ...]
+    #: Steps per second to play at.
+    speed: float
+    config: SessionConfig = field(hash=False)
+    path: Path | None = field(default=None, compare=False)
+
+    def text(self, field_name: str, language: str) -> Any:
+        """``title``/``summary`` (str) or ``paragraphs`` (tuple of str) in ``language``, else English."""
+        if field_name not in TEXT_FIELDS:
+            raise ValueError(f"unknown lesson text {field_name!r}; choose one of: {', '.join(TEXT_FIELDS)}")
+        values: Mapping[str, Any] = getattr(self, field_name)
+        return values.get(language) or values[FALLBACK_LANGUAGE]
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """Languages every text of this lesson is available in."""
+        common = set(self.title) & set(self.summary) & set(self.paragraphs)
+        for hint in self.watch:
+            common &= set(hint.text)
+        return tuple(sorted(common))
+
+
+def _texts(value: Any, what: str) -> dict[str, str]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{what!r} must be an object of texts by language, like {{'en': …, 'fa': …}}")
+    out: dict[str, str] = {}
+    for lang, text in value.items():
+        if not _LANGUAGE.match(str(lang)):
+            raise ConfigError(f"{what!r} has a bad language code {lang!r}; use codes like 'en' or 'fa'")
+        if not isinstance(text, str) or not text.strip():
+            raise ConfigError(f"{what!r} in {lang!r} must be non-empty text")
+        out[lang] = text.strip()
+    _require_languages(out, what)
+    return out
+
+
+def _require_languages(values: Mapping[str, Any], what: str) -> None:
+    missing = [lang for lang in REQUIRED_LANGUAGES if lang not in values]
+    if missing:
+        raise ConfigError(f"{what!r} is missing language(s): {', '.join(missing)}")
+
+
+def _paragraphs(value: Any) -> dict[str, tuple[str, ...]]:
+    if not isinstance(value, dict):
+        raise ConfigError("'paragraphs' must be an object of paragraph lists by language")
+    out: dict[str, tuple[str, ...]] = {}
+    for lang, items in value.items():
+        if not _LANGUAGE.match(str(lang)):
+            raise ConfigError(f"'paragraphs' has a bad language code {lang!r}; use codes like 'en' or 'fa'")
+        if not isinstance(items, list) or not all(isinstance(p, str) and p.strip() for p in items):
+            raise ConfigError(f"'paragraphs' in {lang!r} must be a list of non-empty texts")
+        if not MIN_PARAGRAPHS <= len(items) <= MAX_PARAGRAPHS:
+            raise ConfigError(
+                f"'paragraphs' in {lang!r} has {len(items)}; a lesson has "
+                f"{MIN_PARAGRAPHS} to {MAX_PARAGRAPHS} short paragraphs"
+            )
+        out[lang] = tuple(p.strip() for p in items)
+    _require_languages(out, "paragraphs")
+    return out
+
+
+def _watch(value: Any) -> tuple[WatchHint, ...]:
+    if not isinstance(value, list):
+        raise ConfigError('\'watch\' must be a list of {"target": …, "text": {…}} hints')
+    hints = []
+    for i, item in enumerate(value, 1):
+        if not isinstance(item, dict) or set(item) != {"target", "text"}:
+            raise ConfigError(f"watch hint {i} must be an object with exactly 'target' and 'text'")
+        target = item["target"]
+        if target not in TARGETS:
+            choices = ", ".join(TARGETS)
+            raise ConfigError(f"watch hint {i} has unknown target {target!r}; choose one of: {choices}")
+        hints.append(WatchHint(target, _texts(item["text"], f"watch hint {i} text")))
+    return tuple(hints)
+
+
+def _check_loss(loss: str) -> None:
+    """A built-in surface, or an expression the safe parser accepts (never evaluated here)."""
+    from engine.losses import LOSSES
+
+    if loss.strip() in LOSSES:
+        return
+    from engine.expressions import ExpressionError, parse_expression
+
+    try:
+        parse_expression(loss.strip())
+    except ExpressionError as exc:
+        raise ConfigError(f"loss is neither a built-in surface nor a valid expression: {exc}") from None
+
+
+def _refuse_constant(name: str) -> float:
+    raise ValueError(f"{name} is not an allowed number in a lesson file")
+
+
+def lesson_from_dict(data: Any, path: Path | None = None) -> Lesson:
+    """Validate a decoded lesson file; problems raise ``ConfigError`` (``load_lesson`` adds the file name)."""
+    if not isinstance(data, dict):
+        raise ConfigError("a lesson file must hold a JSON object")
+    if data.get("format") != LESSON_FORMAT:
+        raise ConfigError(f"not an Optimizer Lab lesson (its 'format' is not {LESSON_FORMAT!r})")
+    if data.get("version") != LESSON_VERSION:
+        raise ConfigError(
+            f"lesson version {data.get('version')!r} is not supported; this Optimizer Lab reads version "
+            f"{LESSON_VERSION}"
+        )
+    unknown = sorted(set(data) - _KEYS)
+    if unknown:
+        raise ConfigError(f"unknown field(s): {', '.join(unknown)}")
+    missing = sorted(_KEYS - set(data))
+    if missing:
+        raise ConfigError(f"missing field(s): {', '.join(missing)}")
+    lesson_id = data["id"]
+    if not isinstance(lesson_id, str) or not _ID.match(lesson_id):
+        raise ConfigError(f"'id' must be lower-case letters, digits and '-', got {lesson_id!r}")
+    order = data["order"]
+    if isinstance(order, bool) or not isinstance(order, int) or order < 1:
+        raise ConfigError(f"'order' must be a whole number ≥ 1, got {order!r}")
+    kind = data["kind"]
+    if kind not in KINDS:
+        raise ConfigError(f"'kind' must be one of: {', '.join(KINDS)}; got {kind!r}")
+    speed = data["speed"]
+    if isinstance(speed, bool) or not isinstance(speed, int | float) or not 0 < speed <= MAX_SPEED:
+        raise ConfigError(f"'speed' must be steps per second in (0, {MAX_SPEED:g}], got {speed!r}")
+    try:
+        config = SessionConfig.from_dict(data["session"])
+    except ConfigError as exc:
+        raise ConfigError(f"session: {exc}") from None
+    if not config.enabled_racers():
+        raise ConfigError("session: no racer is enabled, so there is nothing to watch")
+    _check_loss(config.loss)
+    return Lesson(
+        id=lesson_id,
+        order=order,
+        kind=kind,
+        title=_texts(data["title"], "title"),
+        summary=_texts(data["summary"], "summary"),
+        paragraphs=_paragraphs(data["paragraphs"]),
+        watch=_watch(data["watch"]),
+        speed=float(speed),
+        config=config,
+        path=path,
+    )
+
+
+def load_lesson(path: Path) -> Lesson:
+    """Read and validate one lesson file; ``LessonError`` says which file and what is wrong."""
+    name = path.name
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise LessonError(f"{name}: cannot read it: {exc.strerror or exc}") from None
+    if len(raw) > MAX_LESSON_BYTES:
+        raise LessonError(f"{name}: {len(raw):,} bytes is too large for a lesson file")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise LessonError(f"{name}: not a text (UTF-8) file") from None
+    try:
+        data = json.loads(text, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as exc:
+        where = f"line {exc.lineno}, column {exc.colno}"
+        raise LessonError(f"{name}: not valid JSON ({where}: {exc.msg})") from None
+    except (ValueError, RecursionError) as exc:
+        raise LessonError(f"{name}: {exc}") from None
+    try:
+        return lesson_from_dict(data, path)
+    except ConfigError as exc:
+        raise LessonError(f"{name}: {exc}") from None
+
+
+def load_lessons(folder: Path | None = None) -> list[Lesson]:
+    """Every ``*.json`` lesson in ``folder`` (default: the built-in ones), lessons first, by order.
+
+    Strict: one broken file fails the whole load, so a teacher sees the mistake at once.
+    """
+    folder = LESSONS_DIR if folder is None else Path(folder)
+    if not folder.is_dir():
+        raise LessonError(f"{folder}: lesson folder not found")
+    lessons: list[Lesson] = []
+    seen: dict[str, str] = {}
+    for path in sorted(folder.glob("*.json")):
+        lesson = load_lesson(path)
+        if lesson.id in seen:
+            raise LessonError(f"{path.name}: id {lesson.id!r} is already used by {seen[lesson.id]}")
+        seen[lesson.id] = path.name
+        lessons.append(lesson)
+    lessons.sort(key=lambda lesson: (KINDS.index(lesson.kind), lesson.order, lesson.id))
+    return lessons
