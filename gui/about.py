@@ -54,28 +54,30 @@ def about_info() -> dict[str, str]:
     return info
 
 
-def about_html(info: dict[str, str]) -> str:
+TAGLINE = "Watch gradient-descent optimizers work, step by step, on a loss surface."
+
+
+def about_html(info: dict[str, str], tagline: str = TAGLINE) -> str:
     rows = "".join(
         f"<tr><td><b>{escape(label)}</b>&nbsp;&nbsp;</td><td>{escape(value)}</td></tr>"
         for label, value in info.items()
     )
-    return (
-        "<h3>Optimizer Lab</h3>"
-        "<p>Watch gradient-descent optimizers work, step by step, on a loss surface.</p>"
-        f"<table>{rows}</table>"
-    )
+    return f"<h3>Optimizer Lab</h3><p>{escape(tagline)}</p><table>{rows}</table>"
 
 
 def show_about(parent: Any = None) -> Any:
     """Open the About box (modal); returns the QMessageBox so tests can inspect it."""
-    from PySide6.QtCore import Qt
+    from PySide6.QtCore import QCoreApplication, Qt
     from PySide6.QtWidgets import QMessageBox
 
     info = about_info()
     box = QMessageBox(parent)
-    box.setWindowTitle("About Optimizer Lab")
+    box.setWindowTitle(QCoreApplication.translate("About", "About Optimizer Lab"))
     box.setTextFormat(Qt.TextFormat.RichText)
-    box.setText(about_html(info))
+    tagline = QCoreApplication.translate(
+        "About", "Watch gradient-descent optimizers work, step by step, on a loss surface."
+    )
+    box.setText(about_html(info, tagline))
     box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     icon = _app_icon_pixmap()
     if icon is not None:

@@ -121,14 +121,23 @@ def _show_dialog(summary: str, details: str, path: Path | None) -> None:
     _state["showing"] = True
     _state["dialogs_shown"] += 1
     try:
-        where = f"The full report was saved to:\n{path}" if path else "The report could not be saved to disk."
+        where = (
+            QApplication.translate("Crash", "The full report was saved to:") + f"\n{path}"
+            if path
+            else QApplication.translate("Crash", "The report could not be saved to disk.")
+        )
         box = QMessageBox(QApplication.activeWindow())
         box.setIcon(QMessageBox.Icon.Critical)
-        box.setWindowTitle("Optimizer Lab — unexpected error")
-        box.setText(f"Something went wrong: {summary}")
+        box.setWindowTitle(QApplication.translate("Crash", "Optimizer Lab — unexpected error"))
+        box.setText(QApplication.translate("Crash", "Something went wrong: {0}").format(summary))
         box.setInformativeText(
-            f"{where}\n\nThe app will try to carry on; if it misbehaves, restart it and "
-            "send the log file to whoever looks after the lab."
+            where
+            + "\n\n"
+            + QApplication.translate(
+                "Crash",
+                "The app will try to carry on; if it misbehaves, restart it and "
+                "send the log file to whoever looks after the lab.",
+            )
         )
         box.setDetailedText(details)
         box.setStandardButtons(QMessageBox.StandardButton.Ok)

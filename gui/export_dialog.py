@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -50,19 +50,19 @@ from gui.export import (
 
 #: (key, label, formats offered) in the order of the "What" list.
 CHOICES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("contour", "Contour race (image)", (".png", ".svg")),
-    ("panels", "Per-weight panels (image)", (".png", ".svg")),
-    ("window", "Whole window (image)", (".png", ".svg")),
-    ("animation", "Animation of the race", (".gif", ".mp4")),
-    ("data", "Trajectories and configuration (data)", (".csv", ".json")),
+    ("contour", QT_TRANSLATE_NOOP("ExportDialog", "Contour race (image)"), (".png", ".svg")),
+    ("panels", QT_TRANSLATE_NOOP("ExportDialog", "Per-weight panels (image)"), (".png", ".svg")),
+    ("window", QT_TRANSLATE_NOOP("ExportDialog", "Whole window (image)"), (".png", ".svg")),
+    ("animation", QT_TRANSLATE_NOOP("ExportDialog", "Animation of the race"), (".gif", ".mp4")),
+    ("data", QT_TRANSLATE_NOOP("ExportDialog", "Trajectories and configuration (data)"), (".csv", ".json")),
 )
 FORMAT_NAMES = {
-    ".png": "PNG image",
-    ".svg": "SVG vector image",
-    ".gif": "animated GIF",
-    ".mp4": "MP4 video (needs the mp4 extra)",
-    ".csv": "CSV: every optimizer's steps",
-    ".json": "JSON: configuration + trajectories",
+    ".png": QT_TRANSLATE_NOOP("ExportDialog", "PNG image"),
+    ".svg": QT_TRANSLATE_NOOP("ExportDialog", "SVG vector image"),
+    ".gif": QT_TRANSLATE_NOOP("ExportDialog", "animated GIF"),
+    ".mp4": QT_TRANSLATE_NOOP("ExportDialog", "MP4 video (needs the mp4 extra)"),
+    ".csv": QT_TRANSLATE_NOOP("ExportDialog", "CSV: every optimizer's steps"),
+    ".json": QT_TRANSLATE_NOOP("ExportDialog", "JSON: configuration + trajectories"),
 }
 
 #: Jobs in flight: kept here so a running export outlives the dialog that started it.
@@ -86,8 +86,10 @@ class ExportJob(QObject):
         self.window = parent
         self.result: str | None = None  # "done", "failed" or "cancelled"
         self.message = ""
-        self.progress = QProgressDialog(f"Exporting {path.name}…", "Cancel", 0, 100, parent)
-        self.progress.setWindowTitle("Export")
+        self.progress = QProgressDialog(
+            self.tr("Exporting {0}…").format(path.name), self.tr("Cancel"), 0, 100, parent
+        )
+        self.progress.setWindowTitle(self.tr("Export"))
         self.progress.setWindowModality(Qt.WindowModality.NonModal)
         self.progress.setMinimumDuration(400)
         self.progress.setAutoClose(False)
@@ -119,7 +121,7 @@ class ExportJob(QObject):
             self.finished.emit(str(self.path))
             status = getattr(self.window, "statusBar", None)
             if status is not None:
-                status().showMessage(f"Exported {self.path}", 6000)
+                status().showMessage(self.tr("Exported {0}").format(self.path), 6000)
             return
         except ExportCancelled:
             self._end("cancelled")
@@ -130,14 +132,18 @@ class ExportJob(QObject):
             return
         except Exception as exc:  # a bug: logged with its traceback, the user still gets a message
             logging.getLogger(__name__).exception("export of %s failed", self.path)
-            self._fail(f"the export stopped unexpectedly ({type(exc).__name__}: {exc}); see the log")
+            self._fail(
+                self.tr("the export stopped unexpectedly ({0}); see the log").format(
+                    f"{type(exc).__name__}: {exc}"
+                )
+            )
             return
-        self.progress.setLabelText(f"Exporting {self.path.name}: {text}")
+        self.progress.setLabelText(self.tr("Exporting {0}: {1}").format(self.path.name, text))
         self.progress.setValue(int(100 * done / max(total, 1)))
 
     def _fail(self, message: str) -> None:
         self._end("failed", message)
-        QMessageBox.warning(self.window, "Export failed", message)
+        QMessageBox.warning(self.window, self.tr("Export failed"), message)
         self.failed.emit(message)
 
     def _cancellable(self) -> bool:
@@ -159,14 +165,14 @@ class ExportDialog(QDialog):
     def __init__(self, main_window: Any) -> None:
         super().__init__(main_window)
         self.main_window = main_window
-        self.setWindowTitle("Export")
+        self.setWindowTitle(self.tr("Export"))
         self.job: ExportJob | None = None
         self.what_combo = QComboBox()
         for key, label, _formats in CHOICES:
-            self.what_combo.addItem(label, key)
+            self.what_combo.addItem(self.tr(label), key)
         self.format_combo = QComboBox()
         self.path_edit = QLineEdit()
-        browse = QPushButton("Browse…")
+        browse = QPushButton(self.tr("Browse…"))
         browse.clicked.connect(self.browse)
         path_row = QHBoxLayout()
         path_row.addWidget(self.path_edit, 1)
@@ -177,21 +183,21 @@ class ExportDialog(QDialog):
         size_row.addWidget(self.width_spin)
         size_row.addWidget(QLabel("×"))
         size_row.addWidget(self.height_spin)
-        self.fps_spin = self._spin(1, 60, DEFAULT_FPS, " frames/s")
-        self.frames_spin = self._spin(2, MAX_FRAMES, DEFAULT_FRAMES, " frames")
+        self.fps_spin = self._spin(1, 60, DEFAULT_FPS, self.tr(" frames/s"))
+        self.frames_spin = self._spin(2, MAX_FRAMES, DEFAULT_FRAMES, self.tr(" frames"))
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.note.setStyleSheet("color: #555")
         form = QFormLayout(self)
-        form.addRow("What", self.what_combo)
-        form.addRow("Format", self.format_combo)
-        form.addRow("File", path_row)
-        form.addRow("Size", size_row)
-        form.addRow("Frame rate", self.fps_spin)
-        form.addRow("Length", self.frames_spin)
+        form.addRow(self.tr("What"), self.what_combo)
+        form.addRow(self.tr("Format"), self.format_combo)
+        form.addRow(self.tr("File"), path_row)
+        form.addRow(self.tr("Size"), size_row)
+        form.addRow(self.tr("Frame rate"), self.fps_spin)
+        form.addRow(self.tr("Length"), self.frames_spin)
         form.addRow(self.note)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.export_button = buttons.addButton("Export", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.export_button = buttons.addButton(self.tr("Export"), QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.accepted.connect(self.start_export)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
@@ -219,7 +225,7 @@ class ExportDialog(QDialog):
         self.format_combo.blockSignals(True)
         self.format_combo.clear()
         for suffix in self._formats():
-            self.format_combo.addItem(f"{suffix}  {FORMAT_NAMES[suffix]}", suffix)
+            self.format_combo.addItem(f"{suffix}  {self.tr(FORMAT_NAMES[suffix])}", suffix)
         self.format_combo.blockSignals(False)
         animation = self.what == "animation"
         self.fps_spin.setEnabled(animation)
@@ -228,11 +234,15 @@ class ExportDialog(QDialog):
         self.width_spin.setEnabled(sized)
         self.height_spin.setEnabled(sized)
         notes = {
-            "window": "The window is scaled to fit the size, keeping its shape.",
-            "animation": "" if mp4_available() else "MP4 needs the optional mp4 extra; GIF always works.",
-            "data": "Numbers exactly as the engine computed them; JSON includes the full configuration.",
+            "window": self.tr("The window is scaled to fit the size, keeping its shape."),
+            "animation": ""
+            if mp4_available()
+            else self.tr("MP4 needs the optional mp4 extra; GIF always works."),
+            "data": self.tr(
+                "Numbers exactly as the engine computed them; JSON includes the full configuration."
+            ),
         }
-        self.note.setText(notes.get(self.what, "Text and lines scale with the image size."))
+        self.note.setText(notes.get(self.what, self.tr("Text and lines scale with the image size.")))
         self._format_changed()
 
     def _format_changed(self) -> None:
@@ -275,7 +285,7 @@ class ExportDialog(QDialog):
     def browse(self) -> None:
         suffix = self.format_combo.currentData()
         path, _ = QFileDialog.getSaveFileName(
-            self, "Export to", self.path_edit.text(), f"{FORMAT_NAMES[suffix]} (*{suffix})"
+            self, self.tr("Export to"), self.path_edit.text(), f"{self.tr(FORMAT_NAMES[suffix])} (*{suffix})"
         )
         if path:
             self.path_edit.setText(path if Path(path).suffix else path + suffix)

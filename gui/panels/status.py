@@ -34,14 +34,15 @@ def fmt(value: float) -> str:
 
 def state_text(history: RacerHistory, at_limit: bool) -> tuple[str, str]:
     """(text, colour) of a racer's state."""
-    tr = QCoreApplication.translate
     if history.status == "diverged":
-        return tr("StatusTable", "diverged at step {0}").format(history.diverged_at), "#B00020"
+        return QCoreApplication.translate("StatusTable", "diverged at step {0}").format(
+            history.diverged_at
+        ), "#B00020"
     if history.status == "converged":
-        return tr("StatusTable", "converged"), "#1B7837"
+        return QCoreApplication.translate("StatusTable", "converged"), "#1B7837"
     if at_limit:
-        return tr("StatusTable", "step limit"), "#555555"
-    return tr("StatusTable", "running"), "#333333"
+        return QCoreApplication.translate("StatusTable", "step limit"), "#555555"
+    return QCoreApplication.translate("StatusTable", "running"), "#333333"
 
 
 class StatusTable(QTableWidget):
