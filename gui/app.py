@@ -52,22 +52,41 @@ def run_app(argv: Sequence[str] = ()) -> int:
     app = QApplication.instance() or QApplication([sys.argv[0], *argv])
     QGuiApplication.setDesktopFileName("optimizer-lab")  # ties windows to the launcher (docks, Wayland)
     app.setWindowIcon(QIcon(str(Path(__file__).resolve().parents[1] / "resources/icons/optimizer-lab.svg")))
-    try:
-        from gui.crash import install_excepthook
-    except ImportError:  # pragma: no cover - during early development
-        pass
-    else:
-        install_excepthook()
+    from gui.crash import install_excepthook
+    from gui.i18n import install_language, save_language, saved_language
+
+    install_excepthook()
+    language = os.environ.get("OPTIMIZER_LAB_LANGUAGE") or saved_language()
+    install_language(app, language)
 
     from gui.main_window import MainWindow
 
-    window = MainWindow()
-    app.aboutToQuit.connect(window.shutdown)
-    window.show()
+    windows: list[MainWindow] = []
+
+    def open_window() -> MainWindow:
+        window = MainWindow()
+        window.language_change_requested.connect(switch_language)
+        windows[:] = [window]
+        window.show()
+        window.start_engine()
+        return window
+
+    def switch_language(new: str) -> None:
+        """Rebuild the window in the new language; the race configuration comes back from settings."""
+        old = windows[0]
+        save_language(new)
+        old.close()
+        old.shutdown(timeout_ms=60_000)
+        old.deleteLater()
+        install_language(app, new)
+        open_window()
+
+    app.aboutToQuit.connect(lambda: windows[0].shutdown())
+    window = open_window()
     if os.environ.get("OPTIMIZER_LAB_EXIT_AFTER_SHOWN"):
         _exit_after_shown(window)
-    window.start_engine()
     code = app.exec()
+    window = windows[0]
     window.hide()
     if not window.shutdown(timeout_ms=60_000):  # still compiling after a minute: leave anyway
         os._exit(code)

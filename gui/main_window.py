@@ -34,6 +34,7 @@ from engine.optimizers import OPTIMIZERS
 from engine.session import SUFFIX, SessionError, load_session, save_session
 from gui import theme
 from gui.history import RacerHistory
+from gui.i18n import LANGUAGES, tr_engine
 from gui.panels.controls import ControlPanel
 from gui.panels.inspector import Inspector, Timeline
 from gui.panels.status import FormulaCard, StatusTable, fmt
@@ -52,6 +53,7 @@ class MainWindow(QMainWindow):
     """Optimizer Lab's window."""
 
     engine_ready = Signal()
+    language_change_requested = Signal(str)
 
     def __init__(self) -> None:
         super().__init__()
@@ -79,6 +81,9 @@ class MainWindow(QMainWindow):
         self.formula = FormulaCard()
         self.inspector = Inspector()
         self.timeline = Timeline()
+        # Plots, the step timeline and the formulas read left to right in every language.
+        for widget in (self.contour, self.panels, self.timeline, self.formula, self.inspector):
+            widget.setLayoutDirection(Qt.LeftToRight)
         self._build_layout()
         self._build_actions()
         self._connect_controls()
@@ -202,12 +207,12 @@ class MainWindow(QMainWindow):
         bar.addSeparator()
         self.vector_actions: dict[str, QAction] = {}
         for key, text, tip in (
-            ("grad", "−g", self.tr("Show the gradient arrow (steepest descent direction)")),
+            ("grad", "\u200e−g", self.tr("Show the gradient arrow (steepest descent direction)")),
             ("M", "M", self.tr("Show the momentum / first-moment arrow")),
             ("dw", "Δw", self.tr("Show the step actually taken")),
             (
                 "glyph",
-                "√G",
+                "\u200e√G",
                 self.tr("Show an ellipse with √G per axis: a long axis means a small rate on that weight"),
             ),
         ):
@@ -245,6 +250,15 @@ class MainWindow(QMainWindow):
         for action in self.vector_actions.values():
             view_menu.addAction(action)
         view_menu.addAction(self.log_loss_action)
+        language_menu = view_menu.addMenu(self.tr("Language"))
+        self.language_actions: dict[str, QAction] = {}
+        current = "fa" if self.layoutDirection() == Qt.RightToLeft else "en"
+        for code, name in LANGUAGES.items():
+            action = language_menu.addAction(name)  # each language in its own name
+            action.setCheckable(True)
+            action.setChecked(code == current)
+            action.triggered.connect(lambda _=False, c=code: self._choose_language(c))
+            self.language_actions[code] = action
         help_menu = menu.addMenu(self.tr("&Help"))
         help_menu.addAction(self._action(self.tr("About Optimizer Lab"), self.show_about))
         self._refresh_recent_menu()
@@ -442,7 +456,9 @@ class MainWindow(QMainWindow):
 
     def _legend_labels(self, names: list[str] | None = None) -> dict[str, str]:
         names = list(self.histories) if names is None else names
-        return {n: f"{OPTIMIZERS[n].title}  η={self.racers[n].hyperparameters['lr']:g}" for n in names}
+        return {
+            n: f"{tr_engine(OPTIMIZERS[n].title)}  η={self.racers[n].hyperparameters['lr']:g}" for n in names
+        }
 
     def _chunks_ready(self, chunks: list) -> None:
         for name, chunk in chunks:
@@ -500,7 +516,7 @@ class MainWindow(QMainWindow):
             state = {"diverged": " ✗", "converged": " ✓"}.get(h.status, "")
             rows.append(
                 f"<tr><td><span style='color:{color}; font-size:12pt'>━●</span></td>"
-                f"<td>{OPTIMIZERS[name].title} η={lr:g}</td>"
+                f"<td>{tr_engine(OPTIMIZERS[name].title)} <span dir='ltr'>η={lr:g}</span></td>"
                 f"<td align=right>&nbsp;L={fmt(float(h.loss[row]))}{state}</td></tr>"
             )
         self.contour.set_readout("<table style='font-size:9pt' cellspacing=0>" + "".join(rows) + "</table>")
@@ -566,6 +582,11 @@ class MainWindow(QMainWindow):
     def _toggle_vector(self, key: str, on: bool) -> None:
         self.contour.show_vectors[key] = on
         self._dirty = True
+
+    def _choose_language(self, code: str) -> None:
+        for c, action in self.language_actions.items():
+            action.setChecked(c == code)
+        self.language_change_requested.emit(code)
 
     # -- view ---------------------------------------------------------------------------------------
     def toggle_full_screen(self) -> None:

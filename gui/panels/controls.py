@@ -72,6 +72,7 @@ class NumberField(QLineEdit):
     def __init__(self, value: float, parent: QWidget | None = None) -> None:
         super().__init__(format_number(value), parent)
         self.editingFinished.connect(self._commit)
+        self.setLayoutDirection(Qt.LeftToRight)  # numbers read left to right in every language
         self.setMaximumWidth(90)
 
     def _commit(self) -> None:
@@ -168,6 +169,7 @@ class ControlPanel(QWidget):
         spin.setRange(-1e6, 1e6)
         spin.setDecimals(4)
         spin.setMinimumWidth(70)
+        spin.setLayoutDirection(Qt.LeftToRight)
         spin.setSingleStep(0.1)
         spin.setKeyboardTracking(False)
         spin.valueChanged.connect(

@@ -123,6 +123,8 @@ class ContourView(pg.PlotWidget):
     def __init__(self, parent: object = None) -> None:
         super().__init__(parent, background="w")
         self.plot = self.getPlotItem()
+        # graphics items take the application's direction; a plot's axes must not mirror in Persian
+        self.plot.setLayoutDirection(Qt.LeftToRight)
         self.plot.setAspectLocked(True)
         self.plot.showGrid(x=False, y=False)
         for axis, name in (("bottom", "w1"), ("left", "w2")):

@@ -45,6 +45,7 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
     def __init__(self, parent: object = None) -> None:
         super().__init__(parent)
         self.setBackground("w")
+        self.ci.setLayoutDirection(Qt.LeftToRight)  # axes stay on the left in Persian too
         self.ci.layout.setSpacing(2)
         self.ci.setContentsMargins(2, 2, 2, 2)
         self.plots: dict[str, pg.PlotItem] = {}
@@ -53,9 +54,11 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
         first: pg.PlotItem | None = None
         for i, (key, label, log, tip) in enumerate(ROWS):
             plot = self.addPlot(row=i, col=0)
+            plot.setLayoutDirection(Qt.LeftToRight)
             plot.setMenuEnabled(False)
             plot.setLabel("left", label)
             plot.getAxis("left").setWidth(58)
+            plot.getAxis("left").enableAutoSIPrefix(False)  # no "(x0.1)" scale notes beside formulas
             plot.getAxis("left").setToolTip(self.tr(tip))
             for axis in ("left", "bottom"):
                 plot.getAxis(axis).setTextPen("#222")
