@@ -313,7 +313,7 @@ class ExportDialog(QDialog):
                     cancel=cancel,
                 )
         except (ExportError, ValueError) as exc:
-            QMessageBox.warning(self, "Cannot export", str(exc))
+            QMessageBox.warning(self, self.tr("Cannot export"), str(exc))
             return None
         self.main_window.settings.setValue("export_dir", str(path.parent))
         self.job = ExportJob(gen, path, cancel, self.main_window)
