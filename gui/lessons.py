@@ -165,7 +165,9 @@ def _check_loss(loss: str) -> None:
     try:
         parse_expression(loss.strip())
     except ExpressionError as exc:
-        raise ConfigError(f"loss is neither a built-in surface nor a valid expression: {exc}") from None
+        raise ConfigError(
+            f"session: loss is neither a built-in surface nor a valid expression: {exc}"
+        ) from None
 
 
 def _refuse_constant(name: str) -> float:
