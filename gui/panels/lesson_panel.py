@@ -36,6 +36,9 @@ inside LRE…PDF, so the older embedding controls are used."""
 #: Letters of right-to-left scripts (Arabic/Persian blocks, Hebrew) and the ZWNJ/RLM joiners.
 _RTL_RUN = re.compile(r"[\u0590-\u08FF\u200c\u200f\uFB1D-\uFDFF\uFE70-\uFEFF]+")
 _TRIM = " \t\n.,:;!?"
+#: Formulas up to this length are kept on one line; longer ones must wrap to fit ~300 px.
+_KEEP_WHOLE = 36
+_HYPHEN = re.compile(r"(?<=[A-Za-z])-(?=[A-Za-z])")
 #: Plot symbols as the per-weight plots label them (``gui.views.panels.ROWS``).
 _PLOT_SYMBOLS = {"lr": "η/(√G+ε)", "G": "G", "M": "M", "grad": "g", "w": "w", "loss": "L"}
 
@@ -58,23 +61,38 @@ def isolate_ltr(text: str) -> str:
 
 
 def _isolate_segment(segment: str) -> str:
+    """Embed the left-to-right parts of one stretch between RTL words; unmatched brackets stay out."""
+    unmatched: list[int] = []
+    open_at: list[int] = []
+    for i, ch in enumerate(segment):
+        if ch == "(":
+            open_at.append(i)
+        elif ch == ")":
+            if open_at:
+                open_at.pop()
+            else:
+                unmatched.append(i)
+    unmatched = sorted(unmatched + open_at)
+    pieces, pos = [], 0
+    for i in unmatched:
+        pieces += [_embed(segment[pos:i]), segment[i]]
+        pos = i + 1
+    pieces.append(_embed(segment[pos:]))
+    return "".join(pieces)
+
+
+def _embed(segment: str) -> str:
     start, end = 0, len(segment)
-    while True:
-        before = (start, end)
-        while start < end and segment[start] in _TRIM:
-            start += 1
-        while end > start and segment[end - 1] in _TRIM:
-            end -= 1
-        core = segment[start:end]
-        if core.startswith("(") and core.count("(") > core.count(")"):
-            start += 1
-        if core.endswith(")") and core.count(")") > core.count("("):
-            end -= 1
-        if (start, end) == before:
-            break
+    while start < end and segment[start] in _TRIM:
+        start += 1
+    while end > start and segment[end - 1] in _TRIM:
+        end -= 1
     core = segment[start:end]
     if not any(ch.isalnum() for ch in core):
         return segment
+    core = _HYPHEN.sub("\u2060-\u2060", core)  # word joiners: "adam-lecture" never breaks at its hyphen
+    if len(core) <= _KEEP_WHOLE:
+        core = core.replace(" ", "\u00a0")  # a short formula split over two RTL lines reads backwards
     return f"{segment[:start]}{LRE}{core}{PDF}{segment[end:]}"
 
 
@@ -123,6 +141,7 @@ class LessonPanel(QWidget):
         self.summary_label.setWordWrap(True)
         self.summary_label.setTextFormat(Qt.RichText)
         self.summary_label.setObjectName("lesson_summary")
+        self.summary_label.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Minimum)
 
         self.body = QTextBrowser()
         self.body.setOpenLinks(False)
