@@ -24,6 +24,12 @@ RTL_LANGUAGES = {"fa"}
 PERSIAN_FONT_FILES = ("Vazirmatn-Regular.ttf", "Vazirmatn-Bold.ttf")
 
 _installed: list[QTranslator] = []
+_current = ["en"]
+
+
+def current_language() -> str:
+    """The language installed last (what lesson texts should be shown in)."""
+    return _current[0]
 
 
 def system_language() -> str:
@@ -61,6 +67,7 @@ def install_language(app: QApplication, language: str) -> str:
         if qt_own.load(f"qtbase_{language}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
             app.installTranslator(qt_own)
             _installed.append(qt_own)
+    _current[0] = language
     rtl = language in RTL_LANGUAGES
     app.setLayoutDirection(Qt.RightToLeft if rtl else Qt.LeftToRight)
     if rtl:

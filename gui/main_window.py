@@ -34,9 +34,11 @@ from engine.optimizers import OPTIMIZERS
 from engine.session import SUFFIX, SessionError, load_session, save_session
 from gui import theme
 from gui.history import RacerHistory
-from gui.i18n import LANGUAGES, tr_engine
+from gui.i18n import LANGUAGES, current_language, tr_engine
+from gui.lessons import Lesson, LessonError, load_lessons
 from gui.panels.controls import ControlPanel
 from gui.panels.inspector import Inspector, Timeline
+from gui.panels.lesson_panel import LessonPanel
 from gui.panels.status import FormulaCard, StatusTable, fmt
 from gui.views.contour import ContourView
 from gui.views.panels import PerWeightPanels
@@ -80,6 +82,9 @@ class MainWindow(QMainWindow):
         self.status_table = StatusTable()
         self.formula = FormulaCard()
         self.inspector = Inspector()
+        self.lesson_panel = LessonPanel()
+        self.lessons = self._load_lessons()
+        self._play_after_reset = False
         self.timeline = Timeline()
         # Plots, the step timeline and the formulas read left to right in every language.
         for widget in (self.contour, self.panels, self.timeline, self.formula, self.inspector):
@@ -108,12 +113,16 @@ class MainWindow(QMainWindow):
 
     # -- layout ---------------------------------------------------------------------------
     def _build_layout(self) -> None:
-        scroll = QScrollArea()
-        scroll.setWidget(self.controls)
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(300)
-        scroll.setMaximumWidth(400)
+        controls_scroll = QScrollArea()
+        controls_scroll.setWidget(self.controls)
+        controls_scroll.setWidgetResizable(True)
+        controls_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.left_tabs = QTabWidget()
+        self.left_tabs.addTab(controls_scroll, self.tr("Controls"))
+        self.left_tabs.addTab(self.lesson_panel, self.tr("Lesson"))
+        self.left_tabs.setMinimumWidth(300)
+        self.left_tabs.setMaximumWidth(400)
+        scroll = self.left_tabs
         top = QWidget()
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
@@ -259,6 +268,15 @@ class MainWindow(QMainWindow):
             action.setChecked(code == current)
             action.triggered.connect(lambda _=False, c=code: self._choose_language(c))
             self.language_actions[code] = action
+        lessons_menu = menu.addMenu(self.tr("&Lessons"))
+        compare_menu = menu.addMenu(self.tr("&Compare"))
+        language = current_language()
+        for lesson in self.lessons:
+            target = lessons_menu if lesson.kind == "lesson" else compare_menu
+            action = target.addAction(f"{lesson.order}. {lesson.text('title', language)}")
+            action.triggered.connect(lambda _=False, le=lesson: self.open_lesson(le))
+        lessons_menu.setEnabled(bool(lessons_menu.actions()))
+        compare_menu.setEnabled(bool(compare_menu.actions()))
         help_menu = menu.addMenu(self.tr("&Help"))
         help_menu.addAction(self._action(self.tr("About Optimizer Lab"), self.show_about))
         self._refresh_recent_menu()
@@ -277,6 +295,9 @@ class MainWindow(QMainWindow):
         self.contour.view_changed.connect(self.worker_regrid)
         self.status_table.racer_clicked.connect(self._racer_selected)
         self.timeline.cursor_changed.connect(self._cursor_changed)
+        self.lesson_panel.play_requested.connect(self._play_lesson)
+        self.lesson_panel.highlight.connect(self.highlight)
+        self.lesson_panel.closed.connect(lambda: self.left_tabs.setCurrentIndex(0))
         self.panels.step_picked.connect(self._step_picked)
         self.contour.step_picked.connect(self._trail_picked)
         self.contour.step_hovered.connect(self._trail_hovered)
@@ -453,6 +474,9 @@ class MainWindow(QMainWindow):
         self.panels.set_selected(self.controls.selected)
         self.status_table.set_racers(names)
         self._dirty = True
+        if self._play_after_reset:
+            self._play_after_reset = False
+            self.worker.set_playing(True)
 
     def _legend_labels(self, names: list[str] | None = None) -> dict[str, str]:
         names = list(self.histories) if names is None else names
@@ -583,6 +607,41 @@ class MainWindow(QMainWindow):
         self.contour.show_vectors[key] = on
         self._dirty = True
 
+    # -- lessons ----------------------------------------------------------------------------------
+    def _load_lessons(self) -> list[Lesson]:
+        try:
+            return load_lessons()
+        except LessonError as exc:  # a teacher's broken file must not stop the app
+            self.statusBar().showMessage(str(exc), 10000)
+            return []
+
+    def open_lesson(self, lesson: Lesson) -> None:
+        """Show a lesson's text and set up its race (paused, so the learner can read first)."""
+        self.lesson_panel.show_lesson(lesson, current_language())
+        self.left_tabs.setCurrentWidget(self.lesson_panel)
+        self._apply_session(lesson.config)
+        speeds = [
+            abs(math.log(max(sp, 1e-9) / lesson.speed)) if not math.isinf(sp) else math.inf for sp in SPEEDS
+        ]
+        self.speed_slider.setValue(speeds.index(min(speeds)))
+
+    def _play_lesson(self) -> None:
+        lesson = self.lesson_panel.lesson
+        if lesson is None:
+            return
+        self._play_after_reset = True
+        self.timeline.set_cursor(None)
+        self._apply_session(lesson.config)
+
+    def highlight(self, target: str) -> None:
+        """Point the learner at a plot (a lesson's "watch this")."""
+        if target in self.panels.plots:
+            self.panels.flash(target)
+        elif target == "contour":
+            self.contour.flash()
+        elif target == "inspector":
+            self.bottom_tabs.setCurrentWidget(self.inspector)
+
     def _choose_language(self, code: str) -> None:
         for c, action in self.language_actions.items():
             action.setChecked(c == code)
@@ -619,6 +678,14 @@ class MainWindow(QMainWindow):
         except SessionError as exc:
             QMessageBox.warning(self, self.tr("Cannot open session"), str(exc))
             return False
+        self._apply_session(config)
+        self._session_path = path
+        self._add_recent(path)
+        self.statusBar().showMessage(self.tr("Opened {0}").format(path.name), 4000)
+        return True
+
+    def _apply_session(self, config: SessionConfig) -> None:
+        """Race exactly this configuration: its racers enabled, every other optimizer off."""
         self._before_open = (dict(self.racers), self.config)  # restored if the loss fails to build
         self.racers = {r.optimizer: r.with_values(enabled=False) for r in all_racers()}
         for racer in config.racers:
@@ -626,10 +693,6 @@ class MainWindow(QMainWindow):
         config = self._config_from_racers(config)
         self.controls.set_config(config, self.racers, config.start or self.start_point)
         self.apply_config(config)
-        self._session_path = path
-        self._add_recent(path)
-        self.statusBar().showMessage(self.tr("Opened {0}").format(path.name), 4000)
-        return True
 
     def save_session_dialog(self) -> None:
         default = self._session_path or (self._session_dir() / f"race{SUFFIX}")

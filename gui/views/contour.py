@@ -351,5 +351,10 @@ class ContourView(pg.PlotWidget):
             )
             self.glyph_label.setPos(point[0] + r[0], point[1] + r[1])
 
+    def flash(self, ms: int = 1800) -> None:
+        """Outline the contour for a moment (a lesson's "watch this")."""
+        self.plot.vb.setBorder(pg.mkPen("#E69F00", width=4))
+        QTimer.singleShot(ms, lambda: self.plot.vb.setBorder(None))
+
     def set_readout(self, html: str) -> None:
         self.readout.setHtml(html)

@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer, Signal
 from PySide6.QtWidgets import QGraphicsItem
 
 from gui import theme
@@ -188,6 +188,12 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
         if self.log_y[key]:
             y = np.where(y > 0, y, np.nan)
         curve.setData(x, y)
+
+    def flash(self, key: str, ms: int = 1800) -> None:
+        """Tint one plot for a moment: a lesson's "watch this" points the learner at it."""
+        vb = self.plots[key].vb
+        vb.setBackgroundColor((255, 236, 160, 140))
+        QTimer.singleShot(ms, lambda: vb.setBackgroundColor(None))
 
     def set_cursor(self, step: int | None) -> None:
         for cursor in self.cursors.values():

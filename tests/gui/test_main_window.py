@@ -224,3 +224,27 @@ def test_inspector_uses_the_settings_in_effect_at_that_step(window, qtbot) -> No
     window.timeline.set_cursor(2)
     window._redraw()
     assert "0.02" in window.inspector.toPlainText()
+
+
+def test_every_lesson_opens_and_plays(window, qtbot) -> None:
+    assert len(window.lessons) >= 10
+    for lesson in window.lessons:
+        with qtbot.waitSignal(window.worker.race_reset, timeout=ENGINE_TIMEOUT_MS):
+            window.open_lesson(lesson)
+        assert window.left_tabs.currentWidget() is window.lesson_panel
+        assert window.config.loss == lesson.config.loss
+        enabled = [r.optimizer for r in lesson.config.racers if r.enabled]
+        assert sorted(window.histories) == sorted(enabled)
+        assert not window.playing  # the learner reads first
+    with qtbot.waitSignal(window.worker.playing_changed, timeout=ENGINE_TIMEOUT_MS) as blocker:
+        window.lesson_panel.play_requested.emit()
+    assert blocker.args == [True]
+    wait_steps(qtbot, window, 5)
+    window.play_action.trigger()
+
+
+def test_watch_hint_points_at_its_plot(window) -> None:
+    window.highlight("lr")
+    assert window.panels.plots["lr"].vb.background.isVisible()
+    window.highlight("inspector")
+    assert window.bottom_tabs.currentWidget() is window.inspector
