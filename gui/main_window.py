@@ -471,6 +471,8 @@ class MainWindow(QMainWindow):
         self.controls.set_start(start)
         self.contour.set_racers(self._legend_labels(names), start)
         self.panels.set_racers(names)
+        if names and self.controls.selected not in names:  # inspect someone who is racing
+            self._racer_selected(names[0])
         self.panels.set_selected(self.controls.selected)
         self.status_table.set_racers(names)
         self._dirty = True
