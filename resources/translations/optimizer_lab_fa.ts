@@ -5,93 +5,93 @@
     <name>About</name>
     <message>
         <source>About Optimizer Lab</source>
-        <translation type="unfinished"></translation>
+        <translation>دربارهٔ آزمایشگاه بهینه‌سازها</translation>
     </message>
     <message>
         <source>Watch gradient-descent optimizers work, step by step, on a loss surface.</source>
-        <translation type="unfinished"></translation>
+        <translation>کار بهینه‌سازهای گرادیان کاهشی را گام‌به‌گام روی یک سطح زیان تماشا کنید.</translation>
     </message>
 </context>
 <context>
     <name>ControlPanel</name>
     <message>
         <source>Loss surface</source>
-        <translation type="unfinished"></translation>
+        <translation>سطح زیان</translation>
     </message>
     <message>
         <source>Custom expression…</source>
-        <translation type="unfinished"></translation>
+        <translation>عبارت دلخواه…</translation>
     </message>
     <message>
         <source>L(x, y), e.g. x^2 + 10*y^2 — Enter to use</source>
-        <translation type="unfinished"></translation>
+        <translation>‏‪L(x, y)‬، مثلاً ‪x^2 + 10*y^2‬ — با Enter اعمال کنید</translation>
     </message>
     <message>
         <source>Type a loss in x and y (or w1, w2): + − * / ^, sin cos tan exp log sqrt abs min max sigmoid softplus relu …, constants pi and e. Press Enter to use it.</source>
-        <translation type="unfinished"></translation>
+        <translation>تابع زیان را برحسب x و y (یا w1 و w2) بنویسید: ‪+ − * / ^‬، ‪sin cos tan exp log sqrt abs min max sigmoid softplus relu …‬، و ثابت‌های pi و e. برای اعمال، Enter را بزنید.</translation>
     </message>
     <message>
         <source>Start point (or click the contour)</source>
-        <translation type="unfinished"></translation>
+        <translation>نقطهٔ شروع (یا روی نمودار تراز کلیک کنید)</translation>
     </message>
     <message>
         <source>Use the surface&apos;s own start point</source>
-        <translation type="unfinished"></translation>
+        <translation>نقطهٔ شروعِ پیش‌فرضِ همین سطح</translation>
     </message>
     <message>
         <source>Optimizers (tick to race, click to edit)</source>
-        <translation type="unfinished"></translation>
+        <translation>بهینه‌سازها (تیک: در مسابقه، کلیک: ویرایش)</translation>
     </message>
     <message>
         <source>Step limit</source>
-        <translation type="unfinished"></translation>
+        <translation>سقف گام‌ها</translation>
     </message>
     <message>
         <source>Type a loss in x and y first, e.g. x^2 + 10*y^2</source>
-        <translation type="unfinished"></translation>
+        <translation>اول تابع زیان را برحسب x و y بنویسید، مثلاً ‪x^2 + 10*y^2‬</translation>
     </message>
     <message>
         <source>{0}: hyperparameters</source>
-        <translation type="unfinished"></translation>
+        <translation>ابرپارامترهای {0}</translation>
     </message>
     <message>
         <source>{0}; allowed: {1}</source>
-        <translation type="unfinished"></translation>
+        <translation>{0}؛ مقدار مجاز: ‪{1}‬</translation>
     </message>
     <message>
         <source>η on a log scale, 1e-5 … 10; type any value in the field</source>
-        <translation type="unfinished"></translation>
+        <translation>مقیاس لگاریتمی برای η، از ‪1e-5‬ تا 10؛ هر مقداری را می‌توانید در کادر بنویسید</translation>
     </message>
     <message>
         <source>defaults</source>
-        <translation type="unfinished"></translation>
+        <translation>پیش‌فرض‌ها</translation>
     </message>
     <message>
         <source>η schedule</source>
-        <translation type="unfinished"></translation>
+        <translation>برنامهٔ زمانی η</translation>
     </message>
 </context>
 <context>
     <name>Crash</name>
     <message>
         <source>The full report was saved to:</source>
-        <translation type="unfinished"></translation>
+        <translation>گزارش کامل در این مسیر ذخیره شد:</translation>
     </message>
     <message>
         <source>The report could not be saved to disk.</source>
-        <translation type="unfinished"></translation>
+        <translation>گزارش روی دیسک ذخیره نشد.</translation>
     </message>
     <message>
         <source>Optimizer Lab — unexpected error</source>
-        <translation type="unfinished"></translation>
+        <translation>آزمایشگاه بهینه‌سازها — خطای غیرمنتظره</translation>
     </message>
     <message>
         <source>Something went wrong: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>مشکلی پیش آمد: ‪{0}‬</translation>
     </message>
     <message>
         <source>The app will try to carry on; if it misbehaves, restart it and send the log file to whoever looks after the lab.</source>
-        <translation type="unfinished"></translation>
+        <translation>برنامه سعی می‌کند به کارش ادامه دهد؛ اگر درست کار نکرد، آن را دوباره اجرا کنید و پروندهٔ گزارش (log) را برای مسئول آزمایشگاه بفرستید.</translation>
     </message>
 </context>
 <context>
@@ -99,107 +99,111 @@
     <message>
         <source>Contour race (image)</source>
         <extracomment>(key, label, formats offered) in the order of the &quot;What&quot; list.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>مسابقه روی نمودار تراز (تصویر)</translation>
     </message>
     <message>
         <source>Per-weight panels (image)</source>
-        <translation type="unfinished"></translation>
+        <translation>نمودارهای هر وزن (تصویر)</translation>
     </message>
     <message>
         <source>Whole window (image)</source>
-        <translation type="unfinished"></translation>
+        <translation>کل پنجره (تصویر)</translation>
     </message>
     <message>
         <source>Animation of the race</source>
-        <translation type="unfinished"></translation>
+        <translation>پویانمایی مسابقه</translation>
     </message>
     <message>
         <source>Trajectories and configuration (data)</source>
-        <translation type="unfinished"></translation>
+        <translation>مسیرها و پیکربندی (داده)</translation>
     </message>
     <message>
         <source>PNG image</source>
-        <translation type="unfinished"></translation>
+        <translation>تصویر PNG</translation>
     </message>
     <message>
         <source>SVG vector image</source>
-        <translation type="unfinished"></translation>
+        <translation>تصویر برداری SVG</translation>
     </message>
     <message>
         <source>animated GIF</source>
-        <translation type="unfinished"></translation>
+        <translation>GIF متحرک</translation>
     </message>
     <message>
         <source>MP4 video (needs the mp4 extra)</source>
-        <translation type="unfinished"></translation>
+        <translation>ویدیوی MP4 (به بستهٔ اختیاری mp4 نیاز دارد)</translation>
     </message>
     <message>
         <source>CSV: every optimizer&apos;s steps</source>
-        <translation type="unfinished"></translation>
+        <translation>CSV: گام‌های همهٔ بهینه‌سازها</translation>
     </message>
     <message>
         <source>JSON: configuration + trajectories</source>
-        <translation type="unfinished"></translation>
+        <translation>JSON: پیکربندی + مسیرها</translation>
     </message>
     <message>
         <source>Export</source>
-        <translation type="unfinished"></translation>
+        <translation>خروجی</translation>
     </message>
     <message>
         <source>Browse…</source>
-        <translation type="unfinished"></translation>
+        <translation>انتخاب…</translation>
     </message>
     <message>
         <source> frames/s</source>
-        <translation type="unfinished"></translation>
+        <translation> فریم/ثانیه</translation>
     </message>
     <message>
         <source> frames</source>
-        <translation type="unfinished"></translation>
+        <translation> فریم</translation>
     </message>
     <message>
         <source>What</source>
-        <translation type="unfinished"></translation>
+        <translation>محتوا</translation>
     </message>
     <message>
         <source>Format</source>
-        <translation type="unfinished"></translation>
+        <translation>قالب</translation>
     </message>
     <message>
         <source>File</source>
-        <translation type="unfinished"></translation>
+        <translation>پرونده</translation>
     </message>
     <message>
         <source>Size</source>
-        <translation type="unfinished"></translation>
+        <translation>اندازه</translation>
     </message>
     <message>
         <source>Frame rate</source>
-        <translation type="unfinished"></translation>
+        <translation>نرخ فریم</translation>
     </message>
     <message>
         <source>Length</source>
-        <translation type="unfinished"></translation>
+        <translation>طول</translation>
     </message>
     <message>
         <source>The window is scaled to fit the size, keeping its shape.</source>
-        <translation type="unfinished"></translation>
+        <translation>پنجره با حفظ تناسب ابعادش به این اندازه درمی‌آید.</translation>
     </message>
     <message>
         <source>MP4 needs the optional mp4 extra; GIF always works.</source>
-        <translation type="unfinished"></translation>
+        <translation>برای MP4 بستهٔ اختیاری mp4 لازم است؛ GIF همیشه کار می‌کند.</translation>
     </message>
     <message>
         <source>Numbers exactly as the engine computed them; JSON includes the full configuration.</source>
-        <translation type="unfinished"></translation>
+        <translation>اعداد دقیقاً همان‌اند که موتور محاسبه کرده است؛ JSON پیکربندی کامل را هم دارد.</translation>
     </message>
     <message>
         <source>Text and lines scale with the image size.</source>
-        <translation type="unfinished"></translation>
+        <translation>متن و خطوط به نسبت اندازهٔ تصویر بزرگ یا کوچک می‌شوند.</translation>
     </message>
     <message>
         <source>Export to</source>
-        <translation type="unfinished"></translation>
+        <translation>ذخیرهٔ خروجی در</translation>
+    </message>
+    <message>
+        <source>Cannot export</source>
+        <translation>خروجی گرفتن ممکن نیست</translation>
     </message>
 </context>
 <context>
@@ -207,89 +211,89 @@
     <message>
         <source>Exporting {0}…</source>
         <extracomment>Jobs in flight: kept here so a running export outlives the dialog that started it.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>در حال ساختن خروجی ‪{0}‬…</translation>
     </message>
     <message>
         <source>Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>لغو</translation>
     </message>
     <message>
         <source>Export</source>
-        <translation type="unfinished"></translation>
+        <translation>خروجی</translation>
     </message>
     <message>
         <source>Exported {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>خروجی ذخیره شد: ‪{0}‬</translation>
     </message>
     <message>
         <source>the export stopped unexpectedly ({0}); see the log</source>
-        <translation type="unfinished"></translation>
+        <translation>ساختن خروجی ناگهان متوقف شد (‪{0}‬)؛ پروندهٔ گزارش را ببینید</translation>
     </message>
     <message>
         <source>Exporting {0}: {1}</source>
-        <translation type="unfinished"></translation>
+        <translation>در حال ساختن خروجی ‪{0}‬: {1}</translation>
     </message>
     <message>
         <source>Export failed</source>
-        <translation type="unfinished"></translation>
+        <translation>خروجی گرفتن ناموفق بود</translation>
     </message>
 </context>
 <context>
     <name>FormulaCard</name>
     <message>
         <source>η schedule {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>برنامهٔ زمانی η: {0}</translation>
     </message>
 </context>
 <context>
     <name>Inspector</name>
     <message>
         <source>Click or hover a step on a trail or a plot to see its numbers.</source>
-        <translation type="unfinished"></translation>
+        <translation>برای دیدن اعداد یک گام، روی آن در مسیرها یا نمودارها کلیک کنید یا نشانگر را رویش نگه دارید.</translation>
     </message>
     <message>
         <source>(long run: every {0}th step is kept)</source>
-        <translation type="unfinished"></translation>
+        <translation>(اجرای طولانی: از هر {0} گام یکی نگه داشته می‌شود)</translation>
     </message>
 </context>
 <context>
     <name>LessonPanel</name>
     <message>
         <source>surface</source>
-        <extracomment>Letters of right-to-left scripts (Arabic/Persian blocks, Hebrew) and the ZWNJ/RLM joiners. Plot symbols as the per-weight plots label them (``gui.views.panels.ROWS``). A hint was clicked: the target to highlight (``lr``, ``G``, …, ``contour``, ``inspector``). &quot;Play this lesson&quot; was clicked: the window applies ``panel.lesson.config`` and plays it.</extracomment>
-        <translation type="unfinished"></translation>
+        <extracomment>Letters of right-to-left scripts (Arabic/Persian blocks, Hebrew) and the ZWNJ/RLM joiners. Formulas up to this length are kept on one line; longer ones must wrap to fit ~300 px. Plot symbols as the per-weight plots label them (``gui.views.panels.ROWS``). A hint was clicked: the target to highlight (``lr``, ``G``, …, ``contour``, ``inspector``). &quot;Play this lesson&quot; was clicked: the window applies ``panel.lesson.config`` and plays it.</extracomment>
+        <translation>سطح زیان</translation>
     </message>
     <message>
         <source>inspector</source>
-        <translation type="unfinished"></translation>
+        <translation>جزئیات گام</translation>
     </message>
     <message>
         <source>Close the lesson</source>
-        <translation type="unfinished"></translation>
+        <translation>بستن درس</translation>
     </message>
     <message>
         <source>Watch this:</source>
-        <translation type="unfinished"></translation>
+        <translation>به این‌ها دقت کنید:</translation>
     </message>
     <message>
         <source>Play this comparison</source>
-        <translation type="unfinished"></translation>
+        <translation>اجرای این مقایسه</translation>
     </message>
     <message>
         <source>Play this lesson</source>
-        <translation type="unfinished"></translation>
+        <translation>اجرای این درس</translation>
     </message>
     <message>
         <source>Compare {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>مقایسهٔ {0}</translation>
     </message>
     <message>
         <source>Lesson {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>درس {0}</translation>
     </message>
     <message>
         <source>Highlight it</source>
-        <translation type="unfinished"></translation>
+        <translation>برجسته کن</translation>
     </message>
 </context>
 <context>
@@ -297,187 +301,207 @@
     <message>
         <source>Optimizer Lab</source>
         <extracomment>Speed slider stops, in steps per second; 60 steps/s is &quot;1×&quot;.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>آزمایشگاه بهینه‌سازها</translation>
+    </message>
+    <message>
+        <source>Controls</source>
+        <translation>تنظیمات</translation>
+    </message>
+    <message>
+        <source>Lesson</source>
+        <translation>درس</translation>
     </message>
     <message>
         <source>Status</source>
-        <translation type="unfinished"></translation>
+        <translation>وضعیت</translation>
     </message>
     <message>
         <source>Step inspector</source>
-        <translation type="unfinished"></translation>
+        <translation>جزئیات گام</translation>
     </message>
     <message>
         <source>Play</source>
-        <translation type="unfinished"></translation>
+        <translation>اجرا</translation>
     </message>
     <message>
         <source>Play / pause (Space)</source>
-        <translation type="unfinished"></translation>
+        <translation>اجرا / مکث (Space)</translation>
     </message>
     <message>
         <source>Step</source>
-        <translation type="unfinished"></translation>
+        <translation>گام</translation>
     </message>
     <message>
         <source>One step (→)</source>
-        <translation type="unfinished"></translation>
+        <translation>یک گام (→)</translation>
     </message>
     <message>
         <source>Reset</source>
-        <translation type="unfinished"></translation>
+        <translation>از نو</translation>
     </message>
     <message>
         <source>Back to step 0 (R)</source>
-        <translation type="unfinished"></translation>
+        <translation>بازگشت به گام 0 (R)</translation>
     </message>
     <message>
         <source>Open session…</source>
-        <translation type="unfinished"></translation>
+        <translation>باز کردن نشست…</translation>
     </message>
     <message>
         <source>Save session…</source>
-        <translation type="unfinished"></translation>
+        <translation>ذخیرهٔ نشست…</translation>
     </message>
     <message>
         <source>Export…</source>
-        <translation type="unfinished"></translation>
+        <translation>خروجی…</translation>
     </message>
     <message>
         <source>Full screen</source>
-        <translation type="unfinished"></translation>
+        <translation>تمام‌صفحه</translation>
     </message>
     <message>
         <source>Reset view</source>
-        <translation type="unfinished"></translation>
+        <translation>بازنشانی نما</translation>
     </message>
     <message>
         <source>Quit</source>
-        <translation type="unfinished"></translation>
+        <translation>خروج</translation>
     </message>
     <message>
         <source>Timeline back</source>
-        <translation type="unfinished"></translation>
+        <translation>خط زمان: یک گام عقب</translation>
     </message>
     <message>
         <source>Timeline forward</source>
-        <translation type="unfinished"></translation>
+        <translation>خط زمان: یک گام جلو</translation>
     </message>
     <message>
         <source>Playback</source>
-        <translation type="unfinished"></translation>
+        <translation>کنترل اجرا</translation>
     </message>
     <message>
         <source> Speed </source>
-        <translation type="unfinished"></translation>
+        <translation> سرعت </translation>
     </message>
     <message>
         <source>Show the gradient arrow (steepest descent direction)</source>
-        <translation type="unfinished"></translation>
+        <translation>نمایش پیکان گرادیان (جهت تندترین کاهش)</translation>
     </message>
     <message>
         <source>Show the momentum / first-moment arrow</source>
-        <translation type="unfinished"></translation>
+        <translation>نمایش پیکان تکانه / گشتاور اول</translation>
     </message>
     <message>
         <source>Show the step actually taken</source>
-        <translation type="unfinished"></translation>
+        <translation>نمایش گامی که واقعاً برداشته شد</translation>
     </message>
     <message>
         <source>Show an ellipse with √G per axis: a long axis means a small rate on that weight</source>
-        <translation type="unfinished"></translation>
+        <translation>نمایش بیضی با ‪√G‬ در هر محور: محور بلندتر یعنی نرخ کوچک‌تر برای آن وزن</translation>
     </message>
     <message>
         <source>log L</source>
-        <translation type="unfinished"></translation>
+        <translation>log L</translation>
     </message>
     <message>
         <source>Log scale for the loss plot</source>
-        <translation type="unfinished"></translation>
+        <translation>مقیاس لگاریتمی برای نمودار زیان</translation>
     </message>
     <message>
         <source>&amp;File</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;پرونده</translation>
     </message>
     <message>
         <source>Open recent</source>
-        <translation type="unfinished"></translation>
+        <translation>نشست‌های اخیر</translation>
     </message>
     <message>
         <source>&amp;Run</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;اجرا</translation>
     </message>
     <message>
         <source>&amp;View</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;نما</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>زبان</translation>
+    </message>
+    <message>
+        <source>&amp;Lessons</source>
+        <translation>&amp;درس‌ها</translation>
+    </message>
+    <message>
+        <source>&amp;Compare</source>
+        <translation>&amp;مقایسه</translation>
     </message>
     <message>
         <source>&amp;Help</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;راهنما</translation>
     </message>
     <message>
         <source>About Optimizer Lab</source>
-        <translation type="unfinished"></translation>
+        <translation>دربارهٔ آزمایشگاه بهینه‌سازها</translation>
     </message>
     <message>
         <source>compiling…</source>
-        <translation type="unfinished"></translation>
+        <translation>در حال کامپایل…</translation>
     </message>
     <message>
         <source>max speed</source>
-        <translation type="unfinished"></translation>
+        <translation>بیشترین سرعت</translation>
     </message>
     <message>
         <source>{0} steps/s</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} گام/ثانیه</translation>
     </message>
     <message>
         <source>Pause</source>
-        <translation type="unfinished"></translation>
+        <translation>مکث</translation>
     </message>
     <message>
         <source>Step limit {0} reached — raise it to go on.</source>
-        <translation type="unfinished"></translation>
+        <translation>به سقف {0} گام رسیدیم — برای ادامه، سقف را بالا ببرید.</translation>
     </message>
     <message>
         <source>Every optimizer has converged or diverged.</source>
-        <translation type="unfinished"></translation>
+        <translation>همهٔ بهینه‌سازها همگرا یا واگرا شدند.</translation>
     </message>
     <message>
         <source>step {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>گام {0}</translation>
     </message>
     <message>
         <source>Open session</source>
-        <translation type="unfinished"></translation>
+        <translation>باز کردن نشست</translation>
     </message>
     <message>
         <source>Optimizer Lab sessions</source>
-        <translation type="unfinished"></translation>
+        <translation>نشست‌های آزمایشگاه بهینه‌سازها</translation>
     </message>
     <message>
         <source>Cannot open session</source>
-        <translation type="unfinished"></translation>
+        <translation>نشست باز نشد</translation>
     </message>
     <message>
         <source>Opened {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>باز شد: ‪{0}‬</translation>
     </message>
     <message>
         <source>Save session</source>
-        <translation type="unfinished"></translation>
+        <translation>ذخیرهٔ نشست</translation>
     </message>
     <message>
         <source>Cannot save session</source>
-        <translation type="unfinished"></translation>
+        <translation>نشست ذخیره نشد</translation>
     </message>
     <message>
         <source>Saved {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>ذخیره شد: ‪{0}‬</translation>
     </message>
     <message>
         <source>Export is not available in this build.</source>
-        <translation type="unfinished"></translation>
+        <translation>خروجی گرفتن در این نسخه در دسترس نیست.</translation>
     </message>
 </context>
 <context>
@@ -485,380 +509,380 @@
     <message>
         <source>effective learning rate of each weight</source>
         <extracomment>(key, axis label, log-y by default, what it is) — the rows top to bottom.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>نرخ یادگیری مؤثر هر وزن</translation>
     </message>
     <message>
         <source>accumulated squared gradient</source>
-        <translation type="unfinished"></translation>
+        <translation>مربع گرادیانِ انباشته</translation>
     </message>
     <message>
         <source>momentum / first moment</source>
-        <translation type="unfinished"></translation>
+        <translation>تکانه / گشتاور اول</translation>
     </message>
     <message>
         <source>gradient ∂L/∂w</source>
-        <translation type="unfinished"></translation>
+        <translation>گرادیان ‪∂L/∂w‬</translation>
     </message>
     <message>
         <source>the weights</source>
-        <translation type="unfinished"></translation>
+        <translation>وزن‌ها</translation>
     </message>
     <message>
         <source>the loss</source>
-        <translation type="unfinished"></translation>
+        <translation>زیان</translation>
     </message>
     <message>
         <source>step t</source>
-        <translation type="unfinished"></translation>
+        <translation>گام t</translation>
     </message>
     <message>
         <source>(one colour per optimizer)</source>
-        <translation type="unfinished"></translation>
+        <translation>(هر بهینه‌ساز یک رنگ)</translation>
     </message>
 </context>
 <context>
     <name>StatusTable</name>
     <message>
         <source>Optimizer</source>
-        <translation type="unfinished"></translation>
+        <translation>بهینه‌ساز</translation>
     </message>
     <message>
         <source>Step</source>
-        <translation type="unfinished"></translation>
+        <translation>گام</translation>
     </message>
     <message>
         <source>Loss</source>
-        <translation type="unfinished"></translation>
+        <translation>زیان</translation>
     </message>
     <message>
         <source>State</source>
-        <translation type="unfinished"></translation>
+        <translation>وضعیت</translation>
     </message>
     <message>
         <source>diverged at step {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>در گام {0} واگرا شد</translation>
     </message>
     <message>
         <source>converged</source>
-        <translation type="unfinished"></translation>
+        <translation>همگرا شد</translation>
     </message>
     <message>
         <source>step limit</source>
-        <translation type="unfinished"></translation>
+        <translation>سقف گام‌ها</translation>
     </message>
     <message>
         <source>running</source>
-        <translation type="unfinished"></translation>
+        <translation>در حال اجرا</translation>
     </message>
 </context>
 <context>
     <name>Timeline</name>
     <message>
         <source>Timeline</source>
-        <translation type="unfinished"></translation>
+        <translation>خط زمان</translation>
     </message>
     <message>
         <source>Drag to see every optimizer at the same step (← / Shift+→ move by one)</source>
-        <translation type="unfinished"></translation>
+        <translation>بکشید تا همهٔ بهینه‌سازها را در یک گام ببینید (با ← / ‪Shift+→‬ یک گام جابه‌جا شوید)</translation>
     </message>
     <message>
         <source>Live</source>
-        <translation type="unfinished"></translation>
+        <translation>زنده</translation>
     </message>
     <message>
         <source>Follow the newest step</source>
-        <translation type="unfinished"></translation>
+        <translation>دنبال کردن تازه‌ترین گام</translation>
     </message>
     <message>
         <source>step {0} / {1}</source>
-        <translation type="unfinished"></translation>
+        <translation>گام {0} از {1}</translation>
     </message>
 </context>
 <context>
     <name>engine</name>
     <message>
         <source>SGD</source>
-        <translation type="unfinished"></translation>
+        <translation>SGD</translation>
     </message>
     <message>
         <source>the lecture</source>
-        <translation type="unfinished"></translation>
+        <translation>درس</translation>
     </message>
     <message>
         <source>Momentum (lecture)</source>
-        <translation type="unfinished"></translation>
+        <translation>تکانه (درس)</translation>
     </message>
     <message>
         <source>Remembers only the previous gradient.</source>
-        <translation type="unfinished"></translation>
+        <translation>‫فقط گرادیان قبلی را به خاطر می‌سپارد.‬</translation>
     </message>
     <message>
         <source>M = g(t) + α·g(t−1), so Δw = −η·M</source>
-        <translation type="unfinished"></translation>
+        <translation>‪M = g(t) + α·g(t−1)‬، پس ‪Δw = −η·M‬</translation>
     </message>
     <message>
         <source>Momentum (heavy ball)</source>
-        <translation type="unfinished"></translation>
+        <translation>تکانه (گوی سنگین)</translation>
     </message>
     <message>
         <source>Remembers every past gradient, geometrically fading.</source>
-        <translation type="unfinished"></translation>
+        <translation>‫همهٔ گرادیان‌های گذشته را به خاطر می‌سپارد، با اثری که به‌صورت هندسی کم می‌شود.‬</translation>
     </message>
     <message>
         <source>velocity M ← α·M + g</source>
-        <translation type="unfinished"></translation>
+        <translation>سرعت ‪M ← α·M + g‬</translation>
     </message>
     <message>
         <source>torch.optim.SGD(momentum=α, dampening=0)</source>
-        <translation type="unfinished"></translation>
+        <translation>‪torch.optim.SGD(momentum=α, dampening=0)‬</translation>
     </message>
     <message>
         <source>Nesterov momentum</source>
-        <translation type="unfinished"></translation>
+        <translation>تکانهٔ نستروف</translation>
     </message>
     <message>
         <source>torch.optim.SGD(momentum=α, nesterov=True)</source>
-        <translation type="unfinished"></translation>
+        <translation>‪torch.optim.SGD(momentum=α, nesterov=True)‬</translation>
     </message>
     <message>
         <source>AdaGrad</source>
-        <translation type="unfinished"></translation>
+        <translation>AdaGrad</translation>
     </message>
     <message>
         <source>G only grows, so each weight&apos;s rate only shrinks.</source>
-        <translation type="unfinished"></translation>
+        <translation>‫مقدار G فقط بزرگ می‌شود، پس نرخ هر وزن فقط کوچک می‌شود.‬</translation>
     </message>
     <message>
         <source>G ← G + g² (only grows)</source>
-        <translation type="unfinished"></translation>
+        <translation>‪G ← G + g²‬ (فقط بزرگ می‌شود)</translation>
     </message>
     <message>
         <source>the lecture; torch.optim.Adagrad(lr_decay=0)</source>
-        <translation type="unfinished"></translation>
+        <translation>درس؛ ‪torch.optim.Adagrad(lr_decay=0)‬</translation>
     </message>
     <message>
         <source>RMSprop</source>
-        <translation type="unfinished"></translation>
+        <translation>RMSprop</translation>
     </message>
     <message>
         <source>G forgets old gradients, so a rate can grow again.</source>
-        <translation type="unfinished"></translation>
+        <translation>‫مقدار G گرادیان‌های قدیمی را فراموش می‌کند، پس نرخ می‌تواند دوباره بزرگ شود.‬</translation>
     </message>
     <message>
         <source>G ← β·G + (1−β)·g² (forgets)</source>
-        <translation type="unfinished"></translation>
+        <translation>‪G ← β·G + (1−β)·g²‬ (فراموش می‌کند)</translation>
     </message>
     <message>
         <source>the lecture; torch.optim.RMSprop(alpha=β)</source>
-        <translation type="unfinished"></translation>
+        <translation>درس؛ ‪torch.optim.RMSprop(alpha=β)‬</translation>
     </message>
     <message>
         <source>Adam (lecture)</source>
-        <translation type="unfinished"></translation>
+        <translation>Adam (درس)</translation>
     </message>
     <message>
         <source>Without bias correction the first steps are about 3× larger (β = 0.999).</source>
-        <translation type="unfinished"></translation>
+        <translation>‫بدون اصلاح سوگیری، گام‌های اول حدود 3 برابر بزرگ‌ترند (‪β = 0.999‬).‬</translation>
     </message>
     <message>
         <source>M ← α·M + (1−α)·g</source>
-        <translation type="unfinished"></translation>
+        <translation>‪M ← α·M + (1−α)·g‬</translation>
     </message>
     <message>
         <source>G ← β·G + (1−β)·g²</source>
-        <translation type="unfinished"></translation>
+        <translation>‪G ← β·G + (1−β)·g²‬</translation>
     </message>
     <message>
         <source>the lecture (no bias correction)</source>
-        <translation type="unfinished"></translation>
+        <translation>درس (بدون اصلاح سوگیری)</translation>
     </message>
     <message>
         <source>Adam</source>
-        <translation type="unfinished"></translation>
+        <translation>Adam</translation>
     </message>
     <message>
         <source>Kingma &amp; Ba 2015; torch.optim.Adam</source>
-        <translation type="unfinished"></translation>
+        <translation>‪Kingma &amp; Ba 2015; torch.optim.Adam‬</translation>
     </message>
     <message>
         <source>AMSGrad</source>
-        <translation type="unfinished"></translation>
+        <translation>AMSGrad</translation>
     </message>
     <message>
         <source>torch.optim.Adam(amsgrad=True)</source>
-        <translation type="unfinished"></translation>
+        <translation>‪torch.optim.Adam(amsgrad=True)‬</translation>
     </message>
     <message>
         <source>AdamW</source>
-        <translation type="unfinished"></translation>
+        <translation>AdamW</translation>
     </message>
     <message>
         <source>torch.optim.AdamW</source>
-        <translation type="unfinished"></translation>
+        <translation>torch.optim.AdamW</translation>
     </message>
     <message>
         <source>NAdam</source>
-        <translation type="unfinished"></translation>
+        <translation>NAdam</translation>
     </message>
     <message>
         <source>torch.optim.NAdam</source>
-        <translation type="unfinished"></translation>
+        <translation>torch.optim.NAdam</translation>
     </message>
     <message>
         <source>Adadelta</source>
-        <translation type="unfinished"></translation>
+        <translation>Adadelta</translation>
     </message>
     <message>
         <source>The effective rate is η·√(U+ε)/√(G+ε).</source>
-        <translation type="unfinished"></translation>
+        <translation>‫نرخ مؤثر برابر است با ‪η·√(U+ε)/√(G+ε)‬.‬</translation>
     </message>
     <message>
         <source>G ← ρ·G + (1−ρ)·g²</source>
-        <translation type="unfinished"></translation>
+        <translation>‪G ← ρ·G + (1−ρ)·g²‬</translation>
     </message>
     <message>
         <source>torch.optim.Adadelta</source>
-        <translation type="unfinished"></translation>
+        <translation>torch.optim.Adadelta</translation>
     </message>
     <message>
         <source>QHM</source>
-        <translation type="unfinished"></translation>
+        <translation>QHM</translation>
     </message>
     <message>
         <source>Ma &amp; Yarats, ICLR 2019 (their β is our α)</source>
-        <translation type="unfinished"></translation>
+        <translation>‪Ma &amp; Yarats, ICLR 2019‬ (در مقاله، β همان α ماست)</translation>
     </message>
     <message>
         <source>QHAdam</source>
-        <translation type="unfinished"></translation>
+        <translation>QHAdam</translation>
     </message>
     <message>
         <source>Ma &amp; Yarats, ICLR 2019</source>
-        <translation type="unfinished"></translation>
+        <translation>‪Ma &amp; Yarats, ICLR 2019‬</translation>
     </message>
     <message>
         <source>learning rate</source>
-        <translation type="unfinished"></translation>
+        <translation>نرخ یادگیری</translation>
     </message>
     <message>
         <source>momentum / first-moment decay</source>
-        <translation type="unfinished"></translation>
+        <translation>میرایی تکانه / گشتاور اول</translation>
     </message>
     <message>
         <source>second-moment (G) decay</source>
-        <translation type="unfinished"></translation>
+        <translation>میرایی گشتاور دوم (G)</translation>
     </message>
     <message>
         <source>added to √G to avoid division by 0</source>
-        <translation type="unfinished"></translation>
+        <translation>به ‪√G‬ افزوده می‌شود تا تقسیم بر صفر پیش نیاید</translation>
     </message>
     <message>
         <source>decoupled weight decay</source>
-        <translation type="unfinished"></translation>
+        <translation>کاهش وزنِ جداشده</translation>
     </message>
     <message>
         <source>Adadelta&apos;s decay of G and of Δ²</source>
-        <translation type="unfinished"></translation>
+        <translation>میرایی G و ‪Δ²‬ در Adadelta</translation>
     </message>
     <message>
         <source>weight of the momentum term (ν₁)</source>
-        <translation type="unfinished"></translation>
+        <translation>ضریب جملهٔ تکانه (‪ν₁‬)</translation>
     </message>
     <message>
         <source>weight of v̂ in QHAdam&apos;s denominator</source>
-        <translation type="unfinished"></translation>
+        <translation>ضریب ‪v̂‬ در مخرج QHAdam</translation>
     </message>
     <message>
         <source>NAdam&apos;s momentum decay</source>
-        <translation type="unfinished"></translation>
+        <translation>میرایی تکانه در NAdam</translation>
     </message>
     <message>
         <source>Ill-conditioned bowl</source>
-        <translation type="unfinished"></translation>
+        <translation>کاسهٔ بدحالت</translation>
     </message>
     <message>
         <source>Condition</source>
-        <translation type="unfinished"></translation>
+        <translation>عدد حالت</translation>
     </message>
     <message>
         <source>Rosenbrock</source>
-        <translation type="unfinished"></translation>
+        <translation>Rosenbrock</translation>
     </message>
     <message>
         <source>Beale</source>
-        <translation type="unfinished"></translation>
+        <translation>Beale</translation>
     </message>
     <message>
         <source>Himmelblau</source>
-        <translation type="unfinished"></translation>
+        <translation>Himmelblau</translation>
     </message>
     <message>
         <source>Four minima, all with L = 0: which one a run reaches depends on where it starts.</source>
-        <translation type="unfinished"></translation>
+        <translation>‫چهار کمینه، همه با ‪L = 0‬؛ اینکه اجرا به کدام برسد به نقطهٔ شروعش بستگی دارد.‬</translation>
     </message>
     <message>
         <source>Booth (rotated bowl)</source>
-        <translation type="unfinished"></translation>
+        <translation>کاسهٔ چرخیده (Booth)</translation>
     </message>
     <message>
         <source>Matyas (flat valley)</source>
-        <translation type="unfinished"></translation>
+        <translation>درهٔ تخت (Matyas)</translation>
     </message>
     <message>
         <source>Saddle</source>
-        <translation type="unfinished"></translation>
+        <translation>زین</translation>
     </message>
     <message>
         <source>No minimum: L falls without bound along w2. The gradient vanishes at the saddle (0, 0); a run starting slightly off the w1 axis slows down near it, then escapes.</source>
-        <translation type="unfinished"></translation>
+        <translation>‫کمینه ندارد: L در امتداد w2 بی‌کران کم می‌شود. گرادیان در نقطهٔ زینی ‪(0, 0)‬ صفر می‌شود؛ اجرایی که کمی دور از محور w1 شروع شود، نزدیک آن کُند می‌شود و بعد می‌گریزد.‬</translation>
     </message>
     <message>
         <source>Monkey saddle</source>
-        <translation type="unfinished"></translation>
+        <translation>زین میمون</translation>
     </message>
     <message>
         <source>No minimum: three valleys fall without bound. At the saddle (0, 0) the gradient and the curvature both vanish, so runs crawl past it before escaping down a valley.</source>
-        <translation type="unfinished"></translation>
+        <translation>‫کمینه ندارد: سه دره بی‌کران پایین می‌روند. در نقطهٔ زینی ‪(0, 0)‬ هم گرادیان و هم انحنا صفر می‌شوند، پس اجراها پیش از گریختن به پایینِ یک دره، به‌کندی از کنارش می‌گذرند.‬</translation>
     </message>
     <message>
         <source>Rastrigin</source>
-        <translation type="unfinished"></translation>
+        <translation>Rastrigin</translation>
     </message>
     <message>
         <source>A bowl covered in local minima near every integer point; only (0, 0) is global.</source>
-        <translation type="unfinished"></translation>
+        <translation>‫کاسه‌ای پوشیده از کمینه‌های محلی نزدیک هر نقطهٔ صحیح؛ فقط ‪(0, 0)‬ کمینهٔ سراسری است.‬</translation>
     </message>
     <message>
         <source>Ackley</source>
-        <translation type="unfinished"></translation>
+        <translation>Ackley</translation>
     </message>
     <message>
         <source>Nearly flat outside, full of local minima, with a sharp cone (a kink) at the minimum.</source>
-        <translation type="unfinished"></translation>
+        <translation>‫بیرونش تقریباً تخت و پر از کمینه‌های محلی است، با یک مخروط تیز (شکستگی) در کمینه.‬</translation>
     </message>
     <message>
         <source>Six-hump camel</source>
-        <translation type="unfinished"></translation>
+        <translation>شتر شش‌کوهانه</translation>
     </message>
     <message>
         <source>Six local minima; the two global ones (L ≈ −1.0316) mirror each other through (0, 0).</source>
-        <translation type="unfinished"></translation>
+        <translation>‫شش کمینهٔ محلی؛ دو کمینهٔ سراسری (‪L ≈ −1.0316‬) نسبت به ‪(0, 0)‬ قرینهٔ یکدیگرند.‬</translation>
     </message>
     <message>
         <source>Goldstein–Price</source>
-        <translation type="unfinished"></translation>
+        <translation>Goldstein–Price</translation>
     </message>
     <message>
         <source>L ranges from 3 to about a million: adaptive step sizes matter here.</source>
-        <translation type="unfinished"></translation>
+        <translation>‫مقدار L از 3 تا حدود یک میلیون است: اینجا اندازهٔ گام تطبیقی مهم است.‬</translation>
     </message>
     <message>
         <source>Styblinski–Tang</source>
-        <translation type="unfinished"></translation>
+        <translation>Styblinski–Tang</translation>
     </message>
     <message>
         <source>Four minima; only the one at (−2.90, −2.90) is global.</source>
-        <translation type="unfinished"></translation>
+        <translation>‫چهار کمینه؛ فقط کمینهٔ ‪(−2.90, −2.90)‬ سراسری است.‬</translation>
     </message>
 </context>
 </TS>
