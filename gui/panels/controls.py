@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QSlider,
     QSpinBox,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -157,7 +158,8 @@ class ControlPanel(QWidget):
         for label, spin in (("w1", self.start_x), ("w2", self.start_y)):
             row.addWidget(QLabel(label))
             row.addWidget(spin, stretch=1)
-        default = QPushButton("↺")
+        default = QPushButton()
+        default.setIcon(self.style().standardIcon(QStyle.SP_BrowserReload))
         default.setToolTip(self.tr("Use the surface's own start point"))
         default.clicked.connect(self.start_reset)
         row.addWidget(default)

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableWidg
 from engine.optimizers import OPTIMIZERS
 from gui import theme
 from gui.history import RacerHistory
-from gui.i18n import tr_engine
+from gui.i18n import is_rtl, tr_engine
 
 COLUMNS = (
     QT_TRANSLATE_NOOP("StatusTable", "Optimizer"),
@@ -136,7 +136,7 @@ class FormulaCard(QLabel):
             meaning.append(f"M: {tr_engine(opt.m_meaning)}")
         if meaning:
             parts.append("<span style='color:#444'>" + " · ".join(meaning) + "</span>")
-        parts.append(
-            f"<span style='color:#777'>{self.tr('as in {0}').format(tr_engine(opt.reference))}</span>"
-        )
-        self.setText("<br>".join(parts))
+        reference = self.tr("as in {0}").format(tr_engine(opt.reference))
+        parts.append(f"<span style='color:#777'>{reference}</span>")
+        direction = "rtl" if is_rtl() else "ltr"  # the card's own layout stays LTR for the formulas
+        self.setText(f"<div dir='{direction}'>" + "<br>".join(parts) + "</div>")

@@ -244,6 +244,10 @@
         <source>η schedule {0}</source>
         <translation>برنامهٔ زمانی η: {0}</translation>
     </message>
+    <message>
+        <source>as in {0}</source>
+        <translation>مطابق {0}</translation>
+    </message>
 </context>
 <context>
     <name>Inspector</name>
