@@ -8,9 +8,10 @@ Every figure is printed with ratios against references measured in the same run:
   tests/engine/test_optimizers.py) and torch.optim with autograd when torch is installed;
 * the cost of recording (``run_chunk`` against ``run_steps``, which keeps only the state);
 * the batch of 256×256 starts × 500 Adam steps, in ns per run·step on 1 thread and on all
-  cores, against Adam in numpy vectorised over the whole grid.
+  cores (medians, the two alternating so that both see the same machine), against Adam in
+  numpy vectorised over the whole grid.
 
-    .venv/bin/python benchmarks/bench_engine.py [--quick]
+    .venv/bin/python benchmarks/bench_engine.py [--quick] [--batch-only]
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import argparse
 import math
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import time
@@ -51,6 +53,12 @@ def best_of(fn: Callable[[], object], repeats: int) -> float:
         fn()
         best = min(best, time.perf_counter() - t0)
     return best
+
+
+def wall_time(fn: Callable[[], object]) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
 
 
 # -- one run, per optimizer -------------------------------------------------------------------------
@@ -212,48 +220,61 @@ def ratio(a: float | None, b: float) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer steps and a smaller grid")
+    parser.add_argument("--batch-only", action="store_true", help="only the many-runs table")
     args = parser.parse_args()
     n_numba, n_py, n_np, n_torch = (
         (50_000, 3_000, 2_000, 500) if args.quick else (100_000, 20_000, 10_000, 2_000)
     )
     side, steps = (128, 200) if args.quick else (256, 500)
 
-    print(f"Machine: {machine()}\n")
-    print(f"One run on Rosenbrock from {START}, full state recorded (ns per step; × = slower than numba)\n")
-    print(
-        "| optimizer | numba recorded | unrecorded | recording cost | plain Python | numpy per step "
-        "| torch.optim |"
-    )
-    print("|---|---:|---:|---:|---:|---:|---:|")
-    for opt in OPTIMIZERS:
-        rec, unrec = numba_recorded(opt, n_numba)
-        py = python_loop(opt, n_py)
-        npy = numpy_loop(opt, n_np)
-        th = torch_loop(opt, n_torch)
-        th_text = "–" if th is None else f"{th:,.0f} ({ratio(th, rec)})"
-        cost = 100 * (rec / unrec - 1)
+    print(f"Machine: {machine()}")
+    if not args.batch_only:
+        print()
         print(
-            f"| {opt} | {rec:.1f} | {unrec:.1f} | {cost:+.0f}% | {py:,.0f} ({ratio(py, rec)}) "
-            f"| {npy:,.0f} ({ratio(npy, rec)}) | {th_text} |",
-            flush=True,
+            f"One run on Rosenbrock from {START}, full state recorded (ns per step; × = slower than numba)\n"
         )
+        print(
+            "| optimizer | numba recorded | unrecorded | recording cost | plain Python | numpy per step "
+            "| torch.optim |"
+        )
+        print("|---|---:|---:|---:|---:|---:|---:|")
+        for opt in OPTIMIZERS:
+            rec, unrec = numba_recorded(opt, n_numba)
+            py = python_loop(opt, n_py)
+            npy = numpy_loop(opt, n_np)
+            th = torch_loop(opt, n_torch)
+            th_text = "–" if th is None else f"{th:,.0f} ({ratio(th, rec)})"
+            cost = 100 * (rec / unrec - 1)
+            print(
+                f"| {opt} | {rec:.1f} | {unrec:.1f} | {cost:+.0f}% | {py:,.0f} ({ratio(py, rec)}) "
+                f"| {npy:,.0f} ({ratio(npy, rec)}) | {th_text} |",
+                flush=True,
+            )
 
     starts = grid_starts(side)
     runs = starts.shape[0]
-    print(f"\nMany runs: {side}×{side} starts × {steps} steps on Rosenbrock, lr 0.01 (ns per run·step)\n")
-    numpy_s = best_of(lambda: numpy_grid_adam(starts, steps, 0.01), 2)
+    repeats = 3 if args.quick else 7
+    print(f"\nMany runs: {side}×{side} starts × {steps} steps on Rosenbrock, lr 0.01 (ns per run·step)")
+    print(
+        f"Medians of {repeats} runs, 1 thread and all cores alternating; "
+        f"load average before: {os.getloadavg()[0]:.2f}\n"
+    )
+    numpy_s = statistics.median(
+        wall_time(lambda: numpy_grid_adam(starts, steps, 0.01)) for _ in range(repeats)
+    )
     numpy_ns = numpy_s / (runs * steps) * 1e9
     cores = numba.config.NUMBA_NUM_THREADS
     print("| optimizer | numba, 1 thread | numba, all cores | speed-up on cores | numpy vectorised (Adam) |")
     print("|---|---:|---:|---:|---:|")
     for opt in ("adam", "sgd", "nadam"):
         batch("rosenbrock", opt, starts[:8], 2, lr=0.01)  # compile or load from cache
-        timings = {}
-        for threads in (1, cores):
-            numba.set_num_threads(threads)
-            timings[threads] = best_of(lambda o=opt: batch("rosenbrock", o, starts, steps, lr=0.01), 3)
+        timings: dict[int, list[float]] = {1: [], cores: []}
+        for _ in range(repeats):
+            for threads, times in timings.items():
+                numba.set_num_threads(threads)
+                times.append(wall_time(lambda o=opt: batch("rosenbrock", o, starts, steps, lr=0.01)))
         numba.set_num_threads(cores)
-        one, many = (timings[k] / (runs * steps) * 1e9 for k in (1, cores))
+        one, many = (statistics.median(timings[k]) / (runs * steps) * 1e9 for k in (1, cores))
         print(
             f"| {opt} | {one:.2f} ({numpy_ns / one:.1f}× numpy) | {many:.2f} ({numpy_ns / many:.1f}× numpy) "
             f"| {one / many:.2f}× on {cores} | {numpy_ns:.2f} |",
