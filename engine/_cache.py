@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 
 APP_NAME = "optimizer-lab"
-_KERNEL_SOURCES = ("_ids.py", "_kernels.py", "_surfaces.py")
+_KERNEL_SOURCES = ("_ids.py", "_kernels.py", "_surfaces.py", "_fn_kernels.py")
 
 
 def _user_cache_root() -> Path:

@@ -163,11 +163,17 @@ def _update(opt, lr, alpha, beta, eps, wd, rho, nu1, nu2, g, w, G, M, A, bc1, bc
 @njit(**_JIT)
 def init_state(loss_id, P, H, x0, y0, S):
     """Reset S to t = 0 at (x0, y0): zero moments, the loss and gradient at the start."""
+    _init(loss_value_grad, loss_id, P, x0, y0, S)
+
+
+@njit(**_INLINE)
+def _init(loss, loss_id, P, x0, y0, S):
+    """``init_state`` for any loss: the built-in dispatch here, a typed expression in _fn_kernels."""
     S[:] = 0.0
     S[8] = 1.0
     S[6] = 1.0
     S[7] = 1.0
-    f, gx, gy = loss_value_grad(loss_id, x0, y0, P)
+    f, gx, gy = loss(loss_id, x0, y0, P)
     S[10] = x0
     S[11] = y0
     S[12] = f
@@ -176,8 +182,12 @@ def init_state(loss_id, P, H, x0, y0, S):
 
 
 @njit(**_INLINE)
-def _advance(loss_id, P, opt, H, kind, sp, S, n, tol, row0, w, f, g, G, M, lr, dw, record):
-    """The stepping loop of ``run_chunk`` / ``run_steps``; ``record`` is a compile-time constant."""
+def _advance(loss, loss_id, P, opt, H, kind, sp, S, n, tol, row0, w, f, g, G, M, lr, dw, record):
+    """The stepping loop of ``run_chunk`` / ``run_steps``; ``record`` is a compile-time constant.
+
+    ``loss`` is ``loss_value_grad`` here (inlined), or a typed expression's compiled loss passed
+    as a function pointer by ``engine._fn_kernels`` (so a new expression compiles only its loss).
+    """
     eta, alpha, beta, eps, wd, rho, nu1, nu2, psi = H[0], H[1], H[2], H[3], H[4], H[5], H[6], H[7], H[8]
     s0 = sp[0]
     s1 = sp[1]
@@ -218,7 +228,7 @@ def _advance(loss_id, P, opt, H, kind, sp, S, n, tol, row0, w, f, g, G, M, lr, d
         )
         xn = x + d1
         yn = y + d2
-        vn, gxn, gyn = loss_value_grad(loss_id, xn, yn, P)
+        vn, gxn, gyn = loss(loss_id, xn, yn, P)
         if not (
             math.isfinite(xn)
             and math.isfinite(yn)
@@ -268,7 +278,9 @@ def run_chunk(loss_id, P, opt, H, kind, sp, S, n, tol, row0, w, f, g, G, M, lr, 
     (S[9] then counts the failed step, so it is the step at which the run diverged).
     A run stops as converged once ‖g‖ at the new point falls below tol.
     """
-    return _advance(loss_id, P, opt, H, kind, sp, S, n, tol, row0, w, f, g, G, M, lr, dw, True)
+    return _advance(
+        loss_value_grad, loss_id, P, opt, H, kind, sp, S, n, tol, row0, w, f, g, G, M, lr, dw, True
+    )
 
 
 @njit(**_JIT)
@@ -276,7 +288,9 @@ def run_steps(loss_id, P, opt, H, kind, sp, S, n, tol):
     """``run_chunk`` without the record: only the state S advances (fast-forward, benchmarks)."""
     e1 = np.empty((0, 2))
     e0 = np.empty(0)
-    return _advance(loss_id, P, opt, H, kind, sp, S, n, tol, -1, e1, e0, e1, e1, e1, e1, e1, False)
+    return _advance(
+        loss_value_grad, loss_id, P, opt, H, kind, sp, S, n, tol, -1, e1, e0, e1, e1, e1, e1, e1, False
+    )
 
 
 #: Runs that step together in one block of a batch: the quantities a step touches fit in L1 and the
@@ -786,7 +800,12 @@ def run_batch(loss_id, P, opt, Hs, kind, sp, starts, steps, tol, final_w, final_
 @njit(**_JIT, parallel=True)
 def loss_grid(loss_id, P, xs, ys, out):
     """L on the grid out[j, i] = L(xs[i], ys[j]); NaN where L is undefined (shown as a gap)."""
+    _grid(loss_value_grad, loss_id, P, xs, ys, out)
+
+
+@njit(**_INLINE)
+def _grid(loss, loss_id, P, xs, ys, out):
     for j in prange(ys.shape[0]):
         for i in range(xs.shape[0]):
-            val, _gx, _gy = loss_value_grad(loss_id, xs[i], ys[j], P)
+            val, _gx, _gy = loss(loss_id, xs[i], ys[j], P)
             out[j, i] = val

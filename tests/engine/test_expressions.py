@@ -26,7 +26,7 @@ import sympy as sp
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from engine import OPTIMIZERS, simulate
+from engine import OPTIMIZERS, batch, simulate
 from engine._parser import FUNCTIONS, MAX_DEPTH, MAX_LENGTH, fold, parse, render
 from engine._symbolic import _Unprintable, loss_function_source, print_code
 from engine.expressions import DEFAULT_VIEW, ExpressionError, compile_expression, normalize
@@ -360,8 +360,12 @@ _TOKENS = [*"xy0123456789.e()+-*/^,_ 'ab[]=;:", "**", "w1", "w2", "pi", *FUNCTIO
 
 def _mutations():
     return st.lists(
-        st.tuples(st.sampled_from(["insert", "delete", "replace", "duplicate"]), st.integers(0, 200),
-                  st.integers(1, 5), st.sampled_from(_TOKENS)),
+        st.tuples(
+            st.sampled_from(["insert", "delete", "replace", "duplicate"]),
+            st.integers(0, 200),
+            st.integers(1, 5),
+            st.sampled_from(_TOKENS),
+        ),
         min_size=1,
         max_size=4,
     )
@@ -501,8 +505,16 @@ def test_kinks_give_documented_subgradients() -> None:
 
 @pytest.mark.parametrize(
     ("text", "x", "y"),
-    [("log(x)", -1.0, 0.0), ("log(x)", 0.0, 0.0), ("1/x", 0.0, 0.0), ("sqrt(x)", -1.0, 0.0),
-     ("asin(x)", 2.0, 0.0), ("x^0.5", -4.0, 0.0), ("x^-2", 0.0, 1.0), ("exp(exp(x))", 10.0, 0.0)],
+    [
+        ("log(x)", -1.0, 0.0),
+        ("log(x)", 0.0, 0.0),
+        ("1/x", 0.0, 0.0),
+        ("sqrt(x)", -1.0, 0.0),
+        ("asin(x)", 2.0, 0.0),
+        ("x^0.5", -4.0, 0.0),
+        ("x^-2", 0.0, 1.0),
+        ("exp(exp(x))", 10.0, 0.0),
+    ],
 )
 def test_domain_errors_give_non_finite_values_not_exceptions(text: str, x: float, y: float) -> None:
     f, gx, gy = value_grad(jit_value_grad(text), x, y)
@@ -572,7 +584,10 @@ t0 = time.perf_counter()
 from engine.expressions import compile_expression
 s = compile_expression(sys.argv[1])
 seconds = time.perf_counter() - t0
-kernels = [d for d in vars(s.kernels).values() if isinstance(d, CPUDispatcher)]
+from engine import _fn_kernels
+kernels = [d for d in (*vars(s.kernels).values(), *vars(_fn_kernels).values())
+           if isinstance(d, CPUDispatcher)]
+kernels = list({id(d): d for d in kernels}.values())
 print(json.dumps({"seconds": seconds,
   "hits": sum(sum(d.stats.cache_hits.values()) for d in kernels),
   "misses": sum(sum(d.stats.cache_misses.values()) for d in kernels)}))
@@ -587,12 +602,43 @@ def test_reopening_an_expression_in_a_new_process_loads_from_the_disk_cache(tmp_
     runs = []
     for _ in range(2):
         out = subprocess.run(
-            [sys.executable, "-c", _REOPEN, text], cwd=ROOT, env=env, capture_output=True, text=True,
-            check=False, timeout=120,
+            [sys.executable, "-c", _REOPEN, text],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
         )
         assert out.returncode == 0, out.stderr
         runs.append(json.loads(out.stdout))
-    assert runs[0]["misses"] >= 2 and runs[0]["hits"] == 0  # compiled: the loss, the grid, the runner
+    # compiled once: the loss, and (fresh cache) the shared runner, start and grid kernels
+    assert runs[0]["misses"] >= 4 and runs[0]["hits"] == 0
     assert runs[1]["misses"] == 0 and runs[1]["hits"] == runs[0]["misses"]  # all loaded from disk
     assert runs[1]["seconds"] < runs[0]["seconds"]
-    assert len(list((next(tmp_path.glob("numba-*")) / "expressions").glob("expr_*.py"))) == 1
+    folder = next(tmp_path.glob("numba-*")) / "expressions"
+    assert len(list(folder.glob("loss_*.py"))) == 1
+    assert not list(folder.glob("expr_*.py"))  # the batch module is built only when a batch runs
+
+
+def test_a_new_expression_compiles_only_its_loss() -> None:
+    """The shared runner is compiled once; a new formula adds one small function (≈ 0.3 s)."""
+    from engine import _fn_kernels
+
+    surface = compile_expression("x^2 + 7.25*y^2 + 0.001*x*y")  # warms the shared kernels
+    before = sum(len(d.overloads) for d in vars(_fn_kernels).values() if hasattr(d, "overloads"))
+    other = compile_expression("x^2 + 7.5*y^2 - 0.002*x*y")
+    after = sum(len(d.overloads) for d in vars(_fn_kernels).values() if hasattr(d, "overloads"))
+    assert after == before  # no new runner specialisation
+    assert other.kernels.loss_value_grad is not surface.kernels.loss_value_grad
+    t = simulate(other, "adam", (1.0, 1.0), 5)
+    assert t.status == "finished" and np.all(np.isfinite(t.w))
+
+
+def test_batch_on_an_expression_matches_single_runs() -> None:
+    surface = compile_expression("x^2 + 4*y^2 + sin(x)")
+    starts = np.array([[1.0, 1.0], [-2.0, 0.5], [0.3, -1.0]])
+    result = batch(surface, "adam", starts, 60)
+    for i, start in enumerate(starts):
+        single = simulate(surface, "adam", start, 60)
+        np.testing.assert_array_equal(result.final_w[i], single.w[-1])
