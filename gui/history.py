@@ -57,12 +57,10 @@ class RacerHistory:
         self._vec = {k: grow(v) for k, v in self._vec.items()}
 
     def _thin(self) -> None:
-        keep = np.arange(0, self._n, 2)
-        self._step[: keep.size] = self._step[keep]
-        self._loss[: keep.size] = self._loss[keep]
-        for a in self._vec.values():
-            a[: keep.size] = a[keep]
-        self._n = keep.size
+        k = (self._n + 1) // 2
+        for a in (self._step, self._loss, *self._vec.values()):
+            a[:k] = a[0 : self._n : 2].copy()  # a strided copy: far cheaper than fancy indexing
+        self._n = k
         self.stride *= 2
 
     def append(self, chunk: Chunk) -> None:

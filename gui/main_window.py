@@ -7,6 +7,7 @@ timer at most every ``REDRAW_MS``, however fast the chunks arrive.
 
 from __future__ import annotations
 
+import gc
 import json
 import math
 from dataclasses import replace
@@ -132,6 +133,7 @@ class MainWindow(QMainWindow):
         self.bottom_tabs = QTabWidget()
         self.bottom_tabs.addTab(self.status_table, self.tr("Status"))
         self.bottom_tabs.addTab(self.inspector, self.tr("Step inspector"))
+        self.bottom_tabs.currentChanged.connect(lambda _i: self._mark_dirty())
         centre = QSplitter(Qt.Vertical)
         centre.addWidget(top)
         centre.addWidget(self.bottom_tabs)
@@ -311,6 +313,9 @@ class MainWindow(QMainWindow):
 
     def _engine_ready(self) -> None:
         self._ready = True
+        # Everything built so far (Qt wrappers, numba's type system) lives as long as the app:
+        # keep it out of the collector's full passes, which otherwise stall a frame (~50 ms).
+        gc.freeze()
         self.engine_ready.emit()
 
     def _busy(self, text: str) -> None:
@@ -516,9 +521,9 @@ class MainWindow(QMainWindow):
         self.timeline.set_maximum(max(h.last_step for h in self.histories.values()))
         self.contour.update_racers(self.histories, cursor)
         self._frame += 1
-        # The contour moves at the frame rate; line plots at a third of it, the table at a tenth:
+        # The contour moves at the frame rate; line plots at a fifth of it, the table at a tenth:
         # they change slowly to the eye, and drawing them is most of the cost of a frame.
-        if self._frame % 3 == 0 or not self.playing:
+        if self._frame % 5 == 0 or not self.playing:
             self.panels.update_racers(self.histories, adaptive)
             self.panels.set_cursor(cursor)
         if self._frame % 10 == 0 or not self.playing:
@@ -527,7 +532,8 @@ class MainWindow(QMainWindow):
             self._dirty = True  # come back for the slower views even if no chunk arrives
         self._update_readout()
         self._update_selected_vectors()
-        self._update_inspector()
+        if self.bottom_tabs.currentWidget() is self.inspector:  # explain only what is on screen
+            self._update_inspector()
 
     def _update_readout(self) -> None:
         """The on-plot legend: step counter, then each racer's colour, name, η and live loss."""
@@ -585,6 +591,9 @@ class MainWindow(QMainWindow):
         return racer
 
     def _cursor_changed(self, _step: int | None) -> None:
+        self._dirty = True
+
+    def _mark_dirty(self) -> None:
         self._dirty = True
 
     def _step_picked(self, step: int) -> None:

@@ -30,6 +30,31 @@ TICK = 1 / 60
 #: At "max" speed a tick computes for about this long before sending its chunk.
 MAX_SPEED_BUDGET = 0.012
 GRID_SIZE = 220
+#: At high speed a chunk is thinned to about this many rows (every 2ᵏ-th step and the last):
+#: the eye cannot follow more, and copying every row into the views would stall the GUI.
+MAX_ROWS_PER_CHUNK = 2048
+#: Steps per racer in one tick at "max": bounds the rows a tick allocates and copies (≈ 7 MB),
+#: which is what would otherwise hold the GIL long enough to stall the window.
+MAX_STEPS_PER_TICK = 65_536
+
+
+def thin_chunk(chunk: Chunk, max_rows: int) -> Chunk:
+    """Every 2ᵏ-th step of a long chunk, plus its last row (status and current point stay exact)."""
+    from dataclasses import replace
+
+    import numpy as np
+
+    n = len(chunk)
+    if n <= max_rows:
+        return chunk
+    stride = 1 << (n // max_rows).bit_length()
+    keep = chunk.step % stride == 0
+    keep[-1] = True
+    idx = np.flatnonzero(keep)
+    return replace(
+        chunk,
+        **{name: getattr(chunk, name)[idx] for name in ("step", "w", "loss", "grad", "G", "M", "lr", "dw")},
+    )
 
 
 @dataclass(frozen=True)
@@ -245,7 +270,7 @@ class RaceWorker(QThread):
         for key, run in self._runs.items():
             k = min(n, self._config.steps - run.t)
             if k > 0 and not run.done:
-                out.append((key, run.advance(k)))
+                out.append((key, thin_chunk(run.advance(k), MAX_ROWS_PER_CHUNK)))
         if out:
             self.chunks_ready.emit(out)
         if self._runs and all(self._at_end(r) for r in self._runs.values()):
@@ -257,7 +282,7 @@ class RaceWorker(QThread):
         """Compute the steps due now; return when the next tick is due."""
         now = time.perf_counter()
         if math.isinf(self._speed):
-            n = max(1, int(MAX_SPEED_BUDGET / max(self._per_step, 1e-9)))
+            n = max(1, min(MAX_STEPS_PER_TICK, int(MAX_SPEED_BUDGET / max(self._per_step, 1e-9))))
             t0 = time.perf_counter()
             self._advance(n)
             spent = time.perf_counter() - t0

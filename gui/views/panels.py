@@ -25,7 +25,7 @@ ROWS: tuple[tuple[str, str, bool, str], ...] = (
     ("w", "w", False, QT_TRANSLATE_NOOP("PerWeightPanels", "the weights")),
     ("loss", "L", True, QT_TRANSLATE_NOOP("PerWeightPanels", "the loss")),
 )
-MAX_POINTS = 4000
+MAX_POINTS = 1200  # a panel is a few hundred pixels wide: more points only cost paint time
 
 
 def _thin(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
