@@ -217,6 +217,7 @@ def test_inspector_uses_the_settings_in_effect_at_that_step(window, qtbot) -> No
     field.editingFinished.emit()
     with qtbot.waitSignal(window.worker.chunks_ready, timeout=5000):
         window.step_action.trigger()
+    window.bottom_tabs.setCurrentWidget(window.inspector)
     window.timeline.set_cursor(1)
     window._redraw()
     assert "0.05" in window.inspector.toPlainText()
