@@ -37,6 +37,7 @@ import hashlib
 import importlib.util
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -186,31 +187,38 @@ def _import(path: Path, name: str) -> ModuleType:
     return module
 
 
-def _load_module(folded: Node, formula: str) -> ModuleType:
-    """The compiled module of an expression; sympy runs only if it is not on disk yet.
+def _cached_module(path: Path, name: str, make_source: Callable[[], str]) -> ModuleType:
+    """Import a generated module, writing it first if it is not on disk (sympy runs only then).
 
     An existing file is never rewritten (that would change its timestamp and make numba
     discard its cache); one that fails to import is generated again.
     """
-    from engine import _kernels
     from engine.atomic import atomic_write_text
 
-    kernels = Path(_kernels.__file__).read_text(encoding="utf-8")
-    shared = _shared_kernels()
-    key = _module_key(formula, kernels, shared)
-    path = _cache_folder() / f"expr_{key}.py"
-    name = f"optimizer_lab_expr_{key}"
     if path.exists():
         try:
             return _import(path, name)
         except Exception:  # a damaged file: write it again below
             sys.modules.pop(name, None)
+    source = make_source()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(path, source)
+    return _import(path, name)
+
+
+def _load_module(folded: Node, formula: str) -> ModuleType:
+    """The expression's copy of the kernels, specialised on its loss (for the many-run batch)."""
+    from engine import _kernels
     from engine._symbolic import loss_function_source
 
-    function_source = loss_function_source(folded)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(path, _module_source(function_source, kernels, shared, formula))
-    return _import(path, name)
+    kernels = Path(_kernels.__file__).read_text(encoding="utf-8")
+    shared = _shared_kernels()
+    key = _module_key(formula, kernels, shared)
+    return _cached_module(
+        _cache_folder() / f"expr_{key}.py",
+        f"optimizer_lab_expr_{key}",
+        lambda: _module_source(loss_function_source(folded), kernels, shared, formula),
+    )
 
 
 def _light_source(function_source: str, formula: str) -> str:
@@ -238,23 +246,15 @@ def _light_source(function_source: str, formula: str) -> str:
 def _load_light_module(folded: Node, formula: str) -> ModuleType:
     """The expression's loss alone: what the window and single runs need (compiles in ≈ 0.3 s)."""
     from engine import _fn_kernels
-    from engine.atomic import atomic_write_text
+    from engine._symbolic import loss_function_source
 
     runner = Path(_fn_kernels.__file__).read_text(encoding="utf-8")
     key = _module_key(formula, runner, ["light"])
-    path = _cache_folder() / f"loss_{key}.py"
-    name = f"optimizer_lab_loss_{key}"
-    if path.exists():
-        try:
-            return _import(path, name)
-        except Exception:  # a damaged file: write it again below
-            sys.modules.pop(name, None)
-    from engine._symbolic import loss_function_source
-
-    source = _light_source(loss_function_source(folded), formula)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(path, source)
-    return _import(path, name)
+    return _cached_module(
+        _cache_folder() / f"loss_{key}.py",
+        f"optimizer_lab_loss_{key}",
+        lambda: _light_source(loss_function_source(folded), formula),
+    )
 
 
 Array = Any  # a float64 numpy array, as the kernels take it

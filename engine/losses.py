@@ -232,6 +232,19 @@ for _i, _s in enumerate(_BUILTINS):
 DEFAULT_LOSS = "quadratic"
 
 
+def check_loss_spec(spec: str) -> None:
+    """Raise ExpressionError unless ``spec`` is a built-in name or an expression the safe parser accepts.
+
+    Nothing is compiled or evaluated: sessions and lessons call this when they are read, so
+    a bad loss is refused before anything else changes.
+    """
+    if spec.strip() in LOSSES:
+        return
+    from engine.expressions import parse_expression
+
+    parse_expression(spec.strip())
+
+
 def get_loss(spec: str | Surface) -> Surface:
     """A built-in surface by name, or a typed expression compiled to a surface."""
     if isinstance(spec, Surface):

@@ -69,14 +69,11 @@ def _check_loss(loss: str, name: str) -> None:
     Parsing only (no compilation): the file is refused while the current session is
     still untouched, and nothing in it is ever evaluated.
     """
-    from engine.losses import LOSSES
-
-    if loss.strip() in LOSSES:
-        return
-    from engine.expressions import ExpressionError, parse_expression
+    from engine.expressions import ExpressionError
+    from engine.losses import check_loss_spec
 
     try:
-        parse_expression(loss.strip())
+        check_loss_spec(loss)
     except ExpressionError as exc:
         raise SessionError(
             f"{name}: loss is neither a built-in surface nor a valid expression: {exc}"

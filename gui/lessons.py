@@ -156,14 +156,11 @@ def _watch(value: Any) -> tuple[WatchHint, ...]:
 
 def _check_loss(loss: str) -> None:
     """A built-in surface, or an expression the safe parser accepts (never evaluated here)."""
-    from engine.losses import LOSSES
-
-    if loss.strip() in LOSSES:
-        return
-    from engine.expressions import ExpressionError, parse_expression
+    from engine.expressions import ExpressionError
+    from engine.losses import check_loss_spec
 
     try:
-        parse_expression(loss.strip())
+        check_loss_spec(loss)
     except ExpressionError as exc:
         raise ConfigError(
             f"session: loss is neither a built-in surface nor a valid expression: {exc}"
