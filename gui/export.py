@@ -472,19 +472,14 @@ class SceneRenderer:
         self.panels.set_pen_scale(scale)
 
 
-def render_image(view: QGraphicsView | QWidget, size: tuple[int, int]) -> QImage:
-    """Paint a laid-out view into an image of ``size`` (device pixels), scaled to fill it."""
-    w, h = size
-    image = QImage(w, h, QImage.Format.Format_ARGB32_Premultiplied)
-    image.fill(QColor("white"))
+def _logical_size(view: QGraphicsView | QWidget) -> tuple[int, int]:
     if isinstance(view, QGraphicsView):
-        lw, lh = view.viewport().width(), view.viewport().height()
-    else:
-        lw, lh = view.width(), view.height()
-    scale = min(w / lw, h / lh)
-    image.setDevicePixelRatio(scale)
-    painter = QPainter(image)
-    painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+        return view.viewport().width(), view.viewport().height()
+    return view.width(), view.height()
+
+
+def _paint(view: QGraphicsView | QWidget, painter: QPainter, lw: int, lh: int) -> None:
+    """Render a view (scene or widget) with ``painter``, then end the painter."""
     try:
         if isinstance(view, QGraphicsView):
             view.render(painter, QRectF(0, 0, lw, lh), view.viewport().rect())
@@ -492,16 +487,26 @@ def render_image(view: QGraphicsView | QWidget, size: tuple[int, int]) -> QImage
             view.render(painter, QPoint())
     finally:
         painter.end()
+
+
+def render_image(view: QGraphicsView | QWidget, size: tuple[int, int]) -> QImage:
+    """Paint a laid-out view into an image of ``size`` (device pixels), scaled to fill it."""
+    w, h = size
+    image = QImage(w, h, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(QColor("white"))
+    lw, lh = _logical_size(view)
+    scale = min(w / lw, h / lh)
+    image.setDevicePixelRatio(scale)
+    painter = QPainter(image)
+    painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+    _paint(view, painter, lw, lh)
     image.setDevicePixelRatio(1.0)
     return image
 
 
 def render_svg(view: QGraphicsView | QWidget, title: str) -> bytes:
     """The view as SVG through QSvgGenerator (vector trails, contours and text)."""
-    if isinstance(view, QGraphicsView):
-        lw, lh = view.viewport().width(), view.viewport().height()
-    else:
-        lw, lh = view.width(), view.height()
+    lw, lh = _logical_size(view)
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
@@ -516,13 +521,7 @@ def render_svg(view: QGraphicsView | QWidget, title: str) -> bytes:
     generator.setDescription("Exported by Optimizer Lab")
     painter = QPainter(generator)
     painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
-    try:
-        if isinstance(view, QGraphicsView):
-            view.render(painter, QRectF(0, 0, lw, lh), view.viewport().rect())
-        else:
-            view.render(painter, QPoint())
-    finally:
-        painter.end()
+    _paint(view, painter, lw, lh)
     buffer.close()
     return bytes(data.data())
 
