@@ -138,7 +138,7 @@ def config_from_args(args: argparse.Namespace) -> SessionConfig:
 
 def _ensure_app() -> Any:
     """A QApplication for off-screen rendering (offscreen unless a platform was chosen)."""
-    if "QT_QPA_PLATFORM" not in os.environ:
+    if not os.environ.get("QT_QPA_PLATFORM"):  # unset or empty: no screen is needed
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     from PySide6.QtWidgets import QApplication
 
