@@ -249,3 +249,17 @@ def test_watch_hint_points_at_its_plot(window) -> None:
     assert window.panels.plots["lr"].vb.background.isVisible()
     window.highlight("inspector")
     assert window.bottom_tabs.currentWidget() is window.inspector
+
+
+def test_changing_the_surface_mid_run_restarts_the_race_on_it(window, qtbot) -> None:
+    window.speed_slider.setValue(SPEEDS.index(math.inf))
+    with qtbot.waitSignal(window.worker.playing_changed, timeout=5000):
+        window.play_action.trigger()
+    wait_steps(qtbot, window, 50)
+    with qtbot.waitSignal(window.worker.race_reset, timeout=ENGINE_TIMEOUT_MS):
+        window.choose_loss("rosenbrock")
+    assert window.surface.name == "rosenbrock"
+    assert window.config.loss == "rosenbrock"
+    assert all(len(h) == 1 for h in window.histories.values())
+    assert all(h.vec("w")[0].tolist() == [-1.2, 1.0] for h in window.histories.values())
+    assert not window.playing
