@@ -14,7 +14,7 @@ from collections.abc import Iterable
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QPen
+from PySide6.QtGui import QColor, QFont, QPen, QPixmapCache
 from PySide6.QtWidgets import QGraphicsEllipseItem, QGraphicsItem
 
 from gui import theme
@@ -23,6 +23,7 @@ from gui.history import RacerHistory
 pg.setConfigOptions(imageAxisOrder="row-major", antialias=True)
 
 N_LEVELS = 14
+PIXMAP_CACHE_KB = 128 * 1024
 TRAIL_WIDTH = 2.2
 ARROW_WIDTH = 2.4
 CONTOUR_WIDTH = 1.0
@@ -122,6 +123,10 @@ class ContourView(pg.PlotWidget):
 
     def __init__(self, parent: object = None) -> None:
         super().__init__(parent, background="w")
+        # The surface, its contour lines and the axes are repainted from cached pixmaps; Qt's
+        # default 10 MB cache holds fewer than the contour lines alone, and thrashing it made
+        # every frame redraw them (10.6 → 3.7 ms a frame measured).
+        QPixmapCache.setCacheLimit(max(QPixmapCache.cacheLimit(), PIXMAP_CACHE_KB))
         self.plot = self.getPlotItem()
         # graphics items take the application's direction; a plot's axes must not mirror in Persian
         self.plot.setLayoutDirection(Qt.LeftToRight)
