@@ -25,6 +25,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from engine.messages import msg
+
 MAX_LENGTH = 500
 MAX_DEPTH = 40
 MAX_NODES = 400
@@ -120,26 +122,26 @@ CONSTANT_MATH: dict[str, Callable[..., float]] = {
 
 #: Characters that mean the text is not plain math, with what to tell the user.
 _REFUSED = {
-    "'": "strings are not allowed",
-    '"': "strings are not allowed",
-    "[": "subscripts and lists are not allowed",
-    "]": "subscripts and lists are not allowed",
-    "{": "braces are not allowed",
-    "}": "braces are not allowed",
-    ".": "attribute access is not allowed",
-    "=": "write only the formula for L, without '=' or comparisons",
-    "<": "comparisons are not allowed",
-    ">": "comparisons are not allowed",
-    "!": "only + - * / ^ are allowed",
-    ";": "only one expression is allowed",
-    ":": "only one plain expression is allowed",
-    "%": "only + - * / ^ are allowed",
-    "&": "only + - * / ^ are allowed",
-    "|": "only + - * / ^ are allowed; write abs(...) for |...|",
-    "~": "only + - * / ^ are allowed",
-    "@": "only + - * / ^ are allowed",
-    "#": "comments are not allowed",
-    "\\": "only + - * / ^ are allowed",
+    "'": msg("strings are not allowed"),
+    '"': msg("strings are not allowed"),
+    "[": msg("subscripts and lists are not allowed"),
+    "]": msg("subscripts and lists are not allowed"),
+    "{": msg("braces are not allowed"),
+    "}": msg("braces are not allowed"),
+    ".": msg("attribute access is not allowed"),
+    "=": msg("write only the formula for L, without '=' or comparisons"),
+    "<": msg("comparisons are not allowed"),
+    ">": msg("comparisons are not allowed"),
+    "!": msg("only + - * / ^ are allowed"),
+    ";": msg("only one expression is allowed"),
+    ":": msg("only one plain expression is allowed"),
+    "%": msg("only + - * / ^ are allowed"),
+    "&": msg("only + - * / ^ are allowed"),
+    "|": msg("only + - * / ^ are allowed; write abs(...) for |...|"),
+    "~": msg("only + - * / ^ are allowed"),
+    "@": msg("only + - * / ^ are allowed"),
+    "#": msg("comments are not allowed"),
+    "\\": msg("only + - * / ^ are allowed"),
 }
 #: Typographic forms a formula pasted from a document may contain.
 _LOOKALIKES = {"−": "-", "×": "*", "·": "*", "÷": "/"}
@@ -222,7 +224,9 @@ def tokenize(text: str) -> list[Token]:
             assert m is not None
             value = float(m.group())
             if not math.isfinite(value):
-                raise ExpressionError(f"number {m.group()} at column {col} is too large", col)
+                raise ExpressionError(
+                    msg("number {number} at column {col} is too large", number=m.group(), col=col), col
+                )
             tokens.append(Token("num", m.group(), col, value))
             i = m.end()
             continue
@@ -230,7 +234,10 @@ def tokenize(text: str) -> list[Token]:
             m = _NAME.match(text, i)
             assert m is not None
             if keyword.iskeyword(m.group()) or keyword.issoftkeyword(m.group()):
-                raise ExpressionError(f"'{m.group()}' at column {col} is a Python keyword, not math", col)
+                raise ExpressionError(
+                    msg("'{word}' at column {col} is a Python keyword, not math", word=m.group(), col=col),
+                    col,
+                )
             tokens.append(Token("name", m.group(), col))
             i = m.end()
             continue
@@ -243,10 +250,22 @@ def tokenize(text: str) -> list[Token]:
             i += 1
             continue
         if ch in _REFUSED:
-            raise ExpressionError(f"{ch!r} at column {col} is not allowed: {_REFUSED[ch]}", col)
+            raise ExpressionError(
+                msg(
+                    "{char} at column {col} is not allowed: {reason}",
+                    char=repr(ch),
+                    col=col,
+                    reason=_REFUSED[ch],
+                ),
+                col,
+            )
         raise ExpressionError(
-            f"unexpected character {ch!r} at column {col}: use numbers, x, y, + - * / ^, "
-            "parentheses and functions",
+            msg(
+                "unexpected character {char} at column {col}: use numbers, x, y, + - * / ^, "
+                "parentheses and functions",
+                char=repr(ch),
+                col=col,
+            ),
             col,
         )
     tokens.append(Token("end", "", n + 1))
@@ -277,14 +296,21 @@ class _Parser:
     def node(self, node: Node) -> Node:
         self.nodes += 1
         if self.nodes > MAX_NODES:
-            raise ExpressionError(f"the expression is too large (more than {MAX_NODES} parts)", node.col)
+            raise ExpressionError(
+                msg("the expression is too large (more than {limit} parts)", limit=MAX_NODES), node.col
+            )
         return node
 
     def enter(self, col: int) -> None:
         self.depth += 1
         if self.depth > MAX_DEPTH:
             raise ExpressionError(
-                f"the expression is nested too deeply at column {col} (at most {MAX_DEPTH} levels)", col
+                msg(
+                    "the expression is nested too deeply at column {col} (at most {limit} levels)",
+                    col=col,
+                    limit=MAX_DEPTH,
+                ),
+                col,
             )
 
     def is_op(self, *ops: str) -> bool:
@@ -292,7 +318,9 @@ class _Parser:
 
     def parse(self) -> Node:
         if self.tok.kind == "end":
-            raise ExpressionError("the expression is empty: type a formula in x and y, e.g. x^2 + 10*y^2")
+            raise ExpressionError(
+                msg("the expression is empty: type a formula in x and y, e.g. x^2 + 10*y^2")
+            )
         tree = self.expr()
         if self.tok.kind != "end":
             raise self.unexpected()
@@ -303,25 +331,37 @@ class _Parser:
         if tok.kind == "end":
             prev = self.tokens[self.pos - 1] if self.pos else tok
             return ExpressionError(
-                f"the expression ends too early after '{prev.text}' at column {prev.col}: "
-                "expected a number, x, y, a function or '('",
+                msg(
+                    "the expression ends too early after '{token}' at column {col}: "
+                    "expected a number, x, y, a function or '('",
+                    token=prev.text,
+                    col=prev.col,
+                ),
                 prev.col,
             )
         if tok.text == ",":
             return ExpressionError(
-                f"',' at column {tok.col} outside a function call: commas only separate "
-                "arguments, as in max(x, y)",
+                msg(
+                    "',' at column {col} outside a function call: commas only separate "
+                    "arguments, as in max(x, y)",
+                    col=tok.col,
+                ),
                 tok.col,
             )
         if tok.kind in ("num", "name") or tok.text == "(":
             prev = self.tokens[self.pos - 1] if self.pos else tok
             if prev.kind in ("num", "name") or prev.text == ")":
                 return ExpressionError(
-                    f"missing operator before '{tok.text}' at column {tok.col}: write * to multiply, "
-                    "e.g. 2*x",
+                    msg(
+                        "missing operator before '{token}' at column {col}: write * to multiply, e.g. 2*x",
+                        token=tok.text,
+                        col=tok.col,
+                    ),
                     tok.col,
                 )
-        return ExpressionError(f"unexpected '{tok.text}' at column {tok.col}", tok.col)
+        return ExpressionError(
+            msg("unexpected '{token}' at column {col}", token=tok.text, col=tok.col), tok.col
+        )
 
     def expr(self) -> Node:
         left = self.term()
@@ -377,7 +417,7 @@ class _Parser:
             self.advance()
             return
         if self.tok.kind == "end":
-            raise ExpressionError(f"'(' at column {opening.col} is never closed", opening.col)
+            raise ExpressionError(msg("'(' at column {col} is never closed", col=opening.col), opening.col)
         raise self.unexpected()
 
     def name(self) -> Node:
@@ -386,21 +426,36 @@ class _Parser:
         calls = self.is_op("(")
         if name in FUNCTIONS:
             if not calls:
-                raise ExpressionError(f"'{name}' at column {col} is a function: write {name}(...)", col)
+                raise ExpressionError(
+                    msg("'{name}' at column {col} is a function: write {name}(...)", name=name, col=col), col
+                )
             return self.call(tok)
         if name in VARIABLES or name in CONSTANTS:
             if calls:
                 raise ExpressionError(
-                    f"'{name}' at column {col} is not a function: write {name}*(...) to multiply", col
+                    msg(
+                        "'{name}' at column {col} is not a function: write {name}*(...) to multiply",
+                        name=name,
+                        col=col,
+                    ),
+                    col,
                 )
             if name in VARIABLES:
                 return self.node(Var(VARIABLES[name], col))
             return self.node(Const(name, col))
         if calls:
             raise ExpressionError(
-                f"unknown function '{name}' at column {col}: use one of {FUNCTION_LIST}", col
+                msg(
+                    "unknown function '{name}' at column {col}: use one of {functions}",
+                    name=name,
+                    col=col,
+                    functions=FUNCTION_LIST,
+                ),
+                col,
             )
-        raise ExpressionError(f"unknown name '{name}' at column {col} — use x and y", col)
+        raise ExpressionError(
+            msg("unknown name '{name}' at column {col} — use x and y", name=name, col=col), col
+        )
 
     def call(self, tok: Token) -> Node:
         opening = self.advance()
@@ -415,9 +470,13 @@ class _Parser:
         self.close(opening)
         arity, canonical = FUNCTIONS[tok.text]
         if len(args) != arity:
-            plural = "argument" if arity == 1 else "arguments"
+            template = (
+                "{function}() takes {arity} argument, got {count} (at column {col})"
+                if arity == 1
+                else "{function}() takes {arity} arguments, got {count} (at column {col})"
+            )
             raise ExpressionError(
-                f"{tok.text}() takes {arity} {plural}, got {len(args)} (at column {tok.col})", tok.col
+                msg(template, function=tok.text, arity=arity, count=len(args), col=tok.col), tok.col
             )
         return self.node(Call(canonical, tuple(args), tok.col))
 
@@ -474,18 +533,26 @@ def fold(node: Node) -> Node:
         const_left, const_right = isinstance(left, Num | Const), isinstance(right, Num | Const)
         if node.op == "^" and const_right and abs(_constant_value(right)) > MAX_EXPONENT:
             raise ExpressionError(
-                f"the exponent {render(node.right)} of '^' at column {node.col} is too large "
-                f"(at most {MAX_EXPONENT:g} in size)",
+                msg(
+                    "the exponent {exponent} of '^' at column {col} is too large (at most {limit} in size)",
+                    exponent=render(node.right),
+                    col=node.col,
+                    limit=f"{MAX_EXPONENT:g}",
+                ),
                 node.col,
             )
         if node.op == "/" and const_right and _constant_value(right) == 0:
-            raise ExpressionError(f"division by zero at column {node.col}", node.col)
+            raise ExpressionError(msg("division by zero at column {col}", col=node.col), node.col)
         if node.op == "^" and const_left and not const_right:
             base = _constant_value(left)
             if base <= 0:
                 raise ExpressionError(
-                    f"'^' at column {node.col}: a base of {base:g} to a power that depends on x or y "
-                    "is not a real number; use a positive base",
+                    msg(
+                        "'^' at column {col}: a base of {base} to a power that depends on x or y "
+                        "is not a real number; use a positive base",
+                        col=node.col,
+                        base=f"{base:g}",
+                    ),
                     node.col,
                 )
         if const_left and const_right:
@@ -504,17 +571,24 @@ def _folded(node: Node, compute: Callable[[], float]) -> Num:
     try:
         value = compute()
     except ZeroDivisionError:
-        raise ExpressionError(f"{render(node)} at column {node.col} divides by zero", node.col) from None
+        raise ExpressionError(
+            msg("{part} at column {col} divides by zero", part=render(node), col=node.col), node.col
+        ) from None
     except OverflowError:
         value = math.inf
     except ValueError:
         raise ExpressionError(
-            f"{render(node)} at column {node.col} is undefined (not a real number)", node.col
+            msg("{part} at column {col} is undefined (not a real number)", part=render(node), col=node.col),
+            node.col,
         ) from None
     if math.isnan(value):
-        raise ExpressionError(f"{render(node)} at column {node.col} is undefined", node.col)
+        raise ExpressionError(
+            msg("{part} at column {col} is undefined", part=render(node), col=node.col), node.col
+        )
     if math.isinf(value):
-        raise ExpressionError(f"{render(node)} at column {node.col} is too large", node.col)
+        raise ExpressionError(
+            msg("{part} at column {col} is too large", part=render(node), col=node.col), node.col
+        )
     return Num(value, node.col)
 
 
@@ -574,6 +648,11 @@ def parse(text: str) -> Node:
     """Tokenize and parse, refusing anything outside the grammar or over the size limits."""
     if len(text) > MAX_LENGTH:
         raise ExpressionError(
-            f"the expression is too long ({len(text)} characters; at most {MAX_LENGTH})", MAX_LENGTH + 1
+            msg(
+                "the expression is too long ({length} characters; at most {limit})",
+                length=len(text),
+                limit=MAX_LENGTH,
+            ),
+            MAX_LENGTH + 1,
         )
     return _Parser(tokenize(text)).parse()

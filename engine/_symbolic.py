@@ -17,6 +17,7 @@ from __future__ import annotations
 import sympy as sp
 
 from engine._parser import Binary, Call, Const, ExpressionError, Node, Num, Unary, Var, render
+from engine.messages import message_of, msg
 
 #: Refuse gradients whose code would take numba too long to compile.
 MAX_SOURCE_CHARS = 60_000
@@ -185,7 +186,7 @@ _MATH_NAMES = {
     sp.log: "math.log",
 }
 
-HELPERS = f'''
+HELPERS = f"""
 @njit({_JIT})
 def _expr_sigmoid(u):
     if u >= 0.0:
@@ -255,7 +256,7 @@ def _expr_hypot_share(a, b):
     if h == 0.0:
         return 0.0
     return a / h
-'''
+"""
 
 
 def to_sympy(node: Node) -> sp.Expr:
@@ -292,7 +293,7 @@ class _Unprintable(Exception):
 def _number(value: sp.Expr) -> str:
     f = float(value)
     if f != f or f in (float("inf"), float("-inf")):
-        raise _Unprintable(f"the number {value}")
+        raise _Unprintable(msg("the number {value}", value=str(value)))
     return repr(f)
 
 
@@ -351,7 +352,11 @@ def loss_function_source(tree: Node) -> str:
         lines.append(f"    return {values}")
     except _Unprintable as exc:
         raise ExpressionError(
-            f"cannot compile {text}: its value or gradient is not a real number everywhere ({exc})"
+            msg(
+                "cannot compile {text}: its value or gradient is not a real number everywhere ({reason})",
+                text=text,
+                reason=message_of(exc),
+            )
         ) from None
     source = "\n".join(
         [
@@ -367,6 +372,9 @@ def loss_function_source(tree: Node) -> str:
     )
     if len(source) > MAX_SOURCE_CHARS:
         raise ExpressionError(
-            f"the gradient of {text[:60]} is too large to compile quickly; try a shorter formula"
+            msg(
+                "the gradient of {text} is too large to compile quickly; try a shorter formula",
+                text=text[:60],
+            )
         )
     return source

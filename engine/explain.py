@@ -24,6 +24,7 @@ from typing import Protocol
 
 import numpy as np
 
+from engine.messages import join_and, msg
 from engine.optimizers import Optimizer, get_optimizer, resolve_hyperparameters
 from engine.schedules import Schedule
 
@@ -255,8 +256,12 @@ class _Step:
         """Note when the rule on the shown inputs does not give the recorded result."""
         if not abs(shown - recorded) <= _CHECK_RTOL * max(abs(shown), abs(recorded)):
             self.mismatches.append(
-                f"{label}: the formula gives {format_number(shown)} but the engine recorded "
-                f"{format_number(recorded)}"
+                msg(
+                    "{label}: the formula gives {shown} but the engine recorded {recorded}",
+                    label=label,
+                    shown=format_number(shown),
+                    recorded=format_number(recorded),
+                )
             )
 
 
@@ -422,15 +427,18 @@ def _weight_lines(c: _Step, i: int) -> list[str]:
             f"{e}/{format_number(lr)} − {eps_txt} = {format_number(root)}"
         )
         if math.isnan(gmax):
-            relation = f"(cannot be recovered: {E} = 0 at this step)"
+            relation = msg("(cannot be recovered: {eta} = 0 at this step)", eta=E)
         elif abs(gmax - G) <= 1e-9 * max(abs(G), 1e-300):
-            relation = f"= {Gs}: this step's G is the largest so far"
+            relation = msg("= {G}: this step's G is the largest so far", G=Gs)
         else:
-            relation = f"> {Gs} = {format_number(G)}: a larger G from an earlier step is remembered"
-        lines.append(
+            relation = msg(
+                "> {G} = {value}: a larger G from an earlier step is remembered", G=Gs, value=format_number(G)
+            )
+        formula = (
             f"{sym('Gmax')} = {ghs}·(1−β{_sup(s)}) = {format_number(gmax_hat)}·{format_number(v['bc2'])} = "
-            f"{format_number(gmax)} {relation}"
+            f"{format_number(gmax)}"
         )
+        lines.append(msg("{formula} {relation}", formula=formula, relation=relation))
         le = add_rate(ghs, gmax_hat)
         tail = f"−{E}/(√{ghs}+ε)·{mhs} = −{e}/({format_number(root)} + {eps_txt})·{_num(mh)}"
         add(dws, tail, dw, -le * mh, signed=True)
@@ -513,22 +521,21 @@ def _percent(x: float) -> str:
 def _change_words(new: float, old: float) -> str:
     """``fell 38%``, ``grew 2.1×``, ``reversed sign``."""
     if old == 0:
-        return f"went from 0 to {format_number(new)}"
+        return msg("went from 0 to {value}", value=format_number(new))
     r = new / old
     if r < 0:
-        return "reversed sign"
+        return msg("reversed sign")
     if r == 0:
-        return "fell to 0"
+        return msg("fell to 0")
     if r >= 2:
-        return f"grew {r:.2g}×" if r < 100 else f"grew {format_number(r)}×"
+        return msg("grew {factor}×", factor=f"{r:.2g}" if r < 100 else format_number(r))
     if r > 1:
-        return f"grew {_percent((r - 1) * 100)}"
-    return f"fell {_percent((1 - r) * 100)}"
+        return msg("grew {percent}", percent=_percent((r - 1) * 100))
+    return msg("fell {percent}", percent=_percent((1 - r) * 100))
 
 
-def _state_names(opt: Optimizer) -> str:
-    names = [n for n, used in (("G", opt.g_meaning), ("M", opt.m_meaning)) if used]
-    return " and ".join(names)
+def _state_names(opt: Optimizer) -> list[str]:
+    return [n for n, used in (("G", opt.g_meaning), ("M", opt.m_meaning)) if used]
 
 
 def _first_step_summary(c: _Step) -> str:
@@ -537,63 +544,92 @@ def _first_step_summary(c: _Step) -> str:
     dw = [float(a["dw"][r, i]) for i in (0, 1)]
     if c.opt.adaptive and c.eta_t > 0:
         k = [abs(d) / c.eta_t for d in dw]
-        state = _state_names(c.opt)
-        text = (
-            f"First step, with {state} starting at 0: |Δw₁| = {format_number(k[0])}·η and "
-            f"|Δw₂| = {format_number(k[1])}·η"
-        )
+        values = {
+            "state": join_and(_state_names(c.opt)),
+            "k1": format_number(k[0]),
+            "k2": format_number(k[1]),
+        }
         if abs(k[0] - k[1]) <= 0.01 * max(k) and abs(g[0]) != abs(g[1]):
-            text += ", although the gradients differ: the per-weight rate divides out each gradient's size"
-        return text + "."
+            return msg(
+                "First step, with {state} starting at 0: |Δw₁| = {k1}·η and |Δw₂| = {k2}·η, although the "
+                "gradients differ: the per-weight rate divides out each gradient's size.",
+                **values,
+            )
+        return msg("First step, with {state} starting at 0: |Δw₁| = {k1}·η and |Δw₂| = {k2}·η.", **values)
     if abs(g[0]) == abs(g[1]):
-        return "First step: one rate η for both weights, and both gradients have the same size."
+        return msg("First step: one rate η for both weights, and both gradients have the same size.")
     big = 0 if abs(g[0]) > abs(g[1]) else 1
     small = 1 - big
-    return (
-        f"First step: one rate η for both weights, so w{_SUB[big]} moved farther because its gradient is "
-        f"larger (|g{_SUB[big]}| = {format_number(abs(g[big]))} > |g{_SUB[small]}| = "
-        f"{format_number(abs(g[small]))})."
+    return msg(
+        "First step: one rate η for both weights, so w{big} moved farther because its gradient is "
+        "larger (|g{big}| = {g_big} > |g{small}| = {g_small}).",
+        big=_SUB[big],
+        small=_SUB[small],
+        g_big=format_number(abs(g[big])),
+        g_small=format_number(abs(g[small])),
     )
 
 
 def _rate_cause(c: _Step, i: int, eta_prev: float) -> str:
-    """Why an adaptive rate changed: the schedule and/or the quantity under its square root."""
+    """Why an adaptive rate changed ("" if unknown): the schedule and/or the quantity under its root."""
     opt, a, r, s, p, sb = c.opt, c.arrays, c.row, c.s, c.s - 1, _SUB[i]
     new, old = float(a["lr"][r, i]), float(a["lr"][r - 1, i])
     causes = []
     if c.eta_t != eta_prev:
-        causes.append(f"the schedule {'lowered' if c.eta_t < eta_prev else 'raised'} η")
+        causes.append(msg("the schedule lowered η") if c.eta_t < eta_prev else msg("the schedule raised η"))
     g_new, g_old, g = float(a["G"][r, i]), float(a["G"][r - 1, i]), float(a["grad"][r, i])
     if opt.id in ("adagrad", "rmsprop", "adam-lecture"):
         if g_new != g_old:
-            text = f"G{sb} {_change_words(g_new, g_old)}"
+            values = {
+                "sb": sb,
+                "s": str(s),
+                "p": str(p),
+                "change": _change_words(g_new, g_old),
+                "g2": format_number(g * g),
+                "G_old": format_number(g_old),
+            }
             if opt.id == "adagrad":
-                text += f" (g{sb}({s})² = {format_number(g * g)} was added)"
+                causes.append(msg("G{sb} {change} (g{sb}({s})² = {g2} was added)", **values))
             elif g_new > g_old:
-                text += (
-                    f" (g{sb}({s})² = {format_number(g * g)} is above G{sb}({p}) = {format_number(g_old)})"
+                causes.append(
+                    msg("G{sb} {change} (g{sb}({s})² = {g2} is above G{sb}({p}) = {G_old})", **values)
                 )
             else:
-                text += (
-                    f" (g{sb}({s})² = {format_number(g * g)} is below G{sb}({p}) = {format_number(g_old)}, "
-                    f"and G forgets: β = {c.h('beta')})"
+                causes.append(
+                    msg(
+                        "G{sb} {change} (g{sb}({s})² = {g2} is below G{sb}({p}) = {G_old}, "
+                        "and G forgets: β = {beta})",
+                        beta=c.h("beta"),
+                        **values,
+                    )
                 )
-            causes.append(text)
     elif min(new, old, c.eta_t, eta_prev) <= 0:
         pass  # a rate of 0 (η(t) = 0) says nothing about the denominator
     elif opt.id == "adadelta":
         ratio_new, ratio_old = new / c.eta_t, old / eta_prev
         if ratio_new != ratio_old:
-            causes.append(f"√(U{sb}+ε)/√(G{sb}+ε) {'fell' if ratio_new < ratio_old else 'rose'}")
+            causes.append(
+                msg("√(U{sb}+ε)/√(G{sb}+ε) fell", sb=sb)
+                if ratio_new < ratio_old
+                else msg("√(U{sb}+ε)/√(G{sb}+ε) rose", sb=sb)
+            )
     else:
         eps = c.hyper["eps"]
         root_new, root_old = c.eta_t / new - eps, eta_prev / old - eps
         name = {"amsgrad": f"Ĝmax{sb}", "qhadam": f"√((1−ν₂)·g{sb}² + ν₂·Ĝ{sb})"}.get(opt.id, f"Ĝ{sb}")
         if root_new != root_old and opt.id != "qhadam":
-            causes.append(f"{name} {_change_words(root_new * root_new, root_old * root_old)}")
+            causes.append(
+                msg(
+                    "{name} {change}",
+                    name=name,
+                    change=_change_words(root_new * root_new, root_old * root_old),
+                )
+            )
         elif root_new != root_old:
-            causes.append(f"{name} {'grew' if root_new > root_old else 'fell'}")
-    return " because " + " and ".join(causes) if causes else ""
+            causes.append(
+                msg("{name} grew", name=name) if root_new > root_old else msg("{name} fell", name=name)
+            )
+    return join_and(causes)
 
 
 def _summary(c: _Step, sched: Schedule) -> str:
@@ -618,29 +654,36 @@ def _summary(c: _Step, sched: Schedule) -> str:
                 best = key
     assert best is not None
     score, _prio, q, i = best
-    since = f"since step {p}"
     if score == 0:
-        return f"Nothing that drives the step changed {since}."
-    sb = _SUB[i]
+        return msg("Nothing that drives the step changed since step {p}.", p=str(p))
     new, old = float(a[q][r, i]), float(a[q][r - 1, i])
-    words = _change_words(new, old)
+    v = {"sb": _SUB[i], "s": str(s), "p": str(p), "change": _change_words(new, old)}
     if q == "lr":
         eta_prev = sched.lr(c.hyper["lr"], p)
         if not opt.adaptive:
-            moved = "lowered" if c.eta_t < eta_prev else "raised"
-            return f"The learning rate {words} {since} because the schedule {moved} η."
-        return f"w{sb}'s learning rate {words} {since}{_rate_cause(c, i, eta_prev)}."
+            if c.eta_t < eta_prev:
+                return msg("The learning rate {change} since step {p} because the schedule lowered η.", **v)
+            return msg("The learning rate {change} since step {p} because the schedule raised η.", **v)
+        cause = _rate_cause(c, i, eta_prev)
+        if cause:
+            return msg("w{sb}'s learning rate {change} since step {p} because {cause}.", cause=cause, **v)
+        return msg("w{sb}'s learning rate {change} since step {p}.", **v)
     if q == "M":
-        g = float(a["grad"][r, i])
-        because = f" because g{sb}({s}) = {format_number(g)} points the other way" if new * old < 0 else ""
-        return f"M{sb} {words} {since}{because}."
+        if new * old < 0:
+            g = format_number(float(a["grad"][r, i]))
+            return msg(
+                "M{sb} {change} since step {p} because g{sb}({s}) = {g} points the other way.", g=g, **v
+            )
+        return msg("M{sb} {change} since step {p}.", **v)
     if new * old < 0:
-        return (
-            f"The gradient g{sb} reversed sign {since}: the slope along w{sb} flipped, "
-            f"so w{sb} is now pushed the other way."
+        return msg(
+            "The gradient g{sb} reversed sign since step {p}: the slope along w{sb} flipped, "
+            "so w{sb} is now pushed the other way.",
+            **v,
         )
-    ground = "steeper" if abs(new) > abs(old) else "flatter"
-    return f"The gradient g{sb} {words} {since} ({ground} ground along w{sb})."
+    if abs(new) > abs(old):
+        return msg("The gradient g{sb} {change} since step {p} (steeper ground along w{sb}).", **v)
+    return msg("The gradient g{sb} {change} since step {p} (flatter ground along w{sb}).", **v)
 
 
 # -- entry point ----------------------------------------------------------------------------------
@@ -662,9 +705,16 @@ def _check_row(t: int, n: int) -> int:
             raise TypeError
         row = operator.index(t)
     except TypeError:
-        raise ValueError(f"row must be a whole number, got {t!r}") from None
+        raise ValueError(msg("row must be a whole number, got {value}", value=repr(t))) from None
     if not 0 <= row < n:
-        raise ValueError(f"row {row} is out of range: this run has {n} recorded rows (0–{n - 1})")
+        raise ValueError(
+            msg(
+                "row {row} is out of range: this run has {n} recorded rows (0–{last})",
+                row=str(row),
+                n=str(n),
+                last=str(n - 1),
+            )
+        )
     return row
 
 
@@ -672,20 +722,35 @@ def _explain_start(opt: Optimizer, a: dict[str, np.ndarray]) -> StepExplanation:
     w = [float(a["w"][0, i]) for i in (0, 1)]
     lines = []
     for i, sb in enumerate(_SUB):
-        weight = [f"w{sb}(0) = {format_number(w[i])} (the start)"]
+        weight = [msg("w{sb}(0) = {w} (the start)", sb=sb, w=format_number(w[i]))]
         if opt.g_meaning:
             weight.append(f"G{sb}(0) = 0")
         if opt.m_meaning:
             weight.append(f"M{sb}(0) = 0")
         lines.append(weight)
     state = _state_names(opt)
-    starts = f"; {state} start{'s' if len(state) == 1 else ''} at 0" if state else ""
-    summary = (
-        f"The start: w(0) = ({format_number(w[0])}, {format_number(w[1])}) with "
-        f"L = {format_number(float(a['loss'][0]))}; no step has been taken yet{starts}."
-    )
+    v = {
+        "w1": format_number(w[0]),
+        "w2": format_number(w[1]),
+        "loss": format_number(float(a["loss"][0])),
+        "state": join_and(state),
+    }
+    if not state:
+        summary = msg("The start: w(0) = ({w1}, {w2}) with L = {loss}; no step has been taken yet.", **v)
+    elif len(state) == 1:
+        summary = msg(
+            "The start: w(0) = ({w1}, {w2}) with L = {loss}; no step has been taken yet; "
+            "{state} starts at 0.",
+            **v,
+        )
+    else:
+        summary = msg(
+            "The start: w(0) = ({w1}, {w2}) with L = {loss}; no step has been taken yet; {state} start at 0.",
+            **v,
+        )
     values = {"w1": w[0], "w2": w[1], "loss": float(a["loss"][0]), "step": 0.0}
-    return StepExplanation(f"{opt.title}, start", lines, summary, values, step=0, row=0)
+    title = msg("{optimizer}, start", optimizer=msg(opt.title))
+    return StepExplanation(title, lines, summary, values, step=0, row=0)
 
 
 def _explain_unkept(opt: Optimizer, a: dict[str, np.ndarray], row: int, s: int, sp: int) -> StepExplanation:
@@ -702,11 +767,14 @@ def _explain_unkept(opt: Optimizer, a: dict[str, np.ndarray], row: int, s: int, 
             values[f"{name}{i + 1}"] = x
             weight.append(f"{symbol}{sb}({s}) = {format_number(x, signed=name == 'dw')}")
         lines.append(weight)
-    summary = (
-        f"Step {s} is shown without its formula: the record of this long run keeps only some steps "
-        f"(the previous kept one is step {sp}), so the values before step {s} are not known."
+    summary = msg(
+        "Step {s} is shown without its formula: the record of this long run keeps only some steps "
+        "(the previous kept one is step {sp}), so the values before step {s} are not known.",
+        s=str(s),
+        sp=str(sp),
     )
-    return StepExplanation(f"{opt.title}, step {s}", lines, summary, values, step=s, row=row)
+    title = msg("{optimizer}, step {step}", optimizer=msg(opt.title), step=str(s))
+    return StepExplanation(title, lines, summary, values, step=s, row=row)
 
 
 def explain_step(
@@ -781,32 +849,51 @@ def explain_step(
     notes = []
     if opt.id == "momentum-lecture":
         notes.append(
-            "g(0) = 0: at the first step there is no earlier gradient to remember."
+            msg("g(0) = 0: at the first step there is no earlier gradient to remember.")
             if s == 1
-            else f"g({s - 1}) is the gradient the engine recorded at step {s - 1} (the lecture's g(t−1))."
+            else msg(
+                "g({p}) is the gradient the engine recorded at step {p} (the lecture's g(t−1)).", p=str(s - 1)
+            )
         )
     elif opt.id == "amsgrad":
         notes.append(
-            "Gmax(t) = max(Gmax(t−1), G(t)), the largest G so far, is not recorded: "
-            "√Ĝmax = √(Gmax/(1−βᵗ)) is recovered from the recorded rate lr = η/(√Ĝmax+ε)."
+            msg(
+                "Gmax(t) = max(Gmax(t−1), G(t)), the largest G so far, is not recorded: "
+                "√Ĝmax = √(Gmax/(1−βᵗ)) is recovered from the recorded rate lr = η/(√Ĝmax+ε)."
+            )
         )
     elif opt.id == "adadelta":
-        note = (
+        note = msg(
             "U, the running mean of Δ², is not recorded: √(U+ε) is recovered from the recorded rate "
             "lr = η·√(U+ε)/√(G+ε)."
         )
         if s == 1:
-            note += f" U starts at 0, so here √(U(0)+ε) = √ε = {format_number(math.sqrt(hyper['eps']))}."
+            note = msg(
+                "{note} U starts at 0, so here √(U(0)+ε) = √ε = {root}.",
+                note=note,
+                root=format_number(math.sqrt(hyper["eps"])),
+            )
         notes.append(note)
     if c.eta_t == 0 and opt.id in ("amsgrad", "adadelta"):
-        notes.append(f"η({s}) = 0, so the unrecorded state cannot be recovered from the rate at this step.")
-    if c.mismatches:
         notes.append(
-            "These numbers do not all follow from the hyperparameters and schedule given (were they "
-            "changed after this step?): " + "; ".join(c.mismatches[:2]) + "."
+            msg(
+                "η({s}) = 0, so the unrecorded state cannot be recovered from the rate at this step.",
+                s=str(s),
+            )
+        )
+    if c.mismatches:
+        found = c.mismatches[0]
+        if len(c.mismatches) > 1:
+            found = msg("{first}; {second}", first=found, second=c.mismatches[1])
+        notes.append(
+            msg(
+                "These numbers do not all follow from the hyperparameters and schedule given (were they "
+                "changed after this step?): {mismatches}.",
+                mismatches=found,
+            )
         )
     return StepExplanation(
-        f"{opt.title}, step {s}",
+        msg("{optimizer}, step {step}", optimizer=msg(opt.title), step=str(s)),
         lines,
         _summary(c, sched),
         values,

@@ -46,6 +46,7 @@ from engine._parser import MAX_DEPTH, MAX_LENGTH, MAX_NODES, ExpressionError, No
 from engine._parser import parse as _parse
 from engine._parser import render as _render
 from engine.losses import Surface
+from engine.messages import msg
 
 __all__ = [
     "DEFAULT_VIEW",
@@ -343,7 +344,7 @@ def compile_expression(text: str) -> Surface:
     docstring for the accepted language, the subgradients and the view window.
     """
     if not isinstance(text, str):
-        raise ExpressionError(f"the expression must be text, got {type(text).__name__}")
+        raise ExpressionError(msg("the expression must be text, got {type}", type=type(text).__name__))
     stripped = text.strip()
     surface = _surfaces.get(stripped)
     if surface is not None:

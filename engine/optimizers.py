@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from engine import _ids as K
+from engine.messages import msg
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,13 @@ class Hyperparameter:
             )
         if not ok:
             raise ValueError(
-                f"{self.name} = {value!r} is out of range: {self.symbol} must be in {self.range_text()}"
+                msg(
+                    "{name} = {value} is out of range: {symbol} must be in {range}",
+                    name=self.name,
+                    value=repr(value),
+                    symbol=self.symbol,
+                    range=self.range_text(),
+                )
             )
 
 
@@ -250,7 +257,13 @@ def get_optimizer(name: str) -> Optimizer:
     try:
         return OPTIMIZERS[name]
     except KeyError:
-        raise ValueError(f"unknown optimizer {name!r}; choose one of: {', '.join(OPTIMIZERS)}") from None
+        raise ValueError(
+            msg(
+                "unknown optimizer {name}; choose one of: {choices}",
+                name=repr(name),
+                choices=", ".join(OPTIMIZERS),
+            )
+        ) from None
 
 
 def resolve_hyperparameters(optimizer: Optimizer, overrides: Mapping[str, float]) -> dict[str, float]:
@@ -259,7 +272,14 @@ def resolve_hyperparameters(optimizer: Optimizer, overrides: Mapping[str, float]
     for name, value in overrides.items():
         if name not in values:
             allowed = ", ".join(values)
-            raise ValueError(f"{optimizer.id} has no hyperparameter {name!r}; it takes: {allowed}")
+            raise ValueError(
+                msg(
+                    "{optimizer} has no hyperparameter {name}; it takes: {allowed}",
+                    optimizer=optimizer.id,
+                    name=repr(name),
+                    allowed=allowed,
+                )
+            )
         values[name] = float(value)
     for name, value in values.items():
         HYPERPARAMETERS[name].check(value)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from engine import _ids as K
+from engine.messages import msg
 
 
 @dataclass(frozen=True)
@@ -28,16 +29,16 @@ KINDS: dict[str, _Kind] = {
     "step": _Kind(
         K.STEP,
         "η_t = η·γ^⌊(t−1)/K⌋",
-        (("size", 100.0, "an integer ≥ 1"), ("gamma", 0.5, "in (0, 1]")),
+        (("size", 100.0, msg("an integer ≥ 1")), ("gamma", 0.5, msg("in (0, 1]"))),
     ),
-    "exponential": _Kind(K.EXPONENTIAL, "η_t = η·γ^(t−1)", (("gamma", 0.99, "in (0, 1]"),)),
-    "inverse": _Kind(K.INVERSE, "η_t = η/(1 + d·(t−1))", (("decay", 0.01, "≥ 0"),)),
+    "exponential": _Kind(K.EXPONENTIAL, "η_t = η·γ^(t−1)", (("gamma", 0.99, msg("in (0, 1]")),)),
+    "inverse": _Kind(K.INVERSE, "η_t = η/(1 + d·(t−1))", (("decay", 0.01, msg("≥ 0")),)),
     "cosine": _Kind(
         K.COSINE,
         "η_t = η_min + (η−η_min)·(1+cos(π·min(t−1,T)/T))/2",
-        (("T", 1000.0, "an integer ≥ 1"), ("min", 0.0, "≥ 0")),
+        (("T", 1000.0, msg("an integer ≥ 1")), ("min", 0.0, msg("≥ 0"))),
     ),
-    "warmup": _Kind(K.WARMUP, "η_t = η·min(t, W)/W", (("steps", 100.0, "an integer ≥ 1"),)),
+    "warmup": _Kind(K.WARMUP, "η_t = η·min(t, W)/W", (("steps", 100.0, msg("an integer ≥ 1")),)),
 }
 
 
@@ -60,20 +61,38 @@ class Schedule:
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
-            raise ValueError(f"unknown schedule {self.kind!r}; choose one of: {', '.join(KINDS)}")
+            raise ValueError(
+                msg(
+                    "unknown schedule {kind}; choose one of: {choices}",
+                    kind=repr(self.kind),
+                    choices=", ".join(KINDS),
+                )
+            )
         spec = KINDS[self.kind]
         allowed = {name: (default, text) for name, default, text in spec.params}
         values = {name: default for name, (default, _t) in allowed.items()}
         for name, value in self.params.items():
             if name not in allowed:
-                names = ", ".join(allowed) or "no parameters"
-                raise ValueError(f"schedule {self.kind!r} has no parameter {name!r}; it takes {names}")
+                names = ", ".join(allowed) or msg("no parameters")
+                raise ValueError(
+                    msg(
+                        "schedule {kind} has no parameter {name}; it takes {names}",
+                        kind=repr(self.kind),
+                        name=repr(name),
+                        names=names,
+                    )
+                )
             values[name] = float(value)
         for name, value in values.items():
             if not _valid(self.kind, name, value):
                 raise ValueError(
-                    f"schedule {self.kind}: {name} = {value:g} is not allowed; "
-                    f"{name} must be {allowed[name][1]}"
+                    msg(
+                        "schedule {kind}: {name} = {value} is not allowed; {name} must be {allowed}",
+                        kind=self.kind,
+                        name=name,
+                        value=f"{value:g}",
+                        allowed=allowed[name][1],
+                    )
                 )
         object.__setattr__(self, "params", values)
 
@@ -86,11 +105,17 @@ class Schedule:
         for item in filter(None, (p.strip() for p in rest.split(","))):
             name, eq, value = item.partition("=")
             if not eq:
-                raise ValueError(f"schedule parameter {item!r} must be written name=value")
+                raise ValueError(msg("schedule parameter {item} must be written name=value", item=repr(item)))
             try:
                 params[name.strip()] = float(value)
             except ValueError:
-                raise ValueError(f"schedule parameter {name.strip()}={value!r} is not a number") from None
+                raise ValueError(
+                    msg(
+                        "schedule parameter {name}={value} is not a number",
+                        name=name.strip(),
+                        value=repr(value),
+                    )
+                ) from None
         return cls(kind.strip() or "constant", params)
 
     def __str__(self) -> str:

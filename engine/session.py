@@ -12,6 +12,7 @@ from pathlib import Path
 
 from engine.atomic import atomic_write_text
 from engine.config import ConfigError, SessionConfig
+from engine.messages import message_of, msg
 
 #: A session is a few kB; refusing anything huge keeps a hostile file from eating memory.
 MAX_SESSION_BYTES = 1_000_000
@@ -36,29 +37,38 @@ def load_session(path: str | Path) -> SessionConfig:
     try:
         size = path.stat().st_size
         if size > MAX_SESSION_BYTES:
-            raise SessionError(f"{path.name}: {size:,} bytes is too large for a session file")
+            raise SessionError(
+                msg("{file}: {size} bytes is too large for a session file", file=path.name, size=f"{size:,}")
+            )
         raw = path.read_bytes()
     except OSError as exc:
-        raise SessionError(f"cannot read {path}: {exc.strerror or exc}") from None
+        raise SessionError(
+            msg("cannot read {path}: {reason}", path=str(path), reason=str(exc.strerror or exc))
+        ) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise SessionError(f"{path.name} is not a text (UTF-8) file") from None
+        raise SessionError(msg("{file} is not a text (UTF-8) file", file=path.name)) from None
     try:
         data = json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as exc:
         raise SessionError(
-            f"{path.name} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
-            "it may be truncated"
+            msg(
+                "{file} is not valid JSON (line {line}, column {column}: {reason}); it may be truncated",
+                file=path.name,
+                line=exc.lineno,
+                column=exc.colno,
+                reason=exc.msg,
+            )
         ) from None
     except ValueError as exc:
-        raise SessionError(f"{path.name}: {exc}") from None
+        raise SessionError(msg("{file}: {error}", file=path.name, error=message_of(exc))) from None
     except RecursionError:
-        raise SessionError(f"{path.name} is nested too deeply to be a session file") from None
+        raise SessionError(msg("{file} is nested too deeply to be a session file", file=path.name)) from None
     try:
         config = SessionConfig.from_dict(data)
     except ConfigError as exc:
-        raise SessionError(f"{path.name}: {exc}") from None
+        raise SessionError(msg("{file}: {error}", file=path.name, error=message_of(exc))) from None
     _check_loss(config.loss, path.name)
     return config
 
@@ -76,9 +86,13 @@ def _check_loss(loss: str, name: str) -> None:
         check_loss_spec(loss)
     except ExpressionError as exc:
         raise SessionError(
-            f"{name}: loss is neither a built-in surface nor a valid expression: {exc}"
+            msg(
+                "{file}: loss is neither a built-in surface nor a valid expression: {error}",
+                file=name,
+                error=message_of(exc),
+            )
         ) from None
 
 
 def _refuse_constant(name: str) -> float:
-    raise ValueError(f"{name} is not an allowed number in a session file")
+    raise ValueError(msg("{name} is not an allowed number in a session file", name=name))
