@@ -90,6 +90,30 @@ def tr_engine(text: str) -> str:
     return QCoreApplication.translate("engine", text) if text else text
 
 
+def translate_message(message: object) -> str:
+    """An engine message (or the exception raised with it) in the interface language.
+
+    A ``Msg`` has its template translated in the ``engine`` context and its values filled in,
+    themselves translated when they are messages ("racer 2: <the racer's problem>"). Anything
+    else, and a translation that does not fit its values, falls back to the English ``str``.
+    """
+    # Imported here, not at the top: importing ``engine`` loads numba, which waits until the window shows.
+    from engine.messages import Msg, message_of
+
+    if isinstance(message, BaseException):
+        message = message_of(message)
+    if not isinstance(message, Msg):
+        return str(message)
+    template = QCoreApplication.translate("engine", message.template)
+    if not message.values:
+        return template
+    values = {k: translate_message(v) if isinstance(v, Msg) else v for k, v in message.values.items()}
+    try:
+        return template.format(**values)
+    except (KeyError, IndexError, ValueError):
+        return str(message)
+
+
 def is_rtl() -> bool:
     app = QApplication.instance()
     return app is not None and app.layoutDirection() == Qt.RightToLeft

@@ -35,7 +35,7 @@ from engine.optimizers import OPTIMIZERS
 from engine.session import SUFFIX, SessionError, load_session, save_session
 from gui import theme
 from gui.history import RacerHistory
-from gui.i18n import LANGUAGES, current_language, tr_engine
+from gui.i18n import LANGUAGES, current_language, tr_engine, translate_message
 from gui.lessons import Lesson, LessonError, load_lessons
 from gui.panels.controls import ControlPanel
 from gui.panels.inspector import Inspector, Timeline
@@ -687,7 +687,7 @@ class MainWindow(QMainWindow):
         try:
             config = load_session(path)
         except SessionError as exc:
-            QMessageBox.warning(self, self.tr("Cannot open session"), str(exc))
+            QMessageBox.warning(self, self.tr("Cannot open session"), translate_message(exc))
             return False
         self._apply_session(config)
         self._session_path = path
@@ -718,7 +718,7 @@ class MainWindow(QMainWindow):
         try:
             save_session(config, path)
         except SessionError as exc:
-            QMessageBox.warning(self, self.tr("Cannot save session"), str(exc))
+            QMessageBox.warning(self, self.tr("Cannot save session"), translate_message(exc))
             return False
         self._session_path = path
         self._add_recent(path)

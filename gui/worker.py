@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QThread, Signal
 
+from gui.i18n import translate_message
+
 if TYPE_CHECKING:  # the engine (numba) is imported by the thread, after the window shows
     import numpy as np
 
@@ -226,7 +228,7 @@ class RaceWorker(QThread):
                     surface = surface.with_params(**usable)
             except ValueError as exc:
                 self.busy.emit("")
-                self.error.emit("loss", str(exc))
+                self.error.emit("loss", translate_message(exc))
                 return
             self._emit_surface(surface, config.view or surface.view, config)
         self._surface = surface

@@ -34,7 +34,7 @@ from engine.losses import LOSSES
 from engine.optimizers import HYPERPARAMETERS, OPTIMIZERS
 from engine.schedules import KINDS
 from gui import theme
-from gui.i18n import tr_engine
+from gui.i18n import tr_engine, translate_message
 
 CUSTOM = "__custom__"
 LR_MIN_EXP, LR_MAX_EXP, LR_TICKS = -5.0, 1.0, 600
@@ -257,7 +257,8 @@ class ControlPanel(QWidget):
             self._param_fields[pname] = spin
 
     def set_loss_error(self, message: str) -> None:
-        _show_error(self.loss_error, message)
+        """Show ``message`` under the loss field; an engine message is translated here."""
+        _show_error(self.loss_error, translate_message(message))
 
     def set_start(self, start: tuple[float, float]) -> None:
         for spin, value in ((self.start_x, start[0]), (self.start_y, start[1])):
@@ -383,7 +384,7 @@ class ControlPanel(QWidget):
         try:
             racer = self._racers[name].with_values(**changes)
         except (ConfigError, ValueError) as exc:
-            _show_error(self.hyper_error, str(exc))
+            _show_error(self.hyper_error, translate_message(exc))
             return
         _show_error(self.hyper_error, "")
         self._racers[name] = racer

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QTextBrowser, QWidget
 
 from gui import theme
+from gui.i18n import translate_message
 
 if TYPE_CHECKING:
     from gui.history import RacerHistory
@@ -39,10 +40,10 @@ class Inspector(QTextBrowser):
         try:
             ex = explain_step(name, hyper, schedule, rows, row)
         except ValueError as exc:
-            self.setHtml(f"<i>{html.escape(str(exc))}</i>")
+            self.setHtml(f"<i>{html.escape(translate_message(exc))}</i>")
             return
         color = theme.racer_color(name)
-        parts = [f"<b style='color:{color}'>● {html.escape(ex.title)}</b>"]
+        parts = [f"<b style='color:{color}'>● {html.escape(translate_message(ex.title))}</b>"]
         if history.stride > 1:
             parts.append(
                 "<span style='color:#777'>"
@@ -50,17 +51,18 @@ class Inspector(QTextBrowser):
                 + "</span>"
             )
         if ex.shared_lines:
-            shared = "<br>".join(html.escape(line) for line in ex.shared_lines)
+            shared = "<br>".join(html.escape(translate_message(line)) for line in ex.shared_lines)
             parts.append(f"<div dir='ltr' style='margin-top:4px; color:#444'>{shared}</div>")
         for i, lines in enumerate(ex.lines_by_weight):
             if not lines:
                 continue
-            body = "<br>".join(html.escape(line) for line in lines)
+            body = "<br>".join(html.escape(translate_message(line)) for line in lines)
             parts.append(f"<div dir='ltr' style='margin-top:4px'><b>w{'₁₂'[i]}</b><br>{body}</div>")
         for note in ex.notes:
-            parts.append(f"<div style='color:#8a5a00'>{html.escape(note)}</div>")
+            parts.append(f"<div style='color:#8a5a00'>{html.escape(translate_message(note))}</div>")
         if ex.summary:
-            parts.append(f"<div style='margin-top:4px; color:#0b5394'>{html.escape(ex.summary)}</div>")
+            summary = html.escape(translate_message(ex.summary))
+            parts.append(f"<div style='margin-top:4px; color:#0b5394'>{summary}</div>")
         self.setHtml("".join(parts))
 
 
