@@ -470,14 +470,12 @@ class _Parser:
         self.close(opening)
         arity, canonical = FUNCTIONS[tok.text]
         if len(args) != arity:
-            template = (
-                "{function}() takes {arity} argument, got {count} (at column {col})"
-                if arity == 1
-                else "{function}() takes {arity} arguments, got {count} (at column {col})"
-            )
-            raise ExpressionError(
-                msg(template, function=tok.text, arity=arity, count=len(args), col=tok.col), tok.col
-            )
+            values = {"function": tok.text, "arity": arity, "count": len(args), "col": tok.col}
+            if arity == 1:
+                message = msg("{function}() takes {arity} argument, got {count} (at column {col})", **values)
+            else:
+                message = msg("{function}() takes {arity} arguments, got {count} (at column {col})", **values)
+            raise ExpressionError(message, tok.col)
         return self.node(Call(canonical, tuple(args), tok.col))
 
 

@@ -888,5 +888,553 @@
         <source>Four minima; only the one at (−2.90, −2.90) is global.</source>
         <translation>‫چهار کمینه؛ فقط کمینهٔ ‪(−2.90, −2.90)‬ سراسری است.‬</translation>
     </message>
+    <message>
+        <source>strings are not allowed</source>
+        <translation>رشته‌های متنی مجاز نیستند</translation>
+    </message>
+    <message>
+        <source>subscripts and lists are not allowed</source>
+        <translation>اندیس‌گذاری و فهرست مجاز نیستند</translation>
+    </message>
+    <message>
+        <source>braces are not allowed</source>
+        <translation>آکولاد مجاز نیست</translation>
+    </message>
+    <message>
+        <source>attribute access is not allowed</source>
+        <translation>دسترسی به صفت‌ها مجاز نیست</translation>
+    </message>
+    <message>
+        <source>write only the formula for L, without &apos;=&apos; or comparisons</source>
+        <translation>فقط فرمول L را بنویسید، بدون ‪&apos;=&apos;‬ یا مقایسه</translation>
+    </message>
+    <message>
+        <source>comparisons are not allowed</source>
+        <translation>مقایسه مجاز نیست</translation>
+    </message>
+    <message>
+        <source>only + - * / ^ are allowed</source>
+        <translation>فقط ‪+ - * / ^‬ مجازند</translation>
+    </message>
+    <message>
+        <source>only one expression is allowed</source>
+        <translation>فقط یک عبارت مجاز است</translation>
+    </message>
+    <message>
+        <source>only one plain expression is allowed</source>
+        <translation>فقط یک عبارت ساده مجاز است</translation>
+    </message>
+    <message>
+        <source>only + - * / ^ are allowed; write abs(...) for |...|</source>
+        <translation>فقط ‪+ - * / ^‬ مجازند؛ به جای ‪|...|‬ بنویسید ‪abs(...)‬</translation>
+    </message>
+    <message>
+        <source>comments are not allowed</source>
+        <translation>توضیح (کامنت) مجاز نیست</translation>
+    </message>
+    <message>
+        <source>number {number} at column {col} is too large</source>
+        <translation>عدد ‪{number}‬ در ستون {col} بیش از حد بزرگ است</translation>
+    </message>
+    <message>
+        <source>&apos;{word}&apos; at column {col} is a Python keyword, not math</source>
+        <translation>‪&apos;{word}&apos;‬ در ستون {col} کلیدواژهٔ پایتون است، نه ریاضی</translation>
+    </message>
+    <message>
+        <source>{char} at column {col} is not allowed: {reason}</source>
+        <translation>‏‪{char}‬ در ستون {col} مجاز نیست: {reason}</translation>
+    </message>
+    <message>
+        <source>unexpected character {char} at column {col}: use numbers, x, y, + - * / ^, parentheses and functions</source>
+        <translation>نویسهٔ غیرمنتظرهٔ ‪{char}‬ در ستون {col}: از عدد، x، y، ‪+ - * / ^‬، پرانتز و تابع‌ها استفاده کنید</translation>
+    </message>
+    <message>
+        <source>the expression is too large (more than {limit} parts)</source>
+        <translation>عبارت بیش از حد بزرگ است (بیش از {limit} جزء)</translation>
+    </message>
+    <message>
+        <source>the expression is nested too deeply at column {col} (at most {limit} levels)</source>
+        <translation>تودرتویی عبارت در ستون {col} بیش از حد است (حداکثر {limit} سطح)</translation>
+    </message>
+    <message>
+        <source>the expression is empty: type a formula in x and y, e.g. x^2 + 10*y^2</source>
+        <translation>عبارت خالی است: فرمولی برحسب x و y بنویسید، مثلاً ‪x^2 + 10*y^2‬</translation>
+    </message>
+    <message>
+        <source>the expression ends too early after &apos;{token}&apos; at column {col}: expected a number, x, y, a function or &apos;(&apos;</source>
+        <translation>عبارت پس از ‪&apos;{token}&apos;‬ در ستون {col} زودتر از موعد تمام شده است: عدد، x، y، یک تابع یا ‪&apos;(&apos;‬ لازم است</translation>
+    </message>
+    <message>
+        <source>&apos;,&apos; at column {col} outside a function call: commas only separate arguments, as in max(x, y)</source>
+        <translation>‪&apos;,&apos;‬ در ستون {col} بیرون از فراخوانی تابع است: ویرگول فقط آرگومان‌ها را از هم جدا می‌کند، مانند ‪max(x, y)‬</translation>
+    </message>
+    <message>
+        <source>missing operator before &apos;{token}&apos; at column {col}: write * to multiply, e.g. 2*x</source>
+        <translation>پیش از ‪&apos;{token}&apos;‬ در ستون {col} عملگری نیست: برای ضرب ‪*‬ بنویسید، مثلاً ‪2*x‬</translation>
+    </message>
+    <message>
+        <source>unexpected &apos;{token}&apos; at column {col}</source>
+        <translation>‪&apos;{token}&apos;‬ غیرمنتظره در ستون {col}</translation>
+    </message>
+    <message>
+        <source>&apos;(&apos; at column {col} is never closed</source>
+        <translation>‪&apos;(&apos;‬ در ستون {col} هیچ‌گاه بسته نشده است</translation>
+    </message>
+    <message>
+        <source>&apos;{name}&apos; at column {col} is a function: write {name}(...)</source>
+        <translation>‪&apos;{name}&apos;‬ در ستون {col} یک تابع است: بنویسید ‪{name}(...)‬</translation>
+    </message>
+    <message>
+        <source>&apos;{name}&apos; at column {col} is not a function: write {name}*(...) to multiply</source>
+        <translation>‪&apos;{name}&apos;‬ در ستون {col} تابع نیست: برای ضرب بنویسید ‪{name}*(...)‬</translation>
+    </message>
+    <message>
+        <source>unknown function &apos;{name}&apos; at column {col}: use one of {functions}</source>
+        <translation>تابع ناشناختهٔ ‪&apos;{name}&apos;‬ در ستون {col}: یکی از این‌ها را به کار ببرید: ‪{functions}‬</translation>
+    </message>
+    <message>
+        <source>unknown name &apos;{name}&apos; at column {col} — use x and y</source>
+        <translation>نام ناشناختهٔ ‪&apos;{name}&apos;‬ در ستون {col} — از x و y استفاده کنید</translation>
+    </message>
+    <message>
+        <source>{function}() takes {arity} argument, got {count} (at column {col})</source>
+        <translation>‏‪{function}()‬ {arity} آرگومان می‌گیرد، اما {count} آرگومان داده شده است (در ستون {col})</translation>
+    </message>
+    <message>
+        <source>{function}() takes {arity} arguments, got {count} (at column {col})</source>
+        <translation>‏‪{function}()‬ {arity} آرگومان می‌گیرد، اما {count} آرگومان داده شده است (در ستون {col})</translation>
+    </message>
+    <message>
+        <source>the exponent {exponent} of &apos;^&apos; at column {col} is too large (at most {limit} in size)</source>
+        <translation>توان ‪{exponent}‬ برای ‪&apos;^&apos;‬ در ستون {col} بیش از حد بزرگ است (اندازه‌اش حداکثر {limit})</translation>
+    </message>
+    <message>
+        <source>division by zero at column {col}</source>
+        <translation>تقسیم بر صفر در ستون {col}</translation>
+    </message>
+    <message>
+        <source>&apos;^&apos; at column {col}: a base of {base} to a power that depends on x or y is not a real number; use a positive base</source>
+        <translation>‪&apos;^&apos;‬ در ستون {col}: پایهٔ ‪{base}‬ به توانی که به x یا y بستگی دارد عدد حقیقی نیست؛ پایهٔ مثبت به کار ببرید</translation>
+    </message>
+    <message>
+        <source>{part} at column {col} divides by zero</source>
+        <translation>‏‪{part}‬ در ستون {col} تقسیم بر صفر است</translation>
+    </message>
+    <message>
+        <source>{part} at column {col} is undefined (not a real number)</source>
+        <translation>‏‪{part}‬ در ستون {col} تعریف‌نشده است (عدد حقیقی نیست)</translation>
+    </message>
+    <message>
+        <source>{part} at column {col} is undefined</source>
+        <translation>‏‪{part}‬ در ستون {col} تعریف‌نشده است</translation>
+    </message>
+    <message>
+        <source>{part} at column {col} is too large</source>
+        <translation>‏‪{part}‬ در ستون {col} بیش از حد بزرگ است</translation>
+    </message>
+    <message>
+        <source>the expression is too long ({length} characters; at most {limit})</source>
+        <translation>عبارت بیش از حد طولانی است ({length} نویسه؛ حداکثر {limit})</translation>
+    </message>
+    <message>
+        <source>the number {value}</source>
+        <translation>عدد ‪{value}‬</translation>
+    </message>
+    <message>
+        <source>cannot compile {text}: its value or gradient is not a real number everywhere ({reason})</source>
+        <translation>‪{text}‬ کامپایل نمی‌شود: مقدار یا گرادیانش همه‌جا عدد حقیقی نیست ({reason})</translation>
+    </message>
+    <message>
+        <source>the gradient of {text} is too large to compile quickly; try a shorter formula</source>
+        <translation>گرادیان ‪{text}‬ بزرگ‌تر از آن است که سریع کامپایل شود؛ فرمول کوتاه‌تری امتحان کنید</translation>
+    </message>
+    <message>
+        <source>{what} must be a built-in surface name or an expression in x and y, got {type}</source>
+        <translation>‏‪{what}‬ باید نام یک سطح آماده یا عبارتی برحسب x و y باشد، اما ‪{type}‬ داده شده است</translation>
+    </message>
+    <message>
+        <source>{what} must be a finite number, got {value}</source>
+        <translation>‏{what} باید عددی متناهی باشد، اما ‪{value}‬ داده شده است</translation>
+    </message>
+    <message>
+        <source>loss must be a built-in surface name or an expression in x and y</source>
+        <translation>تابع زیان باید نام یک سطح آماده یا عبارتی برحسب x و y باشد</translation>
+    </message>
+    <message>
+        <source>loss parameter {name}</source>
+        <translation>پارامتر زیان ‪{name}‬</translation>
+    </message>
+    <message>
+        <source>start must be two numbers [w1, w2], got {value}</source>
+        <translation>نقطهٔ شروع باید دو عدد ‪[w1, w2]‬ باشد، اما ‪{value}‬ داده شده است</translation>
+    </message>
+    <message>
+        <source>steps must be a whole number in [1, {limit}], got {value}</source>
+        <translation>تعداد گام‌ها باید عددی صحیح در ‪[1, {limit}]‬ باشد، اما ‪{value}‬ داده شده است</translation>
+    </message>
+    <message>
+        <source>racers must be RacerConfig entries</source>
+        <translation>شرکت‌کنندگان مسابقه باید از نوع ‪RacerConfig‬ باشند</translation>
+    </message>
+    <message>
+        <source>at most {limit} racers, got {count}</source>
+        <translation>حداکثر {limit} بهینه‌ساز در مسابقه مجاز است، اما {count} داده شده است</translation>
+    </message>
+    <message>
+        <source>view must be [w1_min, w1_max, w2_min, w2_max]</source>
+        <translation>محدودهٔ نما باید ‪[w1_min, w1_max, w2_min, w2_max]‬ باشد</translation>
+    </message>
+    <message>
+        <source>view must have min &lt; max on both axes, got {view}</source>
+        <translation>در محدودهٔ نما باید روی هر دو محور ‪min &lt; max‬ باشد، اما ‪{view}‬ داده شده است</translation>
+    </message>
+    <message>
+        <source>tol must be ≥ 0, got {value}</source>
+        <translation>تلورانس ‪tol‬ باید ‪≥ 0‬ باشد، اما ‪{value}‬ داده شده است</translation>
+    </message>
+    <message>
+        <source>a session file must hold a JSON object</source>
+        <translation>پروندهٔ نشست باید یک شیء JSON باشد</translation>
+    </message>
+    <message>
+        <source>not an Optimizer Lab session (its &apos;format&apos; is not {format})</source>
+        <translation>این نشستِ آزمایشگاه بهینه‌سازها نیست (مقدار ‪&apos;format&apos;‬ آن ‪{format}‬ نیست)</translation>
+    </message>
+    <message>
+        <source>session version {version} is not supported; this Optimizer Lab reads version {supported}</source>
+        <translation>نسخهٔ نشست ‪{version}‬ پشتیبانی نمی‌شود؛ این آزمایشگاه بهینه‌سازها نسخهٔ {supported} را می‌خواند</translation>
+    </message>
+    <message>
+        <source>unknown session field(s): {fields}</source>
+        <translation>فیلد(های) ناشناخته در نشست: ‪{fields}‬</translation>
+    </message>
+    <message>
+        <source>&apos;racers&apos; must be a list</source>
+        <translation>‪&apos;racers&apos;‬ باید فهرست باشد</translation>
+    </message>
+    <message>
+        <source>racer {n} must be an object with an &apos;optimizer&apos; name</source>
+        <translation>بهینه‌ساز شمارهٔ {n} باید شیئی با نام ‪&apos;optimizer&apos;‬ باشد</translation>
+    </message>
+    <message>
+        <source>racer {n} has unknown field(s): {fields}</source>
+        <translation>بهینه‌ساز شمارهٔ {n} فیلد(های) ناشناخته دارد: ‪{fields}‬</translation>
+    </message>
+    <message>
+        <source>racer {n}: &apos;hyperparameters&apos; must be an object</source>
+        <translation>بهینه‌ساز شمارهٔ {n}: ‪&apos;hyperparameters&apos;‬ باید شیء باشد</translation>
+    </message>
+    <message>
+        <source>racer {n} ({optimizer}) {name}</source>
+        <translation>‪{name}‬ در بهینه‌ساز شمارهٔ {n} (‪{optimizer}‬)</translation>
+    </message>
+    <message>
+        <source>racer {n}: &apos;schedule&apos; must be text and &apos;enabled&apos; true/false</source>
+        <translation>بهینه‌ساز شمارهٔ {n}: ‪&apos;schedule&apos;‬ باید متن و ‪&apos;enabled&apos;‬ باید ‪true/false‬ باشد</translation>
+    </message>
+    <message>
+        <source>racer {n}: {error}</source>
+        <translation>بهینه‌ساز شمارهٔ {n}: {error}</translation>
+    </message>
+    <message>
+        <source>&apos;loss_params&apos; must be an object</source>
+        <translation>‪&apos;loss_params&apos;‬ باید شیء باشد</translation>
+    </message>
+    <message>
+        <source>{label}: the formula gives {shown} but the engine recorded {recorded}</source>
+        <translation>‏‪{label}‬: فرمول ‪{shown}‬ را می‌دهد اما موتور ‪{recorded}‬ را ثبت کرده است</translation>
+    </message>
+    <message>
+        <source>(cannot be recovered: {eta} = 0 at this step)</source>
+        <translation>(بازسازی‌پذیر نیست: در این گام ‪{eta} = 0‬)</translation>
+    </message>
+    <message>
+        <source>= {G}: this step&apos;s G is the largest so far</source>
+        <translation>‪= {G}‬: G این گام تا اینجا بزرگ‌ترین است</translation>
+    </message>
+    <message>
+        <source>&gt; {G} = {value}: a larger G from an earlier step is remembered</source>
+        <translation>‪&gt; {G} = {value}‬: G بزرگ‌تری از یک گام پیشین به خاطر سپرده شده است</translation>
+    </message>
+    <message>
+        <source>{formula} {relation}</source>
+        <translation>{formula} {relation}</translation>
+    </message>
+    <message>
+        <source>went from 0 to {value}</source>
+        <translation>از 0 به ‪{value}‬ رسید</translation>
+    </message>
+    <message>
+        <source>reversed sign</source>
+        <translation>تغییر علامت داد</translation>
+    </message>
+    <message>
+        <source>fell to 0</source>
+        <translation>به 0 رسید</translation>
+    </message>
+    <message>
+        <source>grew {factor}×</source>
+        <translation>‪{factor}‬ برابر شد</translation>
+    </message>
+    <message>
+        <source>grew {percent}</source>
+        <translation>‪{percent}‬ افزایش یافت</translation>
+    </message>
+    <message>
+        <source>fell {percent}</source>
+        <translation>‪{percent}‬ کاهش یافت</translation>
+    </message>
+    <message>
+        <source>First step, with {state} starting at 0: |Δw₁| = {k1}·η and |Δw₂| = {k2}·η, although the gradients differ: the per-weight rate divides out each gradient&apos;s size.</source>
+        <translation>گام اول (مقدار آغازین {state} صفر است): ‪|Δw₁| = {k1}·η‬ و ‪|Δw₂| = {k2}·η‬، با اینکه گرادیان‌ها متفاوت‌اند: نرخ جداگانهٔ هر وزن اندازهٔ گرادیانِ آن را خنثی می‌کند.</translation>
+    </message>
+    <message>
+        <source>First step, with {state} starting at 0: |Δw₁| = {k1}·η and |Δw₂| = {k2}·η.</source>
+        <translation>گام اول (مقدار آغازین {state} صفر است): ‪|Δw₁| = {k1}·η‬ و ‪|Δw₂| = {k2}·η‬.</translation>
+    </message>
+    <message>
+        <source>First step: one rate η for both weights, and both gradients have the same size.</source>
+        <translation>گام اول: یک نرخ η برای هر دو وزن، و هر دو گرادیان هم‌اندازه‌اند.</translation>
+    </message>
+    <message>
+        <source>First step: one rate η for both weights, so w{big} moved farther because its gradient is larger (|g{big}| = {g_big} &gt; |g{small}| = {g_small}).</source>
+        <translation>گام اول: یک نرخ η برای هر دو وزن، پس ‪w{big}‬ بیشتر جابه‌جا شد، چون گرادیانش بزرگ‌تر است (‪|g{big}| = {g_big} &gt; |g{small}| = {g_small}‬).</translation>
+    </message>
+    <message>
+        <source>the schedule lowered η</source>
+        <translation>برنامهٔ زمانی η را پایین آورد</translation>
+    </message>
+    <message>
+        <source>the schedule raised η</source>
+        <translation>برنامهٔ زمانی η را بالا برد</translation>
+    </message>
+    <message>
+        <source>G{sb} {change} (g{sb}({s})² = {g2} was added)</source>
+        <translation>‪G{sb}‬ {change} (‪g{sb}({s})² = {g2}‬ به آن افزوده شد)</translation>
+    </message>
+    <message>
+        <source>G{sb} {change} (g{sb}({s})² = {g2} is above G{sb}({p}) = {G_old})</source>
+        <translation>‪G{sb}‬ {change} (‪g{sb}({s})² = {g2}‬ از ‪G{sb}({p}) = {G_old}‬ بزرگ‌تر است)</translation>
+    </message>
+    <message>
+        <source>G{sb} {change} (g{sb}({s})² = {g2} is below G{sb}({p}) = {G_old}, and G forgets: β = {beta})</source>
+        <translation>‪G{sb}‬ {change} (‪g{sb}({s})² = {g2}‬ از ‪G{sb}({p}) = {G_old}‬ کوچک‌تر است و G گذشته را فراموش می‌کند: ‪β = {beta}‬)</translation>
+    </message>
+    <message>
+        <source>√(U{sb}+ε)/√(G{sb}+ε) fell</source>
+        <translation>‪√(U{sb}+ε)/√(G{sb}+ε)‬ کاهش یافت</translation>
+    </message>
+    <message>
+        <source>√(U{sb}+ε)/√(G{sb}+ε) rose</source>
+        <translation>‪√(U{sb}+ε)/√(G{sb}+ε)‬ افزایش یافت</translation>
+    </message>
+    <message>
+        <source>{name} {change}</source>
+        <translation>‪{name}‬ {change}</translation>
+    </message>
+    <message>
+        <source>{name} grew</source>
+        <translation>‪{name}‬ افزایش یافت</translation>
+    </message>
+    <message>
+        <source>{name} fell</source>
+        <translation>‪{name}‬ کاهش یافت</translation>
+    </message>
+    <message>
+        <source>Nothing that drives the step changed since step {p}.</source>
+        <translation>از گام {p} تاکنون هیچ‌یک از عوامل تعیین‌کنندهٔ گام تغییر نکرده است.</translation>
+    </message>
+    <message>
+        <source>The learning rate {change} since step {p} because the schedule lowered η.</source>
+        <translation>نرخ یادگیری از گام {p} تاکنون {change}، زیرا برنامهٔ زمانی η را پایین آورد.</translation>
+    </message>
+    <message>
+        <source>The learning rate {change} since step {p} because the schedule raised η.</source>
+        <translation>نرخ یادگیری از گام {p} تاکنون {change}، زیرا برنامهٔ زمانی η را بالا برد.</translation>
+    </message>
+    <message>
+        <source>w{sb}&apos;s learning rate {change} since step {p} because {cause}.</source>
+        <translation>نرخ یادگیری ‪w{sb}‬ از گام {p} تاکنون {change}، زیرا {cause}.</translation>
+    </message>
+    <message>
+        <source>w{sb}&apos;s learning rate {change} since step {p}.</source>
+        <translation>نرخ یادگیری ‪w{sb}‬ از گام {p} تاکنون {change}.</translation>
+    </message>
+    <message>
+        <source>M{sb} {change} since step {p} because g{sb}({s}) = {g} points the other way.</source>
+        <translation>‏‪M{sb}‬ از گام {p} تاکنون {change}، زیرا ‪g{sb}({s}) = {g}‬ در جهت مخالف است.</translation>
+    </message>
+    <message>
+        <source>M{sb} {change} since step {p}.</source>
+        <translation>‏‪M{sb}‬ از گام {p} تاکنون {change}.</translation>
+    </message>
+    <message>
+        <source>The gradient g{sb} reversed sign since step {p}: the slope along w{sb} flipped, so w{sb} is now pushed the other way.</source>
+        <translation>گرادیان ‪g{sb}‬ از گام {p} تاکنون تغییر علامت داده است: شیب در امتداد ‪w{sb}‬ برعکس شد، پس اکنون ‪w{sb}‬ به سمت مخالف رانده می‌شود.</translation>
+    </message>
+    <message>
+        <source>The gradient g{sb} {change} since step {p} (steeper ground along w{sb}).</source>
+        <translation>گرادیان ‪g{sb}‬ از گام {p} تاکنون {change} (سطح در امتداد ‪w{sb}‬ پرشیب‌تر است).</translation>
+    </message>
+    <message>
+        <source>The gradient g{sb} {change} since step {p} (flatter ground along w{sb}).</source>
+        <translation>گرادیان ‪g{sb}‬ از گام {p} تاکنون {change} (سطح در امتداد ‪w{sb}‬ هموارتر است).</translation>
+    </message>
+    <message>
+        <source>row must be a whole number, got {value}</source>
+        <translation>ردیف باید عددی صحیح باشد، اما ‪{value}‬ داده شده است</translation>
+    </message>
+    <message>
+        <source>row {row} is out of range: this run has {n} recorded rows (0–{last})</source>
+        <translation>ردیف {row} خارج از محدوده است: این اجرا {n} ردیف ثبت‌شده دارد (‪0–{last}‬)</translation>
+    </message>
+    <message>
+        <source>w{sb}(0) = {w} (the start)</source>
+        <translation>w{sb}(0) = {w} (نقطهٔ شروع)</translation>
+    </message>
+    <message>
+        <source>The start: w(0) = ({w1}, {w2}) with L = {loss}; no step has been taken yet.</source>
+        <translation>نقطهٔ شروع: ‪w(0) = ({w1}, {w2})‬ با ‪L = {loss}‬؛ هنوز گامی برداشته نشده است.</translation>
+    </message>
+    <message>
+        <source>The start: w(0) = ({w1}, {w2}) with L = {loss}; no step has been taken yet; {state} starts at 0.</source>
+        <translation>نقطهٔ شروع: ‪w(0) = ({w1}, {w2})‬ با ‪L = {loss}‬؛ هنوز گامی برداشته نشده است و مقدار آغازین {state} صفر است.</translation>
+    </message>
+    <message>
+        <source>The start: w(0) = ({w1}, {w2}) with L = {loss}; no step has been taken yet; {state} start at 0.</source>
+        <translation>نقطهٔ شروع: ‪w(0) = ({w1}, {w2})‬ با ‪L = {loss}‬؛ هنوز گامی برداشته نشده است و مقدار آغازین {state} صفر است.</translation>
+    </message>
+    <message>
+        <source>{optimizer}, start</source>
+        <translation>‏{optimizer}، نقطهٔ شروع</translation>
+    </message>
+    <message>
+        <source>Step {s} is shown without its formula: the record of this long run keeps only some steps (the previous kept one is step {sp}), so the values before step {s} are not known.</source>
+        <translation>گام {s} بدون فرمول نشان داده می‌شود: از این اجرای طولانی فقط برخی گام‌ها نگه داشته شده‌اند (گام نگه‌داشته‌شدهٔ قبلی، گام {sp} است)، پس مقادیر پیش از گام {s} معلوم نیستند.</translation>
+    </message>
+    <message>
+        <source>{optimizer}, step {step}</source>
+        <translation>‏{optimizer}، گام {step}</translation>
+    </message>
+    <message>
+        <source>g(0) = 0: at the first step there is no earlier gradient to remember.</source>
+        <translation>‏‪g(0) = 0‬: در گام اول گرادیان پیشینی نیست که به خاطر سپرده شود.</translation>
+    </message>
+    <message>
+        <source>g({p}) is the gradient the engine recorded at step {p} (the lecture&apos;s g(t−1)).</source>
+        <translation>‏‪g({p})‬ گرادیانی است که موتور در گام {p} ثبت کرده است (همان ‪g(t−1)‬ در درس).</translation>
+    </message>
+    <message>
+        <source>Gmax(t) = max(Gmax(t−1), G(t)), the largest G so far, is not recorded: √Ĝmax = √(Gmax/(1−βᵗ)) is recovered from the recorded rate lr = η/(√Ĝmax+ε).</source>
+        <translation>‏‪Gmax(t) = max(Gmax(t−1), G(t))‬، یعنی بزرگ‌ترین G تا این گام، ثبت نمی‌شود: ‪√Ĝmax = √(Gmax/(1−βᵗ))‬ از نرخ ثبت‌شدهٔ ‪lr = η/(√Ĝmax+ε)‬ بازسازی می‌شود.</translation>
+    </message>
+    <message>
+        <source>U, the running mean of Δ², is not recorded: √(U+ε) is recovered from the recorded rate lr = η·√(U+ε)/√(G+ε).</source>
+        <translation>‏U، میانگین متحرک ‪Δ²‬، ثبت نمی‌شود: ‪√(U+ε)‬ از نرخ ثبت‌شدهٔ ‪lr = η·√(U+ε)/√(G+ε)‬ بازسازی می‌شود.</translation>
+    </message>
+    <message>
+        <source>{note} U starts at 0, so here √(U(0)+ε) = √ε = {root}.</source>
+        <translation>{note} مقدار آغازین U صفر است، پس اینجا ‪√(U(0)+ε) = √ε = {root}‬.</translation>
+    </message>
+    <message>
+        <source>η({s}) = 0, so the unrecorded state cannot be recovered from the rate at this step.</source>
+        <translation>‏‪η({s}) = 0‬، پس در این گام وضعیتِ ثبت‌نشده را نمی‌توان از نرخ بازسازی کرد.</translation>
+    </message>
+    <message>
+        <source>{first}; {second}</source>
+        <translation>{first}؛ {second}</translation>
+    </message>
+    <message>
+        <source>These numbers do not all follow from the hyperparameters and schedule given (were they changed after this step?): {mismatches}.</source>
+        <translation>همهٔ این اعداد از ابرپارامترها و برنامهٔ زمانی داده‌شده به دست نمی‌آیند (آیا پس از این گام تغییر کرده‌اند؟): {mismatches}.</translation>
+    </message>
+    <message>
+        <source>the expression must be text, got {type}</source>
+        <translation>عبارت باید متن باشد، اما ‪{type}‬ داده شده است</translation>
+    </message>
+    <message>
+        <source>{first} and {second}</source>
+        <translation>{first} و {second}</translation>
+    </message>
+    <message>
+        <source>{name} = {value} is out of range: {symbol} must be in {range}</source>
+        <translation>‏‪{name} = {value}‬ خارج از محدوده است: ‪{symbol}‬ باید در ‪{range}‬ باشد</translation>
+    </message>
+    <message>
+        <source>unknown optimizer {name}; choose one of: {choices}</source>
+        <translation>بهینه‌ساز ناشناختهٔ ‪{name}‬؛ یکی از این‌ها را انتخاب کنید: ‪{choices}‬</translation>
+    </message>
+    <message>
+        <source>{optimizer} has no hyperparameter {name}; it takes: {allowed}</source>
+        <translation>‏‪{optimizer}‬ ابرپارامتر ‪{name}‬ ندارد؛ ابرپارامترهایش: ‪{allowed}‬</translation>
+    </message>
+    <message>
+        <source>an integer ≥ 1</source>
+        <translation>عددی صحیح و ‪≥ 1‬</translation>
+    </message>
+    <message>
+        <source>in (0, 1]</source>
+        <translation>در ‪(0, 1]‬</translation>
+    </message>
+    <message>
+        <source>≥ 0</source>
+        <translation>‪≥ 0‬</translation>
+    </message>
+    <message>
+        <source>unknown schedule {kind}; choose one of: {choices}</source>
+        <translation>برنامهٔ زمانی ناشناختهٔ ‪{kind}‬؛ یکی از این‌ها را انتخاب کنید: ‪{choices}‬</translation>
+    </message>
+    <message>
+        <source>no parameters</source>
+        <translation>بدون پارامتر</translation>
+    </message>
+    <message>
+        <source>schedule {kind} has no parameter {name}; it takes {names}</source>
+        <translation>برنامهٔ زمانی ‪{kind}‬ پارامتر ‪{name}‬ ندارد؛ پارامترهایش: ‪{names}‬</translation>
+    </message>
+    <message>
+        <source>schedule {kind}: {name} = {value} is not allowed; {name} must be {allowed}</source>
+        <translation>برنامهٔ زمانی ‪{kind}‬: مقدار ‪{name} = {value}‬ مجاز نیست؛ ‪{name}‬ باید {allowed} باشد</translation>
+    </message>
+    <message>
+        <source>schedule parameter {item} must be written name=value</source>
+        <translation>پارامتر برنامهٔ زمانی ‪{item}‬ باید به شکل ‪name=value‬ نوشته شود</translation>
+    </message>
+    <message>
+        <source>schedule parameter {name}={value} is not a number</source>
+        <translation>پارامتر برنامهٔ زمانی ‪{name}={value}‬ عدد نیست</translation>
+    </message>
+    <message>
+        <source>{file}: {size} bytes is too large for a session file</source>
+        <translation>‏‪{file}‬: {size} بایت برای پروندهٔ نشست بیش از حد بزرگ است</translation>
+    </message>
+    <message>
+        <source>cannot read {path}: {reason}</source>
+        <translation>خواندن ‪{path}‬ ممکن نیست: {reason}</translation>
+    </message>
+    <message>
+        <source>{file} is not a text (UTF-8) file</source>
+        <translation>‏‪{file}‬ پروندهٔ متنی ‪(UTF-8)‬ نیست</translation>
+    </message>
+    <message>
+        <source>{file} is not valid JSON (line {line}, column {column}: {reason}); it may be truncated</source>
+        <translation>‏‪{file}‬ JSON معتبر نیست (سطر {line}، ستون {column}: {reason})؛ شاید ناقص باشد</translation>
+    </message>
+    <message>
+        <source>{file}: {error}</source>
+        <translation>‏‪{file}‬: {error}</translation>
+    </message>
+    <message>
+        <source>{file} is nested too deeply to be a session file</source>
+        <translation>‏‪{file}‬ برای پروندهٔ نشست بیش از حد تودرتو است</translation>
+    </message>
+    <message>
+        <source>{file}: loss is neither a built-in surface nor a valid expression: {error}</source>
+        <translation>‏‪{file}‬: تابع زیان نه سطح آماده است و نه عبارتی معتبر: {error}</translation>
+    </message>
+    <message>
+        <source>{name} is not an allowed number in a session file</source>
+        <translation>‏‪{name}‬ در پروندهٔ نشست عدد مجازی نیست</translation>
+    </message>
 </context>
 </TS>

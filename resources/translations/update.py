@@ -5,7 +5,8 @@
 
 1. Writes ``gui/_engine_strings.py``: the engine's registry texts (optimizer titles and
    notes, hyperparameter descriptions, surface titles and notes) as ``QT_TRANSLATE_NOOP``
-   entries in the ``engine`` context, so lupdate finds them while the engine stays Qt-free.
+   entries in the ``engine`` context, so lupdate finds them while the engine stays Qt-free;
+   also every ``msg("...")`` template in engine/*.py (explanations, error messages).
 2. Runs ``pyside6-lupdate`` over the GUI sources into ``optimizer_lab_<lang>.ts`` (existing
    translations are kept; a translator edits the .ts in Qt Linguist).
 3. Runs ``pyside6-lrelease`` to compile each .ts into the .qm file the app loads.
@@ -17,6 +18,7 @@ translate the new .ts in Qt Linguist, and run the script again.
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import shutil
 import subprocess
@@ -50,6 +52,26 @@ def engine_texts() -> list[str]:
     return list(seen)
 
 
+def message_templates() -> list[str]:
+    """Every ``msg("...")`` template literal in engine/*.py, in file and line order.
+
+    Messages the engine builds at run time (explanations, errors) keep their template, so the
+    GUI can translate it (``gui.i18n.translate_message``); a template passed as a variable is a
+    registry text and is already in ``engine_texts``.
+    """
+    templates: list[str] = []
+    for path in sorted((ROOT / "engine").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call) and node.args]
+        for node in sorted(calls, key=lambda n: (n.lineno, n.col_offset)):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            first = node.args[0]
+            if name == "msg" and isinstance(first, ast.Constant) and isinstance(first.value, str):
+                templates.append(first.value)
+    return templates
+
+
 def engine_strings_source() -> str:
     lines = [
         "# ruff: noqa: E501",
@@ -62,9 +84,8 @@ def engine_strings_source() -> str:
         "",
         "ENGINE_TEXTS = (",
     ]
-    lines += [
-        f'    QT_TRANSLATE_NOOP("engine", {json.dumps(text, ensure_ascii=False)}),' for text in engine_texts()
-    ]
+    texts = list(dict.fromkeys([*engine_texts(), *message_templates()]))
+    lines += [f'    QT_TRANSLATE_NOOP("engine", {json.dumps(text, ensure_ascii=False)}),' for text in texts]
     lines += [")", ""]
     return "\n".join(lines)
 

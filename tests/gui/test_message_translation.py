@@ -1,0 +1,198 @@
+"""Messages the engine builds (explanations, errors) reach the Persian interface in Persian,
+while their English text stays exactly what the CLI and the engine tests read."""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import pickle
+import re
+import string
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QApplication
+
+from engine.config import ConfigError, RacerConfig, SessionConfig
+from engine.explain import RecordedRows, explain_step
+from engine.expressions import ExpressionError
+from engine.losses import check_loss_spec
+from engine.messages import Msg, message_of, msg
+from gui.i18n import install_language, translate_message
+
+ROOT = Path(__file__).resolve().parents[2]
+PERSIAN = re.compile("[\u0600-\u06ff]")
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def _error(call, *args) -> Exception:
+    with pytest.raises(ValueError) as info:
+        call(*args)
+    return info.value
+
+
+def _rmsprop_summary_rows() -> RecordedRows:
+    """Two RMSProp steps where w₂'s gradient jumps, so its rate falls ~98% (as in test_explain)."""
+    eta, beta, eps = 0.01, 0.9, 1e-8
+    grads = [(1.0, 0.01), (1.05, 0.5)]
+    n = len(grads) + 1
+    w, grad, G, M, lr, dw = (np.zeros((n, 2)) for _ in range(6))
+    w[0] = (1.0, 1.0)
+    for r, g in enumerate(grads, start=1):
+        for i in (0, 1):
+            G[r, i] = beta * G[r - 1, i] + (1.0 - beta) * g[i] ** 2
+            lr[r, i] = eta / (math.sqrt(G[r, i]) + eps)
+            dw[r, i] = -lr[r, i] * g[i]
+            grad[r, i] = g[i]
+            w[r, i] = w[r - 1, i] + dw[r, i]
+    return RecordedRows(np.arange(n), w, np.zeros(n), grad, G, M, lr, dw)
+
+
+def _rmsprop_explanation():
+    return explain_step(
+        "rmsprop", {"lr": 0.01, "beta": 0.9, "eps": 1e-8}, "constant", _rmsprop_summary_rows(), 2
+    )
+
+
+@pytest.fixture
+def persian(qapp: QApplication) -> Iterator[None]:
+    install_language(qapp, "fa")
+    yield
+    install_language(qapp, "en")
+
+
+# -- Msg ------------------------------------------------------------------------------------------
+def test_msg_formats_exactly_like_str_format_and_keeps_its_parts() -> None:
+    template = "{name} = {value:>6} at column {col}"
+    m = msg(template, name="β", value="1.5", col=7)
+    assert isinstance(m, str) and isinstance(m, Msg)
+    assert m == template.format(name="β", value="1.5", col=7)
+    assert m.template == template and m.values == {"name": "β", "value": "1.5", "col": 7}
+    assert msg("braces {kept} without values") == "braces {kept} without values"
+    again = pickle.loads(pickle.dumps(m))
+    assert again == m and again.template == template and again.values == m.values
+
+
+def test_exceptions_keep_the_message_object() -> None:
+    exc = _error(RacerConfig, "adam", {"beta": 1.5})
+    assert isinstance(exc, ConfigError)
+    assert isinstance(message_of(exc), Msg) and message_of(exc) == str(exc)
+    assert message_of(KeyError("x")) == str(KeyError("x"))
+
+
+def test_english_interface_shows_the_engine_text_unchanged(qapp: QApplication) -> None:
+    install_language(qapp, "en")
+    for exc in (
+        _error(RacerConfig, "adam", {"beta": 1.5}),
+        _error(check_loss_spec, "x + z"),
+        _error(
+            SessionConfig.from_dict,
+            {"format": "optimizer-lab-session", "version": 1, "racers": [{"optimizer": "nope"}]},
+        ),
+    ):
+        assert translate_message(exc) == str(exc)
+    ex = _rmsprop_explanation()
+    assert translate_message(ex.summary) == ex.summary
+    assert translate_message(ex.title) == ex.title
+    assert translate_message("plain text") == "plain text"
+
+
+# -- Persian ----------------------------------------------------------------------------------------
+def test_out_of_range_beta_is_explained_in_persian(persian) -> None:
+    exc = _error(RacerConfig, "adam", {"beta": 1.5})
+    assert str(exc) == "beta = 1.5 is out of range: β must be in [0, 1)"
+    text = translate_message(exc)
+    assert PERSIAN.search(text), text
+    assert "beta = 1.5" in text and "β" in text and "[0, 1)" in text
+
+
+def test_unknown_name_in_a_loss_is_explained_in_persian(persian) -> None:
+    exc = _error(check_loss_spec, "x + z")
+    assert isinstance(exc, ExpressionError) and exc.column == 5
+    assert str(exc) == "unknown name 'z' at column 5 — use x and y"
+    text = translate_message(exc)
+    assert PERSIAN.search(text), text
+    assert "'z'" in text and "5" in text and "x" in text and "y" in text
+
+
+def test_composed_messages_are_translated_part_by_part(persian) -> None:
+    data = {
+        "format": "optimizer-lab-session",
+        "version": 1,
+        "racers": [{"optimizer": "adam", "hyperparameters": {"beta": 1.5}}],
+    }
+    exc = _error(SessionConfig.from_dict, data)
+    assert str(exc).startswith("racer 1: beta = 1.5 is out of range")
+    text = translate_message(exc)
+    assert "racer" not in text and "out of range" not in text, text
+    assert "beta = 1.5" in text and "[0, 1)" in text
+
+
+def test_inspector_summary_is_in_persian_with_its_numbers(persian) -> None:
+    ex = _rmsprop_explanation()
+    assert ex.summary.startswith("w₂'s learning rate fell 98% since step 1 because G₂ grew")
+    text = translate_message(ex.summary)
+    assert PERSIAN.search(text) and "نرخ یادگیری" in text, text
+    assert re.search(r"[A-Za-z]{3,}", text.replace("w₂", "")) is None, text  # no English words left
+    for kept in ("w₂", "98%", "G₂", "1.000e−05", "g₂(2)²"):
+        assert kept in text, (kept, text)
+    title = translate_message(ex.title)
+    assert "RMSProp" in title or PERSIAN.search(title)
+    assert "2" in title and PERSIAN.search(title), title
+
+
+class _History:
+    """What ``Inspector.show_step`` reads from a ``RacerHistory``."""
+
+    stride = 1
+
+    def __init__(self, rows: RecordedRows) -> None:
+        self.rows = rows
+        self.step, self.loss = rows.step, rows.loss
+
+    def __len__(self) -> int:
+        return len(self.step)
+
+    def vec(self, name: str) -> np.ndarray:
+        return getattr(self.rows, name)
+
+
+def test_inspector_panel_shows_persian(persian, qtbot) -> None:
+    from gui.panels.inspector import Inspector
+
+    inspector = Inspector()
+    qtbot.addWidget(inspector)
+    history = _History(_rmsprop_summary_rows())
+    inspector.show_step("rmsprop", {"lr": 0.01, "beta": 0.9, "eps": 1e-8}, "constant", history, 2)  # type: ignore[arg-type]
+    text = inspector.toPlainText()
+    assert translate_message(_rmsprop_explanation().summary) in text, text
+    assert "learning rate" not in text and "step 2" not in text, text
+
+
+# -- completeness -------------------------------------------------------------------------------------
+def _update_module():
+    spec = importlib.util.spec_from_file_location("_update", ROOT / "resources/translations/update.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_engine_message_template_is_extracted_and_translated(persian) -> None:
+    from gui._engine_strings import ENGINE_TEXTS
+
+    templates = _update_module().message_templates()
+    assert len(templates) >= 100
+    missing = [t for t in templates if t not in ENGINE_TEXTS]
+    assert not missing, missing
+    for template in templates:
+        translated = QCoreApplication.translate("engine", template)
+        assert _fields(translated) == _fields(template), (template, translated)
+        if re.search(r"[A-Za-z]{3,}", re.sub(r"\{[^}]*\}", "", template)):
+            assert PERSIAN.search(translated), (template, translated)
