@@ -998,11 +998,11 @@
     </message>
     <message>
         <source>{function}() takes {arity} argument, got {count} (at column {col})</source>
-        <translation>‏‪{function}()‬ {arity} آرگومان می‌گیرد، اما {count} آرگومان داده شده است (در ستون {col})</translation>
+        <translation>‏‪{function}()‬‏ {arity} آرگومان می‌گیرد، اما {count} آرگومان داده شده است (در ستون {col})</translation>
     </message>
     <message>
         <source>{function}() takes {arity} arguments, got {count} (at column {col})</source>
-        <translation>‏‪{function}()‬ {arity} آرگومان می‌گیرد، اما {count} آرگومان داده شده است (در ستون {col})</translation>
+        <translation>‏‪{function}()‬‏ {arity} آرگومان می‌گیرد، اما {count} آرگومان داده شده است (در ستون {col})</translation>
     </message>
     <message>
         <source>the exponent {exponent} of &apos;^&apos; at column {col} is too large (at most {limit} in size)</source>
@@ -1174,15 +1174,15 @@
     </message>
     <message>
         <source>grew {factor}×</source>
-        <translation>‪{factor}‬ برابر شد</translation>
+        <translation>{factor} برابر شد</translation>
     </message>
     <message>
         <source>grew {percent}</source>
-        <translation>‪{percent}‬ افزایش یافت</translation>
+        <translation>{percent} افزایش یافت</translation>
     </message>
     <message>
         <source>fell {percent}</source>
-        <translation>‪{percent}‬ کاهش یافت</translation>
+        <translation>{percent} کاهش یافت</translation>
     </message>
     <message>
         <source>First step, with {state} starting at 0: |Δw₁| = {k1}·η and |Δw₂| = {k2}·η, although the gradients differ: the per-weight rate divides out each gradient&apos;s size.</source>
@@ -1210,15 +1210,15 @@
     </message>
     <message>
         <source>G{sb} {change} (g{sb}({s})² = {g2} was added)</source>
-        <translation>‪G{sb}‬ {change} (‪g{sb}({s})² = {g2}‬ به آن افزوده شد)</translation>
+        <translation>‪G{sb}‬‏ {change} (‪g{sb}({s})² = {g2}‬ به آن افزوده شد)</translation>
     </message>
     <message>
         <source>G{sb} {change} (g{sb}({s})² = {g2} is above G{sb}({p}) = {G_old})</source>
-        <translation>‪G{sb}‬ {change} (‪g{sb}({s})² = {g2}‬ از ‪G{sb}({p}) = {G_old}‬ بزرگ‌تر است)</translation>
+        <translation>‪G{sb}‬‏ {change} (‪g{sb}({s})² = {g2}‬ از ‪G{sb}({p}) = {G_old}‬ بزرگ‌تر است)</translation>
     </message>
     <message>
         <source>G{sb} {change} (g{sb}({s})² = {g2} is below G{sb}({p}) = {G_old}, and G forgets: β = {beta})</source>
-        <translation>‪G{sb}‬ {change} (‪g{sb}({s})² = {g2}‬ از ‪G{sb}({p}) = {G_old}‬ کوچک‌تر است و G گذشته را فراموش می‌کند: ‪β = {beta}‬)</translation>
+        <translation>‪G{sb}‬‏ {change} (‪g{sb}({s})² = {g2}‬ از ‪G{sb}({p}) = {G_old}‬ کوچک‌تر است و G گذشته را فراموش می‌کند: ‪β = {beta}‬)</translation>
     </message>
     <message>
         <source>√(U{sb}+ε)/√(G{sb}+ε) fell</source>
@@ -1230,7 +1230,7 @@
     </message>
     <message>
         <source>{name} {change}</source>
-        <translation>‪{name}‬ {change}</translation>
+        <translation>‪{name}‬‏ {change}</translation>
     </message>
     <message>
         <source>{name} grew</source>
@@ -1406,7 +1406,7 @@
     </message>
     <message>
         <source>{file}: {size} bytes is too large for a session file</source>
-        <translation>‏‪{file}‬: {size} بایت برای پروندهٔ نشست بیش از حد بزرگ است</translation>
+        <translation>‏‪{file}‬‏: {size} بایت برای پروندهٔ نشست بیش از حد بزرگ است</translation>
     </message>
     <message>
         <source>cannot read {path}: {reason}</source>
@@ -1422,7 +1422,7 @@
     </message>
     <message>
         <source>{file}: {error}</source>
-        <translation>‏‪{file}‬: {error}</translation>
+        <translation>‏‪{file}‬‏: {error}</translation>
     </message>
     <message>
         <source>{file} is nested too deeply to be a session file</source>
@@ -1430,7 +1430,7 @@
     </message>
     <message>
         <source>{file}: loss is neither a built-in surface nor a valid expression: {error}</source>
-        <translation>‏‪{file}‬: تابع زیان نه سطح آماده است و نه عبارتی معتبر: {error}</translation>
+        <translation>‏‪{file}‬‏: تابع زیان نه سطح آماده است و نه عبارتی معتبر: {error}</translation>
     </message>
     <message>
         <source>{name} is not an allowed number in a session file</source>
