@@ -14,6 +14,8 @@ from types import ModuleType
 
 import numpy as np
 
+from engine.messages import msg
+
 
 @dataclass(frozen=True)
 class Surface:
@@ -57,11 +59,22 @@ class Surface:
         for name, value in params.items():
             if name not in merged:
                 raise ValueError(
-                    f"surface {self.name!r} has no parameter {name!r}; "
-                    f"it takes: {', '.join(merged) or 'none'}"
+                    msg(
+                        "surface {surface} has no parameter {name}; it takes: {allowed}",
+                        surface=repr(self.name),
+                        name=repr(name),
+                        allowed=", ".join(merged) or "none",
+                    )
                 )
             if not math.isfinite(value) or value <= 0:
-                raise ValueError(f"{self.name} parameter {name} = {value!r} must be a positive number")
+                raise ValueError(
+                    msg(
+                        "{surface} parameter {name} = {value} must be a positive number",
+                        surface=self.name,
+                        name=name,
+                        value=repr(value),
+                    )
+                )
             merged[name] = float(value)
         return replace(self, params=merged)
 

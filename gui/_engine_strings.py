@@ -194,6 +194,8 @@ ENGINE_TEXTS = (
     QT_TRANSLATE_NOOP("engine", "{first}; {second}"),
     QT_TRANSLATE_NOOP("engine", "These numbers do not all follow from the hyperparameters and schedule given (were they changed after this step?): {mismatches}."),
     QT_TRANSLATE_NOOP("engine", "the expression must be text, got {type}"),
+    QT_TRANSLATE_NOOP("engine", "surface {surface} has no parameter {name}; it takes: {allowed}"),
+    QT_TRANSLATE_NOOP("engine", "{surface} parameter {name} = {value} must be a positive number"),
     QT_TRANSLATE_NOOP("engine", "{first} and {second}"),
     QT_TRANSLATE_NOOP("engine", "{name} = {value} is out of range: {symbol} must be in {range}"),
     QT_TRANSLATE_NOOP("engine", "unknown optimizer {name}; choose one of: {choices}"),

@@ -366,7 +366,7 @@ class MainWindow(QMainWindow):
         try:
             config = replace(self.config, start=(x, y))
         except ConfigError as exc:
-            self.statusBar().showMessage(str(exc), 5000)
+            self.statusBar().showMessage(translate_message(exc), 5000)
             return
         self.apply_config(config, keep_surface=True)
 
@@ -623,7 +623,7 @@ class MainWindow(QMainWindow):
         try:
             return load_lessons()
         except LessonError as exc:  # a teacher's broken file must not stop the app
-            self.statusBar().showMessage(str(exc), 10000)
+            self.statusBar().showMessage(translate_message(exc), 10000)
             return []
 
     def open_lesson(self, lesson: Lesson) -> None:

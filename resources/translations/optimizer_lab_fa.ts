@@ -1353,6 +1353,14 @@
         <translation>عبارت باید متن باشد، اما ‪{type}‬ داده شده است</translation>
     </message>
     <message>
+        <source>surface {surface} has no parameter {name}; it takes: {allowed}</source>
+        <translation>سطح {surface} پارامتری به نام {name} ندارد؛ پارامترهای آن: {allowed}</translation>
+    </message>
+    <message>
+        <source>{surface} parameter {name} = {value} must be a positive number</source>
+        <translation>پارامتر {name} در {surface} (برابر {value}) باید عددی مثبت باشد</translation>
+    </message>
+    <message>
         <source>{first} and {second}</source>
         <translation>{first} و {second}</translation>
     </message>
