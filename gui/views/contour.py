@@ -359,7 +359,7 @@ class ContourView(pg.PlotWidget):
     def flash(self, ms: int = 1800) -> None:
         """Outline the contour for a moment (a lesson's "watch this")."""
         self.plot.vb.setBorder(pg.mkPen("#E69F00", width=4))
-        QTimer.singleShot(ms, lambda: self.plot.vb.setBorder(None))
+        QTimer.singleShot(ms, self, lambda: self.plot.vb.setBorder(None))  # dies with the view
 
     def set_readout(self, html: str) -> None:
         self.readout.setHtml(html)

@@ -193,7 +193,7 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
         """Tint one plot for a moment: a lesson's "watch this" points the learner at it."""
         vb = self.plots[key].vb
         vb.setBackgroundColor((255, 236, 160, 140))
-        QTimer.singleShot(ms, lambda: vb.setBackgroundColor(None))
+        QTimer.singleShot(ms, self, lambda: vb.setBackgroundColor(None))  # dies with the view
 
     def set_cursor(self, step: int | None) -> None:
         for cursor in self.cursors.values():
