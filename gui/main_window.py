@@ -42,10 +42,11 @@ from gui.panels.inspector import Inspector, Timeline
 from gui.panels.lesson_panel import LessonPanel
 from gui.panels.status import FormulaCard, StatusTable, fmt
 from gui.views.contour import ContourView
-from gui.views.panels import PerWeightPanels
+from gui.views.panels import ROWS, PerWeightPanels
 from gui.worker import RacerStart, RaceWorker, SurfacePayload
 
 REDRAW_MS = 33
+PANEL_KEYS = tuple(key for key, *_ in ROWS)
 #: Speed slider stops, in steps per second; 60 steps/s is "1×".
 SPEEDS = (1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1500, 3000, 10_000, 30_000, 100_000, math.inf)
 DEFAULT_SPEED_INDEX = SPEEDS.index(60)
@@ -521,11 +522,14 @@ class MainWindow(QMainWindow):
         self.timeline.set_maximum(max(h.last_step for h in self.histories.values()))
         self.contour.update_racers(self.histories, cursor)
         self._frame += 1
-        # The contour moves at the frame rate; line plots at a fifth of it, the table at a tenth:
+        # The contour moves at the frame rate; the line plots in turn, the table at a tenth of it:
         # they change slowly to the eye, and drawing them is most of the cost of a frame.
-        if self._frame % 5 == 0 or not self.playing:
+        if not self.playing:
             self.panels.update_racers(self.histories, adaptive)
-            self.panels.set_cursor(cursor)
+        elif self._frame % 2 == 0:  # two of the six plots, in turn: each at 5 Hz, never all six at once
+            first = 2 * ((self._frame // 2) % 3)
+            self.panels.update_racers(self.histories, adaptive, PANEL_KEYS[first : first + 2])
+        self.panels.set_cursor(cursor)
         if self._frame % 10 == 0 or not self.playing:
             self.status_table.update_racers(self.histories, self.config.steps)
         if self.playing:

@@ -105,7 +105,7 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
         for (_name, key, _i), curve in self._curves.items():
             self.plots[key].removeItem(curve)
         self._curves = {}
-        self._drawn: dict[str, tuple[int, int]] = {}
+        self._drawn: dict[tuple[str, str], tuple[int, int]] = {}
         for name in names:
             color = theme.racer_color(name)
             for key, *_ in ROWS:
@@ -139,18 +139,29 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
             curve.setPen(pg.mkPen(color, width=width, style=style))
             curve.setZValue(10 if racer == name else 0)
 
-    def update_racers(self, histories: dict[str, RacerHistory], adaptive: dict[str, bool]) -> None:
+    def update_racers(
+        self,
+        histories: dict[str, RacerHistory],
+        adaptive: dict[str, bool],
+        rows: tuple[str, ...] | None = None,
+    ) -> None:
+        """Give the curves the histories' rows; ``rows`` limits it to some plots.
+
+        Updating two plots a frame in turn (instead of six every few frames) spreads the
+        painting: the view repaints only what changed, so no frame carries all six.
+        """
         self._set_x_range(max((h.last_step for h in histories.values()), default=1))
+        keys = [key for key, *_ in ROWS if rows is None or key in rows]
         for name, history in histories.items():
-            key = (len(history), history.last_step)
-            if self._drawn.get(name) == key:
+            stamp = (len(history), history.last_step)
+            todo = [key for key in keys if self._drawn.get((name, key)) != stamp]
+            if not todo:
                 continue  # nothing new for this racer (paused, converged or diverged)
-            self._drawn[name] = key
             steps = history.step.astype(float)
-            for key, *_ in ROWS:
+            for key in todo:
+                self._drawn[(name, key)] = stamp
                 if key == "loss":
-                    y = history.loss
-                    x, yy = _thin(steps, y)
+                    x, yy = _thin(steps, history.loss)
                     self._set(name, key, 0, x, yy)
                     continue
                 data = history.vec(key)
