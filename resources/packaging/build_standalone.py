@@ -55,6 +55,9 @@ a = Analysis(
     datas=[
         (root + "/resources/icons", "resources/icons"),
         (root + "/resources/optimizer-lab.desktop", "resources"),
+        (root + "/resources/lessons", "resources/lessons"),
+        (root + "/resources/translations", "resources/translations"),
+        (root + "/resources/fonts", "resources/fonts"),
         *collect_data_files("sympy", excludes=["**/tests/**"]),
     ],
     hiddenimports={hidden!r},
