@@ -37,6 +37,17 @@ def _thin(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate([x[::stride], x[-1:]]), np.concatenate([y[::stride], y[-1:]])
 
 
+class SparseLogAxis(pg.AxisItem):
+    """A log axis that labels only decades (or 1-2-5 within one): a short plot has no room
+    for pyqtgraph's label at every minor tick, which made them print over each other."""
+
+    def logTickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        strings = super().logTickStrings(values, scale, spacing)
+        mantissas = [round(10 ** (v % 1), 6) for v in values]
+        keep = {1.0} if sum(m == 1.0 for m in mantissas) >= 2 else {1.0, 2.0, 5.0}
+        return [s if m in keep else "" for s, m in zip(strings, mantissas, strict=True)]
+
+
 class PerWeightPanels(pg.GraphicsLayoutWidget):
     """Six stacked plots with a linked step axis; one curve per optimizer and weight."""
 
@@ -53,7 +64,7 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
         self.log_y: dict[str, bool] = {}
         first: pg.PlotItem | None = None
         for i, (key, label, log, tip) in enumerate(ROWS):
-            plot = self.addPlot(row=i, col=0)
+            plot = self.addPlot(row=i, col=0, axisItems={"left": SparseLogAxis("left")})
             plot.setLayoutDirection(Qt.LeftToRight)
             plot.setMenuEnabled(False)
             plot.setLabel("left", label)
