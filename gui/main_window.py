@@ -461,9 +461,12 @@ class MainWindow(QMainWindow):
             reset_view=reset_view and self.config.view is None,
         )
         self.controls.set_surface_info(surface.name, surface.formula, dict(surface.params), surface.note)
+        self.controls.show_surface_choice(surface.spec())
         self.controls.set_loss_error("")
         if surface.note:
-            self.statusBar().showMessage(surface.note, 8000)
+            self.statusBar().showMessage(tr_engine(surface.note), 8000)
+        else:
+            self.statusBar().clearMessage()  # an earlier error no longer applies
 
     def _race_reset(self, starts: list[RacerStart]) -> None:
         self.histories = {s.optimizer: RacerHistory(s.start, s.loss0) for s in starts}

@@ -256,6 +256,12 @@ class ControlPanel(QWidget):
             self.param_form.addRow(tr_engine(pname.replace("_", " ").capitalize()), spin)
             self._param_fields[pname] = spin
 
+    def show_surface_choice(self, spec: str) -> None:
+        """Point the surface list at what is racing (a typed expression shows as custom)."""
+        index = self.surface_combo.findData(spec if spec in LOSSES else CUSTOM)
+        with QSignalBlocker(self.surface_combo):
+            self.surface_combo.setCurrentIndex(index)
+
     def set_loss_error(self, message: str) -> None:
         """Show ``message`` under the loss field; an engine message is translated here."""
         _show_error(self.loss_error, translate_message(message))

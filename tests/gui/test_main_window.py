@@ -263,3 +263,16 @@ def test_changing_the_surface_mid_run_restarts_the_race_on_it(window, qtbot) -> 
     assert all(len(h) == 1 for h in window.histories.values())
     assert all(h.vec("w")[0].tolist() == [-1.2, 1.0] for h in window.histories.values())
     assert not window.playing
+
+
+def test_a_typed_loss_replaces_the_surface_and_shows_as_custom(window, qtbot) -> None:
+    with qtbot.waitSignal(window.worker.race_reset, timeout=ENGINE_TIMEOUT_MS):
+        window.controls.expression_edit.setText("log(1 + (x^2 + y^2 - 1)^2)")
+        window.controls.expression_edit.returnPressed.emit()
+    assert window.surface.expression == "log(1 + (x^2 + y^2 - 1)^2)"
+    assert window.controls.surface_combo.currentData() == "__custom__"
+    assert window.controls.loss_error.text() == ""
+    with qtbot.waitSignal(window.worker.chunks_ready, timeout=5000):
+        window.step_action.trigger()
+    ref = simulate(window.surface, "adam", window.start_point, 1, **window.racers["adam"].hyperparameters)
+    np.testing.assert_array_equal(window.histories["adam"].vec("w"), ref.w)
