@@ -23,6 +23,14 @@ def build_parser() -> argparse.ArgumentParser:
         description="Watch gradient-descent optimizers work, step by step, on a loss surface.",
     )
     parser.add_argument("--version", action="version", version=f"Optimizer Lab {__version__}")
+    parser.add_argument(
+        "--install-launcher",
+        action="store_true",
+        help="add Optimizer Lab to this user's application menu and desktop (Linux), then exit",
+    )
+    parser.add_argument(
+        "--uninstall-launcher", action="store_true", help="remove that menu entry and icon, then exit"
+    )
     sub = parser.add_subparsers(dest="command")
     run = sub.add_parser("run", help="run one optimizer headless and write its trajectory")
     add_run_arguments(run)
