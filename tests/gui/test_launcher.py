@@ -266,7 +266,7 @@ def test_gio_launch_parses_our_quoting_and_opens_the_window(
     gio = shutil.which("gio")
     if gio is None:
         pytest.skip("gio (libglib2.0-bin) is not installed")
-    odd = tmp_path / "Lab files $HOME 100% \"v2\""
+    odd = tmp_path / 'Lab files $HOME 100% "v2"'
     odd.mkdir()
     (odd / "main.py").symlink_to(ROOT / "main.py")  # Python follows the link to find gui/ and engine/
     entry = home / "odd.desktop"
