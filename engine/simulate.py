@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -18,6 +19,9 @@ from engine.losses import Surface, get_loss
 from engine.optimizers import HYPER_INDEX, Optimizer, get_optimizer, resolve_hyperparameters
 from engine.schedules import Schedule
 from engine.trajectory import CONVERGED, DIVERGED, FINISHED, Trajectory
+
+if TYPE_CHECKING:
+    from engine.config import RacerConfig, SessionConfig
 
 DEFAULT_TOL = 1e-10
 #: Rows kept at full resolution before a long run's record is thinned (see ``Run``).
@@ -284,6 +288,31 @@ class Run:
             status=self.status,
             diverged_at=self.diverged_at,
         )
+
+
+def surface_for(config: SessionConfig) -> Surface:
+    """The configuration's surface with its parameters (those the surface takes).
+
+    A loss expression goes through the safe parser and compiler (ExpressionError if refused).
+    """
+    surface = get_loss(config.loss)
+    usable = {k: v for k, v in config.loss_params.items() if k in surface.params}
+    return surface.with_params(**usable) if usable else surface
+
+
+def run_for(
+    config: SessionConfig, racer: RacerConfig, surface: Surface, *, max_rows: int = DEFAULT_MAX_ROWS
+) -> Run:
+    """The run of one racer of a configuration: how the window and exports both start a race."""
+    return Run(
+        surface,
+        racer.optimizer,
+        config.start,
+        schedule=racer.schedule,
+        tol=config.tol,
+        max_rows=max_rows,
+        **racer.hyperparameters,
+    )
 
 
 def simulate(

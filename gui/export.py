@@ -39,9 +39,9 @@ from PySide6.QtWidgets import QApplication, QGraphicsView, QWidget
 
 from engine.atomic import atomic_write_bytes
 from engine.config import SessionConfig
-from engine.losses import Surface, get_loss
+from engine.losses import Surface
 from engine.optimizers import HYPERPARAMETERS, OPTIMIZERS
-from engine.simulate import Chunk, Run
+from engine.simulate import Chunk, run_for, surface_for
 from engine.trajectory import Trajectory
 from gui import theme
 from gui.history import RacerHistory
@@ -195,16 +195,6 @@ class RaceScene:
         return out
 
 
-def surface_for(config: SessionConfig) -> Surface:
-    """The config's surface with its parameters, as the window's worker builds it.
-
-    A loss expression goes through the engine's safe parser (ExpressionError if refused).
-    """
-    surface = get_loss(config.loss)
-    usable = {k: v for k, v in config.loss_params.items() if k in surface.params}
-    return surface.with_params(**usable) if usable else surface
-
-
 def iter_build_scene(config: SessionConfig, cancel: Cancel = None) -> Iterator[Progress]:
     """Run every enabled racer for ``config.steps`` steps; the last value sent is the scene.
 
@@ -217,15 +207,7 @@ def iter_build_scene(config: SessionConfig, cancel: Cancel = None) -> Iterator[P
     total = max(1, config.steps * len(racers))
     trajectories: dict[str, Trajectory] = {}
     for i, racer in enumerate(racers):
-        run = Run(
-            surface,
-            racer.optimizer,
-            config.start,
-            schedule=racer.schedule,
-            tol=config.tol,
-            max_rows=max(config.steps + 1, 1_000_000),
-            **racer.hyperparameters,
-        )
+        run = run_for(config, racer, surface, max_rows=max(config.steps + 1, 1_000_000))
         while not run.done and run.t < config.steps:
             if cancelled():
                 raise ExportCancelled

@@ -216,16 +216,13 @@ class RaceWorker(QThread):
         return run.done or (self._config is not None and run.t >= self._config.steps)
 
     def _configure(self, config: SessionConfig, keep_surface: bool) -> None:
-        from engine.losses import get_loss
+        from engine.simulate import surface_for
 
         surface = self._surface
         if not keep_surface or surface is None:
             self.busy.emit("compiling…")
             try:
-                surface = get_loss(config.loss)
-                if config.loss_params:
-                    usable = {k: v for k, v in config.loss_params.items() if k in surface.params}
-                    surface = surface.with_params(**usable)
+                surface = surface_for(config)
             except ValueError as exc:
                 self.busy.emit("")
                 self.error.emit("loss", translate_message(exc))
@@ -246,22 +243,15 @@ class RaceWorker(QThread):
         self.surface_ready.emit(SurfacePayload(surface, tuple(view), xs, ys, surface.grid(xs, ys), config))
 
     def _reset_runs(self) -> None:
-        from engine.simulate import Run
+        from engine.simulate import run_for
 
         assert self._config is not None and self._surface is not None
         self._set_playing(False)
         self._runs = {}
         starts = []
         for racer in self._config.enabled_racers():
-            run = Run(  # the GUI keeps the record (gui.history); the run keeps its state only
-                self._surface,
-                racer.optimizer,
-                self._config.start,
-                schedule=racer.schedule,
-                tol=self._config.tol,
-                max_rows=16,
-                **racer.hyperparameters,
-            )
+            # the GUI keeps the record (gui.history); the run keeps only its state
+            run = run_for(self._config, racer, self._surface, max_rows=16)
             self._runs[racer.optimizer] = run
             starts.append(RacerStart(racer.optimizer, run.start, float(run.trajectory().loss[0]), run.status))
         self.race_reset.emit(starts)

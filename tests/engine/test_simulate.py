@@ -235,3 +235,22 @@ def test_first_call_in_a_new_process_loads_kernels_from_cache() -> None:
         )
         runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
     assert all(hits == 1 and misses == 0 for hits, misses in runs[1].values()), runs[1]
+
+
+def test_a_session_config_starts_the_same_runs_as_simulate() -> None:
+    from engine.config import RacerConfig, SessionConfig
+    from engine.simulate import run_for, surface_for
+
+    config = SessionConfig(
+        loss="quadratic",
+        loss_params={"condition": 25.0, "ignored": 3.0},
+        start=(1.0, -1.0),
+        steps=40,
+        racers=(RacerConfig("rmsprop", {"lr": 0.03}, "step:size=10,gamma=0.5"),),
+    )
+    surface = surface_for(config)
+    assert surface.params == {"condition": 25.0}  # parameters the surface does not take are dropped
+    run = run_for(config, config.racers[0], surface)
+    run.advance(40)
+    ref = simulate(surface, "rmsprop", (1.0, -1.0), 40, lr=0.03, schedule="step:size=10,gamma=0.5")
+    np.testing.assert_array_equal(run.trajectory().w, ref.w)
