@@ -39,6 +39,7 @@ from PySide6.QtWidgets import QApplication, QGraphicsView, QWidget
 
 from engine.atomic import atomic_write_bytes
 from engine.config import SessionConfig
+from engine.contours import surface_picture
 from engine.losses import Surface
 from engine.optimizers import HYPERPARAMETERS, OPTIMIZERS
 from engine.simulate import Chunk, run_for, surface_for
@@ -382,7 +383,8 @@ class SceneRenderer:
         x0, x1, y0, y1 = self.contour.current_view()  # the 1:1 aspect widens one axis: fill it
         xs = np.linspace(x0, x1, self.grid_size)
         ys = np.linspace(y0, y1, self.grid_size)
-        self.contour.set_surface(xs, ys, s.grid(xs, ys), s.log_levels, s.minima, reset_view=False)
+        picture = surface_picture(xs, ys, s.grid(xs, ys), s.log_levels)
+        self.contour.set_surface(xs, ys, picture, s.minima, reset_view=False)
 
     def show_step(self, step: int | None = None) -> None:
         """Trails up to ``step`` (None: the whole run), markers and legend at that step."""

@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # the engine (numba) is imported by the thread, after the win
     import numpy as np
 
     from engine.config import RacerConfig, SessionConfig
+    from engine.contours import SurfacePicture
     from engine.losses import Surface
     from engine.simulate import Chunk, Run
 
@@ -68,6 +69,8 @@ class SurfacePayload:
     xs: np.ndarray
     ys: np.ndarray
     z: np.ndarray
+    #: Colours, levels and level lines, computed here so the GUI thread only draws them.
+    picture: SurfacePicture
     #: The configuration this surface was built for; None when only the view was regridded.
     config: SessionConfig | None = None
 
@@ -238,9 +241,13 @@ class RaceWorker(QThread):
     ) -> None:
         import numpy as np
 
+        from engine.contours import surface_picture
+
         xs = np.linspace(view[0], view[1], GRID_SIZE)
         ys = np.linspace(view[2], view[3], GRID_SIZE)
-        self.surface_ready.emit(SurfacePayload(surface, tuple(view), xs, ys, surface.grid(xs, ys), config))
+        z = surface.grid(xs, ys)
+        picture = surface_picture(xs, ys, z, surface.log_levels)
+        self.surface_ready.emit(SurfacePayload(surface, tuple(view), xs, ys, z, picture, config))
 
     def _reset_runs(self) -> None:
         from engine.simulate import run_for
