@@ -73,6 +73,7 @@ class MainWindow(QMainWindow):
         self.playing = False
         self._dirty = False
         self._frame = 0
+        self._readout_html = ""
         self._ready = False
         self._pending_loss: SessionConfig | None = None
         self._session_path: Path | None = None
@@ -432,6 +433,7 @@ class MainWindow(QMainWindow):
 
     def _playing_changed(self, playing: bool) -> None:
         self.playing = playing
+        self._dirty = True  # a last full frame when it stops: all plots, table and readout
         self.play_action.setText(self.tr("Pause") if playing else self.tr("Play"))
         self.play_action.setIcon(self._pause_icon if playing else self._play_icon)
 
@@ -455,8 +457,7 @@ class MainWindow(QMainWindow):
         self.contour.set_surface(
             payload.xs,
             payload.ys,
-            payload.z,
-            surface.log_levels,
+            payload.picture,
             surface.minima,
             reset_view=reset_view and self.config.view is None,
         )
@@ -537,7 +538,9 @@ class MainWindow(QMainWindow):
             self.status_table.update_racers(self.histories, self.config.steps)
         if self.playing:
             self._dirty = True  # come back for the slower views even if no chunk arrives
-        self._update_readout()
+        if not self.playing or self._frame % 3 == 0:
+            # numbers that change 30 times a second cannot be read; 10 Hz still runs live
+            self._update_readout()
         self._update_selected_vectors()
         if self.bottom_tabs.currentWidget() is self.inspector:  # explain only what is on screen
             self._update_inspector()
@@ -558,7 +561,10 @@ class MainWindow(QMainWindow):
                 f"<td>{tr_engine(OPTIMIZERS[name].title)} <span dir='ltr'>η={lr:g}</span></td>"
                 f"<td align=right>&nbsp;L={fmt(float(h.loss[row]))}{state}</td></tr>"
             )
-        self.contour.set_readout("<table style='font-size:9pt' cellspacing=0>" + "".join(rows) + "</table>")
+        html = "<table style='font-size:9pt' cellspacing=0>" + "".join(rows) + "</table>"
+        if html != self._readout_html:  # laying the table out again costs more than building it
+            self._readout_html = html
+            self.contour.set_readout(html)
 
     def _update_selected_vectors(self) -> None:
         name = self.controls.selected

@@ -26,6 +26,41 @@ ROWS: tuple[tuple[str, str, bool, str], ...] = (
     ("loss", "L", True, QT_TRANSLATE_NOOP("PerWeightPanels", "the loss")),
 )
 MAX_POINTS = 1200  # a panel is a few hundred pixels wide: more points only cost paint time
+# A y range is kept while the data fill at least this share of it (then it shrinks to fit).
+MIN_FILL = 0.3
+# Room left above (and below) growing data when a range has to widen, as a share of its span.
+HEADROOM = 0.25
+
+
+def nice_step(span: float) -> float:
+    """1, 2 or 5 × 10ᵏ, at least ``span``."""
+    magnitude = 10 ** math.floor(math.log10(span))
+    return next(f * magnitude for f in (1, 2, 5, 10) if f * magnitude >= span * (1 - 1e-12))
+
+
+def fit_range(
+    lo: float, hi: float, current: tuple[float, float] | None, headroom: float = HEADROOM
+) -> tuple[float, float] | None:
+    """A new y range for data in [lo, hi], or None to keep ``current``.
+
+    The range only changes when data leave it or fill too little of it, and then widens
+    with headroom to round numbers: an axis that moved every frame would repaint its
+    labels and grid every frame, which cost more than drawing the curves.
+    """
+    if current is not None:
+        c_lo, c_hi = current
+        if c_lo <= lo and hi <= c_hi and (hi - lo) >= MIN_FILL * (c_hi - c_lo):
+            return None
+    span = hi - lo
+    if not span > 0:
+        span = max(abs(hi) * 0.1, 1e-12)
+        lo, hi = lo - span / 2, hi + span / 2
+    grow_up = current is not None and hi > current[1]
+    grow_down = current is not None and lo < current[0]
+    lo -= span * (headroom if grow_down else 0.05)
+    hi += span * (headroom if grow_up else 0.05)
+    step = nice_step((hi - lo) / 5)
+    return math.floor(lo / step) * step, math.ceil(hi / step) * step
 
 
 def _thin(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -77,8 +112,11 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
                 # replaying an axis' text on every repaint costs more than the curves
                 plot.getAxis(axis).setCacheMode(QGraphicsItem.DeviceCoordinateCache)
             plot.showGrid(x=True, y=True, alpha=0.15)
-            plot.setClipToView(True)
             plot.setLogMode(y=log)
+            # y follows the data in round steps (fit_range), not pyqtgraph's every-frame autorange
+            plot.disableAutoRange(axis="y")
+            plot.vb.sigRangeChangedManually.connect(lambda *_, k=key: self._auto_y.__setitem__(k, False))
+            plot.autoBtn.clicked.connect(lambda *_, k=key: self._resume_auto(k))
             self.log_y[key] = log
             if first is None:
                 first = plot
@@ -98,6 +136,9 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
             self.plots[key] = plot
         self.scene().sigMouseClicked.connect(self._clicked)
         self._curves: dict[tuple[str, str, int], pg.PlotDataItem] = {}
+        self._y_range: dict[str, tuple[float, float] | None] = dict.fromkeys(self.plots)
+        self._auto_y: dict[str, bool] = dict.fromkeys(self.plots, True)
+        self._last_step = 1
         self._drawn = {}
         self._x_max = 0.0
         self._pen_scale = 1.0
@@ -111,6 +152,37 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
     def set_log(self, key: str, log: bool) -> None:
         self.log_y[key] = log
         self.plots[key].setLogMode(y=log)
+        self._y_range[key] = None
+        self._fit_y(key)
+
+    def _resume_auto(self, key: str) -> None:
+        """The plot's "A" button: follow the data again (after the user zoomed or panned)."""
+        self.plots[key].disableAutoRange()
+        self._auto_y[key] = True
+        self._y_range[key] = None
+        self._fit_y(key)
+        self._x_max = 0.0
+        self._set_x_range(self._last_step)
+
+    def _fit_y(self, key: str) -> None:
+        if not self._auto_y[key]:
+            return
+        lo, hi = math.inf, -math.inf
+        for (_name, k, _i), curve in self._curves.items():
+            if k != key or not curve.isVisible():
+                continue
+            y = curve.getData()[1]  # as displayed: log10 on a log axis
+            if y is None or y.size == 0:
+                continue
+            finite = y[np.isfinite(y)]
+            if finite.size:
+                lo, hi = min(lo, float(finite.min())), max(hi, float(finite.max()))
+        if not lo <= hi:
+            return
+        new = fit_range(lo, hi, self._y_range[key])
+        if new is not None:
+            self._y_range[key] = new
+            self.plots[key].setYRange(*new, padding=0.0)
 
     def set_racers(self, names: list[str]) -> None:
         for (_name, key, _i), curve in self._curves.items():
@@ -128,11 +200,11 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
                         connect="finite",
                         antialias=False,
                     )
-                    curve.setDownsampling(auto=True, method="peak")
                     self.plots[key].addItem(curve)
                     self._curves[(name, key, i)] = curve
-        for plot in self.plots.values():
-            plot.enableAutoRange(y=True)
+        for key in self.plots:
+            self._auto_y[key] = True
+            self._y_range[key] = None
         self._x_max = 0.0
         self._set_x_range(1)
 
@@ -161,14 +233,17 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
         Updating two plots a frame in turn (instead of six every few frames) spreads the
         painting: the view repaints only what changed, so no frame carries all six.
         """
-        self._set_x_range(max((h.last_step for h in histories.values()), default=1))
+        self._last_step = max((h.last_step for h in histories.values()), default=1)
+        self._set_x_range(self._last_step)
         keys = [key for key, *_ in ROWS if rows is None or key in rows]
+        changed: set[str] = set()
         for name, history in histories.items():
             stamp = (len(history), history.last_step)
             todo = [key for key in keys if self._drawn.get((name, key)) != stamp]
             if not todo:
                 continue  # nothing new for this racer (paused, converged or diverged)
             steps = history.step.astype(float)
+            changed.update(todo)
             for key in todo:
                 self._drawn[(name, key)] = stamp
                 if key == "loss":
@@ -185,6 +260,8 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
                         continue
                     xx, yy = _thin(x, d[:, i])
                     self._set(name, key, i, xx, yy)
+        for key in changed:
+            self._fit_y(key)
 
     def _set_x_range(self, last_step: int) -> None:
         """Grow the shared step axis in nice jumps (…, 100, 200, 500, 1000, …).

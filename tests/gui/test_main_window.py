@@ -193,6 +193,7 @@ def test_inspector_shows_the_picked_step_with_recorded_numbers(window, qtbot) ->
     for _ in range(6):
         with qtbot.waitSignal(window.worker.chunks_ready, timeout=5000):
             window.step_action.trigger()
+    window._redraw()  # the plots show step 6 before the learner clicks one at step 4
     window.panels.step_picked.emit(4)
     window._redraw()
     assert window.timeline.cursor == 4
@@ -203,8 +204,7 @@ def test_inspector_shows_the_picked_step_with_recorded_numbers(window, qtbot) ->
     assert f"= {format_number(history.vec('G')[4, 0])}" in text
     assert format_number(history.vec("dw")[4, 1], signed=True) in text
     # the contour markers sit at step 4, not at the newest step
-    x, y = window.contour._racers["adagrad"].marker.getData()
-    assert (x[0], y[0]) == tuple(history.vec("w")[4])
+    assert window.contour.marker_position("adagrad") == tuple(history.vec("w")[4])
 
 
 def test_inspector_uses_the_settings_in_effect_at_that_step(window, qtbot) -> None:
