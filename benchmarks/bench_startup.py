@@ -117,8 +117,9 @@ def main(argv: list[str] | None = None) -> int:
     for name, runs in (("warm", warm_window), ("cold", cold_window)):
         seen = statistics.median(r["window-shown:seen"] for r in runs)
         verdict = "met" if seen <= TARGETS[name] else "NOT met"
-        print(f"{name} start to a window: {seen:.3f} s seen by the user, "
-              f"target ≤ {TARGETS[name]} s: {verdict}")
+        print(
+            f"{name} start to a window: {seen:.3f} s seen by the user, target ≤ {TARGETS[name]} s: {verdict}"
+        )
     return 0
 
 

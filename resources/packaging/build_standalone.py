@@ -30,17 +30,49 @@ ICONS = ROOT / "resources" / "icons"
 NAME = "optimizer-lab"
 
 EXCLUDES = [
-    "torch", "torchvision", "tensorflow", "jax", "matplotlib", "IPython", "jupyter", "notebook",
-    "tkinter", "pytest", "hypothesis", "_pytest", "scipy", "pandas", "cupy", "OpenGL",
-    "PyQt5", "PyQt6", "PySide2", "importlinter", "grimp",
+    "torch",
+    "torchvision",
+    "tensorflow",
+    "jax",
+    "matplotlib",
+    "IPython",
+    "jupyter",
+    "notebook",
+    "tkinter",
+    "pytest",
+    "hypothesis",
+    "_pytest",
+    "scipy",
+    "pandas",
+    "cupy",
+    "OpenGL",
+    "PyQt5",
+    "PyQt6",
+    "PySide2",
+    "importlinter",
+    "grimp",
 ]
 # PySide6 modules the app does not use; leaving them out saves ~100 MB of Qt libraries.
 QT_EXCLUDES = [
     f"PySide6.{module}"
     for module in (
-        "QtWebEngineCore", "QtWebEngineWidgets", "QtWebEngineQuick", "QtQuick", "QtQuick3D",
-        "QtQml", "QtMultimedia", "QtPdf", "QtDesigner", "QtCharts", "QtDataVisualization",
-        "Qt3DCore", "QtBluetooth", "QtNetworkAuth", "QtSql", "QtTest", "QtHelp",
+        "QtWebEngineCore",
+        "QtWebEngineWidgets",
+        "QtWebEngineQuick",
+        "QtQuick",
+        "QtQuick3D",
+        "QtQml",
+        "QtMultimedia",
+        "QtPdf",
+        "QtDesigner",
+        "QtCharts",
+        "QtDataVisualization",
+        "Qt3DCore",
+        "QtBluetooth",
+        "QtNetworkAuth",
+        "QtSql",
+        "QtTest",
+        "QtHelp",
     )
 ]
 
@@ -79,8 +111,18 @@ def write_spec(build_dir: Path) -> Path:
     hidden = [
         # imported inside functions (after the window paints), which the analysis still sees,
         # but listed so a refactor that hides them behind importlib does not break the build
-        "engine", "engine.cli", "gui.main_window", "gui.worker", "gui.crash", "gui.about",
-        "gui.launcher", "numba", "llvmlite", "sympy", "superqt", "platformdirs",
+        "engine",
+        "engine.cli",
+        "gui.main_window",
+        "gui.worker",
+        "gui.crash",
+        "gui.about",
+        "gui.launcher",
+        "numba",
+        "llvmlite",
+        "sympy",
+        "superqt",
+        "platformdirs",
     ]
     spec = build_dir / f"{NAME}.spec"
     build_dir.mkdir(parents=True, exist_ok=True)
