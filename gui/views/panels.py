@@ -63,13 +63,16 @@ def fit_range(
     return math.floor(lo / step) * step, math.ceil(hi / step) * step
 
 
-def _thin(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Keep at most ~MAX_POINTS points per curve (the last one always): redraws stay cheap."""
-    n = x.shape[0]
-    if n <= MAX_POINTS:
-        return x, y
-    stride = n // MAX_POINTS + 1
-    return np.concatenate([x[::stride], x[-1:]]), np.concatenate([y[::stride], y[-1:]])
+def _thin_rows(n: int, first: int) -> np.ndarray:
+    """Rows ``first … n-1``, at most ~MAX_POINTS of them (the last always): redraws stay cheap.
+
+    Picking rows before copying anything keeps a frame's cost independent of the run's length.
+    """
+    count = n - first
+    if count <= MAX_POINTS:
+        return np.arange(first, n)
+    stride = count // MAX_POINTS + 1
+    return np.append(np.arange(first, n, stride), n - 1)
 
 
 class SparseLogAxis(pg.AxisItem):
@@ -135,7 +138,9 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
             self.cursors[key] = cursor
             self.plots[key] = plot
         self.scene().sigMouseClicked.connect(self._clicked)
-        self._curves: dict[tuple[str, str, int], pg.PlotDataItem] = {}
+        self._curves: dict[tuple[str, str, int], pg.PlotCurveItem] = {}
+        # What each curve was given, before the log axis' log10: the engine's own numbers.
+        self._data: dict[tuple[str, str, int], tuple[np.ndarray, np.ndarray]] = {}
         self._y_range: dict[str, tuple[float, float] | None] = dict.fromkeys(self.plots)
         self._auto_y: dict[str, bool] = dict.fromkeys(self.plots, True)
         self._last_step = 1
@@ -152,8 +157,15 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
     def set_log(self, key: str, log: bool) -> None:
         self.log_y[key] = log
         self.plots[key].setLogMode(y=log)
+        for (name, k, i), (x, y) in self._data.items():
+            if k == key:
+                self._set(name, k, i, x, y)
         self._y_range[key] = None
         self._fit_y(key)
+
+    def curve_data(self, name: str, key: str, weight: int) -> tuple[np.ndarray, np.ndarray]:
+        """The steps and values a curve shows (before a log axis takes their log)."""
+        return self._data[(name, key, weight)]
 
     def _resume_auto(self, key: str) -> None:
         """The plot's "A" button: follow the data again (after the user zoomed or panned)."""
@@ -188,6 +200,7 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
         for (_name, key, _i), curve in self._curves.items():
             self.plots[key].removeItem(curve)
         self._curves = {}
+        self._data = {}
         self._drawn: dict[tuple[str, str], tuple[int, int]] = {}
         for name in names:
             color = theme.racer_color(name)
@@ -195,7 +208,9 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
                 weights = (0,) if key == "loss" else (0, 1)
                 for i in weights:
                     style = Qt.SolidLine if i == 0 else Qt.DashLine
-                    curve = pg.PlotDataItem(
+                    # a plain curve: PlotDataItem's log mapping, clipping and downsampling cost
+                    # more per frame than the drawing; the data come thinned (_thin) already
+                    curve = pg.PlotCurveItem(
                         pen=pg.mkPen(color, width=1.6 * self._pen_scale, style=style),
                         connect="finite",
                         antialias=False,
@@ -242,24 +257,23 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
             todo = [key for key in keys if self._drawn.get((name, key)) != stamp]
             if not todo:
                 continue  # nothing new for this racer (paused, converged or diverged)
-            steps = history.step.astype(float)
             changed.update(todo)
+            # Row 0 is the start: no step has happened there, so only w and L have a value.
+            with_start = _thin_rows(len(history), 0)
+            steps_only = _thin_rows(len(history), 1)
             for key in todo:
                 self._drawn[(name, key)] = stamp
+                rows_shown = with_start if key in ("w", "loss") else steps_only
+                x = history.step[rows_shown].astype(float)
                 if key == "loss":
-                    x, yy = _thin(steps, history.loss)
-                    self._set(name, key, 0, x, yy)
+                    self._set(name, key, 0, x, history.loss[rows_shown])
                     continue
-                data = history.vec(key)
-                # Row 0 is the start: no step has happened there, so only w has a value.
-                x = steps if key == "w" else steps[1:]
-                d = data if key == "w" else data[1:]
+                data = history.vec(key)[rows_shown]
                 for i in (0, 1):
                     if key == "G" and not adaptive.get(name, False):
                         self._set(name, key, i, np.zeros(0), np.zeros(0))
                         continue
-                    xx, yy = _thin(x, d[:, i])
-                    self._set(name, key, i, xx, yy)
+                    self._set(name, key, i, x, data[:, i])
         for key in changed:
             self._fit_y(key)
 
@@ -284,8 +298,10 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
         curve = self._curves.get((name, key, i))
         if curve is None:
             return
+        self._data[(name, key, i)] = (x, y)
         if self.log_y[key]:
-            y = np.where(y > 0, y, np.nan)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                y = np.where(y > 0, np.log10(y), np.nan)
         curve.setData(x, y)
 
     def flash(self, key: str, ms: int = 1800) -> None:

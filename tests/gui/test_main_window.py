@@ -74,7 +74,7 @@ def test_streamed_numbers_are_the_engines(window, qtbot) -> None:
         np.testing.assert_array_equal(history.vec("G"), ref.G)
         np.testing.assert_array_equal(history.loss, ref.loss)
         # what the per-weight panel plots is exactly the recorded rate (rows 1…)
-        x, y = window.panels._curves[(name, "lr", 1)].getOriginalDataset()
+        x, y = window.panels.curve_data(name, "lr", 1)
         np.testing.assert_array_equal(x, ref.step[1:])
         np.testing.assert_array_equal(y, ref.lr[1:, 1])
 
