@@ -23,6 +23,7 @@ class RacerHistory:
 
     def __init__(self, start: tuple[float, float], loss0: float, max_rows: int = DEFAULT_MAX_ROWS) -> None:
         self.max_rows = max_rows
+        self._slack = 4096
         self.stride = 1
         self._n = 1
         cap = 4096
@@ -45,10 +46,11 @@ class RacerHistory:
         cap = self._step.shape[0]
         if need <= cap:
             return
-        new = max(need, 2 * cap)
+        # doubling, but never past what thinning keeps (+ one chunk): the last copy stays small
+        new = max(need, min(2 * cap, self.max_rows + self._slack))
 
         def grow(a: np.ndarray) -> np.ndarray:
-            b = np.zeros((new, *a.shape[1:]), dtype=a.dtype)
+            b = np.empty((new, *a.shape[1:]), dtype=a.dtype)  # rows past _n are never read
             b[: self._n] = a[: self._n]
             return b
 

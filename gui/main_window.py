@@ -523,24 +523,26 @@ class MainWindow(QMainWindow):
         self._dirty = False
         adaptive = {n: OPTIMIZERS[n].adaptive for n in self.histories}
         cursor = self.timeline.cursor
-        self.timeline.set_maximum(max(h.last_step for h in self.histories.values()))
-        self.contour.update_racers(self.histories, cursor)
         self._frame += 1
-        # The contour moves at the frame rate; the line plots in turn, the table at a tenth of it:
-        # they change slowly to the eye, and drawing them is most of the cost of a frame.
+        # Numbers (the on-plot readout, the table, the timeline) change at 10 Hz while playing,
+        # all on the same frames so they agree: at 30 Hz they cannot be read, and laying out text
+        # costs more than moving the racers. The contour moves at the frame rate; the line plots
+        # in turn, two at a time, so no frame carries all six.
+        numbers = not self.playing or self._frame % 3 == 0
+        if numbers:
+            self.timeline.set_maximum(max(h.last_step for h in self.histories.values()))
+        self.contour.update_racers(self.histories, cursor)
         if not self.playing:
             self.panels.update_racers(self.histories, adaptive)
-        elif self._frame % 2 == 0:  # two of the six plots, in turn: each at 5 Hz, never all six at once
+        elif self._frame % 2 == 0:  # each plot at 5 Hz
             first = 2 * ((self._frame // 2) % 3)
             self.panels.update_racers(self.histories, adaptive, PANEL_KEYS[first : first + 2])
         self.panels.set_cursor(cursor)
-        if self._frame % 10 == 0 or not self.playing:
+        if numbers:
             self.status_table.update_racers(self.histories, self.config.steps)
+            self._update_readout()
         if self.playing:
             self._dirty = True  # come back for the slower views even if no chunk arrives
-        if not self.playing or self._frame % 3 == 0:
-            # numbers that change 30 times a second cannot be read; 10 Hz still runs live
-            self._update_readout()
         self._update_selected_vectors()
         if self.bottom_tabs.currentWidget() is self.inspector:  # explain only what is on screen
             self._update_inspector()
