@@ -1,8 +1,10 @@
 """What the views show of each racer: the engine's chunks, appended, with bounded memory.
 
 Rows are the engine's recorded numbers, never recomputed. Up to ``max_rows`` rows are
-kept at full resolution; past that every other row is dropped (and then only every
-2nd, 4th, … step is kept), so a run of 10 million steps stays within a few hundred MB.
+kept at full resolution; past that only every 2nd, then 4th, … step is kept, so a run of
+10 million steps holds at most ``max_rows`` rows (112 bytes each: 22 MB per racer). The
+newest row is always kept, whatever its step: it is the racer's current point and the
+step where it converged or diverged.
 """
 
 from __future__ import annotations
@@ -58,23 +60,31 @@ class RacerHistory:
         self._loss = grow(self._loss)
         self._vec = {k: grow(v) for k, v in self._vec.items()}
 
+    def _arrays(self) -> tuple[np.ndarray, ...]:
+        return (self._step, self._loss, *self._vec.values())
+
     def _thin(self) -> None:
-        k = (self._n + 1) // 2
-        for a in (self._step, self._loss, *self._vec.values()):
-            a[:k] = a[0 : self._n : 2].copy()  # a strided copy: far cheaper than fancy indexing
-        self._n = k
+        """Keep every (2·stride)-th step, and the newest row."""
         self.stride *= 2
+        keep = self._step[: self._n] % self.stride == 0
+        keep[-1] = True
+        idx = np.flatnonzero(keep)
+        for a in self._arrays():
+            a[: idx.size] = a[idx]
+        self._n = idx.size
 
     def append(self, chunk: Chunk) -> None:
         self.status = chunk.status
         self.diverged_at = chunk.diverged_at
         if len(chunk) == 0:
             return
-        sel = slice(None) if self.stride == 1 else np.flatnonzero(chunk.step % self.stride == 0)
+        if self._n > 1 and self._step[self._n - 1] % self.stride:
+            self._n -= 1  # the previous newest row was kept only for being newest
+        keep = chunk.step % self.stride == 0
+        keep[-1] = True
+        sel = np.flatnonzero(keep) if self.stride > 1 else slice(None)
         steps = chunk.step[sel]
         k = steps.shape[0]
-        if k == 0:
-            return
         self._grow(self._n + k)
         end = self._n + k
         self._step[self._n : end] = steps

@@ -1,0 +1,109 @@
+"""The per-weight plots: thinned rows, and y ranges that follow the data in round steps."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from engine.optimizers import OPTIMIZERS
+from engine.simulate import Run
+from gui.history import RacerHistory
+from gui.views.panels import MAX_POINTS, ROWS, PerWeightPanels, _thin_rows, fit_range, nice_step
+
+
+@pytest.mark.parametrize(("span", "step"), [(0.7, 1.0), (1.0, 1.0), (1.3, 2.0), (3.0, 5.0), (0.004, 0.005)])
+def test_nice_steps(span: float, step: float) -> None:
+    assert nice_step(span) == pytest.approx(step)
+
+
+def test_a_range_is_kept_while_the_data_fill_it() -> None:
+    assert fit_range(0.1, 0.9, (0.0, 1.0)) is None
+    assert fit_range(0.2, 0.5, (0.0, 1.0)) is None  # fills 30 %
+
+
+def test_growing_data_widen_the_range_to_round_numbers_with_headroom() -> None:
+    lo, hi = fit_range(0.0, 1.2, (0.0, 1.0))
+    assert lo <= 0.0 and hi >= 1.2 + 0.25 * 1.2 - 1e-12
+    step = nice_step((hi - lo) / 5)
+    assert lo / step == pytest.approx(round(lo / step)) and hi / step == pytest.approx(round(hi / step))
+    # the next few frames of growth fit without moving the axis
+    assert fit_range(0.0, 1.35, (lo, hi)) is None
+
+
+def test_shrinking_data_shrink_the_range() -> None:
+    new = fit_range(0.0, 0.1, (0.0, 1.0))
+    assert new is not None and new[1] - new[0] < 0.5 and new[0] <= 0.0 and new[1] >= 0.1
+
+
+def test_a_single_value_gets_a_range_around_it() -> None:
+    lo, hi = fit_range(3.0, 3.0, None)
+    assert lo < 3.0 < hi
+
+
+def test_thin_rows_keeps_the_last_row_and_bounds_the_count() -> None:
+    np.testing.assert_array_equal(_thin_rows(5, 1), [1, 2, 3, 4])
+    rows = _thin_rows(100_001, 0)
+    assert rows[0] == 0 and rows[-1] == 100_000 and rows.size <= MAX_POINTS + 1
+    assert np.all(np.diff(rows) > 0)
+
+
+@pytest.fixture
+def panels(qtbot):
+    view = PerWeightPanels()
+    qtbot.addWidget(view)
+    view.resize(460, 700)
+    view.show()
+    return view
+
+
+def _histories(steps: int) -> dict[str, RacerHistory]:
+    out = {}
+    for name in ("adagrad", "rmsprop", "adam"):
+        run = Run("quadratic", name, (-3.5, 1.5), tol=0.0)
+        h = RacerHistory(run.start, float(run.trajectory().loss[0]))
+        h.append(run.advance(steps))
+        out[name] = h
+    return out
+
+
+def _shown_bounds(panels: PerWeightPanels, key: str) -> tuple[float, float]:
+    ys = [c.getData()[1] for (_n, k, _i), c in panels._curves.items() if k == key]
+    finite = np.concatenate([y[np.isfinite(y)] for y in ys if y is not None])
+    return float(finite.min()), float(finite.max())
+
+
+def test_every_plot_shows_all_its_data_as_the_race_goes_on(panels, qtbot) -> None:
+    adaptive = {n: OPTIMIZERS[n].adaptive for n in ("adagrad", "rmsprop", "adam")}
+    panels.set_racers(list(adaptive))
+    for steps in (3, 10, 30, 100, 300):
+        panels.update_racers(_histories(steps), adaptive)
+        qtbot.wait(1)
+        for key, *_ in ROWS:
+            lo, hi = _shown_bounds(panels, key)
+            (y0, y1) = panels.plots[key].vb.viewRange()[1]
+            assert y0 <= lo and hi <= y1, (key, steps)
+            assert (hi - lo) >= 0.3 * (y1 - y0) - 1e-12 or math.isclose(hi, lo), key
+    # the log-scale rate plot holds log10 of the engine's rates
+    x, y = panels.curve_data("adagrad", "lr", 0)
+    np.testing.assert_array_equal(panels._curves[("adagrad", "lr", 0)].getData()[1], np.log10(y))
+
+
+def test_a_zoomed_plot_stays_put_until_its_auto_button(panels, qtbot) -> None:
+    adaptive = {"adam": True}
+    panels.set_racers(["adam"])
+    run = Run("quadratic", "adam", (-3.5, 1.5), tol=0.0)
+    h = RacerHistory(run.start, float(run.trajectory().loss[0]))
+    h.append(run.advance(50))
+    panels.update_racers({"adam": h}, adaptive)
+    plot = panels.plots["w"]
+    plot.vb.sigRangeChangedManually.emit([False, True])  # as a wheel zoom does
+    plot.setYRange(100.0, 200.0, padding=0)
+    h.append(run.advance(500))
+    panels.update_racers({"adam": h}, adaptive)
+    assert plot.vb.viewRange()[1] == pytest.approx([100.0, 200.0])
+    plot.autoBtn.clicked.emit(plot.autoBtn)  # pyqtgraph ButtonItem sends itself
+    lo, hi = _shown_bounds(panels, "w")
+    y0, y1 = plot.vb.viewRange()[1]
+    assert y0 <= lo and hi <= y1 < 100.0
