@@ -6,18 +6,21 @@ import numpy as np
 import pytest
 
 from engine.simulate import Chunk, Run, simulate
+from engine.trajectory import Trajectory
 from gui.history import FIELDS_2D, RacerHistory
 from gui.worker import thin_chunk
 
 
-def _history_from_chunks(run: Run, sizes: list[int], max_rows: int, max_chunk_rows: int = 10**9) -> RacerHistory:
+def _history_from_chunks(
+    run: Run, sizes: list[int], max_rows: int, max_chunk_rows: int = 10**9
+) -> RacerHistory:
     history = RacerHistory(run.start, float(run.trajectory().loss[0]), max_rows=max_rows)
     for n in sizes:
         history.append(thin_chunk(run.advance(n), max_chunk_rows))
     return history
 
 
-def _assert_rows_are_the_engines(history: RacerHistory, ref) -> None:  # noqa: ANN001 (a Trajectory)
+def _assert_rows_are_the_engines(history: RacerHistory, ref: Trajectory) -> None:
     rows = history.step
     np.testing.assert_array_equal(history.loss, ref.loss[rows])
     for name in FIELDS_2D:

@@ -86,7 +86,7 @@ def test_every_plot_shows_all_its_data_as_the_race_goes_on(panels, qtbot) -> Non
             assert y0 <= lo and hi <= y1, (key, steps)
             assert (hi - lo) >= 0.3 * (y1 - y0) - 1e-12 or math.isclose(hi, lo), key
     # the log-scale rate plot holds log10 of the engine's rates
-    x, y = panels.curve_data("adagrad", "lr", 0)
+    _x, y = panels.curve_data("adagrad", "lr", 0)
     np.testing.assert_array_equal(panels._curves[("adagrad", "lr", 0)].getData()[1], np.log10(y))
 
 
