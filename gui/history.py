@@ -17,7 +17,9 @@ if TYPE_CHECKING:  # numba loads in the worker, after the window shows
     from engine.simulate import Chunk
 
 FIELDS_2D = ("w", "grad", "G", "M", "lr", "dw")
-DEFAULT_MAX_ROWS = 200_000
+DEFAULT_MAX_ROWS = 100_000
+#: Rows a record may run over its cap while its thinning waits its turn (see ``append``).
+SLACK = 16_384
 
 
 class RacerHistory:
@@ -25,7 +27,6 @@ class RacerHistory:
 
     def __init__(self, start: tuple[float, float], loss0: float, max_rows: int = DEFAULT_MAX_ROWS) -> None:
         self.max_rows = max_rows
-        self._slack = 4096
         self.stride = 1
         self._n = 1
         cap = 4096
@@ -49,7 +50,7 @@ class RacerHistory:
         if need <= cap:
             return
         # doubling, but never past what thinning keeps (+ one chunk): the last copy stays small
-        new = max(need, min(2 * cap, self.max_rows + self._slack))
+        new = max(need, min(2 * cap, self.max_rows + SLACK))
 
         def grow(a: np.ndarray) -> np.ndarray:
             b = np.empty((new, *a.shape[1:]), dtype=a.dtype)  # rows past _n are never read
@@ -63,17 +64,39 @@ class RacerHistory:
     def _arrays(self) -> tuple[np.ndarray, ...]:
         return (self._step, self._loss, *self._vec.values())
 
-    def _thin(self) -> None:
-        """Keep every (2·stride)-th step, and the newest row."""
-        self.stride *= 2
-        keep = self._step[: self._n] % self.stride == 0
-        keep[-1] = True
-        idx = np.flatnonzero(keep)
+    @property
+    def over_cap(self) -> bool:
+        return self._n > self.max_rows
+
+    def thin(self) -> None:
+        """Down to ``max_rows`` rows: every 2nd, 4th, … step, and the newest row.
+
+        The stride is chosen first, by counting, and the rows copied once: rows that came
+        thinned from the worker (every 64th step, say) would otherwise survive several
+        halvings, each a full copy.
+        """
+        if self._n <= self.max_rows:
+            return
+        steps = self._step[: self._n - 1]  # the newest row stays whatever its step
+        stride = self.stride
+        while True:
+            stride *= 2
+            keep = steps % stride == 0
+            if np.count_nonzero(keep) < self.max_rows:
+                break
+        self.stride = stride
+        idx = np.append(np.flatnonzero(keep), self._n - 1)
         for a in self._arrays():
             a[: idx.size] = a[idx]
         self._n = idx.size
 
-    def append(self, chunk: Chunk) -> None:
+    def append(self, chunk: Chunk, *, thin: bool = True) -> None:
+        """Add a chunk's rows (those on the stride, and its newest).
+
+        ``thin=False`` leaves thinning to a later ``thin()``, up to ``SLACK / 2`` rows over the
+        cap: thinning 100,000 rows takes ≈ 6 ms, and the window spreads its racers' turns over
+        frames instead of stalling one frame with all five.
+        """
         self.status = chunk.status
         self.diverged_at = chunk.diverged_at
         if len(chunk) == 0:
@@ -92,8 +115,8 @@ class RacerHistory:
         for name in FIELDS_2D:
             self._vec[name][self._n : end] = getattr(chunk, name)[sel]
         self._n = end
-        while self._n > self.max_rows:
-            self._thin()
+        if thin or self._n > self.max_rows + SLACK // 2:
+            self.thin()
 
     # Views into the live arrays (valid until the next append).
     @property

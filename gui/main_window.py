@@ -497,10 +497,15 @@ class MainWindow(QMainWindow):
         }
 
     def _chunks_ready(self, chunks: list) -> None:
+        self.worker.chunk_taken()
         for name, chunk in chunks:
             history = self.histories.get(name)
             if history is not None:
-                history.append(chunk)
+                history.append(chunk, thin=False)
+        # one record thinned per chunk: five at once would stall a frame (RacerHistory.append)
+        over = [h for h in self.histories.values() if h.over_cap]
+        if over:
+            max(over, key=len).thin()
         self._dirty = True
 
     def _worker_error(self, where: str, message: str) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import pickle
 import queue
+import threading
 import time
 import traceback
 from dataclasses import dataclass
@@ -39,6 +40,10 @@ MAX_ROWS_PER_CHUNK = 2048
 #: Steps per racer in one tick at "max": bounds the rows a tick allocates and copies (≈ 7 MB),
 #: which is what would otherwise hold the GIL long enough to stall the window.
 MAX_STEPS_PER_TICK = 65_536
+#: Chunks sent but not yet taken in by the window. Past this the worker waits: when a frame
+#: runs long, chunks must not pile up in the event queue (each one held the loop for its
+#: turn, back to back, and memory grew with the backlog).
+MAX_IN_FLIGHT = 2
 
 
 def thin_chunk(chunk: Chunk, max_rows: int) -> Chunk:
@@ -106,6 +111,7 @@ class RaceWorker(QThread):
         self._speed = 60.0  # steps per second; math.inf = as fast as the engine goes
         self._carry = 0.0
         self._per_step = 1e-6  # measured seconds per step (all racers), for max speed
+        self._credits = threading.Semaphore(MAX_IN_FLIGHT)
 
     # -- commands (GUI thread) -------------------------------------------------------
     def post(self, command: str, *args: Any) -> None:
@@ -130,6 +136,10 @@ class RaceWorker(QThread):
 
     def regrid(self, view: tuple[float, float, float, float]) -> None:
         self.post("regrid", view)
+
+    def chunk_taken(self) -> None:
+        """The window has taken in a ``chunks_ready`` payload: the worker may send another."""
+        self._credits.release()
 
     def stop(self) -> None:
         """Ask the thread to finish; pair with ``wait()``."""
@@ -270,12 +280,19 @@ class RaceWorker(QThread):
             k = min(n, self._config.steps - run.t)
             if k > 0 and not run.done:
                 out.append((key, thin_chunk(run.advance(k), MAX_ROWS_PER_CHUNK)))
-        if out:
+        if out and self._take_credit():
             self.chunks_ready.emit(out)
         if self._runs and all(self._at_end(r) for r in self._runs.values()):
             self._set_playing(False)
             reached = any(not r.done for r in self._runs.values())
             self.race_finished.emit("limit" if reached else "all stopped")
+
+    def _take_credit(self) -> bool:
+        """Wait until fewer than MAX_IN_FLIGHT chunks are on their way; False when stopping."""
+        while not self._credits.acquire(timeout=0.02):
+            if self.isInterruptionRequested():
+                return False
+        return True
 
     def _tick(self, due: float) -> float:
         """Compute the steps due now; return when the next tick is due."""

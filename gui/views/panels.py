@@ -25,7 +25,7 @@ ROWS: tuple[tuple[str, str, bool, str], ...] = (
     ("w", "w", False, QT_TRANSLATE_NOOP("PerWeightPanels", "the weights")),
     ("loss", "L", True, QT_TRANSLATE_NOOP("PerWeightPanels", "the loss")),
 )
-MAX_POINTS = 1200  # a panel is a few hundred pixels wide: more points only cost paint time
+MAX_POINTS = 800  # a panel is 400-700 pixels wide: more points only cost paint time
 # Curves are 1 px wide: Qt draws those with its fast line rasteriser, while any wider pen
 # goes through the general stroker, 6× slower (10.4 vs 1.8 ms for a full repaint of the six
 # plots). Only the selected optimizer's curves are wide, which also makes them stand out.

@@ -7,7 +7,7 @@ import pytest
 
 from engine.simulate import Chunk, Run, simulate
 from engine.trajectory import Trajectory
-from gui.history import FIELDS_2D, RacerHistory
+from gui.history import FIELDS_2D, SLACK, RacerHistory
 from gui.worker import thin_chunk
 
 
@@ -67,10 +67,21 @@ def test_ten_million_steps_stay_within_the_cap() -> None:
         full = Chunk(steps, rows, steps.astype(float), rows, rows, rows, rows, rows, "finished", None)
         history.append(thin_chunk(full, 2048))
         assert len(history) <= max_rows
-        assert history._step.shape[0] <= max_rows + history._slack
+        assert history._step.shape[0] <= max_rows + SLACK
     assert history.last_step == 10_000_000
     np.testing.assert_array_equal(history.vec("w")[:, 0], history.step)  # rows stay whole
     np.testing.assert_array_equal(history.loss[1:], history.step[1:])
     assert history.step[0] == 0
     gaps = np.diff(history.step[:-1])
     assert gaps.min() == gaps.max() == history.stride  # evenly thinned
+
+
+def test_thinning_can_wait_its_turn_but_not_forever() -> None:
+    run = Run("quadratic", "sgd", (2.0, 1.0), tol=0.0, lr=1e-4)
+    history = RacerHistory(run.start, float(run.trajectory().loss[0]), max_rows=1000)
+    history.append(run.advance(1500), thin=False)
+    assert len(history) == 1501 and history.over_cap
+    history.thin()
+    assert len(history) <= 1000 and not history.over_cap and history.last_step == 1500
+    history.append(run.advance(3 * SLACK), thin=False)  # past the slack it thins anyway
+    assert len(history) <= 1000
