@@ -219,7 +219,8 @@ class Run:
             *bufs,
         )
         steps = np.arange(t0 + 1, t0 + 1 + taken, dtype=np.int64)
-        new = tuple(b[row0 + 1 : row0 + 1 + taken].copy() for b in bufs)
+        # rows written into the record are copied out; fresh buffers are handed over as they are
+        new = tuple(b[row0 + 1 : row0 + 1 + taken].copy() if direct else b[:taken] for b in bufs)
         if taken:
             self._last = (int(steps[-1]), tuple(a[-1].copy() for a in new))
         if direct:
