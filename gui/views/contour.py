@@ -411,3 +411,47 @@ class ContourView(pg.PlotWidget):
 
     def set_readout(self, html: str) -> None:
         self.readout.setHtml(html)
+        self.place_readout()
+
+    def place_readout(self) -> None:
+        """Move the readout to the corner of the plot where it hides the fewest trail points.
+
+        The default start sits top left, where the readout used to cover the start marker and
+        the first steps. The start and the minima count as many points: they are never hidden
+        if a corner is free of them. The readout stays put unless another corner is better.
+        """
+        vb = self.plot.vb
+        size = self.readout.boundingRect()
+        width, height = vb.width(), vb.height()
+        if width <= 0 or height <= 0:
+            return
+        m = 6.0
+        corners = [
+            (m, m),
+            (width - size.width() - m, m),
+            (m, height - size.height() - m),
+            (width - size.width() - m, height - size.height() - m),
+        ]
+        (x0, x1), (y0, y1) = vb.viewRange()
+        clouds = [h.vec("w")[:: max(1, len(h) // 2000)] for h in self._histories.values()]
+        weights = [np.ones(c.shape[0]) for c in clouds]
+        for marks, weight in ((self.start_marker.getData(), 200.0), (self.minima.getData(), 50.0)):
+            if marks[0] is not None and len(marks[0]):
+                clouds.append(np.column_stack(marks))
+                weights.append(np.full(len(marks[0]), weight))
+        if not clouds:
+            return
+        points, weight = np.concatenate(clouds), np.concatenate(weights)
+        px = (points[:, 0] - x0) / (x1 - x0) * width
+        py = (y1 - points[:, 1]) / (y1 - y0) * height
+        w_box, h_box = size.width(), size.height()
+        hidden = [
+            float(weight[(px >= cx) & (px <= cx + w_box) & (py >= cy) & (py <= cy + h_box)].sum())
+            for cx, cy in corners
+        ]
+        pos = self.readout.pos()
+        current = min(range(4), key=lambda i: abs(corners[i][0] - pos.x()) + abs(corners[i][1] - pos.y()))
+        best = min(range(4), key=lambda i: hidden[i])
+        if hidden[best] < hidden[current]:
+            current = best
+        self.readout.setPos(*corners[current])

@@ -276,3 +276,27 @@ def test_a_typed_loss_replaces_the_surface_and_shows_as_custom(window, qtbot) ->
         window.step_action.trigger()
     ref = simulate(window.surface, "adam", window.start_point, 1, **window.racers["adam"].hyperparameters)
     np.testing.assert_array_equal(window.histories["adam"].vec("w"), ref.w)
+
+
+def test_the_readout_never_covers_the_start_or_the_racers(window, qtbot) -> None:
+    """A start under the readout's corner (the default start is top left, where it used to sit)."""
+    window.resize(1366, 768)
+    qtbot.wait(50)
+    window._redraw()
+    contour = window.contour
+    vb = contour.plot.vb
+    box = contour.readout.sceneBoundingRect()
+    under = vb.mapSceneToView(box.center())
+    with qtbot.waitSignal(window.worker.race_reset, timeout=5000):
+        contour.start_picked.emit(float(under.x()), float(under.y()))
+    for _ in range(8):
+        with qtbot.waitSignal(window.worker.chunks_ready, timeout=5000):
+            window.step_action.trigger()
+    window._redraw()
+    box = contour.readout.sceneBoundingRect()
+    start = vb.mapViewToScene(QPointF(*window.start_point))
+    assert window.start_point == pytest.approx((under.x(), under.y()), abs=1e-3)  # rounded for display
+    assert not box.contains(start)
+    for name in window.histories:
+        x, y = contour.marker_position(name)
+        assert not box.contains(vb.mapViewToScene(QPointF(x, y))), name
