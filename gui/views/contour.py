@@ -241,13 +241,16 @@ class ContourView(pg.PlotWidget):
         self.dots.setZValue(30)
         self.plot.addItem(self.dots, ignoreBounds=True)
         self._pen_scale = 1.0
+        self._histories: dict[str, RacerHistory] = {}
         self._view: tuple[float, float, float, float] = (-1.0, 1.0, -1.0, 1.0)
         self._regrid_timer = QTimer(self, singleShot=True, interval=350)
         self._regrid_timer.timeout.connect(self._emit_view)
         self.plot.vb.sigRangeChangedManually.connect(lambda *_: self._regrid_timer.start())
+        # corners move with the plot's size, and the trails under them with the view
+        self.plot.vb.sigResized.connect(lambda *_: self.place_readout())
+        self.plot.vb.sigRangeChanged.connect(lambda *_: self.place_readout())
         self.scene().sigMouseClicked.connect(self._clicked)
         self.scene().sigMouseMoved.connect(self._hovered)
-        self._histories: dict[str, RacerHistory] = {}
         self._last_hover = 0.0
 
     # -- surface ----------------------------------------------------------------------
