@@ -67,13 +67,12 @@ def thin_chunk(chunk: Chunk, max_rows: int) -> Chunk:
 
 @dataclass(frozen=True)
 class SurfacePayload:
-    """A surface ready to draw: the loss on a grid over its view window."""
+    """A surface ready to draw: its picture on a grid over the view window."""
 
     surface: Surface
     view: tuple[float, float, float, float]
     xs: np.ndarray
     ys: np.ndarray
-    z: np.ndarray
     #: Colours, levels and level lines, computed here so the GUI thread only draws them.
     picture: SurfacePicture
     #: The configuration this surface was built for; None when only the view was regridded.
@@ -255,9 +254,8 @@ class RaceWorker(QThread):
 
         xs = np.linspace(view[0], view[1], GRID_SIZE)
         ys = np.linspace(view[2], view[3], GRID_SIZE)
-        z = surface.grid(xs, ys)
-        picture = surface_picture(xs, ys, z, surface.log_levels)
-        self.surface_ready.emit(SurfacePayload(surface, tuple(view), xs, ys, z, picture, config))
+        picture = surface_picture(xs, ys, surface.grid(xs, ys), surface.log_levels)
+        self.surface_ready.emit(SurfacePayload(surface, tuple(view), xs, ys, picture, config))
 
     def _reset_runs(self) -> None:
         from engine.simulate import run_for
