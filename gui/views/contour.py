@@ -71,18 +71,60 @@ class _LevelLines(pg.GraphicsObject):
 
 
 class _Racer:
-    """The trail of one racer on the contour (its current point is one of the _Dots)."""
+    """The trail of one racer on the contour (its current point is one of the _Dots).
+
+    The trail is two curves: a body, repainted from a cached picture, and a short tip that is
+    all a new frame has to stroke. Wide antialiased lines are the dearest thing Qt draws in
+    software; stroking whole trails 30 times a second was a fifth of the window's CPU.
+    """
+
+    #: Points the tip may grow to before the body takes them in (and is drawn once more).
+    TIP = 96
 
     def __init__(self, plot: pg.PlotItem, name: str, label: str, pen_scale: float = 1.0) -> None:
         color = QColor(theme.racer_color(name))
-        self.trail = pg.PlotCurveItem(pen=pg.mkPen(color, width=TRAIL_WIDTH * pen_scale), connect="finite")
-        self.trail.setZValue(20)
-        plot.addItem(self.trail)
+        pen = pg.mkPen(color, width=TRAIL_WIDTH * pen_scale)
+        self.body = pg.PlotCurveItem(pen=pen, connect="finite")
+        self.body.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
+        self.tip = pg.PlotCurveItem(pen=pen, connect="finite")
+        for item in (self.body, self.tip):
+            item.setZValue(20)
+            plot.addItem(item)
         self.color = color
         self.label = label
+        # (record stride, trail stride, points) the body shows: rows 0, s, 2s, … (points − 1)·s
+        self._body: tuple[int, int, int] = (0, 0, 0)
+        self._shown: tuple[int, int, int] | None = None
+
+    def set_pen(self, pen: QPen) -> None:
+        self.body.setPen(pen)
+        self.tip.setPen(pen)
+
+    def show(self, history: RacerHistory, end: int) -> None:
+        """The trail through rows [0, end) of the record, at most ~MAX_TRAIL_POINTS points."""
+        shown = (end, history.stride, history.last_step)
+        if shown == self._shown:
+            return  # nothing new (paused, converged, diverged): no repaint either
+        self._shown = shown
+        w = history.vec("w")
+        stride = end // MAX_TRAIL_POINTS + 1
+        on_grid = (end - 1) // stride + 1  # rows 0, stride, … below end
+        record, body_stride, points = self._body
+        same_rows = (record, body_stride) == (history.stride, stride)
+        if not same_rows or not 0 < points <= on_grid <= points + self.TIP:
+            # rows moved (thinned record, a new trail stride, a cursor moved back) or the tip is full
+            points = on_grid
+            body = w[0 : (points - 1) * stride + 1 : stride]
+            self.body.setData(body[:, 0], body[:, 1])
+            self._body = (history.stride, stride, points)
+        tip = w[(points - 1) * stride : end : stride]
+        if (end - 1) % stride:
+            tip = np.vstack([tip, w[end - 1 : end]])
+        self.tip.setData(tip[:, 0], tip[:, 1])
 
     def remove(self, plot: pg.PlotItem) -> None:
-        plot.removeItem(self.trail)
+        plot.removeItem(self.body)
+        plot.removeItem(self.tip)
 
 
 class _Dots(pg.GraphicsObject):
@@ -283,7 +325,7 @@ class ContourView(pg.PlotWidget):
         """Widen lines for a large export: cosmetic pens ignore the painter's scale, text does not."""
         self._pen_scale = scale
         for name, racer in self._racers.items():
-            racer.trail.setPen(pg.mkPen(theme.racer_color(name), width=TRAIL_WIDTH * scale))
+            racer.set_pen(pg.mkPen(theme.racer_color(name), width=TRAIL_WIDTH * scale))
         self.lines.set_pen(pg.mkPen(theme.CONTOUR_PEN, width=CONTOUR_WIDTH * scale))
         for arrow in self.arrows.values():
             arrow.line.setPen(pg.mkPen(arrow.color, width=ARROW_WIDTH * scale))
@@ -363,13 +405,9 @@ class ContourView(pg.PlotWidget):
             racer = self._racers.get(name)
             if racer is None:
                 continue
-            w = history.vec("w")
             end = len(history) if cursor is None else history.row_at_step(cursor) + 1
-            shown = w[:end]
-            if shown.shape[0] > MAX_TRAIL_POINTS:
-                stride = shown.shape[0] // MAX_TRAIL_POINTS + 1
-                shown = np.vstack([shown[::stride], shown[-1:]])
-            racer.trail.setData(shown[:, 0], shown[:, 1])
+            racer.show(history, end)
+            w = history.vec("w")
             points[name] = (float(w[end - 1, 0]), float(w[end - 1, 1]), racer.color)
         self.dots.set_points(points)
 
