@@ -39,7 +39,7 @@ HEADROOM = 0.25
 
 def nice_step(span: float) -> float:
     """1, 2 or 5 × 10ᵏ, at least ``span``."""
-    magnitude = 10 ** math.floor(math.log10(span))
+    magnitude = 10.0 ** math.floor(math.log10(span))
     return next(f * magnitude for f in (1, 2, 5, 10) if f * magnitude >= span * (1 - 1e-12))
 
 
@@ -57,6 +57,8 @@ def fit_range(
         if c_lo <= lo and hi <= c_hi and (hi - lo) >= MIN_FILL * (c_hi - c_lo):
             return None
     span = hi - lo
+    if math.isinf(span):  # e.g. -1e308 … 1e308: no headroom, no rounding
+        return lo_hi_clamped(lo, hi)
     if not span > 0:
         span = max(abs(hi) * 0.1, 1e-12)
         lo, hi = lo - span / 2, hi + span / 2
@@ -64,8 +66,18 @@ def fit_range(
     grow_down = current is not None and lo < current[0]
     lo -= span * (headroom if grow_down else 0.05)
     hi += span * (headroom if grow_up else 0.05)
+    if not 1e-300 < (hi - lo) / 5 < 1e300:  # at the float limits: no rounding
+        return lo_hi_clamped(lo, hi)
     step = nice_step((hi - lo) / 5)
-    return math.floor(lo / step) * step, math.ceil(hi / step) * step
+    rounded = math.floor(lo / step) * step, math.ceil(hi / step) * step
+    return rounded if all(map(math.isfinite, rounded)) else lo_hi_clamped(lo, hi)
+
+
+def lo_hi_clamped(lo: float, hi: float) -> tuple[float, float]:
+    """A range for data at the float limits (a racer blowing up): the data's own, kept finite."""
+    big = 1e307  # pyqtgraph computes widths and tick spacings from the range: leave it room
+    lo, hi = max(lo, -big), min(hi, big)
+    return (lo, hi) if lo < hi else (-big, big)
 
 
 def _thin_rows(n: int, first: int) -> np.ndarray:

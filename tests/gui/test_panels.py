@@ -107,3 +107,14 @@ def test_a_zoomed_plot_stays_put_until_its_auto_button(panels, qtbot) -> None:
     lo, hi = _shown_bounds(panels, "w")
     y0, y1 = plot.vb.viewRange()[1]
     assert y0 <= lo and hi <= y1 < 100.0
+
+
+@pytest.mark.parametrize(
+    ("lo", "hi"), [(-1e308, 1e308), (1e308, 1.7e308), (-1.7e308, -1e307), (5e-324, 1e-323)]
+)
+def test_data_at_the_float_limits_get_a_finite_range(lo: float, hi: float) -> None:
+    """A racer blowing up (w → 1e308 on a linear loss) must not break the plot that shows it."""
+    new = fit_range(lo, hi, None)
+    assert new is not None
+    assert all(map(math.isfinite, new)) and new[0] < new[1]
+    assert new[0] <= max(lo, -1e307) and new[1] >= min(hi, 1e307)
