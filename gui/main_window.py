@@ -459,7 +459,8 @@ class MainWindow(QMainWindow):
             payload.ys,
             payload.picture,
             surface.minima,
-            reset_view=reset_view and self.config.view is None,
+            # a new surface shows its grid's window: the saved view if there is one, else its own
+            reset_view=reset_view,
         )
         self.controls.set_surface_info(surface.name, surface.formula, dict(surface.params), surface.note)
         self.controls.show_surface_choice(surface.spec())

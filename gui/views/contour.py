@@ -288,7 +288,10 @@ class ContourView(pg.PlotWidget):
         self._regrid_timer = QTimer(self, singleShot=True, interval=350)
         self._regrid_timer.timeout.connect(self._emit_view)
         self.plot.vb.sigRangeChangedManually.connect(lambda *_: self._regrid_timer.start())
-        # corners move with the plot's size, and the trails under them with the view
+        # A new size shows more or less of the plane (the aspect is locked): grid what is seen,
+        # or a resized window shows blank bands beside the surface. Corners move with the size,
+        # and the trails under them with the view: the readout looks for its corner again.
+        self.plot.vb.sigResized.connect(lambda *_: self._regrid_timer.start())
         self.plot.vb.sigResized.connect(lambda *_: self.place_readout())
         self.plot.vb.sigRangeChanged.connect(lambda *_: self.place_readout())
         self.scene().sigMouseClicked.connect(self._clicked)
@@ -339,6 +342,8 @@ class ContourView(pg.PlotWidget):
         return (x0, x1, y0, y1)
 
     def _emit_view(self) -> None:
+        if self.plot.vb is None or self.image.image is None:  # closed, or no surface yet
+            return
         view = self.current_view()
         rect = self.image.mapRectToParent(self.image.boundingRect())
         have = (rect.left(), rect.right(), rect.top(), rect.bottom())

@@ -300,3 +300,49 @@ def test_the_readout_never_covers_the_start_or_the_racers(window, qtbot) -> None
     for name in window.histories:
         x, y = contour.marker_position(name)
         assert not box.contains(vb.mapViewToScene(QPointF(x, y))), name
+
+
+def test_a_resized_window_grids_the_surface_over_what_it_now_shows(window, qtbot) -> None:
+    """Blank bands beside the surface after a resize (the plot's aspect is locked) were a bug."""
+    window.resize(1366, 768)
+    qtbot.wait(600)
+    with qtbot.waitSignal(window.worker.surface_ready, timeout=5000):
+        window.resize(900, 900)
+    qtbot.wait(50)
+    view = window.contour.current_view()
+    image = window.contour.image
+    rect = image.mapRectToParent(image.boundingRect())
+    assert (rect.left(), rect.right(), rect.top(), rect.bottom()) == pytest.approx(view, rel=1e-6, abs=1e-9)
+
+
+def test_a_saved_view_comes_back_filled_with_the_surface(qtbot, isolated_settings) -> None:
+    """A restart used to show the saved view's grid with blank bands around it."""
+    from dataclasses import replace
+
+    from gui.main_window import MainWindow
+
+    first = MainWindow()
+    qtbot.addWidget(first)
+    first.config = replace(first.config, view=(-3.8, 0.8, -1.8, 2.8))
+    first.close()
+    second = MainWindow()
+    qtbot.addWidget(second)
+    second.resize(1366, 768)
+    second.show()
+    with qtbot.waitSignal(second.worker.race_reset, timeout=ENGINE_TIMEOUT_MS):
+        second.start_engine()
+    contour, image = second.contour, second.contour.image
+
+    def filled() -> bool:
+        view = contour.current_view()
+        rect = image.mapRectToParent(image.boundingRect())
+        have = (rect.left(), rect.right(), rect.top(), rect.bottom())
+        return all(abs(a - b) < 1e-9 for a, b in zip(view, have, strict=True))
+
+    qtbot.waitUntil(filled, timeout=5000)
+    x0, x1, y0, y1 = contour.current_view()
+    # the saved window is all in view, widened on one axis only (the aspect is 1:1)
+    assert x0 <= -3.8 and x1 >= 0.8 and y0 <= -1.8 and y1 >= 2.8
+    assert min(abs(x0 + 3.8) + abs(x1 - 0.8), abs(y0 + 1.8) + abs(y1 - 2.8)) < 1e-6
+    second.close()
+    assert second.worker.wait(5000)
