@@ -297,6 +297,7 @@ class MainWindow(QMainWindow):
         c.steps_changed.connect(self._steps_changed)
         self.contour.start_picked.connect(self._start_picked)
         self.contour.view_changed.connect(self.worker_regrid)
+        self.contour.reset_view_requested.connect(self.reset_view)
         self.status_table.racer_clicked.connect(self._racer_selected)
         self.timeline.cursor_changed.connect(self._cursor_changed)
         self.lesson_panel.play_requested.connect(self._play_lesson)

@@ -216,6 +216,7 @@ class ContourView(pg.PlotWidget):
     """Loss surface, racers, the selected racer's vectors and its √G glyph."""
 
     start_picked = Signal(float, float)
+    reset_view_requested = Signal()  # the plot's "A" button
     step_picked = Signal(str, int)  # a click on (near) a trail point: (optimizer, step)
     step_hovered = Signal(str, int)
     view_changed = Signal(tuple)  # (x_min, x_max, y_min, y_max) after the user panned or zoomed
@@ -237,6 +238,10 @@ class ContourView(pg.PlotWidget):
             self.plot.getAxis(axis).setPen("#444")
             self.plot.getAxis(axis).setCacheMode(QGraphicsItem.DeviceCoordinateCache)
         self.plot.setMenuEnabled(False)
+        # pyqtgraph's "A" button would fit every item, a runaway trail too (a plane of ±1e154):
+        # here it means "Reset view", as in the View menu
+        self.plot.autoBtn.clicked.disconnect()
+        self.plot.autoBtn.clicked.connect(lambda *_: self.reset_view_requested.emit())
         self.image = pg.ImageItem()
         self.image.setNanPolicy("omit")
         # the surface is still while racers move: repaint it from a cached pixmap

@@ -346,3 +346,14 @@ def test_a_saved_view_comes_back_filled_with_the_surface(qtbot, isolated_setting
     assert min(abs(x0 + 3.8) + abs(x1 - 0.8), abs(y0 + 1.8) + abs(y1 - 2.8)) < 1e-6
     second.close()
     assert second.worker.wait(5000)
+
+
+def test_the_contours_auto_button_resets_the_view_to_the_surface(window, qtbot) -> None:
+    window.contour.set_view((-1e154, 1e154, -1e154, 1e154))  # as if fitted to a runaway trail
+    with qtbot.waitSignal(window.worker.surface_ready, timeout=5000):
+        window.contour.plot.autoBtn.clicked.emit(window.contour.plot.autoBtn)
+    x0, x1, y0, y1 = window.contour.current_view()
+    sx0, sx1, sy0, sy1 = window.surface.view
+    assert x0 <= sx0 and x1 >= sx1 and y0 <= sy0 and y1 >= sy1
+    assert max(x1 - x0, y1 - y0) < 4 * max(sx1 - sx0, sy1 - sy0)
+    assert window.config.view is None or window.config.view == pytest.approx(window.contour.current_view())
