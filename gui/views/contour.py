@@ -31,6 +31,9 @@ TRAIL_WIDTH = 2.2
 ARROW_WIDTH = 2.4
 CONTOUR_WIDTH = 1.0
 MAX_TRAIL_POINTS = 6000
+#: Arrow lengths as shares of the view. They differ so that parallel vectors stay apart:
+#: SGD's Δw lies exactly along −g, and at one length it hid it, labels on top of each other.
+ARROW_LENGTH = {"grad": 0.17, "M": 0.135, "dw": 0.10}
 
 
 def surface_colormap() -> pg.ColorMap:
@@ -436,10 +439,9 @@ class ContourView(pg.PlotWidget):
         """Arrows (−g, M, Δw) and the √G glyph of the selected racer at its current point."""
         x0, x1, y0, y1 = self.current_view()
         size = min(x1 - x0, y1 - y0)
-        length = 0.16 * size
         neg_g = (-grad[0], -grad[1]) if grad is not None else None
         for key, vec in (("grad", neg_g), ("M", m), ("dw", dw)):
-            self.arrows[key].set(point, vec if self.show_vectors[key] else None, length)
+            self.arrows[key].set(point, vec if self.show_vectors[key] else None, ARROW_LENGTH[key] * size)
         show_glyph = (
             self.show_vectors["glyph"] and G is not None and all(map(math.isfinite, G)) and max(G) > 0
         )
