@@ -357,3 +357,23 @@ def test_the_contours_auto_button_resets_the_view_to_the_surface(window, qtbot) 
     assert x0 <= sx0 and x1 >= sx1 and y0 <= sy0 and y1 >= sy1
     assert max(x1 - x0, y1 - y0) < 4 * max(sx1 - sx0, sy1 - sy0)
     assert window.config.view is None or window.config.view == pytest.approx(window.contour.current_view())
+
+
+def test_sgds_step_arrow_does_not_hide_the_gradient_arrow(window, qtbot) -> None:
+    """Δw = −η·g lies along −g: at one length one arrow covered the other and its label."""
+    window.controls.select_racer("sgd")
+    window._racer_selected("sgd")
+    for _ in range(3):
+        with qtbot.waitSignal(window.worker.chunks_ready, timeout=5000):
+            window.step_action.trigger()
+    window._redraw()
+    grad, dw = window.contour.arrows["grad"], window.contour.arrows["dw"]
+    assert grad.line.isVisible() and dw.line.isVisible()
+    gx, gy = grad.line.getData()
+    dx, dy = dw.line.getData()
+    assert (gx[0], gy[0]) == (dx[0], dy[0])  # both from the current point…
+    direction_g = np.arctan2(gy[1] - gy[0], gx[1] - gx[0])
+    direction_d = np.arctan2(dy[1] - dy[0], dx[1] - dx[0])
+    assert direction_g == pytest.approx(direction_d, abs=1e-9)  # …the same way…
+    assert math.hypot(dx[1] - dx[0], dy[1] - dy[0]) < 0.7 * math.hypot(gx[1] - gx[0], gy[1] - gy[0])
+    assert grad.text.pos() != dw.text.pos()  # …and their labels apart
