@@ -60,7 +60,7 @@ def fit_range(
     if math.isinf(span):  # e.g. -1e308 … 1e308: no headroom, no rounding
         return lo_hi_clamped(lo, hi)
     if not span > 0:
-        span = max(abs(hi) * 0.1, 1e-12)
+        span = abs(hi) * 0.1 if hi else 1.0  # a flat line: around its value (0 → ±0.5)
         lo, hi = lo - span / 2, hi + span / 2
     grow_up = current is not None and hi > current[1]
     grow_down = current is not None and lo < current[0]
@@ -70,7 +70,9 @@ def fit_range(
         return lo_hi_clamped(lo, hi)
     step = nice_step((hi - lo) / 5)
     rounded = math.floor(lo / step) * step, math.ceil(hi / step) * step
-    return rounded if all(map(math.isfinite, rounded)) else lo_hi_clamped(lo, hi)
+    if not all(map(math.isfinite, rounded)):
+        return lo_hi_clamped(lo, hi)
+    return None if rounded == current else rounded  # e.g. a flat line: no repaint each frame
 
 
 def lo_hi_clamped(lo: float, hi: float) -> tuple[float, float]:

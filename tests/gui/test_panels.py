@@ -40,6 +40,10 @@ def test_shrinking_data_shrink_the_range() -> None:
 def test_a_single_value_gets_a_range_around_it() -> None:
     lo, hi = fit_range(3.0, 3.0, None)
     assert lo < 3.0 < hi
+    # all zeros (RMSprop's M): a plain unit range, not ±5e-13 tick labels
+    lo, hi = fit_range(0.0, 0.0, None)
+    assert lo <= -0.5 and hi >= 0.5 and hi - lo <= 2.0
+    assert fit_range(0.0, 0.0, (lo, hi)) is None  # and it stays
 
 
 def test_thin_rows_keeps_the_last_row_and_bounds_the_count() -> None:
