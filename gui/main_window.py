@@ -46,6 +46,8 @@ from gui.views.panels import ROWS, PerWeightPanels
 from gui.worker import RacerStart, RaceWorker, SurfacePayload
 
 REDRAW_MS = 33
+# Narrower than this, the contour's readout leaves out η and uses a smaller font.
+READOUT_COMPACT_BELOW_PX = 430
 PANEL_KEYS = tuple(key for key, *_ in ROWS)
 #: Speed slider stops, in steps per second; 60 steps/s is "1×".
 SPEEDS = (1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1500, 3000, 10_000, 30_000, 100_000, math.inf)
@@ -298,6 +300,7 @@ class MainWindow(QMainWindow):
         self.contour.start_picked.connect(self._start_picked)
         self.contour.view_changed.connect(self.worker_regrid)
         self.contour.reset_view_requested.connect(self.reset_view)
+        self.contour.plot.vb.sigResized.connect(lambda *_: self._mark_dirty())  # readout may go compact
         self.status_table.racer_clicked.connect(self._racer_selected)
         self.timeline.cursor_changed.connect(self._cursor_changed)
         self.lesson_panel.play_requested.connect(self._play_lesson)
@@ -560,6 +563,8 @@ class MainWindow(QMainWindow):
         step = max((h.last_step for h in self.histories.values()), default=0) if cursor is None else cursor
         step_text = self.tr("step {0}").format(f"{step:,}")
         rows = [f"<tr><td colspan=3><b>{step_text}</b></td></tr>"]
+        # on a narrow plot the full table would cover half of it: η is in the controls anyway
+        compact = self.contour.plot.vb.width() < READOUT_COMPACT_BELOW_PX
         for name, h in self.histories.items():
             row = len(h) - 1 if cursor is None else h.row_at_step(cursor)
             color = theme.racer_color(name)
@@ -567,10 +572,12 @@ class MainWindow(QMainWindow):
             state = {"diverged": " ✗", "converged": " ✓"}.get(h.status, "")
             rows.append(
                 f"<tr><td><span style='color:{color}; font-size:12pt'>━●</span></td>"
-                f"<td>{tr_engine(OPTIMIZERS[name].title)} <span dir='ltr'>η={lr:g}</span></td>"
+                f"<td>{tr_engine(OPTIMIZERS[name].title)}"
+                f"{'' if compact else f' <span dir=ltr>η={lr:g}</span>'}</td>"
                 f"<td align=right>&nbsp;L={fmt(float(h.loss[row]))}{state}</td></tr>"
             )
-        html = "<table style='font-size:9pt' cellspacing=0>" + "".join(rows) + "</table>"
+        size = "8pt" if compact else "9pt"
+        html = f"<table style='font-size:{size}' cellspacing=0>" + "".join(rows) + "</table>"
         if html != self._readout_html:  # laying the table out again costs more than building it
             self._readout_html = html
             self.contour.set_readout(html)

@@ -377,3 +377,19 @@ def test_sgds_step_arrow_does_not_hide_the_gradient_arrow(window, qtbot) -> None
     assert direction_g == pytest.approx(direction_d, abs=1e-9)  # …the same way…
     assert math.hypot(dx[1] - dx[0], dy[1] - dy[0]) < 0.7 * math.hypot(gx[1] - gx[0], gy[1] - gy[0])
     assert grad.text.pos() != dw.text.pos()  # …and their labels apart
+
+
+def test_the_readout_is_compact_on_a_narrow_plot(window, qtbot) -> None:
+    window.resize(1920, 1080)
+    qtbot.wait(50)
+    window._dirty = True
+    window._redraw()
+    assert "η=0.05" in window.contour.readout.textItem.toPlainText()
+    wide = window.contour.readout.boundingRect().width()
+    window.resize(1000, 700)
+    qtbot.wait(50)
+    window._redraw()
+    assert window.contour.plot.vb.width() < 430
+    text = window.contour.readout.textItem.toPlainText()
+    assert "η=" not in text and "step 0" in text and "L=" in text
+    assert window.contour.readout.boundingRect().width() < 0.8 * wide
