@@ -9,7 +9,8 @@ float literals, ``math.*`` and the ``_expr_*`` helpers defined here.
 
 Kinks get a documented subgradient instead of NaN (the minimum-norm choice, as
 PyTorch does): abs'(0) = sign(0) = 0, relu'(0) = 0, sign' = 0, hypot at (0, 0) has
-gradient 0, and max/min on a tie give each argument half the gradient.
+gradient 0, a root u^p (sqrt, p in (0, 1)) has slope 0 where u' = 0 (the cone
+sqrt(x² + y²) at its tip), and max/min on a tie give each argument half the gradient.
 """
 
 from __future__ import annotations
@@ -129,6 +130,30 @@ class Hypot(_Fn):
         return HypotShare(a, b) if argindex == 1 else HypotShare(b, a)
 
 
+class RootSlope(_Fn):
+    """d(u^p)/dx = p·u^(p−1)·u', taken as 0 where u' = 0.
+
+    At the tip of the cone sqrt(x² + y²) the chain rule gives 0·∞ = NaN, which a run took for
+    divergence; 0 is the minimum-norm subgradient there. Where u = 0 but u' ≠ 0 (sqrt(x) at 0)
+    the slope really is infinite, and stays so.
+    """
+
+    nargs = 3
+    helper = "_expr_root_slope"
+
+
+class Root(_Fn):
+    """u^p for a constant 0 < p < 1 (sqrt is p = ½), with the guarded slope above."""
+
+    nargs = 2
+    helper = "_expr_root"
+
+    def _eval_derivative(self, s: sp.Symbol) -> sp.Expr:
+        u, p = self.args
+        du = sp.diff(u, s)
+        return sp.Integer(0) if du == 0 else RootSlope(u, du, p)
+
+
 class Log10(_Fn):
     nargs = 1
     helper = "math.log10"
@@ -160,7 +185,7 @@ _SYMPY_FUNCTIONS = {
     "log": sp.log,
     "log10": Log10,
     "log2": Log2,
-    "sqrt": sp.sqrt,
+    "sqrt": lambda u: Root(u, sp.Rational(1, 2)),
     "abs": Absolute,
     "sign": Sign,
     "min": Minimum,
@@ -251,6 +276,22 @@ def _expr_tie(a, b):
 
 
 @njit({_JIT})
+def _expr_root(u, p):
+    if p == 0.5:
+        return math.sqrt(u)
+    return u**p
+
+
+@njit({_JIT})
+def _expr_root_slope(u, du, p):
+    if du == 0.0:
+        return 0.0
+    if p == 0.5:
+        return du / (2.0 * math.sqrt(u))
+    return p * du / u ** (1.0 - p)
+
+
+@njit({_JIT})
 def _expr_hypot_share(a, b):
     h = math.hypot(a, b)
     if h == 0.0:
@@ -280,6 +321,8 @@ def to_sympy(node: Node) -> sp.Expr:
             return a * b
         if node.op == "/":
             return a / b
+        if b.is_number and b.is_real and 0 < b < 1:
+            return Root(a, b)
         return a**b
     if isinstance(node, Call):
         return _SYMPY_FUNCTIONS[node.func](*(to_sympy(a) for a in node.args))

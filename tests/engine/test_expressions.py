@@ -642,3 +642,31 @@ def test_batch_on_an_expression_matches_single_runs() -> None:
     for i, start in enumerate(starts):
         single = simulate(surface, "adam", start, 60)
         np.testing.assert_array_equal(result.final_w[i], single.w[-1])
+
+
+@pytest.mark.parametrize(
+    ("text", "at_3_minus_4"),
+    [
+        ("sqrt(x^2 + y^2)", 5.0),
+        ("(x^2 + y^2)^0.5", 5.0),
+        ("sqrt(x^2) + sqrt(y^2)", 7.0),
+        ("(x^4 + y^4)^0.25", 337.0**0.25),
+    ],
+)
+def test_a_cone_has_a_zero_subgradient_at_its_tip_not_nan(text: str, at_3_minus_4: float) -> None:
+    """The chain rule gives 0·∞ there; a run landing on the tip was reported as diverged."""
+    fn = jit_value_grad(text)
+    assert value_grad(fn, 0.0, 0.0) == (0.0, 0.0, 0.0)
+    f, gx, gy = value_grad(fn, 3.0, -4.0)
+    assert f == pytest.approx(at_3_minus_4, rel=1e-12)
+    assert math.isfinite(gx) and math.isfinite(gy)
+
+
+def test_sgd_on_the_cone_converges_at_its_tip() -> None:
+    traj = simulate(compile_expression("sqrt(x^2 + y^2)"), "sgd", start=(0.1, 0.0), steps=5, lr=0.05)
+    assert traj.status == "converged" and traj.w[-1].tolist() == [0.0, 0.0]
+
+
+def test_a_root_with_a_nonzero_slope_at_zero_stays_infinite() -> None:
+    f, gx, _gy = value_grad(jit_value_grad("sqrt(x) + y"), 0.0, 1.0)
+    assert f == 1.0 and gx == math.inf
