@@ -433,8 +433,7 @@ class SceneRenderer:
         for plot in self.panels.plots.values():
             plot.enableAutoRange(axis="y")
             plot.vb.updateAutoRange()
-        first = next(iter(self.panels.plots.values()))
-        first.setXRange(0, max(self.scene.last_step, 1), padding=0.01)
+        self.panels.set_x_view(0, max(self.scene.last_step, 1), padding=0.01)
 
     def view_for(self, what: str, size: tuple[int, int]) -> QGraphicsView:
         """The laid-out view for 'contour' or 'panels' at the output ``size``."""

@@ -7,6 +7,7 @@ the two weights of one optimizer get different learning rates.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 
 import numpy as np
 import pyqtgraph as pg
@@ -119,7 +120,6 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
         self.plots: dict[str, pg.PlotItem] = {}
         self.cursors: dict[str, pg.InfiniteLine] = {}
         self.log_y: dict[str, bool] = {}
-        first: pg.PlotItem | None = None
         for i, (key, label, log, tip) in enumerate(ROWS):
             plot = self.addPlot(row=i, col=0, axisItems={"left": SparseLogAxis("left")})
             plot.setLayoutDirection(Qt.LeftToRight)
@@ -137,13 +137,10 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
             plot.setLogMode(y=log)
             # y follows the data in round steps (fit_range), not pyqtgraph's every-frame autorange
             plot.disableAutoRange(axis="y")
-            plot.vb.sigRangeChangedManually.connect(lambda *_, k=key: self._auto_y.__setitem__(k, False))
+            plot.disableAutoRange(axis="x")
+            plot.vb.sigRangeChangedManually.connect(lambda *_, k=key: self._user_moved(k))
             plot.autoBtn.clicked.connect(lambda *_, k=key: self._resume_auto(k))
             self.log_y[key] = log
-            if first is None:
-                first = plot
-            else:
-                plot.setXLink(first)
             if i < len(ROWS) - 1:
                 plot.getAxis("bottom").setStyle(showValues=False)
                 plot.getAxis("bottom").setHeight(4)
@@ -165,6 +162,12 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
         self._last_step = 1
         self._drawn = {}
         self._x_max = 0.0
+        # The shared step range and the plots not yet showing it. The plots are not x-linked:
+        # after a jump each plot takes the new range on its next data update, two a frame,
+        # instead of all six repainting in one frame (the longest stall flat out).
+        self._x_view = (0.0, 10.0)
+        self._x_pending: set[str] = set()
+        self._auto_x = True
         self._pen_scale = 1.0
         self._selected: str | None = None
         self.title = pg.LabelItem(justify="left", color="#333", size="8pt")
@@ -186,14 +189,35 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
         """The steps and values a curve shows (before a log axis takes their log)."""
         return self._data[(name, key, weight)]
 
+    def _user_moved(self, key: str) -> None:
+        """A wheel zoom or drag on one plot: it keeps its y range, and all plots its steps."""
+        self._auto_y[key] = False
+        self._auto_x = False
+        self.set_x_view(*self.plots[key].vb.viewRange()[0])
+
+    def set_x_view(self, lo: float, hi: float, padding: float = 0.0) -> None:
+        """Show steps lo … hi in every plot now (a user's zoom, an export)."""
+        pad = (hi - lo) * padding
+        self._x_view = (lo - pad, hi + pad)
+        self._x_pending = set(self.plots)
+        self._apply_x(self.plots)
+
+    def _apply_x(self, keys: Iterable[str]) -> None:
+        for key in self._x_pending.intersection(keys):
+            self._x_pending.discard(key)
+            if self.plots[key].vb.viewRange()[0] != list(self._x_view):
+                self.plots[key].setXRange(*self._x_view, padding=0.0)
+
     def _resume_auto(self, key: str) -> None:
         """The plot's "A" button: follow the data again (after the user zoomed or panned)."""
         self.plots[key].disableAutoRange()
         self._auto_y[key] = True
         self._y_range[key] = None
         self._fit_y(key)
+        self._auto_x = True
         self._x_max = 0.0
         self._set_x_range(self._last_step)
+        self._apply_x(self.plots)
 
     def _fit_y(self, key: str) -> None:
         if not self._auto_y[key]:
@@ -239,8 +263,10 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
         for key in self.plots:
             self._auto_y[key] = True
             self._y_range[key] = None
+        self._auto_x = True
         self._x_max = 0.0
         self._set_x_range(1)
+        self._apply_x(self.plots)
 
     def set_pen_scale(self, scale: float) -> None:
         """Widen curves for a large export (see ContourView.set_pen_scale)."""
@@ -295,6 +321,7 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
                     self._set(name, key, i, x, data[:, i])
         for key in changed:
             self._fit_y(key)
+        self._apply_x(keys)
 
     def _set_x_range(self, last_step: int) -> None:
         """Grow the shared step axis in nice jumps (…, 100, 200, 500, 1000, …).
@@ -302,16 +329,16 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
         A range that changed every frame would repaint every axis every frame, which is
         most of the cost of drawing; jumps keep the axes still between them.
         """
-        if last_step <= self._x_max and self._x_max > 0:
+        if not self._auto_x or (last_step <= self._x_max and self._x_max > 0):
             return
         magnitude = 10 ** math.floor(math.log10(max(last_step, 1)))
         for factor in (1, 2, 5, 10):
             if factor * magnitude >= last_step:
                 self._x_max = float(max(factor * magnitude, 10))
                 break
-        first = self.plots[ROWS[0][0]]
-        first.disableAutoRange(axis="x")
-        first.setXRange(0, self._x_max, padding=0.02)
+        pad = 0.02 * self._x_max
+        self._x_view = (-pad, self._x_max + pad)
+        self._x_pending = set(self.plots)  # taken up by each plot with its next data
 
     def _set(self, name: str, key: str, i: int, x: np.ndarray, y: np.ndarray) -> None:
         curve = self._curves.get((name, key, i))

@@ -122,3 +122,37 @@ def test_data_at_the_float_limits_get_a_finite_range(lo: float, hi: float) -> No
     assert new is not None
     assert all(map(math.isfinite, new)) and new[0] < new[1]
     assert new[0] <= max(lo, -1e307) and new[1] >= min(hi, 1e307)
+
+
+def test_a_step_axis_jump_reaches_the_plots_two_at_a_time(panels, qtbot) -> None:
+    """All six plots repainting in one frame was the longest stall flat out."""
+    adaptive = {n: OPTIMIZERS[n].adaptive for n in ("adagrad", "rmsprop", "adam")}
+    panels.set_racers(list(adaptive))
+    histories = _histories(30)
+    panels.update_racers(histories, adaptive)
+    keys = [key for key, *_ in ROWS]
+    before = {k: tuple(panels.plots[k].vb.viewRange()[0]) for k in keys}
+    assert len(set(before.values())) == 1 and before[keys[0]][1] < 60
+    longer = _histories(300)  # past the axis' end: it jumps to 0 … 500
+    for turn in range(3):
+        shown = tuple(keys[2 * turn : 2 * turn + 2])
+        panels.update_racers(longer, adaptive, shown)
+        for k in keys:
+            x1 = panels.plots[k].vb.viewRange()[0][1]
+            moved = keys.index(k) < 2 * turn + 2
+            assert (x1 > 500) == moved, (turn, k)
+    assert len({tuple(panels.plots[k].vb.viewRange()[0]) for k in keys}) == 1
+
+
+def test_a_zoom_on_one_plot_moves_every_plots_steps_until_the_auto_button(panels, qtbot) -> None:
+    adaptive = {"adam": True}
+    panels.set_racers(["adam"])
+    panels.update_racers(_histories(100), adaptive)
+    plot = panels.plots["G"]
+    plot.setXRange(20.0, 40.0, padding=0)
+    plot.vb.sigRangeChangedManually.emit([True, True])
+    assert all(p.vb.viewRange()[0] == pytest.approx([20.0, 40.0]) for p in panels.plots.values())
+    panels.update_racers(_histories(900), adaptive)  # a jump would come here: the zoom stays
+    assert all(p.vb.viewRange()[0] == pytest.approx([20.0, 40.0]) for p in panels.plots.values())
+    plot.autoBtn.clicked.emit(plot.autoBtn)
+    assert all(p.vb.viewRange()[0][1] > 900 for p in panels.plots.values())
