@@ -546,7 +546,10 @@ class MainWindow(QMainWindow):
             self.panels.update_racers(self.histories, adaptive)
         elif self._frame % 2 == 0:  # each plot at 5 Hz
             first = 2 * ((self._frame // 2) % 3)
-            self.panels.update_racers(self.histories, adaptive, PANEL_KEYS[first : first + 2])
+            flat_out = math.isinf(SPEEDS[self.speed_slider.value()])
+            self.panels.update_racers(
+                self.histories, adaptive, PANEL_KEYS[first : first + 2], stagger=flat_out
+            )
         self.panels.set_cursor(cursor)
         if numbers:
             self.status_table.update_racers(self.histories, self.config.steps)

@@ -287,11 +287,15 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
         histories: dict[str, RacerHistory],
         adaptive: dict[str, bool],
         rows: tuple[str, ...] | None = None,
+        *,
+        stagger: bool = False,
     ) -> None:
         """Give the curves the histories' rows; ``rows`` limits it to some plots.
 
         Updating two plots a frame in turn (instead of six every few frames) spreads the
-        painting: the view repaints only what changed, so no frame carries all six.
+        painting: the view repaints only what changed, so no frame carries all six. With
+        ``stagger`` (flat out) a step-axis jump also reaches only the plots updated: the plots
+        disagree on the axis for a few frames, which at 1× would show as a ripple.
         """
         self._last_step = max((h.last_step for h in histories.values()), default=1)
         self._set_x_range(self._last_step)
@@ -321,7 +325,7 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
                     self._set(name, key, i, x, data[:, i])
         for key in changed:
             self._fit_y(key)
-        self._apply_x(keys)
+        self._apply_x(keys if stagger else self.plots)
 
     def _set_x_range(self, last_step: int) -> None:
         """Grow the shared step axis in nice jumps (…, 100, 200, 500, 1000, …).

@@ -136,12 +136,16 @@ def test_a_step_axis_jump_reaches_the_plots_two_at_a_time(panels, qtbot) -> None
     longer = _histories(300)  # past the axis' end: it jumps to 0 … 500
     for turn in range(3):
         shown = tuple(keys[2 * turn : 2 * turn + 2])
-        panels.update_racers(longer, adaptive, shown)
+        panels.update_racers(longer, adaptive, shown, stagger=True)
         for k in keys:
             x1 = panels.plots[k].vb.viewRange()[0][1]
             moved = keys.index(k) < 2 * turn + 2
             assert (x1 > 500) == moved, (turn, k)
     assert len({tuple(panels.plots[k].vb.viewRange()[0]) for k in keys}) == 1
+    # at 1× the plots jump together: a ripple across them would look like a fault
+    panels.update_racers(_histories(700), adaptive, tuple(keys[:2]))
+    assert len({tuple(panels.plots[k].vb.viewRange()[0]) for k in keys}) == 1
+    assert panels.plots[keys[-1]].vb.viewRange()[0][1] > 1000
 
 
 def test_a_zoom_on_one_plot_moves_every_plots_steps_until_the_auto_button(panels, qtbot) -> None:
