@@ -425,11 +425,14 @@ class SceneRenderer:
                 for n in self.scene.trajectories
             )
             self.panels.title.setText(
-                f"{keys} &nbsp;&nbsp; <b>———</b> w1 &nbsp; <b>- - -</b> w2 &nbsp; on "
-                f"{self.scene.surface.title}",
+                # two lines: five optimizers with their settings fill the width on their own
+                f"{keys}<br><b>———</b> w1 &nbsp; <b>- - -</b> w2 &nbsp; on {self.scene.surface.title}",
                 size="10pt",
                 color="#111",
             )
+            # the title grew a line after the layout was made: lay it out again before drawing
+            self.panels.ci.layout.invalidate()
+            self.panels.ci.layout.activate()
         for plot in self.panels.plots.values():
             plot.enableAutoRange(axis="y")
             plot.vb.updateAutoRange()

@@ -348,3 +348,15 @@ def test_bad_session_leaves_the_window_untouched(window, tmp_path, monkeypatch, 
     assert len(messages) == 1 and name in messages[0]
     assert window.config == config and window.racers == racers and window.histories == histories
     assert not (tmp_path / "PWNED").exists()
+
+
+def test_the_panels_title_fits_in_the_image(scene) -> None:
+    """The optimizers' settings and the w1/w2 key on one line ran off the right edge."""
+    from gui.export import SceneRenderer
+
+    renderer = SceneRenderer(scene)
+    view = renderer.view_for("panels", (1920, 1080))
+    text = renderer.panels.title.item.sceneBoundingRect()
+    visible = view.mapToScene(view.viewport().rect()).boundingRect()
+    assert visible.contains(text), (text, visible)
+    assert "w1" in renderer.panels.title.text and "<br>" in renderer.panels.title.text
