@@ -326,7 +326,8 @@ class _Parser:
             raise self.unexpected()
         return tree
 
-    def unexpected(self) -> ExpressionError:
+    def unexpected(self, *, operand: bool = False) -> ExpressionError:
+        """What is wrong at the current token; ``operand``: a value had to start here."""
         tok = self.tok
         if tok.kind == "end":
             prev = self.tokens[self.pos - 1] if self.pos else tok
@@ -359,6 +360,17 @@ class _Parser:
                     ),
                     tok.col,
                 )
+        if operand:
+            return ExpressionError(
+                msg(
+                    "unexpected '{token}' at column {col}: expected a number, x, y, a function or '('",
+                    token=tok.text,
+                    col=tok.col,
+                ),
+                tok.col,
+            )
+        if tok.text == ")":
+            return ExpressionError(msg("')' at column {col} has no '(' to close", col=tok.col), tok.col)
         return ExpressionError(
             msg("unexpected '{token}' at column {col}", token=tok.text, col=tok.col), tok.col
         )
@@ -410,7 +422,7 @@ class _Parser:
             self.depth -= 1
             self.close(tok)
             return inner
-        raise self.unexpected()
+        raise self.unexpected(operand=True)
 
     def close(self, opening: Token) -> None:
         if self.is_op(")"):

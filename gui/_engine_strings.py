@@ -99,6 +99,8 @@ ENGINE_TEXTS = (
     QT_TRANSLATE_NOOP("engine", "the expression ends too early after '{token}' at column {col}: expected a number, x, y, a function or '('"),
     QT_TRANSLATE_NOOP("engine", "',' at column {col} outside a function call: commas only separate arguments, as in max(x, y)"),
     QT_TRANSLATE_NOOP("engine", "missing operator before '{token}' at column {col}: write * to multiply, e.g. 2*x"),
+    QT_TRANSLATE_NOOP("engine", "unexpected '{token}' at column {col}: expected a number, x, y, a function or '('"),
+    QT_TRANSLATE_NOOP("engine", "')' at column {col} has no '(' to close"),
     QT_TRANSLATE_NOOP("engine", "unexpected '{token}' at column {col}"),
     QT_TRANSLATE_NOOP("engine", "'(' at column {col} is never closed"),
     QT_TRANSLATE_NOOP("engine", "'{name}' at column {col} is a function: write {name}(...)"),

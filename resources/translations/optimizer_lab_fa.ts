@@ -973,6 +973,14 @@
         <translation>پیش از ‪&apos;{token}&apos;‬ در ستون {col} عملگری نیست: برای ضرب ‪*‬ بنویسید، مثلاً ‪2*x‬</translation>
     </message>
     <message>
+        <source>unexpected &apos;{token}&apos; at column {col}: expected a number, x, y, a function or &apos;(&apos;</source>
+        <translation>‪&apos;{token}&apos;‬ غیرمنتظره در ستون {col}: عدد، x، y، یک تابع یا ‪&apos;(&apos;‬ لازم است</translation>
+    </message>
+    <message>
+        <source>&apos;)&apos; at column {col} has no &apos;(&apos; to close</source>
+        <translation>‪&apos;)&apos;‬ در ستون {col} هیچ ‪&apos;(&apos;‬ بازی را نمی‌بندد</translation>
+    </message>
+    <message>
         <source>unexpected &apos;{token}&apos; at column {col}</source>
         <translation>‪&apos;{token}&apos;‬ غیرمنتظره در ستون {col}</translation>
     </message>
