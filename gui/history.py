@@ -22,6 +22,14 @@ DEFAULT_MAX_ROWS = 100_000
 SLACK = 16_384
 
 
+def display_stride(rows: int, max_points: int) -> int:
+    """Every k-th of ``rows`` rows so a view draws at most about ``max_points`` of them.
+
+    The contour's trails and the per-weight plots pick their rows with the same rule.
+    """
+    return rows // max_points + 1
+
+
 class RacerHistory:
     """Growing arrays of one racer's steps; row 0 is the start."""
 

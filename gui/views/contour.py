@@ -19,7 +19,7 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen, QPixmapCa
 from PySide6.QtWidgets import QGraphicsEllipseItem, QGraphicsItem
 
 from gui import theme
-from gui.history import RacerHistory
+from gui.history import RacerHistory, display_stride
 
 if TYPE_CHECKING:
     from engine.contours import SurfacePicture
@@ -110,7 +110,7 @@ class _Racer:
             return  # nothing new (paused, converged, diverged): no repaint either
         self._shown = shown
         w = history.vec("w")
-        stride = end // MAX_TRAIL_POINTS + 1
+        stride = display_stride(end, MAX_TRAIL_POINTS)
         on_grid = (end - 1) // stride + 1  # rows 0, stride, … below end
         record, body_stride, points = self._body
         same_rows = (record, body_stride) == (history.stride, stride)

@@ -15,7 +15,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer, Signal
 from PySide6.QtWidgets import QGraphicsItem
 
 from gui import theme
-from gui.history import RacerHistory
+from gui.history import RacerHistory, display_stride
 
 #: (key, axis label, log-y by default, what it is) — the rows top to bottom.
 ROWS: tuple[tuple[str, str, bool, str], ...] = (
@@ -91,8 +91,7 @@ def _thin_rows(n: int, first: int) -> np.ndarray:
     count = n - first
     if count <= MAX_POINTS:
         return np.arange(first, n)
-    stride = count // MAX_POINTS + 1
-    return np.append(np.arange(first, n, stride), n - 1)
+    return np.append(np.arange(first, n, display_stride(count, MAX_POINTS)), n - 1)
 
 
 class SparseLogAxis(pg.AxisItem):
