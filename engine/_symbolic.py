@@ -9,8 +9,8 @@ float literals, ``math.*`` and the ``_expr_*`` helpers defined here.
 
 Kinks get a documented subgradient instead of NaN (the minimum-norm choice, as
 PyTorch does): abs'(0) = sign(0) = 0, relu'(0) = 0, sign' = 0, hypot at (0, 0) has
-gradient 0, a root u^p (sqrt, p in (0, 1)) has slope 0 where u' = 0 (the cone
-sqrt(x² + y²) at its tip), and max/min on a tie give each argument half the gradient.
+gradient 0, a power u^p with a non-integer p > 0 (sqrt, ^1.5) has slope 0 where u' = 0
+(the cone sqrt(x² + y²) at its tip), and max/min on a tie give each argument half the gradient.
 """
 
 from __future__ import annotations
@@ -130,7 +130,7 @@ class Hypot(_Fn):
         return HypotShare(a, b) if argindex == 1 else HypotShare(b, a)
 
 
-class RootSlope(_Fn):
+class PowerSlope(_Fn):
     """d(u^p)/dx = p·u^(p−1)·u', taken as 0 where u' = 0.
 
     At the tip of the cone sqrt(x² + y²) the chain rule gives 0·∞ = NaN, which a run took for
@@ -139,19 +139,23 @@ class RootSlope(_Fn):
     """
 
     nargs = 3
-    helper = "_expr_root_slope"
+    helper = "_expr_power_slope"
 
 
-class Root(_Fn):
-    """u^p for a constant 0 < p < 1 (sqrt is p = ½), with the guarded slope above."""
+class RealPower(_Fn):
+    """u^p for a constant, positive, non-integer p (sqrt is p = ½), with the guarded slope above.
+
+    Left to sympy, (x²)^1.5 differentiates to 3·(x²)^1.5/x, which is 0/0 at x = 0 although the
+    slope there is 0; the chain rule kept as p·u^(p−1)·u' has no such division.
+    """
 
     nargs = 2
-    helper = "_expr_root"
+    helper = "_expr_real_power"
 
     def _eval_derivative(self, s: sp.Symbol) -> sp.Expr:
         u, p = self.args
         du = sp.diff(u, s)
-        return sp.Integer(0) if du == 0 else RootSlope(u, du, p)
+        return sp.Integer(0) if du == 0 else PowerSlope(u, du, p)
 
 
 class Log10(_Fn):
@@ -185,7 +189,7 @@ _SYMPY_FUNCTIONS = {
     "log": sp.log,
     "log10": Log10,
     "log2": Log2,
-    "sqrt": lambda u: Root(u, sp.Rational(1, 2)),
+    "sqrt": lambda u: RealPower(u, sp.Rational(1, 2)),
     "abs": Absolute,
     "sign": Sign,
     "min": Minimum,
@@ -276,19 +280,19 @@ def _expr_tie(a, b):
 
 
 @njit({_JIT})
-def _expr_root(u, p):
+def _expr_real_power(u, p):
     if p == 0.5:
         return math.sqrt(u)
     return u**p
 
 
 @njit({_JIT})
-def _expr_root_slope(u, du, p):
+def _expr_power_slope(u, du, p):
     if du == 0.0:
         return 0.0
     if p == 0.5:
         return du / (2.0 * math.sqrt(u))
-    return p * du / u ** (1.0 - p)
+    return p * du * u ** (p - 1.0)
 
 
 @njit({_JIT})
@@ -321,8 +325,8 @@ def to_sympy(node: Node) -> sp.Expr:
             return a * b
         if node.op == "/":
             return a / b
-        if b.is_number and b.is_real and 0 < b < 1:
-            return Root(a, b)
+        if b.is_number and b.is_real and b > 0 and not b.is_integer:
+            return RealPower(a, b)
         return a**b
     if isinstance(node, Call):
         return _SYMPY_FUNCTIONS[node.func](*(to_sympy(a) for a in node.args))
@@ -331,6 +335,10 @@ def to_sympy(node: Node) -> sp.Expr:
 
 class _Unprintable(Exception):
     pass
+
+
+class _InfiniteEverywhere(_Unprintable):
+    """sympy simplified a part to 1/0 or log(0) (``(x - x)^-1``), which the parser's folding cannot see."""
 
 
 def _number(value: sp.Expr) -> str:
@@ -342,6 +350,8 @@ def _number(value: sp.Expr) -> str:
 
 def print_code(expr: sp.Expr) -> str:
     """Python/numba source of a sympy expression, fully parenthesised; refuses unknown types."""
+    if expr is sp.zoo:
+        raise _InfiniteEverywhere
     if isinstance(expr, sp.Symbol):
         return expr.name
     if expr is sp.pi:
@@ -393,6 +403,14 @@ def loss_function_source(tree: Node) -> str:
         lines = [f"    {name} = {print_code(value)}" for name, value in temps]
         values = ", ".join(f"float({print_code(e)})" for e in (f_c, fx_c, fy_c))
         lines.append(f"    return {values}")
+    except _InfiniteEverywhere:
+        raise ExpressionError(
+            msg(
+                "cannot compile {text}: once simplified, "
+                "part of it is infinite everywhere (like 1/0 or log(0))",
+                text=text,
+            )
+        ) from None
     except _Unprintable as exc:
         raise ExpressionError(
             msg(

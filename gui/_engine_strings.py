@@ -118,6 +118,7 @@ ENGINE_TEXTS = (
     QT_TRANSLATE_NOOP("engine", "{part} at column {col} is too large"),
     QT_TRANSLATE_NOOP("engine", "the expression is too long ({length} characters; at most {limit})"),
     QT_TRANSLATE_NOOP("engine", "the number {value}"),
+    QT_TRANSLATE_NOOP("engine", "cannot compile {text}: once simplified, part of it is infinite everywhere (like 1/0 or log(0))"),
     QT_TRANSLATE_NOOP("engine", "cannot compile {text}: its value or gradient is not a real number everywhere ({reason})"),
     QT_TRANSLATE_NOOP("engine", "the gradient of {text} is too large to compile quickly; try a shorter formula"),
     QT_TRANSLATE_NOOP("engine", "{what} must be a built-in surface name or an expression in x and y, got {type}"),

@@ -1049,6 +1049,10 @@
         <translation>عدد ‪{value}‬</translation>
     </message>
     <message>
+        <source>cannot compile {text}: once simplified, part of it is infinite everywhere (like 1/0 or log(0))</source>
+        <translation>‪{text}‬ کامپایل نمی‌شود: پس از ساده‌سازی، بخشی از آن همه‌جا بی‌نهایت است (مانند ‪1/0‬ یا ‪log(0)‬)</translation>
+    </message>
+    <message>
         <source>cannot compile {text}: its value or gradient is not a real number everywhere ({reason})</source>
         <translation>‪{text}‬ کامپایل نمی‌شود: مقدار یا گرادیانش همه‌جا عدد حقیقی نیست ({reason})</translation>
     </message>
