@@ -41,6 +41,7 @@ from gui.panels.controls import ControlPanel
 from gui.panels.inspector import Inspector, Timeline
 from gui.panels.lesson_panel import LessonPanel
 from gui.panels.status import FormulaCard, StatusTable, fmt
+from gui.slots import weak_slot
 from gui.views.contour import ContourView
 from gui.views.panels import ROWS, PerWeightPanels
 from gui.worker import RacerStart, RaceWorker, SurfacePayload
@@ -137,7 +138,7 @@ class MainWindow(QMainWindow):
         self.bottom_tabs = QTabWidget()
         self.bottom_tabs.addTab(self.status_table, self.tr("Status"))
         self.bottom_tabs.addTab(self.inspector, self.tr("Step inspector"))
-        self.bottom_tabs.currentChanged.connect(lambda _i: self._mark_dirty())
+        self.bottom_tabs.currentChanged.connect(weak_slot(self._mark_dirty))
         centre = QSplitter(Qt.Vertical)
         centre.addWidget(top)
         centre.addWidget(self.bottom_tabs)
@@ -195,10 +196,10 @@ class MainWindow(QMainWindow):
         self.reset_view_action = self._action(self.tr("Reset view"), self.reset_view, "Ctrl+0")
         quit_action = self._action(self.tr("Quit"), self.close, QKeySequence.Quit)
         self.back_action = self._action(
-            self.tr("Timeline back"), lambda: self.timeline.nudge(-1), Qt.Key_Left
+            self.tr("Timeline back"), weak_slot(self.timeline.nudge, -1), Qt.Key_Left
         )
         self.forward_action = self._action(
-            self.tr("Timeline forward"), lambda: self.timeline.nudge(1), QKeySequence("Shift+Right")
+            self.tr("Timeline forward"), weak_slot(self.timeline.nudge, 1), QKeySequence("Shift+Right")
         )
 
         bar = QToolBar(self.tr("Playback"))
@@ -233,13 +234,13 @@ class MainWindow(QMainWindow):
         ):
             action = QAction(text, self, checkable=True, checked=True)
             action.setToolTip(tip)
-            action.toggled.connect(lambda on, k=key: self._toggle_vector(k, on))
+            action.toggled.connect(weak_slot(self._toggle_vector, key, signal_args=1))
             bar.addAction(action)
             self.vector_actions[key] = action
         bar.addSeparator()
         self.log_loss_action = QAction(self.tr("log L"), self, checkable=True, checked=True)
         self.log_loss_action.setToolTip(self.tr("Log scale for the loss plot"))
-        self.log_loss_action.toggled.connect(lambda on: self.panels.set_log("loss", on))
+        self.log_loss_action.toggled.connect(weak_slot(self.panels.set_log, "loss", signal_args=1))
         bar.addAction(self.log_loss_action)
         self.addToolBar(bar)
 
@@ -272,7 +273,7 @@ class MainWindow(QMainWindow):
             action = language_menu.addAction(name)  # each language in its own name
             action.setCheckable(True)
             action.setChecked(code == current)
-            action.triggered.connect(lambda _=False, c=code: self._choose_language(c))
+            action.triggered.connect(weak_slot(self._choose_language, code))
             self.language_actions[code] = action
         lessons_menu = menu.addMenu(self.tr("&Lessons"))
         compare_menu = menu.addMenu(self.tr("&Compare"))
@@ -280,7 +281,7 @@ class MainWindow(QMainWindow):
         for lesson in self.lessons:
             target = lessons_menu if lesson.kind == "lesson" else compare_menu
             action = target.addAction(f"{lesson.order}. {lesson.text('title', language)}")
-            action.triggered.connect(lambda _=False, le=lesson: self.open_lesson(le))
+            action.triggered.connect(weak_slot(self.open_lesson, lesson))
         lessons_menu.setEnabled(bool(lessons_menu.actions()))
         compare_menu.setEnabled(bool(compare_menu.actions()))
         help_menu = menu.addMenu(self.tr("&Help"))
@@ -300,12 +301,12 @@ class MainWindow(QMainWindow):
         self.contour.start_picked.connect(self._start_picked)
         self.contour.view_changed.connect(self.worker_regrid)
         self.contour.reset_view_requested.connect(self.reset_view)
-        self.contour.plot.vb.sigResized.connect(lambda *_: self._mark_dirty())  # readout may go compact
+        self.contour.plot.vb.sigResized.connect(weak_slot(self._mark_dirty))  # readout may go compact
         self.status_table.racer_clicked.connect(self._racer_selected)
         self.timeline.cursor_changed.connect(self._cursor_changed)
         self.lesson_panel.play_requested.connect(self._play_lesson)
         self.lesson_panel.highlight.connect(self.highlight)
-        self.lesson_panel.closed.connect(lambda: self.left_tabs.setCurrentIndex(0))
+        self.lesson_panel.closed.connect(self._show_controls)
         self.panels.step_picked.connect(self._step_picked)
         self.contour.step_picked.connect(self._trail_picked)
         self.contour.step_hovered.connect(self._trail_hovered)
@@ -625,6 +626,9 @@ class MainWindow(QMainWindow):
     def _cursor_changed(self, _step: int | None) -> None:
         self._dirty = True
 
+    def _show_controls(self) -> None:
+        self.left_tabs.setCurrentIndex(0)
+
     def _mark_dirty(self) -> None:
         self._dirty = True
 
@@ -777,7 +781,7 @@ class MainWindow(QMainWindow):
         self.recent_menu.clear()
         for item in self._recent():
             action = self.recent_menu.addAction(item)
-            action.triggered.connect(lambda _=False, p=item: self.open_session(Path(p)))
+            action.triggered.connect(weak_slot(self.open_session, Path(item)))
         self.recent_menu.setEnabled(bool(self._recent()))
 
     # -- export & about (filled in by gui.export / gui.about) ---------------------------------------

@@ -35,6 +35,7 @@ from engine.optimizers import HYPERPARAMETERS, OPTIMIZERS
 from engine.schedules import KINDS
 from gui import theme
 from gui.i18n import tr_engine, translate_message
+from gui.slots import weak_slot
 
 CUSTOM = "__custom__"
 LR_MIN_EXP, LR_MAX_EXP, LR_TICKS = -5.0, 1.0, 600
@@ -174,9 +175,7 @@ class ControlPanel(QWidget):
         spin.setLayoutDirection(Qt.LeftToRight)
         spin.setSingleStep(0.1)
         spin.setKeyboardTracking(False)
-        spin.valueChanged.connect(
-            lambda _v: self.start_changed.emit(self.start_x.value(), self.start_y.value())
-        )
+        spin.valueChanged.connect(self._start_edited)
         return spin
 
     def _build_racer_box(self) -> QGroupBox:
@@ -252,7 +251,7 @@ class ControlPanel(QWidget):
             spin.setDecimals(2)
             spin.setValue(value)
             spin.setKeyboardTracking(False)
-            spin.valueChanged.connect(lambda v, p=pname: self.loss_param_changed.emit(p, v))
+            spin.valueChanged.connect(weak_slot(self._loss_param_edited, pname, signal_args=1))
             self.param_form.addRow(tr_engine(pname.replace("_", " ").capitalize()), spin)
             self._param_fields[pname] = spin
 
@@ -328,7 +327,7 @@ class ControlPanel(QWidget):
             field = NumberField(value)
             field.setObjectName(f"hyper_{name}")
             field.setToolTip(self.tr("{0}; allowed: {1}").format(tr_engine(h.description), h.range_text()))
-            field.committed.connect(lambda v, n=name: self._hyper_edited(n, v))
+            field.committed.connect(weak_slot(self._hyper_edited, name, signal_args=1))
             self._hyper_fields[name] = field
             if name == "lr":
                 row = QHBoxLayout()
@@ -354,7 +353,7 @@ class ControlPanel(QWidget):
         self.schedule_params.setObjectName("schedule_params")
         self.schedule_params.setPlaceholderText(self.tr("defaults"))
         self.schedule_params.setToolTip(KINDS[kind].formula)
-        self.schedule_combo.activated.connect(lambda _i: self._schedule_edited(reset_params=True))
+        self.schedule_combo.activated.connect(weak_slot(self._schedule_edited, True))
         self.schedule_params.editingFinished.connect(self._schedule_edited)
         row = QHBoxLayout()
         row.addWidget(self.schedule_combo)
@@ -367,6 +366,12 @@ class ControlPanel(QWidget):
         pos = (math.log10(lr) - LR_MIN_EXP) / (LR_MAX_EXP - LR_MIN_EXP) * LR_TICKS
         with QSignalBlocker(self.lr_slider):
             self.lr_slider.setValue(round(min(max(pos, 0), LR_TICKS)))
+
+    def _start_edited(self) -> None:
+        self.start_changed.emit(self.start_x.value(), self.start_y.value())
+
+    def _loss_param_edited(self, name: str, value: float) -> None:
+        self.loss_param_changed.emit(name, value)
 
     def _lr_slid(self, pos: int) -> None:
         lr = float(f"{10 ** (LR_MIN_EXP + (LR_MAX_EXP - LR_MIN_EXP) * pos / LR_TICKS):.3g}")

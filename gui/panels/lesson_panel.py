@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.lessons import Lesson
+from gui.slots import weak_slot
 
 RTL_LANGUAGES = frozenset({"fa", "ar", "he", "ur"})
 LRE, PDF = "\u202a", "\u202c"
@@ -222,7 +223,7 @@ class LessonPanel(QWidget):
             button = QToolButton()
             button.setProperty("target", hint.target)
             button.setCursor(Qt.PointingHandCursor)
-            button.clicked.connect(lambda _=False, t=hint.target: self.highlight.emit(t))
+            button.clicked.connect(weak_slot(self._hint_clicked, hint.target))
             text = QLabel(rich_text(hint.text_in(language), language))
             text.setWordWrap(True)
             text.setTextFormat(Qt.RichText)
@@ -233,6 +234,9 @@ class LessonPanel(QWidget):
             self.hints_box.addLayout(row)
             self.hint_buttons.append(button)
         self.watch_label.setVisible(bool(lesson.watch))
+
+    def _hint_clicked(self, target: str) -> None:
+        self.highlight.emit(target)
 
     def _target_name(self, target: str) -> str:
         if target == "contour":

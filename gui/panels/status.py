@@ -62,7 +62,10 @@ class StatusTable(QTableWidget):
         header.setSectionResizeMode(QHeaderView.ResizeToContents)
         header.setStretchLastSection(True)
         self._names: list[str] = []
-        self.cellClicked.connect(lambda row, _c: self.racer_clicked.emit(self._names[row]))
+        self.cellClicked.connect(self._cell_clicked)
+
+    def _cell_clicked(self, row: int, _column: int) -> None:
+        self.racer_clicked.emit(self._names[row])
 
     def set_racers(self, names: list[str]) -> None:
         self._names = list(names)

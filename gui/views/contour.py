@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QGraphicsEllipseItem, QGraphicsItem
 
 from gui import theme
 from gui.history import RacerHistory, display_stride
+from gui.slots import weak_slot
 
 if TYPE_CHECKING:
     from engine.contours import SurfacePicture
@@ -244,7 +245,7 @@ class ContourView(pg.PlotWidget):
         # pyqtgraph's "A" button would fit every item, a runaway trail too (a plane of ±1e154):
         # here it means "Reset view", as in the View menu
         self.plot.autoBtn.clicked.disconnect()
-        self.plot.autoBtn.clicked.connect(lambda *_: self.reset_view_requested.emit())
+        self.plot.autoBtn.clicked.connect(weak_slot(self._reset_view_clicked))
         self.image = pg.ImageItem()
         self.image.setNanPolicy("omit")
         # the surface is still while racers move: repaint it from a cached pixmap
@@ -295,13 +296,13 @@ class ContourView(pg.PlotWidget):
         self._view: tuple[float, float, float, float] = (-1.0, 1.0, -1.0, 1.0)
         self._regrid_timer = QTimer(self, singleShot=True, interval=350)
         self._regrid_timer.timeout.connect(self._emit_view)
-        self.plot.vb.sigRangeChangedManually.connect(lambda *_: self._regrid_timer.start())
+        self.plot.vb.sigRangeChangedManually.connect(weak_slot(self._regrid_soon))
         # A new size shows more or less of the plane (the aspect is locked): grid what is seen,
         # or a resized window shows blank bands beside the surface. Corners move with the size,
         # and the trails under them with the view: the readout looks for its corner again.
-        self.plot.vb.sigResized.connect(lambda *_: self._regrid_timer.start())
-        self.plot.vb.sigResized.connect(lambda *_: self.place_readout())
-        self.plot.vb.sigRangeChanged.connect(lambda *_: self.place_readout())
+        self.plot.vb.sigResized.connect(weak_slot(self._regrid_soon))
+        self.plot.vb.sigResized.connect(weak_slot(self.place_readout))
+        self.plot.vb.sigRangeChanged.connect(weak_slot(self.place_readout))
         self.scene().sigMouseClicked.connect(self._clicked)
         self.scene().sigMouseMoved.connect(self._hovered)
         self._last_hover = 0.0
@@ -348,6 +349,12 @@ class ContourView(pg.PlotWidget):
     def current_view(self) -> tuple[float, float, float, float]:
         (x0, x1), (y0, y1) = self.plot.vb.viewRange()
         return (x0, x1, y0, y1)
+
+    def _reset_view_clicked(self) -> None:
+        self.reset_view_requested.emit()
+
+    def _regrid_soon(self) -> None:
+        self._regrid_timer.start()
 
     def _emit_view(self) -> None:
         if self.plot.vb is None or self.image.image is None:  # closed, or no surface yet

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QGraphicsItem
 
 from gui import theme
 from gui.history import RacerHistory, display_stride
+from gui.slots import weak_slot
 
 #: (key, axis label, log-y by default, what it is) — the rows top to bottom.
 ROWS: tuple[tuple[str, str, bool, str], ...] = (
@@ -137,8 +138,8 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
             # y follows the data in round steps (fit_range), not pyqtgraph's every-frame autorange
             plot.disableAutoRange(axis="y")
             plot.disableAutoRange(axis="x")
-            plot.vb.sigRangeChangedManually.connect(lambda *_, k=key: self._user_moved(k))
-            plot.autoBtn.clicked.connect(lambda *_, k=key: self._resume_auto(k))
+            plot.vb.sigRangeChangedManually.connect(weak_slot(self._user_moved, key))
+            plot.autoBtn.clicked.connect(weak_slot(self._resume_auto, key))
             self.log_y[key] = log
             if i < len(ROWS) - 1:
                 plot.getAxis("bottom").setStyle(showValues=False)
