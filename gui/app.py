@@ -67,6 +67,7 @@ def run_app(argv: Sequence[str] = ()) -> int:
         window = MainWindow()
         window.language_change_requested.connect(switch_language)
         windows[:] = [window]
+        window.fit_screen()
         window.show()
         window.start_engine()
         return window

@@ -13,7 +13,7 @@ import math
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -54,6 +54,22 @@ PANEL_KEYS = tuple(key for key, *_ in ROWS)
 SPEEDS = (1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1500, 3000, 10_000, 30_000, 100_000, math.inf)
 DEFAULT_SPEED_INDEX = SPEEDS.index(60)
 MAX_RECENT = 8
+DEFAULT_SIZE = QSize(1366, 768)
+# the most a window manager's title bar and borders add around a window
+FRAME_ALLOWANCE = QSize(16, 48)
+
+
+def first_size(available: QSize) -> tuple[QSize, bool]:
+    """The window's size on a first start, and whether to maximize it.
+
+    1366×768 is also a common lab screen: there the window plus its title bar would hang off
+    the bottom, hiding the status bar that says "compiling…". A screen without room gets a
+    maximized window instead.
+    """
+    room = available - FRAME_ALLOWANCE
+    if room.width() >= DEFAULT_SIZE.width() and room.height() >= DEFAULT_SIZE.height():
+        return QSize(DEFAULT_SIZE), False
+    return room.boundedTo(DEFAULT_SIZE), True
 
 
 class MainWindow(QMainWindow):
@@ -115,6 +131,7 @@ class MainWindow(QMainWindow):
         self.redraw_timer.start()
         self._restore_settings()
         self.controls.set_config(self.config, self.racers, self.start_point)
+        self.controls.setEnabled(False)  # its start point and surface fields fill in with the surface
         self._show_formula()
 
     # -- layout ---------------------------------------------------------------------------
@@ -162,7 +179,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
         self.busy_label = QLabel()
         self.statusBar().addPermanentWidget(self.busy_label)
-        self.resize(1366, 768)
+        self.resize(DEFAULT_SIZE)
 
     def _action(self, text: str, slot: object, shortcut: object = None, checkable: bool = False) -> QAction:
         action = QAction(text, self)
@@ -329,6 +346,13 @@ class MainWindow(QMainWindow):
         # the worker says what it does in a fixed word; the window says it in the user's language
         shown = {"compiling…": self.tr("compiling…")}.get(text, text)
         self.busy_label.setText(f"<b>{shown}</b>" if shown else "")
+        if text and not self._ready:
+            self.contour.set_notice(
+                "<b>{}</b><br>{}".format(
+                    self.tr("Loading the optimizers…"),
+                    self.tr("The first start compiles them for this computer: a few seconds, once."),
+                )
+            )
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._save_settings()
@@ -458,6 +482,8 @@ class MainWindow(QMainWindow):
             self._pending_loss = None
             self._before_open = None
         reset_view = self.surface is None or surface is not self.surface
+        self.contour.set_notice("")
+        self.controls.setEnabled(True)
         self.surface = surface
         self.contour.set_surface(
             payload.xs,
@@ -525,6 +551,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message, 8000)
 
     def _worker_failed(self, trace: str) -> None:
+        self.contour.set_notice("")
         raise RuntimeError(f"the engine worker stopped unexpectedly:\n{trace}")
 
     # -- drawing ------------------------------------------------------------------------------------
@@ -802,6 +829,15 @@ class MainWindow(QMainWindow):
         show_about(self)
 
     # -- settings -----------------------------------------------------------------------------------
+    def fit_screen(self) -> None:
+        """Before the first show: fit a window that has no saved geometry to its screen."""
+        if self._geometry_restored:
+            return
+        size, maximize = first_size(self.screen().availableGeometry().size())
+        self.resize(size)
+        if maximize:
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+
     def _save_settings(self) -> None:
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("splitter", self.splitter.saveState())
@@ -812,8 +848,7 @@ class MainWindow(QMainWindow):
 
     def _restore_settings(self) -> None:
         geometry = self.settings.value("geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
+        self._geometry_restored = isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)
         splitter = self.settings.value("splitter")
         if isinstance(splitter, QByteArray):
             self.splitter.restoreState(splitter)

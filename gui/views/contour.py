@@ -274,6 +274,12 @@ class ContourView(pg.PlotWidget):
         self.readout.setParentItem(self.plot.vb)
         self.readout.setPos(6, 6)
         self.readout.setZValue(50)
+        self.readout.setVisible(False)  # an empty one is a stray little box
+        # what the plot is waiting for, in its middle (the engine still loading at start-up)
+        self.notice = pg.TextItem(color="#333", anchor=(0.5, 0.5), fill=pg.mkBrush(255, 255, 255, 235))
+        self.notice.setParentItem(self.plot.vb)
+        self.notice.setZValue(60)
+        self.notice.setVisible(False)
         self.arrows = {
             "grad": _Arrow(self.plot, "#C0392B", "−g"),
             "M": _Arrow(self.plot, "#6A3D9A", "M"),
@@ -286,6 +292,10 @@ class ContourView(pg.PlotWidget):
         self.plot.addItem(self.glyph, ignoreBounds=True)
         self.glyph_label = pg.TextItem("√G", color="#6A3D9A", anchor=(0, 1))
         self.plot.addItem(self.glyph_label, ignoreBounds=True)
+        self.glyph.setVisible(False)
+        self.glyph_label.setVisible(False)
+        for arrow in self.arrows.values():
+            arrow.set_visible(False)  # until a racer's state is shown
         self.show_vectors = {"grad": True, "M": True, "dw": True, "glyph": True}
         self._racers: dict[str, _Racer] = {}
         self.dots = _Dots()
@@ -294,6 +304,7 @@ class ContourView(pg.PlotWidget):
         self._pen_scale = 1.0
         self._histories: dict[str, RacerHistory] = {}
         self._view: tuple[float, float, float, float] = (-1.0, 1.0, -1.0, 1.0)
+        self.set_view((-4.0, 4.0, -4.0, 4.0))  # round numbers on the axes until a surface comes
         self._regrid_timer = QTimer(self, singleShot=True, interval=350)
         self._regrid_timer.timeout.connect(self._emit_view)
         self.plot.vb.sigRangeChangedManually.connect(weak_slot(self._regrid_soon))
@@ -302,6 +313,7 @@ class ContourView(pg.PlotWidget):
         # and the trails under them with the view: the readout looks for its corner again.
         self.plot.vb.sigResized.connect(weak_slot(self._regrid_soon))
         self.plot.vb.sigResized.connect(weak_slot(self.place_readout))
+        self.plot.vb.sigResized.connect(weak_slot(self._place_notice))
         self.plot.vb.sigRangeChanged.connect(weak_slot(self.place_readout))
         self.scene().sigMouseClicked.connect(self._clicked)
         self.scene().sigMouseMoved.connect(self._hovered)
@@ -471,7 +483,18 @@ class ContourView(pg.PlotWidget):
 
     def set_readout(self, html: str) -> None:
         self.readout.setHtml(html)
+        self.readout.setVisible(bool(html))
         self.place_readout()
+
+    def set_notice(self, html: str) -> None:
+        """A message in the middle of the plot; empty hides it."""
+        self.notice.setHtml(f"<div style='margin: 8px;'>{html}</div>" if html else "")
+        self.notice.setVisible(bool(html))
+        self._place_notice()
+
+    def _place_notice(self) -> None:
+        vb = self.plot.vb
+        self.notice.setPos(vb.width() / 2, vb.height() / 2)
 
     def place_readout(self) -> None:
         """Move the readout to the corner of the plot where it hides the fewest trail points.

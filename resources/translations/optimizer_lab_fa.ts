@@ -452,6 +452,14 @@
         <translation>در حال کامپایل…</translation>
     </message>
     <message>
+        <source>Loading the optimizers…</source>
+        <translation>بارگذاری بهینه‌سازها…</translation>
+    </message>
+    <message>
+        <source>The first start compiles them for this computer: a few seconds, once.</source>
+        <translation>نخستین اجرا آن‌ها را برای این رایانه کامپایل می‌کند: چند ثانیه، فقط یک بار.</translation>
+    </message>
+    <message>
         <source>max speed</source>
         <translation>بیشترین سرعت</translation>
     </message>

@@ -393,3 +393,64 @@ def test_the_readout_is_compact_on_a_narrow_plot(window, qtbot) -> None:
     text = window.contour.readout.textItem.toPlainText()
     assert "η=" not in text and "step 0" in text and "L=" in text
     assert window.contour.readout.boundingRect().width() < 0.8 * wide
+
+
+@pytest.mark.parametrize(
+    ("available", "size", "maximized"),
+    [
+        ((1920, 1040), (1366, 768), False),
+        ((1382, 816), (1366, 768), False),
+        ((1366, 728), (1350, 680), True),  # a 1366×768 lab screen with a task bar
+        ((1024, 768), (1008, 720), True),
+    ],
+)
+def test_a_first_window_fits_its_screen(available, size, maximized) -> None:
+    from PySide6.QtCore import QSize
+
+    from gui.main_window import first_size
+
+    got, maximize = first_size(QSize(*available))
+    assert (got.width(), got.height(), maximize) == (*size, maximized)
+
+
+def test_a_window_without_saved_geometry_is_fitted_a_restored_one_is_not(qtbot, isolated_settings) -> None:
+    from gui.main_window import MainWindow
+
+    first = MainWindow()  # the offscreen screen is 800×800: no room for 1366×768
+    qtbot.addWidget(first)
+    first.fit_screen()
+    assert first.windowState() & Qt.WindowState.WindowMaximized
+    first.setWindowState(Qt.WindowState.WindowNoState)
+    first.resize(760, 600)
+    first.close()
+    second = MainWindow()
+    qtbot.addWidget(second)
+    second.fit_screen()
+    assert not second.windowState() & Qt.WindowState.WindowMaximized
+    assert (second.width(), second.height()) == (760, 600)
+    second.close()
+
+
+def test_until_the_engine_is_ready_the_contour_says_so_and_nothing_stray(qtbot, isolated_settings) -> None:
+    """A cold start takes seconds: the plot said nothing and showed arrows at (0, 0) meanwhile."""
+    from gui.main_window import MainWindow
+
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    contour = w.contour
+    assert not w.controls.isEnabled()  # its start point is not known yet
+    assert not contour.readout.isVisible() and not contour.glyph.isVisible()
+    assert not any(item.isVisible() for a in contour.arrows.values() for item in (a.line, a.head, a.text))
+    assert contour.current_view() == pytest.approx((-4.0, 4.0, -4.0, 4.0), abs=0.5)
+    w._busy("compiling…")  # as the worker says while it loads the kernels
+    assert contour.notice.isVisible() and "Loading the optimizers" in contour.notice.toPlainText()
+    with qtbot.waitSignal(w.worker.race_reset, timeout=ENGINE_TIMEOUT_MS):
+        w.start_engine()
+    assert not contour.notice.isVisible()
+    assert w.controls.isEnabled()
+    assert w.controls.start_x.value() == w.start_point[0]
+    w._busy("compiling…")  # a typed loss compiling later: the status bar says it, the plot stays clear
+    assert not contour.notice.isVisible()
+    w.close()
+    assert w.worker.wait(5000)
