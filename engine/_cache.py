@@ -17,9 +17,16 @@ import pickletools
 import shutil
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 APP_NAME = "optimizer-lab"
+# Typed losses whose compiled code is kept (a module each for single runs and for sweeps):
+# a course types dozens; a shared lab account over a term, thousands.
+MAX_EXPRESSION_MODULES = 200
+# A cache of another version of the kernels is deleted once no start has used it for this long
+# (an upgrade leaves the old one behind; two installs in use keep theirs).
+STALE_VERSION_DAYS = 60
 _KERNEL_SOURCES = ("_ids.py", "_kernels.py", "_surfaces.py", "_fn_kernels.py")
 
 
@@ -91,6 +98,54 @@ def clear_cache(path: Path) -> None:
     path.mkdir(parents=True, exist_ok=True)
 
 
+def mark_used(path: Path) -> None:
+    """Record a use in the access time only: numba keys its cache on the modification time."""
+    try:
+        stat = path.stat()
+        os.utime(path, ns=(time.time_ns(), stat.st_mtime_ns))
+    except OSError:
+        pass  # a read-only cache still works; it is just never pruned
+
+
+def prune_expressions(folder: Path, keep: int | None = None) -> list[str]:
+    """Delete the least recently used generated modules beyond ``keep``, with numba's files.
+
+    numba keeps a module's machine code beside the other generated modules' in
+    ``<cache>/expressions_<hash of the folder path>/<module>.<function>-….nbi/.nbc``.
+    Returns the names of the modules deleted. ``keep`` defaults to MAX_EXPRESSION_MODULES.
+    """
+    keep = MAX_EXPRESSION_MODULES if keep is None else keep
+    try:
+        modules = sorted(folder.glob("*.py"), key=lambda p: p.stat().st_atime_ns, reverse=True)
+    except OSError:
+        return []
+    gone = []
+    for module in modules[keep:]:
+        try:
+            module.unlink()
+            for machine_code in folder.parent.glob(f"{folder.name}_*/{module.stem}.*"):
+                machine_code.unlink()
+        except OSError:
+            continue  # in use on another platform, or read-only: try again next time
+        gone.append(module.stem)
+    return gone
+
+
+def prune_stale_versions(current: Path, days: float = STALE_VERSION_DAYS) -> list[str]:
+    """Delete caches of other kernel versions beside ``current`` that no start used for ``days``."""
+    cutoff = time.time() - days * 86400
+    gone = []
+    for other in current.parent.glob("numba-*"):
+        try:
+            if other == current or not other.is_dir() or other.stat().st_atime >= cutoff:
+                continue
+        except OSError:
+            continue
+        shutil.rmtree(other, ignore_errors=True)
+        gone.append(other.name)
+    return gone
+
+
 def configure_cache_dir() -> Path:
     """Point numba's cache at the user cache dir; falls back to the temp dir if that is read-only.
 
@@ -102,6 +157,8 @@ def configure_cache_dir() -> Path:
         path = Path(tempfile.gettempdir()) / APP_NAME / f"numba-{source_fingerprint()}"
         path.mkdir(parents=True, exist_ok=True)
     repair_cache(path)
+    mark_used(path)
+    prune_stale_versions(path)
     os.environ["NUMBA_CACHE_DIR"] = str(path)
     numba_config = sys.modules.get("numba.core.config")
     if numba_config is not None:  # numba imported first (e.g. in a notebook): set it live

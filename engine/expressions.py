@@ -194,16 +194,21 @@ def _cached_module(path: Path, name: str, make_source: Callable[[], str]) -> Mod
     An existing file is never rewritten (that would change its timestamp and make numba
     discard its cache); one that fails to import is generated again.
     """
+    from engine._cache import mark_used, prune_expressions
     from engine.atomic import atomic_write_text
 
     if path.exists():
         try:
-            return _import(path, name)
+            module = _import(path, name)
         except Exception:  # a damaged file: write it again below
             sys.modules.pop(name, None)
+        else:
+            mark_used(path)
+            return module
     source = make_source()
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_text(path, source)
+    prune_expressions(path.parent)  # the new module is the most recently used: never pruned
     return _import(path, name)
 
 
