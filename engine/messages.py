@@ -10,9 +10,10 @@ literals so ``resources/translations/update.py`` can collect them; values that a
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Iterable
 
-__all__ = ["Msg", "join_and", "message_of", "msg"]
+__all__ = ["Msg", "join_and", "message_of", "msg", "os_reason"]
 
 
 class Msg(str):
@@ -44,6 +45,26 @@ def message_of(exc: BaseException) -> str:
     if exc.args and isinstance(exc.args[0], Msg):
         return exc.args[0]
     return str(exc)
+
+
+def os_reason(exc: OSError) -> str:
+    """Why a file operation failed, translatable for the usual causes.
+
+    The operating system's own text (``strerror``) is in its language, not the window's; the
+    causes a learner meets (a protected or full disk, a missing folder) get a message here.
+    """
+    reasons = {
+        errno.EACCES: msg("permission denied"),
+        errno.EPERM: msg("permission denied"),
+        errno.ENOENT: msg("no such file or folder"),
+        errno.ENOTDIR: msg("part of the path is not a folder"),
+        errno.EISDIR: msg("it is a folder"),
+        errno.ENOSPC: msg("the disk is full"),
+        errno.EDQUOT: msg("the disk quota is used up"),
+        errno.EROFS: msg("the disk is read-only"),
+        errno.ENAMETOOLONG: msg("the name is too long"),
+    }
+    return reasons.get(exc.errno or 0) or str(exc.strerror or exc)
 
 
 def join_and(items: Iterable[str]) -> str:

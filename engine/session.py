@@ -12,7 +12,7 @@ from pathlib import Path
 
 from engine.atomic import atomic_write_text
 from engine.config import ConfigError, SessionConfig
-from engine.messages import message_of, msg
+from engine.messages import message_of, msg, os_reason
 
 #: A session is a few kB; refusing anything huge keeps a hostile file from eating memory.
 MAX_SESSION_BYTES = 1_000_000
@@ -28,7 +28,7 @@ def save_session(config: SessionConfig, path: str | Path) -> None:
     try:
         atomic_write_text(path, json.dumps(config.to_dict(), indent=2, ensure_ascii=False) + "\n")
     except OSError as exc:
-        raise SessionError(str(exc)) from None
+        raise SessionError(message_of(exc)) from None
 
 
 def load_session(path: str | Path) -> SessionConfig:
@@ -43,7 +43,7 @@ def load_session(path: str | Path) -> SessionConfig:
         raw = path.read_bytes()
     except OSError as exc:
         raise SessionError(
-            msg("cannot read {path}: {reason}", path=str(path), reason=str(exc.strerror or exc))
+            msg("cannot read {path}: {reason}", path=str(path), reason=os_reason(exc))
         ) from None
     try:
         text = raw.decode("utf-8")

@@ -41,6 +41,7 @@ from engine.atomic import atomic_write_bytes
 from engine.config import SessionConfig
 from engine.contours import surface_picture
 from engine.losses import Surface
+from engine.messages import message_of, msg
 from engine.optimizers import HYPERPARAMETERS, OPTIMIZERS
 from engine.simulate import Chunk, run_for, surface_for
 from engine.trajectory import Trajectory
@@ -87,14 +88,24 @@ def parse_size(text: str) -> tuple[int, int]:
             raise ValueError
         size = (int(parts[0]), int(parts[1]))
     except ValueError:
-        raise ExportError(f"size must be WIDTHxHEIGHT in pixels (e.g. 1920x1080), got {text!r}") from None
+        raise ExportError(
+            msg("size must be WIDTHxHEIGHT in pixels (e.g. 1920x1080), got {text}", text=repr(text))
+        ) from None
     return check_size(size)
 
 
 def check_size(size: tuple[int, int]) -> tuple[int, int]:
     w, h = size
     if not (MIN_SIDE <= w <= MAX_SIDE and MIN_SIDE <= h <= MAX_SIDE):
-        raise ExportError(f"size {w}x{h} is out of range: each side must be {MIN_SIDE}…{MAX_SIDE} pixels")
+        raise ExportError(
+            msg(
+                "size {w}x{h} is out of range: each side must be {low}…{high} pixels",
+                w=w,
+                h=h,
+                low=MIN_SIDE,
+                high=MAX_SIDE,
+            )
+        )
     return int(w), int(h)
 
 
@@ -109,8 +120,20 @@ def kind_of(path: str | Path, what: str) -> str:
         "data": DATA_SUFFIXES,
     }[what]
     if suffix not in allowed:
+        names = {
+            "contour": msg("the contour"),
+            "panels": msg("the per-weight plots"),
+            "window": msg("the window"),
+            "animation": msg("the animation"),
+            "data": msg("the data"),
+        }
         raise ExportError(
-            f"cannot export the {what} as {suffix or 'a file without a suffix'!r}: use {', '.join(allowed)}"
+            msg(
+                "cannot export {what} as {suffix}: use {allowed}",
+                what=names[what],
+                suffix=repr(suffix) if suffix else msg("a file without a suffix"),
+                allowed=", ".join(allowed),
+            )
         )
     return suffix
 
@@ -227,7 +250,7 @@ def build_scene(config: SessionConfig, cancel: Cancel = None) -> RaceScene:
 def scene_from_window(window: Any) -> RaceScene:
     """What the learner sees in a live ``MainWindow``: its config, view and recorded histories."""
     if window.surface is None or not window.histories:
-        raise ExportError("nothing to export yet: wait until the surface and the race are ready")
+        raise ExportError(msg("nothing to export yet: wait until the surface and the race are ready"))
     config = replace(window.config, start=window.config.start or window.start_point)
     racers = {r.optimizer: r for r in config.racers}
     trajectories = {}
@@ -518,7 +541,7 @@ def png_bytes(image: QImage) -> bytes:
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     if not image.save(buffer, "PNG"):
-        raise ExportError("could not encode the PNG image")
+        raise ExportError(msg("could not encode the PNG image"))
     buffer.close()
     return bytes(data.data())
 
@@ -536,7 +559,7 @@ def write_file(path: str | Path, payload: bytes) -> None:
     try:
         atomic_write_bytes(path, payload)
     except OSError as exc:
-        raise ExportError(str(exc)) from None
+        raise ExportError(message_of(exc)) from None
 
 
 def check_writable(path: str | Path) -> Path:
@@ -544,9 +567,11 @@ def check_writable(path: str | Path) -> Path:
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     if path.is_dir():
-        raise ExportError(f"cannot write {path}: it is a folder")
+        raise ExportError(msg("cannot write {path}: it is a folder", path=str(path)))
     if not folder.is_dir():
-        raise ExportError(f"cannot write {path}: folder {folder} does not exist")
+        raise ExportError(
+            msg("cannot write {path}: folder {folder} does not exist", path=str(path), folder=str(folder))
+        )
     return path
 
 
@@ -701,14 +726,22 @@ def iter_export_animation(
     suffix = kind_of(path, "animation")
     size = check_size(size)
     if isinstance(fps, bool) or not isinstance(fps, int) or not 1 <= fps <= 60:
-        raise ExportError(f"frame rate must be a whole number of frames per second in 1…60, got {fps!r}")
+        raise ExportError(
+            msg("frame rate must be a whole number of frames per second in 1…60, got {fps}", fps=repr(fps))
+        )
     if isinstance(frames, bool) or not isinstance(frames, int) or not 2 <= frames <= MAX_FRAMES:
-        raise ExportError(f"number of frames must be a whole number in 2…{MAX_FRAMES:,}, got {frames!r}")
+        raise ExportError(
+            msg(
+                "number of frames must be a whole number in 2…{most}, got {frames}",
+                most=f"{MAX_FRAMES:,}",
+                frames=repr(frames),
+            )
+        )
     path = check_writable(path)
     if suffix == ".mp4":
         if not mp4_available():
             raise ExportError(
-                "MP4 needs the optional mp4 extra: pip install 'optimizer-lab[mp4]' (or export a .gif)"
+                msg("MP4 needs the optional mp4 extra: pip install 'optimizer-lab[mp4]' (or export a .gif)")
             )
         size = (size[0] - size[0] % 2, size[1] - size[1] % 2)
     cancelled = _cancel_check(cancel)

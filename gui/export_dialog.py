@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from engine.messages import msg
 from gui.export import (
     DEFAULT_FPS,
     DEFAULT_FRAMES,
@@ -47,6 +48,7 @@ from gui.export import (
     mp4_available,
     scene_from_window,
 )
+from gui.i18n import translate_message
 
 #: (key, label, formats offered) in the order of the "What" list.
 CHOICES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
@@ -128,7 +130,7 @@ class ExportJob(QObject):
             self.cancelled.emit()
             return
         except (ExportError, OSError, ValueError) as exc:
-            self._fail(str(exc))
+            self._fail(translate_message(exc))
             return
         except Exception as exc:  # a bug: logged with its traceback, the user still gets a message
             logging.getLogger(__name__).exception("export of %s failed", self.path)
@@ -298,7 +300,7 @@ class ExportDialog(QDialog):
         cancel = threading.Event()
         try:
             if not self.path_edit.text().strip():
-                raise ExportError("choose a file to export to")
+                raise ExportError(msg("choose a file to export to"))
             kind_of(path, self.what)
             if self.what == "window":
                 gen = iter_export_widget(self.main_window, path, size)
@@ -313,7 +315,7 @@ class ExportDialog(QDialog):
                     cancel=cancel,
                 )
         except (ExportError, ValueError) as exc:
-            QMessageBox.warning(self, self.tr("Cannot export"), str(exc))
+            QMessageBox.warning(self, self.tr("Cannot export"), translate_message(exc))
             return None
         self.main_window.settings.setValue("export_dir", str(path.parent))
         self.job = ExportJob(gen, path, cancel, self.main_window)

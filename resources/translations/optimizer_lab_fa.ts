@@ -1069,6 +1069,10 @@
         <translation>گرادیان ‪{text}‬ بزرگ‌تر از آن است که سریع کامپایل شود؛ فرمول کوتاه‌تری امتحان کنید</translation>
     </message>
     <message>
+        <source>cannot write {path}: {reason}</source>
+        <translation>نوشتن ‪{path}‬ ممکن نیست: {reason}</translation>
+    </message>
+    <message>
         <source>{what} must be a built-in surface name or an expression in x and y, got {type}</source>
         <translation>‏‪{what}‬ باید نام یک سطح آماده یا عبارتی برحسب x و y باشد، اما ‪{type}‬ داده شده است</translation>
     </message>
@@ -1381,6 +1385,38 @@
         <translation>پارامتر {name} در {surface} (برابر {value}) باید عددی مثبت باشد</translation>
     </message>
     <message>
+        <source>permission denied</source>
+        <translation>اجازهٔ دسترسی نیست</translation>
+    </message>
+    <message>
+        <source>no such file or folder</source>
+        <translation>چنین فایل یا پوشه‌ای نیست</translation>
+    </message>
+    <message>
+        <source>part of the path is not a folder</source>
+        <translation>بخشی از مسیر پوشه نیست</translation>
+    </message>
+    <message>
+        <source>it is a folder</source>
+        <translation>این یک پوشه است</translation>
+    </message>
+    <message>
+        <source>the disk is full</source>
+        <translation>دیسک پر است</translation>
+    </message>
+    <message>
+        <source>the disk quota is used up</source>
+        <translation>سهمیهٔ دیسک تمام شده است</translation>
+    </message>
+    <message>
+        <source>the disk is read-only</source>
+        <translation>دیسک فقط‌خواندنی است</translation>
+    </message>
+    <message>
+        <source>the name is too long</source>
+        <translation>نام بیش از حد بلند است</translation>
+    </message>
+    <message>
         <source>{first} and {second}</source>
         <translation>{first} و {second}</translation>
     </message>
@@ -1463,6 +1499,74 @@
     <message>
         <source>{name} is not an allowed number in a session file</source>
         <translation>‏‪{name}‬ در پروندهٔ نشست عدد مجازی نیست</translation>
+    </message>
+    <message>
+        <source>size must be WIDTHxHEIGHT in pixels (e.g. 1920x1080), got {text}</source>
+        <translation>اندازه باید به شکل ‪WIDTHxHEIGHT‬ بر حسب پیکسل باشد (مثلاً ‪1920x1080‬)، ولی ‪{text}‬ داده شد</translation>
+    </message>
+    <message>
+        <source>size {w}x{h} is out of range: each side must be {low}…{high} pixels</source>
+        <translation>اندازهٔ ‪{w}x{h}‬ خارج از بازه است: هر ضلع باید ‪{low}…{high}‬ پیکسل باشد</translation>
+    </message>
+    <message>
+        <source>the contour</source>
+        <translation>نمودار تراز</translation>
+    </message>
+    <message>
+        <source>the per-weight plots</source>
+        <translation>نمودارهای هر وزن</translation>
+    </message>
+    <message>
+        <source>the window</source>
+        <translation>پنجره</translation>
+    </message>
+    <message>
+        <source>the animation</source>
+        <translation>پویانمایی</translation>
+    </message>
+    <message>
+        <source>the data</source>
+        <translation>داده‌ها</translation>
+    </message>
+    <message>
+        <source>cannot export {what} as {suffix}: use {allowed}</source>
+        <translation>{what} را نمی‌توان با پسوند ‪{suffix}‬ خروجی گرفت: یکی از ‪{allowed}‬ را به کار ببرید</translation>
+    </message>
+    <message>
+        <source>a file without a suffix</source>
+        <translation>فایلی بی‌پسوند</translation>
+    </message>
+    <message>
+        <source>nothing to export yet: wait until the surface and the race are ready</source>
+        <translation>هنوز چیزی برای خروجی نیست: صبر کنید تا سطح و مسابقه آماده شوند</translation>
+    </message>
+    <message>
+        <source>could not encode the PNG image</source>
+        <translation>تصویر ‪PNG‬ ساخته نشد</translation>
+    </message>
+    <message>
+        <source>cannot write {path}: it is a folder</source>
+        <translation>نوشتن ‪{path}‬ ممکن نیست: این یک پوشه است</translation>
+    </message>
+    <message>
+        <source>cannot write {path}: folder {folder} does not exist</source>
+        <translation>نوشتن ‪{path}‬ ممکن نیست: پوشهٔ ‪{folder}‬ وجود ندارد</translation>
+    </message>
+    <message>
+        <source>frame rate must be a whole number of frames per second in 1…60, got {fps}</source>
+        <translation>نرخ فریم باید عددی صحیح در ‪1…60‬ فریم بر ثانیه باشد، ولی ‪{fps}‬ داده شد</translation>
+    </message>
+    <message>
+        <source>number of frames must be a whole number in 2…{most}, got {frames}</source>
+        <translation>تعداد فریم‌ها باید عددی صحیح در ‪2…{most}‬ باشد، ولی ‪{frames}‬ داده شد</translation>
+    </message>
+    <message>
+        <source>MP4 needs the optional mp4 extra: pip install &apos;optimizer-lab[mp4]&apos; (or export a .gif)</source>
+        <translation>برای ‪MP4‬ افزونهٔ اختیاری mp4 لازم است: ‪pip install &apos;optimizer-lab[mp4]&apos;‬ (یا خروجی ‪.gif‬ بگیرید)</translation>
+    </message>
+    <message>
+        <source>choose a file to export to</source>
+        <translation>فایلی برای خروجی انتخاب کنید</translation>
     </message>
 </context>
 </TS>

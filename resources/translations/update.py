@@ -30,6 +30,8 @@ ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 ENGINE_STRINGS = ROOT / "gui" / "_engine_strings.py"
 LANGUAGES = ("fa",)
+# GUI modules the command line shares, so their messages are msg() templates, not self.tr()
+MSG_FILES_OUTSIDE_ENGINE = (ROOT / "gui" / "export.py", ROOT / "gui" / "export_dialog.py")
 
 
 def engine_texts() -> list[str]:
@@ -53,14 +55,14 @@ def engine_texts() -> list[str]:
 
 
 def message_templates() -> list[str]:
-    """Every ``msg("...")`` template literal in engine/*.py, in file and line order.
+    """Every ``msg("...")`` template literal in engine/*.py (and MSG_FILES_OUTSIDE_ENGINE), in order.
 
     Messages the engine builds at run time (explanations, errors) keep their template, so the
     GUI can translate it (``gui.i18n.translate_message``); a template passed as a variable is a
     registry text and is already in ``engine_texts``.
     """
     templates: list[str] = []
-    for path in sorted((ROOT / "engine").glob("*.py")):
+    for path in [*sorted((ROOT / "engine").glob("*.py")), *MSG_FILES_OUTSIDE_ENGINE]:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call) and node.args]
         for node in sorted(calls, key=lambda n: (n.lineno, n.col_offset)):

@@ -196,3 +196,56 @@ def test_every_engine_message_template_is_extracted_and_translated(persian) -> N
         assert _fields(translated) == _fields(template), (template, translated)
         if re.search(r"[A-Za-z]{3,}", re.sub(r"\{[^}]*\}", "", template)):
             assert PERSIAN.search(translated), (template, translated)
+
+
+@pytest.mark.parametrize(
+    ("errno_name", "english", "persian_words"),
+    [
+        ("EACCES", "permission denied", "اجازهٔ دسترسی"),
+        ("ENOSPC", "the disk is full", "دیسک پر است"),
+        ("EROFS", "the disk is read-only", "فقط‌خواندنی"),
+        ("ENOENT", "no such file or folder", "چنین فایل"),
+    ],
+)
+def test_a_failed_write_says_why_in_persian_not_in_the_systems_words(
+    persian, tmp_path, monkeypatch, errno_name: str, english: str, persian_words: str
+) -> None:
+    """The OS text (strerror) is in the system's language and was shown as is; the usual causes are ours."""
+    import errno
+    import os
+
+    from engine.session import SessionError, save_session
+    from gui.export import ExportError, write_file
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise OSError(getattr(errno, errno_name), "Systemtext, nicht übersetzt")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    target = tmp_path / "out.png"
+    with pytest.raises(ExportError) as export_info:
+        write_file(target, b"png")
+    with pytest.raises(SessionError) as session_info:
+        save_session(SessionConfig(), tmp_path / "s.olab.json")
+    for exc, name in ((export_info.value, "out.png"), (session_info.value, "s.olab.json")):
+        assert str(exc) == f"cannot write {tmp_path / name}: {english}"
+        text = translate_message(exc)
+        assert persian_words in text and str(tmp_path / name) in text and "Systemtext" not in text
+    assert not target.exists() and not list(tmp_path.glob(".*.tmp"))  # nothing half-written is left
+
+
+def test_an_unknown_os_error_keeps_the_systems_own_text(persian) -> None:
+    from engine.messages import os_reason
+
+    assert os_reason(OSError(1234, "something odd")) == "something odd"
+
+
+def test_export_dialog_refusals_are_in_persian(persian, tmp_path) -> None:
+    from gui.export import ExportError, check_writable, kind_of
+
+    for call in (lambda: kind_of(tmp_path / "a.txt", "animation"), lambda: check_writable(tmp_path)):
+        with pytest.raises(ExportError) as info:
+            call()
+        assert PERSIAN.search(translate_message(info.value)), str(info.value)
+    with pytest.raises(ExportError) as info:
+        kind_of(tmp_path / "a.txt", "animation")
+    assert str(info.value) == "cannot export the animation as '.txt': use .gif, .mp4"
