@@ -17,20 +17,22 @@ def _age(path: Path, days: float) -> None:
     os.utime(path, (t, t))
 
 
-def _module(folder: Path, numba_dir: Path, stem: str, days_since_use: float) -> None:
-    (folder / f"{stem}.py").write_text("# generated\n")
-    for suffix in (".loss_value_grad-9.py311.nbi", ".loss_value_grad-9.py311.1.nbc"):
-        (numba_dir / f"{stem}{suffix}").write_bytes(b"x")
-    _age(folder / f"{stem}.py", days_since_use)
-
-
-def test_the_least_recently_used_modules_go_with_their_machine_code(tmp_path) -> None:
+def _modules(tmp_path: Path, count: int) -> tuple[Path, Path]:
+    """``count`` generated modules loss_0 … (loss_0 used last) and numba's files for each."""
     folder = tmp_path / "expressions"
     numba_dir = tmp_path / "expressions_0123abcd"
     folder.mkdir()
     numba_dir.mkdir()
-    for i in range(5):
-        _module(folder, numba_dir, f"loss_{i}", days_since_use=i)  # loss_0 is the newest
+    for i in range(count):
+        (folder / f"loss_{i}.py").write_text("# generated\n")
+        for suffix in (".loss_value_grad-9.py311.nbi", ".loss_value_grad-9.py311.1.nbc"):
+            (numba_dir / f"loss_{i}{suffix}").write_bytes(b"x")
+        _age(folder / f"loss_{i}.py", i)
+    return folder, numba_dir
+
+
+def test_the_least_recently_used_modules_go_with_their_machine_code(tmp_path) -> None:
+    folder, numba_dir = _modules(tmp_path, 5)
     gone = prune_expressions(folder, keep=3)
     assert sorted(gone) == ["loss_3", "loss_4"]
     assert sorted(p.stem for p in folder.glob("*.py")) == ["loss_0", "loss_1", "loss_2"]
@@ -38,12 +40,7 @@ def test_the_least_recently_used_modules_go_with_their_machine_code(tmp_path) ->
 
 
 def test_a_use_keeps_a_module_and_leaves_the_time_numba_checks_alone(tmp_path) -> None:
-    folder = tmp_path / "expressions"
-    numba_dir = tmp_path / "expressions_0123abcd"
-    folder.mkdir()
-    numba_dir.mkdir()
-    for i in range(3):
-        _module(folder, numba_dir, f"loss_{i}", days_since_use=i)
+    folder, _numba_dir = _modules(tmp_path, 3)
     oldest = folder / "loss_2.py"
     mtime = oldest.stat().st_mtime_ns
     mark_used(oldest)
