@@ -27,6 +27,7 @@ import numpy as np
 from engine.messages import join_and, msg
 from engine.optimizers import Optimizer, get_optimizer, resolve_hyperparameters
 from engine.schedules import Schedule
+from engine.trajectory import RecordedRows
 
 __all__ = [
     "RecordedRows",
@@ -35,6 +36,7 @@ __all__ = [
     "VecRows",
     "explain_step",
     "format_number",
+    "rows_of",
 ]
 
 _SUB = ("₁", "₂")
@@ -80,32 +82,12 @@ class VecRows(Protocol):
     def vec(self, name: str) -> np.ndarray: ...
 
 
-@dataclass(frozen=True)
-class RecordedRows:
-    """``StepRows`` from separate arrays; ``from_vec`` adapts a history without importing the GUI."""
-
-    step: np.ndarray
-    w: np.ndarray
-    loss: np.ndarray
-    grad: np.ndarray
-    G: np.ndarray
-    M: np.ndarray
-    lr: np.ndarray
-    dw: np.ndarray
-
-    @classmethod
-    def from_vec(cls, history: VecRows) -> RecordedRows:
-        vec: Callable[[str], np.ndarray] = history.vec
-        return cls(
-            history.step,
-            vec("w"),
-            history.loss,
-            vec("grad"),
-            vec("G"),
-            vec("M"),
-            vec("lr"),
-            vec("dw"),
-        )
+def rows_of(history: VecRows) -> RecordedRows:
+    """``StepRows`` from a history that keeps its vectors together (adapted without importing the GUI)."""
+    vec: Callable[[str], np.ndarray] = history.vec
+    return RecordedRows(
+        history.step, vec("w"), history.loss, vec("grad"), vec("G"), vec("M"), vec("lr"), vec("dw")
+    )
 
 
 @dataclass

@@ -18,7 +18,7 @@ from engine import _ids as K
 from engine.losses import Surface, get_loss
 from engine.optimizers import HYPER_INDEX, Optimizer, get_optimizer, resolve_hyperparameters
 from engine.schedules import Schedule
-from engine.trajectory import CONVERGED, DIVERGED, FINISHED, Trajectory
+from engine.trajectory import CONVERGED, DIVERGED, FINISHED, RecordedRows, Trajectory
 
 if TYPE_CHECKING:
     from engine.config import RacerConfig, SessionConfig
@@ -63,17 +63,9 @@ def hyper_vector(values: Mapping[str, float]) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class Chunk:
+class Chunk(RecordedRows):
     """The rows a call to ``Run.advance`` produced (copies; safe to send to another thread)."""
 
-    step: np.ndarray
-    w: np.ndarray
-    loss: np.ndarray
-    grad: np.ndarray
-    G: np.ndarray
-    M: np.ndarray
-    lr: np.ndarray
-    dw: np.ndarray
     status: str
     diverged_at: int | None
 

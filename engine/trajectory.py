@@ -23,6 +23,20 @@ ARRAYS = ("w", "loss", "grad", "G", "M", "lr", "dw")
 FINISHED, CONVERGED, DIVERGED = "finished", "converged", "diverged"
 
 
+@dataclass(frozen=True)
+class RecordedRows:
+    """Recorded rows as separate arrays: a step's numbers, as the inspector and the GUI take them."""
+
+    step: np.ndarray
+    w: np.ndarray
+    loss: np.ndarray
+    grad: np.ndarray
+    G: np.ndarray
+    M: np.ndarray
+    lr: np.ndarray
+    dw: np.ndarray
+
+
 @dataclass
 class Trajectory:
     """Everything a run recorded; arrays have one row per recorded step."""

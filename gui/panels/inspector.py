@@ -33,9 +33,9 @@ class Inspector(QTextBrowser):
     def show_step(
         self, name: str, hyper: dict[str, float], schedule: str, history: RacerHistory, row: int
     ) -> None:
-        from engine.explain import RecordedRows, explain_step
+        from engine.explain import explain_step, rows_of
 
-        rows = RecordedRows.from_vec(history)
+        rows = rows_of(history)
         row = min(max(row, 0), len(history) - 1)
         try:
             ex = explain_step(name, hyper, schedule, rows, row)

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from engine import OPTIMIZERS, Schedule, simulate
-from engine.explain import RecordedRows, explain_step, format_hyper, format_number
+from engine.explain import RecordedRows, explain_step, format_hyper, format_number, rows_of
 
 RTOL = 1e-12
 ROWS = (1, 2, 3, 7, 15, 40)
@@ -337,7 +337,7 @@ def test_history_adapter_gives_the_same_explanation() -> None:
         def vec(self, name: str) -> np.ndarray:
             return getattr(traj, name)
 
-    a = explain_step("adam", traj.hyperparameters, "constant", RecordedRows.from_vec(History()), 6)
+    a = explain_step("adam", traj.hyperparameters, "constant", rows_of(History()), 6)
     b = explain_step("adam", traj.hyperparameters, "constant", traj, 6)
     assert a == b
 
