@@ -440,6 +440,7 @@ class SceneRenderer:
         if not self._panels_ready:
             adaptive = {n: OPTIMIZERS[n].adaptive for n in self.scene.trajectories}
             self.panels.update_racers(self._histories, adaptive)
+            self.panels.empty_hint.setVisible(False)  # the window's "press Play", not for a handout
             self._panels_ready = True
             racers = {r.optimizer: r for r in self.scene.config.racers}
             keys = " &nbsp; ".join(

@@ -548,6 +548,10 @@
         <translation>گام t</translation>
     </message>
     <message>
+        <source>Each step adds a point to these plots: press Step or Play.</source>
+        <translation>هر گام نقطه‌ای به این نمودارها می‌افزاید: «گام» یا «اجرا» را بزنید.</translation>
+    </message>
+    <message>
         <source>(one colour per optimizer)</source>
         <translation>(هر بهینه‌ساز یک رنگ)</translation>
     </message>

@@ -360,3 +360,12 @@ def test_the_panels_title_fits_in_the_image(scene) -> None:
     visible = view.mapToScene(view.viewport().rect()).boundingRect()
     assert visible.contains(text), (text, visible)
     assert "w1" in renderer.panels.title.text and "<br>" in renderer.panels.title.text
+
+
+def test_an_export_at_step_0_leaves_out_the_windows_press_play_hint(window) -> None:
+    from gui.export import SceneRenderer, scene_from_window
+
+    renderer = SceneRenderer(scene_from_window(window))  # nothing played yet
+    renderer.view_for("panels", (800, 600))
+    assert window.panels.empty_hint.isVisible()
+    assert not renderer.panels.empty_hint.isVisible()

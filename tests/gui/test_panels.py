@@ -160,3 +160,15 @@ def test_a_zoom_on_one_plot_moves_every_plots_steps_until_the_auto_button(panels
     assert all(p.vb.viewRange()[0] == pytest.approx([20.0, 40.0]) for p in panels.plots.values())
     plot.autoBtn.clicked.emit(plot.autoBtn)
     assert all(p.vb.viewRange()[0][1] > 900 for p in panels.plots.values())
+
+
+def test_at_step_0_the_empty_plots_say_what_fills_them(panels) -> None:
+    histories = _histories(0)
+    panels.set_racers(list(histories))
+    panels.update_racers(histories, {name: True for name in histories})
+    assert panels.empty_hint.isVisible() and "press Step or Play" in panels.empty_hint.toPlainText()
+    vb = panels.plots["lr"].vb
+    assert panels.empty_hint.pos().x() == pytest.approx(vb.width() / 2)
+    histories = _histories(3)
+    panels.update_racers(histories, {name: True for name in histories})
+    assert not panels.empty_hint.isVisible()
