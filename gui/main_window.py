@@ -44,7 +44,7 @@ from gui.panels.status import FormulaCard, StatusTable, fmt
 from gui.slots import weak_slot
 from gui.views.contour import ContourView
 from gui.views.panels import ROWS, PerWeightPanels
-from gui.worker import RacerStart, RaceWorker, SurfacePayload
+from gui.worker import RacerStart, RaceWorker, SurfacePayload, drop_source_cache
 
 REDRAW_MS = 33
 # Narrower than this, the contour's readout leaves out η and uses a smaller font.
@@ -97,6 +97,7 @@ class MainWindow(QMainWindow):
         self._pending_loss: SessionConfig | None = None
         self._session_path: Path | None = None
         self._before_open: tuple[dict[str, RacerConfig], SessionConfig] | None = None
+        drop_source_cache()  # what importing pyqtgraph left behind
 
         self.controls = ControlPanel()
         self.contour = ContourView()

@@ -8,6 +8,7 @@ so the event loop stays responsive while the worker runs flat out.
 
 from __future__ import annotations
 
+import linecache
 import math
 import pickle
 import queue
@@ -20,6 +21,19 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QThread, Signal
 
 from gui.i18n import translate_message
+
+
+def drop_source_cache() -> None:
+    """Forget the source text PySide reads of every module imported after it (≈ 20 MB).
+
+    To see whether a module uses ``from __feature__ import …``, PySide6's import hook reads
+    each newly imported module's source through ``inspect.getsource``; ``linecache`` then keeps
+    every line of pyqtgraph, numba and sympy as Python strings for good. Dropped right after
+    the big imports, that memory is reused by what comes next instead of adding to it.
+    Only tracebacks read the cache, and they read the files again.
+    """
+    linecache.clearcache()
+
 
 if TYPE_CHECKING:  # the engine (numba) is imported by the thread, after the window shows
     import numpy as np
@@ -158,6 +172,8 @@ class RaceWorker(QThread):
         import engine  # numba and the kernels load here, off the GUI thread
         from engine.simulate import simulate
 
+        drop_source_cache()
+
         try:
             self._warm_kernels(engine, simulate)
         except (pickle.UnpicklingError, EOFError, ValueError):
@@ -166,6 +182,7 @@ class RaceWorker(QThread):
 
             clear_cache(CACHE_DIR)
             self._warm_kernels(engine, simulate)
+        drop_source_cache()
         self.busy.emit("")
         self.engine_ready.emit()
 
@@ -240,6 +257,7 @@ class RaceWorker(QThread):
                 self.error.emit("loss", translate_message(exc))
                 return
             self._emit_surface(surface, config.view or surface.view, config)
+            drop_source_cache()  # a first typed loss imports sympy
         self._surface = surface
         self._config = config
         self._reset_runs()

@@ -454,3 +454,24 @@ def test_until_the_engine_is_ready_the_contour_says_so_and_nothing_stray(qtbot, 
     assert not contour.notice.isVisible()
     w.close()
     assert w.worker.wait(5000)
+
+
+def test_the_source_pyside_reads_at_import_is_not_kept(qtbot, isolated_settings) -> None:
+    """PySide's import hook reads every new module's source; kept in linecache that was ~20 MB."""
+    import linecache
+
+    import numba
+    from gui.main_window import MainWindow
+
+    numba_file = numba.__file__
+    linecache.getlines(numba_file)  # as PySide's hook does for each module imported after it
+    assert numba_file in linecache.cache
+    w = MainWindow()
+    qtbot.addWidget(w)
+    assert numba_file not in linecache.cache
+    linecache.getlines(numba_file)
+    with qtbot.waitSignal(w.worker.race_reset, timeout=ENGINE_TIMEOUT_MS):
+        w.start_engine()  # the worker imports the engine (numba) and drops the cache again
+    assert numba_file not in linecache.cache
+    w.close()
+    assert w.worker.wait(5000)
