@@ -62,7 +62,7 @@ def hyper_vector(values: Mapping[str, float]) -> np.ndarray:
     return h
 
 
-@dataclass(frozen=True)
+@dataclass
 class Chunk(RecordedRows):
     """The rows a call to ``Run.advance`` produced (copies; safe to send to another thread)."""
 

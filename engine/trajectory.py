@@ -23,9 +23,12 @@ ARRAYS = ("w", "loss", "grad", "G", "M", "lr", "dw")
 FINISHED, CONVERGED, DIVERGED = "finished", "converged", "diverged"
 
 
-@dataclass(frozen=True)
+@dataclass
 class RecordedRows:
-    """Recorded rows as separate arrays: a step's numbers, as the inspector and the GUI take them."""
+    """Recorded rows as separate arrays: a step's numbers, as the inspector and the GUI take them.
+
+    ``step`` is the step number of each row (0, 1, 2, … unless a long run was thinned out).
+    """
 
     step: np.ndarray
     w: np.ndarray
@@ -38,31 +41,18 @@ class RecordedRows:
 
 
 @dataclass
-class Trajectory:
-    """Everything a run recorded; arrays have one row per recorded step."""
+class Trajectory(RecordedRows):
+    """Everything a run recorded, with what it ran; arrays have one row per recorded step."""
 
     optimizer: str
     loss_spec: str
     hyperparameters: dict[str, float]
     schedule: str
     start: tuple[float, float]
-    w: np.ndarray
-    loss: np.ndarray
-    grad: np.ndarray
-    G: np.ndarray
-    M: np.ndarray
-    lr: np.ndarray
-    dw: np.ndarray
-    #: Step number of each row (0, 1, 2, … unless a long run was thinned out).
-    step: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     status: str = FINISHED
     #: The step at which the run diverged (its row is not recorded), else None.
     diverged_at: int | None = None
     loss_params: dict[str, float] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        if self.step.size != self.w.shape[0]:
-            self.step = np.arange(self.w.shape[0], dtype=np.int64)
 
     @property
     def steps(self) -> int:
