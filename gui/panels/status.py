@@ -60,7 +60,10 @@ class StatusTable(QTableWidget):
         self.setSelectionMode(QAbstractItemView.SingleSelection)
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeToContents)
-        header.setStretchLastSection(True)
+        # the name gives way (elided) on a narrow window, so the numbers and the state stay in view
+        header.setSectionResizeMode(0, QHeaderView.Stretch)
+        header.setStretchLastSection(False)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self._names: list[str] = []
         self.cellClicked.connect(self._cell_clicked)
 
@@ -71,7 +74,9 @@ class StatusTable(QTableWidget):
         self._names = list(names)
         self.setRowCount(len(names))
         for row, name in enumerate(names):
-            item = QTableWidgetItem("● " + tr_engine(OPTIMIZERS[name].title))
+            title = tr_engine(OPTIMIZERS[name].title)
+            item = QTableWidgetItem("● " + title)
+            item.setToolTip(title)  # the whole name, when a narrow window elides it
             item.setForeground(QColor(theme.racer_color(name)))
             self.setItem(row, 0, item)
             for col in range(1, len(COLUMNS)):

@@ -476,3 +476,28 @@ def test_the_source_pyside_reads_at_import_is_not_kept(qtbot, isolated_settings)
     assert numba_file not in linecache.cache
     w.close()
     assert w.worker.wait(5000)
+
+
+def test_a_narrow_status_table_elides_names_and_keeps_the_state_in_view(qtbot) -> None:
+    """On a 1024-pixel screen the State column ran off the table, behind a scroll bar."""
+    from engine.simulate import Run
+    from gui.history import RacerHistory
+    from gui.panels.status import StatusTable
+
+    table = StatusTable()
+    qtbot.addWidget(table)
+    names = ["momentum", "adagrad", "rmsprop"]
+    table.set_racers(names)
+    histories = {}
+    for name in names:
+        run = Run("quadratic", name, (-3.5, 1.5), tol=0.0)
+        histories[name] = RacerHistory(run.start, float(run.trajectory().loss[0]))
+        histories[name].append(run.advance(1234))
+    table.update_racers(histories, 2000)
+    table.resize(390, 160)
+    table.show()
+    qtbot.wait(10)
+    last = table.columnViewportPosition(4) + table.columnWidth(4)
+    assert last <= table.viewport().width()
+    assert table.columnWidth(4) >= table.fontMetrics().horizontalAdvance(table.item(0, 4).text())
+    assert table.item(0, 0).toolTip() == "Momentum (heavy ball)"
