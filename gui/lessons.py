@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.config import ConfigError, SessionConfig
+from engine.messages import message_of, msg, os_reason
 
 LESSON_FORMAT = "optimizer-lab-lesson"
 LESSON_VERSION = 1
@@ -102,13 +103,23 @@ class Lesson:
 
 def _texts(value: Any, what: str) -> dict[str, str]:
     if not isinstance(value, dict):
-        raise ConfigError(f"{what!r} must be an object of texts by language, like {{'en': …, 'fa': …}}")
+        raise ConfigError(
+            msg("{what} must be an object of texts by language, like {{'en': …, 'fa': …}}", what=repr(what))
+        )
     out: dict[str, str] = {}
     for lang, text in value.items():
         if not _LANGUAGE.match(str(lang)):
-            raise ConfigError(f"{what!r} has a bad language code {lang!r}; use codes like 'en' or 'fa'")
+            raise ConfigError(
+                msg(
+                    "{what} has a bad language code {lang}; use codes like 'en' or 'fa'",
+                    what=repr(what),
+                    lang=repr(lang),
+                )
+            )
         if not isinstance(text, str) or not text.strip():
-            raise ConfigError(f"{what!r} in {lang!r} must be non-empty text")
+            raise ConfigError(
+                msg("{what} in {lang} must be non-empty text", what=repr(what), lang=repr(lang))
+            )
         out[lang] = text.strip()
     _require_languages(out, what)
     return out
@@ -117,22 +128,36 @@ def _texts(value: Any, what: str) -> dict[str, str]:
 def _require_languages(values: Mapping[str, Any], what: str) -> None:
     missing = [lang for lang in REQUIRED_LANGUAGES if lang not in values]
     if missing:
-        raise ConfigError(f"{what!r} is missing language(s): {', '.join(missing)}")
+        raise ConfigError(
+            msg("{what} is missing language(s): {missing}", what=repr(what), missing=", ".join(missing))
+        )
 
 
 def _paragraphs(value: Any) -> dict[str, tuple[str, ...]]:
     if not isinstance(value, dict):
-        raise ConfigError("'paragraphs' must be an object of paragraph lists by language")
+        raise ConfigError(msg("'paragraphs' must be an object of paragraph lists by language"))
     out: dict[str, tuple[str, ...]] = {}
     for lang, items in value.items():
         if not _LANGUAGE.match(str(lang)):
-            raise ConfigError(f"'paragraphs' has a bad language code {lang!r}; use codes like 'en' or 'fa'")
+            raise ConfigError(
+                msg(
+                    "'paragraphs' has a bad language code {lang}; use codes like 'en' or 'fa'",
+                    lang=repr(lang),
+                )
+            )
         if not isinstance(items, list) or not all(isinstance(p, str) and p.strip() for p in items):
-            raise ConfigError(f"'paragraphs' in {lang!r} must be a list of non-empty texts")
+            raise ConfigError(
+                msg("'paragraphs' in {lang} must be a list of non-empty texts", lang=repr(lang))
+            )
         if not MIN_PARAGRAPHS <= len(items) <= MAX_PARAGRAPHS:
             raise ConfigError(
-                f"'paragraphs' in {lang!r} has {len(items)}; a lesson has "
-                f"{MIN_PARAGRAPHS} to {MAX_PARAGRAPHS} short paragraphs"
+                msg(
+                    "'paragraphs' in {lang} has {count}; a lesson has {low} to {high} short paragraphs",
+                    lang=repr(lang),
+                    count=len(items),
+                    low=MIN_PARAGRAPHS,
+                    high=MAX_PARAGRAPHS,
+                )
             )
         out[lang] = tuple(p.strip() for p in items)
     _require_languages(out, "paragraphs")
@@ -141,15 +166,22 @@ def _paragraphs(value: Any) -> dict[str, tuple[str, ...]]:
 
 def _watch(value: Any) -> tuple[WatchHint, ...]:
     if not isinstance(value, list):
-        raise ConfigError('\'watch\' must be a list of {"target": …, "text": {…}} hints')
+        raise ConfigError(msg('\'watch\' must be a list of {"target": …, "text": {…}} hints'))
     hints = []
     for i, item in enumerate(value, 1):
         if not isinstance(item, dict) or set(item) != {"target", "text"}:
-            raise ConfigError(f"watch hint {i} must be an object with exactly 'target' and 'text'")
+            raise ConfigError(msg("watch hint {i} must be an object with exactly 'target' and 'text'", i=i))
         target = item["target"]
         if target not in TARGETS:
             choices = ", ".join(TARGETS)
-            raise ConfigError(f"watch hint {i} has unknown target {target!r}; choose one of: {choices}")
+            raise ConfigError(
+                msg(
+                    "watch hint {i} has unknown target {target}; choose one of: {choices}",
+                    i=i,
+                    target=repr(target),
+                    choices=choices,
+                )
+            )
         hints.append(WatchHint(target, _texts(item["text"], f"watch hint {i} text")))
     return tuple(hints)
 
@@ -163,49 +195,67 @@ def _check_loss(loss: str) -> None:
         check_loss_spec(loss)
     except ExpressionError as exc:
         raise ConfigError(
-            f"session: loss is neither a built-in surface nor a valid expression: {exc}"
+            msg(
+                "session: loss is neither a built-in surface nor a valid expression: {problem}",
+                problem=message_of(exc),
+            )
         ) from None
 
 
 def _refuse_constant(name: str) -> float:
-    raise ValueError(f"{name} is not an allowed number in a lesson file")
+    raise ValueError(msg("{name} is not an allowed number in a lesson file", name=name))
 
 
 def lesson_from_dict(data: Any, path: Path | None = None) -> Lesson:
     """Validate a decoded lesson file; problems raise ``ConfigError`` (``load_lesson`` adds the file name)."""
     if not isinstance(data, dict):
-        raise ConfigError("a lesson file must hold a JSON object")
+        raise ConfigError(msg("a lesson file must hold a JSON object"))
     if data.get("format") != LESSON_FORMAT:
-        raise ConfigError(f"not an Optimizer Lab lesson (its 'format' is not {LESSON_FORMAT!r})")
+        raise ConfigError(
+            msg("not an Optimizer Lab lesson (its 'format' is not {expected})", expected=repr(LESSON_FORMAT))
+        )
     if data.get("version") != LESSON_VERSION:
         raise ConfigError(
-            f"lesson version {data.get('version')!r} is not supported; this Optimizer Lab reads version "
-            f"{LESSON_VERSION}"
+            msg(
+                "lesson version {version} is not supported; this Optimizer Lab reads version {supported}",
+                version=repr(data.get("version")),
+                supported=LESSON_VERSION,
+            )
         )
     unknown = sorted(set(data) - _KEYS)
     if unknown:
-        raise ConfigError(f"unknown field(s): {', '.join(unknown)}")
+        raise ConfigError(msg("unknown field(s): {fields}", fields=", ".join(unknown)))
     missing = sorted(_KEYS - set(data))
     if missing:
-        raise ConfigError(f"missing field(s): {', '.join(missing)}")
+        raise ConfigError(msg("missing field(s): {fields}", fields=", ".join(missing)))
     lesson_id = data["id"]
     if not isinstance(lesson_id, str) or not _ID.match(lesson_id):
-        raise ConfigError(f"'id' must be lower-case letters, digits and '-', got {lesson_id!r}")
+        raise ConfigError(
+            msg("'id' must be lower-case letters, digits and '-', got {value}", value=repr(lesson_id))
+        )
     order = data["order"]
     if isinstance(order, bool) or not isinstance(order, int) or order < 1:
-        raise ConfigError(f"'order' must be a whole number ≥ 1, got {order!r}")
+        raise ConfigError(msg("'order' must be a whole number ≥ 1, got {value}", value=repr(order)))
     kind = data["kind"]
     if kind not in KINDS:
-        raise ConfigError(f"'kind' must be one of: {', '.join(KINDS)}; got {kind!r}")
+        raise ConfigError(
+            msg("'kind' must be one of: {kinds}; got {value}", kinds=", ".join(KINDS), value=repr(kind))
+        )
     speed = data["speed"]
     if isinstance(speed, bool) or not isinstance(speed, int | float) or not 0 < speed <= MAX_SPEED:
-        raise ConfigError(f"'speed' must be steps per second in (0, {MAX_SPEED:g}], got {speed!r}")
+        raise ConfigError(
+            msg(
+                "'speed' must be steps per second in (0, {most}], got {value}",
+                most=f"{MAX_SPEED:g}",
+                value=repr(speed),
+            )
+        )
     try:
         config = SessionConfig.from_dict(data["session"])
     except ConfigError as exc:
-        raise ConfigError(f"session: {exc}") from None
+        raise ConfigError(msg("session: {problem}", problem=message_of(exc))) from None
     if not config.enabled_racers():
-        raise ConfigError("session: no racer is enabled, so there is nothing to watch")
+        raise ConfigError(msg("session: no racer is enabled, so there is nothing to watch"))
     _check_loss(config.loss)
     return Lesson(
         id=lesson_id,
@@ -227,24 +277,33 @@ def load_lesson(path: Path) -> Lesson:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise LessonError(f"{name}: cannot read it: {exc.strerror or exc}") from None
+        raise LessonError(msg("{file}: cannot read it: {reason}", file=name, reason=os_reason(exc))) from None
     if len(raw) > MAX_LESSON_BYTES:
-        raise LessonError(f"{name}: {len(raw):,} bytes is too large for a lesson file")
+        raise LessonError(
+            msg("{file}: {size} bytes is too large for a lesson file", file=name, size=f"{len(raw):,}")
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise LessonError(f"{name}: not a text (UTF-8) file") from None
+        raise LessonError(msg("{file}: not a text (UTF-8) file", file=name)) from None
     try:
         data = json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as exc:
-        where = f"line {exc.lineno}, column {exc.colno}"
-        raise LessonError(f"{name}: not valid JSON ({where}: {exc.msg})") from None
+        raise LessonError(
+            msg(
+                "{file}: not valid JSON (line {line}, column {column}: {reason})",
+                file=name,
+                line=exc.lineno,
+                column=exc.colno,
+                reason=exc.msg,
+            )
+        ) from None
     except (ValueError, RecursionError) as exc:
-        raise LessonError(f"{name}: {exc}") from None
+        raise LessonError(msg("{file}: {problem}", file=name, problem=message_of(exc))) from None
     try:
         return lesson_from_dict(data, path)
     except ConfigError as exc:
-        raise LessonError(f"{name}: {exc}") from None
+        raise LessonError(msg("{file}: {problem}", file=name, problem=message_of(exc))) from None
 
 
 def load_lessons(folder: Path | None = None) -> list[Lesson]:
@@ -254,13 +313,20 @@ def load_lessons(folder: Path | None = None) -> list[Lesson]:
     """
     folder = LESSONS_DIR if folder is None else Path(folder)
     if not folder.is_dir():
-        raise LessonError(f"{folder}: lesson folder not found")
+        raise LessonError(msg("{folder}: lesson folder not found", folder=str(folder)))
     lessons: list[Lesson] = []
     seen: dict[str, str] = {}
     for path in sorted(folder.glob("*.json")):
         lesson = load_lesson(path)
         if lesson.id in seen:
-            raise LessonError(f"{path.name}: id {lesson.id!r} is already used by {seen[lesson.id]}")
+            raise LessonError(
+                msg(
+                    "{file}: id {id} is already used by {other}",
+                    file=path.name,
+                    id=repr(lesson.id),
+                    other=seen[lesson.id],
+                )
+            )
         seen[lesson.id] = path.name
         lessons.append(lesson)
     lessons.sort(key=lambda lesson: (KINDS.index(lesson.kind), lesson.order, lesson.id))

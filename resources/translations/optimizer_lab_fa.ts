@@ -1572,5 +1572,129 @@
         <source>choose a file to export to</source>
         <translation>فایلی برای خروجی انتخاب کنید</translation>
     </message>
+    <message>
+        <source>{what} must be an object of texts by language, like {{&apos;en&apos;: …, &apos;fa&apos;: …}}</source>
+        <translation>{what} باید شیئی از متن‌ها به تفکیک زبان باشد، مانند ‪{{&apos;en&apos;: …, &apos;fa&apos;: …}}‬</translation>
+    </message>
+    <message>
+        <source>{what} has a bad language code {lang}; use codes like &apos;en&apos; or &apos;fa&apos;</source>
+        <translation>{what} کد زبان نادرست ‪{lang}‬ دارد؛ کدهایی مانند ‪&apos;en&apos;‬ یا ‪&apos;fa&apos;‬ به کار ببرید</translation>
+    </message>
+    <message>
+        <source>{what} in {lang} must be non-empty text</source>
+        <translation>{what} در ‪{lang}‬ باید متنی ناتهی باشد</translation>
+    </message>
+    <message>
+        <source>{what} is missing language(s): {missing}</source>
+        <translation>زبان(های) ‪{missing}‬ در {what} نیست</translation>
+    </message>
+    <message>
+        <source>&apos;paragraphs&apos; must be an object of paragraph lists by language</source>
+        <translation>‪&apos;paragraphs&apos;‬ باید شیئی از فهرست‌های بند به تفکیک زبان باشد</translation>
+    </message>
+    <message>
+        <source>&apos;paragraphs&apos; has a bad language code {lang}; use codes like &apos;en&apos; or &apos;fa&apos;</source>
+        <translation>‪&apos;paragraphs&apos;‬ کد زبان نادرست ‪{lang}‬ دارد؛ کدهایی مانند ‪&apos;en&apos;‬ یا ‪&apos;fa&apos;‬ به کار ببرید</translation>
+    </message>
+    <message>
+        <source>&apos;paragraphs&apos; in {lang} must be a list of non-empty texts</source>
+        <translation>‪&apos;paragraphs&apos;‬ در ‪{lang}‬ باید فهرستی از متن‌های ناتهی باشد</translation>
+    </message>
+    <message>
+        <source>&apos;paragraphs&apos; in {lang} has {count}; a lesson has {low} to {high} short paragraphs</source>
+        <translation>‪&apos;paragraphs&apos;‬ در ‪{lang}‬ {count} بند دارد؛ هر درس {low} تا {high} بند کوتاه دارد</translation>
+    </message>
+    <message>
+        <source>&apos;watch&apos; must be a list of {&quot;target&quot;: …, &quot;text&quot;: {…}} hints</source>
+        <translation>‪&apos;watch&apos;‬ باید فهرستی از راهنماهای ‪{&quot;target&quot;: …, &quot;text&quot;: {…}}‬ باشد</translation>
+    </message>
+    <message>
+        <source>watch hint {i} must be an object with exactly &apos;target&apos; and &apos;text&apos;</source>
+        <translation>راهنمای دیدن {i} باید شیئی با دقیقاً ‪&apos;target&apos;‬ و ‪&apos;text&apos;‬ باشد</translation>
+    </message>
+    <message>
+        <source>watch hint {i} has unknown target {target}; choose one of: {choices}</source>
+        <translation>راهنمای دیدن {i} هدف ناشناختهٔ ‪{target}‬ دارد؛ یکی از این‌ها را برگزینید: ‪{choices}‬</translation>
+    </message>
+    <message>
+        <source>session: loss is neither a built-in surface nor a valid expression: {problem}</source>
+        <translation>جلسه: تابع زیان نه سطحی آماده است و نه عبارتی معتبر: {problem}</translation>
+    </message>
+    <message>
+        <source>{name} is not an allowed number in a lesson file</source>
+        <translation>‪{name}‬ عددی مجاز در پروندهٔ درس نیست</translation>
+    </message>
+    <message>
+        <source>a lesson file must hold a JSON object</source>
+        <translation>پروندهٔ درس باید یک شیء ‪JSON‬ داشته باشد</translation>
+    </message>
+    <message>
+        <source>not an Optimizer Lab lesson (its &apos;format&apos; is not {expected})</source>
+        <translation>درسِ آزمایشگاه بهینه‌سازها نیست (‪&apos;format&apos;‬ آن ‪{expected}‬ نیست)</translation>
+    </message>
+    <message>
+        <source>lesson version {version} is not supported; this Optimizer Lab reads version {supported}</source>
+        <translation>نسخهٔ درس ‪{version}‬ پشتیبانی نمی‌شود؛ این برنامه نسخهٔ {supported} را می‌خواند</translation>
+    </message>
+    <message>
+        <source>unknown field(s): {fields}</source>
+        <translation>فیلد(های) ناشناخته: ‪{fields}‬</translation>
+    </message>
+    <message>
+        <source>missing field(s): {fields}</source>
+        <translation>فیلد(های) جاافتاده: ‪{fields}‬</translation>
+    </message>
+    <message>
+        <source>&apos;id&apos; must be lower-case letters, digits and &apos;-&apos;, got {value}</source>
+        <translation>‪&apos;id&apos;‬ باید از حروف کوچک لاتین، رقم‌ها و ‪&apos;-&apos;‬ باشد، ولی ‪{value}‬ است</translation>
+    </message>
+    <message>
+        <source>&apos;order&apos; must be a whole number ≥ 1, got {value}</source>
+        <translation>‪&apos;order&apos;‬ باید عددی صحیح و ‪≥ 1‬ باشد، ولی ‪{value}‬ است</translation>
+    </message>
+    <message>
+        <source>&apos;kind&apos; must be one of: {kinds}; got {value}</source>
+        <translation>‪&apos;kind&apos;‬ باید یکی از این‌ها باشد: ‪{kinds}‬؛ ولی ‪{value}‬ است</translation>
+    </message>
+    <message>
+        <source>&apos;speed&apos; must be steps per second in (0, {most}], got {value}</source>
+        <translation>‪&apos;speed&apos;‬ باید گام بر ثانیه در ‪(0, {most}]‬ باشد، ولی ‪{value}‬ است</translation>
+    </message>
+    <message>
+        <source>session: {problem}</source>
+        <translation>جلسه: {problem}</translation>
+    </message>
+    <message>
+        <source>session: no racer is enabled, so there is nothing to watch</source>
+        <translation>جلسه: هیچ بهینه‌سازی فعال نیست، پس چیزی برای دیدن نیست</translation>
+    </message>
+    <message>
+        <source>{file}: cannot read it: {reason}</source>
+        <translation>‪{file}‬: خوانده نمی‌شود: {reason}</translation>
+    </message>
+    <message>
+        <source>{file}: {size} bytes is too large for a lesson file</source>
+        <translation>‪{file}‬: ‪{size}‬ بایت برای پروندهٔ درس بیش از حد بزرگ است</translation>
+    </message>
+    <message>
+        <source>{file}: not a text (UTF-8) file</source>
+        <translation>‪{file}‬: پرونده‌ای متنی (‪UTF-8‬) نیست</translation>
+    </message>
+    <message>
+        <source>{file}: not valid JSON (line {line}, column {column}: {reason})</source>
+        <translation>‪{file}‬: ‪JSON‬ معتبر نیست (سطر {line}، ستون {column}: ‪{reason}‬)</translation>
+    </message>
+    <message>
+        <source>{file}: {problem}</source>
+        <translation>‪{file}‬: {problem}</translation>
+    </message>
+    <message>
+        <source>{folder}: lesson folder not found</source>
+        <translation>‪{folder}‬: پوشهٔ درس‌ها پیدا نشد</translation>
+    </message>
+    <message>
+        <source>{file}: id {id} is already used by {other}</source>
+        <translation>‪{file}‬: شناسهٔ ‪{id}‬ را ‪{other}‬ پیش‌تر به کار برده است</translation>
+    </message>
 </context>
 </TS>

@@ -30,8 +30,11 @@ ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 ENGINE_STRINGS = ROOT / "gui" / "_engine_strings.py"
 LANGUAGES = ("fa",)
-# GUI modules the command line shares, so their messages are msg() templates, not self.tr()
-MSG_FILES_OUTSIDE_ENGINE = (ROOT / "gui" / "export.py", ROOT / "gui" / "export_dialog.py")
+# GUI modules whose messages are msg() templates, not self.tr(): the command line shares them, or
+# (lessons.py) they are plain Python without a QObject to translate with
+MSG_FILES_OUTSIDE_ENGINE = tuple(
+    ROOT / "gui" / name for name in ("export.py", "export_dialog.py", "lessons.py")
+)
 
 
 def engine_texts() -> list[str]:

@@ -249,3 +249,23 @@ def test_export_dialog_refusals_are_in_persian(persian, tmp_path) -> None:
     with pytest.raises(ExportError) as info:
         kind_of(tmp_path / "a.txt", "animation")
     assert str(info.value) == "cannot export the animation as '.txt': use .gif, .mp4"
+
+
+def test_a_teachers_broken_lesson_file_is_explained_in_persian(persian, tmp_path) -> None:
+    import json
+
+    from gui.lessons import LESSONS_DIR, LessonError, load_lesson
+
+    data = json.loads(next(LESSONS_DIR.glob("*.json")).read_text(encoding="utf-8"))
+    data["kind"] = "quiz"
+    path = tmp_path / "mine.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(LessonError) as info:
+        load_lesson(path)
+    assert str(info.value) == "mine.json: 'kind' must be one of: lesson, compare; got 'quiz'"
+    text = translate_message(info.value)
+    assert PERSIAN.search(text) and "mine.json" in text and "'quiz'" in text and "must be" not in text
+    with pytest.raises(LessonError) as info:
+        load_lesson(tmp_path / "missing.json")
+    assert str(info.value) == "missing.json: cannot read it: no such file or folder"
+    assert "چنین فایل" in translate_message(info.value)
