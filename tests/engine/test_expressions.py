@@ -34,6 +34,10 @@ from engine.losses import LOSSES, get_loss
 
 ROOT = Path(__file__).resolve().parents[2]
 
+# Longer than any input takes on a slow, busy machine (the slowest fuzzed input: 0.09 s here), far
+# shorter than forever: what the time checks below catch is a hang, not slowness.
+HANG_SECONDS = 10.0
+
 ISSUE_EXAMPLES = [
     "x^2 + 10*y^2",
     "log(1 + (x^2 + y^2 - 1)^2)",
@@ -309,11 +313,12 @@ def test_bad_input_names_what_and_where(text: str, message: str, column: int | N
 
 
 @pytest.mark.parametrize("text", ["9**9**9**9", "10^10^10", "2^2^2^2^2^2^2^2", "(" * 400 + "x", "x+" * 250])
-def test_resource_bombs_are_refused_fast(text: str) -> None:
+def test_resource_bombs_are_refused_without_hanging(text: str) -> None:
+    """A hang guard, not a speed test: unbounded, 9**9**9**9 keeps sympy busy for good."""
     start = time.perf_counter()
     with pytest.raises(ExpressionError):
         compile_expression(text)
-    assert time.perf_counter() - start < 1.0
+    assert time.perf_counter() - start < HANG_SECONDS
 
 
 @pytest.mark.parametrize(
@@ -396,7 +401,7 @@ def _decide(text: str) -> None:
     except ExpressionError as exc:
         assert str(exc)
         assert exc.column is None or 1 <= exc.column <= len(text) + 1
-    assert time.perf_counter() - start < 1.0, text
+    assert time.perf_counter() - start < HANG_SECONDS, text
 
 
 @contextlib.contextmanager
@@ -560,19 +565,28 @@ def test_issue_examples_run_through_every_optimizer(text: str) -> None:
     assert surface.formula == "L = " + normalize(text)
     assert surface.view == DEFAULT_VIEW
     assert all(math.isfinite(v) for v in surface.value_grad(*surface.start))
+    # the slope at the start by central differences of the value alone, independent of sympy's
+    x0, y0 = surface.start
+    h = 1e-6
+    slope = [
+        (surface.value_grad(x0 + h, y0)[0] - surface.value_grad(x0 - h, y0)[0]) / (2 * h),
+        (surface.value_grad(x0, y0 + h)[0] - surface.value_grad(x0, y0 - h)[0]) / (2 * h),
+    ]
     for optimizer in OPTIMIZERS:
         traj = simulate(surface, optimizer, steps=50)
-        assert traj.status in ("finished", "converged", "diverged"), optimizer
+        assert traj.w[0].tolist() == [x0, y0], optimizer
+        # every optimizer's first step used this surface's gradient at the start
+        np.testing.assert_allclose(traj.grad[1], slope, rtol=1e-6, atol=1e-6, err_msg=optimizer)
         assert np.all(np.isfinite(traj.w)) and np.all(np.isfinite(traj.loss)), optimizer
+    sgd = simulate(surface, "sgd", steps=1, lr=0.01)
+    np.testing.assert_allclose(sgd.w[1], [x0 - 0.01 * slope[0], y0 - 0.01 * slope[1]], rtol=1e-9, atol=1e-9)
     grid = surface.grid(np.linspace(-3, 3, 7), np.linspace(-3, 3, 5))
     assert grid.shape == (5, 7) and np.all(np.isfinite(grid))
 
 
 def test_same_text_gives_the_same_surface_at_once_and_across_threads() -> None:
     first = compile_expression("x^2 + 10*y^2")
-    start = time.perf_counter()
-    assert compile_expression("  x^2 + 10*y^2 ") is first
-    assert time.perf_counter() - start < 0.05
+    assert compile_expression("  x^2 + 10*y^2 ") is first  # the same object: nothing compiled again
     results: list[object] = []
     text = "x^2+10*y^2"  # same module on disk, new text: goes through the lock
     threads = [threading.Thread(target=lambda: results.append(compile_expression(text))) for _ in range(4)]
@@ -585,18 +599,15 @@ def test_same_text_gives_the_same_surface_at_once_and_across_threads() -> None:
 
 
 _REOPEN = """
-import json, sys, time
+import json, sys
 from numba.core.registry import CPUDispatcher
-t0 = time.perf_counter()
 from engine.expressions import compile_expression
 s = compile_expression(sys.argv[1])
-seconds = time.perf_counter() - t0
 from engine import _fn_kernels
 kernels = [d for d in (*vars(s.kernels).values(), *vars(_fn_kernels).values())
            if isinstance(d, CPUDispatcher)]
 kernels = list({id(d): d for d in kernels}.values())
-print(json.dumps({"seconds": seconds,
-  "hits": sum(sum(d.stats.cache_hits.values()) for d in kernels),
+print(json.dumps({"hits": sum(sum(d.stats.cache_hits.values()) for d in kernels),
   "misses": sum(sum(d.stats.cache_misses.values()) for d in kernels)}))
 """
 
@@ -622,7 +633,6 @@ def test_reopening_an_expression_in_a_new_process_loads_from_the_disk_cache(tmp_
     # compiled once: the loss, and (fresh cache) the shared runner, start and grid kernels
     assert runs[0]["misses"] >= 4 and runs[0]["hits"] == 0
     assert runs[1]["misses"] == 0 and runs[1]["hits"] == runs[0]["misses"]  # all loaded from disk
-    assert runs[1]["seconds"] < runs[0]["seconds"]
     folder = next(tmp_path.glob("numba-*")) / "expressions"
     assert len(list(folder.glob("loss_*.py"))) == 1
     assert not list(folder.glob("expr_*.py"))  # the batch module is built only when a batch runs
