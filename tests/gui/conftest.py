@@ -12,6 +12,14 @@ from gui.main_window import MainWindow
 ENGINE_TIMEOUT_MS = 120_000  # a cold numba cache compiles the kernels on first use
 
 
+def shown(qtbot, widget, size: tuple[int, int]):
+    """``widget`` on screen at ``size``, closed and deleted after the test."""
+    qtbot.addWidget(widget)
+    widget.resize(*size)
+    widget.show()
+    return widget
+
+
 @pytest.fixture
 def isolated_settings(tmp_path) -> Iterator[None]:
     QCoreApplication.setOrganizationName("optimizer-lab-tests")

@@ -8,15 +8,12 @@ import pytest
 from engine.simulate import Run
 from gui.history import RacerHistory
 from gui.views.contour import MAX_TRAIL_POINTS, ContourView
+from tests.gui.conftest import shown
 
 
 @pytest.fixture
 def view(qtbot):
-    v = ContourView()
-    qtbot.addWidget(v)
-    v.resize(600, 500)
-    v.show()
-    return v
+    return shown(qtbot, ContourView(), (600, 500))
 
 
 def _trail(view: ContourView, name: str) -> np.ndarray:

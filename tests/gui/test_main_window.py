@@ -22,6 +22,13 @@ def wait_steps(qtbot, window, n: int, timeout: int = 20_000) -> None:
     )
 
 
+def press_step(window, qtbot, times: int = 1) -> None:
+    """Press Step ``times`` times, each time waiting for the worker's chunk."""
+    for _ in range(times):
+        with qtbot.waitSignal(window.worker.chunks_ready, timeout=5000):
+            window.step_action.trigger()
+
+
 def test_window_starts_with_the_default_race(window) -> None:
     assert list(window.histories) == DEFAULT_RACERS
     assert window.surface.name == "quadratic"
@@ -31,8 +38,7 @@ def test_window_starts_with_the_default_race(window) -> None:
 
 
 def test_step_button_advances_every_racer_by_one(window, qtbot) -> None:
-    with qtbot.waitSignal(window.worker.chunks_ready, timeout=5000):
-        window.step_action.trigger()
+    press_step(window, qtbot)
     assert all(h.last_step == 1 for h in window.histories.values())
     window._redraw()
     assert window.status_table.item(0, 1).text() == "1"
@@ -80,16 +86,13 @@ def test_streamed_numbers_are_the_engines(window, qtbot) -> None:
 
 
 def test_hyperparameter_change_mid_run_applies_from_next_step(window, qtbot) -> None:
-    for _ in range(3):
-        with qtbot.waitSignal(window.worker.chunks_ready, timeout=5000):
-            window.step_action.trigger()
+    press_step(window, qtbot, 3)
     window.controls.select_racer("sgd")
     field = window.controls._hyper_fields["lr"]
     field.setText("0.0123")
     field.editingFinished.emit()
     assert window.racers["sgd"].hyperparameters["lr"] == 0.0123
-    with qtbot.waitSignal(window.worker.chunks_ready, timeout=5000):
-        window.step_action.trigger()
+    press_step(window, qtbot)
     lr = window.histories["sgd"].vec("lr")
     assert lr[3, 0] == 0.05 and lr[4, 0] == 0.0123
     w = window.histories["sgd"].vec("w")
@@ -137,8 +140,7 @@ def test_diverging_optimizer_is_reported_while_others_go_on(window, qtbot) -> No
 
 
 def test_reset_goes_back_to_step_zero(window, qtbot) -> None:
-    with qtbot.waitSignal(window.worker.chunks_ready, timeout=5000):
-        window.step_action.trigger()
+    press_step(window, qtbot)
     with qtbot.waitSignal(window.worker.race_reset, timeout=5000):
         window.reset_action.trigger()
     assert all(len(h) == 1 for h in window.histories.values())
@@ -190,9 +192,7 @@ def test_inspector_shows_the_picked_step_with_recorded_numbers(window, qtbot) ->
 
     window.controls.select_racer("adagrad")
     window._racer_selected("adagrad")
-    for _ in range(6):
-        with qtbot.waitSignal(window.worker.chunks_ready, timeout=5000):
-            window.step_action.trigger()
+    press_step(window, qtbot, 6)
     window._redraw()  # the plots show step 6 before the learner clicks one at step 4
     window.panels.step_picked.emit(4)
     window._redraw()
@@ -210,13 +210,11 @@ def test_inspector_shows_the_picked_step_with_recorded_numbers(window, qtbot) ->
 def test_inspector_uses_the_settings_in_effect_at_that_step(window, qtbot) -> None:
     window.controls.select_racer("sgd")
     window._racer_selected("sgd")
-    with qtbot.waitSignal(window.worker.chunks_ready, timeout=5000):
-        window.step_action.trigger()
+    press_step(window, qtbot)
     field = window.controls._hyper_fields["lr"]
     field.setText("0.02")
     field.editingFinished.emit()
-    with qtbot.waitSignal(window.worker.chunks_ready, timeout=5000):
-        window.step_action.trigger()
+    press_step(window, qtbot)
     window.bottom_tabs.setCurrentWidget(window.inspector)
     window.timeline.set_cursor(1)
     window._redraw()
@@ -272,8 +270,7 @@ def test_a_typed_loss_replaces_the_surface_and_shows_as_custom(window, qtbot) ->
     assert window.surface.expression == "log(1 + (x^2 + y^2 - 1)^2)"
     assert window.controls.surface_combo.currentData() == "__custom__"
     assert window.controls.loss_error.text() == ""
-    with qtbot.waitSignal(window.worker.chunks_ready, timeout=5000):
-        window.step_action.trigger()
+    press_step(window, qtbot)
     ref = simulate(window.surface, "adam", window.start_point, 1, **window.racers["adam"].hyperparameters)
     np.testing.assert_array_equal(window.histories["adam"].vec("w"), ref.w)
 
@@ -289,9 +286,7 @@ def test_the_readout_never_covers_the_start_or_the_racers(window, qtbot) -> None
     under = vb.mapSceneToView(box.center())
     with qtbot.waitSignal(window.worker.race_reset, timeout=5000):
         contour.start_picked.emit(float(under.x()), float(under.y()))
-    for _ in range(8):
-        with qtbot.waitSignal(window.worker.chunks_ready, timeout=5000):
-            window.step_action.trigger()
+    press_step(window, qtbot, 8)
     window._redraw()
     box = contour.readout.sceneBoundingRect()
     start = vb.mapViewToScene(QPointF(*window.start_point))
@@ -363,9 +358,7 @@ def test_sgds_step_arrow_does_not_hide_the_gradient_arrow(window, qtbot) -> None
     """Δw = −η·g lies along −g: at one length one arrow covered the other and its label."""
     window.controls.select_racer("sgd")
     window._racer_selected("sgd")
-    for _ in range(3):
-        with qtbot.waitSignal(window.worker.chunks_ready, timeout=5000):
-            window.step_action.trigger()
+    press_step(window, qtbot, 3)
     window._redraw()
     grad, dw = window.contour.arrows["grad"], window.contour.arrows["dw"]
     assert grad.line.isVisible() and dw.line.isVisible()

@@ -11,6 +11,7 @@ from engine.optimizers import OPTIMIZERS
 from engine.simulate import Run
 from gui.history import RacerHistory
 from gui.views.panels import MAX_POINTS, ROWS, PerWeightPanels, _thin_rows, fit_range, nice_step
+from tests.gui.conftest import shown
 
 
 @pytest.mark.parametrize(("span", "step"), [(0.7, 1.0), (1.0, 1.0), (1.3, 2.0), (3.0, 5.0), (0.004, 0.005)])
@@ -55,11 +56,7 @@ def test_thin_rows_keeps_the_last_row_and_bounds_the_count() -> None:
 
 @pytest.fixture
 def panels(qtbot):
-    view = PerWeightPanels()
-    qtbot.addWidget(view)
-    view.resize(460, 700)
-    view.show()
-    return view
+    return shown(qtbot, PerWeightPanels(), (460, 700))
 
 
 def _histories(steps: int) -> dict[str, RacerHistory]:

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QDoubleSpinBox
 
 from engine.session import save_session
 from gui.panels.controls import NumberField
-from tests.gui.test_main_window import wait_steps
+from tests.gui.test_main_window import press_step, wait_steps
 
 
 def test_toolbar_and_view_menu_toggles(window) -> None:
@@ -39,9 +39,7 @@ def test_lessons_menu_opens_the_lesson(window) -> None:
 
 
 def test_timeline_back_and_forward_actions(window, qtbot) -> None:
-    for _ in range(3):
-        with qtbot.waitSignal(window.worker.chunks_ready, timeout=5000):
-            window.step_action.trigger()
+    press_step(window, qtbot, 3)
     window._redraw()
     window.back_action.trigger()
     assert window.timeline.cursor == 2
