@@ -303,8 +303,8 @@ class ContourView(pg.PlotWidget):
         self.plot.addItem(self.dots, ignoreBounds=True)
         self._pen_scale = 1.0
         self._histories: dict[str, RacerHistory] = {}
-        self._view: tuple[float, float, float, float] = (-1.0, 1.0, -1.0, 1.0)
-        self.set_view((-4.0, 4.0, -4.0, 4.0))  # round numbers on the axes until a surface comes
+        self._view: tuple[float, float, float, float] = (-4.0, 4.0, -4.0, 4.0)
+        self.set_view(self._view)  # round numbers on the axes until a surface comes
         self._regrid_timer = QTimer(self, singleShot=True, interval=350)
         self._regrid_timer.timeout.connect(self._emit_view)
         self.plot.vb.sigRangeChangedManually.connect(weak_slot(self._regrid_soon))
