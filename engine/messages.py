@@ -53,18 +53,20 @@ def os_reason(exc: OSError) -> str:
     The operating system's own text (``strerror``) is in its language, not the window's; the
     causes a learner meets (a protected or full disk, a missing folder) get a message here.
     """
-    reasons = {
-        errno.EACCES: msg("permission denied"),
-        errno.EPERM: msg("permission denied"),
-        errno.ENOENT: msg("no such file or folder"),
-        errno.ENOTDIR: msg("part of the path is not a folder"),
-        errno.EISDIR: msg("it is a folder"),
-        errno.ENOSPC: msg("the disk is full"),
-        errno.EDQUOT: msg("the disk quota is used up"),
-        errno.EROFS: msg("the disk is read-only"),
-        errno.ENAMETOOLONG: msg("the name is too long"),
-    }
-    return reasons.get(exc.errno or 0) or str(exc.strerror or exc)
+    return _OS_REASONS.get(exc.errno or 0) or str(exc.strerror or exc)
+
+
+_OS_REASONS = {
+    errno.EACCES: msg("permission denied"),
+    errno.EPERM: msg("permission denied"),
+    errno.ENOENT: msg("no such file or folder"),
+    errno.ENOTDIR: msg("part of the path is not a folder"),
+    errno.EISDIR: msg("it is a folder"),
+    errno.ENOSPC: msg("the disk is full"),
+    errno.EDQUOT: msg("the disk quota is used up"),
+    errno.EROFS: msg("the disk is read-only"),
+    errno.ENAMETOOLONG: msg("the name is too long"),
+}
 
 
 def join_and(items: Iterable[str]) -> str:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QGraphicsEllipseItem, QGraphicsItem
 from gui import theme
 from gui.history import RacerHistory, display_stride
 from gui.slots import weak_slot
+from gui.views.centred import CentredNote
 
 if TYPE_CHECKING:
     from engine.contours import SurfacePicture
@@ -276,10 +277,7 @@ class ContourView(pg.PlotWidget):
         self.readout.setZValue(50)
         self.readout.setVisible(False)  # an empty one is a stray little box
         # what the plot is waiting for, in its middle (the engine still loading at start-up)
-        self.notice = pg.TextItem(color="#333", anchor=(0.5, 0.5), fill=pg.mkBrush(255, 255, 255, 235))
-        self.notice.setParentItem(self.plot.vb)
-        self.notice.setZValue(60)
-        self.notice.setVisible(False)
+        self.notice = CentredNote(self.plot.vb, z=60, color="#333", fill=pg.mkBrush(255, 255, 255, 235))
         self.arrows = {
             "grad": _Arrow(self.plot, "#C0392B", "−g"),
             "M": _Arrow(self.plot, "#6A3D9A", "M"),
@@ -313,7 +311,6 @@ class ContourView(pg.PlotWidget):
         # and the trails under them with the view: the readout looks for its corner again.
         self.plot.vb.sigResized.connect(weak_slot(self._regrid_soon))
         self.plot.vb.sigResized.connect(weak_slot(self.place_readout))
-        self.plot.vb.sigResized.connect(weak_slot(self._place_notice))
         self.plot.vb.sigRangeChanged.connect(weak_slot(self.place_readout))
         self.scene().sigMouseClicked.connect(self._clicked)
         self.scene().sigMouseMoved.connect(self._hovered)
@@ -493,11 +490,7 @@ class ContourView(pg.PlotWidget):
         direction = "dir='rtl' align='right'" if rtl else ""
         self.notice.setHtml(f"<div {direction} style='margin: 8px;'>{html}</div>" if html else "")
         self.notice.setVisible(bool(html))
-        self._place_notice()
-
-    def _place_notice(self) -> None:
-        vb = self.plot.vb
-        self.notice.setPos(vb.width() / 2, vb.height() / 2)
+        self.notice.place()
 
     def place_readout(self) -> None:
         """Move the readout to the corner of the plot where it hides the fewest trail points.

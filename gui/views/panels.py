@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QGraphicsItem
 from gui import theme
 from gui.history import RacerHistory, display_stride
 from gui.slots import weak_slot
+from gui.views.centred import CentredNote
 
 #: (key, axis label, log-y by default, what it is) — the rows top to bottom.
 ROWS: tuple[tuple[str, str, bool, str], ...] = (
@@ -172,16 +173,13 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
         self._selected: str | None = None
         # At step 0 the plots are empty and their axes arbitrary: say what fills them.
         top = self.plots[ROWS[0][0]].vb
-        self.empty_hint = pg.TextItem(
+        self.empty_hint = CentredNote(
+            top,
             self.tr("Each step adds a point to these plots: press Step or Play."),
+            z=50,
             color="#555",
-            anchor=(0.5, 0.5),
             fill=pg.mkBrush(255, 255, 255, 220),
         )
-        self.empty_hint.setParentItem(top)
-        self.empty_hint.setZValue(50)
-        self.empty_hint.setVisible(False)
-        top.sigResized.connect(weak_slot(self._place_hint))
         self.title = pg.LabelItem(justify="left", color="#333", size="8pt")
         self.addItem(self.title, row=len(ROWS), col=0)
         self.title.setText(
@@ -310,8 +308,10 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
         disagree on the axis for a few frames, which at 1× would show as a ripple.
         """
         self._last_step = max((h.last_step for h in histories.values()), default=1)
-        self.empty_hint.setVisible(self._last_step == 0)
-        self._place_hint()
+        at_start = self._last_step == 0
+        self.empty_hint.setVisible(at_start)
+        if at_start:
+            self.empty_hint.place()
         self._set_x_range(self._last_step)
         keys = [key for key, *_ in ROWS if rows is None or key in rows]
         changed: set[str] = set()
@@ -357,10 +357,6 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
         pad = 0.02 * self._x_max
         self._x_view = (-pad, self._x_max + pad)
         self._x_pending = set(self.plots)  # taken up by each plot with its next data
-
-    def _place_hint(self) -> None:
-        vb = self.empty_hint.parentItem()
-        self.empty_hint.setPos(vb.width() / 2, vb.height() / 2)
 
     def _set(self, name: str, key: str, i: int, x: np.ndarray, y: np.ndarray) -> None:
         curve = self._curves.get((name, key, i))

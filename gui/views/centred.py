@@ -1,0 +1,20 @@
+"""A message held in the middle of a plot (the contour's "loading", the panels' step-0 hint)."""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+
+
+class CentredNote(pg.TextItem):
+    """Text in the middle of a view box, hidden until shown; it moves with the box's size."""
+
+    def __init__(self, vb: pg.ViewBox, text: str = "", *, z: float, **style: object) -> None:
+        super().__init__(text, anchor=(0.5, 0.5), **style)
+        self.setParentItem(vb)
+        self.setZValue(z)
+        self.setVisible(False)
+        vb.sigResized.connect(self.place)
+
+    def place(self, *_: object) -> None:
+        vb = self.parentItem()
+        self.setPos(vb.width() / 2, vb.height() / 2)
