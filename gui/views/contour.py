@@ -53,12 +53,11 @@ class _LevelLines(pg.GraphicsObject):
         self._pen = pg.mkPen(theme.CONTOUR_PEN, width=CONTOUR_WIDTH)
         self.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
 
-    def set_segments(self, segments: np.ndarray) -> None:
-        """Segments of shape (n, 2, 2), in plot coordinates."""
+    def set_lines(self, lines: np.ndarray) -> None:
+        """Polylines of shape (n, 2) in plot coordinates, separated by NaN rows."""
         self.prepareGeometryChange()
-        if segments.shape[0]:
-            flat = segments.reshape(-1, 2)
-            self._path = pg.arrayToQPath(flat[:, 0], flat[:, 1], connect="pairs")
+        if lines.shape[0]:
+            self._path = pg.arrayToQPath(lines[:, 0], lines[:, 1], connect="finite")
         else:
             self._path = QPainterPath()
         self.update()
@@ -331,7 +330,7 @@ class ContourView(pg.PlotWidget):
         self.image.setRect(QRectF(xs[0], ys[0], xs[-1] - xs[0], ys[-1] - ys[0]))
         self.colorbar.setLevels((lo, hi))
         self.colorbar.axis.setLabel(picture.label)
-        self.lines.set_segments(picture.segments)
+        self.lines.set_lines(picture.lines)
         self.minima.setData(pos=list(minima) or np.zeros((0, 2)))
         if reset_view:
             self.set_view((float(xs[0]), float(xs[-1]), float(ys[0]), float(ys[-1])))

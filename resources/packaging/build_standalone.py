@@ -123,6 +123,7 @@ def write_spec(build_dir: Path) -> Path:
         "sympy",
         "superqt",
         "platformdirs",
+        "contourpy",
     ]
     spec = build_dir / f"{NAME}.spec"
     build_dir.mkdir(parents=True, exist_ok=True)
