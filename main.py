@@ -4,6 +4,7 @@ python main.py                 the app
 python main.py run ...         one trajectory as CSV/JSON/NPZ
 python main.py list            optimizers, hyperparameters, surfaces, schedules
 python main.py export ...      images, animations and data without a window
+python main.py map ...         a basin or hyperparameter map (thousands of runs at once)
 """
 
 from __future__ import annotations
@@ -39,6 +40,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = sub.add_parser("export", help="images, animations and data of a race, without a window")
     add_export_arguments(export)
+    from gui.map_cli import add_map_arguments
+
+    maps = sub.add_parser("map", help="a basin or hyperparameter map: thousands of runs, one per pixel")
+    add_map_arguments(maps)
     return parser
 
 
@@ -53,9 +58,12 @@ def cli_main(argv: Sequence[str] | None = None) -> int:
         return gui_main(argv)
     from engine.cli import VALUE_OPTIONS, UsageError, _fix_negative_values, cmd_list, cmd_run
     from gui.export_cli import EXPORT_VALUE_OPTIONS
+    from gui.map_cli import MAP_VALUE_OPTIONS
 
     parser = build_parser()
-    args = parser.parse_args(_fix_negative_values(argv, VALUE_OPTIONS | EXPORT_VALUE_OPTIONS))
+    args = parser.parse_args(
+        _fix_negative_values(argv, VALUE_OPTIONS | EXPORT_VALUE_OPTIONS | MAP_VALUE_OPTIONS)
+    )
     try:
         if args.command == "run":
             return cmd_run(args)
@@ -65,6 +73,10 @@ def cli_main(argv: Sequence[str] | None = None) -> int:
             from gui.export_cli import cmd_export
 
             return cmd_export(args)
+        if args.command == "map":
+            from gui.map_cli import cmd_map
+
+            return cmd_map(args)
     except UsageError as exc:
         print(f"optimizer-lab {args.command}: error: {exc}", file=sys.stderr)
         return 2

@@ -34,8 +34,8 @@ KINDS = (BASIN, HYPER)
 NOT_CONVERGED, CONVERGED, DIVERGED = K.RUNNING, K.CONVERGED, K.DIVERGED
 #: ``basin`` of a pixel that reached no minimum (not converged, diverged, or converged elsewhere).
 NO_BASIN = -1
-#: Largest grid a side (a 4096² map is 16.8 million runs: minutes, and 400 MB of results).
-MAX_GRID = 4096
+#: Largest grid a side (a 2048² map is 4.2 million runs: seconds to minutes, and 150 MB of results).
+MAX_GRID = 2048
 #: Runs per call to ``batch``: enough to keep both cores busy, few enough to cancel within ~0.1 s.
 RUNS_PER_BLOCK = 16_384
 #: An end point closer than this share of the view's diagonal to a minimum has reached it.
@@ -118,6 +118,8 @@ class MapResult:
     targets: list[tuple[float, float]] = field(default_factory=list)
     rows_done: int = 0
     cancelled: bool = False
+    #: The step limit each run had.
+    max_steps: int = 0
 
     @property
     def complete(self) -> bool:
@@ -145,7 +147,7 @@ class MapResult:
         atomic_write_bytes(path, buffer.getvalue())
 
 
-def _empty_result(kind: str, x: Axis, y: Axis) -> MapResult:
+def _empty_result(kind: str, x: Axis, y: Axis, max_steps: int) -> MapResult:
     shape = (y.n, x.n)
     return MapResult(
         kind=kind,
@@ -156,6 +158,7 @@ def _empty_result(kind: str, x: Axis, y: Axis) -> MapResult:
         steps=np.zeros(shape, dtype=np.int64),
         status=np.full(shape, NOT_CONVERGED, dtype=np.int8),
         basin=np.full(shape, NO_BASIN, dtype=np.int16),
+        max_steps=max_steps,
     )
 
 
@@ -225,7 +228,7 @@ class MapJob:
                     msg("the two axes must be different hyperparameters, both are {name}", name=x.name)
                 )
             self.x, self.y = x, y
-        self.result = _empty_result(kind, self.x, self.y)
+        self.result = _empty_result(kind, self.x, self.y, self.steps)
         self.result.targets = [tuple(map(float, m)) for m in self.surface.minima]
         self._clustered = not self.surface.minima
         #: Stationary points that are not minima (typed losses), so runs that stop there get no basin.
@@ -385,3 +388,140 @@ def hyper_map(
         hyperparameters=hyperparameters,
     )
     return job.run()
+
+
+# -- what a map looks like (computed here so views and exports only draw) ----------------------
+
+#: Okabe & Ito's colour-blind-safe colours for the basins (black is kept for "diverged").
+BASIN_COLORS = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7")
+DIVERGED_COLOR = "#2B2B2B"
+NOT_CONVERGED_COLOR = "#C8C8C8"
+ELSEWHERE_COLOR = "#FFFFFF"
+#: The legend's swatch for "still moving near a minimum" (the basin colours greyed).
+NEAR_COLOR = "#9FA6AE"
+#: Viridis at nine stops (perceptually uniform, readable in grey and by colour-blind viewers).
+_VIRIDIS = np.array(
+    [
+        (68, 1, 84),
+        (71, 44, 122),
+        (59, 81, 139),
+        (44, 113, 142),
+        (33, 144, 141),
+        (39, 173, 129),
+        (92, 200, 99),
+        (170, 220, 50),
+        (253, 231, 37),
+    ],
+    dtype=float,
+)
+
+
+def _rgb(hex_color: str) -> np.ndarray:
+    return np.array([int(hex_color[k : k + 2], 16) for k in (1, 3, 5)], dtype=float)
+
+
+@dataclass(frozen=True)
+class MapPicture:
+    """A map's pixels and the key that explains them."""
+
+    #: RGBA, shape (ny, nx, 4), row j is y[j] (draw with the origin at the bottom).
+    rgba: np.ndarray
+    #: (colour, text) for each kind of pixel present, in reading order.
+    legend: list[tuple[str, str]]
+    #: For a continuous colouring: (low, high, what) of the colour bar, else None.
+    colorbar: tuple[float, float, str] | None = None
+    #: The colours of the colour bar's two ends.
+    colorbar_low: str = "#440154"
+    colorbar_high: str = "#FDE725"
+
+
+def _viridis(t: np.ndarray) -> np.ndarray:
+    t = np.clip(t, 0.0, 1.0) * (len(_VIRIDIS) - 1)
+    k = np.minimum(t.astype(int), len(_VIRIDIS) - 2)
+    f = (t - k)[..., None]
+    return _VIRIDIS[k] * (1 - f) + _VIRIDIS[k + 1] * f
+
+
+def map_picture(result: MapResult, color_by: str = "basin") -> MapPicture:
+    """Colour each pixel: by the minimum reached (``basin``), the final loss or the steps taken.
+
+    Basins: the minimum's colour, paler the more steps the run took (full colour for the fastest,
+    two-thirds white for the slowest); diverged, not converged within the steps, and converged
+    somewhere that is not a minimum (a saddle) each have their own colour. ``loss`` and
+    ``steps`` colour the runs that did not diverge by log₁₀ of the final loss above the lowest one
+    or by the steps to converge, on viridis with a colour bar. Rows not computed yet are clear.
+    """
+    if color_by not in ("basin", "loss", "steps"):
+        raise MapError(msg("colour a map by basin, loss or steps, got {name}", name=repr(color_by)))
+    ny, nx = result.status.shape
+    rgb = np.zeros((ny, nx, 3))
+    done = np.zeros((ny, nx), dtype=bool)
+    done[: result.rows_done] = True
+    status, steps = result.status, result.steps
+    diverged = done & (status == DIVERGED)
+    unfinished = done & (status == NOT_CONVERGED)
+    converged = done & (status == CONVERGED)
+    legend: list[tuple[str, str]] = []
+    colorbar = None
+    if color_by == "basin":
+        near_any = False
+        most = max(int(steps[converged].max()) if converged.any() else 1, 1)
+        pale = (2 / 3) * np.log1p(steps) / np.log1p(most)
+        for k, target in enumerate(result.targets):
+            here = converged & (result.basin == k)
+            if here.any():
+                colour = BASIN_COLORS[k % len(BASIN_COLORS)]
+                base = _rgb(colour)
+                rgb[here] = base * (1 - pale[here, None]) + 255.0 * pale[here, None]
+                legend.append((colour, f"☆ ({target[0]:.3g}, {target[1]:.3g})"))
+        # still moving near a minimum when the steps ran out (Adam often circles one for long):
+        # that minimum's colour, greyed, so the basins stay visible but "not converged" stays true
+        for k in range(len(result.targets)):
+            near = unfinished & (result.basin == k)
+            if near.any():
+                rgb[near] = 0.45 * _rgb(BASIN_COLORS[k % len(BASIN_COLORS)]) + 0.55 * _rgb(
+                    NOT_CONVERGED_COLOR
+                )
+                unfinished = unfinished & ~near
+                near_any = True
+        elsewhere = converged & (result.basin == NO_BASIN)
+        rgb[elsewhere] = _rgb(ELSEWHERE_COLOR)
+        if near_any:
+            legend.append(
+                (
+                    NEAR_COLOR,
+                    msg("greyed: still moving near that ☆ after {steps} steps", steps=result.max_steps),
+                )
+            )
+        if elsewhere.any():
+            legend.append((ELSEWHERE_COLOR, msg("converged, not at a minimum (a saddle)")))
+    else:
+        alive = done & (status != DIVERGED) & (converged if color_by == "steps" else True)
+        if color_by == "loss":
+            values = np.where(alive, result.final_loss, np.nan)
+            finite = values[np.isfinite(values)]
+            lo = float(finite.min()) if finite.size else 0.0
+            spread = float(finite.max() - lo) if finite.size else 1.0
+            values = np.log10(values - lo + max(spread, 1e-300) * 1e-12)
+            what = msg("log₁₀(final L − {low})", low=f"{lo:.3g}")
+        else:
+            values = np.where(alive, steps.astype(float), np.nan)
+            what = msg("steps to converge")
+        finite = values[np.isfinite(values)]
+        vlo, vhi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+        if not vhi > vlo:
+            vhi = vlo + 1.0
+        shown = alive & np.isfinite(values)
+        rgb[shown] = _viridis((values[shown] - vlo) / (vhi - vlo))
+        colorbar = (vlo, vhi, what)
+        unfinished = done & ~shown & ~diverged
+    rgb[unfinished] = _rgb(NOT_CONVERGED_COLOR)
+    rgb[diverged] = _rgb(DIVERGED_COLOR)
+    if unfinished.any():
+        legend.append((NOT_CONVERGED_COLOR, msg("not converged in {steps} steps", steps=result.max_steps)))
+    if diverged.any():
+        legend.append((DIVERGED_COLOR, msg("diverged")))
+    rgba = np.zeros((ny, nx, 4), dtype=np.uint8)
+    rgba[..., :3] = np.round(rgb).astype(np.uint8)
+    rgba[..., 3] = np.where(done, 255, 0)
+    return MapPicture(rgba=rgba, legend=legend, colorbar=colorbar)

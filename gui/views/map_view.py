@@ -1,0 +1,94 @@
+"""A basin or hyperparameter map: the pixels ``engine.maps.map_picture`` coloured, with axes and a key.
+
+Only draws: the colours, the legend's entries and the colour bar's range all come from the engine.
+A log axis (η from 1e-4 to 10) is drawn in log₁₀ coordinates with 10ⁿ tick labels.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF
+
+from engine.maps import Axis, MapPicture, MapResult
+
+#: Axis titles of the weights and the hyperparameters, in the lecture's notation.
+_SYMBOLS = {"w1": "w1", "w2": "w2", "lr": "η", "alpha": "α", "beta": "β", "eps": "ε"}
+
+
+def _edges(axis: Axis) -> tuple[float, float]:
+    """The image's extent along an axis: half a pixel beyond the first and last pixel centres."""
+    lo, hi = (math.log10(axis.low), math.log10(axis.high)) if axis.log else (axis.low, axis.high)
+    half = (hi - lo) / (axis.n - 1) / 2
+    return lo - half, hi + half
+
+
+def _coord(axis: Axis, value: float) -> float:
+    return math.log10(value) if axis.log else value
+
+
+class MapView(pg.GraphicsLayoutWidget):
+    """One map with its axes, the minima (☆), a marked point (the start or the current setting)
+    and a legend of what each colour means."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setBackground("w")
+        self.plot = self.addPlot()
+        self.plot.setMenuEnabled(False)
+        self.plot.hideButtons()
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.plot.addItem(self.image)
+        self.stars = pg.ScatterPlotItem(symbol="star", size=16, brush="w", pen=pg.mkPen("#202020", width=1.5))
+        self.mark = pg.ScatterPlotItem(symbol="s", size=12, brush=None, pen=pg.mkPen("#202020", width=2.5))
+        self.plot.addItem(self.stars)
+        self.plot.addItem(self.mark)
+        # the key sits beside the map, never over a basin or a ☆
+        self.key = pg.LabelItem(justify="left")
+        self.addItem(self.key, row=0, col=1)
+        self.ci.layout.setColumnStretchFactor(0, 4)
+        for side in ("bottom", "left"):
+            axis = self.plot.getAxis(side)
+            axis.setPen("#404040")
+            axis.setTextPen("#202020")
+
+    def show_map(
+        self,
+        result: MapResult,
+        picture: MapPicture,
+        title: str,
+        marked: tuple[float, float] | None = None,
+    ) -> None:
+        """Draw ``picture``; ``marked`` is the start (basin map) or the setting (hyperparameter map)."""
+        x, y = result.x, result.y
+        self.image.setImage(picture.rgba, levels=(0, 255))
+        x0, x1 = _edges(x)
+        y0, y1 = _edges(y)
+        self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
+        for side, axis in (("bottom", x), ("left", y)):
+            item = self.plot.getAxis(side)
+            item.setLogMode(axis.log)
+            item.setLabel(_SYMBOLS.get(axis.name, axis.name))
+        self.plot.setTitle(title, size="13pt", color="#202020")
+        self.plot.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
+        if result.kind == "basin" and result.targets:
+            pts = np.array(result.targets)
+            self.stars.setData(pts[:, 0], pts[:, 1])
+        else:
+            self.stars.setData([], [])
+        if marked is not None:
+            self.mark.setData([_coord(x, marked[0])], [_coord(y, marked[1])])
+        else:
+            self.mark.setData([], [])
+        lines = [
+            f'<span style="color:{colour}; font-size:20pt">■</span>&nbsp;{text}'
+            for colour, text in picture.legend
+        ]
+        if picture.colorbar is not None:
+            lo, hi, what = picture.colorbar
+            lines.append(what)
+            for colour, value in ((picture.colorbar_high, hi), (picture.colorbar_low, lo)):
+                lines.append(f'<span style="color:{colour}; font-size:20pt">■</span>&nbsp;{value:.3g}')
+        self.key.setText("<br>".join(lines), color="#202020", size="11pt")
