@@ -385,7 +385,10 @@ class SceneRenderer:
         )
         for key, on in scene.log_y.items():
             self.panels.set_log(key, on)
-        self.panels.set_racers(list(scene.trajectories))
+        self.panels.set_racers(
+            list(scene.trajectories),
+            without_momentum=[n for n in scene.trajectories if not OPTIMIZERS[n].m_meaning],
+        )
         self.panels.set_selected(scene.selected)
 
     def close(self) -> None:

@@ -513,7 +513,7 @@ class MainWindow(QMainWindow):
         self.start_point = start
         self.controls.set_start(start)
         self.contour.set_racers(self._legend_labels(names), start)
-        self.panels.set_racers(names)
+        self.panels.set_racers(names, without_momentum=[n for n in names if not OPTIMIZERS[n].m_meaning])
         if names and self.controls.selected not in names:  # inspect someone who is racing
             self._racer_selected(names[0])
         self.panels.set_selected(self.controls.selected)

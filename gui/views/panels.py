@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from itertools import pairwise
 
 import numpy as np
 import pyqtgraph as pg
@@ -38,6 +39,13 @@ SELECTED_WIDTH = 2.4
 MIN_FILL = 0.3
 # Room left above (and below) growing data when a range has to widen, as a share of its span.
 HEADROOM = 0.25
+#: A racer whose values reach this many times further than every other racer's does not set a
+#: linear plot's range (heavy-ball M at ±40 would flatten Adam's ±2); on a log plot, this many
+#: decades more. Its curve leaves the plot at a ▲/▼ mark instead. The selected racer always counts.
+OUTLIER_RATIO = 4.0
+OUTLIER_DECADES = 4.0
+#: Shown in place of a log plot's label when some value is ≤ 0 and the plot falls back to linear.
+LINEAR_FALLBACK_NOTE = QT_TRANSLATE_NOOP("PerWeightPanels", "linear: L ≤ 0")
 
 
 def nice_step(span: float) -> float:
@@ -85,6 +93,38 @@ def lo_hi_clamped(lo: float, hi: float) -> tuple[float, float]:
     return (lo, hi) if lo < hi else (-big, big)
 
 
+def robust_extent(
+    extents: dict[str, tuple[float, float]], keep: str | None, *, log: bool
+) -> tuple[tuple[float, float] | None, set[str]]:
+    """The range of the racers that set a plot's scale, and the racers left out as outliers.
+
+    A racer is left out while its reach (largest |value|, or top decade on a log plot) is more
+    than OUTLIER_RATIO times (OUTLIER_DECADES more than) the next racer's: one racer far larger
+    than the rest is then drawn leaving the plot, and the rest keep a readable scale. ``keep``
+    (the selected racer) is never left out: what the learner looks at always fits.
+    """
+    if not extents:
+        return None, set()
+
+    def reach(name: str) -> float:
+        lo, hi = extents[name]
+        return hi if log else max(abs(lo), abs(hi))
+
+    order = sorted(extents, key=reach, reverse=True)
+    out: set[str] = set()
+    for top, nxt in pairwise(order):
+        if top == keep:
+            break
+        a, b = reach(top), reach(nxt)
+        # next to a flat zero (M of a rule without momentum) nothing counts as far
+        far = a - b > OUTLIER_DECADES if log else (b > 0 and a > OUTLIER_RATIO * b)
+        if not far:
+            break
+        out.add(top)
+    inside = [extents[n] for n in extents if n not in out]
+    return (min(e[0] for e in inside), max(e[1] for e in inside)), out
+
+
 def _thin_rows(n: int, first: int) -> np.ndarray:
     """Rows ``first … n-1``, at most ~MAX_POINTS of them (the last always): redraws stay cheap.
 
@@ -120,6 +160,13 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
         self.ci.setContentsMargins(2, 2, 2, 2)
         self.plots: dict[str, pg.PlotItem] = {}
         self.cursors: dict[str, pg.InfiniteLine] = {}
+        self.clip_marks: dict[str, pg.ScatterPlotItem] = {}
+        #: Racers each plot leaves out of its range (diverged, or far out of scale) and marks.
+        self.clipped: dict[str, set[str]] = {key: set() for key, *_ in ROWS}
+        self._status: dict[str, str] = {}
+        # a log plot showing linear values because some are ≤ 0 (the log of those does not exist)
+        self._linear_fallback: dict[str, bool] = {key: False for key, *_ in ROWS}
+        self._labels = {key: label for key, label, *_ in ROWS}
         self.log_y: dict[str, bool] = {}
         for i, (key, label, log, tip) in enumerate(ROWS):
             plot = self.addPlot(row=i, col=0, axisItems={"left": SparseLogAxis("left")})
@@ -153,6 +200,11 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
             cursor.setVisible(False)
             plot.addItem(cursor, ignoreBounds=True)
             self.cursors[key] = cursor
+            # where a curve leaves the plot: ✗ for a diverged racer, ▲/▼ for one out of scale
+            marks = pg.ScatterPlotItem(pxMode=True, size=11)
+            marks.setZValue(30)
+            plot.addItem(marks, ignoreBounds=True)
+            self.clip_marks[key] = marks
             self.plots[key] = plot
         self.scene().sigMouseClicked.connect(self._clicked)
         self._curves: dict[tuple[str, str, int], pg.PlotCurveItem] = {}
@@ -188,12 +240,28 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
 
     def set_log(self, key: str, log: bool) -> None:
         self.log_y[key] = log
-        self.plots[key].setLogMode(y=log)
+        self._apply_scale(key)
+
+    def is_log(self, key: str) -> bool:
+        """Whether the plot shows log10 of its values now (not when some value is ≤ 0)."""
+        return self.log_y[key] and not self._linear_fallback[key]
+
+    def _apply_scale(self, key: str) -> None:
+        """Re-show a plot's curves after its scale changed (log ↔ linear)."""
+        log = self.is_log(key)
+        plot = self.plots[key]
+        plot.setLogMode(y=log)
+        label = self._labels[key]
+        if self.log_y[key] and not log:
+            label = f"{label} <span style='font-size:7pt'>({self.tr(LINEAR_FALLBACK_NOTE)})</span>"
+        plot.setLabel("left", label)
         for (name, k, i), (x, y) in self._data.items():
             if k == key:
                 self._set(name, k, i, x, y)
         self._y_range[key] = None
         self._fit_y(key)
+        # setLogMode re-maps the x axis too: put back the shared step range at once
+        plot.setXRange(*self._x_view, padding=0.0)
 
     def curve_data(self, name: str, key: str, weight: int) -> tuple[np.ndarray, np.ndarray]:
         """The steps and values a curve shows (before a log axis takes their log)."""
@@ -229,35 +297,99 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
         self._set_x_range(self._last_step)
         self._apply_x(self.plots)
 
-    def _fit_y(self, key: str) -> None:
-        if not self._auto_y[key]:
-            return
-        lo, hi = math.inf, -math.inf
-        for (_name, k, _i), curve in self._curves.items():
-            if k != key or not curve.isVisible():
-                continue
-            y = curve.getData()[1]  # as displayed: log10 on a log axis
-            if y is None or y.size == 0:
-                continue
-            finite = y[np.isfinite(y)]
-            if finite.size:
-                lo, hi = min(lo, float(finite.min())), max(hi, float(finite.max()))
-        if not lo <= hi:
-            return
-        new = fit_range(lo, hi, self._y_range[key])
-        if new is not None:
-            self._y_range[key] = new
-            self.plots[key].setYRange(*new, padding=0.0)
+    def _shown(self, key: str, y: np.ndarray) -> np.ndarray:
+        """Values as the plot draws them: log10 on a log plot (nothing where ≤ 0)."""
+        if self.is_log(key):
+            with np.errstate(divide="ignore", invalid="ignore"):
+                return np.where(y > 0, np.log10(y), np.nan)
+        return y
 
-    def set_racers(self, names: list[str]) -> None:
+    def _fit_y(self, key: str) -> None:
+        """Fit the y range to the racers that set the scale, and mark the curves it clips.
+
+        A diverged racer never sets it (its values run to ±1e60); neither does one racer far
+        larger than the rest (``robust_extent``). Both are drawn up to the plot's edge, where
+        a mark says the curve goes on: ✗ for diverged, ▲ or ▼ for out of scale.
+        """
+        extents: dict[str, tuple[float, float]] = {}
+        diverged: dict[str, tuple[float, float]] = {}
+        for (name, k, _i), (_x, y) in self._data.items():
+            if k != key or not self._curves[(name, k, _i)].isVisible():
+                continue
+            shown = self._shown(key, y)
+            finite = shown[np.isfinite(shown)]
+            if finite.size == 0:
+                continue
+            if self._status.get(name) == "diverged":
+                # only if no one else is left: the early part of its run, before it blew up
+                lo, hi = np.percentile(finite, [5.0, 60.0])
+                target = diverged
+            else:
+                lo, hi = finite.min(), finite.max()
+                target = extents
+            old = target.get(name)
+            target[name] = (float(lo), float(hi)) if old is None else (min(old[0], lo), max(old[1], hi))
+        extent, outliers = robust_extent(extents or diverged, self._selected, log=self.is_log(key))
+        if self._auto_y[key] and extent is not None:
+            new = fit_range(*extent, self._y_range[key])
+            if new is not None:
+                self._y_range[key] = new
+                self.plots[key].setYRange(*new, padding=0.0)
+        self._mark_clipped(key, outliers | (set(diverged) if extents else set()))
+
+    def _mark_clipped(self, key: str, clipped: set[str]) -> None:
+        """Cut diverged curves where they leave the plot and mark where any curve leaves it."""
+        self.clipped[key] = clipped
+        lo, hi = self.plots[key].vb.viewRange()[1]
+        xs, ys, symbols, brushes = [], [], [], []
+        for (name, k, i), (x, y) in self._data.items():
+            diverged = self._status.get(name) == "diverged"
+            if k != key or not (diverged or name in clipped):
+                continue
+            shown = self._shown(key, y)
+            with np.errstate(invalid="ignore"):
+                outside = ~((shown >= lo) & (shown <= hi))
+            if not diverged:
+                outside &= ~np.isnan(shown)  # a gap (≤ 0 on a log plot) is not a way out
+            leaves = np.flatnonzero(outside) if name in clipped else np.zeros(0, dtype=int)
+            curve = self._curves[(name, k, i)]
+            if leaves.size == 0:
+                if diverged:
+                    curve.setData(x, shown)  # a wider range shows all it has again
+                continue
+            j = int(leaves[0])
+            up = not shown[j] < lo
+            edge = hi - 0.04 * (hi - lo) if up else lo + 0.04 * (hi - lo)
+            if diverged:  # its curve ends at the edge: past it are numbers no plot can show
+                cut = shown[: j + 1].copy()
+                cut[j] = edge
+                curve.setData(x[: j + 1], cut)
+            xs.append(float(x[j]))
+            ys.append(edge)
+            symbols.append("x" if diverged else ("t1" if up else "t"))
+            brushes.append(pg.mkBrush(theme.racer_color(name)))
+        self.clip_marks[key].setData(
+            x=xs, y=ys, symbol=symbols, brush=brushes, pen=pg.mkPen("#111", width=0.8)
+        )
+
+    def set_racers(self, names: list[str], *, without_momentum: Iterable[str] = ()) -> None:
+        """New racers: empty curves, and every plot's range back to a neutral one.
+
+        ``without_momentum``: racers whose rule has no M (SGD, AdaGrad, RMSprop) get no M
+        curve at all, not a flat line at 0 that looks like a measured value.
+        """
         for (_name, key, _i), curve in self._curves.items():
             self.plots[key].removeItem(curve)
         self._curves = {}
         self._data = {}
+        self._status = {}
         self._drawn: dict[tuple[str, str], tuple[int, int]] = {}
+        no_m = set(without_momentum)
         for name in names:
             color = theme.racer_color(name)
             for key, *_ in ROWS:
+                if key == "M" and name in no_m:
+                    continue
                 weights = (0,) if key == "loss" else (0, 1)
                 for i in weights:
                     style = Qt.SolidLine if i == 0 else Qt.DashLine
@@ -273,6 +405,13 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
         for key in self.plots:
             self._auto_y[key] = True
             self._y_range[key] = None
+            # nothing from the last race may stay on an axis (Lesson 1 opened on "−2e+60")
+            self.plots[key].setYRange(0.0, 1.0, padding=0.0)
+            self.clip_marks[key].setData(x=[], y=[])
+            self.clipped[key] = set()
+            if self._linear_fallback[key]:
+                self._linear_fallback[key] = False
+                self._apply_scale(key)
         self._auto_x = True
         self._x_max = 0.0
         self._set_x_range(1)
@@ -284,6 +423,7 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
         self.set_selected(self._selected)
 
     def set_selected(self, name: str | None) -> None:
+        changed = name != self._selected
         self._selected = name
         for (racer, _key, i), curve in self._curves.items():
             color = theme.racer_color(racer)
@@ -291,6 +431,9 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
             style = Qt.SolidLine if i == 0 else Qt.DashLine
             curve.setPen(pg.mkPen(color, width=width, style=style))
             curve.setZValue(10 if racer == name else 0)
+        if changed:  # the selected racer always fits its plots
+            for key in self.plots:
+                self._fit_y(key)
 
     def update_racers(
         self,
@@ -316,6 +459,7 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
         keys = [key for key, *_ in ROWS if rows is None or key in rows]
         changed: set[str] = set()
         for name, history in histories.items():
+            self._status[name] = history.status
             stamp = (len(history), history.last_step)
             todo = [key for key in keys if self._drawn.get((name, key)) != stamp]
             if not todo:
@@ -337,9 +481,23 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
                         self._set(name, key, i, np.zeros(0), np.zeros(0))
                         continue
                     self._set(name, key, i, x, data[:, i])
+        if "loss" in changed and self.log_y["loss"]:
+            self._check_log_fallback()
         for key in changed:
             self._fit_y(key)
         self._apply_x(keys if stagger else self.plots)
+
+    def _check_log_fallback(self) -> None:
+        """A log loss plot shows linear values once any L ≤ 0: log10 would drop those points.
+
+        The label says so ("linear: L ≤ 0"); no curve is ever left out without a word.
+        """
+        nonpositive = any(
+            bool(np.any(y[np.isfinite(y)] <= 0)) for (_n, k, _i), (_x, y) in self._data.items() if k == "loss"
+        )
+        if nonpositive != self._linear_fallback["loss"]:
+            self._linear_fallback["loss"] = nonpositive
+            self._apply_scale("loss")
 
     def _set_x_range(self, last_step: int) -> None:
         """Grow the shared step axis in nice jumps (…, 100, 200, 500, 1000, …).
@@ -363,10 +521,7 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
         if curve is None:
             return
         self._data[(name, key, i)] = (x, y)
-        if self.log_y[key]:
-            with np.errstate(divide="ignore", invalid="ignore"):
-                y = np.where(y > 0, np.log10(y), np.nan)
-        curve.setData(x, y)
+        curve.setData(x, self._shown(key, y))
 
     def flash(self, key: str, ms: int = 1800) -> None:
         """Tint one plot for a moment: a lesson's "watch this" points the learner at it."""

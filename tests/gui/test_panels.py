@@ -10,7 +10,15 @@ import pytest
 from engine.optimizers import OPTIMIZERS
 from engine.simulate import Run
 from gui.history import RacerHistory
-from gui.views.panels import MAX_POINTS, ROWS, PerWeightPanels, _thin_rows, fit_range, nice_step
+from gui.views.panels import (
+    MAX_POINTS,
+    ROWS,
+    PerWeightPanels,
+    _thin_rows,
+    fit_range,
+    nice_step,
+    robust_extent,
+)
 from tests.gui.conftest import shown
 
 
@@ -169,3 +177,109 @@ def test_at_step_0_the_empty_plots_say_what_fills_them(panels) -> None:
     histories = _histories(3)
     panels.update_racers(histories, {name: True for name in histories})
     assert not panels.empty_hint.isVisible()
+
+
+def _history(loss: str, name: str, steps: int, start=(-3.5, 1.5), **hyper) -> RacerHistory:
+    run = Run(loss, name, start, **hyper)
+    h = RacerHistory(run.start, float(run.trajectory().loss[0]))
+    h.append(run.advance(steps))
+    return h
+
+
+def _adaptive(names) -> dict[str, bool]:
+    return {n: OPTIMIZERS[n].adaptive for n in names}
+
+
+def test_reach_ratio_decides_who_sets_the_scale() -> None:
+    extents = {"big": (-40.0, 39.0), "small": (-2.0, 8.0), "flat": (0.0, 0.0)}
+    assert robust_extent(extents, "small", log=False) == ((-2.0, 8.0), {"big"})
+    # the selected racer always fits, whatever its size
+    assert robust_extent(extents, "big", log=False) == ((-40.0, 39.0), set())
+    # close reaches all count; a flat zero never makes another racer "far"
+    assert robust_extent({"a": (0.0, 3.0), "b": (-1.0, 2.0)}, None, log=False) == ((-1.0, 3.0), set())
+    assert robust_extent({"a": (0.0, 3.0), "z": (0.0, 0.0)}, None, log=False) == ((0.0, 3.0), set())
+    # log plots compare decades
+    assert robust_extent({"a": (-2.0, 9.0), "b": (-3.0, 1.0)}, "b", log=True)[1] == {"a"}
+    assert robust_extent({"a": (-2.0, 4.0), "b": (-3.0, 1.0)}, "b", log=True)[1] == set()
+
+
+def test_a_diverged_racer_does_not_set_a_plots_range_and_ends_in_a_cross_at_its_edge(panels) -> None:
+    histories = {
+        "sgd": _history("quadratic", "sgd", 400, lr=5.0),
+        "adam": _history("quadratic", "adam", 400),
+    }
+    assert histories["sgd"].status == "diverged"
+    assert np.abs(histories["sgd"].vec("grad")).max() > 1e100
+    panels.set_racers(list(histories))
+    panels.set_selected("adam")
+    panels.update_racers(histories, _adaptive(histories))
+    for key in ("grad", "w", "loss"):
+        y0, y1 = panels.plots[key].vb.viewRange()[1]
+        adam = panels._shown(key, histories["adam"].vec(key)[1:] if key != "loss" else histories["adam"].loss)
+        assert y0 <= np.nanmin(adam) and np.nanmax(adam) <= y1, key
+        assert y1 - y0 < 100, key  # not ±1e151 (or 151 decades)
+        assert "sgd" in panels.clipped[key]
+        # the curve stops at the plot's edge, where a ✗ in its colour sits
+        _x, shown = panels._curves[("sgd", key, 0)].getData()
+        assert np.all(shown[np.isfinite(shown)] <= y1) and np.all(shown[np.isfinite(shown)] >= y0)
+        marks = panels.clip_marks[key].data
+        assert "x" in list(marks["symbol"])
+        mark = marks[list(marks["symbol"]).index("x")]
+        assert y0 < mark["y"] < y1 and mark["y"] == pytest.approx(shown[-1])
+
+
+def test_a_racer_far_larger_than_the_rest_is_left_out_of_the_scale_until_selected(panels) -> None:
+    # the default race's heavy ball: its M reaches ~39, Adam's ~8
+    histories = {n: _history("quadratic", n, 300, start=None) for n in ("momentum", "adam")}
+    panels.set_racers(list(histories))
+    panels.set_selected("adam")
+    panels.update_racers(histories, _adaptive(histories))
+    y0, y1 = panels.plots["M"].vb.viewRange()[1]
+    assert y1 - y0 < 30 and panels.clipped["M"] == {"momentum"}
+    assert set(panels.clip_marks["M"].data["symbol"]) <= {"t", "t1"} and len(panels.clip_marks["M"].data)
+    panels.set_selected("momentum")  # what the learner looks at always fits
+    y0, y1 = panels.plots["M"].vb.viewRange()[1]
+    m = histories["momentum"].vec("M")
+    assert y0 <= m.min() and m.max() <= y1 and panels.clipped["M"] == set()
+    assert len(panels.clip_marks["M"].data) == 0
+
+
+def test_ranges_reset_between_races(panels) -> None:
+    histories = {"sgd": _history("quadratic", "sgd", 60, lr=1.05), "adam": _history("quadratic", "adam", 50)}
+    panels.set_racers(list(histories))
+    panels.set_selected("sgd")  # growing, not yet diverged: it sets the scale
+    panels.update_racers(histories, _adaptive(histories))
+    assert histories["sgd"].status != "diverged"
+    assert panels.plots["grad"].vb.viewRange()[1][1] > 1e3
+    panels.set_racers(["adam"])  # a new race or lesson: nothing of the last one on an axis
+    for key, *_ in ROWS:
+        assert panels.plots[key].vb.viewRange()[1] == pytest.approx([0.0, 1.0]), key
+        assert len(panels.clip_marks[key].data) == 0
+
+
+def test_a_log_loss_plot_shows_losses_at_or_below_zero_linearly_and_says_so(panels) -> None:
+    histories = {"adam": _history("saddle", "adam", 100, start=None)}
+    assert histories["adam"].loss.min() < 0
+    panels.set_racers(["adam"])
+    assert panels.is_log("loss")
+    panels.update_racers(histories, _adaptive(histories))
+    assert not panels.is_log("loss") and panels.log_y["loss"]  # asked for log, shown linear
+    _x, shown = panels._curves[("adam", "loss", 0)].getData()
+    np.testing.assert_array_equal(shown, histories["adam"].loss)  # every point, none dropped
+    assert "L ≤ 0" in panels.plots["loss"].getAxis("left").labelText
+    y0, y1 = panels.plots["loss"].vb.viewRange()[1]
+    assert y0 <= shown.min() and shown.max() <= y1
+    panels.set_racers(["adam"])  # a new race starts on the asked-for log scale again
+    assert panels.is_log("loss") and "L ≤ 0" not in panels.plots["loss"].getAxis("left").labelText
+
+
+def test_a_rule_without_momentum_gets_no_m_curve(panels) -> None:
+    histories = {n: _history("quadratic", n, 20) for n in ("sgd", "rmsprop", "adam")}
+    panels.set_racers(list(histories), without_momentum=["sgd", "rmsprop"])
+    panels.update_racers(histories, _adaptive(histories))
+    m_curves = {name for (name, key, _i) in panels._curves if key == "M"}
+    assert m_curves == {"adam"}
+    # and no step-0 point for the values that only exist after a step
+    for key in ("lr", "G", "M", "grad"):
+        x, _y = panels._curves[("adam", key, 0)].getData()
+        assert x[0] == 1, key
