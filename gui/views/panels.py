@@ -39,9 +39,9 @@ SELECTED_WIDTH = 2.4
 MIN_FILL = 0.3
 # Room left above (and below) growing data when a range has to widen, as a share of its span.
 HEADROOM = 0.25
-#: A racer whose values reach this many times further than every other racer's does not set a
-#: linear plot's range (heavy-ball M at ±40 would flatten Adam's ±2); on a log plot, this many
-#: decades more. Its curve leaves the plot at a ▲/▼ mark instead. The selected racer always counts.
+# A racer whose values reach this many times further than every other racer's does not set a
+# linear plot's range (heavy-ball M at ±40 would flatten Adam's ±2); on a log plot, this many
+# decades more. Its curve leaves the plot at a ▲/▼ mark instead. The selected racer always counts.
 OUTLIER_RATIO = 4.0
 OUTLIER_DECADES = 4.0
 #: Shown in place of a log plot's label when some value is ≤ 0 and the plot falls back to linear.

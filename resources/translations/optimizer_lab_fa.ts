@@ -544,7 +544,13 @@
         <translation>زیان</translation>
     </message>
     <message>
+        <source>linear: L ≤ 0</source>
+        <extracomment>Shown in place of a log plot&apos;s label when some value is ≤ 0 and the plot falls back to linear.</extracomment>
+        <translation>خطی: L ≤ 0</translation>
+    </message>
+    <message>
         <source>step t</source>
+        <extracomment>Racers each plot leaves out of its range (diverged, or far out of scale) and marks.</extracomment>
         <translation>گام t</translation>
     </message>
     <message>
