@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QRectF, Signal
 
 from engine.maps import Axis, MapPicture, MapResult
 
@@ -31,10 +31,13 @@ def _coord(axis: Axis, value: float) -> float:
 
 class MapView(pg.GraphicsLayoutWidget):
     """One map with its axes, the minima (☆), a marked point (the start or the current setting)
-    and a legend of what each colour means."""
+    and a legend of what each colour means. A click on a pixel reports its (x, y) values."""
+
+    pixel_clicked = Signal(float, float)
 
     def __init__(self) -> None:
         super().__init__()
+        self._axes: tuple[Axis, Axis] | None = None
         self.setBackground("w")
         self.plot = self.addPlot()
         self.plot.setMenuEnabled(False)
@@ -49,6 +52,7 @@ class MapView(pg.GraphicsLayoutWidget):
         self.key = pg.LabelItem(justify="left")
         self.addItem(self.key, row=0, col=1)
         self.ci.layout.setColumnStretchFactor(0, 4)
+        self.scene().sigMouseClicked.connect(self._clicked)
         for side in ("bottom", "left"):
             axis = self.plot.getAxis(side)
             axis.setPen("#404040")
@@ -63,6 +67,7 @@ class MapView(pg.GraphicsLayoutWidget):
     ) -> None:
         """Draw ``picture``; ``marked`` is the start (basin map) or the setting (hyperparameter map)."""
         x, y = result.x, result.y
+        self._axes = (x, y)
         self.image.setImage(picture.rgba, levels=(0, 255))
         x0, x1 = _edges(x)
         y0, y1 = _edges(y)
@@ -92,3 +97,16 @@ class MapView(pg.GraphicsLayoutWidget):
             for colour, value in ((picture.colorbar_high, hi), (picture.colorbar_low, lo)):
                 lines.append(f'<span style="color:{colour}; font-size:20pt">■</span>&nbsp;{value:.3g}')
         self.key.setText("<br>".join(lines), color="#202020", size="11pt")
+
+    def _clicked(self, event: object) -> None:
+        if self._axes is None or not self.plot.sceneBoundingRect().contains(event.scenePos()):  # type: ignore[attr-defined]
+            return
+        p = self.plot.vb.mapSceneToView(event.scenePos())  # type: ignore[attr-defined]
+        x, y = self._axes
+        (x0, x1), (y0, y1) = _edges(x), _edges(y)
+        if not (x0 <= p.x() <= x1 and y0 <= p.y() <= y1):
+            return
+        # the clicked pixel's own value, so the run it starts is exactly that pixel's run
+        i = min(x.n - 1, max(0, int((p.x() - x0) / (x1 - x0) * x.n)))
+        j = min(y.n - 1, max(0, int((p.y() - y0) / (y1 - y0) * y.n)))
+        self.pixel_clicked.emit(float(x.values[i]), float(y.values[j]))
