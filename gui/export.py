@@ -22,8 +22,6 @@ import contextlib
 import io
 import json
 import math
-import shutil
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -37,7 +35,7 @@ from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QApplication, QGraphicsView, QWidget
 
-from engine.atomic import atomic_write_bytes
+from engine.atomic import PendingFile, atomic_write_bytes, check_mp4
 from engine.config import SessionConfig
 from engine.contours import surface_picture
 from engine.losses import Surface
@@ -687,15 +685,22 @@ class _GifSink:
 
 
 class _Mp4Sink:
-    """H.264 through imageio-ffmpeg into a private temporary folder, then an atomic move."""
+    """H.264 through imageio-ffmpeg into a temporary file beside the target, checked, then renamed over it."""
 
-    def __init__(self, fps: int) -> None:
+    def __init__(self, fps: int, path: Path) -> None:
         import imageio.v2 as imageio
 
-        self.tmpdir = tempfile.mkdtemp(prefix="optimizer-lab-mp4-")
-        self.tmp = Path(self.tmpdir) / "race.mp4"
+        try:
+            self.pending = PendingFile(path)
+        except OSError as exc:
+            raise ExportError(message_of(exc)) from None
         self.writer = imageio.get_writer(
-            str(self.tmp), fps=fps, codec="libx264", quality=8, pixelformat="yuv420p", macro_block_size=2
+            str(self.pending.tmp),
+            fps=fps,
+            codec="libx264",
+            quality=8,
+            pixelformat="yuv420p",
+            macro_block_size=2,
         )
 
     def set_palette(self, final_rgb: np.ndarray) -> None:
@@ -707,14 +712,16 @@ class _Mp4Sink:
     def finish(self, path: Path) -> None:
         try:
             self.writer.close()
-            write_file(path, self.tmp.read_bytes())
-        finally:
-            shutil.rmtree(self.tmpdir, ignore_errors=True)
+            check_mp4(self.pending.tmp, path)  # ffmpeg reports no error when the disk fills up
+            self.pending.commit()
+        except OSError as exc:
+            self.pending.discard()
+            raise ExportError(message_of(exc)) from None
 
     def abort(self) -> None:
         with contextlib.suppress(Exception):
             self.writer.close()
-        shutil.rmtree(self.tmpdir, ignore_errors=True)
+        self.pending.discard()
 
 
 def iter_export_animation(
@@ -752,7 +759,7 @@ def iter_export_animation(
     own = renderer is None
     renderer = renderer or SceneRenderer(scene)
     sink: _GifSink | _Mp4Sink = (
-        _Mp4Sink(fps)
+        _Mp4Sink(fps, path)
         if suffix == ".mp4"
         else _GifSink(fps, [theme.racer_color(n) for n in scene.trajectories] + ["#000000", "#ffffff"])
     )

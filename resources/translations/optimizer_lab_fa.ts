@@ -517,6 +517,86 @@
     </message>
 </context>
 <context>
+    <name>MapPanel</name>
+    <message>
+        <source>Basin map: where each start ends</source>
+        <extracomment>How long the settings must stay still before a live map recomputes. Where each hyperparameter&apos;s axis starts: ranges a learner can read (log for the scale-free ones).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hyperparameter map: which settings work</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>LOW:HIGH, or LOW:HIGH:log for a log axis</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>by the minimum reached</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>by the final loss</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>by the steps to converge</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Live</source>
+        <translation type="unfinished">زنده</translation>
+    </message>
+    <message>
+        <source>Recompute when a setting of the race changes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Compute</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished">لغو</translation>
+    </message>
+    <message>
+        <source>Map</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>x axis</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>y axis</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Grid</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Colour</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose two different hyperparameters for the axes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancelled: the rows done so far are shown.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{optimizer}: where each start ends ({steps} steps)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{optimizer} from ({x:.3g}, {y:.3g}): {steps} steps</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>PerWeightPanels</name>
     <message>
         <source>effective learning rate of each weight</source>
@@ -1083,6 +1163,18 @@
         <translation>نوشتن ‪{path}‬ ممکن نیست: {reason}</translation>
     </message>
     <message>
+        <source>cannot write {path}: nothing was written (is the disk full?)</source>
+        <translation>نوشتن ‪{path}‬ ممکن نیست: چیزی نوشته نشد (آیا دیسک پر است؟)</translation>
+    </message>
+    <message>
+        <source>cannot write {path}: only {size} of {expected} bytes reached the disk (is the disk full?)</source>
+        <translation>نوشتن ‪{path}‬ ممکن نیست: فقط {size} از {expected} بایت روی دیسک رسید (آیا دیسک پر است؟)</translation>
+    </message>
+    <message>
+        <source>cannot write {path}: the video encoder stopped before the file was complete (is the disk full?)</source>
+        <translation>نوشتن ‪{path}‬ ممکن نیست: رمزگذار ویدیو پیش از کامل شدن فایل متوقف شد (آیا دیسک پر است؟)</translation>
+    </message>
+    <message>
         <source>{what} must be a built-in surface name or an expression in x and y, got {type}</source>
         <translation>‏‪{what}‬ باید نام یک سطح آماده یا عبارتی برحسب x و y باشد، اما ‪{type}‬ داده شده است</translation>
     </message>
@@ -1393,6 +1485,66 @@
     <message>
         <source>{surface} parameter {name} = {value} must be a positive number</source>
         <translation>پارامتر {name} در {surface} (برابر {value}) باید عددی مثبت باشد</translation>
+    </message>
+    <message>
+        <source>the {name} axis needs low &lt; high, got {low} and {high}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a map side must have 2 to {limit} pixels, got {n}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a log axis needs low &gt; 0, got {low} for {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>an axis is NAME:LOW:HIGH or NAME:LOW:HIGH:log (e.g. lr:1e-4:10:log), got {text}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>an axis&apos;s LOW and HIGH must be numbers, got {text}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the map kind must be one of {allowed}, got {kind}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a hyperparameter map needs two axes, e.g. --x lr:1e-4:10:log --y beta:0.5:0.999</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the two axes must be different hyperparameters, both are {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>colour a map by basin, loss or steps, got {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>greyed: still moving near that ☆ after {steps} steps</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>converged, not at a minimum (a saddle)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>log₁₀(final L − {low})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>steps to converge</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not converged in {steps} steps</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>diverged</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>permission denied</source>

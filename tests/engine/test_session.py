@@ -5,13 +5,12 @@ from __future__ import annotations
 import errno
 import json
 import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from engine import Run, Trajectory, get_loss
+from engine import Run, Trajectory, atomic, get_loss
 from engine.config import SESSION_FORMAT, SESSION_VERSION, RacerConfig, SessionConfig
 from engine.expressions import ExpressionError
 from engine.session import MAX_SESSION_BYTES, SessionError, load_session, save_session
@@ -200,7 +199,7 @@ def test_read_only_folder_gives_a_message_and_keeps_the_file(tmp_path, monkeypat
         def refuse(*_args: object, **_kwargs: object) -> None:
             raise PermissionError(errno.EACCES, "Permission denied")
 
-        monkeypatch.setattr(tempfile, "mkstemp", refuse)
+        monkeypatch.setattr(atomic, "_create", refuse)
     try:
         with pytest.raises(SessionError, match=r"cannot write .*s\.olab\.json: permission denied"):
             save_session(SessionConfig(), path)
