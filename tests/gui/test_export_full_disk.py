@@ -1,4 +1,4 @@
-"""Exports on a full disk: an error in words, the old file untouched, no temporary file left, the mode kept."""
+"""Exports on a full disk: an error in words, the old file untouched, no temporary file left."""
 
 from __future__ import annotations
 
