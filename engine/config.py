@@ -17,9 +17,43 @@ from engine.optimizers import OPTIMIZERS, get_optimizer, resolve_hyperparameters
 from engine.schedules import Schedule
 
 SESSION_FORMAT = "optimizer-lab-session"
-SESSION_VERSION = 1
-MAX_RACERS = 14
+#: 2: racers carry a key, label and colour, the same optimizer may race more than once,
+#: and mid-run edits are kept. Version-1 files are migrated when read.
+SESSION_VERSION = 2
+MAX_RACERS = 12
 MAX_STEPS = 100_000_000
+#: Colour-blind-safe racer colours: the Okabe–Ito (2008) palette without its yellow (lost on
+#: the pale surface), then five darker colours that still read on it. One per racer, so 12.
+PALETTE = (
+    "#000000",
+    "#009E73",
+    "#E69F00",
+    "#0072B2",
+    "#D55E00",
+    "#CC79A7",
+    "#56B4E9",
+    "#5E3C99",
+    "#8C510A",
+    "#B2182B",
+    "#01665E",
+    "#4D4D4D",
+)
+#: The colour an optimizer's first racer gets when it is free (the default race keeps its look).
+PREFERRED_COLOR = {
+    "sgd": "#000000",
+    "momentum": "#009E73",
+    "adagrad": "#E69F00",
+    "rmsprop": "#0072B2",
+    "adam": "#D55E00",
+    "adam-lecture": "#CC79A7",
+    "momentum-lecture": "#56B4E9",
+    "nadam": "#5E3C99",
+    "adamw": "#8C510A",
+    "amsgrad": "#B2182B",
+    "qhm": "#01665E",
+    "adadelta": "#4D4D4D",
+}
+_KEY_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-_#")
 
 #: The default race: the lecture's three adaptive methods plus plain SGD and momentum.
 DEFAULT_RACERS = ("sgd", "momentum", "adagrad", "rmsprop", "adam")
@@ -31,12 +65,22 @@ class ConfigError(ValueError):
 
 @dataclass(frozen=True)
 class RacerConfig:
-    """One optimizer in the race with its full set of hyperparameters."""
+    """One racer: an optimizer with its full set of hyperparameters, a label and a colour.
+
+    The same optimizer may race several times with different settings, so a racer is
+    known by its ``key`` (unique in its race; the optimizer's id for its first racer).
+    An empty key, label or colour is filled in by the race (``SessionConfig``).
+    """
 
     optimizer: str
     hyperparameters: Mapping[str, float] = field(default_factory=dict)
     schedule: str = "constant"
     enabled: bool = True
+    key: str = ""
+    #: What the legend, the list and the exports call it; "" → the optimizer's title (+ what
+    #: differs from its namesakes, e.g. "RMSprop β=0.5").
+    label: str = ""
+    color: str = ""
 
     def __post_init__(self) -> None:
         try:
@@ -45,21 +89,85 @@ class RacerConfig:
             schedule = str(Schedule.parse(self.schedule))
         except ValueError as exc:
             raise ConfigError(message_of(exc)) from None
+        object.__setattr__(self, "optimizer", opt.id)
         object.__setattr__(self, "hyperparameters", hyper)
         object.__setattr__(self, "schedule", schedule)
+        if not isinstance(self.enabled, bool):
+            raise ConfigError(msg("'enabled' must be true or false"))
+        if (
+            not isinstance(self.key, str)
+            or (self.key and not set(self.key) <= _KEY_CHARS)
+            or len(self.key) > 40
+        ):
+            raise ConfigError(msg("racer key {key} must be up to 40 of a-z, 0-9, - _ #", key=repr(self.key)))
+        if not isinstance(self.label, str) or len(self.label) > 80 or not self.label.isprintable():
+            raise ConfigError(msg("a racer's label must be one line of at most 80 characters"))
+        if not isinstance(self.color, str) or (self.color and self.color.upper() not in PALETTE):
+            raise ConfigError(
+                msg(
+                    "racer colour {color} is not in the palette; use one of {choices}",
+                    color=repr(self.color),
+                    choices=", ".join(PALETTE),
+                )
+            )
+        object.__setattr__(self, "label", self.label.strip())
+        object.__setattr__(self, "color", self.color.upper())
 
     def with_values(self, **changes: Any) -> RacerConfig:
         """A copy with some hyperparameters (by name) or fields changed, validated."""
-        fields = {k: changes.pop(k) for k in ("schedule", "enabled") if k in changes}
+        fields = {k: changes.pop(k) for k in ("schedule", "enabled", "key", "label", "color") if k in changes}
         hyper = {**self.hyperparameters, **changes}
         return replace(self, hyperparameters=hyper, **fields)
 
+    def settings_equal(self, other: RacerConfig) -> bool:
+        """Same optimizer, hyperparameters and schedule (what decides the numbers)."""
+        return (self.optimizer, dict(self.hyperparameters), self.schedule) == (
+            other.optimizer,
+            dict(other.hyperparameters),
+            other.schedule,
+        )
+
     def to_dict(self) -> dict[str, Any]:
         return {
+            "key": self.key,
             "optimizer": self.optimizer,
+            "label": self.label,
+            "color": self.color,
             "hyperparameters": dict(self.hyperparameters),
             "schedule": self.schedule,
             "enabled": self.enabled,
+        }
+
+
+@dataclass(frozen=True)
+class Edit:
+    """A mid-run change of one racer's settings: in force from step ``after_step + 1`` on.
+
+    A race keeps every edit, so a saved session, an export and the step inspector all use
+    the value that was in force at each step, and a replay reproduces the run bit for bit.
+    """
+
+    racer: str
+    after_step: int
+    hyperparameters: Mapping[str, float]
+    schedule: str = "constant"
+
+    def __post_init__(self) -> None:
+        if isinstance(self.after_step, bool) or not isinstance(self.after_step, int) or self.after_step < 0:
+            raise ConfigError(
+                msg("an edit's step must be a whole number ≥ 0, got {value}", value=repr(self.after_step))
+            )
+        object.__setattr__(self, "hyperparameters", dict(self.hyperparameters))
+
+    def apply(self, racer: RacerConfig) -> RacerConfig:
+        return racer.with_values(schedule=self.schedule, **self.hyperparameters)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "racer": self.racer,
+            "after_step": self.after_step,
+            "hyperparameters": dict(self.hyperparameters),
+            "schedule": self.schedule,
         }
 
 
@@ -81,9 +189,90 @@ def _finite(value: Any, what: str) -> float:
     return float(value)
 
 
+def _unique_key(optimizer: str, taken: set[str]) -> str:
+    if optimizer not in taken:
+        return optimizer
+    n = 2
+    while f"{optimizer}#{n}" in taken:
+        n += 1
+    return f"{optimizer}#{n}"
+
+
+def free_color(optimizer: str, taken: set[str]) -> str:
+    """The optimizer's own colour if no racer has it yet, else the first free palette colour."""
+    preferred = PREFERRED_COLOR.get(optimizer)
+    if preferred is not None and preferred not in taken:
+        return preferred
+    return next((c for c in PALETTE if c not in taken), PALETTE[len(taken) % len(PALETTE)])
+
+
+def _fill_racers(racers: tuple[RacerConfig, ...]) -> tuple[RacerConfig, ...]:
+    """Give every racer a unique key and a colour no other racer has (kept when already set)."""
+    keys = [r.key for r in racers if r.key]
+    if len(set(keys)) != len(keys):
+        duplicate = next(k for k in keys if keys.count(k) > 1)
+        raise ConfigError(msg("two racers have the key {key}; each needs its own", key=repr(duplicate)))
+    taken_keys = set(keys)
+    colors = [r.color for r in racers if r.color]
+    taken_colors = set(colors)
+    out = []
+    seen_colors: set[str] = set()
+    for racer in racers:
+        changes: dict[str, str] = {}
+        if not racer.key:
+            changes["key"] = _unique_key(racer.optimizer, taken_keys)
+            taken_keys.add(changes["key"])
+        if not racer.color or racer.color in seen_colors:
+            changes["color"] = free_color(racer.optimizer, taken_colors | seen_colors)
+            taken_colors.add(changes["color"])
+        racer = replace(racer, **changes) if changes else racer
+        seen_colors.add(racer.color)
+        out.append(racer)
+    return tuple(out)
+
+
+def _hyper_text(values: Mapping[str, float]) -> str:
+    from engine.optimizers import HYPERPARAMETERS
+
+    return ", ".join(f"{HYPERPARAMETERS[k].symbol}={v:g}" for k, v in values.items())
+
+
+def label_parts(racer: RacerConfig, racers: tuple[RacerConfig, ...]) -> tuple[str, str]:
+    """(the optimizer's title, what tells this racer from its namesakes) for an automatic label.
+
+    "RMSprop", "β=0.5": the settings that differ between racers of the same optimizer, so
+    the lecture's three RMSprop racers read "RMSprop β=0.5 / β=0.9 / β=0.99". The title is
+    kept apart so the GUI can translate it.
+    """
+    title = OPTIMIZERS[racer.optimizer].title
+    namesakes = [r for r in racers if r.optimizer == racer.optimizer]
+    if len(namesakes) < 2:
+        return title, ""
+    differ = {
+        k: v
+        for k, v in racer.hyperparameters.items()
+        if len({r.hyperparameters.get(k) for r in namesakes}) > 1
+    }
+    detail = _hyper_text(differ)
+    if len({r.schedule for r in namesakes}) > 1 and racer.schedule != "constant":
+        detail = f"{detail}, {racer.schedule}" if detail else racer.schedule
+    same = [r for r in namesakes if r.settings_equal(racer)]
+    if len(same) > 1:  # identical twins: number them
+        detail = f"{detail} #{same.index(next(r for r in same if r.key == racer.key)) + 1}".strip()
+    return title, detail
+
+
+def racer_label(racer: RacerConfig, racers: tuple[RacerConfig, ...]) -> str:
+    """The racer's own label, or the automatic one (see ``label_parts``)."""
+    if racer.label:
+        return racer.label
+    title, detail = label_parts(racer, racers)
+    return f"{title} {detail}" if detail else title
+
+
 @dataclass(frozen=True)
 class SessionConfig:
-    """Everything needed to reproduce a race exactly."""
+    """Everything needed to reproduce a race exactly: its racers as at step 0 and every later edit."""
 
     loss: str = "quadratic"
     loss_params: Mapping[str, float] = field(default_factory=dict)
@@ -92,6 +281,8 @@ class SessionConfig:
     racers: tuple[RacerConfig, ...] = tuple(RacerConfig(o) for o in DEFAULT_RACERS)
     view: tuple[float, float, float, float] | None = None
     tol: float = 1e-10
+    #: Mid-run changes, in the order they were made (see ``Edit``).
+    edits: tuple[Edit, ...] = ()
 
     def __post_init__(self) -> None:
         if not isinstance(self.loss, str) or not self.loss.strip():
@@ -120,8 +311,18 @@ class SessionConfig:
         if not all(isinstance(r, RacerConfig) for r in racers):
             raise ConfigError(msg("racers must be RacerConfig entries"))
         if len(racers) > MAX_RACERS:
-            raise ConfigError(msg("at most {limit} racers, got {count}", limit=MAX_RACERS, count=len(racers)))
-        object.__setattr__(self, "racers", racers)
+            raise ConfigError(too_many_racers(len(racers)))
+        object.__setattr__(self, "racers", _fill_racers(racers))
+        edits = tuple(self.edits)
+        keys = {r.key for r in self.racers}
+        for edit in edits:
+            if not isinstance(edit, Edit):
+                raise ConfigError(msg("edits must be Edit entries"))
+            if edit.racer not in keys:
+                raise ConfigError(
+                    msg("an edit names racer {key}, which is not in the race", key=repr(edit.racer))
+                )
+        object.__setattr__(self, "edits", edits)
         if self.view is not None:
             if not isinstance(self.view, list | tuple) or len(self.view) != 4:
                 raise ConfigError(msg("view must be [w1_min, w1_max, w2_min, w2_max]"))
@@ -138,6 +339,31 @@ class SessionConfig:
     def enabled_racers(self) -> tuple[RacerConfig, ...]:
         return tuple(r for r in self.racers if r.enabled)
 
+    def racer(self, key: str) -> RacerConfig:
+        """The racer ``key`` as at step 0."""
+        for racer in self.racers:
+            if racer.key == key:
+                return racer
+        raise KeyError(key)
+
+    def edits_of(self, key: str) -> tuple[Edit, ...]:
+        return tuple(e for e in self.edits if e.racer == key)
+
+    def settings_at(self, key: str, step: int) -> RacerConfig:
+        """The racer's settings in force at ``step`` (the one step ``step`` used)."""
+        racer = self.racer(key)
+        for edit in self.edits:
+            if edit.racer == key and step > edit.after_step:
+                racer = edit.apply(racer)
+        return racer
+
+    def current_racers(self) -> tuple[RacerConfig, ...]:
+        """Every racer with all its edits applied: what the controls show."""
+        return tuple(self.settings_at(r.key, MAX_STEPS + 1) for r in self.racers)
+
+    def label(self, key: str) -> str:
+        return racer_label(self.racer(key), self.racers)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "format": SESSION_FORMAT,
@@ -149,11 +375,16 @@ class SessionConfig:
             "tol": self.tol,
             "view": list(self.view) if self.view is not None else None,
             "racers": [r.to_dict() for r in self.racers],
+            "edits": [e.to_dict() for e in self.edits],
         }
 
     @classmethod
     def from_dict(cls, data: Any) -> SessionConfig:
-        """Validate a decoded session file; every problem raises ConfigError naming it."""
+        """Validate a decoded session file; every problem raises ConfigError naming it.
+
+        A version-1 file (one racer per optimizer, no edits) is migrated: its racing
+        optimizers become racers; the ones it listed but did not race are left out.
+        """
         if not isinstance(data, dict):
             raise ConfigError(msg("a session file must hold a JSON object"))
         if data.get("format") != SESSION_FORMAT:
@@ -163,7 +394,16 @@ class SessionConfig:
                 )
             )
         version = data.get("version")
-        if version != SESSION_VERSION:
+        if isinstance(version, int) and not isinstance(version, bool) and version > SESSION_VERSION:
+            raise ConfigError(
+                msg(
+                    "this session was saved by a newer Optimizer Lab (file version {version}); "
+                    "this one reads versions 1 to {supported}: update Optimizer Lab to open it",
+                    version=version,
+                    supported=SESSION_VERSION,
+                )
+            )
+        if version not in (1, SESSION_VERSION) or isinstance(version, bool):
             raise ConfigError(
                 msg(
                     "session version {version} is not supported; "
@@ -173,36 +413,66 @@ class SessionConfig:
                 )
             )
         known = {"format", "version", "loss", "loss_params", "start", "steps", "tol", "view", "racers"}
+        if version >= 2:
+            known.add("edits")
         unknown = sorted(set(data) - known)
         if unknown:
             raise ConfigError(msg("unknown session field(s): {fields}", fields=", ".join(unknown)))
         racers_data = data.get("racers", [])
         if not isinstance(racers_data, list):
             raise ConfigError(msg("'racers' must be a list"))
+        racer_fields = {"optimizer", "hyperparameters", "schedule", "enabled"}
+        if version >= 2:
+            racer_fields |= {"key", "label", "color"}
         racers = []
         for i, item in enumerate(racers_data):
             if not isinstance(item, dict) or not isinstance(item.get("optimizer"), str):
                 raise ConfigError(msg("racer {n} must be an object with an 'optimizer' name", n=i + 1))
-            extra = sorted(set(item) - {"optimizer", "hyperparameters", "schedule", "enabled"})
+            extra = sorted(set(item) - racer_fields)
             if extra:
                 raise ConfigError(
                     msg("racer {n} has unknown field(s): {fields}", n=i + 1, fields=", ".join(extra))
                 )
-            hyper = item.get("hyperparameters", {})
-            if not isinstance(hyper, dict):
-                raise ConfigError(msg("racer {n}: 'hyperparameters' must be an object", n=i + 1))
-            for k, v in hyper.items():
-                _finite(
-                    v, msg("racer {n} ({optimizer}) {name}", n=i + 1, optimizer=item["optimizer"], name=k)
-                )
+            hyper = _hyper_dict(item.get("hyperparameters", {}), msg("racer {n}", n=i + 1))
             schedule = item.get("schedule", "constant")
             enabled = item.get("enabled", True)
             if not isinstance(schedule, str) or not isinstance(enabled, bool):
                 raise ConfigError(msg("racer {n}: 'schedule' must be text and 'enabled' true/false", n=i + 1))
+            if version == 1 and not enabled:
+                continue  # version 1 listed every optimizer; only the racing ones are racers
+            texts = {k: item.get(k, "") for k in ("key", "label", "color")}
             try:
-                racers.append(RacerConfig(item["optimizer"], hyper, schedule, enabled))
+                racers.append(RacerConfig(item["optimizer"], hyper, schedule, enabled, **texts))
             except ConfigError as exc:
                 raise ConfigError(msg("racer {n}: {error}", n=i + 1, error=message_of(exc))) from None
+        if len(racers) > MAX_RACERS:
+            raise ConfigError(too_many_racers(len(racers)))
+        edits = []
+        edits_data = data.get("edits", [])
+        if not isinstance(edits_data, list):
+            raise ConfigError(msg("'edits' must be a list"))
+        for i, item in enumerate(edits_data):
+            if not isinstance(item, dict) or set(item) != {
+                "racer",
+                "after_step",
+                "hyperparameters",
+                "schedule",
+            }:
+                raise ConfigError(
+                    msg("edit {n} must have exactly racer, after_step, hyperparameters and schedule", n=i + 1)
+                )
+            if not isinstance(item["racer"], str) or not isinstance(item["schedule"], str):
+                raise ConfigError(msg("edit {n}: 'racer' and 'schedule' must be text", n=i + 1))
+            hyper = _hyper_dict(item["hyperparameters"], msg("edit {n}", n=i + 1))
+            try:
+                edit = Edit(item["racer"], item["after_step"], hyper, item["schedule"])
+                # the edited settings must be valid for that racer
+                racer = next((r for r in racers if r.key == edit.racer), None)
+                if racer is not None:
+                    edit.apply(racer)
+            except ConfigError as exc:
+                raise ConfigError(msg("edit {n}: {error}", n=i + 1, error=message_of(exc))) from None
+            edits.append(edit)
         loss_params = data.get("loss_params", {}) or {}
         if not isinstance(loss_params, dict):
             raise ConfigError(msg("'loss_params' must be an object"))
@@ -214,9 +484,27 @@ class SessionConfig:
             racers=tuple(racers),
             view=data.get("view"),
             tol=data.get("tol", 1e-10),
+            edits=tuple(edits),
         )
 
 
+def _hyper_dict(value: Any, where: str) -> dict[str, float]:
+    if not isinstance(value, dict):
+        raise ConfigError(msg("{where}: 'hyperparameters' must be an object", where=where))
+    for k, v in value.items():
+        _finite(v, msg("{where} {name}", where=where, name=k))
+    return value
+
+
+def too_many_racers(count: int) -> Any:
+    """The refusal of a race past MAX_RACERS, naming the limit."""
+    return msg(
+        "a race holds at most {limit} racers, got {count}; remove one before adding another",
+        limit=MAX_RACERS,
+        count=count,
+    )
+
+
 def all_racers() -> tuple[RacerConfig, ...]:
-    """Every optimizer with its defaults, the default ones enabled (what the GUI lists)."""
+    """Every optimizer with its defaults, the default ones enabled (what "Add racer" offers)."""
     return tuple(RacerConfig(o, enabled=o in DEFAULT_RACERS) for o in OPTIMIZERS)

@@ -375,7 +375,8 @@ class MainWindow(QMainWindow):
 
     # -- config changes -----------------------------------------------------------------------
     def _config_from_racers(self, config: SessionConfig) -> SessionConfig:
-        return replace(config, racers=tuple(self.racers.values()))
+        # a race holds at most MAX_RACERS racers: the ticked ones (the list remembers the rest)
+        return replace(config, racers=tuple(r for r in self.racers.values() if r.enabled), edits=())
 
     def apply_config(self, config: SessionConfig, *, keep_surface: bool = False) -> None:
         """Use a new configuration; the race restarts from step 0."""

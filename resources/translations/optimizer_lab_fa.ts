@@ -1175,12 +1175,36 @@
         <translation>نوشتن ‪{path}‬ ممکن نیست: رمزگذار ویدیو پیش از کامل شدن فایل متوقف شد (آیا دیسک پر است؟)</translation>
     </message>
     <message>
+        <source>&apos;enabled&apos; must be true or false</source>
+        <translation>‪&apos;enabled&apos;‬ باید ‪true‬ یا ‪false‬ باشد</translation>
+    </message>
+    <message>
+        <source>racer key {key} must be up to 40 of a-z, 0-9, - _ #</source>
+        <translation>کلید شرکت‌کنندهٔ {key} باید حداکثر ۴۰ نویسه از ‪a-z، 0-9، - _ #‬ باشد</translation>
+    </message>
+    <message>
+        <source>a racer&apos;s label must be one line of at most 80 characters</source>
+        <translation>برچسب یک شرکت‌کننده باید یک خط با حداکثر ۸۰ نویسه باشد</translation>
+    </message>
+    <message>
+        <source>racer colour {color} is not in the palette; use one of {choices}</source>
+        <translation>رنگ {color} در جدول رنگ‌ها نیست؛ یکی از این‌ها را به کار ببرید: {choices}</translation>
+    </message>
+    <message>
+        <source>an edit&apos;s step must be a whole number ≥ 0, got {value}</source>
+        <translation>گام یک تغییر باید عددی صحیح و ‪≥ 0‬ باشد، اما {value} است</translation>
+    </message>
+    <message>
         <source>{what} must be a built-in surface name or an expression in x and y, got {type}</source>
         <translation>‏‪{what}‬ باید نام یک سطح آماده یا عبارتی برحسب x و y باشد، اما ‪{type}‬ داده شده است</translation>
     </message>
     <message>
         <source>{what} must be a finite number, got {value}</source>
         <translation>‏{what} باید عددی متناهی باشد، اما ‪{value}‬ داده شده است</translation>
+    </message>
+    <message>
+        <source>two racers have the key {key}; each needs its own</source>
+        <translation>دو شرکت‌کننده کلید {key} دارند؛ هر کدام کلید خودش را لازم دارد</translation>
     </message>
     <message>
         <source>loss must be a built-in surface name or an expression in x and y</source>
@@ -1201,10 +1225,6 @@
     <message>
         <source>racers must be RacerConfig entries</source>
         <translation>شرکت‌کنندگان مسابقه باید از نوع ‪RacerConfig‬ باشند</translation>
-    </message>
-    <message>
-        <source>at most {limit} racers, got {count}</source>
-        <translation>حداکثر {limit} بهینه‌ساز در مسابقه مجاز است، اما {count} داده شده است</translation>
     </message>
     <message>
         <source>view must be [w1_min, w1_max, w2_min, w2_max]</source>
@@ -1247,14 +1267,6 @@
         <translation>بهینه‌ساز شمارهٔ {n} فیلد(های) ناشناخته دارد: ‪{fields}‬</translation>
     </message>
     <message>
-        <source>racer {n}: &apos;hyperparameters&apos; must be an object</source>
-        <translation>بهینه‌ساز شمارهٔ {n}: ‪&apos;hyperparameters&apos;‬ باید شیء باشد</translation>
-    </message>
-    <message>
-        <source>racer {n} ({optimizer}) {name}</source>
-        <translation>‪{name}‬ در بهینه‌ساز شمارهٔ {n} (‪{optimizer}‬)</translation>
-    </message>
-    <message>
         <source>racer {n}: &apos;schedule&apos; must be text and &apos;enabled&apos; true/false</source>
         <translation>بهینه‌ساز شمارهٔ {n}: ‪&apos;schedule&apos;‬ باید متن و ‪&apos;enabled&apos;‬ باید ‪true/false‬ باشد</translation>
     </message>
@@ -1263,8 +1275,40 @@
         <translation>بهینه‌ساز شمارهٔ {n}: {error}</translation>
     </message>
     <message>
+        <source>&apos;edits&apos; must be a list</source>
+        <translation>‪&apos;edits&apos;‬ باید یک فهرست باشد</translation>
+    </message>
+    <message>
+        <source>edit {n} must have exactly racer, after_step, hyperparameters and schedule</source>
+        <translation>تغییر شمارهٔ {n} باید دقیقاً ‪racer، after_step، hyperparameters‬ و ‪schedule‬ را داشته باشد</translation>
+    </message>
+    <message>
+        <source>edit {n}: &apos;racer&apos; and &apos;schedule&apos; must be text</source>
+        <translation>تغییر شمارهٔ {n}: ‪&apos;racer&apos;‬ و ‪&apos;schedule&apos;‬ باید متن باشند</translation>
+    </message>
+    <message>
+        <source>edit {n}</source>
+        <translation>تغییر شمارهٔ {n}</translation>
+    </message>
+    <message>
+        <source>edit {n}: {error}</source>
+        <translation>تغییر شمارهٔ {n}: {error}</translation>
+    </message>
+    <message>
         <source>&apos;loss_params&apos; must be an object</source>
         <translation>‪&apos;loss_params&apos;‬ باید شیء باشد</translation>
+    </message>
+    <message>
+        <source>{where}: &apos;hyperparameters&apos; must be an object</source>
+        <translation>{where}: ‪&apos;hyperparameters&apos;‬ باید یک شیء باشد</translation>
+    </message>
+    <message>
+        <source>{where} {name}</source>
+        <translation>{where} {name}</translation>
+    </message>
+    <message>
+        <source>a race holds at most {limit} racers, got {count}; remove one before adding another</source>
+        <translation>یک مسابقه حداکثر {limit} شرکت‌کننده دارد، اما {count} آمده است؛ پیش از افزودن، یکی را بردارید</translation>
     </message>
     <message>
         <source>{label}: the formula gives {shown} but the engine recorded {recorded}</source>
@@ -1488,63 +1532,63 @@
     </message>
     <message>
         <source>the {name} axis needs low &lt; high, got {low} and {high}</source>
-        <translation type="unfinished"></translation>
+        <translation>محور {name} باید ‪low &lt; high‬ داشته باشد، اما {low} و {high} آمده است</translation>
     </message>
     <message>
         <source>a map side must have 2 to {limit} pixels, got {n}</source>
-        <translation type="unfinished"></translation>
+        <translation>هر ضلع نقشه باید ۲ تا {limit} پیکسل باشد، اما {n} آمده است</translation>
     </message>
     <message>
         <source>a log axis needs low &gt; 0, got {low} for {name}</source>
-        <translation type="unfinished"></translation>
+        <translation>محور لگاریتمی ‪low &gt; 0‬ لازم دارد، اما برای {name} مقدار {low} آمده است</translation>
     </message>
     <message>
         <source>an axis is NAME:LOW:HIGH or NAME:LOW:HIGH:log (e.g. lr:1e-4:10:log), got {text}</source>
-        <translation type="unfinished"></translation>
+        <translation>محور به شکل ‪NAME:LOW:HIGH‬ یا ‪NAME:LOW:HIGH:log‬ است (مثلاً ‪lr:1e-4:10:log‬)، اما {text} آمده است</translation>
     </message>
     <message>
         <source>an axis&apos;s LOW and HIGH must be numbers, got {text}</source>
-        <translation type="unfinished"></translation>
+        <translation>‪LOW‬ و ‪HIGH‬ یک محور باید عدد باشند، اما {text} آمده است</translation>
     </message>
     <message>
         <source>the map kind must be one of {allowed}, got {kind}</source>
-        <translation type="unfinished"></translation>
+        <translation>نوع نقشه باید یکی از {allowed} باشد، اما {kind} آمده است</translation>
     </message>
     <message>
         <source>a hyperparameter map needs two axes, e.g. --x lr:1e-4:10:log --y beta:0.5:0.999</source>
-        <translation type="unfinished"></translation>
+        <translation>نقشهٔ ابرپارامتر دو محور لازم دارد، مثلاً ‪--x lr:1e-4:10:log --y beta:0.5:0.999‬</translation>
     </message>
     <message>
         <source>the two axes must be different hyperparameters, both are {name}</source>
-        <translation type="unfinished"></translation>
+        <translation>دو محور باید دو ابرپارامتر متفاوت باشند، اما هر دو {name} هستند</translation>
     </message>
     <message>
         <source>colour a map by basin, loss or steps, got {name}</source>
-        <translation type="unfinished"></translation>
+        <translation>نقشه را با ‪basin‬، ‪loss‬ یا ‪steps‬ رنگ کنید، اما {name} آمده است</translation>
     </message>
     <message>
         <source>greyed: still moving near that ☆ after {steps} steps</source>
-        <translation type="unfinished"></translation>
+        <translation>خاکستری: پس از {steps} گام هنوز نزدیک آن ☆ در حرکت است</translation>
     </message>
     <message>
         <source>converged, not at a minimum (a saddle)</source>
-        <translation type="unfinished"></translation>
+        <translation>همگرا شد، اما نه در یک کمینه (یک نقطهٔ زینی)</translation>
     </message>
     <message>
         <source>log₁₀(final L − {low})</source>
-        <translation type="unfinished"></translation>
+        <translation>‪log₁₀(final L − {low})‬</translation>
     </message>
     <message>
         <source>steps to converge</source>
-        <translation type="unfinished"></translation>
+        <translation>گام‌ها تا همگرایی</translation>
     </message>
     <message>
         <source>not converged in {steps} steps</source>
-        <translation type="unfinished"></translation>
+        <translation>در {steps} گام همگرا نشد</translation>
     </message>
     <message>
         <source>diverged</source>
-        <translation type="unfinished"></translation>
+        <translation>واگرا شد</translation>
     </message>
     <message>
         <source>permission denied</source>
@@ -1593,6 +1637,26 @@
     <message>
         <source>{optimizer} has no hyperparameter {name}; it takes: {allowed}</source>
         <translation>‏‪{optimizer}‬ ابرپارامتر ‪{name}‬ ندارد؛ ابرپارامترهایش: ‪{allowed}‬</translation>
+    </message>
+    <message>
+        <source>edits must be Edit entries</source>
+        <translation>تغییرها باید از نوع ‪Edit‬ باشند</translation>
+    </message>
+    <message>
+        <source>an edit names racer {key}, which is not in the race</source>
+        <translation>یک تغییر به شرکت‌کنندهٔ {key} اشاره می‌کند که در این مسابقه نیست</translation>
+    </message>
+    <message>
+        <source>this session was saved by a newer Optimizer Lab (file version {version}); this one reads versions 1 to {supported}: update Optimizer Lab to open it</source>
+        <translation>این نشست با نسخهٔ تازه‌تری از ‪Optimizer Lab‬ ذخیره شده است (نسخهٔ پرونده {version})؛ این برنامه نسخه‌های ۱ تا {supported} را می‌خواند: برای باز کردنش ‪Optimizer Lab‬ را به‌روز کنید</translation>
+    </message>
+    <message>
+        <source>racer {n}</source>
+        <translation>شرکت‌کنندهٔ شمارهٔ {n}</translation>
+    </message>
+    <message>
+        <source>there is no racer {key} in this race</source>
+        <translation>شرکت‌کننده‌ای با کلید {key} در این مسابقه نیست</translation>
     </message>
     <message>
         <source>an integer ≥ 1</source>

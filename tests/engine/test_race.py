@@ -1,0 +1,155 @@
+"""The race model: racers (the same optimizer more than once), their runs, the edit log, replay."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from engine import get_loss, simulate
+from engine.config import MAX_RACERS, PALETTE, ConfigError, RacerConfig, SessionConfig
+from engine.race import Edited, Race, RaceError, RaceReset, RacersChanged, replay
+
+ARRAYS = ("step", "w", "loss", "grad", "G", "M", "lr", "dw")
+START = (-1.5, 2.0)
+
+
+def rmsprop_trio(steps: int = 300) -> SessionConfig:
+    """The lecture's experiment: RMSprop with β = 0.5, 0.9 and 0.99 side by side."""
+    racers = tuple(RacerConfig("rmsprop", {"lr": 0.01, "beta": b}) for b in (0.5, 0.9, 0.99))
+    return SessionConfig(loss="rosenbrock", start=START, steps=steps, racers=racers, tol=0.0)
+
+
+def started(config: SessionConfig) -> Race:
+    race = Race(config, max_rows=config.steps + 1)
+    race.start(config, get_loss(config.loss))
+    return race
+
+
+def run_out(race: Race) -> None:
+    while not race.at_end():
+        race.advance(97)  # chunk boundaries that fall anywhere
+
+
+def assert_same_rows(got: object, want: object) -> None:
+    for name in ARRAYS:
+        np.testing.assert_array_equal(getattr(got, name), getattr(want, name), err_msg=name)
+
+
+def test_three_rmsprop_racers_each_match_simulate_with_their_own_beta() -> None:
+    config = rmsprop_trio()
+    race = started(config)
+    run_out(race)
+    runs = race.runs()
+    assert list(runs) == ["rmsprop", "rmsprop#2", "rmsprop#3"]
+    finals = []
+    for key, beta in zip(runs, (0.5, 0.9, 0.99), strict=True):
+        want = simulate("rosenbrock", "rmsprop", START, 300, tol=0.0, lr=0.01, beta=beta)
+        got = runs[key].trajectory()
+        assert got.hyperparameters["beta"] == beta
+        assert_same_rows(got, want)
+        finals.append(tuple(got.w[-1]))
+    assert len(set(finals)) == 3  # three different races, not one drawn three times
+
+
+def test_racers_get_distinct_palette_colours_and_labels_that_tell_them_apart() -> None:
+    config = rmsprop_trio()
+    colors = [r.color for r in config.racers]
+    assert len(set(colors)) == 3 and set(colors) <= set(PALETTE)
+    assert [config.label(r.key) for r in config.racers] == [
+        "RMSprop β=0.5",
+        "RMSprop β=0.9",
+        "RMSprop β=0.99",
+    ]
+    twins = SessionConfig(
+        racers=(RacerConfig("adam"), RacerConfig("adam"), RacerConfig("sgd", label="plain"))
+    )
+    assert [twins.label(r.key) for r in twins.racers] == ["Adam #1", "Adam #2", "plain"]
+
+
+def test_a_thirteenth_racer_is_refused_with_a_message_and_the_race_is_untouched() -> None:
+    config = SessionConfig(
+        racers=tuple(RacerConfig("sgd", {"lr": 0.001 * (i + 1)}) for i in range(MAX_RACERS))
+    )
+    assert MAX_RACERS == 12
+    assert len({r.color for r in config.racers}) == 12  # every racer its own colour
+    race = started(replace(config, steps=50))
+    with pytest.raises(RaceError, match="at most 12 racers, got 13; remove one"):
+        race.add("adam")
+    assert len(race.config.racers) == 12 and "adam" not in race.runs()
+    with pytest.raises(ConfigError, match="at most 12 racers"):
+        SessionConfig(racers=(*config.racers, RacerConfig("adam")))
+
+
+def test_adding_removing_and_moving_racers_mid_run_keeps_the_others_runs() -> None:
+    config = rmsprop_trio(steps=400)
+    race = started(config)
+    events: list[object] = []
+    race.subscribe(events.append)
+    race.advance(150)
+    runs_before = race.runs()
+    key = race.duplicate("rmsprop#2", beta=0.7)
+    assert key == "rmsprop#4"
+    assert [r.key for r in race.config.racers] == ["rmsprop", "rmsprop#2", "rmsprop#4", "rmsprop#3"]
+    added = events[-1]
+    assert isinstance(added, RacersChanged) and added.added[0][0].key == key
+    # the new racer ran at once up to the others' step, exactly as a fresh run would
+    assert race.runs()[key].t == 150
+    fresh = simulate("rosenbrock", "rmsprop", START, 150, tol=0.0, lr=0.01, beta=0.7)
+    for name in ARRAYS:  # the chunk holds steps 1…150 (row 0, the start, comes with the racer's start)
+        np.testing.assert_array_equal(getattr(added.added[0][1], name), getattr(fresh, name)[1:])
+    for k, run in runs_before.items():
+        assert race.runs()[k] is run and run.t == 150
+    race.remove("rmsprop")
+    race.move("rmsprop#3", 0)
+    assert list(race.runs()) == ["rmsprop#3", "rmsprop#2", "rmsprop#4"]
+    assert isinstance(events[-1], RacersChanged) and events[-2].removed == ("rmsprop",)
+    run_out(race)
+    for k, beta in (("rmsprop#2", 0.9), ("rmsprop#3", 0.99), ("rmsprop#4", 0.7)):
+        want = simulate("rosenbrock", "rmsprop", START, 400, tol=0.0, lr=0.01, beta=beta)
+        assert_same_rows(race.runs()[k].trajectory(), want)
+    with pytest.raises(RaceError, match="no racer 'rmsprop'"):
+        race.remove("rmsprop")
+
+
+def test_a_mid_run_edit_is_logged_at_its_step_and_replays_bit_for_bit() -> None:
+    config = replace(
+        rmsprop_trio(steps=500), racers=(RacerConfig("adam", {"lr": 0.05}), RacerConfig("rmsprop"))
+    )
+    race = started(config)
+    events: list[object] = []
+    race.subscribe(events.append)
+    race.advance(123)
+    edit = race.edit("adam", race.current()["adam"].with_values(lr=0.2, schedule="exponential:gamma=0.99"))
+    assert edit is not None and edit.after_step == 123 and isinstance(events[-1], Edited)
+    race.advance(77)
+    race.edit("adam", race.current()["adam"].with_values(beta=0.9))
+    run_out(race)
+    live = race.runs()["adam"].trajectory()
+    saved = race.config
+    assert saved.racer("adam").hyperparameters["lr"] == 0.05  # as at step 0
+    assert [e.after_step for e in saved.edits] == [123, 200]
+    assert saved.settings_at("adam", 123).hyperparameters["lr"] == 0.05
+    assert saved.settings_at("adam", 124).hyperparameters["lr"] == 0.2
+    assert saved.settings_at("adam", 201).hyperparameters["beta"] == 0.9
+    # the file form carries the log, and replaying it gives the same numbers
+    again = SessionConfig.from_dict(saved.to_dict())
+    assert again == saved
+    assert_same_rows(replay(again, get_loss("rosenbrock"))["adam"], live)
+    # and it differs from a run that kept η = 0.05 throughout
+    plain = simulate("rosenbrock", "adam", START, 500, tol=0.0, lr=0.05)
+    assert not np.array_equal(plain.w, live.w)
+    np.testing.assert_array_equal(plain.w[:124], live.w[:124])
+
+
+def test_an_edit_before_the_first_step_changes_the_start_and_restart_keeps_current_settings() -> None:
+    race = started(rmsprop_trio(steps=50))
+    assert race.edit("rmsprop", race.current()["rmsprop"].with_values(lr=0.02)) is None
+    assert race.config.racer("rmsprop").hyperparameters["lr"] == 0.02 and not race.config.edits
+    race.advance(10)
+    race.edit("rmsprop", race.current()["rmsprop"].with_values(lr=0.03))
+    reset = race.restart()
+    assert isinstance(reset, RaceReset) and not reset.config.edits
+    assert reset.config.racer("rmsprop").hyperparameters["lr"] == 0.03
+    assert all(run.t == 0 for run in race.runs().values())
