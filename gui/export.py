@@ -433,6 +433,7 @@ class SceneRenderer:
             tuple(h.vec("M")[i]) if opt.m_meaning else None,
             tuple(h.vec("dw")[i]),
             tuple(h.vec("G")[i]) if opt.adaptive else None,
+            racer=name,
         )
 
     # -- panels -----------------------------------------------------------------------

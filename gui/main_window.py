@@ -242,7 +242,7 @@ class MainWindow(QMainWindow):
         self.vector_actions: dict[str, QAction] = {}
         for key, text, tip in (
             ("grad", "\u200e−g", self.tr("Show the gradient arrow (steepest descent direction)")),
-            ("M", "M", self.tr("Show the momentum / first-moment arrow")),
+            ("M", "\u200e−M", self.tr("Show −M, the direction momentum pushes the step")),
             ("dw", "Δw", self.tr("Show the step actually taken")),
             (
                 "glyph",
@@ -631,6 +631,7 @@ class MainWindow(QMainWindow):
             tuple(history.vec("M")[i]) if opt.m_meaning else None,
             tuple(history.vec("dw")[i]),
             tuple(history.vec("G")[i]) if opt.adaptive else None,
+            racer=name,
         )
 
     def _update_inspector(self) -> None:

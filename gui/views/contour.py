@@ -33,9 +33,34 @@ TRAIL_WIDTH = 2.2
 ARROW_WIDTH = 2.4
 CONTOUR_WIDTH = 1.0
 MAX_TRAIL_POINTS = 6000
-#: Arrow lengths as shares of the view. They differ so that parallel vectors stay apart:
+#: Full arrow lengths as shares of the view. They differ so that parallel vectors stay apart:
 #: SGD's Δw lies exactly along −g, and at one length it hid it, labels on top of each other.
 ARROW_LENGTH = {"grad": 0.17, "M": 0.135, "dw": 0.10}
+#: An arrow's length is log-compressed against the largest of its kind in the run so far:
+#: the largest is full length, each decade below takes a quarter off, down to SHORTEST.
+DECADES_TO_SHORTEST = 4.0
+SHORTEST = 0.18
+#: More decades below the largest than this, and the arrow fades: ‖g‖ has become negligible.
+FADE_AFTER_DECADES = 4.0
+FADED_ALPHA = 0.25
+
+
+def arrow_scale(norm: float, largest: float) -> tuple[float, float]:
+    """(share of the full length, opacity) of an arrow of size ``norm`` when the run's largest
+    of its kind is ``largest``: lengths say how big a vector is, compressed over decades."""
+    if not (norm > 0 and largest > 0) or not math.isfinite(norm):
+        return 1.0, 1.0
+    decades = max(0.0, math.log10(largest / norm)) if math.isfinite(largest) else 0.0
+    length = max(SHORTEST, 1.0 - decades / DECADES_TO_SHORTEST)
+    alpha = (
+        1.0 if decades <= FADE_AFTER_DECADES else max(FADED_ALPHA, 1.0 - (decades - FADE_AFTER_DECADES) / 4)
+    )
+    return length, alpha
+
+
+def short_number(value: float) -> str:
+    """A vector's size in a label: two significant digits."""
+    return f"{value:.2g}" if 1e-2 <= value < 1e3 else f"{value:.1e}".replace("e-0", "e-").replace("e+0", "e")
 
 
 def surface_colormap() -> pg.ColorMap:
@@ -183,14 +208,15 @@ class _Dots(pg.GraphicsObject):
 
 
 class _Arrow:
-    """A vector drawn from a point: a line and a head, with a short label."""
+    """A vector drawn from a point: a line and a head, with a short label and its size."""
 
     def __init__(self, plot: pg.PlotItem, color: str, text: str) -> None:
         self.color = color
+        self.name = text
         pen = pg.mkPen(color, width=ARROW_WIDTH)
         self.line = pg.PlotCurveItem(pen=pen)
         self.head = pg.ArrowItem(headLen=12, tipAngle=32, pen=pen, brush=color)
-        self.text = pg.TextItem(text, color=color, anchor=(0.5, 0.5))
+        self.text = pg.TextItem(text, color=color, anchor=(0.5, 0.5), fill=pg.mkBrush(255, 255, 255, 170))
         font = QFont()
         font.setBold(True)
         self.text.setFont(font)
@@ -198,18 +224,31 @@ class _Arrow:
             item.setZValue(40)
             plot.addItem(item, ignoreBounds=True)
 
-    def set(self, origin: tuple[float, float], vector: tuple[float, float] | None, length: float) -> None:
+    def set(
+        self,
+        origin: tuple[float, float],
+        vector: tuple[float, float] | None,
+        length: float,
+        largest: float | None = None,
+    ) -> None:
+        """Draw ``vector`` from ``origin``; ``largest`` (the run's biggest of its kind) scales it."""
         if vector is None or not all(map(math.isfinite, vector)) or math.hypot(*vector) == 0:
             self.set_visible(False)
             return
         self.set_visible(True)
         norm = math.hypot(*vector)
+        share, alpha = arrow_scale(norm, norm if largest is None else largest)
+        length *= share
         ux, uy = vector[0] / norm, vector[1] / norm
         x1, y1 = origin[0] + ux * length, origin[1] + uy * length
         self.line.setData([origin[0], x1], [origin[1], y1])
         self.head.setPos(x1, y1)
         self.head.setStyle(angle=180.0 - math.degrees(math.atan2(uy, ux)))
+        self.text.setText(f"{self.name} {short_number(norm)}")
         self.text.setPos(origin[0] + ux * length * 1.22, origin[1] + uy * length * 1.22)
+        self.opacity = alpha
+        for item in (self.line, self.head, self.text):
+            item.setOpacity(alpha)
 
     def set_visible(self, visible: bool) -> None:
         for item in (self.line, self.head, self.text):
@@ -279,7 +318,8 @@ class ContourView(pg.PlotWidget):
         self.notice = CentredNote(self.plot.vb, z=60, color="#333", fill=pg.mkBrush(255, 255, 255, 235))
         self.arrows = {
             "grad": _Arrow(self.plot, "#C0392B", "−g"),
-            "M": _Arrow(self.plot, "#6A3D9A", "M"),
+            # every momentum rule steps along −M (M gathers +g): the arrow shows where it pushes
+            "M": _Arrow(self.plot, "#6A3D9A", "−M"),
             "dw": _Arrow(self.plot, "#111111", "Δw"),
         }
         self.glyph = QGraphicsEllipseItem()
@@ -300,6 +340,7 @@ class ContourView(pg.PlotWidget):
         self.plot.addItem(self.dots, ignoreBounds=True)
         self._pen_scale = 1.0
         self._histories: dict[str, RacerHistory] = {}
+        self._largest_cache: tuple[object, dict[str, float]] = (None, {})
         self._view: tuple[float, float, float, float] = (-4.0, 4.0, -4.0, 4.0)
         self.set_view(self._view)  # round numbers on the axes until a surface comes
         self._regrid_timer = QTimer(self, singleShot=True, interval=350)
@@ -450,13 +491,25 @@ class ContourView(pg.PlotWidget):
         m: tuple[float, float] | None,
         dw: tuple[float, float] | None,
         G: tuple[float, float] | None,
+        *,
+        racer: str | None = None,
     ) -> None:
-        """Arrows (−g, M, Δw) and the √G glyph of the selected racer at its current point."""
+        """Arrows (−g, −M, Δw) and the √G glyph of the selected racer at its current point.
+
+        With ``racer`` (whose record this view draws), each arrow's length is log-compressed
+        against the largest of its kind in that racer's run, and it fades once negligible; the
+        label gives the vector's size. Without it, every arrow is full length.
+        """
         x0, x1, y0, y1 = self.current_view()
         size = min(x1 - x0, y1 - y0)
         neg_g = (-grad[0], -grad[1]) if grad is not None else None
-        for key, vec in (("grad", neg_g), ("M", m), ("dw", dw)):
-            self.arrows[key].set(point, vec if self.show_vectors[key] else None, ARROW_LENGTH[key] * size)
+        neg_m = (-m[0], -m[1]) if m is not None else None
+        largest = self._largest(racer)
+        for key, vec in (("grad", neg_g), ("M", neg_m), ("dw", dw)):
+            self.arrows[key].set(
+                point, vec if self.show_vectors[key] else None, ARROW_LENGTH[key] * size, largest.get(key)
+            )
+        self._separate_labels()
         show_glyph = (
             self.show_vectors["glyph"] and G is not None and all(map(math.isfinite, G)) and max(G) > 0
         )
@@ -471,6 +524,49 @@ class ContourView(pg.PlotWidget):
                 QRectF(QPointF(point[0] - r[0], point[1] - r[1]), QPointF(point[0] + r[0], point[1] + r[1]))
             )
             self.glyph_label.setPos(point[0] + r[0], point[1] + r[1])
+
+    def _largest(self, racer: str | None) -> dict[str, float]:
+        """The largest ‖g‖, ‖M‖, ‖Δw‖ of a racer's recorded run (cached per record length)."""
+        history = self._histories.get(racer) if racer is not None else None
+        if history is None or len(history) < 2:
+            return {}
+        stamp = (racer, len(history), history.last_step, history.stride)
+        if self._largest_cache[0] != stamp:
+            out = {}
+            for key in ("grad", "M", "dw"):
+                v = history.vec(key)[1:]
+                with np.errstate(invalid="ignore", over="ignore"):
+                    norms = np.hypot(v[:, 0], v[:, 1])
+                finite = norms[np.isfinite(norms)]
+                out[key] = float(finite.max()) if finite.size else 0.0
+            self._largest_cache = (stamp, out)
+        return self._largest_cache[1]
+
+    def _separate_labels(self) -> None:
+        """Keep the arrows' labels apart and inside the plot (they sit at the arrow tips)."""
+        vb = self.plot.vb
+        (x0, x1), (y0, y1) = vb.viewRange()
+        px, py = vb.viewPixelSize()
+        placed: list[tuple[float, float, float, float]] = []
+        for arrow in self.arrows.values():
+            if not arrow.text.isVisible():
+                continue
+            rect = arrow.text.boundingRect()
+            w, h = rect.width() * px, rect.height() * py
+            pos = arrow.text.pos()
+            x = min(max(pos.x(), x0 + w / 2 + 2 * px), x1 - w / 2 - 2 * px)
+            y = min(max(pos.y(), y0 + h / 2 + 2 * py), y1 - h / 2 - 2 * py)
+            for _ in range(len(placed) + 1):  # step aside from a label already placed
+                clash = next(
+                    (b for b in placed if abs(b[0] - x) < (b[2] + w) / 2 and abs(b[1] - y) < (b[3] + h) / 2),
+                    None,
+                )
+                if clash is None:
+                    break
+                below = clash[1] - (clash[3] + h) / 2 - py
+                y = below if below - h / 2 > y0 else clash[1] + (clash[3] + h) / 2 + py
+            arrow.text.setPos(x, y)
+            placed.append((x, y, w, h))
 
     def flash(self, ms: int = 1800) -> None:
         """Outline the contour for a moment (a lesson's "watch this")."""

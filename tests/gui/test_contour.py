@@ -7,7 +7,7 @@ import pytest
 
 from engine.simulate import Run
 from gui.history import RacerHistory
-from gui.views.contour import MAX_TRAIL_POINTS, ContourView
+from gui.views.contour import MAX_TRAIL_POINTS, SHORTEST, ContourView, arrow_scale
 from tests.gui.conftest import shown
 
 
@@ -59,3 +59,62 @@ def test_an_unchanged_record_sets_no_new_data(view) -> None:
     before = tip.getData()[0]
     view.update_racers({"sgd": history})
     assert tip.getData()[0] is before  # the same arrays: nothing was set, nothing repaints
+
+
+def test_arrow_lengths_fall_by_a_quarter_a_decade_and_fade_when_negligible() -> None:
+    assert arrow_scale(5.0, 5.0) == (1.0, 1.0)
+    assert arrow_scale(0.5, 5.0) == pytest.approx((0.75, 1.0))
+    assert arrow_scale(5e-3, 5.0) == pytest.approx((0.25, 1.0))
+    length, alpha = arrow_scale(5e-9, 5.0)
+    assert length == SHORTEST and alpha < 0.5
+    assert arrow_scale(1.0, 0.0) == (1.0, 1.0)  # nothing to compare with: full length
+
+
+def _segment(arrow) -> tuple[np.ndarray, np.ndarray]:
+    x, y = arrow.line.getData()
+    return np.array([x[0], y[0]]), np.array([x[1] - x[0], y[1] - y[0]])
+
+
+def test_the_momentum_arrow_points_the_way_the_step_goes_and_sizes_say_magnitude(view) -> None:
+    run = Run("quadratic", "adam", (-3.5, 1.5), tol=0.0)
+    history = RacerHistory(run.start, float(run.trajectory().loss[0]))
+    history.append(run.advance(3000))
+    view.set_racers({"adam": "Adam"}, run.start)
+    view.update_racers({"adam": history})
+    view.set_view((-4.0, 4.0, -4.0, 4.0))
+
+    def show(row: int) -> None:
+        w = history.vec("w")[row]
+        vecs = [tuple(history.vec(k)[row]) for k in ("grad", "M", "dw", "G")]
+        view.show_state((float(w[0]), float(w[1])), *vecs, racer="adam")
+
+    show(5)
+    origin, m_arrow = _segment(view.arrows["M"])
+    m, dw = history.vec("M")[5], history.vec("dw")[5]
+    assert np.dot(m_arrow, dw) > 0 and np.dot(m_arrow, m) < 0  # −M, along the step taken
+    assert view.arrows["M"].text.toPlainText().startswith("−M")
+    early = np.hypot(*_segment(view.arrows["grad"])[1])
+    show(len(history) - 1)  # converged: ‖g‖ many decades below its start
+    assert np.hypot(*history.vec("grad")[-1]) < 1e-6 * np.hypot(*history.vec("grad")[1])
+    late = np.hypot(*_segment(view.arrows["grad"])[1])
+    assert late < 0.3 * early and view.arrows["grad"].line.opacity() < 0.5
+    assert "e-" in view.arrows["grad"].text.toPlainText()  # its size, written on it
+
+
+def test_arrow_labels_neither_overlap_nor_leave_the_plot(view, qtbot) -> None:
+    # SGD: Δw lies exactly along −g, and at the plot's corner the labels would be cut off
+    view.set_view((-4.0, 4.0, -4.0, 4.0))
+    qtbot.wait(1)
+    x0, x1, y0, y1 = view.current_view()
+    corner = (x1 - 0.05, y1 - 0.05)
+    view.show_state(corner, (-1.0, -1.0), (-1.0, -1.2), (0.5, 0.5), None)
+    rects = []
+    plot_rect = view.plot.vb.sceneBoundingRect()
+    for arrow in view.arrows.values():
+        assert arrow.text.isVisible()
+        rect = arrow.text.sceneBoundingRect()
+        assert plot_rect.contains(rect), arrow.name
+        rects.append(rect)
+    for i, a in enumerate(rects):
+        for b in rects[i + 1 :]:
+            assert not a.intersects(b)
