@@ -392,8 +392,8 @@
         <translation>نمایش پیکان گرادیان (جهت تندترین کاهش)</translation>
     </message>
     <message>
-        <source>Show the momentum / first-moment arrow</source>
-        <translation>نمایش پیکان تکانه / گشتاور اول</translation>
+        <source>Show −M, the direction momentum pushes the step</source>
+        <translation>نمایش −M، جهتی که تکانه گام را به آن سو می‌برد</translation>
     </message>
     <message>
         <source>Show the step actually taken</source>
