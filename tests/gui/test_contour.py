@@ -89,7 +89,7 @@ def test_the_momentum_arrow_points_the_way_the_step_goes_and_sizes_say_magnitude
         view.show_state((float(w[0]), float(w[1])), *vecs, racer="adam")
 
     show(5)
-    origin, m_arrow = _segment(view.arrows["M"])
+    _origin, m_arrow = _segment(view.arrows["M"])
     m, dw = history.vec("M")[5], history.vec("dw")[5]
     assert np.dot(m_arrow, dw) > 0 and np.dot(m_arrow, m) < 0  # −M, along the step taken
     assert view.arrows["M"].text.toPlainText().startswith("−M")
@@ -105,7 +105,7 @@ def test_arrow_labels_neither_overlap_nor_leave_the_plot(view, qtbot) -> None:
     # SGD: Δw lies exactly along −g, and at the plot's corner the labels would be cut off
     view.set_view((-4.0, 4.0, -4.0, 4.0))
     qtbot.wait(1)
-    x0, x1, y0, y1 = view.current_view()
+    _x0, x1, _y0, y1 = view.current_view()
     corner = (x1 - 0.05, y1 - 0.05)
     view.show_state(corner, (-1.0, -1.0), (-1.0, -1.2), (0.5, 0.5), None)
     rects = []
