@@ -125,6 +125,20 @@ class MapResult:
     def complete(self) -> bool:
         return self.rows_done == self.y.n
 
+    def csv_text(self) -> str:
+        """A row per computed pixel: its two axis values, where its run ended, and how."""
+        words = {NOT_CONVERGED: "not converged", CONVERGED: "converged", DIVERGED: "diverged"}
+        xs, ys = self.x.values, self.y.values
+        lines = [f"{self.x.name},{self.y.name},end_w1,end_w2,final_loss,steps,status,basin"]
+        for j in range(self.rows_done):
+            for i in range(self.x.n):
+                end = self.end[j, i]
+                lines.append(
+                    f"{xs[i]!r},{ys[j]!r},{end[0]!r},{end[1]!r},{self.final_loss[j, i]!r},"
+                    f"{self.steps[j, i]},{words[int(self.status[j, i])]},{self.basin[j, i]}"
+                )
+        return "\n".join(lines) + "\n"
+
     def save_npz(self, path: str | Path) -> None:
         """The arrays as an .npz: x and y the axes, end (rows × columns × 2, a row per y), steps,
         status (0 not converged, 1 converged, 2 diverged), basin, targets, final_loss, and the

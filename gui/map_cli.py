@@ -7,14 +7,13 @@ a platform). Every bad input is one ``UsageError`` line and exit code 2.
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import sys
 import time
 from pathlib import Path
 
 from engine.cli import HYPER_OPTIONS, UsageError, parse_point
-from engine.maps import BASIN, HYPER, KINDS, MAX_GRID, Axis, MapError, MapJob, MapResult, map_picture
+from engine.maps import BASIN, HYPER, KINDS, MAX_GRID, Axis, MapError, MapJob, map_picture
 from engine.optimizers import HYPERPARAMETERS
 
 MAP_VALUE_OPTIONS = {"--loss", "--start", "--x", "--y", "--out", "--grid", "--steps", "--size", "--tol"}
@@ -88,20 +87,6 @@ def _make_job(args: argparse.Namespace) -> MapJob:
     return MapJob(args.loss, args.optimizer, args.kind, **kwargs)  # type: ignore[arg-type]
 
 
-def _csv(result: MapResult) -> bytes:
-    out = io.StringIO()
-    xs, ys = result.x.values, result.y.values
-    out.write(f"{result.x.name},{result.y.name},end_w1,end_w2,final_loss,steps,status,basin\n")
-    for j in range(result.rows_done):
-        for i in range(result.x.n):
-            end = result.end[j, i]
-            out.write(
-                f"{xs[i]!r},{ys[j]!r},{end[0]!r},{end[1]!r},{result.final_loss[j, i]!r},"
-                f"{result.steps[j, i]},{_STATUS_WORDS[int(result.status[j, i])]},{result.basin[j, i]}\n"
-            )
-    return out.getvalue().encode()
-
-
 def _png(job: MapJob, args: argparse.Namespace) -> bytes:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
@@ -157,7 +142,7 @@ def cmd_map(args: argparse.Namespace) -> int:
     if suffix == ".npz":
         job.result.save_npz(out)
     else:
-        atomic_write_bytes(out, _csv(job.result) if suffix == ".csv" else _png(job, args))
+        atomic_write_bytes(out, job.result.csv_text().encode() if suffix == ".csv" else _png(job, args))
     counts = {word: int((job.result.status == code).sum()) for code, word in _STATUS_WORDS.items()}
     summary = ", ".join(f"{n:,} {word}" for word, n in counts.items() if n)
     print(f"wrote {out} ({job.runs:,} runs in {seconds:.2f} s: {summary})")

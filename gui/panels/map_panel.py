@@ -10,6 +10,7 @@ A click on a pixel reports that start or setting (``start_chosen`` / ``setting_c
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 from PySide6.QtCore import QSize, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -83,6 +84,10 @@ class MapPanel(QWidget):
         self.compute_button = QPushButton(self.tr("Compute"))
         self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.setEnabled(False)
+        self.save_button = QPushButton(self.tr("Save…"))
+        self.save_button.setToolTip(self.tr("Save the map as a picture (PNG, SVG) or its numbers (CSV, NPZ)"))
+        self.save_button.setEnabled(False)
+        self._finished: object | None = None
         self.progress = QProgressBar()
         self.progress.setTextVisible(True)
         self.message = QLabel()
@@ -107,6 +112,7 @@ class MapPanel(QWidget):
         buttons.addWidget(self.live)
         buttons.addWidget(self.compute_button)
         buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.save_button)
         buttons.addWidget(self.progress, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -123,6 +129,7 @@ class MapPanel(QWidget):
             edit.editingFinished.connect(self._changed)
         self.compute_button.clicked.connect(self.compute)
         self.cancel_button.clicked.connect(self.cancel)
+        self.save_button.clicked.connect(self.save_dialog)
         self.worker.picture_ready.connect(self._picture)
         self.worker.progress.connect(self._progress)
         self.worker.failed.connect(self._failed)
@@ -238,6 +245,8 @@ class MapPanel(QWidget):
             return
         self.message.setText("")
         self.cancel_button.setEnabled(True)
+        self.save_button.setEnabled(False)
+        self._finished = None
         self.progress.setValue(0)
         self._request = request
         self.worker.request(request)
@@ -274,6 +283,8 @@ class MapPanel(QWidget):
         if final:
             self.cancel_button.setEnabled(False)
             self.progress.setValue(100)
+            self._finished = result
+            self.save_button.setEnabled(True)
 
     def _progress(self, rows: int, total: int) -> None:
         self.progress.setValue(round(100 * rows / max(total, 1)))
@@ -287,6 +298,48 @@ class MapPanel(QWidget):
             self.setting_chosen.emit(self.x_param.currentData(), x, self.y_param.currentData(), y)
         else:
             self.start_chosen.emit(x, y)
+
+    def save_dialog(self) -> None:
+        """Ask where, then save (the dialog asks before replacing a file)."""
+        from PySide6.QtWidgets import QFileDialog
+
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            self.tr("Save the map"),
+            f"{self._finished.kind}-map.png" if self._finished is not None else "map.png",  # type: ignore[attr-defined]
+            self.tr("Picture (*.png *.svg);;Numbers (*.csv *.npz)"),
+        )
+        if path:
+            self.save(Path(path))
+
+    def save(self, path: Path) -> bool:
+        """Write the finished map: .png/.svg as drawn, .csv/.npz its numbers. Errors are said in words."""
+        from engine.atomic import atomic_write_bytes
+        from gui.export import png_bytes, render_image, render_svg
+
+        result = self._finished
+        if result is None:
+            return False
+        suffix = path.suffix.lower()
+        try:
+            if suffix == ".npz":
+                result.save_npz(path)  # type: ignore[attr-defined]
+            elif suffix == ".csv":
+                atomic_write_bytes(path, result.csv_text().encode())  # type: ignore[attr-defined]
+            elif suffix == ".svg":
+                atomic_write_bytes(path, render_svg(self.view, self.view.plot.titleLabel.text))
+            elif suffix == ".png":
+                atomic_write_bytes(path, png_bytes(render_image(self.view, (1600, 1200))))
+            else:
+                self.message.setText(
+                    self.tr("Save as .png, .svg, .csv or .npz, not {name}").format(name=path.name)
+                )
+                return False
+        except OSError as exc:
+            self.message.setText(translate_message(exc))
+            return False
+        self.message.setText(self.tr("Saved {path}").format(path=str(path)))
+        return True
 
     def shutdown(self) -> bool:
         self._timer.stop()

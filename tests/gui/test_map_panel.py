@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image
 from PySide6.QtCore import QPointF, Qt
 
 from engine.maps import BASIN_COLORS, MapJob
@@ -152,3 +154,24 @@ def test_a_bad_axis_range_is_said_in_words(qtbot, panel: MapPanel) -> None:
     panel.y_param.setCurrentIndex(panel.y_param.findData("lr"))
     panel.compute()
     assert "two different hyperparameters" in panel.message.text()
+
+
+def test_a_finished_map_saves_as_picture_and_numbers(qtbot, panel: MapPanel, tmp_path: Path) -> None:
+    seen = _final_pictures(qtbot, panel)
+    assert not panel.save_button.isEnabled()
+    panel.set_context(**HIMMELBLAU)
+    panel.grid.setCurrentIndex(panel.grid.findData(64))
+    panel.compute()
+    qtbot.waitUntil(lambda: bool(seen) and seen[-1][2], timeout=TIMEOUT_MS)
+    assert panel.save_button.isEnabled()
+    for name in ("m.png", "m.svg", "m.csv", "m.npz"):
+        assert panel.save(tmp_path / name), panel.message.text()
+    with Image.open(tmp_path / "m.png") as image:
+        assert image.size == (1600, 1200)
+    assert b"<svg" in (tmp_path / "m.svg").read_bytes()[:400]
+    assert len((tmp_path / "m.csv").read_text().splitlines()) == 1 + 64 * 64
+    with np.load(tmp_path / "m.npz") as f:
+        np.testing.assert_array_equal(f["end"], seen[-1][0].end)
+    assert not panel.save(tmp_path / "m.gif") and "not m.gif" in panel.message.text()
+    assert not panel.save(tmp_path / "missing" / "m.png")
+    assert "missing" in panel.message.text() and not (tmp_path / "missing").exists()
