@@ -226,13 +226,17 @@ class MapJob:
                     msg("a hyperparameter map needs two axes, e.g. --x lr:1e-4:10:log --y beta:0.5:0.999")
                 )
             for axis in (x, y):
+                if axis.name in self.surface.params:  # a surface's own parameter, e.g. the bowl's κ
+                    for end in (axis.low, axis.high):
+                        self.surface.with_params(**{axis.name: end})
+                    continue
                 if axis.name not in self.hyperparameters:
                     raise MapError(
                         msg(
                             "{optimizer} has no hyperparameter {name}; it takes: {allowed}",
                             optimizer=self.optimizer.id,
                             name=repr(axis.name),
-                            allowed=", ".join(self.hyperparameters),
+                            allowed=", ".join([*self.hyperparameters, *self.surface.params]),
                         )
                     )
                 for end in (axis.low, axis.high):
@@ -259,33 +263,45 @@ class MapJob:
     def _compute_rows(self, j0: int, j1: int) -> None:
         xs, ys = self.x.values, self.y.values
         rows = j1 - j0
+        n = rows * self.x.n
+        gx, gy = (a.ravel() for a in np.meshgrid(xs, ys[j0:j1]))
+        final_w, final_loss = np.empty((n, 2)), np.empty(n)
+        steps, status = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int8)
         if self.kind == BASIN:
-            gx, gy = np.meshgrid(xs, ys[j0:j1])
-            starts = np.column_stack([gx.ravel(), gy.ravel()])
-            grid = None
+            groups = [(self.surface, np.arange(n), None)]
+            starts = np.column_stack([gx, gy])
         else:
-            starts = np.tile(self.start, (rows * self.x.n, 1))
-            hx, hy = np.meshgrid(xs, ys[j0:j1])
-            grid = {self.x.name: hx.ravel(), self.y.name: hy.ravel()}
-        fixed = {k: v for k, v in self.hyperparameters.items() if grid is None or k not in grid}
-        res = batch(
-            self.surface,
-            self.optimizer,
-            starts,
-            self.steps,
-            hyper_grid=grid,
-            schedule=self.schedule,
-            tol=self.tol,
-            **fixed,
-        )
+            starts = np.tile(self.start, (n, 1))
+            columns = {self.x.name: gx, self.y.name: gy}
+            hyper = {k: v for k, v in columns.items() if k not in self.surface.params}
+            own = {k: v for k, v in columns.items() if k in self.surface.params}
+            if own:  # one batch per value of the surface's parameters (a row or a column each)
+                keys = np.column_stack(list(own.values()))
+                values, which = np.unique(keys, axis=0, return_inverse=True)
+                groups = [
+                    (
+                        self.surface.with_params(**dict(zip(own, map(float, v), strict=True))),
+                        np.flatnonzero(which == k),
+                        hyper,
+                    )
+                    for k, v in enumerate(values)
+                ]
+            else:
+                groups = [(self.surface, np.arange(n), hyper)]
+        for surface, idx, hyper in groups:
+            grid = {k: v[idx] for k, v in hyper.items()} if hyper else None
+            fixed = {k: v for k, v in self.hyperparameters.items() if grid is None or k not in grid}
+            res = batch(surface, self.optimizer, starts[idx], self.steps, hyper_grid=grid,
+                        schedule=self.schedule, tol=self.tol, **fixed)  # fmt: skip
+            final_w[idx], final_loss[idx], steps[idx] = res.final_w, res.final_loss, res.steps
+            status[idx] = np.where(res.diverged, DIVERGED, np.where(res.converged, CONVERGED, NOT_CONVERGED))
         r = self.result
         shape = (rows, self.x.n)
-        r.end[j0:j1] = res.final_w.reshape(*shape, 2)
-        r.final_loss[j0:j1] = res.final_loss.reshape(shape)
-        r.steps[j0:j1] = res.steps.reshape(shape)
-        status = np.where(res.diverged, DIVERGED, np.where(res.converged, CONVERGED, NOT_CONVERGED))
+        r.end[j0:j1] = final_w.reshape(*shape, 2)
+        r.final_loss[j0:j1] = final_loss.reshape(shape)
+        r.steps[j0:j1] = steps.reshape(shape)
         r.status[j0:j1] = status.reshape(shape)
-        r.basin[j0:j1] = self._classify(res.final_w, status).reshape(shape)
+        r.basin[j0:j1] = self._classify(final_w, status).reshape(shape)
 
     def _classify(self, ends: np.ndarray, status: np.ndarray) -> np.ndarray:
         """Which minimum each run ended at: the nearest within ``REACH`` of the view's diagonal.

@@ -37,6 +37,8 @@ class MapRequest:
     x_axis: str = ""
     y_axis: str = ""
     color_by: str = "basin"
+    #: The surface's own parameters (the bowl's κ), as the race uses them.
+    surface_params: dict[str, float] = field(default_factory=dict)
 
 
 class _MapRunner(QObject):
@@ -57,6 +59,7 @@ class _MapRunner(QObject):
             return  # overtaken while it waited in the queue
         self._cancel.clear()
         try:
+            from engine.losses import get_loss
             from engine.maps import Axis, MapJob, map_picture
 
             grids = (
@@ -72,8 +75,11 @@ class _MapRunner(QObject):
                     kwargs = {"x": x, "y": y}
                     fixed.pop(x.name, None)
                     fixed.pop(y.name, None)
+                surface = get_loss(request.loss)
+                if request.surface_params:
+                    surface = surface.with_params(**request.surface_params)
                 job = MapJob(
-                    request.loss,
+                    surface,
                     request.optimizer,
                     request.kind,
                     steps=request.steps,

@@ -45,7 +45,10 @@ DEFAULT_AXES = {
     "nu": "nu:0:1",
     "nu2": "nu2:0:1",
     "momentum_decay": "momentum_decay:1e-4:0.1:log",
+    "condition": "condition:1:100:log",
 }
+#: How the surfaces' own parameters are written on an axis.
+SURFACE_SYMBOLS = {"condition": "κ"}
 
 
 class MapPanel(QWidget):
@@ -148,9 +151,12 @@ class MapPanel(QWidget):
         steps: int,
         schedule: str = "constant",
         tol: float = 1e-10,
+        surface_params: dict[str, float] | None = None,
     ) -> None:
-        """The selected racer's settings and the race's surface, start, view and step limit."""
+        """The selected racer's settings and the race's surface (with its own parameters, such
+        as the bowl's κ, which a hyperparameter map can also vary), start, view and step limit."""
         new = {
+            "surface_params": dict(surface_params or {}),
             "loss": loss,
             "optimizer": optimizer,
             "hyperparameters": dict(hyperparameters),
@@ -160,7 +166,13 @@ class MapPanel(QWidget):
             "schedule": schedule,
             "tol": float(tol),
         }
-        optimizer_changed = self._context is None or self._context["optimizer"] != optimizer
+        optimizer_changed = self._context is None or (
+            self._context["optimizer"],
+            self._context["surface_params"].keys(),
+        ) != (
+            optimizer,
+            new["surface_params"].keys(),
+        )
         if new == self._context:
             return
         self._context = new
@@ -170,15 +182,21 @@ class MapPanel(QWidget):
 
     def _fill_params(self) -> None:
         names = list(get_optimizer(self._context["optimizer"]).defaults) if self._context else ["lr"]
+        own = list(self._context["surface_params"]) if self._context else []
         for combo, preferred in ((self.x_param, "lr"), (self.y_param, None)):
             current = combo.currentData()
             combo.blockSignals(True)
             combo.clear()
             for name in names:
                 combo.addItem(HYPERPARAMETERS[name].symbol, name)
-            keep = current if current in names else preferred
-            if combo is self.y_param and keep not in names:
-                keep = next((n for n in names if n != self.x_param.currentData()), None)
+            for name in own:
+                combo.addItem(
+                    self.tr("{symbol} (of the surface)").format(symbol=SURFACE_SYMBOLS.get(name, name)), name
+                )
+            names_all = [*names, *own]
+            keep = current if current in names_all else preferred
+            if combo is self.y_param and keep not in names_all:
+                keep = next((n for n in names_all if n != self.x_param.currentData()), None)
             combo.setCurrentIndex(max(0, combo.findData(keep)))
             combo.blockSignals(False)
         self._x_param_changed()
@@ -236,6 +254,7 @@ class MapPanel(QWidget):
             x_axis=x_axis,
             y_axis=y_axis,
             color_by=self.color_by.currentData(),
+            surface_params=c["surface_params"],  # type: ignore[arg-type]
         )
 
     def compute(self) -> None:
@@ -273,7 +292,7 @@ class MapPanel(QWidget):
         marked = None
         c = self._context or {}
         if getattr(result, "kind", "basin") == "hyper":
-            h = c.get("hyperparameters", {})
+            h = {**c.get("surface_params", {}), **c.get("hyperparameters", {})}
             marked = (h.get(result.x.name), h.get(result.y.name))  # type: ignore[attr-defined, union-attr]
             if None in marked or any(not math.isfinite(v) for v in marked):
                 marked = None

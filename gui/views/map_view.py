@@ -15,7 +15,7 @@ from PySide6.QtCore import QRectF, Signal
 from engine.maps import Axis, MapPicture, MapResult
 
 #: Axis titles of the weights and the hyperparameters, in the lecture's notation.
-_SYMBOLS = {"w1": "w1", "w2": "w2", "lr": "η", "alpha": "α", "beta": "β", "eps": "ε"}
+_SYMBOLS = {"w1": "w1", "w2": "w2", "lr": "η", "alpha": "α", "beta": "β", "eps": "ε", "condition": "κ"}
 
 
 def _edges(axis: Axis) -> tuple[float, float]:

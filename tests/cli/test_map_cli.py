@@ -160,7 +160,7 @@ def test_a_diverging_region_is_drawn_in_its_own_colour(tmp_path: Path) -> None:
                 "--out",
                 "x.png",
             ],
-            "sgd has no hyperparameter 'beta'; it takes: lr",
+            "sgd has no hyperparameter 'beta'; it takes: lr, condition",
         ),
         (["--grid", "5000", "--out", "x.png"], "--grid must be in 2…2,048, got 5,000"),
         (["--out", "x.gif"], "--out must end in .png, .npz or .csv"),

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from engine import simulate
+from engine.losses import get_loss
 from engine.maps import (
     CONVERGED,
     DIVERGED,
@@ -163,7 +164,7 @@ def test_npz_holds_the_axes_end_points_and_names(tmp_path: Path) -> None:
         (lambda: MapJob("quadratic", "sgd", "sideways"), r"one of basin, hyper"),
         (
             lambda: MapJob("quadratic", "sgd", "hyper", x=Axis("lr", 0.1, 1, 4), y=Axis("beta", 0.1, 0.9, 4)),
-            r"sgd has no hyperparameter 'beta'; it takes: lr",
+            r"sgd has no hyperparameter 'beta'; it takes: lr, condition",
         ),
         (
             lambda: MapJob("quadratic", "adam", "hyper", x=Axis("lr", 0.1, 1, 4), y=Axis("lr", 0.2, 1, 4)),
@@ -180,3 +181,19 @@ def test_npz_holds_the_axes_end_points_and_names(tmp_path: Path) -> None:
 def test_bad_maps_are_refused_with_what_is_allowed(make: Callable[[], object], message: str) -> None:
     with pytest.raises(ValueError, match=message):  # MapError is a ValueError, like the range checks'
         make()
+
+
+def test_sgd_diverges_beyond_two_over_kappa_on_an_eta_kappa_map() -> None:
+    """The lesson's claim: on the bowl SGD multiplies w2 by 1 − η·κ each step, so it diverges iff η > 2/κ."""
+    x, y = Axis.parse("lr:1e-3:1:log", 48), Axis.parse("condition:1:100:log", 32)
+    result = hyper_map("quadratic", "sgd", x, y, steps=2000, tol=0.0)
+    lr, kappa = np.meshgrid(x.values, y.values)
+    diverged = result.status == DIVERGED
+    # "diverged" is a non-finite step: |1 − η·κ|ⁿ must pass 1e308 within the 2000 steps
+    assert diverged[lr >= 1.3 * 2 / kappa].all()
+    assert not diverged[lr <= 0.95 * 2 / kappa].any()
+    # a pixel is the run on the bowl with that κ
+    surface = get_loss("quadratic").with_params(condition=float(y.values[20]))
+    t = simulate(surface, "sgd", surface.start, 2000, tol=0.0, lr=float(x.values[30]))
+    np.testing.assert_array_equal(result.end[20, 30], t.w[-1])
+    assert result.steps[20, 30] == t.steps

@@ -175,3 +175,32 @@ def test_a_finished_map_saves_as_picture_and_numbers(qtbot, panel: MapPanel, tmp
     assert not panel.save(tmp_path / "m.gif") and "not m.gif" in panel.message.text()
     assert not panel.save(tmp_path / "missing" / "m.png")
     assert "missing" in panel.message.text() and not (tmp_path / "missing").exists()
+
+
+def test_the_bowls_kappa_can_be_an_axis(qtbot, panel: MapPanel) -> None:
+    seen = _final_pictures(qtbot, panel)
+    panel.set_context(
+        loss="quadratic",
+        optimizer="sgd",
+        hyperparameters={"lr": 0.05},
+        start=(-3.5, 1.5),
+        view=(-4.0, 4.0, -2.0, 2.0),
+        steps=2000,
+        tol=0.0,
+        surface_params={"condition": 10.0},
+    )
+    panel.kind.setCurrentIndex(panel.kind.findData("hyper"))
+    panel.grid.setCurrentIndex(panel.grid.findData(64))
+    assert panel.y_param.findData("condition") >= 0 and "κ" in panel.y_param.itemText(
+        panel.y_param.findData("condition")
+    )
+    panel.y_param.setCurrentIndex(panel.y_param.findData("condition"))
+    assert panel.y_range.text() == "1:100:log"
+    panel.compute()
+    qtbot.waitUntil(lambda: bool(seen) and seen[-1][2], timeout=TIMEOUT_MS)
+    result = seen[-1][0]
+    assert (result.x.name, result.y.name) == ("lr", "condition")
+    assert "diverged" in panel.view.key.text
+    # the race's own setting (η = 0.05, κ = 10) is marked, on the log axes
+    assert panel.view.mark.data["x"][0] == pytest.approx(np.log10(0.05))
+    assert panel.view.mark.data["y"][0] == pytest.approx(1.0)
