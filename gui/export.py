@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtGui import QColor, QFont, QFontInfo, QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QApplication, QGraphicsView, QWidget
 
@@ -44,6 +44,7 @@ from engine.optimizers import HYPERPARAMETERS, OPTIMIZERS
 from engine.simulate import Chunk, run_for, surface_for
 from engine.trajectory import Trajectory
 from gui import theme
+from gui.export_svg import output_space_svg
 from gui.history import RacerHistory
 
 #: The logical canvas an export is laid out on; bigger outputs are the same picture, sharper.
@@ -469,13 +470,13 @@ class SceneRenderer:
         layout, scale = logical_size(size)
         if what == "panels":
             self.layout_panels(layout)
-            self._scale_pens(scale)
+            self.scale_pens(scale)
             return self.panels
         self.layout_contour(layout)
-        self._scale_pens(scale)
+        self.scale_pens(scale)
         return self.contour
 
-    def _scale_pens(self, scale: float) -> None:
+    def scale_pens(self, scale: float) -> None:
         """Cosmetic pens ignore the device-pixel ratio: widen trails and curves to match the text."""
         if scale == self._pen_scale:
             return
@@ -516,8 +517,13 @@ def render_image(view: QGraphicsView | QWidget, size: tuple[int, int]) -> QImage
     return image
 
 
-def render_svg(view: QGraphicsView | QWidget, title: str) -> bytes:
-    """The view as SVG through QSvgGenerator (vector trails, contours and text)."""
+def render_svg(view: QGraphicsView | QWidget, title: str, size: tuple[int, int] | None = None) -> bytes:
+    """The view as SVG (vector trails, contours and text) that renders the same outside Qt.
+
+    Painted through QSvgGenerator at the logical size (the viewBox), then rewritten by
+    ``gui.export_svg`` into output-space coordinates with font fallbacks; ``size`` is the
+    width and height in pixels the file asks for (default: the logical size).
+    """
     lw, lh = _logical_size(view)
     data = QByteArray()
     buffer = QBuffer(data)
@@ -535,7 +541,12 @@ def render_svg(view: QGraphicsView | QWidget, title: str) -> bytes:
     painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
     _paint(view, painter, lw, lh)
     buffer.close()
-    return bytes(data.data())
+    return output_space_svg(bytes(data.data()), size or (lw, lh), resolve_family=_qt_family)
+
+
+def _qt_family(name: str) -> str:
+    """The family Qt really draws for ``name`` (e.g. 'Sans Serif' → 'DejaVu Sans')."""
+    return QFontInfo(QFont(name)).family()
 
 
 def png_bytes(image: QImage) -> bytes:
@@ -604,11 +615,13 @@ def iter_export_image(
     renderer = renderer or SceneRenderer(scene)
     try:
         view = renderer.view_for(what, size)
+        if suffix == ".svg":  # the viewBox is the logical size: lines scale with the picture there
+            renderer.scale_pens(1.0)
         if what == "contour":
             renderer.show_step(None)
         yield (1, 3, "rendering")
         if suffix == ".svg":
-            payload = render_svg(view, title_text(scene.surface))
+            payload = render_svg(view, title_text(scene.surface), size)
             yield from _in_thread(write_file, path, payload, text="writing", done=2, total=3)
         else:
             image = render_image(view, size)
@@ -627,16 +640,17 @@ def iter_export_widget(
     """Any widget (the whole window) as PNG or SVG; ``size`` is fitted keeping its aspect."""
     suffix = kind_of(path, "window")
     path = check_writable(path)
+    ww, wh = widget.width(), widget.height()
+    w, h = size or (ww * 2, wh * 2)
+    check_size((w, h))
+    scale = min(w / ww, h / wh)
+    fitted = (max(1, round(ww * scale)), max(1, round(wh * scale)))
     yield (1, 3, "rendering")
     if suffix == ".svg":
-        payload = render_svg(widget, widget.windowTitle() or "Optimizer Lab")
+        payload = render_svg(widget, widget.windowTitle() or "Optimizer Lab", fitted)
         yield from _in_thread(write_file, path, payload, text="writing", done=2, total=3)
     else:
-        ww, wh = widget.width(), widget.height()
-        w, h = size or (ww * 2, wh * 2)
-        check_size((w, h))
-        scale = min(w / ww, h / wh)
-        image = render_image(widget, (max(1, round(ww * scale)), max(1, round(wh * scale))))
+        image = render_image(widget, fitted)
         yield from _in_thread(lambda: write_file(path, png_bytes(image)), text="encoding", done=2, total=3)
     yield (3, 3, "done")
 
