@@ -30,8 +30,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontInfo, QImage, QPainter
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontInfo, QFontMetricsF, QImage, QPainter, QPainterPath
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QApplication, QGraphicsView, QWidget
 
@@ -46,6 +46,7 @@ from engine.trajectory import Trajectory
 from gui import theme
 from gui.export_svg import output_space_svg
 from gui.history import RacerHistory
+from gui.i18n import tr_engine, translate_message
 
 #: The logical canvas an export is laid out on; bigger outputs are the same picture, sharper.
 BASE_SIZE = (1280, 720)
@@ -304,39 +305,84 @@ def fmt_number(value: float) -> str:
     return f"{value:.4g}"
 
 
+def _t(message: str) -> str:
+    """A ``msg`` in the interface language (Persian after ``install_language(app, 'fa')``)."""
+    return translate_message(message)
+
+
+def is_rtl() -> bool:
+    """Whether the interface language runs right to left (text runs; plots and numbers stay LTR)."""
+    return QApplication.layoutDirection() == Qt.LayoutDirection.RightToLeft
+
+
+def ltr(text: str) -> str:
+    """Text that must read left to right inside a right-to-left line (formulas, η=0.05, ━●)."""
+    return f"\u200e{text}\u200e" if is_rtl() else text  # LRM marks: Qt's rich text ignores span dir
+
+
+def racer_title(name: str) -> str:
+    return tr_engine(OPTIMIZERS[name].title)
+
+
 def hyper_text(optimizer: str, hyperparameters: dict[str, float], schedule: str) -> str:
     """'η=0.05, α=0.9, β=0.999, ε=1e-08' (+ the schedule when it is not constant)."""
     parts = [f"{HYPERPARAMETERS[k].symbol}={v:g}" for k, v in hyperparameters.items()]
     if schedule != "constant":
-        parts.append(f"schedule {schedule}")
+        parts.append(_t(msg("schedule {schedule}", schedule=schedule)))
     return ", ".join(parts)
 
 
 def title_text(surface: Surface) -> str:
     params = ", ".join(f"{k} = {v:g}" for k, v in surface.params.items())
-    return f"{surface.title}: {surface.formula}" + (f"  ({params})" if params else "")
+    formula = surface.formula + (f"  ({params})" if params else "")
+    if is_rtl():  # the Persian title on the right, the formula kept left to right after it
+        return f"{tr_engine(surface.title)}: \u2066{formula}\u2069"
+    return f"{tr_engine(surface.title)}: {formula}"
 
 
 def legend_html(scene: RaceScene, step: int | None = None) -> str:
     """The on-plot legend: each optimizer, its hyperparameters, its loss at ``step``."""
     racers = {r.optimizer: r for r in scene.config.racers}
     shown = scene.last_step if step is None else step
-    rows = [f"<tr><td colspan=3><b>step {shown:,}</b></td></tr>"]
+    rows = [f"<tr><td colspan=3><b>{_t(msg('step {step}', step=f'{shown:,}'))}</b></td></tr>"]
+    states = {"diverged": " ✗ " + _t(msg("diverged")), "converged": " ✓"}
+    # the dot next to the name in either direction; explicitly left to right, so an SVG
+    # drawn from the text (gui.export_svg) cannot reverse a run of symbols
+    sample = ltr("━●")
     for name, t in scene.trajectories.items():
         racer = racers[name]
         row = int(np.searchsorted(t.step, shown, side="right")) - 1
         ended = row >= t.w.shape[0] - 1
-        state = {"diverged": " ✗ diverged", "converged": " ✓"}.get(t.status, "") if ended else ""
+        state = states.get(t.status, "") if ended else ""
+        hyper = hyper_text(name, dict(racer.hyperparameters), racer.schedule)
+        loss = ltr("L = " + fmt_number(float(t.loss[max(row, 0)])))
         rows.append(
-            f"<tr><td><span style='color:{theme.racer_color(name)}; font-size:13pt'>━●</span>&nbsp;"
-            f"<b>{OPTIMIZERS[name].title}</b></td>"
-            f"<td>&nbsp;{hyper_text(name, dict(racer.hyperparameters), racer.schedule)}</td>"
-            f"<td align=right>&nbsp;&nbsp;L = {fmt_number(float(t.loss[max(row, 0)]))}{state}</td></tr>"
+            f"<tr><td><span style='color:{theme.racer_color(name)}; font-size:13pt'>{sample}</span>&nbsp;"
+            f"<b>{racer_title(name)}</b></td>"
+            f"<td>&nbsp;{ltr(hyper)}&nbsp;</td>"
+            f"<td align=right>&nbsp;&nbsp;{loss}{state}</td></tr>"
         )
-    rows.append(
-        "<tr><td colspan=3 style='color:#444'>□ start &nbsp; ☆ minimum &nbsp; ● current point</td></tr>"
+    key = " &nbsp; ".join(
+        (f"□ {_t(msg('start'))}", f"☆ {_t(msg('minimum'))}", f"● {_t(msg('current point'))}")
     )
-    return "<table style='font-size:10pt' cellspacing=1>" + "".join(rows) + "</table>"
+    rows.append(f"<tr><td colspan=3 style='color:#444'>{key}</td></tr>")
+    direction = " dir=rtl" if is_rtl() else ""
+    return f"<table{direction} style='font-size:10pt' cellspacing=1>" + "".join(rows) + "</table>"
+
+
+def panels_key_html(scene: RaceScene) -> str:
+    """The panels' two-line key: each racer's colour and settings, then the w1/w2 line styles."""
+    racers = {r.optimizer: r for r in scene.config.racers}
+    keys = " &nbsp; ".join(
+        f"<span style='color:{theme.racer_color(n)}'>━━</span> {racer_title(n)} "
+        f"{ltr('(' + hyper_text(n, dict(racers[n].hyperparameters), racers[n].schedule) + ')')}"
+        for n in scene.trajectories
+    )
+    lines = f"{ltr('<b>———</b> w1 &nbsp; <b>- - -</b> w2')} &nbsp; " + _t(
+        msg("on {surface}", surface=tr_engine(scene.surface.title))
+    )
+    # two lines: five optimizers with their settings fill the width on their own
+    return f"{keys}<br>{lines}"
 
 
 # -- rendering ----------------------------------------------------------------------------------
@@ -380,7 +426,7 @@ class SceneRenderer:
         self.contour.colorbar.axis.label.setDefaultTextColor(QColor("#222"))
         self.contour.set_title(title_text(scene.surface))
         self.contour.set_racers(
-            {n: OPTIMIZERS[n].title for n in scene.trajectories}, scene.config.start or (0.0, 0.0)
+            {n: racer_title(n) for n in scene.trajectories}, scene.config.start or (0.0, 0.0)
         )
         for key, on in scene.log_y.items():
             self.panels.set_log(key, on)
@@ -445,18 +491,7 @@ class SceneRenderer:
             self.panels.update_racers(self._histories, adaptive)
             self.panels.empty_hint.setVisible(False)  # the window's "press Play", not for a handout
             self._panels_ready = True
-            racers = {r.optimizer: r for r in self.scene.config.racers}
-            keys = " &nbsp; ".join(
-                f"<span style='color:{theme.racer_color(n)}'>━━</span> {OPTIMIZERS[n].title} "
-                f"({hyper_text(n, dict(racers[n].hyperparameters), racers[n].schedule)})"
-                for n in self.scene.trajectories
-            )
-            self.panels.title.setText(
-                # two lines: five optimizers with their settings fill the width on their own
-                f"{keys}<br><b>———</b> w1 &nbsp; <b>- - -</b> w2 &nbsp; on {self.scene.surface.title}",
-                size="10pt",
-                color="#111",
-            )
+            self.panels.title.setText(panels_key_html(self.scene), size="10pt", color="#111")
             # the title grew a line after the layout was made: lay it out again before drawing
             self.panels.ci.layout.invalidate()
             self.panels.ci.layout.activate()
@@ -541,12 +576,53 @@ def render_svg(view: QGraphicsView | QWidget, title: str, size: tuple[int, int] 
     painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
     _paint(view, painter, lw, lh)
     buffer.close()
-    return output_space_svg(bytes(data.data()), size or (lw, lh), resolve_family=_qt_family)
+    return output_space_svg(
+        bytes(data.data()), size or (lw, lh), resolve_family=_qt_family, text_path=_qt_text_path
+    )
 
 
 def _qt_family(name: str) -> str:
     """The family Qt really draws for ``name`` (e.g. 'Sans Serif' → 'DejaVu Sans')."""
     return QFontInfo(QFont(name)).family()
+
+
+def _qt_font(family: str, pixel_size: float, weight: str, style: str) -> QFont:
+    """The QFont an SVG text run was drawn with (QSvgGenerator writes sizes in pixels)."""
+    font = QFont()
+    font.setFamilies([f.strip().strip("'\"") for f in family.split(",") if f.strip()])
+    screen = QApplication.primaryScreen()
+    dpi = screen.logicalDotsPerInch() if screen is not None else 96.0
+    font.setPointSizeF(pixel_size * 72.0 / dpi)
+    font.setWeight(QFont.Weight(int(weight)) if weight.isdigit() else QFont.Weight.Normal)
+    font.setItalic(style == "italic")
+    return font
+
+
+def _qt_advance(text: str, family: str, pixel_size: float, weight: str, style: str) -> float:
+    """How wide Qt lays ``text`` out in that font (what QSvgGenerator positioned the runs by)."""
+    return QFontMetricsF(_qt_font(family, pixel_size, weight, style)).horizontalAdvance(text)
+
+
+def _qt_text_path(
+    text: str, family: str, pixel_size: float, weight: str, style: str, x: float, y: float
+) -> str:
+    """The glyph outlines of a text run, shaped by Qt as it drew them, as SVG path data."""
+    path = QPainterPath()
+    path.addText(QPointF(x, y), _qt_font(family, pixel_size, weight, style), text)
+    parts: list[str] = []
+    i, n = 0, path.elementCount()
+    while i < n:
+        e = path.elementAt(i)
+        if e.type == QPainterPath.ElementType.MoveToElement:
+            parts.append(f"M{e.x:.2f},{e.y:.2f}")
+        elif e.type == QPainterPath.ElementType.LineToElement:
+            parts.append(f"L{e.x:.2f},{e.y:.2f}")
+        elif e.type == QPainterPath.ElementType.CurveToElement and i + 2 < n:
+            c2, end = path.elementAt(i + 1), path.elementAt(i + 2)
+            parts.append(f"C{e.x:.2f},{e.y:.2f} {c2.x:.2f},{c2.y:.2f} {end.x:.2f},{end.y:.2f}")
+            i += 2
+        i += 1
+    return "".join(parts)
 
 
 def png_bytes(image: QImage) -> bytes:

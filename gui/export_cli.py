@@ -47,6 +47,12 @@ def add_export_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--panels", action="store_true", help="image of the per-weight panels instead of the race")
     p.add_argument("--fps", default="20", help="animation frame rate (default 20)")
     p.add_argument("--frames", default="60", help="number of animation frames (default 60)")
+    p.add_argument(
+        "--lang",
+        default="en",
+        choices=("en", "fa"),
+        help="language of titles, legends and keys: en (default) or fa (Persian, right to left)",
+    )
 
 
 def _whole(text: str, option: str, low: int, high: int) -> int:
@@ -136,13 +142,17 @@ def config_from_args(args: argparse.Namespace) -> SessionConfig:
         raise UsageError(str(exc)) from None
 
 
-def _ensure_app() -> Any:
-    """A QApplication for off-screen rendering (offscreen unless a platform was chosen)."""
+def _ensure_app(language: str = "en") -> Any:
+    """A QApplication for off-screen rendering (offscreen unless a platform was chosen), in ``language``."""
     if not os.environ.get("QT_QPA_PLATFORM"):  # unset or empty: no screen is needed
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     from PySide6.QtWidgets import QApplication
 
-    return QApplication.instance() or QApplication(["optimizer-lab-export"])
+    from gui.i18n import install_language
+
+    app = QApplication.instance() or QApplication(["optimizer-lab-export"])
+    install_language(app, language)
+    return app
 
 
 class _Progress:
@@ -174,7 +184,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     config = config_from_args(args)
     if not config.enabled_racers():
         raise UsageError("no optimizer is racing: list some with --optimizers")
-    _ensure_app()
+    _ensure_app(getattr(args, "lang", "en"))
     from gui.export import build_scene, check_writable, drain, export, iter_build_scene
 
     progress = _Progress()

@@ -248,18 +248,29 @@ class ExportDialog(QDialog):
         self._format_changed()
 
     def _format_changed(self) -> None:
+        """Each "What" and format gets its own default name, so switching never reuses the last file."""
         suffix = self.format_combo.currentData()
         if not suffix:
             return
         text = self.path_edit.text().strip()
-        folder = Path(str(self.main_window.settings.value("export_dir", str(Path.home()))))
-        base = Path(text) if text else folder / f"{self._default_stem()}{suffix}"
-        self.path_edit.setText(str(base.with_suffix(suffix)))
+        folder = Path(text).expanduser().parent if text else self.last_folder()
+        self.path_edit.setText(str(free_name(folder, self._default_stem(), suffix)))
+
+    def last_folder(self) -> Path:
+        """The folder of the last export (if it still exists), else the home folder."""
+        folder = Path(str(self.main_window.settings.value("export_dir", "") or Path.home()))
+        return folder if folder.is_dir() else Path.home()
 
     def _default_stem(self) -> str:
         surface = getattr(self.main_window, "surface", None)
         name = surface.name if surface is not None else "race"
-        return {"panels": f"{name}-panels", "window": "optimizer-lab-window"}.get(self.what, f"{name}-race")
+        return {
+            "contour": f"{name}-race",
+            "panels": f"{name}-panels",
+            "window": f"{name}-window",
+            "animation": f"{name}-race-animation",
+            "data": f"{name}-data",
+        }[self.what]
 
     def set_choice(
         self,
@@ -287,14 +298,18 @@ class ExportDialog(QDialog):
     def browse(self) -> None:
         suffix = self.format_combo.currentData()
         path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Export to"), self.path_edit.text(), f"{self.tr(FORMAT_NAMES[suffix])} (*{suffix})"
+            self,
+            self.tr("Export to"),
+            self.path_edit.text(),
+            f"{self.tr(FORMAT_NAMES[suffix])} (*{suffix})",
+            options=QFileDialog.Option.DontConfirmOverwrite,  # Export asks, once, in start_export
         )
         if path:
             self.path_edit.setText(path if Path(path).suffix else path + suffix)
 
     # -- running -------------------------------------------------------------------------
     def start_export(self) -> ExportJob | None:
-        """Validate, start the job (it outlives the dialog), close the dialog."""
+        """Validate, ask before replacing a file, start the job (it outlives the dialog), close."""
         path = Path(self.path_edit.text().strip()).expanduser()
         size = (self.width_spin.value(), self.height_spin.value())
         cancel = threading.Event()
@@ -302,6 +317,12 @@ class ExportDialog(QDialog):
             if not self.path_edit.text().strip():
                 raise ExportError(msg("choose a file to export to"))
             kind_of(path, self.what)
+        except (ExportError, ValueError) as exc:
+            QMessageBox.warning(self, self.tr("Cannot export"), translate_message(exc))
+            return None
+        if path.exists() and not self.confirm_replace(path):
+            return None
+        try:
             if self.what == "window":
                 gen = iter_export_widget(self.main_window, path, size)
             else:
@@ -317,8 +338,29 @@ class ExportDialog(QDialog):
         except (ExportError, ValueError) as exc:
             QMessageBox.warning(self, self.tr("Cannot export"), translate_message(exc))
             return None
-        self.main_window.settings.setValue("export_dir", str(path.parent))
+        self.main_window.settings.setValue("export_dir", str(path.parent.resolve()))
         self.job = ExportJob(gen, path, cancel, self.main_window)
         self.job.start()
         self.accept()
         return self.job
+
+    def confirm_replace(self, path: Path) -> bool:
+        """Replacing a file is the user's choice, asked in words (No is the default)."""
+        answer = QMessageBox.question(
+            self,
+            self.tr("Replace file?"),
+            self.tr("{0} already exists in {1}.\nDo you want to replace it?").format(path.name, path.parent),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+
+def free_name(folder: Path, stem: str, suffix: str) -> Path:
+    """``folder/stem+suffix``, or ``stem-2``, ``stem-3``… when that file exists."""
+    path = folder / f"{stem}{suffix}"
+    n = 2
+    while path.exists() and n < 1000:
+        path = folder / f"{stem}-{n}{suffix}"
+        n += 1
+    return path

@@ -204,26 +204,91 @@ def _merge_polylines(group: ET.Element) -> None:
             last_point = points[-1]
 
 
-def _merge_text_runs(group: ET.Element) -> None:
-    """Neighbouring text runs of one style on one line become one run, so no font can make them overlap."""
-    children = list(group)
+Measure = Callable[[str, str, float, str, str], float]
+"""(text, font-family, font-size in px, font-weight, font-style) → Qt's advance width in px."""
+
+_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+
+
+def _advance(element: ET.Element, measure: Measure, text: str) -> float:
+    g = element.get
+    return measure(
+        text,
+        g("font-family", ""),
+        float(g("font-size", "12")),
+        g("font-weight", "400"),
+        g("font-style", "normal"),
+    )
+
+
+def _merge_text_runs(group: ET.Element, measure: Measure | None) -> None:
+    """Neighbouring runs of one style that Qt placed end to end become one run.
+
+    Qt splits a line at every break opportunity ("ε=1" + "e-08") and places each piece
+    at its own x; a renderer with other font widths then overlaps or gaps the pieces.
+    Whether two runs touch is measured with Qt's own font metrics (``measure``); runs in
+    separate table cells do not touch and stay apart. Right-to-left text is left as Qt placed it.
+    """
+    if measure is None:
+        return
     previous: ET.Element | None = None
-    for child in children:
-        if _tag(child) != "text" or len(child):
+    for child in list(group):
+        text = child.text or ""
+        if _tag(child) != "text" or len(child) or _RTL.search(text) or child.get("x") is None:
             previous = None
             continue
         if (
             previous is not None
             and all(previous.get(k) == child.get(k) for k in _TEXT_STYLE)
             and previous.get("transform") == child.get("transform")
-            and (previous.text or "").strip()
-            and (child.text or "")[:1] not in ("", " ")
-            and not (previous.text or "").endswith(" ")
         ):
-            previous.text = (previous.text or "") + (child.text or "")
-            group.remove(child)
-        else:
-            previous = child
+            size = float(child.get("font-size", "12"))
+            end = float(previous.get("x", "0")) + _advance(previous, measure, previous.text or "")
+            if abs(end - float(child.get("x", "0"))) < 0.2 * size:
+                previous.text = (previous.text or "") + text
+                group.remove(child)
+                continue
+        previous = child
+
+
+TextPath = Callable[[str, str, float, str, str, float, float], str]
+"""(text, font-family, font-size px, font-weight, font-style, x, y) → path data of its glyphs."""
+
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_TEXT_ATTRS = ("x", "y", "font-family", "font-size", "font-weight", "font-style", _XML_SPACE)
+
+
+def _text_to_paths(root: ET.Element, text_path: TextPath) -> None:
+    """Each text run as the outlines of the glyphs Qt drew, so no renderer needs the font.
+
+    The words stay in the file as the path's ``<title>`` (and ``aria-label``): searchable,
+    read aloud, and shown as a tooltip in browsers.
+    """
+    for element in list(root.iter()):
+        if _tag(element) != "text" or len(element):
+            continue
+        text = element.text or ""
+        g = element.get
+        d = text_path(
+            text,
+            g("font-family", ""),
+            float(g("font-size", "12")),
+            g("font-weight", "400"),
+            g("font-style", "normal"),
+            float(g("x", "0")),
+            float(g("y", "0")),
+        )
+        for name in _TEXT_ATTRS:
+            element.attrib.pop(name, None)
+        element.tag = f"{{{SVG_NS}}}path"
+        element.text = None
+        element.set("stroke", "none")
+        element.set("d", d or "M0,0")
+        words = text.strip(" \u200e\u200f\u2066\u2067\u2068\u2069")
+        if words:
+            element.set("aria-label", words)
+            title = ET.SubElement(element, f"{{{SVG_NS}}}title")
+            title.text = words
 
 
 def font_family_text(family: str, resolve_family: Callable[[str], str] | None) -> str:
@@ -250,6 +315,8 @@ def output_space_svg(
     data: bytes,
     size: tuple[int, int] | None = None,
     resolve_family: Callable[[str], str] | None = None,
+    measure: Measure | None = None,
+    text_path: TextPath | None = None,
 ) -> bytes:
     """Rewrite ``QSvgGenerator`` output so it renders the same in librsvg, CairoSVG, Inkscape and browsers.
 
@@ -260,6 +327,9 @@ def output_space_svg(
         root.set("width", str(size[0]))
         root.set("height", str(size[1]))
     families: dict[str, str] = {}
+    if text_path is None:  # text stays text: join the runs Qt placed end to end
+        for group in [g for g in root.iter() if _tag(g) == "g"]:
+            _merge_text_runs(group, measure)
 
     def visit(element: ET.Element, m: Matrix) -> None:
         for child in list(element):
@@ -281,16 +351,16 @@ def output_space_svg(
                 _carry_transform(child, m)
 
     visit(root, IDENTITY)
+    if text_path is not None:
+        _text_to_paths(root, text_path)
     for element in root.iter():
         family = element.get("font-family")
         if family is not None:
             if family not in families:
                 families[family] = font_family_text(family, resolve_family)
             element.set("font-family", families[family])
-        if _tag(element) == "g":
-            _merge_text_runs(element)
-            if "stroke-dasharray" not in element.attrib:
-                _merge_polylines(element)
+        if _tag(element) == "g" and "stroke-dasharray" not in element.attrib:
+            _merge_polylines(element)
     for parent in list(root.iter()):
         for group in [g for g in parent if _tag(g) == "g" and len(g) == 0]:
             parent.remove(group)  # Qt writes a group per state change, most of them empty

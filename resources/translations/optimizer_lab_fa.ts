@@ -205,6 +205,16 @@
         <source>Cannot export</source>
         <translation>خروجی گرفتن ممکن نیست</translation>
     </message>
+    <message>
+        <source>Replace file?</source>
+        <translation>فایل جایگزین شود؟</translation>
+    </message>
+    <message>
+        <source>{0} already exists in {1}.
+Do you want to replace it?</source>
+        <translation>{0} از قبل در {1} هست.
+می‌خواهید جایگزینش کنید؟</translation>
+    </message>
 </context>
 <context>
     <name>ExportJob</name>
@@ -560,6 +570,14 @@
         <translation type="unfinished">لغو</translation>
     </message>
     <message>
+        <source>Save…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save the map as a picture (PNG, SVG) or its numbers (CSV, NPZ)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Map</source>
         <translation type="unfinished"></translation>
     </message>
@@ -593,6 +611,22 @@
     </message>
     <message>
         <source>{optimizer} from ({x:.3g}, {y:.3g}): {steps} steps</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save the map</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Picture (*.png *.svg);;Numbers (*.csv *.npz)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save as .png, .svg, .csv or .npz, not {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved {path}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1765,6 +1799,30 @@
     <message>
         <source>nothing to export yet: wait until the surface and the race are ready</source>
         <translation>هنوز چیزی برای خروجی نیست: صبر کنید تا سطح و مسابقه آماده شوند</translation>
+    </message>
+    <message>
+        <source>schedule {schedule}</source>
+        <translation>زمان‌بندی {schedule}</translation>
+    </message>
+    <message>
+        <source>step {step}</source>
+        <translation>گام {step}</translation>
+    </message>
+    <message>
+        <source>start</source>
+        <translation>شروع</translation>
+    </message>
+    <message>
+        <source>minimum</source>
+        <translation>کمینه</translation>
+    </message>
+    <message>
+        <source>current point</source>
+        <translation>نقطهٔ کنونی</translation>
+    </message>
+    <message>
+        <source>on {surface}</source>
+        <translation>روی {surface}</translation>
     </message>
     <message>
         <source>could not encode the PNG image</source>

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SMALL = ["--size", "640x360"]
 
 
-def export(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def export(*args: str, cwd: Path | None = None, stdin: int | None = None) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}  # the program sets it itself
     env.pop("DISPLAY", None)
     env.pop("WAYLAND_DISPLAY", None)
@@ -33,6 +33,7 @@ def export(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[s
         env=env,
         timeout=300,
         check=False,
+        stdin=stdin,
     )
 
 
@@ -190,3 +191,37 @@ def test_read_only_folder() -> None:
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "cannot write /sys/kernel/x.csv: " in lines[0], result.stderr
     assert lines[0].endswith(("permission denied", "the disk is read-only")), lines[0]
+
+
+def test_the_command_line_replaces_an_existing_file_without_asking(tmp_path) -> None:
+    """Like cp and convert: a script that re-runs must not stop at a question."""
+    out = tmp_path / "d.csv"
+    out.write_text("old\n")
+    result = export("--optimizers", "sgd", "--steps", "5", "--out", str(out), stdin=subprocess.DEVNULL)
+    assert result.returncode == 0, result.stderr
+    assert out.read_text().startswith("optimizer,step,")
+
+
+def test_persian_export_has_persian_titles_and_keys(tmp_path) -> None:
+    """--lang fa: the legend and keys in Persian, kept as words (the glyphs' titles) in the SVG."""
+    import xml.etree.ElementTree as ET
+
+    svg, panels = tmp_path / "race.svg", tmp_path / "panels.svg"
+    base = ["--lang", "fa", "--optimizers", "sgd,adam", "--steps", "30", *SMALL]
+    for out, extra in ((svg, []), (panels, ["--panels"])):
+        result = export(*base, *extra, "--out", str(out))
+        assert result.returncode == 0, result.stderr
+    words = [e.get("aria-label") for e in ET.parse(svg).getroot().iter() if e.get("aria-label")]
+    assert "گام" in words and "30" in words  # "step 30" above the legend
+    assert any("کمینه" in w for w in words)  # "minimum" in the key
+    assert not any(w.startswith("step ") for w in words)
+    words = [e.get("aria-label") for e in ET.parse(panels).getroot().iter() if e.get("aria-label")]
+    assert any("گام" in w for w in words)  # the panels' "step t" axis
+    assert any(w.startswith("روی ") for w in words)  # "on <surface>"
+
+
+def test_unknown_language_is_refused(tmp_path) -> None:
+    result = export("--lang", "xx", "--out", str(tmp_path / "a.png"))
+    assert result.returncode == 2
+    assert "--lang" in result.stderr and "'fa'" in result.stderr
+    assert not (tmp_path / "a.png").exists()

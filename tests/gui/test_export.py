@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import os
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QMessageBox, QPushButton
 
@@ -369,3 +371,89 @@ def test_an_export_at_step_0_leaves_out_the_windows_press_play_hint(window) -> N
     renderer.view_for("panels", (800, 600))
     assert window.panels.empty_hint.isVisible()
     assert not renderer.panels.empty_hint.isVisible()
+
+
+# -- the dialog's file names --------------------------------------------------------------------
+def test_each_what_gets_its_own_default_name_in_the_last_folder(window, qtbot, tmp_path) -> None:
+    """Switching from the race to the panels kept the race's file name and overwrote it."""
+    window.settings.setValue("export_dir", str(tmp_path))
+    dialog = ExportDialog(window)
+    qtbot.addWidget(dialog)
+    names = {}
+    for what in ("contour", "panels", "window", "animation", "data"):
+        dialog.what_combo.setCurrentIndex(dialog.what_combo.findData(what))
+        path = Path(dialog.path_edit.text())
+        assert path.parent == tmp_path, what
+        names[what] = path.name
+    assert len(set(names.values())) == 5, names
+    assert names["contour"].endswith("-race.png") and names["panels"].endswith("-panels.png")
+    dialog.what_combo.setCurrentIndex(dialog.what_combo.findData("contour"))
+    (tmp_path / names["contour"]).write_bytes(b"earlier")
+    dialog.what_combo.setCurrentIndex(dialog.what_combo.findData("panels"))
+    dialog.what_combo.setCurrentIndex(dialog.what_combo.findData("contour"))
+    assert Path(dialog.path_edit.text()).name == names["contour"].replace(".png", "-2.png")
+
+
+def test_replacing_a_file_is_asked_first_and_no_keeps_it(window, qtbot, tmp_path, monkeypatch) -> None:
+    run_race(window, qtbot, 40)
+    target = tmp_path / "race.png"
+    target.write_bytes(b"the teacher's earlier picture")
+    asked: list[str] = []
+
+    def answer(reply):
+        def question(_parent, _title, text, *_args):
+            asked.append(text)
+            return reply
+
+        return question
+
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.No))
+    dialog = ExportDialog(window)
+    qtbot.addWidget(dialog)
+    dialog.set_choice("contour", target, size=SMALL)
+    assert dialog.start_export() is None
+    assert target.read_bytes() == b"the teacher's earlier picture"
+    assert len(asked) == 1 and "race.png already exists" in asked[0]
+    assert dialog.result() == 0  # the dialog stays open to choose another name
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Yes))
+    finish(dialog.start_export(), qtbot)
+    assert QImage(str(target)).width() == SMALL[0]
+    assert len(asked) == 2
+
+
+def test_the_replace_question_is_a_real_message_box_that_defaults_to_no(window, qtbot, tmp_path) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    target = tmp_path / "d.csv"
+    target.write_text("old")
+    dialog = ExportDialog(window)
+    qtbot.addWidget(dialog)
+    dialog.set_choice("data", target)
+    seen: list[str] = []
+
+    def press_enter() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(10, press_enter)
+            return
+        seen.append(box.text())
+        qtbot.keyClick(box, Qt.Key.Key_Return)  # the default button
+
+    QTimer.singleShot(0, press_enter)
+    assert dialog.start_export() is None
+    assert seen and "d.csv already exists" in seen[0]
+    assert target.read_text() == "old"
+
+
+def test_the_last_export_folder_is_remembered(window, qtbot, tmp_path) -> None:
+    run_race(window, qtbot, 40)
+    folder = tmp_path / "slides"
+    folder.mkdir()
+    dialog = ExportDialog(window)
+    dialog.set_choice("data", folder / "mine.csv")
+    finish(dialog.start_export(), qtbot)
+    again = ExportDialog(window)
+    qtbot.addWidget(again)
+    assert Path(again.path_edit.text()).parent == folder
+    assert Path(again.path_edit.text()).name != "mine.csv"

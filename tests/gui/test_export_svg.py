@@ -1,20 +1,25 @@
 """SVG exports render the same outside Qt: librsvg's picture matches the PNG export of the same scene.
 
-The comparison: both pictures reduced to 320×180 (box filter); then (a) the mean absolute RGB
-difference (0…255) and (b) the share of pixels that differ by more than 48 in some channel.
-Measured when this was written (race with the selected racer's arrows / panels / whole window):
+The comparison, at 1280×720: both pictures reduced to 320×180 (box filter); then (a) the mean
+absolute RGB difference (0…255) and (b) the share of pixels that differ by more than 48 in some
+channel. Text is written as glyph outlines (``gui.export_svg``), so fonts do not differ. Measured
+when this was written:
 
-=====================================================  ==========  ============
-case                                                   mean        share > 48
-=====================================================  ==========  ============
-correct SVGs (anti-aliasing and hinting differ)        0.7 – 1.8   0.3 – 0.43 %
-the race without the selected racer's arrows           1.8         1.5 %
-the race with one racer's trail missing                3.1         3.1 %
-old SVGs (non-scaling strokes in scaled groups)        42 – 64     26 – 49 %
-=====================================================  ==========  ============
+====================================================  ======  ============
+case                                                  mean    share > 48
+====================================================  ======  ============
+race with the selected racer's arrows                 0.21    0.003 %
+panels                                                1.16    0.07 %
+whole window (English / Persian)                      1.49    0.23 / 0.15 %
+race without the selected racer's arrows (a defect)   0.48    0.27 %
+race with one racer's trail missing (a defect)        1.32    1.35 %
+old files (non-scaling strokes in scaled groups)      42–64   26–49 %
+====================================================  ======  ============
 
-So MAX_MEAN_DIFFERENCE = 3 (above the noise, far below a broken file) and MAX_SHARE = 1 %
-(2.3× the noise, yet a missing arrow set or trail fails it).
+MAX_MEAN_DIFFERENCE = 3 sits between the noise (≤ 1.5) and a broken file (≥ 42). The share
+catches what a mean cannot: 0.15 % for the race and the panels (twice the panels' noise, below
+the missing arrows) and 0.5 % for the window, whose many widgets and text make more noise
+(twice it, still below a missing trail).
 """
 
 from __future__ import annotations
@@ -34,7 +39,8 @@ from gui.export_svg import font_family_text, output_space_svg, transform_path
 
 SIZE = (1280, 720)
 MAX_MEAN_DIFFERENCE = 3.0
-MAX_SHARE = 0.01
+MAX_SHARE = 0.0015
+MAX_SHARE_WINDOW = 0.005
 RSVG = shutil.which("rsvg-convert")
 needs_rsvg = pytest.mark.skipif(RSVG is None, reason="rsvg-convert (Debian librsvg2-bin) is not installed")
 
@@ -60,20 +66,23 @@ def difference(a: Path, b: Path) -> tuple[float, float]:
     return float(diff.mean()), float((diff.max(axis=-1) > 48).mean())
 
 
-def assert_same_picture(png: Path, svg_png: Path) -> None:
+def assert_same_picture(png: Path, svg_png: Path, max_share: float = MAX_SHARE) -> None:
     mean, share = difference(png, svg_png)
-    assert mean < MAX_MEAN_DIFFERENCE and share < MAX_SHARE, (mean, share)
+    assert mean < MAX_MEAN_DIFFERENCE and share < max_share, (mean, share)
 
 
-def assert_portable(svg: Path) -> None:
+def assert_portable(svg: Path) -> list[str]:
+    """No non-scaling strokes, no text that needs a font; returns the words kept as glyph titles."""
     text = svg.read_text(encoding="utf-8")
     assert "vector-effect" not in text
     root = ET.fromstring(text)
-    families = {e.get("font-family") for e in root.iter() if e.get("font-family")}
-    assert families, "no text in the SVG"
-    for family in families:
-        assert family.endswith("sans-serif"), family
+    assert not [e for e in root.iter() if e.tag.endswith("}text")]
+    for family in {e.get("font-family") for e in root.iter() if e.get("font-family")}:
+        assert family.endswith("sans-serif"), family  # only group defaults are left; with fallbacks
         assert "Sans Serif" not in family, family  # Qt's name, unknown to other programs
+    words = [e.get("aria-label") for e in root.iter() if e.get("aria-label")]
+    assert words, "the words are kept"
+    return words
 
 
 @pytest.fixture(scope="module")
@@ -114,7 +123,7 @@ def test_whole_window_svg_renders_in_librsvg_like_the_png(window, qtbot, tmp_pat
     drain(iter_export_widget(window, tmp_path / "w.png", size))
     drain(iter_export_widget(window, tmp_path / "w.svg", size))
     assert_portable(tmp_path / "w.svg")
-    assert_same_picture(tmp_path / "w.png", rsvg_png(tmp_path / "w.svg", size))
+    assert_same_picture(tmp_path / "w.png", rsvg_png(tmp_path / "w.svg", size), MAX_SHARE_WINDOW)
 
 
 # -- the rewrite itself, without Qt ------------------------------------------------------------
@@ -128,7 +137,8 @@ QT_LIKE = b"""<?xml version="1.0" encoding="UTF-8" standalone="no"?>
 </g>
 <g stroke="#000000" transform="matrix(1,0,0,1,5,5)" font-family="Sans Serif">
 <text fill="#111" xml:space="preserve" x="0" y="10" font-family="Sans Serif" font-size="12"> eps=1</text>
-<text fill="#111" xml:space="preserve" x="40" y="10" font-family="Sans Serif" font-size="12">e-08</text>
+<text fill="#111" xml:space="preserve" x="36" y="10" font-family="Sans Serif" font-size="12">e-08</text>
+<text fill="#111" xml:space="preserve" x="90" y="10" font-family="Sans Serif" font-size="12">L = 2</text>
 </g>
 <g transform="matrix(1,0,0,1,0,0)"></g>
 </g>
@@ -136,7 +146,14 @@ QT_LIKE = b"""<?xml version="1.0" encoding="UTF-8" standalone="no"?>
 
 
 def test_non_scaling_strokes_move_to_output_space_and_the_rest_keeps_its_transform() -> None:
-    out = ET.fromstring(output_space_svg(QT_LIKE, (400, 200), resolve_family=lambda name: "DejaVu Sans"))
+    out = ET.fromstring(
+        output_space_svg(
+            QT_LIKE,
+            (400, 200),
+            resolve_family=lambda _name: "DejaVu Sans",
+            measure=lambda text, *_font: 6.0 * len(text),  # a monospaced stand-in for Qt's metrics
+        )
+    )
     ns = "{http://www.w3.org/2000/svg}"
     assert (out.get("width"), out.get("height"), out.get("viewBox")) == ("400", "200", "0 0 200 100")
     polyline = next(out.iter(ns + "polyline"))
@@ -147,6 +164,7 @@ def test_non_scaling_strokes_move_to_output_space_and_the_rest_keeps_its_transfo
     texts = list(out.iter(ns + "text"))
     assert texts[0].get("transform") == "matrix(100,0,0,-50,10,90)"  # text scales with its group
     assert texts[1].text == " eps=1e-08"  # one run: a wider font cannot overlap its halves
+    assert texts[2].text == "L = 2"  # another table cell: not touching, kept apart
     assert texts[1].get("transform") == "matrix(1,0,0,1,5,5)"
     assert all(g.get("transform") is None for g in out.iter(ns + "g"))
     assert len(list(out.iter(ns + "g"))) == 3  # the empty group is gone
@@ -162,3 +180,21 @@ def test_font_names_get_fallbacks_other_machines_have() -> None:
     assert font_family_text("Sans Serif", lambda _n: "DejaVu Sans") == "'DejaVu Sans', sans-serif"
     assert font_family_text("Vazirmatn", lambda n: n) == "'Vazirmatn', 'DejaVu Sans', sans-serif"
     assert font_family_text("Sans Serif", lambda _n: "Segoe UI") == "'Segoe UI', 'DejaVu Sans', sans-serif"
+
+
+def test_text_can_become_glyph_outlines_that_keep_the_words() -> None:
+    calls = []
+
+    def glyphs(text, family, size, weight, style, x, y):
+        calls.append((text, family, size, x, y))
+        return f"M{x},{y} L{x + 5},{y}"
+
+    out = ET.fromstring(output_space_svg(QT_LIKE, text_path=glyphs))
+    ns = "{http://www.w3.org/2000/svg}"
+    assert not list(out.iter(ns + "text"))
+    assert ("a", "Vazirmatn", 12.0, 0.0, 1.0) in calls
+    labelled = {p.get("aria-label"): p for p in out.iter(ns + "path") if p.get("aria-label")}
+    assert set(labelled) == {"a", "eps=1", "e-08", "L = 2"}
+    assert labelled["a"].get("transform") == "matrix(100,0,0,-50,10,90)"
+    assert labelled["a"].find(ns + "title").text == "a"
+    assert labelled["e-08"].get("d") == "M36.0,10.0 L41.0,10.0" and labelled["e-08"].get("stroke") == "none"
