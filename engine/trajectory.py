@@ -3,6 +3,11 @@
 Row 0 is the start (w0, L(w0), zeros elsewhere); row t holds what step t did: the
 gradient g(t) it used (taken at w(t−1)), the state G(t), M(t) after it, the
 effective per-weight rate it applied, Δw(t) and the point w(t) it reached.
+
+The arrays hold 0.0 where a value does not exist (step 0's g, rate and Δw; G of an
+optimizer without a per-weight rate; M of one without momentum). The CSV and JSON files
+say so: an empty cell or ``null``, so a 0 in a file is always a real zero. Reading
+them back gives the arrays again (absent → 0.0).
 """
 
 from __future__ import annotations
@@ -16,11 +21,38 @@ from typing import Any
 
 import numpy as np
 
+from engine.optimizers import OPTIMIZERS
+
 #: Column order of CSV output (the CLI's contract).
 CSV_COLUMNS = ("step", "w1", "w2", "loss", "g1", "g2", "G1", "G2", "M1", "M2", "lr1", "lr2")
 ARRAYS = ("w", "loss", "grad", "G", "M", "lr", "dw")
 
 FINISHED, CONVERGED, DIVERGED = "finished", "converged", "diverged"
+#: Columns (CSV) and arrays (JSON) that step 0 does not have: it took no step.
+ABSENT_AT_START = {"g1", "g2", "lr1", "lr2", "grad", "lr", "dw"}
+
+
+def absent_columns(optimizer: str) -> set[str]:
+    """What an optimizer does not have: G without a per-weight rate, M without momentum."""
+    info = OPTIMIZERS.get(optimizer)
+    out: set[str] = set()
+    if info is not None and not info.adaptive:
+        out |= {"G1", "G2", "G"}
+    if info is not None and not info.m_meaning:
+        out |= {"M1", "M2", "M"}
+    return out
+
+
+def _number_or_zero(text: str) -> float:
+    return float(text) if text.strip() else 0.0
+
+
+def _zero_for_null(value: Any) -> Any:
+    if value is None:
+        return 0.0
+    if isinstance(value, list):
+        return [_zero_for_null(v) for v in value]
+    return value
 
 
 @dataclass
@@ -83,15 +115,28 @@ class Trajectory(RecordedRows):
         writer = csv.writer(buf, lineterminator="\n")
         extra = extra or {}
         writer.writerow([*extra, *CSV_COLUMNS])
+        absent = absent_columns(self.optimizer)
+        always = [c in absent for c in CSV_COLUMNS[1:]]
+        at_start = [c in absent or c in ABSENT_AT_START for c in CSV_COLUMNS[1:]]
         for row, step in zip(self.table(), self.step, strict=True):
-            writer.writerow([*extra.values(), int(step), *(repr(float(v)) for v in row[1:])])
+            skip = at_start if step == 0 else always
+            cells = ("" if off else repr(float(v)) for v, off in zip(row[1:], skip, strict=True))
+            writer.writerow([*extra.values(), int(step), *cells])
         return buf.getvalue()
 
     def to_json_dict(self) -> dict[str, Any]:
+        """Metadata and arrays; ``null`` where a value does not exist (see the module's docstring)."""
         data = self.metadata()
         data["step"] = self.step.tolist()
+        absent = absent_columns(self.optimizer)
+        start = self.step.size > 0 and self.step[0] == 0
         for name in ARRAYS:
-            data[name] = np.asarray(getattr(self, name)).tolist()
+            values = np.asarray(getattr(self, name)).tolist()
+            if name in absent:
+                values = [[None, None] for _ in values]
+            elif start and name in ABSENT_AT_START and values:
+                values[0] = [None, None]
+            data[name] = values
         return data
 
     def save(self, path: str | Path) -> None:
@@ -124,7 +169,7 @@ class Trajectory(RecordedRows):
         suffix = path.suffix.lower()
         if suffix == ".json":
             data = json.loads(path.read_text())
-            arrays = {name: np.array(data[name], dtype=np.float64) for name in ARRAYS}
+            arrays = {name: np.array(_zero_for_null(data[name]), dtype=np.float64) for name in ARRAYS}
             step = np.array(data["step"], dtype=np.int64)
             meta = data
         elif suffix == ".npz":
@@ -155,7 +200,7 @@ class Trajectory(RecordedRows):
         rows = list(csv.reader(io.StringIO(text)))
         header, body = rows[0], rows[1:]
         idx = [header.index(c) for c in CSV_COLUMNS]
-        table = np.array([[float(r[i]) for i in idx] for r in body], dtype=np.float64)
+        table = np.array([[_number_or_zero(r[i]) for i in idx] for r in body], dtype=np.float64)
         w = table[:, 1:3]
         dw = np.zeros_like(w)
         dw[1:] = np.diff(w, axis=0)

@@ -76,3 +76,36 @@ def test_csv_extra_columns_and_bad_suffix(traj: Trajectory, tmp_path: Path) -> N
 def test_unwritable_path_raises_oserror_naming_it(traj: Trajectory, tmp_path: Path) -> None:
     with pytest.raises(OSError, match="cannot write"):
         traj.save(tmp_path / "missing" / "run.csv")
+
+
+#: Which optimizers have a per-weight state G and a momentum M (from the lecture's formulas).
+HAS_G = {"adagrad", "rmsprop", "adam", "adam-lecture", "amsgrad", "adamw", "nadam", "adadelta", "qhadam"}
+HAS_M = {"momentum", "momentum-lecture", "nesterov", "adam", "adam-lecture", "amsgrad", "adamw", "nadam"}
+HAS_M |= {"qhm", "qhadam"}
+
+
+@pytest.mark.parametrize("name", ["sgd", "momentum", "adagrad", "rmsprop", "adadelta", "adam", "qhm"])
+def test_files_leave_empty_what_does_not_exist(name: str, tmp_path: Path) -> None:
+    """Step 0 took no step (no g, rate or Δw); SGD has no G; AdaGrad, RMSprop, Adadelta have no M."""
+    t = simulate("quadratic", name, (1.0, 1.0), 3)
+    rows = list(csv.DictReader(io.StringIO(t.to_csv())))
+    assert [rows[0][c] for c in ("g1", "g2", "lr1", "lr2")] == ["", "", "", ""]
+    assert rows[0]["w1"] == "1.0" and rows[0]["loss"] == repr(float(t.loss[0]))
+    for row in rows:
+        assert (row["G1"] == "" and row["G2"] == "") == (name not in HAS_G), row
+        assert (row["M1"] == "" and row["M2"] == "") == (name not in HAS_M), row
+        if row["step"] != "0":
+            assert row["g1"] != "" and row["lr1"] != ""
+    if name in HAS_G:
+        assert rows[0]["G1"] == "0.0"  # the state starts at a real zero
+    data = t.to_json_dict()
+    assert data["grad"][0] == [None, None] and data["lr"][0] == [None, None] and data["dw"][0] == [None, None]
+    assert data["grad"][1] == t.grad[1].tolist()
+    assert (data["M"][2] == [None, None]) == (name not in HAS_M)
+    assert (data["G"][2] == [None, None]) == (name not in HAS_G)
+    for suffix in (".csv", ".json"):  # read back: the engine's arrays exactly (absent → 0.0)
+        t.save(tmp_path / f"t{suffix}")
+        back = Trajectory.load(tmp_path / f"t{suffix}")
+        for field in ("w", "loss", "grad", "G", "M", "lr"):
+            np.testing.assert_array_equal(getattr(back, field), getattr(t, field))
+    assert "null" in (tmp_path / "t.json").read_text()

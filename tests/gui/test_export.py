@@ -187,7 +187,9 @@ def test_csv_and_json_round_trip_to_the_engines_arrays(scene, tmp_path) -> None:
         )
         for field in ("w", "loss", "grad", "G", "M", "lr", "step"):
             np.testing.assert_array_equal(getattr(back[name], field), getattr(ref, field))
-            np.testing.assert_array_equal(np.array(t[field]), getattr(ref, field))
+            written = np.array(t[field], dtype=float)  # null (a value that does not exist) → nan
+            np.testing.assert_array_equal(np.where(np.isnan(written), 0.0, written), getattr(ref, field))
+        assert t["grad"][0] == [None, None] and (t["M"][1] == [None, None]) == (name != "adam")
         assert t["optimizer"] == name and t["status"] == ref.status
 
 
