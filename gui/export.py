@@ -41,6 +41,7 @@ from engine.contours import surface_picture
 from engine.losses import Surface
 from engine.messages import message_of, msg
 from engine.optimizers import HYPERPARAMETERS, OPTIMIZERS
+from engine.minima import with_typed_help
 from engine.simulate import Chunk, run_for, surface_for
 from engine.trajectory import Trajectory
 from gui import theme
@@ -226,7 +227,7 @@ def iter_build_scene(config: SessionConfig, cancel: Cancel = None) -> Iterator[P
     ``StopIteration.value`` / ``yield from``) is the ``RaceScene``.
     """
     cancelled = _cancel_check(cancel)
-    surface = surface_for(config)
+    surface = with_typed_help(surface_for(config))  # the minima and view the window shows
     racers = config.enabled_racers()
     total = max(1, config.steps * len(racers))
     trajectories: dict[str, Trajectory] = {}

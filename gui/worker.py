@@ -245,13 +245,15 @@ class RaceWorker(QThread):
         return run.done or (self._config is not None and run.t >= self._config.steps)
 
     def _configure(self, config: SessionConfig, keep_surface: bool) -> None:
+        from engine.minima import with_typed_help
         from engine.simulate import surface_for
 
         surface = self._surface
         if not keep_surface or surface is None:
             self.busy.emit("compiling…")
             try:
-                surface = surface_for(config)
+                # a typed loss gets its minima (☆), a view fitted to them and log colours if wide
+                surface = with_typed_help(surface_for(config))
             except ValueError as exc:
                 self.busy.emit("")
                 self.error.emit("loss", translate_message(exc))

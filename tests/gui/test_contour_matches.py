@@ -91,3 +91,16 @@ def test_the_contour_matches_the_function_after_a_splitter_move(window, qtbot) -
         # new width (what a stale picture looks like) fails it
         for wrong in (lambda xs, ys: surface.grid(xs * 1.4, ys), lambda xs, ys: surface.grid(xs + 0.7, ys)):
             assert np.percentile(_colour_errors(window, wrong), 90) > 12
+
+
+def test_a_typed_loss_shows_its_minima_in_a_view_fitted_to_them(window, qtbot) -> None:
+    with qtbot.waitSignal(window.worker.surface_ready, timeout=60_000):
+        window.choose_loss("(x-5)^2 + (y+4)^2")
+    stars = window.contour.minima.getData()
+    assert list(zip(*stars, strict=True)) == [(5.0, -4.0)]
+    x0, x1, y0, y1 = window.contour.current_view()
+    assert x0 < 5.0 < x1 and y0 < -4.0 < y1 and x0 < window.start_point[0] < x1
+    with qtbot.waitSignal(window.worker.surface_ready, timeout=60_000):
+        window.choose_loss("log(1 + (x^2 + y^2 - 1)^2)")
+    assert len(window.contour.minima.getData()[0]) == 0  # a ring of minima: no made-up ☆
+    assert "log" in window.contour.colorbar.axis.labelText  # the ring stands out in log colours
