@@ -40,8 +40,8 @@ from engine.config import SessionConfig
 from engine.contours import surface_picture
 from engine.losses import Surface
 from engine.messages import message_of, msg
-from engine.optimizers import HYPERPARAMETERS, OPTIMIZERS
 from engine.minima import with_typed_help
+from engine.optimizers import HYPERPARAMETERS, OPTIMIZERS
 from engine.simulate import Chunk, run_for, surface_for
 from engine.trajectory import Trajectory
 from gui import theme
