@@ -120,6 +120,8 @@ class MapResult:
     cancelled: bool = False
     #: The step limit each run had.
     max_steps: int = 0
+    #: L at each run's start, shape (ny, nx): "no lower than at the start" tops the loss colours.
+    start_loss: np.ndarray | None = None
 
     @property
     def complete(self) -> bool:
@@ -173,6 +175,7 @@ def _empty_result(kind: str, x: Axis, y: Axis, max_steps: int) -> MapResult:
         status=np.full(shape, NOT_CONVERGED, dtype=np.int8),
         basin=np.full(shape, NO_BASIN, dtype=np.int16),
         max_steps=max_steps,
+        start_loss=np.full(shape, np.nan),
     )
 
 
@@ -288,7 +291,12 @@ class MapJob:
                 ]
             else:
                 groups = [(self.surface, np.arange(n), hyper)]
+        start_loss = np.empty(n)
         for surface, idx, hyper in groups:
+            if self.kind == BASIN:
+                start_loss[idx] = surface.grid(xs, ys[j0:j1]).ravel()
+            else:
+                start_loss[idx] = surface.grid(np.array([self.start[0]]), np.array([self.start[1]]))[0, 0]
             grid = {k: v[idx] for k, v in hyper.items()} if hyper else None
             fixed = {k: v for k, v in self.hyperparameters.items() if grid is None or k not in grid}
             res = batch(surface, self.optimizer, starts[idx], self.steps, hyper_grid=grid,
@@ -301,6 +309,7 @@ class MapJob:
         r.final_loss[j0:j1] = final_loss.reshape(shape)
         r.steps[j0:j1] = steps.reshape(shape)
         r.status[j0:j1] = status.reshape(shape)
+        r.start_loss[j0:j1] = start_loss.reshape(shape)
         r.basin[j0:j1] = self._classify(final_w, status).reshape(shape)
 
     def _classify(self, ends: np.ndarray, status: np.ndarray) -> np.ndarray:
@@ -531,14 +540,27 @@ def map_picture(result: MapResult, color_by: str = "basin") -> MapPicture:
             values = np.where(alive, result.final_loss, np.nan)
             finite = values[np.isfinite(values)]
             lo = float(finite.min()) if finite.size else 0.0
-            spread = float(finite.max() - lo) if finite.size else 1.0
-            values = np.log10(values - lo + max(spread, 1e-300) * 1e-12)
+            above = finite - lo
+            # the smallest positive gap keeps every decade apart (a floor from the spread would
+            # lump all small losses together when one run ended at 1e280)
+            floor = float(above[above > 0].min()) if (above > 0).any() else 1.0
+            values = np.log10(values - lo + floor)
             what = msg("log₁₀(final L − {low})", low=f"{lo:.3g}")
+            starts = result.start_loss[done] if result.start_loss is not None else np.zeros(0)
+            starts = starts[np.isfinite(starts)]
+            top = float(np.log10(starts.max() - lo + floor)) if starts.size else math.inf
         else:
             values = np.where(alive, steps.astype(float), np.nan)
             what = msg("steps to converge")
+            top = math.inf
         finite = values[np.isfinite(values)]
-        vlo, vhi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+        # a robust range: a few runs that ended far out do not wash out the rest (they show at the top)
+        vlo, vhi = (
+            (float(np.percentile(finite, 1)), float(np.percentile(finite, 99))) if finite.size else (0.0, 1.0)
+        )
+        if top < vhi:  # everything no lower than where it started is the top colour
+            vhi = top
+            what = msg("{what}; yellow: no lower than at the start", what=what)
         if not vhi > vlo:
             vhi = vlo + 1.0
         shown = alive & np.isfinite(values)

@@ -52,6 +52,10 @@ _KEYS = {
     "speed",
     "session",
 }
+#: Fields a lesson may leave out.
+_OPTIONAL_KEYS = {"map"}
+_MAP_KEYS = {"kind", "grid", "color", "x", "y"}
+MAP_GRIDS = (64, 128, 256, 512)
 
 
 class LessonError(ValueError):
@@ -84,6 +88,8 @@ class Lesson:
     speed: float
     config: SessionConfig = field(hash=False)
     path: Path | None = field(default=None, compare=False)
+    #: A map to open beside the race (``LessonMap``), or None.
+    map: LessonMap | None = None
 
     def text(self, field_name: str, language: str) -> Any:
         """``title``/``summary`` (str) or ``paragraphs`` (tuple of str) in ``language``, else English."""
@@ -99,6 +105,67 @@ class Lesson:
         for hint in self.watch:
             common &= set(hint.text)
         return tuple(sorted(common))
+
+
+@dataclass(frozen=True)
+class LessonMap:
+    """The Maps panel's settings for a lesson: a basin map, or two axes of a hyperparameter map."""
+
+    kind: str
+    grid: int
+    color: str
+    x: str = ""
+    y: str = ""
+
+
+def _map(value: Any, config: SessionConfig) -> LessonMap:
+    """Check a lesson's ``map``: its axes must be the first racer's hyperparameters or the surface's."""
+    from engine.maps import HYPER, Axis, MapError
+    from engine.maps import KINDS as MAP_KINDS
+    from engine.optimizers import get_optimizer
+
+    if not isinstance(value, dict) or not {"kind", "grid", "color"} <= set(value) or set(value) - _MAP_KEYS:
+        raise ConfigError(
+            msg("'map' must be an object with kind, grid and color (and x, y for a hyperparameter map)")
+        )
+    kind, grid, color = value["kind"], value["grid"], value["color"]
+    if kind not in MAP_KINDS:
+        raise ConfigError(
+            msg("map: kind must be one of {kinds}, got {value}", kinds=", ".join(MAP_KINDS), value=repr(kind))
+        )
+    if grid not in MAP_GRIDS:
+        raise ConfigError(
+            msg(
+                "map: grid must be one of {grids}, got {value}",
+                grids=", ".join(map(str, MAP_GRIDS)),
+                value=repr(grid),
+            )
+        )
+    if color not in ("basin", "loss", "steps"):
+        raise ConfigError(msg("map: color must be basin, loss or steps, got {value}", value=repr(color)))
+    x = y = ""
+    if kind == HYPER:
+        x, y = value.get("x"), value.get("y")
+        if not (isinstance(x, str) and isinstance(y, str)):
+            raise ConfigError(msg('map: a hyperparameter map needs x and y, like "lr:1e-4:10:log"'))
+        allowed = [*get_optimizer(config.enabled_racers()[0].optimizer).defaults, *config.loss_params]
+        for text in (x, y):
+            try:
+                axis = Axis.parse(text, grid)
+            except MapError as exc:
+                raise ConfigError(msg("map: {problem}", problem=message_of(exc))) from None
+            if axis.name not in allowed:
+                raise ConfigError(
+                    msg(
+                        "map: {name} is not a setting of the first racer or the surface; "
+                        "use one of: {allowed}",
+                        name=repr(axis.name),
+                        allowed=", ".join(allowed),
+                    )
+                )
+    elif "x" in value or "y" in value:
+        raise ConfigError(msg("map: a basin map's axes are w1 and w2; x and y are for a hyperparameter map"))
+    return LessonMap(kind=kind, grid=grid, color=color, x=x, y=y)
 
 
 def _texts(value: Any, what: str) -> dict[str, str]:
@@ -222,7 +289,7 @@ def lesson_from_dict(data: Any, path: Path | None = None) -> Lesson:
                 supported=LESSON_VERSION,
             )
         )
-    unknown = sorted(set(data) - _KEYS)
+    unknown = sorted(set(data) - _KEYS - _OPTIONAL_KEYS)
     if unknown:
         raise ConfigError(msg("unknown field(s): {fields}", fields=", ".join(unknown)))
     missing = sorted(_KEYS - set(data))
@@ -268,6 +335,7 @@ def lesson_from_dict(data: Any, path: Path | None = None) -> Lesson:
         speed=float(speed),
         config=config,
         path=path,
+        map=_map(data["map"], config) if "map" in data else None,
     )
 
 

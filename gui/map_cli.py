@@ -111,7 +111,8 @@ def _png(job: MapJob, args: argparse.Namespace) -> bytes:
         marked = None
     else:
         title = f"{job.optimizer.title} on {job.surface.title} from {job.start}: {job.steps} steps"
-        current = job.hyperparameters
+        given = {name: float(v) for name in HYPER_OPTIONS.values() if (v := getattr(args, name)) is not None}
+        current = {**job.surface.params, **job.hyperparameters, **given}
         marked = (current[job.x.name], current[job.y.name])
         if not (job.x.low <= marked[0] <= job.x.high and job.y.low <= marked[1] <= job.y.high):
             marked = None

@@ -67,8 +67,8 @@ class MapPanel(QWidget):
         self._timer.timeout.connect(self.compute)
 
         self.kind = QComboBox()
-        self.kind.addItem(self.tr("Basin map: where each start ends"), "basin")
-        self.kind.addItem(self.tr("Hyperparameter map: which settings work"), "hyper")
+        self.kind.addItem(self.tr("Basin map: where each start ends"), userData="basin")
+        self.kind.addItem(self.tr("Hyperparameter map: which settings work"), userData="hyper")
         self.x_param, self.y_param = QComboBox(), QComboBox()
         self.x_range, self.y_range = QLineEdit(), QLineEdit()
         for edit in (self.x_range, self.y_range):
@@ -78,9 +78,9 @@ class MapPanel(QWidget):
             self.grid.addItem(f"{n}×{n}", n)
         self.grid.setCurrentIndex(GRIDS.index(256))
         self.color_by = QComboBox()
-        self.color_by.addItem(self.tr("by the minimum reached"), "basin")
-        self.color_by.addItem(self.tr("by the final loss"), "loss")
-        self.color_by.addItem(self.tr("by the steps to converge"), "steps")
+        self.color_by.addItem(self.tr("by the minimum reached"), userData="basin")
+        self.color_by.addItem(self.tr("by the final loss"), userData="loss")
+        self.color_by.addItem(self.tr("by the steps to converge"), userData="steps")
         self.live = QCheckBox(self.tr("Live"))
         self.live.setChecked(True)
         self.live.setToolTip(self.tr("Recompute when a setting of the race changes"))

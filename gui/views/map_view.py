@@ -25,6 +25,21 @@ def _edges(axis: Axis) -> tuple[float, float]:
     return lo - half, hi + half
 
 
+def _log_ticks(axis: Axis) -> list[list[tuple[float, str]]]:
+    """Ticks of a log axis at log₁₀ positions: each decade labelled (1e-4, 0.001, …, 10), and 2 and 5
+    between them, labelled only when the axis spans fewer than three decades."""
+    lo, hi = math.log10(axis.low), math.log10(axis.high)
+    major, minor = [], []
+    for k in range(math.floor(lo), math.ceil(hi) + 1):
+        if lo - 1e-9 <= k <= hi + 1e-9:
+            major.append((float(k), f"{10.0**k:g}"))
+        for m in (2, 5):
+            p = k + math.log10(m)
+            if lo <= p <= hi:
+                minor.append((p, f"{m * 10.0**k:g}" if hi - lo < 3 else ""))
+    return [major, minor]
+
+
 def _coord(axis: Axis, value: float) -> float:
     return math.log10(value) if axis.log else value
 
@@ -74,8 +89,8 @@ class MapView(pg.GraphicsLayoutWidget):
         self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
         for side, axis in (("bottom", x), ("left", y)):
             item = self.plot.getAxis(side)
-            item.setLogMode(axis.log)
             item.setLabel(_SYMBOLS.get(axis.name, axis.name))
+            item.setTicks(_log_ticks(axis) if axis.log else None)
         self.plot.setTitle(title, size="13pt", color="#202020")
         self.plot.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
         if result.kind == "basin" and result.targets:
@@ -93,7 +108,7 @@ class MapView(pg.GraphicsLayoutWidget):
         ]
         if picture.colorbar is not None:
             lo, hi, what = picture.colorbar
-            lines.append(what)
+            lines.append(str(what).replace("; ", ";<br>"))
             for colour, value in ((picture.colorbar_high, hi), (picture.colorbar_low, lo)):
                 lines.append(f'<span style="color:{colour}; font-size:20pt">■</span>&nbsp;{value:.3g}')
         self.key.setText("<br>".join(lines), color="#202020", size="11pt")

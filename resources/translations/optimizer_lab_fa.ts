@@ -530,104 +530,108 @@ Do you want to replace it?</source>
     <name>MapPanel</name>
     <message>
         <source>Basin map: where each start ends</source>
-        <extracomment>How long the settings must stay still before a live map recomputes. Where each hyperparameter&apos;s axis starts: ranges a learner can read (log for the scale-free ones).</extracomment>
-        <translation type="unfinished"></translation>
+        <extracomment>How long the settings must stay still before a live map recomputes. Where each hyperparameter&apos;s axis starts: ranges a learner can read (log for the scale-free ones). How the surfaces&apos; own parameters are written on an axis.</extracomment>
+        <translation>نقشهٔ حوضه‌ها: هر نقطهٔ شروع به کجا می‌رسد</translation>
     </message>
     <message>
         <source>Hyperparameter map: which settings work</source>
-        <translation type="unfinished"></translation>
+        <translation>نقشهٔ ابرپارامترها: کدام تنظیم‌ها کار می‌کنند</translation>
     </message>
     <message>
         <source>LOW:HIGH, or LOW:HIGH:log for a log axis</source>
-        <translation type="unfinished"></translation>
+        <translation>‪LOW:HIGH‬، یا ‪LOW:HIGH:log‬ برای محور لگاریتمی</translation>
     </message>
     <message>
         <source>by the minimum reached</source>
-        <translation type="unfinished"></translation>
+        <translation>بر اساس کمینه‌ای که به آن می‌رسد</translation>
     </message>
     <message>
         <source>by the final loss</source>
-        <translation type="unfinished"></translation>
+        <translation>بر اساس خطای پایانی</translation>
     </message>
     <message>
         <source>by the steps to converge</source>
-        <translation type="unfinished"></translation>
+        <translation>بر اساس تعداد گام‌ها تا همگرایی</translation>
     </message>
     <message>
         <source>Live</source>
-        <translation type="unfinished">زنده</translation>
+        <translation>زنده</translation>
     </message>
     <message>
         <source>Recompute when a setting of the race changes</source>
-        <translation type="unfinished"></translation>
+        <translation>با تغییر هر تنظیم مسابقه دوباره محاسبه شود</translation>
     </message>
     <message>
         <source>Compute</source>
-        <translation type="unfinished"></translation>
+        <translation>محاسبه</translation>
     </message>
     <message>
         <source>Cancel</source>
-        <translation type="unfinished">لغو</translation>
+        <translation>لغو</translation>
     </message>
     <message>
         <source>Save…</source>
-        <translation type="unfinished"></translation>
+        <translation>ذخیره…</translation>
     </message>
     <message>
         <source>Save the map as a picture (PNG, SVG) or its numbers (CSV, NPZ)</source>
-        <translation type="unfinished"></translation>
+        <translation>ذخیرهٔ نقشه به صورت تصویر (‪PNG، SVG‬) یا عددهایش (‪CSV، NPZ‬)</translation>
     </message>
     <message>
         <source>Map</source>
-        <translation type="unfinished"></translation>
+        <translation>نقشه</translation>
     </message>
     <message>
         <source>x axis</source>
-        <translation type="unfinished"></translation>
+        <translation>محور افقی</translation>
     </message>
     <message>
         <source>y axis</source>
-        <translation type="unfinished"></translation>
+        <translation>محور عمودی</translation>
     </message>
     <message>
         <source>Grid</source>
-        <translation type="unfinished"></translation>
+        <translation>شبکه</translation>
     </message>
     <message>
         <source>Colour</source>
-        <translation type="unfinished"></translation>
+        <translation>رنگ</translation>
+    </message>
+    <message>
+        <source>{symbol} (of the surface)</source>
+        <translation>{symbol} (پارامتر سطح)</translation>
     </message>
     <message>
         <source>Choose two different hyperparameters for the axes.</source>
-        <translation type="unfinished"></translation>
+        <translation>برای دو محور دو ابرپارامتر متفاوت انتخاب کنید.</translation>
     </message>
     <message>
         <source>Cancelled: the rows done so far are shown.</source>
-        <translation type="unfinished"></translation>
+        <translation>لغو شد: سطرهایی که تا این‌جا محاسبه شده‌اند نمایش داده می‌شوند.</translation>
     </message>
     <message>
         <source>{optimizer}: where each start ends ({steps} steps)</source>
-        <translation type="unfinished"></translation>
+        <translation>{optimizer}: هر نقطهٔ شروع به کجا می‌رسد ({steps} گام)</translation>
     </message>
     <message>
         <source>{optimizer} from ({x:.3g}, {y:.3g}): {steps} steps</source>
-        <translation type="unfinished"></translation>
+        <translation>{optimizer} از ‪({x:.3g}, {y:.3g})‬: {steps} گام</translation>
     </message>
     <message>
         <source>Save the map</source>
-        <translation type="unfinished"></translation>
+        <translation>ذخیرهٔ نقشه</translation>
     </message>
     <message>
         <source>Picture (*.png *.svg);;Numbers (*.csv *.npz)</source>
-        <translation type="unfinished"></translation>
+        <translation>تصویر (*.png *.svg);;عددها (*.csv *.npz)</translation>
     </message>
     <message>
         <source>Save as .png, .svg, .csv or .npz, not {name}</source>
-        <translation type="unfinished"></translation>
+        <translation>با پسوند ‪.png‬، ‪.svg‬، ‪.csv‬ یا ‪.npz‬ ذخیره کنید، نه {name}</translation>
     </message>
     <message>
         <source>Saved {path}</source>
-        <translation type="unfinished"></translation>
+        <translation>{path} ذخیره شد</translation>
     </message>
 </context>
 <context>
@@ -1610,11 +1614,15 @@ Do you want to replace it?</source>
     </message>
     <message>
         <source>log₁₀(final L − {low})</source>
-        <translation>‪log₁₀(final L − {low})‬</translation>
+        <translation>‪log₁₀‬ (خطای پایانی − {low})</translation>
     </message>
     <message>
         <source>steps to converge</source>
         <translation>گام‌ها تا همگرایی</translation>
+    </message>
+    <message>
+        <source>{what}; yellow: no lower than at the start</source>
+        <translation>{what}؛ زرد: پایین‌تر از نقطهٔ شروع نیست</translation>
     </message>
     <message>
         <source>not converged in {steps} steps</source>
@@ -1851,6 +1859,38 @@ Do you want to replace it?</source>
     <message>
         <source>choose a file to export to</source>
         <translation>فایلی برای خروجی انتخاب کنید</translation>
+    </message>
+    <message>
+        <source>&apos;map&apos; must be an object with kind, grid and color (and x, y for a hyperparameter map)</source>
+        <translation>‏&apos;map&apos; باید شیئی با kind، grid و color باشد (و برای نقشهٔ ابرپارامتر، x و y)</translation>
+    </message>
+    <message>
+        <source>map: kind must be one of {kinds}, got {value}</source>
+        <translation>نقشه: kind باید یکی از {kinds} باشد، اما {value} آمده است</translation>
+    </message>
+    <message>
+        <source>map: grid must be one of {grids}, got {value}</source>
+        <translation>نقشه: grid باید یکی از {grids} باشد، اما {value} آمده است</translation>
+    </message>
+    <message>
+        <source>map: color must be basin, loss or steps, got {value}</source>
+        <translation>نقشه: color باید basin، loss یا steps باشد، اما {value} آمده است</translation>
+    </message>
+    <message>
+        <source>map: a hyperparameter map needs x and y, like &quot;lr:1e-4:10:log&quot;</source>
+        <translation>نقشه: نقشهٔ ابرپارامتر x و y لازم دارد، مانند ‪&quot;lr:1e-4:10:log&quot;‬</translation>
+    </message>
+    <message>
+        <source>map: {problem}</source>
+        <translation>نقشه: {problem}</translation>
+    </message>
+    <message>
+        <source>map: {name} is not a setting of the first racer or the surface; use one of: {allowed}</source>
+        <translation>نقشه: {name} تنظیمی از نخستین مسابقه‌دهنده یا از سطح نیست؛ یکی از این‌ها را به کار ببرید: {allowed}</translation>
+    </message>
+    <message>
+        <source>map: a basin map&apos;s axes are w1 and w2; x and y are for a hyperparameter map</source>
+        <translation>نقشه: محورهای نقشهٔ حوضه‌ها w1 و w2 هستند؛ x و y برای نقشهٔ ابرپارامتر است</translation>
     </message>
     <message>
         <source>{what} must be an object of texts by language, like {{&apos;en&apos;: …, &apos;fa&apos;: …}}</source>

@@ -68,13 +68,13 @@ def crossings(values: np.ndarray) -> int:
 
 
 # -- the files ---------------------------------------------------------------------------------------
-def test_at_least_seven_lessons_and_three_compare_presets() -> None:
+def test_at_least_nine_lessons_and_three_compare_presets() -> None:
     kinds = [lesson.kind for lesson in lessons().values()]
-    assert kinds.count("lesson") >= 7
+    assert kinds.count("lesson") >= 9
     assert kinds.count("compare") >= 3
     ordered = load_lessons()
     assert [lesson.kind for lesson in ordered] == sorted(kinds, key=["lesson", "compare"].index)
-    assert [lesson.order for lesson in ordered if lesson.kind == "lesson"] == list(range(1, 8))
+    assert [lesson.order for lesson in ordered if lesson.kind == "lesson"] == list(range(1, 10))
     assert [lesson.order for lesson in ordered if lesson.kind == "compare"] == [1, 2, 3]
 
 
@@ -298,6 +298,70 @@ def _copy(tmp_path: Path) -> Path:
     return target
 
 
+def _lesson_map(lesson_id: str):
+    """The map a lesson opens, computed as the Maps panel asks for it (first racer, lesson's grid)."""
+    from engine.maps import Axis, MapJob
+
+    lesson = lessons()[lesson_id]
+    config, spec = lesson.config, lesson.map
+    racer = config.enabled_racers()[0]
+    surface = get_loss(config.loss)
+    usable = {k: v for k, v in config.loss_params.items() if k in surface.params}
+    if usable:
+        surface = surface.with_params(**usable)
+    axes = (
+        {"x": Axis.parse(spec.x, spec.grid), "y": Axis.parse(spec.y, spec.grid)}
+        if spec.kind == "hyper"
+        else {}
+    )
+    hyper = {
+        k: v
+        for k, v in racer.hyperparameters.items()
+        if k not in (spec.x.split(":")[0], spec.y.split(":")[0])
+    }
+    job = MapJob(surface, racer.optimizer, spec.kind, steps=config.steps, grid=spec.grid, start=config.start,
+                 tol=config.tol, hyperparameters=hyper, **axes)  # fmt: skip
+    return job.run()
+
+
+def test_lesson_8_the_edge_is_eta_equals_two_over_kappa() -> None:
+    from engine.maps import DIVERGED as MAP_DIVERGED
+
+    run = runs("step-size-edge")["sgd"]
+    assert run.status == "converged"
+    assert crossings(run.w[:30, 1]) == 29, "w2 changes sign at every step"
+    np.testing.assert_allclose(run.w[1:11, 1] / run.w[:10, 1], -0.5, rtol=1e-12)  # factor 1 − 1.5
+    result = _lesson_map("step-size-edge")
+    lr, kappa = np.meshgrid(result.x.values, result.y.values)
+    edge = 2 / kappa
+    blown = (result.status == MAP_DIVERGED) | (result.final_loss > 1e6)
+    assert blown[lr > 1.02 * edge].all(), "right of the line: overflowed or still growing"
+    assert not blown[lr < 0.98 * edge].any(), "left of it: nothing blows up"
+    # both kinds of "blown up" the text names are on the map: overflowed, and still growing
+    assert (result.status == MAP_DIVERGED).any() and ((result.status != MAP_DIVERGED) & blown).any()
+
+
+def test_lesson_9_four_basins_and_adam_ends_elsewhere() -> None:
+    r = runs("four-basins")
+    sgd, adam = r["sgd"], r["adam"]
+    assert sgd.status == "converged" and sgd.steps == 103
+    np.testing.assert_allclose(sgd.w[-1], [3.584428, -1.848126], atol=1e-5)
+    assert adam.status == "converged" and adam.steps == 511
+    np.testing.assert_allclose(adam.w[-1], [3.0, 2.0], atol=1e-6)
+    sgd_map = _lesson_map("four-basins")
+    assert sorted(np.unique(sgd_map.basin).tolist()) == [0, 1, 2, 3]
+    # each minimum lies in its own basin
+    xs, ys = sgd_map.x.values, sgd_map.y.values
+    for k, (mx, my) in enumerate(sgd_map.targets):
+        assert sgd_map.basin[np.abs(ys - my).argmin(), np.abs(xs - mx).argmin()] == k
+    from engine.maps import basin_map
+
+    adam_map = basin_map("himmelblau", "adam", grid=128, steps=1000, lr=0.05)
+    both = (sgd_map.basin >= 0) & (adam_map.basin >= 0)
+    differ = ((sgd_map.basin != adam_map.basin) & both).sum() / both.sum()
+    assert 0.06 <= differ <= 0.08, differ  # "about 7%"
+
+
 def _edit(path: Path, change) -> None:
     data = json.loads(path.read_text(encoding="utf-8"))
     change(data)
@@ -332,6 +396,25 @@ def test_a_copied_lesson_loads_from_another_folder(tmp_path: Path) -> None:
         (lambda d: d["session"].update(steps=0), "session: steps must be"),
         (lambda d: d["session"].update(loss="import os"), "session: loss is neither"),
         (lambda d: [r.update(enabled=False) for r in d["session"]["racers"]], "no racer is enabled"),
+        (lambda d: d.update(map={"kind": "basin"}), "'map' must be an object with kind, grid and color"),
+        (lambda d: d.update(map={"kind": "tiles", "grid": 64, "color": "loss"}), "map: kind must be one of"),
+        (lambda d: d.update(map={"kind": "basin", "grid": 100, "color": "loss"}), "map: grid must be one of"),
+        (
+            lambda d: d.update(
+                map={"kind": "hyper", "grid": 64, "color": "loss", "x": "lr:0.1:1", "y": "beta:0:1"}
+            ),
+            "map: 'beta' is not a setting of the first racer or the surface",
+        ),
+        (
+            lambda d: d.update(
+                map={"kind": "hyper", "grid": 64, "color": "loss", "x": "lr:0:1:log", "y": "lr:0.1:1"}
+            ),
+            "map: a log axis needs low > 0",
+        ),
+        (
+            lambda d: d.update(map={"kind": "basin", "grid": 64, "color": "loss", "x": "lr:0.1:1"}),
+            "x and y are for a hyperparameter map",
+        ),
     ],
 )
 def test_malformed_lesson_names_file_and_problem(tmp_path: Path, change, message: str) -> None:
