@@ -7,6 +7,7 @@ goes through the same safe parser as typed text when the race is built.
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -14,6 +15,7 @@ from typing import Any
 
 from engine.messages import message_of, msg
 from engine.optimizers import OPTIMIZERS, get_optimizer, resolve_hyperparameters
+from engine.reading import short_repr
 from engine.schedules import Schedule
 
 SESSION_FORMAT = "optimizer-lab-session"
@@ -85,7 +87,8 @@ class RacerConfig:
     def __post_init__(self) -> None:
         try:
             opt = get_optimizer(self.optimizer)
-            hyper = resolve_hyperparameters(opt, dict(self.hyperparameters))
+            given = {k: _finite(v, str(k)) for k, v in dict(self.hyperparameters).items()}
+            hyper = resolve_hyperparameters(opt, given)
             schedule = str(Schedule.parse(self.schedule))
         except ValueError as exc:
             raise ConfigError(message_of(exc)) from None
@@ -184,9 +187,16 @@ def _text(value: Any, what: str) -> str:
 
 
 def _finite(value: Any, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise ConfigError(msg("{what} must be a finite number, got {value}", what=what, value=repr(value)))
-    return float(value)
+    """``value`` as a finite float; a huge integer (401 digits in a file) is refused, not an OverflowError."""
+    number = math.nan
+    if not isinstance(value, bool) and isinstance(value, int | float):
+        with contextlib.suppress(OverflowError):
+            number = float(value)
+    if not math.isfinite(number):
+        raise ConfigError(
+            msg("{what} must be a finite number, got {value}", what=what, value=short_repr(value))
+        )
+    return number
 
 
 def _unique_key(optimizer: str, taken: set[str]) -> str:
@@ -295,7 +305,7 @@ class SessionConfig:
         if self.start is not None:
             if not isinstance(self.start, list | tuple) or len(self.start) != 2:
                 raise ConfigError(
-                    msg("start must be two numbers [w1, w2], got {value}", value=repr(self.start))
+                    msg("start must be two numbers [w1, w2], got {value}", value=short_repr(self.start, 60))
                 )
             start = (_finite(self.start[0], "start w1"), _finite(self.start[1], "start w2"))
             object.__setattr__(self, "start", start)
@@ -304,7 +314,7 @@ class SessionConfig:
                 msg(
                     "steps must be a whole number in [1, {limit}], got {value}",
                     limit=f"{MAX_STEPS:,}",
-                    value=repr(self.steps),
+                    value=short_repr(self.steps),
                 )
             )
         racers = tuple(self.racers)

@@ -13,8 +13,9 @@ from pathlib import Path
 from engine.atomic import atomic_write_text
 from engine.config import ConfigError, SessionConfig
 from engine.messages import message_of, msg, os_reason
+from engine.reading import FileRefused, parse_json, read_regular_file
 
-#: A session is a few kB; refusing anything huge keeps a hostile file from eating memory.
+#: A session is a few kB; refusing anything larger than 1 MB keeps a hostile file from eating memory.
 MAX_SESSION_BYTES = 1_000_000
 SUFFIX = ".olab.json"
 
@@ -35,12 +36,9 @@ def load_session(path: str | Path) -> SessionConfig:
     """Read and validate a session file; raise SessionError saying what is wrong."""
     path = Path(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_SESSION_BYTES:
-            raise SessionError(
-                msg("{file}: {size} bytes is too large for a session file", file=path.name, size=f"{size:,}")
-            )
-        raw = path.read_bytes()
+        raw = read_regular_file(path, MAX_SESSION_BYTES, msg("a session file"))
+    except FileRefused as exc:
+        raise SessionError(message_of(exc)) from None
     except OSError as exc:
         raise SessionError(
             msg("cannot read {path}: {reason}", path=str(path), reason=os_reason(exc))
@@ -50,7 +48,7 @@ def load_session(path: str | Path) -> SessionConfig:
     except UnicodeDecodeError:
         raise SessionError(msg("{file} is not a text (UTF-8) file", file=path.name)) from None
     try:
-        data = json.loads(text, parse_constant=_refuse_constant)
+        data = parse_json(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as exc:
         raise SessionError(
             msg(

@@ -53,6 +53,8 @@ def _zero_for_null(value: Any) -> Any:
     if isinstance(value, list):
         return [_zero_for_null(v) for v in value]
     return value
+#: The largest file ``Trajectory.load`` reads (1 GiB: about 5 million CSV rows).
+MAX_LOAD_BYTES = 1 << 30
 
 
 @dataclass
@@ -164,23 +166,30 @@ class Trajectory(RecordedRows):
 
     @classmethod
     def load(cls, path: str | Path) -> Trajectory:
-        """Read a file written by ``save`` (JSON or NPZ carry the full metadata)."""
+        """Read a file written by ``save`` (JSON or NPZ carry the full metadata).
+
+        Only a regular file of at most ``MAX_LOAD_BYTES`` is read (``engine.reading``): a FIFO or a
+        device raises ``FileRefused`` instead of hanging or filling memory.
+        """
+        from engine.reading import parse_json, read_regular_file
+
         path = Path(path)
         suffix = path.suffix.lower()
+        if suffix not in (".json", ".npz", ".csv"):
+            raise ValueError(f"cannot read {path.name!r}: use a .csv, .json or .npz file")
+        raw = read_regular_file(path, MAX_LOAD_BYTES, "a trajectory file")
         if suffix == ".json":
-            data = json.loads(path.read_text())
+            data = parse_json(raw, parse_constant=float)  # a saved run may hold NaN or inf
             arrays = {name: np.array(_zero_for_null(data[name]), dtype=np.float64) for name in ARRAYS}
             step = np.array(data["step"], dtype=np.int64)
             meta = data
         elif suffix == ".npz":
-            with np.load(path, allow_pickle=False) as npz:
+            with np.load(io.BytesIO(raw), allow_pickle=False) as npz:
                 meta = json.loads(str(npz["metadata"]))
                 arrays = {name: npz[name] for name in ARRAYS}
                 step = npz["step"]
-        elif suffix == ".csv":
-            return cls.from_csv(path.read_text())
         else:
-            raise ValueError(f"cannot read {path.name!r}: use a .csv, .json or .npz file")
+            return cls.from_csv(raw.decode("utf-8"))
         return cls(
             optimizer=meta["optimizer"],
             loss_spec=meta["loss_spec"],

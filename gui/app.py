@@ -54,8 +54,10 @@ def run_app(argv: Sequence[str] = ()) -> int:
     app.setWindowIcon(QIcon(str(Path(__file__).resolve().parents[1] / "resources/icons/optimizer-lab.svg")))
     from gui.crash import install_excepthook
     from gui.i18n import install_language, save_language, saved_language
+    from gui.settings import guard_settings_files
 
     install_excepthook()
+    start_notes = guard_settings_files()  # before anything reads the settings: a FIFO there would hang
     language = os.environ.get("OPTIMIZER_LAB_LANGUAGE") or saved_language()
     install_language(app, language)
 
@@ -64,7 +66,8 @@ def run_app(argv: Sequence[str] = ()) -> int:
     windows: list[MainWindow] = []
 
     def open_window() -> MainWindow:
-        window = MainWindow()
+        window = MainWindow(start_notes)
+        start_notes.clear()
         window.language_change_requested.connect(switch_language)
         windows[:] = [window]
         window.fit_screen()

@@ -18,6 +18,7 @@ from typing import Any
 
 from engine.config import ConfigError, SessionConfig
 from engine.messages import message_of, msg, os_reason
+from engine.reading import FileRefused, parse_json, read_regular_file, short_repr
 
 LESSON_FORMAT = "optimizer-lab-lesson"
 LESSON_VERSION = 1
@@ -302,7 +303,7 @@ def lesson_from_dict(data: Any, path: Path | None = None) -> Lesson:
         )
     order = data["order"]
     if isinstance(order, bool) or not isinstance(order, int) or order < 1:
-        raise ConfigError(msg("'order' must be a whole number ≥ 1, got {value}", value=repr(order)))
+        raise ConfigError(msg("'order' must be a whole number ≥ 1, got {value}", value=short_repr(order)))
     kind = data["kind"]
     if kind not in KINDS:
         raise ConfigError(
@@ -314,7 +315,7 @@ def lesson_from_dict(data: Any, path: Path | None = None) -> Lesson:
             msg(
                 "'speed' must be steps per second in (0, {most}], got {value}",
                 most=f"{MAX_SPEED:g}",
-                value=repr(speed),
+                value=short_repr(speed),
             )
         )
     try:
@@ -343,19 +344,17 @@ def load_lesson(path: Path) -> Lesson:
     """Read and validate one lesson file; ``LessonError`` says which file and what is wrong."""
     name = path.name
     try:
-        raw = path.read_bytes()
+        raw = read_regular_file(path, MAX_LESSON_BYTES, msg("a lesson file"))
+    except FileRefused as exc:
+        raise LessonError(message_of(exc)) from None
     except OSError as exc:
         raise LessonError(msg("{file}: cannot read it: {reason}", file=name, reason=os_reason(exc))) from None
-    if len(raw) > MAX_LESSON_BYTES:
-        raise LessonError(
-            msg("{file}: {size} bytes is too large for a lesson file", file=name, size=f"{len(raw):,}")
-        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise LessonError(msg("{file}: not a text (UTF-8) file", file=name)) from None
     try:
-        data = json.loads(text, parse_constant=_refuse_constant)
+        data = parse_json(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as exc:
         raise LessonError(
             msg(

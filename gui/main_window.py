@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import json
 import math
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from engine.atomic import clean_leftovers_in
 from engine.config import ConfigError, RacerConfig, SessionConfig, all_racers
 from engine.optimizers import OPTIMIZERS
 from engine.session import SUFFIX, SessionError, load_session, save_session
@@ -41,6 +43,7 @@ from gui.panels.controls import ControlPanel
 from gui.panels.inspector import Inspector, Timeline
 from gui.panels.lesson_panel import LessonPanel
 from gui.panels.status import FormulaCard, StatusTable, fmt
+from gui.settings import remembered_json
 from gui.slots import weak_slot
 from gui.views.contour import ContourView
 from gui.views.panels import ROWS, PerWeightPanels
@@ -78,10 +81,12 @@ class MainWindow(QMainWindow):
     engine_ready = Signal()
     language_change_requested = Signal(str)
 
-    def __init__(self) -> None:
+    def __init__(self, start_notes: Sequence[str] = ()) -> None:
+        """``start_notes``: what the app could not use when it started (a settings file moved aside)."""
         super().__init__()
         self.setWindowTitle(self.tr("Optimizer Lab"))
         self.settings = QSettings()
+        self._start_notes = [translate_message(note) for note in start_notes]
         self.racers: dict[str, RacerConfig] = {r.optimizer: r for r in all_racers()}
         self.config = self._config_from_racers(SessionConfig())
         self.surface = None
@@ -131,6 +136,7 @@ class MainWindow(QMainWindow):
         self.redraw_timer.timeout.connect(self._redraw)
         self.redraw_timer.start()
         self._restore_settings()
+        self._show_start_notes(keep=True)
         self.controls.set_config(self.config, self.racers, self.start_point)
         self.controls.setEnabled(False)  # its start point and surface fields fill in with the surface
         self._show_formula()
@@ -502,6 +508,14 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(tr_engine(surface.note), 8000)
         else:
             self.statusBar().clearMessage()  # an earlier error no longer applies
+        self._show_start_notes()
+
+    def _show_start_notes(self, keep: bool = False) -> None:
+        """Say what was dropped at start (a remembered race, a settings file); again once the map shows."""
+        if self._start_notes:
+            self.statusBar().showMessage("  ".join(self._start_notes), 30000)
+            if not keep:
+                self._start_notes = []
 
     def _race_reset(self, starts: list[RacerStart]) -> None:
         self.histories = {s.optimizer: RacerHistory(s.start, s.loss0) for s in starts}
@@ -689,7 +703,7 @@ class MainWindow(QMainWindow):
         try:
             return load_lessons()
         except LessonError as exc:  # a teacher's broken file must not stop the app
-            self.statusBar().showMessage(translate_message(exc), 10000)
+            self._start_notes.append(translate_message(exc))
             return []
 
     def open_lesson(self, lesson: Lesson) -> None:
@@ -753,7 +767,12 @@ class MainWindow(QMainWindow):
         try:
             config = load_session(path)
         except SessionError as exc:
-            QMessageBox.warning(self, self.tr("Cannot open session"), translate_message(exc))
+            text = translate_message(exc)
+            if str(path) in self._recent():  # a remembered file that no longer works is dropped
+                self.settings.setValue("recent", json.dumps([p for p in self._recent() if p != str(path)]))
+                self._refresh_recent_menu()
+                text += "\n\n" + self.tr("It was removed from the recent sessions.")
+            QMessageBox.warning(self, self.tr("Cannot open session"), text)
             return False
         self._apply_session(config)
         self._session_path = path
@@ -802,7 +821,7 @@ class MainWindow(QMainWindow):
 
     def _recent(self) -> list[str]:
         try:
-            value = json.loads(str(self.settings.value("recent", "[]")))
+            value = remembered_json(self.settings, "recent", [])
         except ValueError:
             return []
         return [p for p in value if isinstance(p, str)] if isinstance(value, list) else []
@@ -856,9 +875,18 @@ class MainWindow(QMainWindow):
         if isinstance(splitter, QByteArray):
             self.splitter.restoreState(splitter)
         try:
-            config = SessionConfig.from_dict(json.loads(str(self.settings.value("config", ""))))
-        except (ValueError, ConfigError):
-            config = None  # no or unreadable settings: the defaults
+            data = remembered_json(self.settings, "config", None)
+            config = None if data is None else SessionConfig.from_dict(data)
+        except (ValueError, ConfigError) as exc:  # a remembered race that fails is dropped, not fatal
+            config = None
+            self.settings.remove("config")
+            self._start_notes.append(
+                self.tr(
+                    "The remembered race could not be used, so the window starts with the defaults: {0}"
+                ).format(translate_message(exc))
+            )
+        # temporary files of a write that was killed, in the folders this window writes to
+        clean_leftovers_in([self._session_dir(), *(Path(p).parent for p in self._recent())])
         if config is not None:
             self.racers = {r.optimizer: r.with_values(enabled=False) for r in all_racers()}
             for racer in config.racers:

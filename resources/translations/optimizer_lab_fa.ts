@@ -502,6 +502,10 @@ Do you want to replace it?</source>
         <translation>نشست‌های آزمایشگاه بهینه‌سازها</translation>
     </message>
     <message>
+        <source>It was removed from the recent sessions.</source>
+        <translation>از فهرست نشست‌های اخیر حذف شد.</translation>
+    </message>
+    <message>
         <source>Cannot open session</source>
         <translation>نشست باز نشد</translation>
     </message>
@@ -524,6 +528,10 @@ Do you want to replace it?</source>
     <message>
         <source>Export is not available in this build.</source>
         <translation>خروجی گرفتن در این نسخه در دسترس نیست.</translation>
+    </message>
+    <message>
+        <source>The remembered race could not be used, so the window starts with the defaults: {0}</source>
+        <translation>مسابقهٔ به‌یادمانده قابل استفاده نبود، پس پنجره با مقادیر پیش‌فرض باز می‌شود: {0}</translation>
     </message>
 </context>
 <context>
@@ -1677,6 +1685,38 @@ Do you want to replace it?</source>
         <translation>بهینه‌ساز ناشناختهٔ ‪{name}‬؛ یکی از این‌ها را انتخاب کنید: ‪{choices}‬</translation>
     </message>
     <message>
+        <source>a session file</source>
+        <translation>یک فایل نشست</translation>
+    </message>
+    <message>
+        <source>it is not a regular file</source>
+        <translation>فایل معمولی نیست</translation>
+    </message>
+    <message>
+        <source>{size} bytes is over the limit of {limit}</source>
+        <translation>{size} بایت بیش از حد مجاز {limit} است</translation>
+    </message>
+    <message>
+        <source>The settings file {path} could not be used ({reason}); starting with defaults.</source>
+        <translation>فایل تنظیمات ‪{path}‬ قابل استفاده نبود ({reason})؛ با مقادیر پیش‌فرض شروع می‌شود.</translation>
+    </message>
+    <message>
+        <source>The settings file {path} could not be used ({reason}); it was moved to {aside} and the window starts with defaults.</source>
+        <translation>فایل تنظیمات ‪{path}‬ قابل استفاده نبود ({reason})؛ به ‪{aside}‬ منتقل شد و پنجره با مقادیر پیش‌فرض باز می‌شود.</translation>
+    </message>
+    <message>
+        <source>the remembered {key} is not JSON text</source>
+        <translation>مقدار به‌یادماندهٔ {key} متن JSON نیست</translation>
+    </message>
+    <message>
+        <source>the remembered {key} is not valid JSON: {reason}</source>
+        <translation>مقدار به‌یادماندهٔ {key} یک JSON معتبر نیست: {reason}</translation>
+    </message>
+    <message>
+        <source>the remembered {key} is nested too deeply</source>
+        <translation>مقدار به‌یادماندهٔ {key} بیش از حد تودرتو است</translation>
+    </message>
+    <message>
         <source>{optimizer} has no hyperparameter {name}; it takes: {allowed}</source>
         <translation>‏‪{optimizer}‬ ابرپارامتر ‪{name}‬ ندارد؛ ابرپارامترهایش: ‪{allowed}‬</translation>
     </message>
@@ -1699,6 +1739,38 @@ Do you want to replace it?</source>
     <message>
         <source>there is no racer {key} in this race</source>
         <translation>شرکت‌کننده‌ای با کلید {key} در این مسابقه نیست</translation>
+    </message>
+    <message>
+        <source>a folder</source>
+        <translation>یک پوشه</translation>
+    </message>
+    <message>
+        <source>a named pipe (FIFO)</source>
+        <translation>یک لولهٔ نام‌دار (FIFO)</translation>
+    </message>
+    <message>
+        <source>a device</source>
+        <translation>یک دستگاه</translation>
+    </message>
+    <message>
+        <source>a socket</source>
+        <translation>یک سوکت</translation>
+    </message>
+    <message>
+        <source>not a regular file</source>
+        <translation>فایل معمولی نیست</translation>
+    </message>
+    <message>
+        <source>{file} is {kind}, not a regular file, so it cannot be {what}</source>
+        <translation>‪{file}‬ {kind} است، نه یک فایل معمولی، پس نمی‌تواند {what} باشد</translation>
+    </message>
+    <message>
+        <source>{file}: {size} bytes is too large for {what} (the limit is {limit} bytes)</source>
+        <translation>‪{file}‬: {size} بایت برای {what} بیش از حد بزرگ است (حد مجاز {limit} بایت است)</translation>
+    </message>
+    <message>
+        <source>{name} is not an allowed number; use a finite number</source>
+        <translation>{name} عدد مجازی نیست؛ یک عدد متناهی به کار ببرید</translation>
     </message>
     <message>
         <source>an integer ≥ 1</source>
@@ -1735,10 +1807,6 @@ Do you want to replace it?</source>
     <message>
         <source>schedule parameter {name}={value} is not a number</source>
         <translation>پارامتر برنامهٔ زمانی ‪{name}={value}‬ عدد نیست</translation>
-    </message>
-    <message>
-        <source>{file}: {size} bytes is too large for a session file</source>
-        <translation>‏‪{file}‬‏: {size} بایت برای پروندهٔ نشست بیش از حد بزرگ است</translation>
     </message>
     <message>
         <source>cannot read {path}: {reason}</source>
@@ -1989,12 +2057,12 @@ Do you want to replace it?</source>
         <translation>جلسه: هیچ بهینه‌سازی فعال نیست، پس چیزی برای دیدن نیست</translation>
     </message>
     <message>
-        <source>{file}: cannot read it: {reason}</source>
-        <translation>‪{file}‬: خوانده نمی‌شود: {reason}</translation>
+        <source>a lesson file</source>
+        <translation>یک فایل درس</translation>
     </message>
     <message>
-        <source>{file}: {size} bytes is too large for a lesson file</source>
-        <translation>‪{file}‬: ‪{size}‬ بایت برای پروندهٔ درس بیش از حد بزرگ است</translation>
+        <source>{file}: cannot read it: {reason}</source>
+        <translation>‪{file}‬: خوانده نمی‌شود: {reason}</translation>
     </message>
     <message>
         <source>{file}: not a text (UTF-8) file</source>

@@ -33,7 +33,7 @@ LANGUAGES = ("fa",)
 # GUI modules whose messages are msg() templates, not self.tr(): the command line shares them, or
 # (lessons.py) they are plain Python without a QObject to translate with
 MSG_FILES_OUTSIDE_ENGINE = tuple(
-    ROOT / "gui" / name for name in ("export.py", "export_dialog.py", "lessons.py")
+    ROOT / "gui" / name for name in ("export.py", "export_dialog.py", "lessons.py", "settings.py")
 )
 
 
