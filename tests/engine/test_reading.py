@@ -109,10 +109,10 @@ def test_reading_stops_at_the_limit(tmp_path) -> None:
 @pytest.mark.parametrize(
     ("field", "raw", "expected"),
     [
-        ("lr", HUGE, "racer 1 (adam) lr must be a finite number, got 1000…000 (401 digits)"),
-        ("lr", "-" + HUGE, "racer 1 (adam) lr must be a finite number, got -100…000 (401 digits)"),
-        ("lr", ENORMOUS, "racer 1 (adam) lr must be a finite number, got 9999…999 (5000 digits)"),
-        ("lr", "1e400", "racer 1 (adam) lr must be a finite number, got 1e400"),
+        ("lr", HUGE, "racer 1 lr must be a finite number, got 1000…000 (401 digits)"),
+        ("lr", "-" + HUGE, "racer 1 lr must be a finite number, got -100…000 (401 digits)"),
+        ("lr", ENORMOUS, "racer 1 lr must be a finite number, got 9999…999 (5000 digits)"),
+        ("lr", "1e400", "racer 1 lr must be a finite number, got 1e400"),
         ("start", HUGE, "start w1 must be a finite number, got 1000…000 (401 digits)"),
         ("tol", HUGE, "tol must be a finite number, got 1000…000 (401 digits)"),
         ("tol", "-1e999", "tol must be a finite number, got -1e999"),
