@@ -76,14 +76,15 @@ def run_app(argv: Sequence[str] = ()) -> int:
         return window
 
     def switch_language(new: str) -> None:
-        """Rebuild the window in the new language; the race configuration comes back from settings."""
+        """Rebuild the window in the new language, carrying on the same race."""
         old = windows[0]
         save_language(new)
+        state = old.race_state()  # the race, its step and the open lesson go on in the new window
         old.close()
         old.shutdown(timeout_ms=60_000)
         old.deleteLater()
         install_language(app, new)
-        open_window()
+        open_window().resume(state)
 
     app.aboutToQuit.connect(lambda: windows[0].shutdown())
     window = open_window()

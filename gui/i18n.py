@@ -51,6 +51,10 @@ def qm_path(language: str) -> Path:
     return TRANSLATIONS / f"optimizer_lab_{language}.qm"
 
 
+#: The application's font before any language changed it.
+_default_font: list[QFont] = []
+
+
 def install_language(app: QApplication, language: str) -> str:
     """Load the translators for ``language`` and set direction and font; returns the language used."""
     for translator in _installed:
@@ -70,6 +74,10 @@ def install_language(app: QApplication, language: str) -> str:
     _current[0] = language
     rtl = language in RTL_LANGUAGES
     app.setLayoutDirection(Qt.RightToLeft if rtl else Qt.LeftToRight)
+    if not _default_font:
+        _default_font.append(QFont(app.font()))
+    # back from Persian: the system font again (Vazirmatn's minus reads as a hyphen "-")
+    app.setFont(_default_font[0])
     if rtl:
         families = []
         for name in PERSIAN_FONT_FILES:

@@ -13,6 +13,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -100,6 +101,9 @@ class MainWindow(QMainWindow):
         self._readout_html = ""
         self._ready = False
         self._pending_loss: SessionConfig | None = None
+        self._hovered_racer: str | None = None  # inspected by hovering, not selected
+        self._resume: dict[str, Any] | None = None  # a race handed over by another window
+        self._replaying: dict[str, Any] | None = None
         self._session_path: Path | None = None
         self._before_open: tuple[dict[str, RacerConfig], SessionConfig] | None = None
         drop_source_cache()  # what importing pyqtgraph left behind
@@ -344,6 +348,7 @@ class MainWindow(QMainWindow):
 
     def _engine_ready(self) -> None:
         self._ready = True
+        self.settings.setValue("engine_loaded_once", True)  # later starts don't promise a first compile
         # Everything built so far (Qt wrappers, numba's type system) lives as long as the app:
         # keep it out of the collector's full passes, which otherwise stall a frame (~50 ms).
         gc.freeze()
@@ -354,10 +359,13 @@ class MainWindow(QMainWindow):
         shown = {"compiling…": self.tr("compiling…")}.get(text, text)
         self.busy_label.setText(f"<b>{shown}</b>" if shown else "")
         if text and not self._ready:
+            first = not self.settings.value("engine_loaded_once", False, type=bool)
             self.contour.set_notice(
                 "<b>{}</b><br>{}".format(
                     self.tr("Loading the optimizers…"),
-                    self.tr("The first start compiles them for this computer: a few seconds, once."),
+                    self.tr("The first start compiles them for this computer: a few seconds, once.")
+                    if first
+                    else self.tr("A few seconds."),
                 )
             )
 
@@ -422,6 +430,7 @@ class MainWindow(QMainWindow):
         self.apply_config(self._config_from_racers(self.config), keep_surface=True)
 
     def _racer_selected(self, name: str) -> None:
+        self._hovered_racer = None
         if self.controls.selected != name:
             self.controls.select_racer(name)
         self.panels.set_selected(name)
@@ -461,7 +470,7 @@ class MainWindow(QMainWindow):
     def speed_text(self, speed: float) -> str:
         if math.isinf(speed):
             return self.tr("max speed")
-        text = self.tr("{0} steps/s").format(f"{speed:,.0f}")
+        text = self.tr("1 step/s") if speed == 1 else self.tr("{0} steps/s").format(f"{speed:,.0f}")
         return text + (" (1×)" if speed == 60 else "")
 
     def _speed_changed(self, index: int) -> None:
@@ -534,9 +543,56 @@ class MainWindow(QMainWindow):
         self.panels.set_selected(self.controls.selected)
         self.status_table.set_racers(names)
         self._dirty = True
+        if self._replaying is not None:  # the handed-over race, edits and all, at its step
+            state, self._replaying = self._replaying, None
+            self._racer_log = {k: list(v) for k, v in state["edits"].items()}
+            self.racers = dict(state["racers"])
+            self.config = self._config_from_racers(self.config)
+            self.controls.set_config(self.config, self.racers, self.start_point)
+            self._show_formula()
+        if self._resume is not None:
+            state, self._resume = self._resume, None
+            self._replay(state)
         if self._play_after_reset:
             self._play_after_reset = False
             self.worker.set_playing(True)
+
+    # -- a race carried over to a rebuilt window (another language) -------------------------------
+    def race_state(self) -> dict[str, Any]:
+        """What a new window needs to go on with this race exactly: its settings at the start,
+        the edits made while it ran, the step it reached, the open lesson."""
+        return {
+            "config": self.config,
+            "racers": dict(self.racers),
+            "start_racers": dict(self._start_racers),
+            "edits": {k: list(v) for k, v in self._racer_log.items()},
+            "step": max((h.last_step for h in self.histories.values()), default=0),
+            "lesson": self.lesson_panel.lesson,
+            "selected": self.controls.selected,
+        }
+
+    def resume(self, state: dict[str, Any]) -> None:
+        """Go on with another window's race (``race_state``) once this one's engine is ready."""
+        self._resume = state
+
+    def _replay(self, state: dict[str, Any]) -> None:
+        lesson = state["lesson"]
+        if lesson is not None:  # its text only: the race is the one handed over, not a fresh one
+            self.lesson_panel.show_lesson(lesson, current_language())
+            self.left_tabs.setCurrentWidget(self.lesson_panel)
+        self.racers = {**state["racers"], **state["start_racers"]}
+        if state["selected"] in self.racers:
+            self._racer_selected(state["selected"])
+        self._replaying = state
+        self.apply_config(self._config_from_racers(state["config"]), keep_surface=True)
+        # the worker takes its commands in order: to each edit's step, the edit, … to the end
+        edits = sorted(
+            ((step, racer) for log in state["edits"].values() for step, racer in log), key=lambda e: e[0]
+        )
+        for step, racer in edits:
+            self.worker.advance_to(step)
+            self.worker.update_racer(racer)
+        self.worker.advance_to(state["step"])
 
     def _legend_labels(self, names: list[str] | None = None) -> dict[str, str]:
         names = list(self.histories) if names is None else names
@@ -601,7 +657,9 @@ class MainWindow(QMainWindow):
         if self.playing:
             self._dirty = True  # come back for the slower views even if no chunk arrives
         self._update_selected_vectors()
-        if self.bottom_tabs.currentWidget() is self.inspector:  # explain only what is on screen
+        # explain only what is on screen, on the frames the timeline and legend change too:
+        # at every frame it ran steps ahead of the step they showed
+        if numbers and self.bottom_tabs.currentWidget() is self.inspector:
             self._update_inspector()
 
     def _update_readout(self) -> None:
@@ -649,7 +707,7 @@ class MainWindow(QMainWindow):
         )
 
     def _update_inspector(self) -> None:
-        name = self.controls.selected
+        name = self._hovered_racer or self.controls.selected
         history = self.histories.get(name)
         if history is None:
             self.inspector.clear()
@@ -686,9 +744,14 @@ class MainWindow(QMainWindow):
         self._step_picked(step)
 
     def _trail_hovered(self, name: str, step: int) -> None:
+        """Hovering a trail only inspects: the inspector shows that racer's step, while the
+        selection (list, formula card, editor) stays until a click."""
         if self.playing:
             return
-        self._trail_picked(name, step)
+        self._hovered_racer = name if name != self.controls.selected else None
+        self.timeline.set_cursor(step)
+        self.bottom_tabs.setCurrentWidget(self.inspector)
+        self._dirty = True
 
     def _show_formula(self) -> None:
         racer = self.racers[self.controls.selected]

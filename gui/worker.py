@@ -137,6 +137,10 @@ class RaceWorker(QThread):
     def set_playing(self, playing: bool) -> None:
         self.post("play" if playing else "pause")
 
+    def advance_to(self, step: int) -> None:
+        """Take every run to ``step`` at once, paused (a race carried over to a new window)."""
+        self.post("advance_to", step)
+
     def step_once(self) -> None:
         self.post("step")
 
@@ -218,6 +222,9 @@ class RaceWorker(QThread):
         elif command == "step":
             self._set_playing(False)
             self._advance(1)
+        elif command == "advance_to":
+            self._set_playing(False)
+            self._advance_to(int(args[0]))
         elif command == "speed":
             self._speed = float(args[0])
             self._carry = 0.0
@@ -304,6 +311,15 @@ class RaceWorker(QThread):
             self._set_playing(False)
             reached = any(not r.done for r in self._runs.values())
             self.race_finished.emit("limit" if reached else "all stopped")
+
+    def _advance_to(self, target: int) -> None:
+        assert self._config is not None
+        target = min(target, self._config.steps)
+        while not self.isInterruptionRequested():
+            behind = [r.t for r in self._runs.values() if not r.done and r.t < target]
+            if not behind:
+                return
+            self._advance(min(MAX_STEPS_PER_TICK, target - min(behind)))
 
     def _take_credit(self) -> bool:
         """Wait until fewer than MAX_IN_FLIGHT chunks are on their way; False when stopping."""

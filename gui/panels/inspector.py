@@ -27,6 +27,7 @@ class Inspector(QTextBrowser):
         self.setObjectName("inspector")
         self.setOpenLinks(False)
         self.setMinimumHeight(110)
+        self.shown: tuple[str, int] | None = None
         self.setStyleSheet("QTextBrowser#inspector { background: #fcfcfa; font-size: 10pt; }")
         self.setPlaceholderText(self.tr("Click or hover a step on a trail or a plot to see its numbers."))
 
@@ -37,6 +38,7 @@ class Inspector(QTextBrowser):
 
         rows = rows_of(history)
         row = min(max(row, 0), len(history) - 1)
+        self.shown = (name, int(history.step[row]))  # which racer and step the text explains
         try:
             ex = explain_step(name, hyper, schedule, rows, row)
         except ValueError as exc:

@@ -470,12 +470,20 @@ Do you want to replace it?</source>
         <translation>نخستین اجرا آن‌ها را برای این رایانه کامپایل می‌کند: چند ثانیه، فقط یک بار.</translation>
     </message>
     <message>
+        <source>A few seconds.</source>
+        <translation>چند ثانیه.</translation>
+    </message>
+    <message>
         <source>max speed</source>
         <translation>بیشترین سرعت</translation>
     </message>
     <message>
         <source>{0} steps/s</source>
         <translation>{0} گام/ثانیه</translation>
+    </message>
+    <message>
+        <source>1 step/s</source>
+        <translation>1 گام/ثانیه</translation>
     </message>
     <message>
         <source>Pause</source>

@@ -283,3 +283,12 @@ def test_a_rule_without_momentum_gets_no_m_curve(panels) -> None:
     for key in ("lr", "G", "M", "grad"):
         x, _y = panels._curves[("adam", key, 0)].getData()
         assert x[0] == 1, key
+
+
+def test_switching_the_loss_plots_scale_keeps_its_step_axis_with_the_others(panels) -> None:
+    histories = {"adam": _history("quadratic", "adam", 30)}
+    panels.set_racers(["adam"])
+    panels.update_racers(histories, _adaptive(histories))
+    for log in (False, True):
+        panels.set_log("loss", log)
+        assert panels.plots["loss"].vb.viewRange()[0] == panels.plots["w"].vb.viewRange()[0]
