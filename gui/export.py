@@ -22,6 +22,7 @@ import contextlib
 import io
 import json
 import math
+import struct
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -485,7 +486,7 @@ class SceneRenderer:
         )
 
     # -- panels -----------------------------------------------------------------------
-    def layout_panels(self, size: tuple[int, int]) -> None:
+    def layout_panels(self, size: tuple[int, int], x_range: tuple[int, int] | None = None) -> None:
         _offscreen(self.panels, size)
         if not self._panels_ready:
             adaptive = {n: OPTIMIZERS[n].adaptive for n in self.scene.trajectories}
@@ -499,7 +500,69 @@ class SceneRenderer:
         for plot in self.panels.plots.values():
             plot.enableAutoRange(axis="y")
             plot.vb.updateAutoRange()
-        self.panels.set_x_view(0, max(self.scene.last_step, 1), padding=0.01)
+        first, last = x_range or (0, max(self.scene.last_step, 1))
+        if x_range is not None:  # the curves over the range set each plot's values axis
+            adaptive = {n: OPTIMIZERS[n].adaptive for n in self.scene.trajectories}
+            self.panels.update_racers(self.scene.histories(up_to=last), adaptive)
+        self.panels.set_x_view(first, last, padding=0.01)
+
+    def frame_painter(
+        self, animate: str, size: tuple[int, int], steps: tuple[int, int]
+    ) -> Callable[[int], QImage]:
+        """A function drawing one animation frame (the race, the panels or both) at a step.
+
+        The panels' axes are fixed for the whole animation: steps ``steps[0]…steps[1]`` across,
+        and each plot's values over that range up (a growing curve, not a jumping axis).
+        """
+        (lw, lh), scale = logical_size(size)
+        if animate == "race":
+            view = self.view_for("contour", size)
+
+            def race(step: int) -> QImage:
+                self.show_step(step)
+                return render_image(view, size)
+
+            return race
+        if animate == "panels":
+            parts = [("panels", (lw, lh), size)]
+        else:  # the race on the left, the panels on the right, as in the window
+            left = round(lw * 0.56)
+            device_left = round(size[0] * left / lw)
+            parts = [
+                ("contour", (left, lh), (device_left, size[1])),
+                ("panels", (lw - left, lh), (size[0] - device_left, size[1])),
+            ]
+        for what, logical, _device in parts:
+            if what == "panels":
+                self.layout_panels(logical, x_range=steps)
+            else:
+                self.layout_contour(logical)
+        self.scale_pens(scale)
+        for plot in self.panels.plots.values():  # the axes fitted above stay as they are
+            plot.disableAutoRange()
+        self.panels.hold_ranges()
+        adaptive = {n: OPTIMIZERS[n].adaptive for n in self.scene.trajectories}
+
+        def frame(step: int) -> QImage:
+            self.panels.update_racers(self.scene.histories(up_to=step), adaptive)
+            self.panels.empty_hint.setVisible(False)
+            self.panels.set_x_view(*steps, padding=0.01)
+            self.panels.set_cursor(step)
+            if len(parts) == 1:
+                return render_image(self.panels, size)
+            self.show_step(step)
+            image = QImage(size[0], size[1], QImage.Format.Format_ARGB32_Premultiplied)
+            image.fill(QColor("white"))
+            painter = QPainter(image)
+            x = 0
+            for what, _logical, device in parts:
+                view = self.panels if what == "panels" else self.contour
+                painter.drawImage(x, 0, render_image(view, device))
+                x += device[0]
+            painter.end()
+            return image
+
+        return frame
 
     def view_for(self, what: str, size: tuple[int, int]) -> QGraphicsView:
         """The laid-out view for 'contour' or 'panels' at the output ``size``."""
@@ -733,19 +796,87 @@ def iter_export_widget(
 
 
 # -- animation ----------------------------------------------------------------------------------
-def frame_steps(last_step: int, frames: int) -> list[int]:
-    """The step each frame shows: evenly spaced from the start to the last step."""
-    return [round(s) for s in np.linspace(0, last_step, frames)]
+PACINGS = ("early", "linear")
+ANIMATE = ("race", "panels", "both")
+
+
+def frame_steps(first: int, last: int, frames: int, pacing: str = "early") -> list[int]:
+    """The step each frame shows, from ``first`` to ``last``, at most ``frames`` frames.
+
+    A range of no more steps than frames shows every step. Otherwise, ``early`` pacing (the
+    default) gives the first half of the frames one step each (``first``, ``first`` + 1, …),
+    then spreads the other half geometrically (a constant ratio between the steps' distances
+    from ``first``) up to ``last``: the early steps, where optimizers differ most, get time,
+    and a long tail still ends on its last step. ``linear`` spreads all frames evenly.
+    """
+    if pacing not in PACINGS:
+        raise ExportError(
+            msg(
+                "pacing must be one of {allowed}, got {pacing}",
+                allowed=", ".join(PACINGS),
+                pacing=repr(pacing),
+            )
+        )
+    span = last - first
+    if span < 0:
+        raise ExportError(msg("the step range {first}:{last} is empty", first=first, last=last))
+    if span + 1 <= frames:
+        return list(range(first, last + 1))
+    if pacing == "linear":
+        return [first + round(u) for u in np.linspace(0, span, frames)]
+    early = frames // 2
+    late = frames - early
+    steps = list(range(first, first + early))
+    ratio = (span / early) ** (1.0 / late)
+    previous = steps[-1]
+    for j in range(1, late + 1):
+        step = first + round(early * ratio**j)
+        step = min(max(step, previous + 1), last - (late - j))  # rising, and room for the rest
+        steps.append(step)
+        previous = step
+    return steps
+
+
+def parse_steps_range(text: str) -> tuple[int, int | None]:
+    """'0:200' → (0, 200); '100:' → (100, None) (to the end); the steps an animation covers."""
+    low, sep, high = text.partition(":")
+    try:
+        if not sep:
+            raise ValueError
+        first = int(low) if low.strip() else 0
+        last = int(high) if high.strip() else None
+    except ValueError:
+        raise ExportError(
+            msg(
+                "a step range is FIRST:LAST in steps (e.g. 0:200, or 100: to the end), got {text}",
+                text=repr(text),
+            )
+        ) from None
+    if first < 0 or (last is not None and last <= first):
+        raise ExportError(msg("a step range needs 0 ≤ FIRST < LAST, got {text}", text=repr(text)))
+    return first, last
 
 
 class _GifSink:
-    """Frames mapped to one palette that holds every racer's exact colour (no flicker)."""
+    """GIF frames written as they come (bounded memory), one palette that holds every racer's colour.
 
-    def __init__(self, fps: int, fixed: list[str]) -> None:
-        self.duration = max(20, round(1000 / fps))
+    Pillow's multi-frame writer keeps every frame until the end (a 2,000-frame 4K GIF does not
+    fit in memory); here each frame is encoded alone by Pillow and its image block appended to
+    a temporary file beside the target, which is renamed over it when complete.
+    """
+
+    def __init__(self, fps: int, fixed: list[str], path: Path, size: tuple[int, int]) -> None:
+        self.delay = max(2, round(100 / fps))  # GIF delays are in hundredths of a second
         self.fixed = fixed
-        self.frames: list[Any] = []
         self.palette: Any = None
+        self.count = 0
+        try:
+            self.pending = PendingFile(path)
+            header = b"GIF89a" + struct.pack("<HHBBB", size[0], size[1], 0, 0, 0)
+            loop = b"\x21\xff\x0bNETSCAPE2.0\x03\x01\x00\x00\x00"  # play forever
+            self.pending.write(header + loop)
+        except OSError as exc:
+            raise ExportError(message_of(exc)) from None
 
     def set_palette(self, final_rgb: np.ndarray) -> None:
         from PIL import Image
@@ -762,18 +893,62 @@ class _GifSink:
         from PIL import Image
 
         frame = Image.fromarray(rgb).quantize(palette=self.palette, dither=Image.Dither.NONE)
-        self.frames.append(frame)
+        buf = io.BytesIO()
+        frame.save(buf, format="GIF", optimize=False, interlace=False)
+        control = b"\x21\xf9\x04" + struct.pack("<BHBB", 1 << 2, self.delay, 0, 0)  # keep the frame
+        try:
+            self.pending.write(control + gif_image_block(buf.getvalue()))
+        except OSError as exc:
+            raise ExportError(message_of(exc)) from None
+        self.count += 1
 
     def finish(self, path: Path) -> None:
-        buf = io.BytesIO()
-        first, *rest = self.frames
-        first.save(
-            buf, format="GIF", save_all=True, append_images=rest, duration=self.duration, loop=0, disposal=1
-        )
-        write_file(path, buf.getvalue())
+        try:
+            self.pending.write(b"\x3b")
+            self.pending.commit()
+        except OSError as exc:
+            self.pending.discard()
+            raise ExportError(message_of(exc)) from None
 
     def abort(self) -> None:
-        self.frames.clear()
+        self.pending.discard()
+
+
+def gif_image_block(data: bytes) -> bytes:
+    """The image of a one-frame GIF as a block to append to another GIF, its colours as a local table."""
+    packed = data[10]
+    pos = 13
+    table = b""
+    if packed & 0x80:
+        n = 3 * 2 ** ((packed & 7) + 1)
+        table, pos = data[pos : pos + n], pos + n
+        table_bits = packed & 7
+    while pos < len(data):
+        kind = data[pos]
+        if kind == 0x21:  # an extension: skip its sub-blocks
+            pos += 2
+            while data[pos]:
+                pos += data[pos] + 1
+            pos += 1
+        elif kind == 0x2C:
+            descriptor = bytearray(data[pos : pos + 10])
+            pos += 10
+            if descriptor[9] & 0x80:  # the frame has its own table already
+                n = 3 * 2 ** ((descriptor[9] & 7) + 1)
+                table, pos = data[pos : pos + n], pos + n
+                table_bits = descriptor[9] & 7
+            if not table:
+                raise ExportError(msg("could not encode a GIF frame"))
+            descriptor[9] = 0x80 | (descriptor[9] & 0x40) | table_bits  # a local colour table
+            start = pos
+            pos += 1  # LZW minimum code size
+            while data[pos]:
+                pos += data[pos] + 1
+            pos += 1
+            return bytes(descriptor) + table + data[start:pos]
+        else:
+            break
+    raise ExportError(msg("could not encode a GIF frame"))
 
 
 class _Mp4Sink:
@@ -824,8 +999,16 @@ def iter_export_animation(
     frames: int = DEFAULT_FRAMES,
     cancel: Cancel = None,
     renderer: SceneRenderer | None = None,
+    *,
+    animate: str = "race",
+    steps_range: tuple[int, int | None] = (0, None),
+    pacing: str = "early",
 ) -> Iterator[Progress]:
-    """The race as GIF or MP4, the trails growing frame by frame; raises ExportCancelled."""
+    """The race, the per-weight panels or both side by side as GIF or MP4, growing frame by frame.
+
+    ``steps_range`` (first, last or None for the end) and ``pacing`` choose the steps shown
+    (``frame_steps``). Frames are encoded and written as they come; raises ExportCancelled.
+    """
     suffix = kind_of(path, "animation")
     size = check_size(size)
     if isinstance(fps, bool) or not isinstance(fps, int) or not 1 <= fps <= 60:
@@ -840,6 +1023,21 @@ def iter_export_animation(
                 frames=repr(frames),
             )
         )
+    if animate not in ANIMATE:
+        raise ExportError(
+            msg("animate one of {allowed}, got {animate}", allowed=", ".join(ANIMATE), animate=repr(animate))
+        )
+    first, last = steps_range
+    last = scene.last_step if last is None else min(last, scene.last_step)
+    if first >= last:
+        raise ExportError(
+            msg(
+                "the step range starts at {first} but the race has {steps} steps",
+                first=first,
+                steps=scene.last_step,
+            )
+        )
+    steps = frame_steps(first, last, frames, pacing)
     path = check_writable(path)
     if suffix == ".mp4":
         if not mp4_available():
@@ -850,26 +1048,21 @@ def iter_export_animation(
     cancelled = _cancel_check(cancel)
     own = renderer is None
     renderer = renderer or SceneRenderer(scene)
-    sink: _GifSink | _Mp4Sink = (
-        _Mp4Sink(fps, path)
-        if suffix == ".mp4"
-        else _GifSink(fps, [theme.racer_color(n) for n in scene.trajectories] + ["#000000", "#ffffff"])
-    )
-    total = frames + 2
+    fixed = [theme.racer_color(n) for n in scene.trajectories] + ["#000000", "#ffffff"]
+    sink: _GifSink | _Mp4Sink = _Mp4Sink(fps, path) if suffix == ".mp4" else _GifSink(fps, fixed, path, size)
+    total = len(steps) + 2
     pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="export-encode")
     pending: list[concurrent.futures.Future[None]] = []
     try:
-        view = renderer.view_for("contour", size)
-        renderer.show_step(None)
-        pool.submit(sink.set_palette, image_rgb(render_image(view, size))).result()
-        for i, step in enumerate(frame_steps(scene.last_step, frames)):
+        draw = renderer.frame_painter(animate, size, (first, last))
+        pool.submit(sink.set_palette, image_rgb(draw(last))).result()
+        for i, step in enumerate(steps):
             if cancelled():
                 raise ExportCancelled
-            renderer.show_step(step)
-            pending.append(pool.submit(sink.add, image_rgb(render_image(view, size))))
+            pending.append(pool.submit(sink.add, image_rgb(draw(step))))
             while len(pending) > 3:  # bounded memory: wait for the encoder to catch up
                 pending.pop(0).result()
-            yield (i + 1, total, f"frame {i + 1} of {frames}")
+            yield (i + 1, total, f"frame {i + 1} of {len(steps)} (step {step:,})")
         for future in pending:
             future.result()
         pending.clear()
@@ -880,7 +1073,7 @@ def iter_export_animation(
             if cancelled():  # the encoder cannot be interrupted mid-file; nothing is in place yet
                 future.result()
                 raise ExportCancelled
-            yield (frames + 1, total, "encoding")
+            yield (len(steps) + 1, total, "encoding")
             time.sleep(0.005)
         future.result()
     except BaseException:
@@ -947,11 +1140,16 @@ def iter_export(
     fps: int = DEFAULT_FPS,
     frames: int = DEFAULT_FRAMES,
     cancel: Cancel = None,
+    animate: str = "race",
+    steps_range: tuple[int, int | None] = (0, None),
+    pacing: str = "early",
 ) -> Iterator[Progress]:
     """Any export of a scene by ``what`` (default: from the file suffix); yields progress."""
     what = what or what_for_suffix(path)
     if what == "animation":
-        return iter_export_animation(scene, path, size, fps, frames, cancel)
+        return iter_export_animation(
+            scene, path, size, fps, frames, cancel, animate=animate, steps_range=steps_range, pacing=pacing
+        )
     if what == "data":
         return iter_export_data(scene, path)
     if what in ("contour", "panels"):
@@ -969,7 +1167,22 @@ def export(
     frames: int = DEFAULT_FRAMES,
     progress: Callable[[int, int, str], None] | None = None,
     cancel: Cancel = None,
+    animate: str = "race",
+    steps_range: tuple[int, int | None] = (0, None),
+    pacing: str = "early",
 ) -> Path:
     """Write one export synchronously (the CLI's path); return the file written."""
-    drain(iter_export(scene, path, what, size=size, fps=fps, frames=frames, cancel=cancel), progress)
+    gen = iter_export(
+        scene,
+        path,
+        what,
+        size=size,
+        fps=fps,
+        frames=frames,
+        cancel=cancel,
+        animate=animate,
+        steps_range=steps_range,
+        pacing=pacing,
+    )
+    drain(gen, progress)
     return Path(path)

@@ -21,6 +21,7 @@ from engine.optimizers import HYPERPARAMETERS, get_optimizer
 
 #: Options whose value may start with '-' (see engine.cli._fix_negative_values).
 EXPORT_VALUE_OPTIONS = {"--start", "--loss", "--steps", "--set", "--out", "--size", "--fps", "--frames"}
+EXPORT_VALUE_OPTIONS |= {"--steps-range"}
 
 
 def add_export_arguments(p: argparse.ArgumentParser) -> None:
@@ -44,7 +45,28 @@ def add_export_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--session", help="start from a saved session file (.olab.json); options override it")
     p.add_argument("--out", required=True, help="output file: .png .svg .gif .mp4 .csv or .json")
     p.add_argument("--size", default="1920x1080", help="image size WIDTHxHEIGHT (default 1920x1080)")
-    p.add_argument("--panels", action="store_true", help="image of the per-weight panels instead of the race")
+    p.add_argument(
+        "--panels",
+        action="store_true",
+        help="the per-weight panels instead of the race (an image, or an animation: --animate panels)",
+    )
+    p.add_argument(
+        "--animate",
+        choices=("race", "panels", "both"),
+        help="what a .gif/.mp4 shows: the race (default), the per-weight panels, or both side by side",
+    )
+    p.add_argument(
+        "--steps-range",
+        metavar="FIRST:LAST",
+        help="steps an animation covers, e.g. 0:200 or 100: (default: the whole race)",
+    )
+    p.add_argument(
+        "--pacing",
+        choices=("early", "linear"),
+        default="early",
+        help="early (default): one frame per step for the first half of the frames, then geometric "
+        "thinning to the last step; linear: frames evenly spread",
+    )
     p.add_argument("--fps", default="20", help="animation frame rate (default 20)")
     p.add_argument("--frames", default="60", help="number of animation frames (default 60)")
     p.add_argument(
@@ -169,13 +191,32 @@ class _Progress:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from gui.export import ExportCancelled, ExportError, check_size, parse_size, what_for_suffix
+    from gui.export import (
+        ExportCancelled,
+        ExportError,
+        check_size,
+        parse_size,
+        parse_steps_range,
+        what_for_suffix,
+    )
 
     try:
         out = Path(args.out)
         what = what_for_suffix(out, panels=args.panels)
-        if args.panels and what != "panels":
-            raise ExportError("--panels applies to .png and .svg images only")
+        if args.panels and what not in ("panels", "animation"):
+            raise ExportError("--panels applies to images (.png, .svg) and animations (.gif, .mp4) only")
+        animate = args.animate or ("panels" if args.panels else "race")
+        if args.panels and args.animate not in (None, "panels"):
+            raise ExportError(f"--panels and --animate {args.animate} disagree: choose one")
+        steps_range = parse_steps_range(args.steps_range) if args.steps_range else (0, None)
+        if what != "animation":
+            for option, given in (
+                ("--animate", args.animate),
+                ("--steps-range", args.steps_range),
+                ("--pacing", args.pacing != "early"),
+            ):
+                if given:
+                    raise ExportError(f"{option} applies to animations (.gif, .mp4) only")
         size = check_size(parse_size(args.size))
         fps = _whole(args.fps, "--fps", 1, 60)
         frames = _whole(args.frames, "--frames", 2, 10_000)
@@ -191,7 +232,18 @@ def cmd_export(args: argparse.Namespace) -> int:
     try:
         check_writable(out)
         scene = build_scene(config) if config.steps < 1_000_000 else drain(iter_build_scene(config), progress)
-        export(scene, out, what, size=size, fps=fps, frames=frames, progress=progress)
+        export(
+            scene,
+            out,
+            what,
+            size=size,
+            fps=fps,
+            frames=frames,
+            progress=progress,
+            animate=animate,
+            steps_range=steps_range,
+            pacing=args.pacing,
+        )
     except ExportCancelled:
         print("export: cancelled", file=sys.stderr)
         return 1

@@ -56,6 +56,16 @@ CHOICES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("panels", QT_TRANSLATE_NOOP("ExportDialog", "Per-weight panels (image)"), (".png", ".svg")),
     ("window", QT_TRANSLATE_NOOP("ExportDialog", "Whole window (image)"), (".png", ".svg")),
     ("animation", QT_TRANSLATE_NOOP("ExportDialog", "Animation of the race"), (".gif", ".mp4")),
+    (
+        "animation-panels",
+        QT_TRANSLATE_NOOP("ExportDialog", "Animation of the per-weight panels"),
+        (".gif", ".mp4"),
+    ),
+    (
+        "animation-both",
+        QT_TRANSLATE_NOOP("ExportDialog", "Animation of the race and the panels side by side"),
+        (".gif", ".mp4"),
+    ),
     ("data", QT_TRANSLATE_NOOP("ExportDialog", "Trajectories and configuration (data)"), (".csv", ".json")),
 )
 FORMAT_NAMES = {
@@ -66,6 +76,10 @@ FORMAT_NAMES = {
     ".csv": QT_TRANSLATE_NOOP("ExportDialog", "CSV: every optimizer's steps"),
     ".json": QT_TRANSLATE_NOOP("ExportDialog", "JSON: configuration + trajectories"),
 }
+
+#: What each animation choice shows (``gui.export.iter_export_animation``'s ``animate``).
+ANIMATE = {"animation": "race", "animation-panels": "panels", "animation-both": "both"}
+MAX_STEP = 100_000_000
 
 #: Jobs in flight: kept here so a running export outlives the dialog that started it.
 _RUNNING: set[ExportJob] = set()
@@ -187,6 +201,16 @@ class ExportDialog(QDialog):
         size_row.addWidget(self.height_spin)
         self.fps_spin = self._spin(1, 60, DEFAULT_FPS, self.tr(" frames/s"))
         self.frames_spin = self._spin(2, MAX_FRAMES, DEFAULT_FRAMES, self.tr(" frames"))
+        self.first_spin = self._spin(0, MAX_STEP, 0, "")
+        self.last_spin = self._spin(0, MAX_STEP, 0, "")
+        self.last_spin.setSpecialValueText(self.tr("the end"))  # 0: up to the race's last step
+        steps_row = QHBoxLayout()
+        steps_row.addWidget(self.first_spin)
+        steps_row.addWidget(QLabel("…"))
+        steps_row.addWidget(self.last_spin)
+        self.pacing_combo = QComboBox()
+        self.pacing_combo.addItem(self.tr("one frame per step at first, then fewer"), "early")
+        self.pacing_combo.addItem(self.tr("frames evenly spread"), "linear")
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.note.setStyleSheet("color: #555")
@@ -197,6 +221,8 @@ class ExportDialog(QDialog):
         form.addRow(self.tr("Size"), size_row)
         form.addRow(self.tr("Frame rate"), self.fps_spin)
         form.addRow(self.tr("Length"), self.frames_spin)
+        form.addRow(self.tr("Steps"), steps_row)
+        form.addRow(self.tr("Pacing"), self.pacing_combo)
         form.addRow(self.note)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.export_button = buttons.addButton(self.tr("Export"), QDialogButtonBox.ButtonRole.AcceptRole)
@@ -229,17 +255,23 @@ class ExportDialog(QDialog):
         for suffix in self._formats():
             self.format_combo.addItem(f"{suffix}  {self.tr(FORMAT_NAMES[suffix])}", suffix)
         self.format_combo.blockSignals(False)
-        animation = self.what == "animation"
-        self.fps_spin.setEnabled(animation)
-        self.frames_spin.setEnabled(animation)
-        sized = self.what in ("contour", "panels", "window", "animation")
+        animation = self.what in ANIMATE
+        for widget in (self.fps_spin, self.frames_spin, self.first_spin, self.last_spin, self.pacing_combo):
+            widget.setEnabled(animation)
+        sized = self.what != "data"
         self.width_spin.setEnabled(sized)
         self.height_spin.setEnabled(sized)
         notes = {
             "window": self.tr("The window is scaled to fit the size, keeping its shape."),
-            "animation": ""
-            if mp4_available()
-            else self.tr("MP4 needs the optional mp4 extra; GIF always works."),
+            **dict.fromkeys(
+                ANIMATE,
+                self.tr("The first steps get a frame each; a long run is thinned after them.")
+                + (
+                    ""
+                    if mp4_available()
+                    else " " + self.tr("MP4 needs the optional mp4 extra; GIF always works.")
+                ),
+            ),
             "data": self.tr(
                 "Numbers exactly as the engine computed them; JSON includes the full configuration."
             ),
@@ -269,6 +301,8 @@ class ExportDialog(QDialog):
             "panels": f"{name}-panels",
             "window": f"{name}-window",
             "animation": f"{name}-race-animation",
+            "animation-panels": f"{name}-panels-animation",
+            "animation-both": f"{name}-race-and-panels-animation",
             "data": f"{name}-data",
         }[self.what]
 
@@ -279,8 +313,10 @@ class ExportDialog(QDialog):
         size: tuple[int, int] | None = None,
         fps: int | None = None,
         frames: int | None = None,
+        steps: tuple[int, int | None] | None = None,
+        pacing: str | None = None,
     ) -> None:
-        """Fill the form (used by tests and scripts)."""
+        """Fill the form (used by tests and scripts); ``steps`` (first, last or None for the end)."""
         self.what_combo.setCurrentIndex(self.what_combo.findData(what))
         suffix = Path(path).suffix.lower()
         index = self.format_combo.findData(suffix)
@@ -294,6 +330,11 @@ class ExportDialog(QDialog):
             self.fps_spin.setValue(fps)
         if frames is not None:
             self.frames_spin.setValue(frames)
+        if steps is not None:
+            self.first_spin.setValue(steps[0])
+            self.last_spin.setValue(steps[1] or 0)
+        if pacing is not None:
+            self.pacing_combo.setCurrentIndex(self.pacing_combo.findData(pacing))
 
     def browse(self) -> None:
         suffix = self.format_combo.currentData()
@@ -316,7 +357,10 @@ class ExportDialog(QDialog):
         try:
             if not self.path_edit.text().strip():
                 raise ExportError(msg("choose a file to export to"))
-            kind_of(path, self.what)
+            kind_of(path, "animation" if self.what in ANIMATE else self.what)
+            last = self.last_spin.value() or None
+            if last is not None and last <= self.first_spin.value():
+                raise ExportError(msg("the last step must come after the first"))
         except (ExportError, ValueError) as exc:
             QMessageBox.warning(self, self.tr("Cannot export"), translate_message(exc))
             return None
@@ -329,11 +373,14 @@ class ExportDialog(QDialog):
                 gen = iter_export(
                     scene_from_window(self.main_window),
                     path,
-                    self.what,
+                    "animation" if self.what in ANIMATE else self.what,
                     size=size,
                     fps=self.fps_spin.value(),
                     frames=self.frames_spin.value(),
                     cancel=cancel,
+                    animate=ANIMATE.get(self.what, "race"),
+                    steps_range=(self.first_spin.value(), last),
+                    pacing=str(self.pacing_combo.currentData()),
                 )
         except (ExportError, ValueError) as exc:
             QMessageBox.warning(self, self.tr("Cannot export"), translate_message(exc))

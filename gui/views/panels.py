@@ -529,6 +529,12 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
         vb.setBackgroundColor((255, 236, 160, 140))
         QTimer.singleShot(ms, self, lambda: vb.setBackgroundColor(None))  # dies with the view
 
+    def hold_ranges(self) -> None:
+        """Keep every plot's current step and value ranges whatever data comes (an animation's axes)."""
+        self._auto_x = False
+        for key in self.plots:
+            self._auto_y[key] = False
+
     def set_cursor(self, step: int | None) -> None:
         for cursor in self.cursors.values():
             cursor.setVisible(step is not None)

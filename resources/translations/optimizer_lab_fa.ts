@@ -114,6 +114,14 @@
         <translation>پویانمایی مسابقه</translation>
     </message>
     <message>
+        <source>Animation of the per-weight panels</source>
+        <translation>پویانمایی نمودارهای هر وزن</translation>
+    </message>
+    <message>
+        <source>Animation of the race and the panels side by side</source>
+        <translation>پویانمایی مسابقه و نمودارها کنار هم</translation>
+    </message>
+    <message>
         <source>Trajectories and configuration (data)</source>
         <translation>مسیرها و پیکربندی (داده)</translation>
     </message>
@@ -158,6 +166,18 @@
         <translation> فریم</translation>
     </message>
     <message>
+        <source>the end</source>
+        <translation>پایان</translation>
+    </message>
+    <message>
+        <source>one frame per step at first, then fewer</source>
+        <translation>اول هر گام یک قاب، سپس کمتر</translation>
+    </message>
+    <message>
+        <source>frames evenly spread</source>
+        <translation>قاب‌ها با فاصلهٔ یکسان</translation>
+    </message>
+    <message>
         <source>What</source>
         <translation>محتوا</translation>
     </message>
@@ -182,8 +202,20 @@
         <translation>طول</translation>
     </message>
     <message>
+        <source>Steps</source>
+        <translation>گام‌ها</translation>
+    </message>
+    <message>
+        <source>Pacing</source>
+        <translation>آهنگ قاب‌ها</translation>
+    </message>
+    <message>
         <source>The window is scaled to fit the size, keeping its shape.</source>
         <translation>پنجره با حفظ تناسب ابعادش به این اندازه درمی‌آید.</translation>
+    </message>
+    <message>
+        <source>The first steps get a frame each; a long run is thinned after them.</source>
+        <translation>هر یک از گام‌های نخست یک قاب دارد؛ اجرای بلند پس از آن‌ها کم‌قاب‌تر می‌شود.</translation>
     </message>
     <message>
         <source>MP4 needs the optional mp4 extra; GIF always works.</source>
@@ -220,7 +252,7 @@ Do you want to replace it?</source>
     <name>ExportJob</name>
     <message>
         <source>Exporting {0}…</source>
-        <extracomment>Jobs in flight: kept here so a running export outlives the dialog that started it.</extracomment>
+        <extracomment>What each animation choice shows (``gui.export.iter_export_animation``&apos;s ``animate``). Jobs in flight: kept here so a running export outlives the dialog that started it.</extracomment>
         <translation>در حال ساختن خروجی ‪{0}‬…</translation>
     </message>
     <message>
@@ -1695,6 +1727,38 @@ Do you want to replace it?</source>
     <message>
         <source>a session file</source>
         <translation>یک فایل نشست</translation>
+    </message>
+    <message>
+        <source>pacing must be one of {allowed}, got {pacing}</source>
+        <translation>آهنگ قاب‌ها باید یکی از {allowed} باشد، نه {pacing}</translation>
+    </message>
+    <message>
+        <source>the step range {first}:{last} is empty</source>
+        <translation>بازهٔ گام {first}:{last} خالی است</translation>
+    </message>
+    <message>
+        <source>a step range is FIRST:LAST in steps (e.g. 0:200, or 100: to the end), got {text}</source>
+        <translation>بازهٔ گام به شکل FIRST:LAST است (مثلاً 0:200، یا 100: تا پایان)، نه {text}</translation>
+    </message>
+    <message>
+        <source>a step range needs 0 ≤ FIRST &lt; LAST, got {text}</source>
+        <translation>بازهٔ گام باید 0 ≤ FIRST &lt; LAST باشد، نه {text}</translation>
+    </message>
+    <message>
+        <source>could not encode a GIF frame</source>
+        <translation>رمزگذاری یک قاب GIF ممکن نشد</translation>
+    </message>
+    <message>
+        <source>animate one of {allowed}, got {animate}</source>
+        <translation>پویانمایی باید یکی از {allowed} باشد، نه {animate}</translation>
+    </message>
+    <message>
+        <source>the step range starts at {first} but the race has {steps} steps</source>
+        <translation>بازهٔ گام از {first} شروع می‌شود ولی مسابقه {steps} گام دارد</translation>
+    </message>
+    <message>
+        <source>the last step must come after the first</source>
+        <translation>گام آخر باید بعد از گام اول باشد</translation>
     </message>
     <message>
         <source>it is not a regular file</source>

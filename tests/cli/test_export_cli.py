@@ -226,3 +226,31 @@ def test_unknown_language_is_refused(tmp_path) -> None:
     assert result.returncode == 2
     assert "--lang" in result.stderr and "'fa'" in result.stderr
     assert not (tmp_path / "a.png").exists()
+
+
+def test_animated_panels_of_a_step_range(tmp_path) -> None:
+    out = tmp_path / "panels.gif"
+    result = export(
+        "--loss", "rosenbrock", "--optimizers", "rmsprop,adam", "--steps", "300", "--animate", "panels",
+        "--steps-range", "0:100", "--frames", "12", "--fps", "8", "--out", str(out), *SMALL,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    with Image.open(out) as gif:
+        assert gif.n_frames == 12 and gif.size == (640, 360) and gif.info["duration"] == 120
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--steps-range", "0:50", "--out", "x.png"], "--steps-range applies to animations"),
+        (["--animate", "both", "--out", "x.csv"], "--animate applies to animations"),
+        (["--panels", "--animate", "both", "--out", "x.gif"], "--panels and --animate both disagree"),
+        (["--steps-range", "50", "--out", "x.gif"], "FIRST:LAST"),
+        (["--pacing", "fast", "--out", "x.gif"], "invalid choice: 'fast'"),
+    ],
+)
+def test_animation_options_are_checked(tmp_path, args, message) -> None:
+    result = export(*args, cwd=tmp_path)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert not list(tmp_path.iterdir())
