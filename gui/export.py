@@ -372,19 +372,38 @@ def legend_html(scene: RaceScene, step: int | None = None) -> str:
     return f"<table{direction} style='font-size:10pt' cellspacing=1>" + "".join(rows) + "</table>"
 
 
-def panels_key_html(scene: RaceScene) -> str:
-    """The panels' two-line key: each racer's colour and settings, then the w1/w2 line styles."""
+def panels_key_html(scene: RaceScene, width: float | None = None) -> str:
+    """The panels' key: each racer's colour and settings, then the w1/w2 line styles.
+
+    The racers share a line while they fit in ``width`` (logical pixels) and wrap after that,
+    so a narrow panel (an animation beside the race) does not push its plots off the picture.
+    """
     racers = {r.optimizer: r for r in scene.config.racers}
-    keys = " &nbsp; ".join(
-        f"<span style='color:{theme.racer_color(n)}'>━━</span> {racer_title(n)} "
-        f"{ltr('(' + hyper_text(n, dict(racers[n].hyperparameters), racers[n].schedule) + ')')}"
-        for n in scene.trajectories
-    )
-    lines = f"{ltr('<b>———</b> w1 &nbsp; <b>- - -</b> w2')} &nbsp; " + _t(
+    metrics = QFontMetricsF(_key_font())
+    lines: list[list[str]] = [[]]
+    used = 0.0
+    for n in scene.trajectories:
+        hyper = "(" + hyper_text(n, dict(racers[n].hyperparameters), racers[n].schedule) + ")"
+        plain = f"━━ {racer_title(n)} {hyper}    "
+        need = metrics.horizontalAdvance(plain)
+        if width is not None and lines[-1] and used + need > 0.95 * width:
+            lines.append([])
+            used = 0.0
+        used += need
+        lines[-1].append(
+            f"<span style='color:{theme.racer_color(n)}'>━━</span> {racer_title(n)} {ltr(hyper)}"
+        )
+    keys = "<br>".join(" &nbsp; ".join(line) for line in lines)
+    styles = f"{ltr('<b>———</b> w1 &nbsp; <b>- - -</b> w2')} &nbsp; " + _t(
         msg("on {surface}", surface=tr_engine(scene.surface.title))
     )
-    # two lines: five optimizers with their settings fill the width on their own
-    return f"{keys}<br>{lines}"
+    return f"{keys}<br>{styles}"
+
+
+def _key_font() -> QFont:
+    font = QFont(QApplication.font())
+    font.setPointSizeF(10)
+    return font
 
 
 # -- rendering ----------------------------------------------------------------------------------
@@ -493,7 +512,7 @@ class SceneRenderer:
             self.panels.update_racers(self._histories, adaptive)
             self.panels.empty_hint.setVisible(False)  # the window's "press Play", not for a handout
             self._panels_ready = True
-            self.panels.title.setText(panels_key_html(self.scene), size="10pt", color="#111")
+            self.panels.title.setText(panels_key_html(self.scene, size[0]), size="10pt", color="#111")
             # the title grew a line after the layout was made: lay it out again before drawing
             self.panels.ci.layout.invalidate()
             self.panels.ci.layout.activate()
