@@ -162,7 +162,10 @@ def test_bad_outputs_and_sessions(tmp_path) -> None:
         (["--out", str(tmp_path / "missing" / "x.png")], "does not exist"),
         (["--out", str(tmp_path / "folder.png")], "it is a folder"),
         (["--out", str(tmp_path / "x.bmp")], "unknown output type '.bmp'"),
-        (["--out", str(tmp_path / "x.gif"), "--panels"], "--panels applies to .png and .svg"),
+        (
+            ["--out", str(tmp_path / "x.csv"), "--panels"],
+            "--panels applies to images (.png, .svg) and animations",
+        ),
     ]
     (tmp_path / "folder.png").mkdir()
     (tmp_path / "broken.olab.json").write_text('{"format": "optimizer-lab-session", "vers')
