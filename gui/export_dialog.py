@@ -40,6 +40,7 @@ from gui.export import (
     MAX_FRAMES,
     MAX_SIDE,
     MIN_SIDE,
+    PACINGS,
     ExportCancelled,
     ExportError,
     iter_export,
@@ -209,8 +210,9 @@ class ExportDialog(QDialog):
         steps_row.addWidget(QLabel("…"))
         steps_row.addWidget(self.last_spin)
         self.pacing_combo = QComboBox()
-        self.pacing_combo.addItem(self.tr("one frame per step at first, then fewer"), "early")
-        self.pacing_combo.addItem(self.tr("frames evenly spread"), "linear")
+        early, linear = PACINGS
+        self.pacing_combo.addItem(self.tr("one frame per step at first, then fewer"), early)
+        self.pacing_combo.addItem(self.tr("frames evenly spread"), linear)
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.note.setStyleSheet("color: #555")
