@@ -326,6 +326,7 @@ def _patch_numba_caching(caching: ModuleType) -> None:
         except Exception:  # sealed yet unreadable: written by a broken numba; start over
             move_aside(Path(self._index_path), "unreadable")
             return {}
+        caching._cache_log("[cache] sealed index loaded from %r", self._index_path)
         return overloads if stamp == self._source_stamp else {}
 
     def _load_data(self: Any, name: str) -> Any:
@@ -336,7 +337,9 @@ def _patch_numba_caching(caching: ModuleType) -> None:
         if payload is None:
             raise OSError(f"{path} was damaged")  # numba's load() then compiles afresh
         try:
-            return pickle.loads(payload)
+            data = pickle.loads(payload)
+            caching._cache_log("[cache] sealed data loaded from %r", path)
+            return data
         except Exception as exc:
             move_aside(Path(path), "unreadable")
             raise OSError(f"{path} was unreadable") from exc
@@ -422,8 +425,9 @@ def _trusted_owners() -> set[int]:
 
 def machine_cache_problem(folder: Path) -> str | None:
     """Why the machine cache ``folder`` (``<dir>/numba-<fingerprint>``) may not be used, or None."""
-    if not _posix():
-        return None
+    if not _posix():  # no owners to check: only a folder the user named explicitly
+        explicit = MACHINE_CACHE_ENV in os.environ
+        return None if explicit else f"owners are not checked on this system; set {MACHINE_CACHE_ENV}"
     owners = _trusted_owners()
     problem = _ancestors_problem(Path(os.path.realpath(folder.parent)), owners)
     if problem:
