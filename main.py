@@ -5,6 +5,7 @@ python main.py run ...         one trajectory as CSV/JSON/NPZ
 python main.py list            optimizers, hyperparameters, surfaces, schedules
 python main.py export ...      images, animations and data without a window
 python main.py map ...         a basin or hyperparameter map (thousands of runs at once)
+python main.py cache [--fill]  where kernels are cached; fill a lab's machine-wide cache
 """
 
 from __future__ import annotations
@@ -44,6 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     maps = sub.add_parser("map", help="a basin or hyperparameter map: thousands of runs, one per pixel")
     add_map_arguments(maps)
+    from engine.cache_cli import add_cache_arguments
+
+    add_cache_arguments(sub.add_parser("cache", help="where kernels are kept; fill a lab's shared cache"))
     return parser
 
 
@@ -69,6 +73,10 @@ def cli_main(argv: Sequence[str] | None = None) -> int:
             return cmd_run(args)
         if args.command == "list":
             return cmd_list(args)
+        if args.command == "cache":
+            from engine.cache_cli import cmd_cache
+
+            return cmd_cache(args)
         if args.command == "export":
             from gui.export_cli import cmd_export
 

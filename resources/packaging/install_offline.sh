@@ -6,6 +6,10 @@
 #
 # pip runs with --no-index: it never contacts a package index, so a missing wheel is an
 # immediate, clear error instead of a hang on a blocked network.
+#
+# It then compiles the kernels once into a read-only cache beside the install
+# ($VENV/var/cache/optimizer-lab), so students whose accounts start empty need not wait for
+# numba (FILL_CACHE=0 skips it; `optimizer-lab-cli cache --fill` does it later).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 wheelhouse="${1:-$root/wheelhouse}"
@@ -21,5 +25,9 @@ fi
 "$venv/bin/python" -m pip install --no-index --find-links "$wheelhouse" \
   "optimizer-lab${extras:+[$extras]}"
 "$venv/bin/optimizer-lab-cli" --version
+if [ "${FILL_CACHE:-1}" != 0 ]; then
+  "$venv/bin/optimizer-lab-cli" cache --fill ||
+    echo "note: the shared kernel cache was not filled; each user compiles on first start" >&2
+fi
 echo "installed. Start the app:          $venv/bin/optimizer-lab"
 echo "menu and desktop launcher (Linux): $venv/bin/optimizer-lab-cli --install-launcher"
