@@ -182,6 +182,7 @@ def main_option(argv: Sequence[str] | None = None) -> int | None:
         print(f"{verb} {path}")
     if verb == "installed":
         print("Optimizer Lab is now in the applications menu (Education) and on the desktop if there is one.")
+        print("For a lab: `optimizer-lab-cli cache --fill` compiles the kernels once for every account.")
     elif not paths:
         print("no launcher was installed")
     return 0
