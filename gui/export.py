@@ -228,8 +228,18 @@ def iter_build_scene(config: SessionConfig, cancel: Cancel = None) -> Iterator[P
     ``StopIteration.value`` / ``yield from``) is the ``RaceScene``.
     """
     cancelled = _cancel_check(cancel)
-    surface = with_typed_help(surface_for(config))  # the minima and view the window shows
     racers = config.enabled_racers()
+    optimizers = [r.optimizer for r in racers]
+    twice = next((o for o in optimizers if optimizers.count(o) > 1), None)
+    if twice is not None:  # the exported views colour and name racers by optimizer (for now)
+        raise ExportError(
+            msg(
+                "{optimizer} races more than once; exports show each optimizer once: "
+                "disable or remove the other {optimizer} racers",
+                optimizer=OPTIMIZERS[twice].title,
+            )
+        )
+    surface = with_typed_help(surface_for(config))  # the minima and view the window shows
     total = max(1, config.steps * len(racers))
     trajectories: dict[str, Trajectory] = {}
     for i, racer in enumerate(racers):
@@ -322,7 +332,11 @@ def ltr(text: str) -> str:
     return f"\u200e{text}\u200e" if is_rtl() else text  # LRM marks: Qt's rich text ignores span dir
 
 
-def racer_title(name: str) -> str:
+def racer_title(name: str, config: SessionConfig | None = None) -> str:
+    """What the legend calls a racer: its own label if it has one, else the optimizer's title."""
+    racer = next((r for r in config.racers if r.optimizer == name), None) if config is not None else None
+    if racer is not None and racer.label:
+        return racer.label
     return tr_engine(OPTIMIZERS[name].title)
 
 
@@ -360,7 +374,7 @@ def legend_html(scene: RaceScene, step: int | None = None) -> str:
         loss = ltr("L = " + fmt_number(float(t.loss[max(row, 0)])))
         rows.append(
             f"<tr><td><span style='color:{theme.racer_color(name)}; font-size:13pt'>{sample}</span>&nbsp;"
-            f"<b>{racer_title(name)}</b></td>"
+            f"<b>{racer_title(name, scene.config)}</b></td>"
             f"<td>&nbsp;{ltr(hyper)}&nbsp;</td>"
             f"<td align=right>&nbsp;&nbsp;{loss}{state}</td></tr>"
         )
@@ -384,15 +398,14 @@ def panels_key_html(scene: RaceScene, width: float | None = None) -> str:
     used = 0.0
     for n in scene.trajectories:
         hyper = "(" + hyper_text(n, dict(racers[n].hyperparameters), racers[n].schedule) + ")"
-        plain = f"━━ {racer_title(n)} {hyper}    "
+        plain = f"━━ {racer_title(n, scene.config)} {hyper}    "
         need = metrics.horizontalAdvance(plain)
         if width is not None and lines[-1] and used + need > 0.95 * width:
             lines.append([])
             used = 0.0
         used += need
-        lines[-1].append(
-            f"<span style='color:{theme.racer_color(n)}'>━━</span> {racer_title(n)} {ltr(hyper)}"
-        )
+        sample = f"<span style='color:{theme.racer_color(n)}'>━━</span>"
+        lines[-1].append(f"{sample} {racer_title(n, scene.config)} {ltr(hyper)}")
     keys = "<br>".join(" &nbsp; ".join(line) for line in lines)
     styles = f"{ltr('<b>———</b> w1 &nbsp; <b>- - -</b> w2')} &nbsp; " + _t(
         msg("on {surface}", surface=tr_engine(scene.surface.title))
@@ -447,7 +460,7 @@ class SceneRenderer:
         self.contour.colorbar.axis.label.setDefaultTextColor(QColor("#222"))
         self.contour.set_title(title_text(scene.surface))
         self.contour.set_racers(
-            {n: racer_title(n) for n in scene.trajectories}, scene.config.start or (0.0, 0.0)
+            {n: racer_title(n, scene.config) for n in scene.trajectories}, scene.config.start or (0.0, 0.0)
         )
         for key, on in scene.log_y.items():
             self.panels.set_log(key, on)

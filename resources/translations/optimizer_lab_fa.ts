@@ -1729,6 +1729,10 @@ Do you want to replace it?</source>
         <translation>یک فایل نشست</translation>
     </message>
     <message>
+        <source>{optimizer} races more than once; exports show each optimizer once: disable or remove the other {optimizer} racers</source>
+        <translation>{optimizer} بیش از یک بار در مسابقه است؛ خروجی‌ها هر بهینه‌ساز را یک بار نشان می‌دهند: بقیهٔ {optimizer}ها را غیرفعال یا حذف کنید</translation>
+    </message>
+    <message>
         <source>pacing must be one of {allowed}, got {pacing}</source>
         <translation>آهنگ قاب‌ها باید یکی از {allowed} باشد، نه {pacing}</translation>
     </message>

@@ -459,3 +459,23 @@ def test_the_last_export_folder_is_remembered(window, qtbot, tmp_path) -> None:
     qtbot.addWidget(again)
     assert Path(again.path_edit.text()).parent == folder
     assert Path(again.path_edit.text()).name != "mine.csv"
+
+
+# -- racers (engine.race) -------------------------------------------------------------------------
+def test_a_racers_label_names_it_in_the_legend_and_the_panels_key(qapp) -> None:
+    from gui.export import legend_html, panels_key_html
+
+    config = SessionConfig(
+        steps=20, racers=(RacerConfig("adam", {"lr": 0.05}, label="Adam, fast"), RacerConfig("sgd"))
+    )
+    scene = build_scene(config)
+    for html in (legend_html(scene), panels_key_html(scene)):
+        assert "Adam, fast" in html and "SGD" in html
+
+
+def test_an_optimizer_racing_twice_is_refused_in_words_not_dropped(qapp) -> None:
+    config = SessionConfig(
+        steps=20, racers=(RacerConfig("adam", {"lr": 0.05}), RacerConfig("adam", {"lr": 0.1}))
+    )
+    with pytest.raises(ExportError, match="Adam races more than once; exports show each optimizer once"):
+        build_scene(config)
