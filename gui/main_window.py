@@ -250,17 +250,32 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.speed_label)
         bar.addSeparator()
         self.vector_actions: dict[str, QAction] = {}
-        for key, text, tip in (
-            ("grad", "\u200e−g", self.tr("Show the gradient arrow (steepest descent direction)")),
-            ("M", "\u200e−M", self.tr("Show −M, the direction momentum pushes the step")),
-            ("dw", "Δw", self.tr("Show the step actually taken")),
+        # The toolbar shows the bare symbol; the View menu says what it is. Symbols sit in
+        # left-to-right isolates: in a right-to-left menu a bare "−g" read "g-".
+        for key, symbol, name, tip in (
+            (
+                "grad",
+                "−g",
+                self.tr("{0} arrow (steepest descent)"),
+                self.tr("Show the gradient arrow (steepest descent direction)"),
+            ),
+            (
+                "M",
+                "−M",
+                self.tr("{0} arrow (momentum)"),
+                self.tr("Show −M, the direction momentum pushes the step"),
+            ),
+            ("dw", "Δw", self.tr("{0} arrow (the step taken)"), self.tr("Show the step actually taken")),
             (
                 "glyph",
-                "\u200e√G",
+                "√G",
+                self.tr("{0} ellipse"),
                 self.tr("Show an ellipse with √G per axis: a long axis means a small rate on that weight"),
             ),
         ):
-            action = QAction(text, self, checkable=True, checked=True)
+            isolated = f"\u2066{symbol}\u2069"
+            action = QAction(name.format(isolated), self, checkable=True, checked=True)
+            action.setIconText(isolated)
             action.setToolTip(tip)
             action.toggled.connect(weak_slot(self._toggle_vector, key, signal_args=1))
             bar.addAction(action)

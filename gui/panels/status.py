@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import math
+import re
 
 import numpy as np
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
@@ -110,6 +112,17 @@ class StatusTable(QTableWidget):
                     item.setForeground(QColor(color))
 
 
+def unbroken_formula(formula: str) -> str:
+    """A formula that wraps only between its statements ("; " and ", "), never inside one:
+    "M̂ = M/" on one line and "(1−αᵗ)" on the next read as a different formula."""
+    statements = re.split(r"(?<=[;,])\s+", formula.strip())
+    # no break at spaces (non-breaking) nor after "/" (word joiner) inside a statement
+    return " ".join(html.escape(st).replace(" ", "\u00a0").replace("/", "/\u2060") for st in statements)
+
+
+HEIGHT_BAND_PX = 40
+
+
 class FormulaCard(QLabel):
     """The selected optimizer's update rule in the lecture's notation, and what it means."""
 
@@ -118,12 +131,43 @@ class FormulaCard(QLabel):
         self.setWordWrap(True)
         self.setTextFormat(Qt.RichText)
         self.setObjectName("formula_card")
+        self._band_heights: dict[int, int] = {}
         self.setStyleSheet(
             "QLabel#formula_card { background: #fbfaf3; border: 1px solid #d8d4c0; border-radius: 4px;"
             " padding: 5px; font-size: 10pt; }"
         )
 
+    def resizeEvent(self, event: object) -> None:
+        super().resizeEvent(event)
+        self._hold_height()
+
+    def _hold_height(self) -> None:
+        """As tall as the tallest optimizer's card at this width: picking another optimizer
+        must not move the plots below up and down.
+
+        Laying out all the cards takes ~20 ms, so heights are kept per 40-pixel band of widths,
+        measured at the band's narrow end (the tallest there): a splitter drag stays smooth.
+        """
+        width = self.width()
+        if width <= 0:
+            return
+        band = width // HEIGHT_BAND_PX
+        height = self._band_heights.get(band)
+        if height is None:
+            shown = self.text()
+            narrow = max(1, band * HEIGHT_BAND_PX)
+            height = 0
+            for name, opt in OPTIMIZERS.items():  # laid out on the card itself: same font and style
+                self.setText(self._html(name, dict(opt.defaults), "constant"))
+                height = max(height, self.heightForWidth(narrow))
+            self.setText(shown)
+            self._band_heights[band] = height
+        self.setMinimumHeight(height)
+
     def show_optimizer(self, name: str, hyper: dict[str, float], schedule: str) -> None:
+        self.setText(self._html(name, hyper, schedule))
+
+    def _html(self, name: str, hyper: dict[str, float], schedule: str) -> str:
         opt = OPTIMIZERS[name]
         color = theme.racer_color(name)
         values = ", ".join(f"{k} = {v:g}" for k, v in hyper.items())
@@ -133,7 +177,7 @@ class FormulaCard(QLabel):
         parts = [
             f"<b style='color:{color}'>● {tr_engine(opt.title)}</b> &nbsp;"
             f"<span style='color:#555'>{ltr.format(values)}</span>",
-            f"<div dir='ltr' style='font-size: 11pt'>{opt.formula}</div>",
+            f"<div dir='ltr' style='font-size: 11pt'>{unbroken_formula(opt.formula)}</div>",
         ]
         if opt.notes:
             parts.append(f"<i>{tr_engine(opt.notes)}</i>")
@@ -147,4 +191,4 @@ class FormulaCard(QLabel):
         reference = self.tr("as in {0}").format(tr_engine(opt.reference))
         parts.append(f"<span style='color:#777'>{reference}</span>")
         direction = "rtl" if is_rtl() else "ltr"  # the card's own layout stays LTR for the formulas
-        self.setText(f"<div dir='{direction}'>" + "<br>".join(parts) + "</div>")
+        return f"<div dir='{direction}'>" + "<br>".join(parts) + "</div>"

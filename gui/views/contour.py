@@ -33,6 +33,8 @@ TRAIL_WIDTH = 2.2
 ARROW_WIDTH = 2.4
 CONTOUR_WIDTH = 1.0
 MAX_TRAIL_POINTS = 6000
+#: Points this close to the legend's box count as hidden by it (markers are drawn 11–13 px wide).
+READOUT_CLEARANCE_PX = 12.0
 #: Full arrow lengths as shares of the view. They differ so that parallel vectors stay apart:
 #: SGD's Δw lies exactly along −g, and at one length it hid it, labels on top of each other.
 ARROW_LENGTH = {"grad": 0.17, "M": 0.135, "dw": 0.10}
@@ -293,6 +295,8 @@ class ContourView(pg.PlotWidget):
         self.plot.addItem(self.image)
         self.colorbar = pg.ColorBarItem(colorMap=surface_colormap(), interactive=False, width=14)
         self.colorbar.setImageItem(self.image, insert_in=self.plot)
+        # its ticks beside its strip in Persian too (a mirrored layout put them across the label)
+        self.colorbar.setLayoutDirection(Qt.LeftToRight)
         self.colorbar.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
         self.lines = _LevelLines()
         self.lines.setZValue(-5)
@@ -619,8 +623,13 @@ class ContourView(pg.PlotWidget):
         px = (points[:, 0] - x0) / (x1 - x0) * width
         py = (y1 - points[:, 1]) / (y1 - y0) * height
         w_box, h_box = size.width(), size.height()
+        pad = READOUT_CLEARANCE_PX  # a marker just outside the box is half under it (a 13 px disc)
         hidden = [
-            float(weight[(px >= cx) & (px <= cx + w_box) & (py >= cy) & (py <= cy + h_box)].sum())
+            float(
+                weight[
+                    (px >= cx - pad) & (px <= cx + w_box + pad) & (py >= cy - pad) & (py <= cy + h_box + pad)
+                ].sum()
+            )
             for cx, cy in corners
         ]
         pos = self.readout.pos()

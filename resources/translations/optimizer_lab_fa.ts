@@ -430,8 +430,16 @@ Do you want to replace it?</source>
         <translation> سرعت </translation>
     </message>
     <message>
+        <source>{0} arrow (steepest descent)</source>
+        <translation>پیکان {0} (تندترین کاهش)</translation>
+    </message>
+    <message>
         <source>Show the gradient arrow (steepest descent direction)</source>
         <translation>نمایش پیکان گرادیان (جهت تندترین کاهش)</translation>
+    </message>
+    <message>
+        <source>{0} arrow (momentum)</source>
+        <translation>پیکان {0} (تکانه)</translation>
     </message>
     <message>
         <source>Show −M, the direction momentum pushes the step</source>
@@ -440,6 +448,14 @@ Do you want to replace it?</source>
     <message>
         <source>Show the step actually taken</source>
         <translation>نمایش گامی که واقعاً برداشته شد</translation>
+    </message>
+    <message>
+        <source>{0} arrow (the step taken)</source>
+        <translation>پیکان {0} (گام برداشته‌شده)</translation>
+    </message>
+    <message>
+        <source>{0} ellipse</source>
+        <translation>بیضی {0}</translation>
     </message>
     <message>
         <source>Show an ellipse with √G per axis: a long axis means a small rate on that weight</source>

@@ -59,3 +59,54 @@ def test_only_a_first_start_promises_to_compile(window, qtbot) -> None:
     qtbot.addWidget(first)
     first._busy("compiling…")
     assert "first start" in first.contour.notice.toPlainText()
+
+
+def test_formulas_wrap_only_between_statements() -> None:
+    from engine.optimizers import OPTIMIZERS
+    from gui.panels.status import unbroken_formula
+
+    text = unbroken_formula(OPTIMIZERS["adam"].formula)
+    statements = text.split(" ")
+    assert len(statements) >= 4 and all(s.endswith((";", ",")) for s in statements[:-1])
+    assert "/\u2060(1−αᵗ)" in text  # no break between a fraction's bar and its denominator
+
+
+def test_the_formula_card_keeps_its_height_whichever_optimizer_is_picked(window, qtbot) -> None:
+    heights = set()
+    top_of_panels = set()
+    for name in ("sgd", "adam", "nadam", "rmsprop", "adadelta"):
+        window._racer_selected(name)
+        qtbot.wait(1)
+        heights.add(window.formula.height())
+        top_of_panels.add(window.panels.geometry().top())
+    assert len(heights) == 1 and len(top_of_panels) == 1  # the plots below do not jump
+
+
+def test_the_colour_bars_ticks_sit_beside_its_strip_in_persian(qtbot, qapp) -> None:
+    from gui.i18n import install_language
+    from gui.views.contour import ContourView
+    from tests.gui.conftest import shown
+
+    install_language(qapp, "fa")
+    try:
+        view = shown(qtbot, ContourView(), (600, 500))
+        qtbot.wait(1)
+        strip = view.colorbar.bar.sceneBoundingRect()
+        ticks = view.colorbar.axis.sceneBoundingRect()
+        assert ticks.center().x() > strip.center().x()  # on its right, as in English…
+        assert abs(ticks.left() - strip.right()) < 10  # …and attached to it
+    finally:
+        install_language(qapp, "en")
+
+
+def test_the_legend_keeps_clear_of_the_start_square_at_first_start(window, qtbot) -> None:
+    from PySide6.QtCore import QPointF
+
+    window.resize(1366, 768)
+    qtbot.wait(50)
+    window._dirty = True
+    window._redraw()
+    contour = window.contour
+    box = contour.readout.sceneBoundingRect()
+    start = contour.plot.vb.mapViewToScene(QPointF(*window.start_point))
+    assert not box.adjusted(-8, -8, 8, 8).contains(start)  # the square (11 px) is all in sight
