@@ -3,15 +3,28 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from engine.losses import LOSSES, get_loss
 from engine.optimizers import HYPERPARAMETERS, OPTIMIZERS, get_optimizer
 from engine.schedules import KINDS
-from engine.simulate import DEFAULT_TOL, simulate
+from engine.simulate import DEFAULT_TOL, Run
+from engine.trajectory import Trajectory
+
+#: Steps a ``run`` may take at most (CSV is streamed to disk, so this is a sanity bound, not memory).
+MAX_RUN_STEPS = 10**12
+#: Rows a ``run`` to .npz / .json may hold in memory by default: 112 bytes a row as arrays, about
+#: 1.5 kB a row while JSON text is built (measured: 2 million rows took 3 GB); ``--max-rows`` lifts
+#: it. CSV needs no such limit: it is streamed.
+DEFAULT_MAX_ROWS = {".npz": 1_000_000, ".json": 200_000}
+#: Steps simulated and written per piece when streaming CSV: ~1 MB of text, ~6 MB at the peak.
+STREAM_CHUNK = 8192
+#: Bytes of memory one recorded row takes (step, w, L, g, G, M, η, Δw as float64).
+ROW_BYTES = 8 * 14
 
 
 class UsageError(Exception):
@@ -54,6 +67,7 @@ VALUE_OPTIONS = {
     "--schedule",
     "--out",
     "--tol",
+    "--max-rows",
     *HYPER_OPTIONS,
 }
 
@@ -72,7 +86,13 @@ def add_run_arguments(p: argparse.ArgumentParser) -> None:
     for option, name in HYPER_OPTIONS.items():
         h = HYPERPARAMETERS[name]
         p.add_argument(option, dest=name, help=f"{h.symbol}: {h.description}, in {h.range_text()}")
-    p.add_argument("--out", help="write .csv, .json or .npz (default: CSV to stdout)")
+    p.add_argument("--out", help="write .csv, .json or .npz (default: CSV to stdout); CSV is streamed")
+    p.add_argument(
+        "--max-rows",
+        help=f"rows a .npz or .json run may hold in memory (default {DEFAULT_MAX_ROWS['.npz']:,} "
+        f"and {DEFAULT_MAX_ROWS['.json']:,}); "
+        "CSV is streamed to disk and needs no limit",
+    )
 
 
 def _number(text: str, name: str) -> float:
@@ -82,14 +102,82 @@ def _number(text: str, name: str) -> float:
         raise UsageError(f"{name} must be a number, got {text!r}") from None
 
 
-def _steps(text: str) -> int:
+def whole_number(text: str, option: str, low: int, high: int) -> int:
+    """'2000', '1e9' or '1_000_000' → an int in [low, high]; anything else is a UsageError naming the range.
+
+    Scientific notation is read exactly (``Decimal``), so '1e9' is 1,000,000,000 and '1.5' is refused.
+    """
+    from decimal import Decimal, InvalidOperation
+
+    allowed = f"a whole number in {low:,}…{high:,}"
     try:
-        n = int(text)
-    except ValueError:
-        raise UsageError(f"--steps must be a whole number ≥ 0, got {text!r}") from None
-    if n < 0:
-        raise UsageError(f"--steps must be a whole number ≥ 0, got {n}")
-    return n
+        value = Decimal(text.strip().replace("_", ""))
+    except InvalidOperation:
+        raise UsageError(f"{option} must be {allowed}, got {text[:40]!r}") from None
+    if not value.is_finite() or value != value.to_integral_value():
+        raise UsageError(f"{option} must be {allowed}, got {text[:40]!r}")
+    if value.adjusted() > len(str(high)) or not low <= value <= high:
+        raise UsageError(f"{option} must be {allowed}, got {text[:40]}")
+    return int(value)
+
+
+def _steps(text: str) -> int:
+    return whole_number(text, "--steps", 0, MAX_RUN_STEPS)
+
+
+def _gib(rows: int) -> str:
+    size = rows * ROW_BYTES
+    return f"{size / 2**30:,.1f} GiB" if size >= 2**30 else f"{size / 2**20:,.0f} MiB"
+
+
+def check_rows_in_memory(steps: int, max_rows: int, out: str, racers: int = 1) -> None:
+    """Refuse a run whose whole record would not fit the memory limit, naming the limit and how to lift it."""
+    rows = (steps + 1) * racers
+    if rows > max_rows:
+        raise UsageError(
+            f"--steps {steps:,} would hold up to {rows:,} rows (about {_gib(rows)}) in memory "
+            f"to write {out}; "
+            f"the limit is {max_rows:,} rows: pass --max-rows {rows} to lift it, "
+            "or write .csv, which is streamed to disk at any length"
+        )
+
+
+def stream_csv(
+    run: Run,
+    steps: int,
+    write: Callable[[str], object],
+    extra: dict[str, str] | None = None,
+    *,
+    header: bool = True,
+) -> None:
+    """Write the run's CSV (header and row 0 first) chunk by chunk as it runs: memory stays bounded.
+
+    The text is exactly ``simulate(...).to_csv(extra)`` (chunked runs are bit-identical); ``write``
+    may raise to stop the run (a full disk, a closed pipe). ``header=False`` leaves out the header
+    line (the second racer of a race written to one file).
+    """
+    first = run.trajectory().to_csv(extra)
+    write(first if header else first[first.index("\n") + 1 :])
+    while not run.done and run.t < steps:
+        chunk = run.advance(min(STREAM_CHUNK, steps - run.t))
+        if not len(chunk):
+            break
+        rows = Trajectory(
+            optimizer=run.optimizer.id,
+            loss_spec="",
+            hyperparameters={},
+            schedule="",
+            start=run.start,
+            step=chunk.step,
+            w=chunk.w,
+            loss=chunk.loss,
+            grad=chunk.grad,
+            G=chunk.G,
+            M=chunk.M,
+            lr=chunk.lr,
+            dw=chunk.dw,
+        ).to_csv(extra)
+        write(rows[rows.index("\n") + 1 :])
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -113,33 +201,65 @@ def cmd_run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise UsageError(f"--loss: {exc}") from None
     start = parse_point(args.start) if args.start else None
+    steps = _steps(args.steps)
+    suffix = os.path.splitext(args.out)[1].lower() if args.out else ".csv"
+    if suffix not in (".csv", ".json", ".npz"):
+        raise UsageError(
+            f"--out: cannot write {os.path.basename(args.out)!r}: use a .csv, .json or .npz file"
+        )
+    streamed = suffix == ".csv"
+    if args.max_rows:
+        max_rows = whole_number(args.max_rows, "--max-rows", 2, 10**12)
+    else:
+        max_rows = DEFAULT_MAX_ROWS.get(suffix, 0)
     try:
-        traj = simulate(
+        run = Run(
             surface,
             optimizer,
             start,
-            _steps(args.steps),
             schedule=args.schedule,
             tol=_number(args.tol, "--tol"),
+            max_rows=16 if streamed else min(steps + 1, max_rows),
             **hyper,
         )
     except ValueError as exc:
         raise UsageError(str(exc)) from None
+    try:
+        if not args.out:
+            stream_csv(run, steps, _emit)
+        elif streamed:
+            from engine.atomic import atomic_open
+
+            with atomic_open(args.out) as out:
+                stream_csv(run, steps, lambda text: out.write(text.encode()))
+        else:
+            # the whole record is held in memory: stop at the limit unless the run ends before it
+            run.advance(min(steps, max_rows - 1))
+            if not run.done and run.t < steps:
+                check_rows_in_memory(steps, max_rows, args.out)
+            run.trajectory().save(args.out)
+    except _ReaderGone:
+        return 0  # ``| head`` has what it wanted: stop computing
+    except MemoryError:
+        raise UsageError(
+            f"not enough memory for {steps + 1:,} rows (about {_gib(steps + 1)}) to write {args.out}; "
+            "use fewer --steps, or write .csv, which is streamed to disk"
+        ) from None
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"--out: {exc}") from None
     if args.out:
-        try:
-            traj.save(args.out)
-        except (OSError, ValueError) as exc:
-            raise UsageError(f"--out: {exc}") from None
-        print(f"wrote {traj.steps} steps ({traj.status}) to {args.out}", file=sys.stderr)
-    else:
-        _emit(traj.to_csv())
-    if traj.status == "diverged":
-        print(f"note: {optimizer.id} diverged at step {traj.diverged_at}", file=sys.stderr)
+        print(f"wrote {run.t} steps ({run.status}) to {args.out}", file=sys.stderr)
+    if run.status == "diverged":
+        print(f"note: {optimizer.id} diverged at step {run.diverged_at}", file=sys.stderr)
     return 0
 
 
+class _ReaderGone(Exception):
+    """stdout's reader closed the pipe (``| head``)."""
+
+
 def _emit(text: str) -> None:
-    """Write to stdout; a reader that stops early (``| head``) is not an error."""
+    """Write to stdout; a reader that stops early (``| head``) is not an error, and ends a streamed run."""
     try:
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -147,6 +267,7 @@ def _emit(text: str) -> None:
         # Python would report the broken pipe again when it flushes stdout at exit
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
+        raise _ReaderGone from None
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -167,5 +288,6 @@ def cmd_list(args: argparse.Namespace) -> int:
     for name, kind in KINDS.items():
         params = ",".join(f"{n}={d:g}" for n, d, _t in kind.params)
         lines.append(f"  {name + (':' + params if params else ''):<28} {kind.formula}")
-    _emit("\n".join(lines) + "\n")
+    with contextlib.suppress(_ReaderGone):
+        _emit("\n".join(lines) + "\n")
     return 0

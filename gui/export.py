@@ -221,11 +221,15 @@ class RaceScene:
         return out
 
 
-def iter_build_scene(config: SessionConfig, cancel: Cancel = None) -> Iterator[Progress]:
+def iter_build_scene(
+    config: SessionConfig, cancel: Cancel = None, *, max_rows: int | None = None
+) -> Iterator[Progress]:
     """Run every enabled racer for ``config.steps`` steps; the last value sent is the scene.
 
     Use ``build_scene`` unless you need progress; this generator's return value (via
-    ``StopIteration.value`` / ``yield from``) is the ``RaceScene``.
+    ``StopIteration.value`` / ``yield from``) is the ``RaceScene``. ``max_rows`` bounds each racer's
+    record (thinned to every 2nd, 4th, … step past it; the last step stays exact): pictures of
+    very long runs need no more rows than they have pixels.
     """
     cancelled = _cancel_check(cancel)
     racers = config.enabled_racers()
@@ -243,7 +247,8 @@ def iter_build_scene(config: SessionConfig, cancel: Cancel = None) -> Iterator[P
     total = max(1, config.steps * len(racers))
     trajectories: dict[str, Trajectory] = {}
     for i, racer in enumerate(racers):
-        run = run_for(config, racer, surface, max_rows=max(config.steps + 1, 1_000_000))
+        rows = max(config.steps + 1, 1_000_000) if max_rows is None else max_rows
+        run = run_for(config, racer, surface, max_rows=rows)
         while not run.done and run.t < config.steps:
             if cancelled():
                 raise ExportCancelled

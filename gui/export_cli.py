@@ -15,13 +15,23 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from engine.cli import HYPER_OPTIONS, UsageError, parse_point
+from engine.cli import HYPER_OPTIONS, UsageError, check_rows_in_memory, parse_point, whole_number
 from engine.config import DEFAULT_RACERS, ConfigError, RacerConfig, SessionConfig
 from engine.optimizers import HYPERPARAMETERS, get_optimizer
 
+#: Rows of a race (all racers) a .json data export may hold in memory (about 1.5 kB each while the
+#: JSON text is built); ``--max-rows`` lifts it. A .csv data export is streamed and needs no limit.
+DEFAULT_MAX_JSON_ROWS = 200_000
+#: Rows per racer kept for still pictures of longer runs (thinned to every 2nd, 4th, … step; the last
+#: step stays exact): far more than any picture has pixels, and bounded memory.
+PICTURE_ROWS = 250_000
+#: The same for animations, whose early frames may show every step: runs up to a million steps keep
+#: every row, as before; longer ones are thinned to this many.
+ANIMATION_ROWS = 1_000_000
+
 #: Options whose value may start with '-' (see engine.cli._fix_negative_values).
 EXPORT_VALUE_OPTIONS = {"--start", "--loss", "--steps", "--set", "--out", "--size", "--fps", "--frames"}
-EXPORT_VALUE_OPTIONS |= {"--steps-range"}
+EXPORT_VALUE_OPTIONS |= {"--steps-range", "--max-rows"}
 
 
 def add_export_arguments(p: argparse.ArgumentParser) -> None:
@@ -68,6 +78,11 @@ def add_export_arguments(p: argparse.ArgumentParser) -> None:
         "thinning to the last step; linear: frames evenly spread",
     )
     p.add_argument("--fps", default="20", help="animation frame rate (default 20)")
+    p.add_argument(
+        "--max-rows",
+        help=f"rows a .json data export may hold in memory (default {DEFAULT_MAX_JSON_ROWS:,}); "
+        ".csv is streamed to disk and needs no limit",
+    )
     p.add_argument("--frames", default="60", help="number of animation frames (default 60)")
     p.add_argument(
         "--lang",
@@ -81,7 +96,10 @@ def _whole(text: str, option: str, low: int, high: int) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise UsageError(f"{option} must be a whole number, got {text!r}") from None
+        try:  # '1e8': scientific notation read exactly, whole numbers only
+            value = whole_number(text, option, low, high)
+        except UsageError:
+            raise UsageError(f"{option} must be a whole number, got {text[:40]!r}") from None
     if not low <= value <= high:
         raise UsageError(f"{option} must be in {low}…{high:,}, got {value}")
     return value
@@ -229,9 +247,26 @@ def cmd_export(args: argparse.Namespace) -> int:
     from gui.export import build_scene, check_writable, drain, export, iter_build_scene
 
     progress = _Progress()
+    racers = len(config.enabled_racers())
+    if what == "data" and out.suffix.lower() == ".csv":
+        return _stream_data_csv(config, out)
+    max_rows = None
+    if what == "data":  # .json: every row in memory; a racer that is still going at the limit is refused
+        limit = (
+            whole_number(args.max_rows, "--max-rows", 2, 10**12) if args.max_rows else DEFAULT_MAX_JSON_ROWS
+        )
+        max_rows = max(2, limit // racers)
+    else:  # a picture of a long run: a thinned record, bounded memory
+        rows = ANIMATION_ROWS if what == "animation" else PICTURE_ROWS
+        max_rows = rows if config.steps >= rows else None
     try:
         check_writable(out)
-        scene = build_scene(config) if config.steps < 1_000_000 else drain(iter_build_scene(config), progress)
+        if max_rows is None:
+            scene = build_scene(config)
+        else:
+            scene = drain(iter_build_scene(config, max_rows=max_rows), progress)
+        if what == "data" and any(t.w.shape[0] < t.steps + 1 for t in scene.trajectories.values()):
+            check_rows_in_memory(config.steps, limit, str(out), racers)
         export(
             scene,
             out,
@@ -244,6 +279,11 @@ def cmd_export(args: argparse.Namespace) -> int:
             steps_range=steps_range,
             pacing=args.pacing,
         )
+    except MemoryError:
+        raise UsageError(
+            f"not enough memory to export {racers} racers × {config.steps:,} steps to {out}; "
+            "use fewer --steps"
+        ) from None
     except ExportCancelled:
         print("export: cancelled", file=sys.stderr)
         return 1
@@ -253,4 +293,35 @@ def cmd_export(args: argparse.Namespace) -> int:
     for name, t in scene.trajectories.items():
         if t.status == "diverged":
             print(f"note: {name} diverged at step {t.diverged_at}", file=sys.stderr)
+    return 0
+
+
+def _stream_data_csv(config: SessionConfig, out: Path) -> int:
+    """Every racer's rows to ``out`` as they are computed: the same text as the .csv data export of a
+    built scene, in bounded memory at any number of steps; the old file stays until it is complete."""
+    from engine.atomic import atomic_open
+    from engine.cli import stream_csv
+    from engine.simulate import run_for, surface_for
+    from gui.export import check_writable
+
+    notes = []
+    try:
+        check_writable(out)
+        surface = surface_for(config)
+        with atomic_open(out) as pending:
+
+            def write(text: str) -> None:
+                pending.write(text.encode())
+
+            for i, racer in enumerate(config.enabled_racers()):
+                run = run_for(config, racer, surface, max_rows=16)
+                stream_csv(run, config.steps, write, {"optimizer": racer.optimizer}, header=i == 0)
+                print(f"export: {racer.optimizer} done ({run.t:,} steps, {run.status})", file=sys.stderr)
+                if run.status == "diverged":
+                    notes.append(f"note: {racer.optimizer} diverged at step {run.diverged_at}")
+    except (OSError, ValueError) as exc:
+        raise UsageError(str(exc)) from None
+    print(f"wrote {out} ({out.stat().st_size:,} bytes)", file=sys.stderr)
+    for note in notes:
+        print(note, file=sys.stderr)
     return 0
