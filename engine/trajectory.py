@@ -53,6 +53,8 @@ def _zero_for_null(value: Any) -> Any:
     if isinstance(value, list):
         return [_zero_for_null(v) for v in value]
     return value
+
+
 #: The largest file ``Trajectory.load`` reads (1 GiB: about 5 million CSV rows).
 MAX_LOAD_BYTES = 1 << 30
 

@@ -305,6 +305,10 @@ def _stream_data_csv(config: SessionConfig, out: Path) -> int:
     from gui.export import check_writable
 
     notes = []
+    names = [r.optimizer for r in config.enabled_racers()]
+    twice = next((n for n in names if names.count(n) > 1), None)
+    if twice is not None:  # rows are named by optimizer, as in the data export of a scene
+        raise UsageError(f"{twice} races more than once; the CSV names rows by optimizer: disable the others")
     try:
         check_writable(out)
         surface = surface_for(config)
