@@ -102,6 +102,7 @@ class MainWindow(QMainWindow):
         self._ready = False
         self._pending_loss: SessionConfig | None = None
         self._hovered_racer: str | None = None  # inspected by hovering, not selected
+        self._error_column = 0  # where the last typed loss went wrong (1-based; 0: nowhere)
         self._resume: dict[str, Any] | None = None  # a race handed over by another window
         self._replaying: dict[str, Any] | None = None
         self._session_path: Path | None = None
@@ -134,6 +135,7 @@ class MainWindow(QMainWindow):
         self.worker.playing_changed.connect(self._playing_changed)
         self.worker.race_finished.connect(self._race_finished)
         self.worker.error.connect(self._worker_error)
+        self.worker.loss_error_column.connect(self._loss_error_column)
         self.worker.failed.connect(self._worker_failed)
 
         self.redraw_timer = QTimer(self, interval=REDRAW_MS)
@@ -627,14 +629,24 @@ class MainWindow(QMainWindow):
             max(over, key=len).thin()
         self._dirty = True
 
+    def _loss_error_column(self, column: int) -> None:
+        self._error_column = column
+
     def _worker_error(self, where: str, message: str) -> None:
         if where == "loss":
             self._pending_loss = None
             if self._before_open is not None:  # a session whose loss failed: keep the current one
                 self.racers, self.config = dict(self._before_open[0]), self._before_open[1]
                 self._before_open = None
+            typed = self.controls.expression_edit.text()
             self.controls.set_loss_error(message)
             self.controls.set_config(self.config, self.racers, self.start_point)
+            # the previous surface stays, but what the learner typed is theirs to fix: keep it,
+            # with the character the message names selected
+            self.controls.expression_edit.setText(typed)
+            if 0 < self._error_column <= len(typed):
+                self.controls.expression_edit.setSelection(self._error_column - 1, 1)
+            self._error_column = 0
         self.statusBar().showMessage(message, 8000)
 
     def _worker_failed(self, trace: str) -> None:

@@ -112,6 +112,7 @@ class RaceWorker(QThread):
     playing_changed = Signal(bool)
     race_finished = Signal(str)  # why: "limit", "all stopped"
     error = Signal(str, str)  # (where, message): a bad input the user can act on
+    loss_error_column = Signal(int)  # where in the typed loss the problem is (1-based; 0: the whole text)
     failed = Signal(str)  # an unexpected error, with its traceback
 
     def __init__(self, parent: Any = None) -> None:
@@ -263,6 +264,7 @@ class RaceWorker(QThread):
                 surface = with_typed_help(surface_for(config))
             except ValueError as exc:
                 self.busy.emit("")
+                self.loss_error_column.emit(getattr(exc, "column", None) or 0)
                 self.error.emit("loss", translate_message(exc))
                 return
             self._emit_surface(surface, config.view or surface.view, config)

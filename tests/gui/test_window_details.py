@@ -110,3 +110,16 @@ def test_the_legend_keeps_clear_of_the_start_square_at_first_start(window, qtbot
     box = contour.readout.sceneBoundingRect()
     start = contour.plot.vb.mapViewToScene(QPointF(*window.start_point))
     assert not box.adjusted(-8, -8, 8, 8).contains(start)  # the square (11 px) is all in sight
+
+
+def test_a_bad_formula_keeps_what_was_typed_with_the_error_marked(window, qtbot) -> None:
+    with qtbot.waitSignal(window.worker.surface_ready, timeout=60_000):
+        window.choose_loss("x^2 + 2*y^2")  # a typed loss racing, then a mistake in the next
+    edit = window.controls.expression_edit
+    edit.setText("x^2 + z*y")
+    with qtbot.waitSignal(window.worker.error, timeout=30_000):
+        edit.returnPressed.emit()
+    assert edit.text() == "x^2 + z*y"  # not replaced by the loss still racing
+    assert edit.selectionStart() == 6 and edit.selectedText() == "z"  # column 7, as the message says
+    assert "column 7" in window.controls.loss_error.text()
+    assert window.surface.expression == "x^2 + 2*y^2"  # the previous surface stays
