@@ -519,3 +519,28 @@ def test_panel_persian_is_right_to_left_with_formulas_left_to_right(qtbot) -> No
     )
     panel.show_lesson(compare, "en")
     assert panel.layoutDirection() == Qt.LeftToRight and "\u202a" not in panel.body.toPlainText()
+
+
+def _texts(node: object, key: str = "") -> list[str]:
+    """Every string a learner reads in a lesson file (not the race's own settings)."""
+    if key == "session":
+        return []
+    if isinstance(node, dict):
+        return [t for k, v in node.items() for t in _texts(v, k)]
+    if isinstance(node, list):
+        return [t for v in node for t in _texts(v, key)]
+    return [node] if isinstance(node, str) and key in ("en", "fa") else []
+
+
+def test_lessons_name_optimizers_as_the_list_does_and_write_formulas_as_the_inspector() -> None:
+    from engine.optimizers import OPTIMIZERS
+
+    internal = [k for k in OPTIMIZERS if "-" in k]  # ids like adam-lecture never reach a learner
+    assert internal
+    folder = Path(__file__).resolve().parents[2] / "resources/lessons"
+    for path in sorted(folder.glob("*.json")):
+        for text in _texts(json.loads(path.read_text(encoding="utf-8"))):
+            for name in internal:
+                assert name not in text, (path.name, text[:80])
+            # Gᵢ(t), not G_i(t): the inspector's notation (G₁(t), G₂(t) for the two weights)
+            assert not re.search(r"(Δw|[GMgw])_i(?![A-Za-z])", text), (path.name, text[:80])
