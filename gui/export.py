@@ -699,11 +699,6 @@ def _qt_font(family: str, pixel_size: float, weight: str, style: str) -> QFont:
     return font
 
 
-def _qt_advance(text: str, family: str, pixel_size: float, weight: str, style: str) -> float:
-    """How wide Qt lays ``text`` out in that font (what QSvgGenerator positioned the runs by)."""
-    return QFontMetricsF(_qt_font(family, pixel_size, weight, style)).horizontalAdvance(text)
-
-
 def _qt_text_path(
     text: str, family: str, pixel_size: float, weight: str, style: str, x: float, y: float
 ) -> str:

@@ -7,12 +7,15 @@ LibreOffice) and CairoSVG do not, so a 1-pixel arrow shaft scaled ×160 becomes 
 rectangle. ``output_space_svg`` rewrites the file so nothing relies on it: the group
 transforms are applied to the coordinates of stroked shapes (which then need no
 ``vector-effect``), and the remaining elements (text, images) carry the transform
-themselves. Font names get generic fallbacks, so a machine without the app's font
-(Vazirmatn, say) still shows the text in a sans-serif font; a word that Qt split into
-several runs at a line-break opportunity becomes one run again, so a font with other
-widths cannot make its pieces overlap.
+themselves.
 
-Pure XML, no Qt: the caller passes ``resolve_family`` (Qt's choice for a family name).
+Text: with ``text_path`` (what the app's exports use) each run becomes the outlines of the
+glyphs Qt drew, so no font is needed and nothing can shift or overlap; the words stay as the
+shape's title. Without it, text stays text: font names get generic fallbacks, and a word Qt
+split into runs at a line-break opportunity is joined again (``measure``), so a font with
+other widths cannot make its pieces overlap.
+
+Pure XML, no Qt: the caller passes the Qt-backed functions (family resolution, metrics, glyphs).
 """
 
 from __future__ import annotations
