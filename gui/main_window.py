@@ -330,6 +330,15 @@ class MainWindow(QMainWindow):
         lessons_menu.setEnabled(bool(lessons_menu.actions()))
         compare_menu.setEnabled(bool(compare_menu.actions()))
         help_menu = menu.addMenu(self.tr("&Help"))
+        self.shortcuts_action = self._action(self.tr("Keyboard shortcuts"), self.show_shortcuts, "F1")
+        self.glossary_action = self._action(self.tr("Symbols (η, G, M, ε, α, β, g, Δw)"), self.show_glossary)
+        help_menu.addAction(self.shortcuts_action)
+        help_menu.addAction(self.glossary_action)
+        help_lessons = help_menu.addMenu(self.tr("Lessons"))
+        for action in lessons_menu.actions() + compare_menu.actions():
+            help_lessons.addAction(action)
+        help_lessons.setEnabled(bool(help_lessons.actions()))
+        help_menu.addSeparator()
         help_menu.addAction(self._action(self.tr("About Optimizer Lab"), self.show_about))
         self._refresh_recent_menu()
 
@@ -931,6 +940,17 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self.tr("Export is not available in this build."), 4000)
             return
         ExportDialog(self).exec()
+
+    def show_shortcuts(self) -> None:
+        from gui.help import shortcuts_html, show_text
+
+        self._help_window = show_text(self, self.tr("Keyboard shortcuts"), shortcuts_html(self.actions()))
+
+    def show_glossary(self) -> None:
+        from gui.help import glossary_html, show_text
+
+        title = self.tr("Symbols, in the lecture's notation")
+        self._help_window = show_text(self, title, f"<h3>{title}</h3>" + glossary_html())
 
     def show_about(self) -> None:
         try:

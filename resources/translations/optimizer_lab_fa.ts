@@ -5,7 +5,7 @@
     <name>About</name>
     <message>
         <source>About Optimizer Lab</source>
-        <translation>دربارهٔ آزمایشگاه بهینه‌سازها</translation>
+        <translation>درباره‌ی آزمایشگاه بهینه‌سازها</translation>
     </message>
     <message>
         <source>Watch gradient-descent optimizers work, step by step, on a loss surface.</source>
@@ -292,6 +292,54 @@ Do you want to replace it?</source>
     </message>
 </context>
 <context>
+    <name>Help</name>
+    <message>
+        <source>a weight; i = 1, 2 are the two axes of the contour (w1, w2)</source>
+        <extracomment>(symbol, what it is) in the lecture&apos;s notation, in the order the lecture meets them.</extracomment>
+        <translation>یک وزن؛ i = 1، 2 دو محور نمودار تراز هستند (w1، w2)</translation>
+    </message>
+    <message>
+        <source>the gradient of the loss L for weight i at step t</source>
+        <translation>گرادیان زیان L نسبت به وزن i در گام t</translation>
+    </message>
+    <message>
+        <source>the step taken: wᵢ(t) = wᵢ(t−1) + Δwᵢ(t)</source>
+        <translation>گامی که برداشته می‌شود: wᵢ(t) = wᵢ(t−1) + Δwᵢ(t)</translation>
+    </message>
+    <message>
+        <source>the learning rate (lr): how far one step goes</source>
+        <translation>نرخ یادگیری (lr): یک گام تا کجا می‌رود</translation>
+    </message>
+    <message>
+        <source>accumulated squared gradient: AdaGrad sums gᵢ², RMSprop and Adam average it (Gᵢ(t) = β·Gᵢ(t−1) + (1−β)·gᵢ(t)²); Gᵢ(0) = 0</source>
+        <translation>مربع گرادیان انباشته: AdaGrad مقدار gᵢ² را جمع می‌کند، RMSprop و Adam میانگین می‌گیرند (Gᵢ(t) = β·Gᵢ(t−1) + (1−β)·gᵢ(t)²)؛ Gᵢ(0) = 0</translation>
+    </message>
+    <message>
+        <source>the effective learning rate of weight i: large G, small steps</source>
+        <translation>نرخ یادگیری مؤثر وزن i: G بزرگ، گام‌های کوچک</translation>
+    </message>
+    <message>
+        <source>a tiny number (eps) that keeps η/(√G+ε) finite while G is 0</source>
+        <translation>عددی بسیار کوچک (eps) که η/(√G+ε) را وقتی G صفر است متناهی نگه می‌دارد</translation>
+    </message>
+    <message>
+        <source>momentum, an average of past gradients: Mᵢ(t) = α·Mᵢ(t−1) + (1−α)·gᵢ(t); the step goes along −M</source>
+        <translation>تکانه، میانگین گرادیان‌های گذشته: Mᵢ(t) = α·Mᵢ(t−1) + (1−α)·gᵢ(t)؛ گام در جهت −M است</translation>
+    </message>
+    <message>
+        <source>how much of the past M keeps (alpha, e.g. 0.9)</source>
+        <translation>چه اندازه از M گذشته می‌ماند (alpha، مثلاً 0.9)</translation>
+    </message>
+    <message>
+        <source>how much of the past G keeps (beta, e.g. 0.999)</source>
+        <translation>چه اندازه از G گذشته می‌ماند (beta، مثلاً 0.999)</translation>
+    </message>
+    <message>
+        <source>the step number; step 0 is the start, before any gradient</source>
+        <translation>شماره‌ی گام؛ گام 0 نقطه‌ی شروع است، پیش از هر گرادیان</translation>
+    </message>
+</context>
+<context>
     <name>Inspector</name>
     <message>
         <source>Click or hover a step on a trail or a plot to see its numbers.</source>
@@ -502,6 +550,18 @@ Do you want to replace it?</source>
         <translation>&amp;راهنما</translation>
     </message>
     <message>
+        <source>Keyboard shortcuts</source>
+        <translation>میانبرهای صفحه‌کلید</translation>
+    </message>
+    <message>
+        <source>Symbols (η, G, M, ε, α, β, g, Δw)</source>
+        <translation>نمادها (η، G، M، ε، α، β، g، Δw)</translation>
+    </message>
+    <message>
+        <source>Lessons</source>
+        <translation>درس‌ها</translation>
+    </message>
+    <message>
         <source>About Optimizer Lab</source>
         <translation>دربارهٔ آزمایشگاه بهینه‌سازها</translation>
     </message>
@@ -584,6 +644,10 @@ Do you want to replace it?</source>
     <message>
         <source>Export is not available in this build.</source>
         <translation>خروجی گرفتن در این نسخه در دسترس نیست.</translation>
+    </message>
+    <message>
+        <source>Symbols, in the lecture&apos;s notation</source>
+        <translation>نمادها، با نمادگذاری درس‌نامه</translation>
     </message>
     <message>
         <source>The remembered race could not be used, so the window starts with the defaults: {0}</source>

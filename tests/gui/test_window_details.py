@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtWidgets import QTextBrowser
+
 from gui.main_window import MainWindow
 from tests.gui.test_main_window import press_step
 
@@ -123,3 +125,20 @@ def test_a_bad_formula_keeps_what_was_typed_with_the_error_marked(window, qtbot)
     assert edit.selectionStart() == 6 and edit.selectedText() == "z"  # column 7, as the message says
     assert "column 7" in window.controls.loss_error.text()
     assert window.surface.expression == "x^2 + 2*y^2"  # the previous surface stays
+
+
+def test_help_lists_the_real_shortcuts_the_symbols_and_the_lessons(window, qtbot) -> None:
+    from gui.help import GLOSSARY
+
+    window.show_shortcuts()
+    text = window._help_window.findChild(QTextBrowser).toPlainText()
+    assert "Space" in text and "Play" in text and "Ctrl+E" in text and "F1" in text
+    window._help_window.close()
+    window.show_glossary()
+    text = window._help_window.findChild(QTextBrowser).toPlainText()
+    for symbol in ("η", "Gᵢ(t)", "Mᵢ(t)", "ε", "α", "β", "gᵢ(t)", "Δwᵢ(t)"):
+        assert symbol in text, symbol
+    assert all(symbol in text for symbol, _ in GLOSSARY)
+    help_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Help")
+    lessons = next(a.menu() for a in help_menu.actions() if a.menu() is not None)
+    assert len(lessons.actions()) == len(window.lessons)
