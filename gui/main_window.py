@@ -48,7 +48,7 @@ from gui.settings import remembered_json
 from gui.slots import weak_slot
 from gui.views.contour import ContourView
 from gui.views.panels import ROWS, PerWeightPanels
-from gui.worker import RacerStart, RaceWorker, SurfacePayload, drop_source_cache
+from gui.worker import GhostPath, RacerStart, RaceWorker, SurfacePayload, drop_source_cache
 
 REDRAW_MS = 33
 # Narrower than this, the contour's readout leaves out η and uses a smaller font.
@@ -136,6 +136,7 @@ class MainWindow(QMainWindow):
         self.worker.race_finished.connect(self._race_finished)
         self.worker.error.connect(self._worker_error)
         self.worker.loss_error_column.connect(self._loss_error_column)
+        self.worker.ghost_ready.connect(self._ghost_ready)
         self.worker.failed.connect(self._worker_failed)
 
         self.redraw_timer = QTimer(self, interval=REDRAW_MS)
@@ -442,6 +443,9 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(translate_message(exc), 5000)
             return
         self.apply_config(config, keep_surface=True)
+        selected = self.racers.get(self.controls.selected)
+        if selected is not None and selected.enabled:  # its whole path from here, at once
+            self.worker.ghost(config, selected)
 
     def _start_picked(self, x: float, y: float) -> None:
         x, y = float(f"{x:.4g}"), float(f"{y:.4g}")
@@ -457,6 +461,8 @@ class MainWindow(QMainWindow):
 
     def _racer_selected(self, name: str) -> None:
         self._hovered_racer = None
+        if name != self.controls.selected:
+            self.contour.set_ghost(None)  # it showed another racer's "what if"
         if self.controls.selected != name:
             self.controls.select_racer(name)
         self.panels.set_selected(name)
@@ -470,6 +476,8 @@ class MainWindow(QMainWindow):
         self.racers[racer.optimizer] = racer
         self.config = self._config_from_racers(self.config)
         self.worker.update_racer(racer)
+        if racer.optimizer == self.controls.selected:  # where these settings lead, drawn at once
+            self.worker.ghost(self.config, racer)
         self._show_formula()
         self._dirty = True
 
@@ -552,7 +560,13 @@ class MainWindow(QMainWindow):
             if not keep:
                 self._start_notes = []
 
+    def _ghost_ready(self, path: GhostPath) -> None:
+        """The selected racer's whole path with the settings just tried (nothing is raced)."""
+        if path.racer == self.controls.selected and path.racer in self.histories:
+            self.contour.set_ghost(path.w, theme.racer_color(path.racer))
+
     def _race_reset(self, starts: list[RacerStart]) -> None:
+        self.contour.set_ghost(None)  # the race itself now shows where the settings lead
         self.histories = {s.optimizer: RacerHistory(s.start, s.loss0) for s in starts}
         self._start_racers = {s.optimizer: self.racers[s.optimizer] for s in starts}
         self._racer_log = {}

@@ -58,6 +58,8 @@ MAX_STEPS_PER_TICK = 65_536
 #: runs long, chunks must not pile up in the event queue (each one held the loop for its
 #: turn, back to back, and memory grew with the backlog).
 MAX_IN_FLIGHT = 2
+#: The longest "what if" path computed while a slider moves (a 2,000-step path takes < 1 ms).
+MAX_GHOST_STEPS = 20_000
 
 
 def thin_chunk(chunk: Chunk, max_rows: int) -> Chunk:
@@ -94,6 +96,15 @@ class SurfacePayload:
 
 
 @dataclass(frozen=True)
+class GhostPath:
+    """Where a racer would go with settings the learner is trying out (nothing is raced)."""
+
+    racer: str
+    w: Any  # (n, 2) weights, row 0 the start
+    status: str
+
+
+@dataclass(frozen=True)
 class RacerStart:
     optimizer: str
     start: tuple[float, float]
@@ -107,6 +118,7 @@ class RaceWorker(QThread):
     engine_ready = Signal()
     busy = Signal(str)  # "compiling…" while kernels load or an expression compiles; "" when done
     surface_ready = Signal(object)  # SurfacePayload
+    ghost_ready = Signal(object)  # GhostPath: a racer's whole path with settings not yet raced
     race_reset = Signal(object)  # list[RacerStart]
     chunks_ready = Signal(object)  # list[tuple[str, Chunk]]
     playing_changed = Signal(bool)
@@ -137,6 +149,10 @@ class RaceWorker(QThread):
 
     def set_playing(self, playing: bool) -> None:
         self.post("play" if playing else "pause")
+
+    def ghost(self, config: SessionConfig, racer: RacerConfig) -> None:
+        """Compute ``racer``'s whole path under ``config`` at once (a "what if" while dragging)."""
+        self.post("ghost", config, racer)
 
     def advance_to(self, step: int) -> None:
         """Take every run to ``step`` at once, paused (a race carried over to a new window)."""
@@ -223,6 +239,8 @@ class RaceWorker(QThread):
         elif command == "step":
             self._set_playing(False)
             self._advance(1)
+        elif command == "ghost" and self._surface is not None:
+            self._ghost(*args)
         elif command == "advance_to":
             self._set_playing(False)
             self._advance_to(int(args[0]))
@@ -313,6 +331,15 @@ class RaceWorker(QThread):
             self._set_playing(False)
             reached = any(not r.done for r in self._runs.values())
             self.race_finished.emit("limit" if reached else "all stopped")
+
+    def _ghost(self, config: SessionConfig, racer: RacerConfig) -> None:
+        from engine.simulate import run_for
+
+        steps = min(config.steps, MAX_GHOST_STEPS)
+        run = run_for(config, racer, self._surface, max_rows=steps + 1)
+        run.advance(steps)
+        path = run.trajectory().w  # row 0 is the start
+        self.ghost_ready.emit(GhostPath(racer.optimizer, path, run.status))
 
     def _advance_to(self, target: int) -> None:
         assert self._config is not None

@@ -339,6 +339,11 @@ class ContourView(pg.PlotWidget):
             arrow.set_visible(False)  # until a racer's state is shown
         self.show_vectors = {"grad": True, "M": True, "dw": True, "glyph": True}
         self._racers: dict[str, _Racer] = {}
+        # where the selected racer would go with the settings being tried (a "what if")
+        self.ghost = pg.PlotCurveItem(connect="finite")
+        self.ghost.setZValue(19)
+        self.ghost.setVisible(False)
+        self.plot.addItem(self.ghost, ignoreBounds=True)
         self.dots = _Dots()
         self.dots.setZValue(30)
         self.plot.addItem(self.dots, ignoreBounds=True)
@@ -483,6 +488,21 @@ class ContourView(pg.PlotWidget):
             w = history.vec("w")
             points[name] = (float(w[end - 1, 0]), float(w[end - 1, 1]), racer.color)
         self.dots.set_points(points)
+
+    def set_ghost(self, w: np.ndarray | None, color: str = "#333333") -> None:
+        """Draw a path not raced yet, dashed and faint, or hide it (None)."""
+        if w is None or len(w) == 0:
+            self.ghost.setVisible(False)
+            return
+        stride = display_stride(len(w), MAX_TRAIL_POINTS)
+        shown = w[::stride] if stride > 1 else w
+        if stride > 1 and len(w) % stride != 1:
+            shown = np.vstack([shown, w[-1:]])
+        c = QColor(color)
+        c.setAlpha(170)
+        self.ghost.setPen(pg.mkPen(c, width=1.8 * self._pen_scale, style=Qt.DashLine))
+        self.ghost.setData(shown[:, 0], shown[:, 1])
+        self.ghost.setVisible(True)
 
     def marker_position(self, name: str) -> tuple[float, float] | None:
         """Where the racer ``name``'s current point is drawn (None: not drawn)."""
