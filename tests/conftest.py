@@ -1,16 +1,119 @@
-"""Test-wide setup: Qt runs offscreen, so the suite needs no screen.
+"""Test-wide setup: a throw-away home for the whole session, Qt offscreen, fixed hypothesis draws.
+
+The app writes settings (QSettings), compiled kernels (the numba cache), logs, launchers and
+exports into the user's folders. A test run must leave the real user's files alone, so before
+anything else is imported this module points HOME, the XDG folders and the kernel cache at a
+temporary folder. It does so in ``os.environ`` at import time, so the apps and scripts the
+tests start as subprocesses inherit the same folders. The real home is guarded as well: a write
+there is refused, and the run fails (tests/home_guard.py).
+
+Set ``OPTIMIZER_LAB_TEST_CACHE_DIR`` to keep the compiled kernels between runs (e.g. when
+repeating the suite with ``tests/repeat_gui_tests.py``); by default every session compiles afresh,
+as a fresh CI machine does.
 
 Under CI (``CI`` set, as ``.ci/run`` does) hypothesis draws the same examples every run, so a
 build fails for the change it tests, never for a new random draw; on a developer's machine
 the draws are random and keep exploring (the random gradient check found (x²)^1.5's 0/0 so).
 """
 
+from __future__ import annotations
+
 import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
 
-from hypothesis import settings
+import pytest
 
+from tests import home_guard
+
+
+def _real_homes() -> set[Path]:
+    homes = {Path(os.path.expanduser("~"))}
+    if sys.platform != "win32":
+        import pwd
+
+        homes.add(Path(pwd.getpwuid(os.getuid()).pw_dir))
+    return {h for h in homes if h.is_dir()}
+
+
+REAL_HOMES = _real_homes()
+"""The user's home as the login and as ``$HOME`` named it before this module ran."""
+SESSION_ROOT = Path(tempfile.mkdtemp(prefix="optimizer-lab-tests-"))
+TEST_HOME = SESSION_ROOT / "home"
+KERNEL_CACHE = Path(os.environ.get("OPTIMIZER_LAB_TEST_CACHE_DIR") or SESSION_ROOT / "kernel-cache")
+
+#: Where the app and the libraries it uses look for the user's folders, all pointed into TEST_HOME.
+ISOLATED_ENV = {
+    "HOME": str(TEST_HOME),
+    "USERPROFILE": str(TEST_HOME),  # Windows' home
+    "APPDATA": str(TEST_HOME / "AppData" / "Roaming"),
+    "LOCALAPPDATA": str(TEST_HOME / "AppData" / "Local"),
+    "XDG_CONFIG_HOME": str(TEST_HOME / ".config"),
+    "XDG_CACHE_HOME": str(TEST_HOME / ".cache"),
+    "XDG_DATA_HOME": str(TEST_HOME / ".local" / "share"),
+    "XDG_STATE_HOME": str(TEST_HOME / ".local" / "state"),
+    "OPTIMIZER_LAB_CACHE_DIR": str(KERNEL_CACHE),
+    # engine._cache sets NUMBA_CACHE_DIR from OPTIMIZER_LAB_CACHE_DIR; a child that imports numba
+    # without the engine must not fall back to a folder of its own either
+    "NUMBA_CACHE_DIR": str(KERNEL_CACHE / "numba-direct"),
+}
+TEST_HOME.mkdir()
+os.environ.update(ISOLATED_ENV)
+
+# Anything that still writes under the real home (code that looks the home up itself, a child
+# started with an environment of its own making) is stopped and reported: an audit hook here
+# and, through sitecustomize, in every Python the tests start (tests/home_guard.py).
+LEAK_LOG = SESSION_ROOT / "writes-under-the-real-home.log"
+_allowed = [SESSION_ROOT, Path(tempfile.gettempdir()), Path(__file__).resolve().parents[1], Path(sys.prefix)]
+home_guard.install(REAL_HOMES, _allowed, LEAK_LOG)
+_site = SESSION_ROOT / "site"
+_site.mkdir()
+(_site / "sitecustomize.py").write_text(home_guard.sitecustomize(REAL_HOMES, _allowed, LEAK_LOG))
+os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(_site), os.environ.get("PYTHONPATH")) if p)
+for _name in ("XDG_CONFIG_DIRS", "XDG_DATA_DIRS"):
+    os.environ.pop(_name, None)  # no system-wide settings leak in either
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from hypothesis import settings  # noqa: E402  (after the environment is set)
 
 settings.register_profile("ci", derandomize=True, database=None)
 if os.environ.get("CI"):
     settings.load_profile("ci")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_qt_settings() -> Iterator[None]:
+    """QSettings and QStandardPaths under the session's home, whatever format a test picks."""
+    try:
+        from PySide6.QtCore import QSettings, QStandardPaths
+    except ImportError:  # an engine-only run on a machine without Qt's libraries
+        yield
+        return
+    QStandardPaths.setTestModeEnabled(True)
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        for scope in (QSettings.Scope.UserScope, QSettings.Scope.SystemScope):
+            folder = SESSION_ROOT / "qsettings" / f"{fmt.name}-{scope.name}"
+            QSettings.setPath(fmt, scope, str(folder))
+    yield
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the run if anything wrote under the real home (here or in a child); delete the session's home."""
+    leaked = home_guard.writes(LEAK_LOG)
+    if leaked:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        lines = "\n".join(f"  {line}" for line in leaked)
+        message = (
+            "The test session wrote under the real home folder (tests must use the session's "
+            f"temporary home, {TEST_HOME}):\n{lines}"
+        )
+        if reporter is not None:
+            reporter.ensure_newline()
+            reporter.write_line(message, red=True, bold=True)
+        else:
+            print(message, file=sys.stderr)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    shutil.rmtree(SESSION_ROOT, ignore_errors=True)
