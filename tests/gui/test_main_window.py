@@ -10,7 +10,7 @@ from PySide6.QtCore import QPointF, Qt
 
 from engine import simulate
 from gui.main_window import SPEEDS
-from tests.gui.conftest import ENGINE_TIMEOUT_MS
+from tests.gui.conftest import ENGINE_TIMEOUT_MS, close_and_join
 
 DEFAULT_RACERS = ["sgd", "momentum", "adagrad", "rmsprop", "adam"]
 
@@ -339,8 +339,7 @@ def test_a_saved_view_comes_back_filled_with_the_surface(qtbot, isolated_setting
     # the saved window is all in view, widened on one axis only (the aspect is 1:1)
     assert x0 <= -3.8 and x1 >= 0.8 and y0 <= -1.8 and y1 >= 2.8
     assert min(abs(x0 + 3.8) + abs(x1 - 0.8), abs(y0 + 1.8) + abs(y1 - 2.8)) < 1e-6
-    second.close()
-    assert second.worker.wait(5000)
+    close_and_join(qtbot, second)
 
 
 def test_the_contours_auto_button_resets_the_view_to_the_surface(window, qtbot) -> None:
@@ -445,8 +444,7 @@ def test_until_the_engine_is_ready_the_contour_says_so_and_nothing_stray(qtbot, 
     assert w.controls.start_x.value() == w.start_point[0]
     w._busy("compiling…")  # a typed loss compiling later: the status bar says it, the plot stays clear
     assert not contour.notice.isVisible()
-    w.close()
-    assert w.worker.wait(5000)
+    close_and_join(qtbot, w)
 
 
 def test_the_source_pyside_reads_at_import_is_not_kept(qtbot, isolated_settings) -> None:
@@ -467,8 +465,7 @@ def test_the_source_pyside_reads_at_import_is_not_kept(qtbot, isolated_settings)
     with qtbot.waitSignal(w.worker.race_reset, timeout=ENGINE_TIMEOUT_MS):
         w.start_engine()  # the worker imports the engine (numba) and drops the cache again
     assert numba_file not in linecache.cache
-    w.close()
-    assert w.worker.wait(5000)
+    close_and_join(qtbot, w)
 
 
 def test_a_narrow_status_table_elides_names_and_keeps_the_state_in_view(qtbot) -> None:

@@ -20,7 +20,7 @@ def worker(qtbot):
     w.start()
     yield w
     w.stop()
-    assert w.wait(5000)
+    qtbot.waitUntil(w.isFinished, timeout=ENGINE_TIMEOUT_MS)
 
 
 def test_a_window_that_takes_nothing_in_gets_at_most_two_chunks(worker, qtbot) -> None:
