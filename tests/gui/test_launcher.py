@@ -253,7 +253,12 @@ def test_windows_pyw_runs_main_and_prefers_the_venv(tmp_path: Path) -> None:
 
 def test_macos_command_opens_the_window(display: dict[str, str], tmp_path: Path) -> None:
     _needs_main_window()
-    result = _window_shown(["bash", str(LAUNCHERS / "OptimizerLab.command")], display, cwd=tmp_path)
+    bin_dir = tmp_path / "bin"  # without a .venv the script takes python3 from PATH: make it this one
+    bin_dir.mkdir()
+    (bin_dir / "python3").write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')  # a venv's own
+    (bin_dir / "python3").chmod(0o755)
+    env = {**display, "PATH": f"{bin_dir}{os.pathsep}{display.get('PATH', '')}"}
+    result = _window_shown(["bash", str(LAUNCHERS / "OptimizerLab.command")], env, cwd=tmp_path)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "window-shown" in result.stdout
 
