@@ -34,7 +34,8 @@ EXPORT_VALUE_OPTIONS = {"--start", "--loss", "--steps", "--set", "--out", "--siz
 EXPORT_VALUE_OPTIONS |= {"--steps-range", "--max-rows"}
 
 
-def add_export_arguments(p: argparse.ArgumentParser) -> None:
+def add_race_arguments(p: argparse.ArgumentParser) -> None:
+    """The options that describe a race (shared by ``export`` and ``session``)."""
     p.add_argument("--loss", help="built-in surface name or an expression in x, y (default quadratic)")
     p.add_argument(
         "--optimizers",
@@ -53,6 +54,10 @@ def add_export_arguments(p: argparse.ArgumentParser) -> None:
         h = HYPERPARAMETERS[name]
         p.add_argument(option, dest=name, help=f"{h.symbol} for every listed optimizer that takes it")
     p.add_argument("--session", help="start from a saved session file (.olab.json); options override it")
+
+
+def add_export_arguments(p: argparse.ArgumentParser) -> None:
+    add_race_arguments(p)
     p.add_argument("--out", required=True, help="output file: .png .svg .gif .mp4 .csv or .json")
     p.add_argument("--size", default="1920x1080", help="image size WIDTHxHEIGHT (default 1920x1080)")
     p.add_argument(
