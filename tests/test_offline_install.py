@@ -49,14 +49,19 @@ def test_scripts_use_no_index_and_exist_for_windows() -> None:
 @pytest.mark.slow
 def test_wheelhouse_installs_with_the_network_off(tmp_path: Path) -> None:
     wheelhouse, venv = tmp_path / "wheelhouse", tmp_path / "lab-venv"
+    # a Python without pip, as Debian's python3 is without python3-pip: the script makes a venv for it
+    no_pip = tmp_path / "no-pip"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(no_pip)], check=True, timeout=300)
+    assert subprocess.run([str(no_pip / "bin" / "python"), "-m", "pip", "--version"]).returncode != 0
     made = subprocess.run(
         ["bash", str(PACKAGING / "make_wheelhouse.sh"), str(wheelhouse)],
-        env={**os.environ, "PYTHON": sys.executable},
+        env={**os.environ, "PYTHON": str(no_pip / "bin" / "python")},
         capture_output=True,
         text=True,
         timeout=600,
     )
     assert made.returncode == 0, made.stdout[-2000:] + made.stderr[-3000:]
+    assert "has no pip: using a temporary virtual environment" in made.stderr
     names = {p.name.split("-")[0].lower() for p in wheelhouse.glob("*.whl")}
     assert {"optimizer_lab", "pyside6_essentials", "numba", "llvmlite", "sympy", "pytest"} <= names
 

@@ -1,7 +1,13 @@
 """Build a one-folder standalone Optimizer Lab with PyInstaller, for machines without Python.
 
-    pip install -e ".[build]"                       # PyInstaller is an optional extra
-    python resources/packaging/build_standalone.py  # → dist/optimizer-lab/
+    .venv/bin/pip install -e ".[build]"                       # PyInstaller is an optional extra
+    .venv/bin/python resources/packaging/build_standalone.py  # → dist/optimizer-lab/
+    .venv/bin/python resources/packaging/build_standalone.py --check   # only list what is missing
+
+Prerequisites, checked before anything is built (``missing_prerequisites``): PyInstaller; on
+Linux also ``objdump`` (binutils), which PyInstaller runs on every library it collects, and
+Python's shared library (libpython3.X.so.1.0), which a Debian/Ubuntu python3 leaves to the
+separate package libpython3.X.
 
 The folder holds two programs sharing one set of libraries: ``optimizer-lab`` (the window;
 no console on Windows) and ``optimizer-lab-cli`` (a console program for ``run``, ``list``,
@@ -18,10 +24,12 @@ Two things a plain ``pyinstaller main.py`` gets wrong here:
 from __future__ import annotations
 
 import argparse
+import ctypes.util
 import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 import time
 from pathlib import Path
 
@@ -156,17 +164,53 @@ def smoke_test(dist: Path) -> None:
             raise SystemExit(f"smoke test failed: {cli.name} {' '.join(args)}")
 
 
+def _shared_libpython() -> str | None:
+    """Where the dynamic loader finds this Python's shared library, or None (PyInstaller needs it)."""
+    name = sysconfig.get_config_var("INSTSONAME") or sysconfig.get_config_var("LDLIBRARY") or ""
+    libdir = sysconfig.get_config_var("LIBDIR") or ""
+    if (name.endswith(".so") or ".so." in name) and libdir and (Path(libdir) / name).exists():
+        return str(Path(libdir) / name)
+    return ctypes.util.find_library(f"python{sys.version_info.major}.{sys.version_info.minor}")
+
+
+def missing_prerequisites() -> list[str]:
+    """What the build needs and this machine lacks, each with how to install it; [] if nothing."""
+    missing = []
+    try:
+        import PyInstaller  # noqa: F401
+    except ImportError:
+        missing.append('PyInstaller: .venv/bin/pip install -e ".[build]"')
+    if sys.platform.startswith("linux"):
+        if shutil.which("objdump") is None:
+            missing.append("objdump: apt-get install binutils (Fedora: dnf install binutils)")
+        if _shared_libpython() is None:
+            version = f"{sys.version_info.major}.{sys.version_info.minor}"
+            missing.append(
+                f"Python's shared library libpython{version}.so.1.0: apt-get install libpython{version} "
+                f"(Fedora: dnf install python3-libs)"
+            )
+    return missing
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dist", type=Path, default=ROOT / "dist", help="output folder (default: dist/)")
     parser.add_argument("--work", type=Path, default=ROOT / "build" / "pyinstaller", help="scratch folder")
     parser.add_argument("--no-smoke-test", action="store_true", help="skip running the result")
+    parser.add_argument("--check", action="store_true", help="only check the prerequisites")
     args = parser.parse_args(argv)
-    try:
-        import PyInstaller.__main__ as pyinstaller
-    except ImportError:
-        print('PyInstaller is not installed: pip install -e ".[build]"', file=sys.stderr)
+    missing = missing_prerequisites()
+    if missing:
+        print("The standalone build needs, and this machine lacks:", file=sys.stderr)
+        for item in missing:
+            print(f"  {item}", file=sys.stderr)
         return 2
+    if args.check:
+        print(
+            "prerequisites found: PyInstaller" + (", objdump, libpython" if sys.platform != "win32" else "")
+        )
+        return 0
+    import PyInstaller.__main__ as pyinstaller
 
     spec = write_spec(args.work)
     started = time.perf_counter()
