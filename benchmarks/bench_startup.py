@@ -92,6 +92,10 @@ def main(argv: list[str] | None = None) -> int:
     app = [python, str(ROOT / "main.py")]
     with tempfile.TemporaryDirectory(prefix="optlab-bench-") as tmp:
         warm_cache = Path(tmp) / "warm"
+        # every start's settings, logs and data in the scratch folder: the window saves its
+        # geometry on exit, and the user's next start must not open where a benchmark left it
+        for name in ("XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME"):
+            os.environ[name] = str(Path(tmp) / name.lower())
         run_once(app, _env(warm_cache, "ready", args.platform))  # fill the cache once
 
         reference = [run_once([python, "-c", REFERENCE], os.environ.copy()) for _ in range(args.repeat)]

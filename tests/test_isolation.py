@@ -36,12 +36,14 @@ def test_the_kernel_cache_is_the_sessions() -> None:
         assert SESSION_ROOT in KERNEL_CACHE.parents
 
 
-def test_qt_settings_are_the_sessions_whatever_the_format(qapp) -> None:
+def test_qt_settings_are_the_sessions_whatever_the_format(qapp, tmp_path_factory) -> None:
     from PySide6.QtCore import QSettings, QStandardPaths
 
+    # the session's folder, or the one a GUI test's ``isolated_settings`` chose under pytest's temp
+    temporary = (SESSION_ROOT, tmp_path_factory.getbasetemp())
     for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
         path = Path(QSettings(fmt, QSettings.Scope.UserScope, "optimizer-lab", "Optimizer Lab").fileName())
-        assert SESSION_ROOT in path.parents, path
+        assert any(folder in path.parents for folder in temporary), path
     config = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppConfigLocation)
     assert TEST_HOME in Path(config).parents
 

@@ -102,7 +102,7 @@ a = Analysis(
     ],
     hiddenimports={hidden!r},
     excludes={excludes!r},
-    module_collection_mode={{"engine": "pyz+py"}},
+    module_collection_mode={{"engine": "py"}},
     noarchive=False,
 )
 pyz = PYZ(a.pure)
