@@ -94,7 +94,7 @@ def test_the_examples_are_found_and_use_the_venvs_python() -> None:
 def test_every_readme_example_runs_verbatim(command: str, tmp_path: Path) -> None:
     """Run from a folder that looks like the checkout (main.py and resources/), so outputs land there."""
     if steps_of(command) > LONG_RUN:
-        pytest.skip(f"a long run ({steps_of(command):g} steps); its options are checked by the run tests")
+        pytest.skip(f"a long run ({steps_of(command):g} steps): not run here")
     if command.split()[-1].endswith(".mp4"):
         pytest.importorskip("imageio_ffmpeg", reason="MP4 needs the optional extra .[mp4]")
     (tmp_path / "main.py").symlink_to(ROOT / "main.py")
