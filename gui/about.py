@@ -40,7 +40,7 @@ def about_info() -> dict[str, str]:
     from PySide6 import __version__ as pyside_version
     from PySide6.QtCore import qVersion
 
-    from engine._cache import CACHE_DIR
+    from engine._cache import CACHE_DIR, NOTES
 
     info = {
         "Optimizer Lab": app_version(),
@@ -49,7 +49,7 @@ def about_info() -> dict[str, str]:
     }
     for label, names in LIBRARIES:
         info[label] = pyside_version if label == "PySide6" else _dist_version(names)
-    info["numba cache"] = str(CACHE_DIR)
+    info["numba cache"] = " — ".join([str(CACHE_DIR), *NOTES])  # why it is temporary, what was rebuilt
     info["Log file"] = str(log_path())
     return info
 

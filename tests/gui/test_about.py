@@ -48,3 +48,12 @@ def test_about_lists_versions_cache_and_log(qtbot, monkeypatch: pytest.MonkeyPat
 def test_about_html_escapes_paths() -> None:
     html = about.about_html({"Log file": "/home/<odd>&name/log"})
     assert "&lt;odd&gt;&amp;name" in html
+
+
+def test_about_gives_the_kernel_cache_notes_of_this_session(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A window has no stderr to read: why the cache is temporary, or what was rebuilt, shows here."""
+    from engine import _cache
+
+    note = "kernel cache not used (/home/x/.cache/optimizer-lab belongs to uid 4242); …"
+    monkeypatch.setattr(_cache, "NOTES", [note])
+    assert about.about_info()["numba cache"] == f"{CACHE_DIR} — {note}"
