@@ -74,6 +74,8 @@ def test_wheelhouse_installs_with_the_network_off(tmp_path: Path) -> None:
     )
     assert installed.returncode == 0, installed.stdout[-2000:] + installed.stderr[-3000:]
     assert "Optimizer Lab " in installed.stdout
+    machine = venv / "var" / "cache" / "optimizer-lab"  # the kernels compiled once for every account
+    assert f"kernel files to {next(machine.glob('numba-*'))}" in installed.stdout, installed.stderr[-2000:]
 
     bin_dir = venv / "bin"
     check = subprocess.run([str(bin_dir / "python"), "-m", "pip", "check"], capture_output=True, text=True)
