@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
     QLabel,
     QMainWindow,
@@ -59,6 +60,10 @@ SPEEDS = (1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1500, 3000, 10_000, 30_000, 10
 DEFAULT_SPEED_INDEX = SPEEDS.index(60)
 MAX_RECENT = 8
 DEFAULT_SIZE = QSize(1366, 768)
+#: Presentation mode (F11): text, lines, markers and legend this much larger.
+PRESENTATION_SCALE = 1.7
+#: Ctrl+plus / Ctrl+minus go through these interface sizes.
+ZOOM_STEPS = (0.8, 0.9, 1.0, 1.15, 1.3, 1.5, 1.7, 2.0)
 # the most a window manager's title bar and borders add around a window
 FRAME_ALLOWANCE = QSize(16, 48)
 
@@ -103,6 +108,8 @@ class MainWindow(QMainWindow):
         self._pending_loss: SessionConfig | None = None
         self._hovered_racer: str | None = None  # inspected by hovering, not selected
         self._error_column = 0  # where the last typed loss went wrong (1-based; 0: nowhere)
+        self.ui_scale = 1.0  # presentation mode and Ctrl+plus/minus
+        self._base_font: QFont | None = None
         self._resume: dict[str, Any] | None = None  # a race handed over by another window
         self._replaying: dict[str, Any] | None = None
         self._session_path: Path | None = None
@@ -221,8 +228,20 @@ class MainWindow(QMainWindow):
         self.open_action = self._action(self.tr("Open session…"), self.open_session_dialog, QKeySequence.Open)
         self.save_action = self._action(self.tr("Save session…"), self.save_session_dialog, QKeySequence.Save)
         self.export_action = self._action(self.tr("Export…"), self.export_dialog, "Ctrl+E")
-        self.fullscreen_action = self._action(
-            self.tr("Full screen"), self.toggle_full_screen, Qt.Key_F11, True
+        self.fullscreen_action = self._action(self.tr("Full screen"), self.toggle_full_screen, None, True)
+        self.presentation_action = self._action(
+            self.tr("Presentation (lecture hall)"), self.toggle_presentation, Qt.Key_F11, True
+        )
+        self.presentation_action.setToolTip(
+            self.tr("Full screen with text, lines, markers and the legend {0}× larger").format(
+                PRESENTATION_SCALE
+            )
+        )
+        self.zoom_in_action = self._action(
+            self.tr("Larger"), weak_slot(self.zoom_interface, 1), QKeySequence.ZoomIn
+        )
+        self.zoom_out_action = self._action(
+            self.tr("Smaller"), weak_slot(self.zoom_interface, -1), QKeySequence.ZoomOut
         )
         self.reset_view_action = self._action(self.tr("Reset view"), self.reset_view, "Ctrl+0")
         quit_action = self._action(self.tr("Quit"), self.close, QKeySequence.Quit)
@@ -306,7 +325,10 @@ class MainWindow(QMainWindow):
         run_menu.addAction(self.back_action)
         run_menu.addAction(self.forward_action)
         view_menu = menu.addMenu(self.tr("&View"))
+        view_menu.addAction(self.presentation_action)
         view_menu.addAction(self.fullscreen_action)
+        view_menu.addAction(self.zoom_in_action)
+        view_menu.addAction(self.zoom_out_action)
         view_menu.addAction(self.reset_view_action)
         view_menu.addSeparator()
         for action in self.vector_actions.values():
@@ -397,6 +419,8 @@ class MainWindow(QMainWindow):
             )
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.ui_scale != 1.0:  # the application's font is shared: give it back as it was
+            self.set_ui_scale(1.0)
         self._save_settings()
         self.shutdown()
         super().closeEvent(event)
@@ -719,19 +743,19 @@ class MainWindow(QMainWindow):
         step_text = self.tr("step {0}").format(f"{step:,}")
         rows = [f"<tr><td colspan=3><b>{step_text}</b></td></tr>"]
         # on a narrow plot the full table would cover half of it: η is in the controls anyway
-        compact = self.contour.plot.vb.width() < READOUT_COMPACT_BELOW_PX
+        compact = self.contour.plot.vb.width() < READOUT_COMPACT_BELOW_PX * self.ui_scale
         for name, h in self.histories.items():
             row = len(h) - 1 if cursor is None else h.row_at_step(cursor)
             color = theme.racer_color(name)
             lr = self.racers[name].hyperparameters["lr"]
             state = {"diverged": " ✗", "converged": " ✓"}.get(h.status, "")
             rows.append(
-                f"<tr><td><span style='color:{color}; font-size:12pt'>━●</span></td>"
+                f"<tr><td><span style='color:{color}; font-size:{12 * self.ui_scale:.0f}pt'>━●</span></td>"
                 f"<td>{tr_engine(OPTIMIZERS[name].title)}"
                 f"{'' if compact else f' <span dir=ltr>η={lr:g}</span>'}</td>"
                 f"<td align=right>&nbsp;L={fmt(float(h.loss[row]))}{state}</td></tr>"
             )
-        size = "8pt" if compact else "9pt"
+        size = f"{(8 if compact else 9) * self.ui_scale:.0f}pt"
         html = f"<table style='font-size:{size}' cellspacing=0>" + "".join(rows) + "</table>"
         if html != self._readout_html:  # laying the table out again costs more than building it
             self._readout_html = html
@@ -852,6 +876,41 @@ class MainWindow(QMainWindow):
         self.language_change_requested.emit(code)
 
     # -- view ---------------------------------------------------------------------------------------
+    def set_ui_scale(self, scale: float) -> None:
+        """Text, lines, markers and the legend ``scale`` times their normal size (1: normal)."""
+        app = QApplication.instance()
+        if self._base_font is None:
+            self._base_font = QFont(app.font())
+        self.ui_scale = scale
+        font = QFont(self._base_font)
+        font.setPointSizeF(self._base_font.pointSizeF() * scale)
+        app.setFont(font)
+        self.contour.set_display_scale(scale)
+        self.panels.set_display_scale(scale)
+        # the card grows less: at full scale it took the per-weight plots' room on a 768-px screen
+        self.formula.set_display_scale(scale**0.5)
+        self._readout_html = ""  # the legend is laid out again at its new size
+        self._dirty = True
+
+    def toggle_presentation(self) -> None:
+        """F11: full screen, readable from the back of a room on a 1024×768 projector."""
+        on = self.ui_scale == 1.0
+        self.presentation_action.setChecked(on)
+        self.set_ui_scale(PRESENTATION_SCALE if on else 1.0)
+        if on and not self.isFullScreen():
+            self.showFullScreen()
+        elif not on and self.isFullScreen():
+            self.showNormal()
+
+    def zoom_interface(self, direction: int) -> None:
+        """Ctrl+plus / Ctrl+minus: the whole interface a step larger or smaller."""
+        steps = [
+            s for s in ZOOM_STEPS if (s > self.ui_scale + 1e-9 if direction > 0 else s < self.ui_scale - 1e-9)
+        ]
+        if steps:
+            self.set_ui_scale(steps[0] if direction > 0 else steps[-1])
+        self.presentation_action.setChecked(self.ui_scale != 1.0 and self.isFullScreen())
+
     def toggle_full_screen(self) -> None:
         if self.isFullScreen():
             self.showNormal()

@@ -132,10 +132,21 @@ class FormulaCard(QLabel):
         self.setTextFormat(Qt.RichText)
         self.setObjectName("formula_card")
         self._band_heights: dict[int, int] = {}
+        self._scale = 1.0
+        self._shown: tuple[str, dict[str, float], str] | None = None
+        self.set_display_scale(1.0)
+
+    def set_display_scale(self, scale: float) -> None:
+        """Presentation mode: the card's text ``scale`` times its size."""
+        self._scale = scale
+        self._band_heights = {}
         self.setStyleSheet(
             "QLabel#formula_card { background: #fbfaf3; border: 1px solid #d8d4c0; border-radius: 4px;"
-            " padding: 5px; font-size: 10pt; }"
+            f" padding: 5px; font-size: {10 * scale:.0f}pt; }}"
         )
+        if self._shown is not None:
+            self.show_optimizer(*self._shown)
+        self._hold_height()
 
     def resizeEvent(self, event: object) -> None:
         super().resizeEvent(event)
@@ -165,10 +176,12 @@ class FormulaCard(QLabel):
         self.setMinimumHeight(height)
 
     def show_optimizer(self, name: str, hyper: dict[str, float], schedule: str) -> None:
+        self._shown = (name, dict(hyper), schedule)
         self.setText(self._html(name, hyper, schedule))
 
     def _html(self, name: str, hyper: dict[str, float], schedule: str) -> str:
         opt = OPTIMIZERS[name]
+        formula_pt = 11 * self._scale
         color = theme.racer_color(name)
         values = ", ".join(f"{k} = {v:g}" for k, v in hyper.items())
         if schedule != "constant":
@@ -177,7 +190,7 @@ class FormulaCard(QLabel):
         parts = [
             f"<b style='color:{color}'>● {tr_engine(opt.title)}</b> &nbsp;"
             f"<span style='color:#555'>{ltr.format(values)}</span>",
-            f"<div dir='ltr' style='font-size: 11pt'>{unbroken_formula(opt.formula)}</div>",
+            f"<div dir='ltr' style='font-size: {formula_pt:.0f}pt'>{unbroken_formula(opt.formula)}</div>",
         ]
         if opt.notes:
             parts.append(f"<i>{tr_engine(opt.notes)}</i>")

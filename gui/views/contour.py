@@ -33,6 +33,7 @@ TRAIL_WIDTH = 2.2
 ARROW_WIDTH = 2.4
 CONTOUR_WIDTH = 1.0
 MAX_TRAIL_POINTS = 6000
+DOT_DIAMETER_PX = 13.0
 #: Points this close to the legend's box count as hidden by it (markers are drawn 11–13 px wide).
 READOUT_CLEARANCE_PX = 12.0
 #: Full arrow lengths as shares of the view. They differ so that parallel vectors stay apart:
@@ -178,6 +179,16 @@ class _Dots(pg.GraphicsObject):
         self._points = {k: p for k, p in points.items() if math.isfinite(p[0]) and math.isfinite(p[1])}
         self._bounds = QRectF()
         self.update()
+
+    def set_diameter(self, diameter_px: float) -> None:
+        self.prepareGeometryChange()
+        self._radius = diameter_px / 2
+        self._bounds = QRectF()
+        self.update()
+
+    @property
+    def radius(self) -> float:
+        return self._radius
 
     def position(self, name: str) -> tuple[float, float] | None:
         point = self._points.get(name)
@@ -399,6 +410,25 @@ class ContourView(pg.PlotWidget):
         self.lines.set_pen(pg.mkPen(theme.CONTOUR_PEN, width=CONTOUR_WIDTH * scale))
         for arrow in self.arrows.values():
             arrow.line.setPen(pg.mkPen(arrow.color, width=ARROW_WIDTH * scale))
+
+    def set_display_scale(self, scale: float) -> None:
+        """Presentation mode: lines, markers, arrows and axis text ``scale`` times their size."""
+        self.set_pen_scale(scale)
+        self.dots.set_diameter(DOT_DIAMETER_PX * scale)
+        self.minima.setSize(17 * scale)
+        self.start_marker.setSize(11 * scale)
+        font = QFont()
+        font.setPointSizeF(font.pointSizeF() * scale)
+        for axis in ("bottom", "left"):
+            self.plot.getAxis(axis).setStyle(tickFont=font)
+            self.plot.getAxis(axis).label.setFont(font)
+        self.colorbar.axis.setStyle(tickFont=font)
+        self.colorbar.axis.label.setFont(font)
+        for arrow in self.arrows.values():
+            bold = QFont(font)
+            bold.setBold(True)
+            arrow.text.setFont(bold)
+            arrow.head.setStyle(headLen=12 * scale)
 
     def set_view(self, view: tuple[float, float, float, float]) -> None:
         self._view = view

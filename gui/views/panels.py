@@ -13,6 +13,7 @@ from itertools import pairwise
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer, Signal
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QGraphicsItem
 
 from gui import theme
@@ -416,6 +417,22 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
         self._x_max = 0.0
         self._set_x_range(1)
         self._apply_x(self.plots)
+
+    def set_display_scale(self, scale: float) -> None:
+        """Presentation mode: curves, marks and axis text ``scale`` times their size."""
+        self.set_pen_scale(scale)
+        font = QFont()
+        font.setPointSizeF(font.pointSizeF() * scale)
+        label_font = QFont()  # the rotated row names grow less: they share the axis' width
+        label_font.setPointSizeF(label_font.pointSizeF() * scale**0.5)
+        for plot in self.plots.values():
+            for axis in ("left", "bottom"):
+                plot.getAxis(axis).setStyle(tickFont=font)
+                plot.getAxis(axis).label.setFont(label_font)
+            plot.getAxis("left").setWidth(round(58 * scale))
+        for marks in self.clip_marks.values():
+            marks.setSize(11 * scale)
+        self.title.setText(self.title.text, size=f"{8 * scale:.0f}pt")
 
     def set_pen_scale(self, scale: float) -> None:
         """Widen curves for a large export (see ContourView.set_pen_scale)."""

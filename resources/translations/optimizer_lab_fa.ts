@@ -394,7 +394,7 @@ Do you want to replace it?</source>
     <name>MainWindow</name>
     <message>
         <source>Optimizer Lab</source>
-        <extracomment>Speed slider stops, in steps per second; 60 steps/s is &quot;1×&quot;.</extracomment>
+        <extracomment>Speed slider stops, in steps per second; 60 steps/s is &quot;1×&quot;. Presentation mode (F11): text, lines, markers and legend this much larger. Ctrl+plus / Ctrl+minus go through these interface sizes.</extracomment>
         <translation>آزمایشگاه بهینه‌سازها</translation>
     </message>
     <message>
@@ -452,6 +452,22 @@ Do you want to replace it?</source>
     <message>
         <source>Full screen</source>
         <translation>تمام‌صفحه</translation>
+    </message>
+    <message>
+        <source>Presentation (lecture hall)</source>
+        <translation>ارائه (کلاس درس)</translation>
+    </message>
+    <message>
+        <source>Full screen with text, lines, markers and the legend {0}× larger</source>
+        <translation>تمام‌صفحه با متن، خط‌ها، نشانگرها و راهنمای {0}× بزرگ‌تر</translation>
+    </message>
+    <message>
+        <source>Larger</source>
+        <translation>بزرگ‌تر</translation>
+    </message>
+    <message>
+        <source>Smaller</source>
+        <translation>کوچک‌تر</translation>
     </message>
     <message>
         <source>Reset view</source>

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+import pytest
 from PySide6.QtWidgets import QTextBrowser
 
 from gui.main_window import MainWindow
@@ -142,3 +145,50 @@ def test_help_lists_the_real_shortcuts_the_symbols_and_the_lessons(window, qtbot
     help_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Help")
     lessons = next(a.menu() for a in help_menu.actions() if a.menu() is not None)
     assert len(lessons.actions()) == len(window.lessons)
+
+
+def test_presentation_mode_scales_text_lines_markers_and_legend_and_comes_back(window, qtbot) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from gui.main_window import PRESENTATION_SCALE
+
+    app = QApplication.instance()
+    press_step(window, qtbot, 2)
+    window._dirty = True
+    window._redraw()
+    font = app.font().pointSizeF()
+    radius = window.contour.dots.radius
+    curve = next(iter(window.panels._curves.values()))
+    width = curve.opts["pen"].widthF()
+    legend = window._readout_html
+    window.presentation_action.trigger()  # F11
+    window._dirty = True
+    window._redraw()
+    assert 1.5 <= PRESENTATION_SCALE <= 2.0
+    assert app.font().pointSizeF() == pytest.approx(font * PRESENTATION_SCALE)
+    assert window.contour.dots.radius == pytest.approx(radius * PRESENTATION_SCALE)
+    assert curve.opts["pen"].widthF() == pytest.approx(width * PRESENTATION_SCALE)
+
+    def legend_pt(html: str) -> int:
+        return int(re.search(r"<table style='font-size:(\d+)pt'", html).group(1))
+
+    assert legend_pt(window._readout_html) >= 1.5 * legend_pt(legend)  # compact, but 1.5× larger
+    assert window.isFullScreen() and window.presentation_action.isChecked()
+    window.presentation_action.trigger()  # and back, exactly
+    assert app.font().pointSizeF() == pytest.approx(font)
+    assert window.contour.dots.radius == pytest.approx(radius)
+    assert not window.isFullScreen()
+
+
+def test_ctrl_plus_and_minus_zoom_the_interface_in_steps(window) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    font = QApplication.instance().font().pointSizeF()
+    window.zoom_in_action.trigger()
+    assert window.ui_scale == pytest.approx(1.15)
+    assert QApplication.instance().font().pointSizeF() == pytest.approx(font * 1.15)
+    window.zoom_out_action.trigger()
+    window.zoom_out_action.trigger()
+    assert window.ui_scale == pytest.approx(0.9)
+    window.zoom_in_action.trigger()
+    assert QApplication.instance().font().pointSizeF() == pytest.approx(font)
