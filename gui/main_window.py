@@ -1069,7 +1069,10 @@ class MainWindow(QMainWindow):
                 ).format(translate_message(exc))
             )
         # temporary files of a write that was killed, in the folders this window writes to
-        clean_leftovers_in([self._session_dir(), *(Path(p).parent for p in self._recent())])
+        remembered = [self._session_dir(), *(Path(p).parent for p in self._recent())]
+        if export_dir := str(self.settings.value("export_dir", "") or ""):
+            remembered.append(Path(export_dir))
+        clean_leftovers_in(remembered)
         if config is not None:
             self.racers = {r.optimizer: r.with_values(enabled=False) for r in all_racers()}
             for racer in config.racers:

@@ -183,3 +183,43 @@ def test_the_app_starts_with_a_fifo_as_its_settings_file(tmp_path) -> None:
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert not settings_file.exists() or settings_file.is_file()
     assert any(p.name.startswith(f"{app}.conf.unusable-") for p in settings_file.parent.iterdir())
+
+
+def test_leftovers_in_remembered_folders_are_removed_at_start(
+    qtbot, isolated_settings, tmp_path, monkeypatch
+) -> None:
+    """A save killed mid-write left a temporary file in the sessions folder; the next start removes it."""
+    import subprocess
+    import sys
+    import time
+
+    from engine import atomic
+
+    monkeypatch.setattr(atomic, "_cleaned", set())
+    dead = int(
+        subprocess.run(
+            [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+        ).stdout
+    )
+    sessions, exports = tmp_path / "sessions", tmp_path / "exports"
+    sessions.mkdir()
+    exports.mkdir()
+    old = time.time() - atomic.GRACE_SECONDS - 5
+    stale = [
+        sessions / f".race.olab.json{atomic.TMP_MARK}{dead}-0123abcd.json",
+        exports / f".race.mp4{atomic.TMP_MARK}{dead}-0123abcd.mp4",
+    ]
+    for p in stale:
+        p.write_text("half")
+        os.utime(p, (old, old))
+    fresh = (
+        sessions / f".b.olab.json{atomic.TMP_MARK}{dead}-0123abcd.json"
+    )  # maybe another machine's, writing now
+    fresh.write_text("x")
+    QSettings().setValue("session_dir", str(sessions))
+    QSettings().setValue("export_dir", str(exports))
+    w = started(qtbot)
+    try:
+        assert not any(p.exists() for p in stale) and fresh.exists()
+    finally:
+        closed(w)
