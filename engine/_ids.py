@@ -4,9 +4,6 @@ Kept apart from ``engine._kernels`` so the registries (and the window that lists
 them) can be imported without loading numba: the GUI shows first, compiles after.
 """
 
-NSTATE = 15
-NHYPER = 9
-
 # Optimizer ids (positions in engine.optimizers.OPTIMIZERS).
 SGD, MOMENTUM_LECTURE, MOMENTUM, NESTEROV, ADAGRAD, RMSPROP = 0, 1, 2, 3, 4, 5
 ADAM_LECTURE, ADAM, AMSGRAD, ADAMW, NADAM, ADADELTA, QHM, QHADAM = 6, 7, 8, 9, 10, 11, 12, 13

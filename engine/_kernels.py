@@ -7,13 +7,8 @@ for a typed expression, ``engine.expressions`` compiles a copy of this file in w
 the import line marked ``<LOSS>`` is replaced by the generated function, so each
 expression gets its own runner that numba can cache on disk.
 
-State vector ``S`` of one run (float64, length ``NSTATE``):
-0–1 G (second moment / squared-gradient accumulator), 2–3 M (velocity / first moment),
-4–5 aux (previous gradient, AMSGrad's max v, Adadelta's accumulated Δ²),
-6 α^t, 7 β^t, 8 NAdam's ∏μ, 9 t, 10–11 w, 12 L(w), 13–14 g at w.
-
-Hyperparameter vector ``H`` (float64, length ``NHYPER``):
-0 η, 1 α, 2 β, 3 ε, 4 weight decay λ, 5 ρ, 6 ν (ν₁), 7 ν₂, 8 NAdam's momentum decay ψ.
+The state vector ``S`` of one run, the hyperparameter vector ``H`` and a batch block's
+quantities are addressed by the named slots of ``engine.state`` (``S[S_W1]``, ``H[H_LR]``).
 """
 
 from __future__ import annotations
@@ -48,8 +43,6 @@ from engine._ids import (  # noqa: E402  (numba reads them as compile-time const
     MOMENTUM_LECTURE,
     NADAM,
     NESTEROV,
-    NHYPER,
-    NSTATE,  # noqa: F401  (re-exported for engine.simulate)
     QHADAM,
     QHM,
     RMSPROP,
@@ -57,6 +50,68 @@ from engine._ids import (  # noqa: E402  (numba reads them as compile-time const
     SGD,
     STEP,
     WARMUP,
+)
+from engine.state import (  # noqa: E402  (generated names: numba reads them as constants)
+    B_A1,
+    B_A2,
+    B_ALPHA,
+    B_ALPHA_T,
+    B_BETA,
+    B_BETA_T,
+    B_EPS,
+    B_F,
+    B_FN,
+    B_G1,
+    B_G2,
+    B_GX,
+    B_GXN,
+    B_GY,
+    B_GYN,
+    B_L1,
+    B_L2,
+    B_LANE,
+    B_LR,
+    B_LR_T,
+    B_M1,
+    B_M2,
+    B_MOMENTUM_DECAY,
+    B_MU_PROD,
+    B_NU,
+    B_NU2,
+    B_RHO,
+    B_TAKEN,
+    B_WEIGHT_DECAY,
+    B_X,
+    B_XN,
+    B_Y,
+    B_YN,
+    BLOCK,
+    H_ALPHA,
+    H_BETA,
+    H_EPS,
+    H_LR,
+    H_MOMENTUM_DECAY,
+    H_NU,
+    H_NU2,
+    H_RHO,
+    H_WEIGHT_DECAY,
+    NBLOCK_QUANTITIES,
+    NHYPER,
+    S_A1,
+    S_A2,
+    S_ALPHA_T,
+    S_BETA_T,
+    S_G1,
+    S_G2,
+    S_GRAD1,
+    S_GRAD2,
+    S_LOSS,
+    S_M1,
+    S_M2,
+    S_MU_PROD,
+    S_T,
+    S_W1,
+    S_W2,
 )
 
 
@@ -170,15 +225,15 @@ def init_state(loss_id, P, H, x0, y0, S):
 def _init(loss, loss_id, P, x0, y0, S):
     """``init_state`` for any loss: the built-in dispatch here, a typed expression in _fn_kernels."""
     S[:] = 0.0
-    S[8] = 1.0
-    S[6] = 1.0
-    S[7] = 1.0
+    S[S_MU_PROD] = 1.0
+    S[S_ALPHA_T] = 1.0
+    S[S_BETA_T] = 1.0
     f, gx, gy = loss(loss_id, x0, y0, P)
-    S[10] = x0
-    S[11] = y0
-    S[12] = f
-    S[13] = gx
-    S[14] = gy
+    S[S_W1] = x0
+    S[S_W2] = y0
+    S[S_LOSS] = f
+    S[S_GRAD1] = gx
+    S[S_GRAD2] = gy
 
 
 @njit(**_INLINE)
@@ -188,13 +243,14 @@ def _advance(loss, loss_id, P, opt, H, kind, sp, S, n, tol, row0, w, f, g, G, M,
     ``loss`` is ``loss_value_grad`` here (inlined), or a typed expression's compiled loss passed
     as a function pointer by ``engine._fn_kernels`` (so a new expression compiles only its loss).
     """
-    eta, alpha, beta, eps, wd, rho, nu1, nu2, psi = H[0], H[1], H[2], H[3], H[4], H[5], H[6], H[7], H[8]
+    eta, alpha, beta, eps = H[H_LR], H[H_ALPHA], H[H_BETA], H[H_EPS]
+    wd, rho, nu1, nu2, psi = H[H_WEIGHT_DECAY], H[H_RHO], H[H_NU], H[H_NU2], H[H_MOMENTUM_DECAY]
     s0 = sp[0]
     s1 = sp[1]
-    G1, G2, M1, M2, A1, A2 = S[0], S[1], S[2], S[3], S[4], S[5]
-    at, bt, prod = S[6], S[7], S[8]
-    t = int(S[9])
-    x, y, val, gx, gy = S[10], S[11], S[12], S[13], S[14]
+    G1, G2, M1, M2, A1, A2 = S[S_G1], S[S_G2], S[S_M1], S[S_M2], S[S_A1], S[S_A2]
+    at, bt, prod = S[S_ALPHA_T], S[S_BETA_T], S[S_MU_PROD]
+    t = int(S[S_T])
+    x, y, val, gx, gy = S[S_W1], S[S_W2], S[S_LOSS], S[S_GRAD1], S[S_GRAD2]
     taken = 0
     status = RUNNING
     mu_carry = 0.0
@@ -262,10 +318,10 @@ def _advance(loss, loss_id, P, opt, H, kind, sp, S, n, tol, row0, w, f, g, G, M,
         if math.sqrt(gx * gx + gy * gy) < tol:
             status = CONVERGED
             break
-    S[0], S[1], S[2], S[3], S[4], S[5] = G1, G2, M1, M2, A1, A2
-    S[6], S[7], S[8] = at, bt, prod
-    S[9] = t
-    S[10], S[11], S[12], S[13], S[14] = x, y, val, gx, gy
+    S[S_G1], S[S_G2], S[S_M1], S[S_M2], S[S_A1], S[S_A2] = G1, G2, M1, M2, A1, A2
+    S[S_ALPHA_T], S[S_BETA_T], S[S_MU_PROD] = at, bt, prod
+    S[S_T] = t
+    S[S_W1], S[S_W2], S[S_LOSS], S[S_GRAD1], S[S_GRAD2] = x, y, val, gx, gy
     return taken, status
 
 
@@ -275,7 +331,7 @@ def run_chunk(loss_id, P, opt, H, kind, sp, S, n, tol, row0, w, f, g, G, M, lr, 
 
     Returns (steps taken, status). A step whose new point, loss, rate or state is not
     finite is not recorded: the run stops there as diverged, keeping every finite step
-    (S[9] then counts the failed step, so it is the step at which the run diverged).
+    (S[S_T] then counts the failed step, so it is the step at which the run diverged).
     A run stops as converged once ‖g‖ at the new point falls below tol.
     """
     return _advance(
@@ -293,47 +349,10 @@ def run_steps(loss_id, P, opt, H, kind, sp, S, n, tol):
     )
 
 
-#: Runs that step together in one block of a batch: the quantities a step touches fit in L1 and the
-#: loops over them are what LLVM vectorises (256 measured faster than 128, whose per-step calls
-#: cost more per run, and than 512, which spills out of L1).
-BLOCK = 256
-#: A block's state lives in ONE flat array, quantity k of run i at [k·BLOCK + i]. With one base
-#: pointer and constant offsets LLVM proves the loops free of aliasing and vectorises them; with one
-#: array per quantity it would need more run-time overlap checks than it allows, and stays scalar.
-_ETA = 0 * BLOCK
-_ALPHA = 1 * BLOCK
-_BETA = 2 * BLOCK
-_EPS = 3 * BLOCK
-_WD = 4 * BLOCK
-_RHO = 5 * BLOCK
-_NU1 = 6 * BLOCK
-_NU2 = 7 * BLOCK
-_PSI = 8 * BLOCK
-_X = 9 * BLOCK
-_Y = 10 * BLOCK
-_F = 11 * BLOCK
-_GX = 12 * BLOCK
-_GY = 13 * BLOCK
-_G1 = 14 * BLOCK
-_G2 = 15 * BLOCK
-_M1 = 16 * BLOCK
-_M2 = 17 * BLOCK
-_A1 = 18 * BLOCK
-_A2 = 19 * BLOCK
-_AT = 20 * BLOCK
-_BT = 21 * BLOCK
-_PROD = 22 * BLOCK
-_XN = 23 * BLOCK
-_YN = 24 * BLOCK
-_FN = 25 * BLOCK
-_GXN = 26 * BLOCK
-_GYN = 27 * BLOCK
-_L1 = 28 * BLOCK
-_L2 = 29 * BLOCK
-_LRS = 30 * BLOCK
-_LANE = 31 * BLOCK  # the fast Adam path: a lane's status, one of the _LANE_* codes below
-_TAKEN = 32 * BLOCK  # the fast Adam path: steps taken
-_NSLOT = 33
+#: A block's state lives in ONE flat array, quantity k of run i at [k·BLOCK + i] (the ``B_*`` offsets
+#: of ``engine.state``). With one base pointer and constant offsets LLVM proves the loops free of
+#: aliasing and vectorises them; with one array per quantity it would need more run-time overlap
+#: checks than it allows, and stays scalar.
 #: Lane codes of ``_adam_block``, floats so that every lane quantity shares the block's base pointer:
 #: running with no step proposed (before step 1), running with a proposed step whose state is
 #: finite, or not (refused at its commit), and the two ends.
@@ -342,35 +361,35 @@ _LANE_START, _LANE_PROPOSED, _LANE_REFUSED, _LANE_CONVERGED, _LANE_DIVERGED = 0.
 
 @njit(**_INLINE)
 def _update_block(opt, t, nb, b):
-    """Step t of every run in a block: new state in place, the proposed points at _XN, _YN."""
+    """Step t of every run in a block: new state in place, the proposed points at B_XN, B_YN."""
     for i in range(nb):
-        alpha = b[_ALPHA + i]
-        beta = b[_BETA + i]
-        at = _power_step(b[_AT + i], alpha)
-        bt = _power_step(b[_BT + i], beta)
-        b[_AT + i] = at
-        b[_BT + i] = bt
+        alpha = b[B_ALPHA + i]
+        beta = b[B_BETA + i]
+        at = _power_step(b[B_ALPHA_T + i], alpha)
+        bt = _power_step(b[B_BETA_T + i], beta)
+        b[B_ALPHA_T + i] = at
+        b[B_BETA_T + i] = bt
         mu_t = 0.0
         mu_next = 0.0
         pt = 1.0
         pn = 1.0
         if opt == NADAM:
-            mu_t = _nadam_mu(alpha, b[_PSI + i], t)
-            mu_next = _nadam_mu(alpha, b[_PSI + i], t + 1)
-            pt = _power_step(b[_PROD + i], mu_t)
+            mu_t = _nadam_mu(alpha, b[B_MOMENTUM_DECAY + i], t)
+            mu_next = _nadam_mu(alpha, b[B_MOMENTUM_DECAY + i], t + 1)
+            pt = _power_step(b[B_MU_PROD + i], mu_t)
             pn = pt * mu_next
-            b[_PROD + i] = pt
+            b[B_MU_PROD + i] = pt
         lr, eps, wd, rho, nu1, nu2 = (
-            b[_LRS + i],
-            b[_EPS + i],
-            b[_WD + i],
-            b[_RHO + i],
-            b[_NU1 + i],
-            b[_NU2 + i],
+            b[B_LR_T + i],
+            b[B_EPS + i],
+            b[B_WEIGHT_DECAY + i],
+            b[B_RHO + i],
+            b[B_NU + i],
+            b[B_NU2 + i],
         )
-        x = b[_X + i]
-        y = b[_Y + i]
-        d1, r1, b[_G1 + i], b[_M1 + i], b[_A1 + i] = _update(
+        x = b[B_X + i]
+        y = b[B_Y + i]
+        d1, r1, b[B_G1 + i], b[B_M1 + i], b[B_A1 + i] = _update(
             opt,
             lr,
             alpha,
@@ -380,11 +399,11 @@ def _update_block(opt, t, nb, b):
             rho,
             nu1,
             nu2,
-            b[_GX + i],
+            b[B_GX + i],
             x,
-            b[_G1 + i],
-            b[_M1 + i],
-            b[_A1 + i],
+            b[B_G1 + i],
+            b[B_M1 + i],
+            b[B_A1 + i],
             1.0 - at,
             1.0 - bt,
             mu_t,
@@ -392,7 +411,7 @@ def _update_block(opt, t, nb, b):
             pt,
             pn,
         )
-        d2, r2, b[_G2 + i], b[_M2 + i], b[_A2 + i] = _update(
+        d2, r2, b[B_G2 + i], b[B_M2 + i], b[B_A2 + i] = _update(
             opt,
             lr,
             alpha,
@@ -402,11 +421,11 @@ def _update_block(opt, t, nb, b):
             rho,
             nu1,
             nu2,
-            b[_GY + i],
+            b[B_GY + i],
             y,
-            b[_G2 + i],
-            b[_M2 + i],
-            b[_A2 + i],
+            b[B_G2 + i],
+            b[B_M2 + i],
+            b[B_A2 + i],
             1.0 - at,
             1.0 - bt,
             mu_t,
@@ -414,10 +433,10 @@ def _update_block(opt, t, nb, b):
             pt,
             pn,
         )
-        b[_XN + i] = x + d1
-        b[_YN + i] = y + d2
-        b[_L1 + i] = r1
-        b[_L2 + i] = r2
+        b[B_XN + i] = x + d1
+        b[B_YN + i] = y + d2
+        b[B_L1 + i] = r1
+        b[B_L2 + i] = r2
 
 
 @njit(**_JIT)
@@ -440,7 +459,7 @@ def _batch_update(opt, t, nb, b):
 @njit(**_INLINE)
 def _loss_block(loss_id, P, nb, b):
     for i in range(nb):
-        b[_FN + i], b[_GXN + i], b[_GYN + i] = loss_value_grad(loss_id, b[_XN + i], b[_YN + i], P)
+        b[B_FN + i], b[B_GXN + i], b[B_GYN + i] = loss_value_grad(loss_id, b[B_XN + i], b[B_YN + i], P)
 
 
 @njit(**_JIT)
@@ -496,26 +515,26 @@ def _batch_commit(nb, tol, b, code, taken):
     for i in range(nb):
         running = code[i] == RUNNING
         ok = (
-            _finite(b[_GX + i])
-            & _finite(b[_GY + i])
-            & _finite(b[_XN + i])
-            & _finite(b[_YN + i])
-            & _finite(b[_FN + i])
-            & _finite(b[_G1 + i])
-            & _finite(b[_G2 + i])
-            & _finite(b[_M1 + i])
-            & _finite(b[_M2 + i])
-            & _finite(b[_L1 + i])
-            & _finite(b[_L2 + i])
+            _finite(b[B_GX + i])
+            & _finite(b[B_GY + i])
+            & _finite(b[B_XN + i])
+            & _finite(b[B_YN + i])
+            & _finite(b[B_FN + i])
+            & _finite(b[B_G1 + i])
+            & _finite(b[B_G2 + i])
+            & _finite(b[B_M1 + i])
+            & _finite(b[B_M2 + i])
+            & _finite(b[B_L1 + i])
+            & _finite(b[B_L2 + i])
         )
         move = running & ok
-        gxn = b[_GXN + i]
-        gyn = b[_GYN + i]
-        b[_X + i] = b[_XN + i] if move else b[_X + i]
-        b[_Y + i] = b[_YN + i] if move else b[_Y + i]
-        b[_F + i] = b[_FN + i] if move else b[_F + i]
-        b[_GX + i] = gxn if move else b[_GX + i]
-        b[_GY + i] = gyn if move else b[_GY + i]
+        gxn = b[B_GXN + i]
+        gyn = b[B_GYN + i]
+        b[B_X + i] = b[B_XN + i] if move else b[B_X + i]
+        b[B_Y + i] = b[B_YN + i] if move else b[B_Y + i]
+        b[B_F + i] = b[B_FN + i] if move else b[B_F + i]
+        b[B_GX + i] = gxn if move else b[B_GX + i]
+        b[B_GY + i] = gyn if move else b[B_GY + i]
         taken[i] += 1 if move else 0
         new = RUNNING if math.sqrt(gxn * gxn + gyn * gyn) >= tol else CONVERGED
         new = new if ok else DIVERGED
@@ -595,23 +614,23 @@ def _commit_lane(b, i, tol2, t_prev):
     """Accept or refuse lane i's step t_prev as ``_advance`` does; returns (lane code, x, y, gx, gy).
 
     A refused step ends a run, so a running lane's point and gradient are always the last proposal's
-    (set to the start's before step 1): they are read from _XN … _GYN, and only an accepted point is
-    stored to _X, _Y (masked stores, no reload), with t_prev as the steps taken. L is not carried:
+    (set to the start's before step 1): they are read from B_XN … B_GYN, and only an accepted point is
+    stored to B_X, B_Y (masked stores, no reload), with t_prev as the steps taken. L is not carried:
     the final loss is computed again at the final point, which gives the same bits.
     ``tol2`` is ``_below_tol_threshold(tol)``.
     """
-    code = b[_LANE + i]
-    x = b[_XN + i]
-    y = b[_YN + i]
-    gx = b[_GXN + i]
-    gy = b[_GYN + i]
-    fn_ok = _finite(b[_FN + i])
+    code = b[B_LANE + i]
+    x = b[B_XN + i]
+    y = b[B_YN + i]
+    gx = b[B_GXN + i]
+    gy = b[B_GYN + i]
+    fn_ok = _finite(b[B_FN + i])
     proposed = code == _LANE_PROPOSED
     move = proposed & fn_ok
     if move:
-        b[_X + i] = x
-        b[_Y + i] = y
-        b[_TAKEN + i] = t_prev
+        b[B_X + i] = x
+        b[B_Y + i] = y
+        b[B_TAKEN + i] = t_prev
     code = _LANE_DIVERGED if (code == _LANE_REFUSED) | (proposed & ~fn_ok) else code
     code = _LANE_CONVERGED if move & (gx * gx + gy * gy < tol2) else code
     return code, x, y, gx, gy
@@ -632,12 +651,12 @@ def _adam_step_block(nb, b, alpha, beta, bc1, r1, bc2, r2, tol2, t):
     for i in range(nb):
         code, x, y, gx, gy = _commit_lane(b, i, tol2, t_prev)
         upd = code <= _LANE_PROPOSED
-        lr = b[_LRS + i]
-        eps = b[_EPS + i]
-        M1 = alpha * b[_M1 + i] + (1.0 - alpha) * gx
-        M2 = alpha * b[_M2 + i] + (1.0 - alpha) * gy
-        G1 = beta * b[_G1 + i] + (1.0 - beta) * gx * gx
-        G2 = beta * b[_G2 + i] + (1.0 - beta) * gy * gy
+        lr = b[B_LR_T + i]
+        eps = b[B_EPS + i]
+        M1 = alpha * b[B_M1 + i] + (1.0 - alpha) * gx
+        M2 = alpha * b[B_M2 + i] + (1.0 - alpha) * gy
+        G1 = beta * b[B_G1 + i] + (1.0 - beta) * gx * gx
+        G2 = beta * b[B_G2 + i] + (1.0 - beta) * gy * gy
         l1 = lr / (math.sqrt(_div_by(G1, bc2, r2)) + eps)
         l2 = lr / (math.sqrt(_div_by(G2, bc2, r2)) + eps)
         xn = x + -l1 * _div_by(M1, bc1, r1)
@@ -647,13 +666,13 @@ def _adam_step_block(nb, b, alpha, beta, bc1, r1, bc2, r2, tol2, t):
         # test (G = ∞ makes the rate 0 and x_new finite); in exact and fast division alike.
         ok = _nonfinite_acc(_nonfinite_acc(_nonfinite_acc(_nonfinite_acc(0.0, xn), yn), G1), G2) == 0.0
         if upd:
-            b[_M1 + i] = M1
-            b[_M2 + i] = M2
-            b[_G1 + i] = G1
-            b[_G2 + i] = G2
-        b[_XN + i] = xn
-        b[_YN + i] = yn
-        b[_LANE + i] = (_LANE_PROPOSED if ok else _LANE_REFUSED) if upd else code
+            b[B_M1 + i] = M1
+            b[B_M2 + i] = M2
+            b[B_G1 + i] = G1
+            b[B_G2 + i] = G2
+        b[B_XN + i] = xn
+        b[B_YN + i] = yn
+        b[B_LANE + i] = (_LANE_PROPOSED if ok else _LANE_REFUSED) if upd else code
         live += 1 if upd else 0
         # not finite counts as outside too: a harmless redo, once, of a step about to be refused
         nredo += 1 if upd & _outside_div_range(M1, M2, G1, G2) else 0
@@ -665,19 +684,19 @@ def _adam_redo(nb, b, bc1, bc2, every):
     """Proposals ``_div_by`` may not get exactly, redone with true divisions: lanes with a zero,
     subnormal or huge moment, or ``every`` lane stepping when 1 − α^t or 1 − β^t is out of range."""
     for i in range(nb):
-        M1, M2, G1, G2 = b[_M1 + i], b[_M2 + i], b[_G1 + i], b[_G2 + i]
-        if b[_LANE + i] > _LANE_REFUSED or not (every or _outside_div_range(M1, M2, G1, G2)):
+        M1, M2, G1, G2 = b[B_M1 + i], b[B_M2 + i], b[B_G1 + i], b[B_G2 + i]
+        if b[B_LANE + i] > _LANE_REFUSED or not (every or _outside_div_range(M1, M2, G1, G2)):
             continue
-        lr = b[_LRS + i]
-        eps = b[_EPS + i]
+        lr = b[B_LR_T + i]
+        eps = b[B_EPS + i]
         l1 = lr / (math.sqrt(G1 / bc2) + eps)
         l2 = lr / (math.sqrt(G2 / bc2) + eps)
-        xn = b[_X + i] + -l1 * (M1 / bc1)
-        yn = b[_Y + i] + -l2 * (M2 / bc1)
-        b[_XN + i] = xn
-        b[_YN + i] = yn
+        xn = b[B_X + i] + -l1 * (M1 / bc1)
+        yn = b[B_Y + i] + -l2 * (M2 / bc1)
+        b[B_XN + i] = xn
+        b[B_YN + i] = yn
         ok = _finite(xn) and _finite(yn) and _finite(G1) and _finite(G2)
-        b[_LANE + i] = _LANE_PROPOSED if ok else _LANE_REFUSED
+        b[B_LANE + i] = _LANE_PROPOSED if ok else _LANE_REFUSED
 
 
 @njit(**_INLINE)
@@ -685,7 +704,7 @@ def _adam_commit_block(nb, b, tol2, steps):
     """The last step's commit (no step follows it)."""
     t_prev = float(steps)
     for i in range(nb):
-        b[_LANE + i] = _commit_lane(b, i, tol2, t_prev)[0]
+        b[B_LANE + i] = _commit_lane(b, i, tol2, t_prev)[0]
 
 
 @njit(**_INLINE)
@@ -694,28 +713,28 @@ def _adam_block(loss_id, P, kind, s0, s1, steps, tol, nb, b, code, taken):
 
     Per step: α^t, β^t and the reciprocals of the bias corrections once for the block, then the
     vectorised commit-and-propose loop, the rare exact redo, and the loss at the proposed points.
-    Takes the block as ``run_batch`` set it up; leaves the final point and L in _X, _Y, _F and the
+    Takes the block as ``run_batch`` set it up; leaves the final point and L in B_X, B_Y, B_F and the
     status and steps taken in ``code`` and ``taken``.
     """
-    alpha = b[_ALPHA]
-    beta = b[_BETA]
+    alpha = b[B_ALPHA]
+    beta = b[B_BETA]
     tol2 = _below_tol_threshold(tol)
     for i in range(nb):
-        b[_LANE + i] = (
+        b[B_LANE + i] = (
             _LANE_START if code[i] == RUNNING else _LANE_CONVERGED if code[i] == CONVERGED else _LANE_DIVERGED
         )
-        b[_XN + i] = b[_X + i]
-        b[_YN + i] = b[_Y + i]
-        b[_GXN + i] = b[_GX + i]
-        b[_GYN + i] = b[_GY + i]
-        b[_LRS + i] = b[_ETA + i]
+        b[B_XN + i] = b[B_X + i]
+        b[B_YN + i] = b[B_Y + i]
+        b[B_GXN + i] = b[B_GX + i]
+        b[B_GYN + i] = b[B_GY + i]
+        b[B_LR_T + i] = b[B_LR + i]
     at = 1.0
     bt = 1.0
     for k in range(steps):
         t = k + 1
         if kind != CONSTANT:
             for i in range(nb):
-                b[_LRS + i] = _lr_at(kind, s0, s1, b[_ETA + i], t)
+                b[B_LR_T + i] = _lr_at(kind, s0, s1, b[B_LR + i], t)
         at = _power_step(at, alpha)
         bt = _power_step(bt, beta)
         bc1 = 1.0 - at
@@ -729,10 +748,10 @@ def _adam_block(loss_id, P, kind, s0, s1, steps, tol, nb, b, code, taken):
         _batch_loss(loss_id, P, nb, b)
     _adam_commit_block(nb, b, tol2, steps)  # after a break no step is pending and this changes nothing
     for i in range(nb):
-        lane = b[_LANE + i]
+        lane = b[B_LANE + i]
         code[i] = RUNNING if lane <= _LANE_PROPOSED else CONVERGED if lane == _LANE_CONVERGED else DIVERGED
-        taken[i] = int(b[_TAKEN + i])
-        b[_F + i] = loss_value_grad(loss_id, b[_X + i], b[_Y + i], P)[0]
+        taken[i] = int(b[B_TAKEN + i])
+        b[B_F + i] = loss_value_grad(loss_id, b[B_X + i], b[B_Y + i], P)[0]
 
 
 @njit(**_JIT, parallel=True)
@@ -755,7 +774,7 @@ def run_batch(loss_id, P, opt, Hs, kind, sp, starts, steps, tol, final_w, final_
     for blk in prange(nblocks):
         lo = blk * BLOCK
         nb = min(BLOCK, n - lo)
-        b = np.zeros(_NSLOT * BLOCK)
+        b = np.zeros(NBLOCK_QUANTITIES * BLOCK)
         code = np.empty(BLOCK, dtype=np.int64)
         taken = np.zeros(BLOCK, dtype=np.int64)
         live = 0
@@ -765,8 +784,8 @@ def run_batch(loss_id, P, opt, Hs, kind, sp, starts, steps, tol, final_w, final_
             x = starts[lo + i, 0]
             y = starts[lo + i, 1]
             f, gx, gy = loss_value_grad(loss_id, x, y, P)
-            b[_X + i], b[_Y + i], b[_F + i], b[_GX + i], b[_GY + i] = x, y, f, gx, gy
-            b[_AT + i] = b[_BT + i] = b[_PROD + i] = 1.0
+            b[B_X + i], b[B_Y + i], b[B_F + i], b[B_GX + i], b[B_GY + i] = x, y, f, gx, gy
+            b[B_ALPHA_T + i] = b[B_BETA_T + i] = b[B_MU_PROD + i] = 1.0
             if not math.isfinite(f):
                 code[i] = DIVERGED
             elif math.sqrt(gx * gx + gy * gy) < tol:
@@ -776,7 +795,7 @@ def run_batch(loss_id, P, opt, Hs, kind, sp, starts, steps, tol, final_w, final_
                 live += 1
         shared = True
         for i in range(nb):
-            shared &= (b[_ALPHA + i] == b[_ALPHA]) & (b[_BETA + i] == b[_BETA])
+            shared &= (b[B_ALPHA + i] == b[B_ALPHA]) & (b[B_BETA + i] == b[B_BETA])
         if opt == ADAM and shared and live > 0:
             _adam_block(loss_id, P, kind, s0, s1, steps, tol, nb, b, code, taken)
             live = 0
@@ -785,14 +804,14 @@ def run_batch(loss_id, P, opt, Hs, kind, sp, starts, steps, tol, final_w, final_
                 break
             t = k + 1
             for i in range(nb):
-                b[_LRS + i] = _lr_at(kind, s0, s1, b[_ETA + i], t)
+                b[B_LR_T + i] = _lr_at(kind, s0, s1, b[B_LR + i], t)
             _batch_update(opt, t, nb, b)
             _batch_loss(loss_id, P, nb, b)
             live = _batch_commit(nb, tol, b, code, taken)
         for i in range(nb):
-            final_w[lo + i, 0] = b[_X + i]
-            final_w[lo + i, 1] = b[_Y + i]
-            final_loss[lo + i] = b[_F + i]
+            final_w[lo + i, 0] = b[B_X + i]
+            final_w[lo + i, 1] = b[B_Y + i]
+            final_loss[lo + i] = b[B_F + i]
             n_steps[lo + i] = taken[i]
             status[lo + i] = code[i]
 

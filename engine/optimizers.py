@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from engine import _ids as K
 from engine.messages import msg
+from engine.state import HYPER
 
 
 @dataclass(frozen=True)
@@ -72,9 +73,9 @@ MOMENTUM_DECAY = Hyperparameter(
 HYPERPARAMETERS: dict[str, Hyperparameter] = {
     h.name: h for h in (LR, ALPHA, BETA, EPS, WEIGHT_DECAY, RHO, NU, NU2, MOMENTUM_DECAY)
 }
-#: Position of each hyperparameter in the kernels' H vector.
-HYPER_INDEX = {name: i for i, name in enumerate(HYPERPARAMETERS)}
-assert len(HYPER_INDEX) == K.NHYPER
+#: Position of each hyperparameter in the kernels' H vector (``engine.state.HYPER``).
+HYPER_INDEX = {name: i for i, name in enumerate(HYPER)}
+assert tuple(HYPERPARAMETERS) == HYPER, "engine.state.HYPER must list HYPERPARAMETERS in order"
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,19 @@ from engine import _ids as K
 from engine.losses import Surface, get_loss
 from engine.optimizers import HYPER_INDEX, Optimizer, get_optimizer, resolve_hyperparameters
 from engine.schedules import Schedule
+from engine.state import (
+    NHYPER,
+    NSTATE,
+    S_ALPHA_T,
+    S_BETA_T,
+    S_GRAD1,
+    S_GRAD2,
+    S_LOSS,
+    S_MU_PROD,
+    S_T,
+    S_W1,
+    S_W2,
+)
 from engine.trajectory import CONVERGED, DIVERGED, FINISHED, RecordedRows, Trajectory
 
 if TYPE_CHECKING:
@@ -54,7 +67,7 @@ def _check_tol(tol: float) -> float:
 
 def hyper_vector(values: Mapping[str, float]) -> np.ndarray:
     """The kernels' H vector; entries an optimizer does not use stay at harmless values."""
-    h = np.zeros(K.NHYPER)
+    h = np.zeros(NHYPER)
     h[HYPER_INDEX["alpha"]] = 0.0
     h[HYPER_INDEX["beta"]] = 0.0
     for name, value in values.items():
@@ -102,7 +115,7 @@ class Run:
         self._h = hyper_vector(self.hyperparameters)
         self._sched = self.schedule.kernel_args()
         self._p = self.surface.p
-        self._S = np.empty(K.NSTATE)
+        self._S = np.empty(NSTATE)
         kern = self.surface.kernels
         kern.init_state(self.surface.kernel_id, self._p, self._h, *self.start, self._S)
         self._rows = 1
@@ -113,13 +126,13 @@ class Run:
         self._loss = np.zeros(cap)
         self._vec = {name: np.zeros((cap, 2)) for name in ("grad", "G", "M", "lr", "dw")}
         self._w[0] = self.start
-        self._loss[0] = self._S[12]
+        self._loss[0] = self._S[S_LOSS]
         self.status = FINISHED
         self.diverged_at: int | None = None
         #: (step, row) of the last step taken: a thinned record may have skipped it.
         self._last: tuple[int, tuple[np.ndarray, ...]] | None = None
-        g0 = math.hypot(self._S[13], self._S[14])
-        if not math.isfinite(self._S[12]):
+        g0 = math.hypot(self._S[S_GRAD1], self._S[S_GRAD2])
+        if not math.isfinite(self._S[S_LOSS]):
             self.status, self.diverged_at = DIVERGED, 0
         elif g0 < self.tol:
             self.status = CONVERGED
@@ -128,7 +141,7 @@ class Run:
     @property
     def t(self) -> int:
         """Steps taken so far."""
-        return int(self._S[9]) if self.diverged_at is None else self.diverged_at - 1
+        return int(self._S[S_T]) if self.diverged_at is None else self.diverged_at - 1
 
     @property
     def done(self) -> bool:
@@ -137,7 +150,7 @@ class Run:
 
     @property
     def point(self) -> tuple[float, float]:
-        return float(self._S[10]), float(self._S[11])
+        return float(self._S[S_W1]), float(self._S[S_W2])
 
     def update(self, *, schedule: str | Schedule | None = None, **hyperparameters: float) -> None:
         """Change hyperparameters or the schedule; they apply from the next step on.
@@ -149,19 +162,19 @@ class Run:
         if schedule is not None:
             self.schedule = schedule if isinstance(schedule, Schedule) else Schedule.parse(schedule)
             self._sched = self.schedule.kernel_args()
-        t = int(self._S[9])
+        t = int(self._S[S_T])
         old = self.hyperparameters
         if values.get("alpha") != old.get("alpha"):
-            self._S[6] = values.get("alpha", 0.0) ** t
+            self._S[S_ALPHA_T] = values.get("alpha", 0.0) ** t
         if values.get("beta") != old.get("beta"):
-            self._S[7] = values.get("beta", 0.0) ** t
+            self._S[S_BETA_T] = values.get("beta", 0.0) ** t
         if self.optimizer.kernel_id == K.NADAM and (
             values["alpha"] != old["alpha"] or values["momentum_decay"] != old["momentum_decay"]
         ):
             # ∏_{i≤t} μ_i with μ_i = α·(1 − ½·0.96^(iψ)), as if the new α, ψ had been used from the start
             i = np.arange(1, t + 1, dtype=np.float64)
             mu = values["alpha"] * (1.0 - 0.5 * 0.96 ** (i * values["momentum_decay"]))
-            self._S[8] = float(np.prod(mu)) if t else 1.0
+            self._S[S_MU_PROD] = float(np.prod(mu)) if t else 1.0
         self.hyperparameters = values
         self._h = hyper_vector(values)
 
@@ -187,7 +200,7 @@ class Run:
         n = _check_steps(n, "n")
         if self.done or n == 0:
             return self._chunk(np.zeros(0, dtype=np.int64), *self._empty())
-        t0 = int(self._S[9])
+        t0 = int(self._S[S_T])
         direct = self._stride == 1 and self._rows + n <= self.max_rows
         if direct:
             self._ensure_capacity(self._rows + n)

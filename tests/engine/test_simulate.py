@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from engine import OPTIMIZERS, Run, batch, simulate
+from engine.state import S_MU_PROD
 from engine.trajectory import ARRAYS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -64,7 +65,7 @@ def test_update_of_nadam_recomputes_its_momentum_product() -> None:
     run.advance(20)
     run.update(alpha=0.8)
     mu = 0.8 * (1 - 0.5 * 0.96 ** (np.arange(1, 21) * 4e-3))
-    assert run._S[8] == pytest.approx(np.prod(mu), rel=1e-13)
+    assert run._S[S_MU_PROD] == pytest.approx(np.prod(mu), rel=1e-13)
     # with unchanged values, update() changes nothing: the run is still bit-identical to one-shot
     a = Run("rosenbrock", "adam", tol=0.0, lr=0.01)
     a.advance(20)
