@@ -31,6 +31,7 @@ from engine._ids import (  # noqa: E402  (numba reads them as compile-time const
     ADAGRAD,
     ADAM,
     ADAM_LECTURE,
+    ADAMAX,
     ADAMW,
     AMSGRAD,
     CONSTANT,
@@ -39,12 +40,14 @@ from engine._ids import (  # noqa: E402  (numba reads them as compile-time const
     DIVERGED,
     EXPONENTIAL,
     INVERSE,
+    LION,
     MOMENTUM,
     MOMENTUM_LECTURE,
     NADAM,
     NESTEROV,
     QHADAM,
     QHM,
+    RADAM,
     RMSPROP,
     RUNNING,
     SGD,
@@ -74,6 +77,7 @@ from engine.state import (  # noqa: E402  (generated names: numba reads them as 
     B_LR_T,
     B_M1,
     B_M2,
+    B_MIX,
     B_MOMENTUM_DECAY,
     B_MU_PROD,
     B_NU,
@@ -90,6 +94,7 @@ from engine.state import (  # noqa: E402  (generated names: numba reads them as 
     H_BETA,
     H_EPS,
     H_LR,
+    H_MIX,
     H_MOMENTUM_DECAY,
     H_NU,
     H_NU2,
@@ -156,13 +161,23 @@ def _nadam_mu(alpha: float, psi: float, t: int) -> float:
 
 
 @njit(**_INLINE)
-def _update(opt, lr, alpha, beta, eps, wd, rho, nu1, nu2, g, w, G, M, A, bc1, bc2, mu_t, mu_next, pt, pn):
+def _sign(x: float) -> float:
+    """sign(x) with sign(0) = 0 (and NaN for NaN), as torch.sign."""
+    return 1.0 if x > 0.0 else -1.0 if x < 0.0 else x
+
+
+@njit(**_INLINE)
+def _update(
+    opt, lr, alpha, beta, eps, wd, rho, nu1, nu2, mix, g, w, G, M, A, bc1, bc2, mu_t, mu_next, pt, pn, t
+):
     """One weight's update, on scalars only: returns (Δw, effective rate, G, M, aux).
 
     Scalars only, so the compiled loops keep the state in registers and, in a batch,
     LLVM can vectorise over runs. ``A`` is the rule's auxiliary state (g(t−1) for the
-    lecture's momentum, AMSGrad's max v, Adadelta's U); bc1 = 1 − α^t, bc2 = 1 − β^t;
-    mu_t, mu_next, pt = ∏μ up to t, pn = ∏μ up to t+1 are NAdam's.
+    lecture's momentum, AMSGrad's max v, Adadelta's U); bc1 = 1 − αᵗ, bc2 = 1 − βᵗ;
+    mu_t, mu_next, pt = ∏μ up to t, pn = ∏μ up to t+1 are NAdam's; t is the step (from 1).
+    Every rule has its own branch: an id with none returns NaN, so its run stops as diverged
+    at step 1 instead of silently running another rule.
     """
     if opt == SGD:
         return -lr * g, lr, G, M, A
@@ -196,23 +211,48 @@ def _update(opt, lr, alpha, beta, eps, wd, rho, nu1, nu2, g, w, G, M, A, bc1, bc
     if opt == QHM:
         M = alpha * M + (1.0 - alpha) * g
         return -lr * ((1.0 - nu1) * g + nu1 * M), lr, G, M, A
-    # the bias-corrected family: ADAM, AMSGRAD, ADAMW, NADAM, QHADAM
-    M = alpha * M + (1.0 - alpha) * g
-    G = beta * G + (1.0 - beta) * g * g
-    if opt == AMSGRAD:
-        A = max(A, G)  # torch keeps the max of the raw v_t, then bias-corrects it
-        v_hat = A / bc2
-    else:
-        v_hat = G / bc2
-    m_hat = mu_next * M / (1.0 - pn) + (1.0 - mu_t) * g / (1.0 - pt) if opt == NADAM else M / bc1
-    if opt == QHADAM:
-        le = lr / (math.sqrt((1.0 - nu2) * g * g + nu2 * v_hat) + eps)
-        return -le * ((1.0 - nu1) * g + nu1 * m_hat), le, G, M, A
-    le = lr / (math.sqrt(v_hat) + eps)
-    dw = -le * m_hat
-    if opt == ADAMW:
-        dw -= lr * wd * w  # decoupled weight decay: θ ← θ − η·λ·θ, then the Adam step
-    return dw, le, G, M, A
+    if opt == ADAM or opt == AMSGRAD or opt == ADAMW or opt == NADAM or opt == QHADAM:  # noqa: SIM109 (folds)
+        M = alpha * M + (1.0 - alpha) * g
+        G = beta * G + (1.0 - beta) * g * g
+        if opt == AMSGRAD:
+            A = max(A, G)  # torch keeps the max of the raw v_t, then bias-corrects it
+            v_hat = A / bc2
+        else:
+            v_hat = G / bc2
+        m_hat = mu_next * M / (1.0 - pn) + (1.0 - mu_t) * g / (1.0 - pt) if opt == NADAM else M / bc1
+        if opt == QHADAM:
+            le = lr / (math.sqrt((1.0 - nu2) * g * g + nu2 * v_hat) + eps)
+            return -le * ((1.0 - nu1) * g + nu1 * m_hat), le, G, M, A
+        le = lr / (math.sqrt(v_hat) + eps)
+        dw = -le * m_hat
+        if opt == ADAMW:
+            dw -= lr * wd * w  # decoupled weight decay: θ ← θ − η·λ·θ, then the Adam step
+        return dw, le, G, M, A
+    if opt == LION:
+        # Chen et al. 2023, Algorithm 2: c = β₁·m + (1−β₁)·g; θ ← θ − η·(sign(c) + λ·θ); m ← β₂·m + (1−β₂)·g
+        c = mix * M + (1.0 - mix) * g
+        return -lr * (_sign(c) + wd * w), lr, G, alpha * M + (1.0 - alpha) * g, A
+    if opt == RADAM:
+        # torch.optim.RAdam: the variance rectification r(t), or plain momentum while ρ(t) ≤ 5
+        M = alpha * M + (1.0 - alpha) * g
+        G = beta * G + (1.0 - beta) * g * g
+        rho_inf = 2.0 / (1.0 - beta) - 1.0
+        rho_t = rho_inf - 2.0 * t * (1.0 - bc2) / bc2
+        if rho_t > 5.0:
+            rect = math.sqrt(
+                (rho_t - 4.0) * (rho_t - 2.0) * rho_inf / ((rho_inf - 4.0) * (rho_inf - 2.0) * rho_t)
+            )
+            le = lr * rect * math.sqrt(bc2) / (math.sqrt(G) + eps)
+        else:
+            le = lr
+        return -le * (M / bc1), le, G, M, A
+    if opt == ADAMAX:
+        # torch.optim.Adamax: G is the decaying infinity norm u ← max(β·u, |g| + ε)
+        M = alpha * M + (1.0 - alpha) * g
+        G = max(beta * G, abs(g) + eps)
+        le = lr / G
+        return -le * (M / bc1), le, G, M, A
+    return math.nan, math.nan, math.nan, math.nan, math.nan
 
 
 @njit(**_JIT)
@@ -245,6 +285,7 @@ def _advance(loss, loss_id, P, opt, H, kind, sp, S, n, tol, row0, w, f, g, G, M,
     """
     eta, alpha, beta, eps = H[H_LR], H[H_ALPHA], H[H_BETA], H[H_EPS]
     wd, rho, nu1, nu2, psi = H[H_WEIGHT_DECAY], H[H_RHO], H[H_NU], H[H_NU2], H[H_MOMENTUM_DECAY]
+    mix = H[H_MIX]
     s0 = sp[0]
     s1 = sp[1]
     G1, G2, M1, M2, A1, A2 = S[S_G1], S[S_G2], S[S_M1], S[S_M2], S[S_A1], S[S_A2]
@@ -277,10 +318,52 @@ def _advance(loss, loss_id, P, opt, H, kind, sp, S, n, tol, row0, w, f, g, G, M,
             pn = pt * mu_next
             prod = pt
         d1, l1, G1, M1, A1 = _update(
-            opt, lr_t, alpha, beta, eps, wd, rho, nu1, nu2, gx, x, G1, M1, A1, bc1, bc2, mu_t, mu_next, pt, pn
+            opt,
+            lr_t,
+            alpha,
+            beta,
+            eps,
+            wd,
+            rho,
+            nu1,
+            nu2,
+            mix,
+            gx,
+            x,
+            G1,
+            M1,
+            A1,
+            bc1,
+            bc2,
+            mu_t,
+            mu_next,
+            pt,
+            pn,
+            t,
         )
         d2, l2, G2, M2, A2 = _update(
-            opt, lr_t, alpha, beta, eps, wd, rho, nu1, nu2, gy, y, G2, M2, A2, bc1, bc2, mu_t, mu_next, pt, pn
+            opt,
+            lr_t,
+            alpha,
+            beta,
+            eps,
+            wd,
+            rho,
+            nu1,
+            nu2,
+            mix,
+            gy,
+            y,
+            G2,
+            M2,
+            A2,
+            bc1,
+            bc2,
+            mu_t,
+            mu_next,
+            pt,
+            pn,
+            t,
         )
         xn = x + d1
         yn = y + d2
@@ -379,13 +462,14 @@ def _update_block(opt, t, nb, b):
             pt = _power_step(b[B_MU_PROD + i], mu_t)
             pn = pt * mu_next
             b[B_MU_PROD + i] = pt
-        lr, eps, wd, rho, nu1, nu2 = (
+        lr, eps, wd, rho, nu1, nu2, mix = (
             b[B_LR_T + i],
             b[B_EPS + i],
             b[B_WEIGHT_DECAY + i],
             b[B_RHO + i],
             b[B_NU + i],
             b[B_NU2 + i],
+            b[B_MIX + i],
         )
         x = b[B_X + i]
         y = b[B_Y + i]
@@ -399,6 +483,7 @@ def _update_block(opt, t, nb, b):
             rho,
             nu1,
             nu2,
+            mix,
             b[B_GX + i],
             x,
             b[B_G1 + i],
@@ -410,6 +495,7 @@ def _update_block(opt, t, nb, b):
             mu_next,
             pt,
             pn,
+            t,
         )
         d2, r2, b[B_G2 + i], b[B_M2 + i], b[B_A2 + i] = _update(
             opt,
@@ -421,6 +507,7 @@ def _update_block(opt, t, nb, b):
             rho,
             nu1,
             nu2,
+            mix,
             b[B_GY + i],
             y,
             b[B_G2 + i],
@@ -432,6 +519,7 @@ def _update_block(opt, t, nb, b):
             mu_next,
             pt,
             pn,
+            t,
         )
         b[B_XN + i] = x + d1
         b[B_YN + i] = y + d2
@@ -465,7 +553,8 @@ def _loss_block(loss_id, P, nb, b):
 @njit(**_JIT)
 def _batch_loss(loss_id, P, nb, b):
     """The loss over a block, its dispatch on ``loss_id`` unswitched by hand: with the id a constant
-    the inlined ``loss_value_grad`` folds to one surface and the loop vectorises."""
+    the inlined ``loss_value_grad`` folds to one surface and the loop vectorises. One branch per
+    built-in surface (tests/test_registry.py checks the list against ``engine.losses.LOSSES``)."""
     if loss_id == 0:
         _loss_block(0, P, nb, b)
     elif loss_id == 1:
@@ -492,12 +581,6 @@ def _batch_loss(loss_id, P, nb, b):
         _loss_block(11, P, nb, b)
     elif loss_id == 12:
         _loss_block(12, P, nb, b)
-    elif loss_id == 13:
-        _loss_block(13, P, nb, b)
-    elif loss_id == 14:
-        _loss_block(14, P, nb, b)
-    elif loss_id == 15:
-        _loss_block(15, P, nb, b)
     else:
         _loss_block(loss_id, P, nb, b)
 

@@ -47,7 +47,7 @@ _CHECK_RTOL = 1e-9
 #: Beyond this many steps the bias powers use pow() instead of the kernel's repeated product.
 _MAX_PRODUCT_STEPS = 1_000_000
 
-_BIAS_CORRECTED = ("adam", "amsgrad", "adamw", "qhadam")
+_BIAS_CORRECTED = ("adam", "amsgrad", "adamw", "qhadam", "radam")
 
 
 # -- rows ---------------------------------------------------------------------------------------
@@ -260,223 +260,355 @@ def _ema(
     return tail, value
 
 
-def _weight_lines(c: _Step, i: int) -> list[str]:
-    """The rule of ``c.opt`` for weight i, numbers substituted, results from the record."""
-    k, sb, s, p = str(i + 1), _SUB[i], c.s, c.s - 1
-    oid = c.opt.id
-    v = c.values
-    g, lr, dw = c.rec("grad", i), c.rec("lr", i), c.rec("dw", i)
-    G, Gp = c.rec("G", i), c.rec("G", i, c.row - 1)
-    M, Mp = c.rec("M", i), c.rec("M", i, c.row - 1)
-    w, wp = c.rec("w", i), c.rec("w", i, c.row - 1)
-    v.update({f"g{k}": g, f"lr{k}": lr, f"dw{k}": dw, f"w{k}": w, f"w{k}_prev": wp})
-    if c.opt.g_meaning:
-        v.update({f"G{k}": G, f"G{k}_prev": Gp})
-    if c.opt.m_meaning:
-        v.update({f"M{k}": M, f"M{k}_prev": Mp})
+@dataclass
+class _Weight:
+    """One weight's recorded numbers at row t and t−1, their symbols, and the lines built so far."""
 
-    def sym(name: str, step: int = s) -> str:
-        return f"{name}{sb}({step})"
+    c: _Step
+    i: int
+    lines: list[str] = field(default_factory=list)
 
-    gs, Gs, Gps, Ms, Mps, lrs, dws = (
-        sym("g"),
-        sym("G"),
-        sym("G", p),
-        sym("M"),
-        sym("M", p),
-        sym("lr"),
-        sym("Δw"),
-    )
-    E, e = c.eta_sym, c.eta_txt
-    eps_txt = c.h("eps") if "eps" in c.hyper else ""
-    lines: list[str] = []
+    def __post_init__(self) -> None:
+        c, i = self.c, self.i
+        self.k, self.sb, self.s, self.p = str(i + 1), _SUB[i], c.s, c.s - 1
+        self.g, self.lr, self.dw = c.rec("grad", i), c.rec("lr", i), c.rec("dw", i)
+        self.G, self.Gp = c.rec("G", i), c.rec("G", i, c.row - 1)
+        self.M, self.Mp = c.rec("M", i), c.rec("M", i, c.row - 1)
+        self.w, self.wp = c.rec("w", i), c.rec("w", i, c.row - 1)
+        k, v = self.k, c.values
+        v.update(
+            {f"g{k}": self.g, f"lr{k}": self.lr, f"dw{k}": self.dw, f"w{k}": self.w, f"w{k}_prev": self.wp}
+        )
+        if c.opt.g_meaning:
+            v.update({f"G{k}": self.G, f"G{k}_prev": self.Gp})
+        if c.opt.m_meaning:
+            v.update({f"M{k}": self.M, f"M{k}_prev": self.Mp})
+        p = self.p
+        self.gs, self.Gs, self.Gps = self.sym("g"), self.sym("G"), self.sym("G", p)
+        self.Ms, self.Mps, self.lrs, self.dws = (
+            self.sym("M"),
+            self.sym("M", p),
+            self.sym("lr"),
+            self.sym("Δw"),
+        )
+        self.E, self.e = c.eta_sym, c.eta_txt
+        self.eps_txt = c.h("eps") if "eps" in c.hyper else ""
 
-    def add(symbol: str, tail: str, result: float, recomputed: float, *, signed: bool = False) -> None:
-        lines.append(f"{symbol} = {tail} = {format_number(result, signed=signed)}")
-        c.check(symbol, recomputed, result)
+    def sym(self, name: str, step: int | None = None) -> str:
+        return f"{name}{self.sb}({self.s if step is None else step})"
 
-    def add_G() -> None:
-        if oid == "adagrad":
-            add(Gs, f"{Gps} + {gs}² = {_num(Gp)} + {_num(g)}²", G, Gp + g * g)
-        else:
-            tail, value = _ema(c, gs, Gps, "rho" if oid == "adadelta" else "beta", Gp, g, True)
-            add(Gs, tail, G, value)
+    def add(self, symbol: str, tail: str, result: float, recomputed: float, *, signed: bool = False) -> None:
+        self.lines.append(f"{symbol} = {tail} = {format_number(result, signed=signed)}")
+        self.c.check(symbol, recomputed, result)
 
-    def add_M_ema() -> None:
-        tail, value = _ema(c, gs, Mps, "alpha", Mp, g, False)
-        add(Ms, tail, M, value)
+    def add_G(self, decay: str = "beta") -> None:
+        tail, value = _ema(self.c, self.gs, self.Gps, decay, self.Gp, self.g, True)
+        self.add(self.Gs, tail, self.G, value)
 
-    def add_hats() -> tuple[str, float, str, float]:
+    def add_M_ema(self) -> None:
+        tail, value = _ema(self.c, self.gs, self.Mps, "alpha", self.Mp, self.g, False)
+        self.add(self.Ms, tail, self.M, value)
+
+    def add_hats(self) -> tuple[str, float, str, float]:
         """M̂ and Ĝ lines of the bias-corrected family; returns their symbols and values."""
+        v, s = self.c.values, self.s
         bc1, bc2 = v["bc1"], v["bc2"]
-        mh, gh = M / bc1, G / bc2
-        mhs, ghs = sym("M̂"), sym("Ĝ")
-        lines.append(f"{mhs} = {Ms}/(1−α{_sup(s)}) = {_num(M)}/{format_number(bc1)} = {format_number(mh)}")
-        lines.append(f"{ghs} = {Gs}/(1−β{_sup(s)}) = {_num(G)}/{format_number(bc2)} = {format_number(gh)}")
-        v.update({f"m_hat{k}": mh, f"v_hat{k}": gh})
+        mh, gh = self.M / bc1, self.G / bc2
+        mhs, ghs = self.sym("M̂"), self.sym("Ĝ")
+        self.lines.append(
+            f"{mhs} = {self.Ms}/(1−α{_sup(s)}) = {_num(self.M)}/{format_number(bc1)} = {format_number(mh)}"
+        )
+        self.lines.append(
+            f"{ghs} = {self.Gs}/(1−β{_sup(s)}) = {_num(self.G)}/{format_number(bc2)} = {format_number(gh)}"
+        )
+        v.update({f"m_hat{self.k}": mh, f"v_hat{self.k}": gh})
         return mhs, mh, ghs, gh
 
-    def add_rate(ghs: str, gh: float) -> float:
+    def add_m_hat(self) -> tuple[str, float]:
+        """M̂ = M/(1−αᵗ) alone (rules whose denominator is not Ĝ)."""
+        v, s = self.c.values, self.s
+        mh, mhs = self.M / v["bc1"], self.sym("M̂")
+        self.lines.append(
+            f"{mhs} = {self.Ms}/(1−α{_sup(s)}) = {_num(self.M)}/{format_number(v['bc1'])} = "
+            f"{format_number(mh)}"
+        )
+        v[f"m_hat{self.k}"] = mh
+        return mhs, mh
+
+    def add_rate(self, ghs: str, gh: float) -> float:
         """lr = η/(√X+ε), X = G or Ĝ; returns the recomputed rate."""
+        c = self.c
         root = math.sqrt(gh)
         le = c.eta_t / (root + c.hyper["eps"]) if c.eta_t else 0.0
-        add(lrs, f"{E}/(√{ghs}+ε) = {e}/({format_number(root)} + {eps_txt})", lr, le)
+        self.add(
+            self.lrs, f"{self.E}/(√{ghs}+ε) = {self.e}/({format_number(root)} + {self.eps_txt})", self.lr, le
+        )
         return le
 
-    def add_w() -> None:
-        add(sym("w"), f"{sym('w', p)} + {dws} = {format_number(wp)} + {_num(dw)}", w, wp + dw)
+    def add_w(self) -> None:
+        x = self
+        x.add(
+            x.sym("w"),
+            f"{x.sym('w', x.p)} + {x.dws} = {format_number(x.wp)} + {_num(x.dw)}",
+            x.w,
+            x.wp + x.dw,
+        )
 
-    if oid == "sgd":
-        add(dws, f"−{E}·{gs} = −{e}·{_num(g)}", dw, -c.eta_t * g, signed=True)
-    elif oid == "momentum-lecture":
-        gp = c.rec("grad", i, c.row - 1)
-        v[f"g{k}_prev"] = gp
-        a = c.hyper["alpha"]
-        add(Ms, f"{gs} + α·{sym('g', p)} = {format_number(g)} + {c.h('alpha')}·{_num(gp)}", M, g + a * gp)
-        add(
-            dws,
-            f"−{E}·{gs} − α·{E}·{sym('g', p)} = −{E}·{Ms} = −{e}·{_num(M)}",
-            dw,
-            -c.eta_t * M,
-            signed=True,
+
+def _sgd_lines(c: _Step, x: _Weight) -> None:
+    x.add(x.dws, f"−{x.E}·{x.gs} = −{x.e}·{_num(x.g)}", x.dw, -c.eta_t * x.g, signed=True)
+
+
+def _momentum_lecture_lines(c: _Step, x: _Weight) -> None:
+    gp = c.rec("grad", x.i, c.row - 1)
+    c.values[f"g{x.k}_prev"] = gp
+    a, E = c.hyper["alpha"], x.E
+    tail = f"{x.gs} + α·{x.sym('g', x.p)} = {format_number(x.g)} + {c.h('alpha')}·{_num(gp)}"
+    x.add(x.Ms, tail, x.M, x.g + a * gp)
+    tail = f"−{E}·{x.gs} − α·{E}·{x.sym('g', x.p)} = −{E}·{x.Ms} = −{x.e}·{_num(x.M)}"
+    x.add(x.dws, tail, x.dw, -c.eta_t * x.M, signed=True)
+
+
+def _heavy_ball_lines(c: _Step, x: _Weight) -> None:
+    """Momentum and Nesterov (torch's form): M ← α·M + g."""
+    a = c.hyper["alpha"]
+    x.add(x.Ms, f"α·{x.Mps} + {x.gs} = {c.h('alpha')}·{_num(x.Mp)} + {_num(x.g)}", x.M, a * x.Mp + x.g)
+    if c.opt.id == "momentum":
+        x.add(x.dws, f"−{x.E}·{x.Ms} = −{x.e}·{_num(x.M)}", x.dw, -c.eta_t * x.M, signed=True)
+    else:
+        tail = f"−{x.E}·({x.gs} + α·{x.Ms}) = −{x.e}·({format_number(x.g)} + {c.h('alpha')}·{_num(x.M)})"
+        x.add(x.dws, tail, x.dw, -c.eta_t * (x.g + a * x.M), signed=True)
+
+
+def _qhm_lines(c: _Step, x: _Weight) -> None:
+    x.add_M_ema()
+    nu, g, M = c.hyper["nu"], x.g, x.M
+    tail = (
+        f"−{x.E}·((1−ν)·{x.gs} + ν·{x.Ms}) = "
+        f"−{x.e}·({format_hyper(1.0 - nu)}·{_num(g)} + {c.h('nu')}·{_num(M)})"
+    )
+    x.add(x.dws, tail, x.dw, -c.eta_t * ((1.0 - nu) * g + nu * M), signed=True)
+
+
+def _plain_adaptive_lines(c: _Step, x: _Weight) -> None:
+    """AdaGrad, RMSprop and the lecture's Adam: the rate η/(√G+ε), no bias correction."""
+    oid = c.opt.id
+    if oid == "adam-lecture":
+        x.add_M_ema()
+    if oid == "adagrad":
+        x.add(x.Gs, f"{x.Gps} + {x.gs}² = {_num(x.Gp)} + {_num(x.g)}²", x.G, x.Gp + x.g * x.g)
+    else:
+        x.add_G()
+    root = math.sqrt(x.G)
+    le = x.add_rate(x.Gs, x.G)
+    top, top_v = (x.Ms, x.M) if oid == "adam-lecture" else (x.gs, x.g)
+    tail = f"−{x.E}/(√{x.Gs}+ε)·{top} = −{x.e}/({format_number(root)} + {x.eps_txt})·{_num(top_v)}"
+    x.add(x.dws, tail, x.dw, -le * top_v, signed=True)
+
+
+def _adam_lines(c: _Step, x: _Weight) -> None:
+    """Adam, AdamW and NAdam: Δw = −η/(√Ĝ+ε)·M̂ (AdamW: − η·λ·w)."""
+    x.add_M_ema()
+    x.add_G()
+    v, s, g, M, G = c.values, x.s, x.g, x.M, x.G
+    if c.opt.id == "nadam":
+        mu_t, mu_n, pt, pn = v["mu_t"], v["mu_next"], v["prod_t"], v["prod_next"]
+        mh = mu_n * M / (1.0 - pn) + (1.0 - mu_t) * g / (1.0 - pt)
+        gh = G / v["bc2"]
+        mhs, ghs = x.sym("M̂"), x.sym("Ĝ")
+        x.lines.append(
+            f"{mhs} = μ({s + 1})·{x.Ms}/(1−∏μ({s + 1})) + (1−μ({s}))·{x.gs}/(1−∏μ({s})) = "
+            f"{format_number(mu_n)}·{_num(M)}/(1 − {format_number(pn)}) + "
+            f"(1 − {format_number(mu_t)})·{_num(g)}/(1 − {format_number(pt)}) = {format_number(mh)}"
         )
-    elif oid in ("momentum", "nesterov"):
-        a = c.hyper["alpha"]
-        add(Ms, f"α·{Mps} + {gs} = {c.h('alpha')}·{_num(Mp)} + {_num(g)}", M, a * Mp + g)
-        if oid == "momentum":
-            add(dws, f"−{E}·{Ms} = −{e}·{_num(M)}", dw, -c.eta_t * M, signed=True)
-        else:
-            tail = f"−{E}·({gs} + α·{Ms}) = −{e}·({format_number(g)} + {c.h('alpha')}·{_num(M)})"
-            add(dws, tail, dw, -c.eta_t * (g + a * M), signed=True)
-    elif oid == "qhm":
-        add_M_ema()
-        nu = c.hyper["nu"]
+        x.lines.append(
+            f"{ghs} = {x.Gs}/(1−β{_sup(s)}) = {_num(G)}/{format_number(v['bc2'])} = {format_number(gh)}"
+        )
+        v.update({f"m_hat{x.k}": mh, f"v_hat{x.k}": gh})
+    else:
+        mhs, mh, ghs, gh = x.add_hats()
+    root = math.sqrt(gh)
+    le = x.add_rate(ghs, gh)
+    formula = f"−{x.E}/(√{ghs}+ε)·{mhs}"
+    numbers = f"−{x.e}/({format_number(root)} + {x.eps_txt})·{_num(mh)}"
+    if c.opt.id == "adamw":
+        lam = c.hyper["weight_decay"]
+        formula += f" − {x.E}·λ·{x.sym('w', x.p)}"
+        numbers += f" − {x.e}·{c.h('weight_decay')}·{_num(x.wp)}"
+        x.add(x.dws, f"{formula} = {numbers}", x.dw, -le * mh - c.eta_t * lam * x.wp, signed=True)
+    else:
+        x.add(x.dws, f"{formula} = {numbers}", x.dw, -le * mh, signed=True)
+
+
+def _amsgrad_lines(c: _Step, x: _Weight) -> None:
+    x.add_M_ema()
+    x.add_G()
+    mhs, mh, _ghs, _gh = x.add_hats()
+    v, s, E, e, lr, G = c.values, x.s, x.E, x.e, x.lr, x.G
+    eps = c.hyper["eps"]
+    root = c.eta_t / lr - eps if lr else math.nan  # η(t) = 0: nothing to recover from
+    gmax_hat = root * root
+    gmax = gmax_hat * v["bc2"]
+    v.update({f"sqrt_v_hat{x.k}": root, f"v_hat{x.k}": gmax_hat, f"G_max{x.k}": gmax})
+    ghs = x.sym("Ĝmax")
+    x.lines.append(
+        f"√{ghs} = √({x.sym('Gmax')}/(1−β{_sup(s)})) = {E}/{x.lrs} − ε = "
+        f"{e}/{format_number(lr)} − {x.eps_txt} = {format_number(root)}"
+    )
+    if math.isnan(gmax):
+        relation = msg("(cannot be recovered: {eta} = 0 at this step)", eta=E)
+    elif abs(gmax - G) <= 1e-9 * max(abs(G), 1e-300):
+        relation = msg("= {G}: this step's G is the largest so far", G=x.Gs)
+    else:
+        relation = msg(
+            "> {G} = {value}: a larger G from an earlier step is remembered", G=x.Gs, value=format_number(G)
+        )
+    formula = (
+        f"{x.sym('Gmax')} = {ghs}·(1−β{_sup(s)}) = {format_number(gmax_hat)}·{format_number(v['bc2'])} = "
+        f"{format_number(gmax)}"
+    )
+    x.lines.append(msg("{formula} {relation}", formula=formula, relation=relation))
+    le = x.add_rate(ghs, gmax_hat)
+    tail = f"−{E}/(√{ghs}+ε)·{mhs} = −{e}/({format_number(root)} + {x.eps_txt})·{_num(mh)}"
+    x.add(x.dws, tail, x.dw, -le * mh, signed=True)
+
+
+def _qhadam_lines(c: _Step, x: _Weight) -> None:
+    x.add_M_ema()
+    x.add_G()
+    mhs, mh, ghs, gh = x.add_hats()
+    nu, nu2, eps, g = c.hyper["nu"], c.hyper["nu2"], c.hyper["eps"], x.g
+    root = math.sqrt((1.0 - nu2) * g * g + nu2 * gh)
+    le = c.eta_t / (root + eps)
+    tail = (
+        f"{x.E}/(√((1−ν₂)·{x.gs}² + ν₂·{ghs})+ε) = "
+        f"{x.e}/(√({format_hyper(1.0 - nu2)}·{_num(g)}² + {c.h('nu2')}·{format_number(gh)}) + {x.eps_txt})"
+    )
+    x.add(x.lrs, tail, x.lr, le)
+    tail = (
+        f"−{x.lrs}·((1−ν₁)·{x.gs} + ν₁·{mhs}) = "
+        f"−{format_number(x.lr)}·({format_hyper(1.0 - nu)}·{_num(g)} + {c.h('nu')}·{_num(mh)})"
+    )
+    x.add(x.dws, tail, x.dw, -x.lr * ((1.0 - nu) * g + nu * mh), signed=True)
+
+
+def _adadelta_lines(c: _Step, x: _Weight) -> None:
+    x.add_G("rho")
+    eps, lr, E, e = c.hyper["eps"], x.lr, x.E, x.e
+    ratio = lr / c.eta_t if c.eta_t else math.nan  # η(t) = 0: nothing to recover from
+    root_g = math.sqrt(x.G + eps)
+    root_u = ratio * root_g
+    delta = ratio * x.g
+    c.values.update({f"ratio{x.k}": ratio, f"sqrt_U{x.k}_prev": root_u})
+    us = f"√({x.sym('U', x.p)}+ε)"
+    x.lines.append(
+        f"{us} = {x.lrs}/{E}·√({x.Gs}+ε) = {format_number(lr)}/{e}·{format_number(root_g)} = "
+        f"{format_number(root_u)}"
+    )
+    x.add(
+        x.lrs,
+        f"{E}·{us}/√({x.Gs}+ε) = {e}·{format_number(root_u)}/{format_number(root_g)}",
+        lr,
+        c.eta_t * (root_u / root_g) if c.eta_t else 0.0,
+    )
+    x.lines.append(
+        f"{x.sym('Δ')} = {us}/√({x.Gs}+ε)·{x.gs} = "
+        f"{format_number(root_u)}/{format_number(root_g)}·{_num(x.g)} = {format_number(delta)}"
+    )
+    x.add(
+        x.dws,
+        f"−{E}·{x.sym('Δ')} = −{e}·{_num(delta)}",
+        x.dw,
+        -c.eta_t * delta if c.eta_t else 0.0,
+        signed=True,
+    )
+
+
+def _lion_lines(c: _Step, x: _Weight) -> None:
+    """c = β₁·M(t−1) + (1−β₁)·g; Δw = −η·(sign(c) + λ·w(t−1)); then M ← α·M + (1−α)·g."""
+    mix, lam, g = c.hyper["mix"], c.hyper["weight_decay"], x.g
+    d = mix * x.Mp + (1.0 - mix) * g
+    sign = 1.0 if d > 0 else -1.0 if d < 0 else 0.0
+    cs = x.sym("c")
+    c.values.update({f"c{x.k}": d, f"sign_c{x.k}": sign})
+    x.lines.append(
+        f"{cs} = β₁·{x.Mps} + (1−β₁)·{x.gs} = {c.h('mix')}·{_num(x.Mp)} + {format_hyper(1.0 - mix)}·{_num(g)}"
+        f" = {format_number(d)}"
+    )
+    formula = f"−{x.E}·(sign({cs}) + λ·{x.sym('w', x.p)})"
+    numbers = f"−{x.e}·({format_number(sign, signed=True)} + {c.h('weight_decay')}·{_num(x.wp)})"
+    x.add(x.dws, f"{formula} = {numbers}", x.dw, -c.eta_t * (sign + lam * x.wp), signed=True)
+    x.add_M_ema()
+
+
+def _radam_lines(c: _Step, x: _Weight) -> None:
+    """M̂ as Adam's; while ρ(t) ≤ 5 the step is −η·M̂, then the rate is η·r(t)·√(1−βᵗ)/(√G+ε)."""
+    x.add_M_ema()
+    x.add_G()
+    mhs, mh = x.add_m_hat()
+    v, E, e = c.values, x.E, x.e
+    if v["rho_t"] > 5.0:
+        root = math.sqrt(x.G)
+        sq = math.sqrt(v["bc2"])
+        le = c.eta_t * v["rect"] * sq / (root + c.hyper["eps"]) if c.eta_t else 0.0
         tail = (
-            f"−{E}·((1−ν)·{gs} + ν·{Ms}) = −{e}·({format_hyper(1.0 - nu)}·{_num(g)} + {c.h('nu')}·{_num(M)})"
+            f"{E}·r({x.s})·√(1−β{_sup(x.s)})/(√{x.Gs}+ε) = "
+            f"{e}·{format_number(v['rect'])}·{format_number(sq)}/({format_number(root)} + {x.eps_txt})"
         )
-        add(dws, tail, dw, -c.eta_t * ((1.0 - nu) * g + nu * M), signed=True)
-    elif oid in ("adagrad", "rmsprop", "adam-lecture"):
-        if oid == "adam-lecture":
-            add_M_ema()
-        add_G()
-        root = math.sqrt(G)
-        le = add_rate(Gs, G)
-        top, top_v = (Ms, M) if oid == "adam-lecture" else (gs, g)
-        tail = f"−{E}/(√{Gs}+ε)·{top} = −{e}/({format_number(root)} + {eps_txt})·{_num(top_v)}"
-        add(dws, tail, dw, -le * top_v, signed=True)
-    elif oid in ("adam", "adamw", "nadam"):
-        add_M_ema()
-        add_G()
-        if oid == "nadam":
-            mu_t, mu_n, pt, pn = v["mu_t"], v["mu_next"], v["prod_t"], v["prod_next"]
-            mh = mu_n * M / (1.0 - pn) + (1.0 - mu_t) * g / (1.0 - pt)
-            gh = G / v["bc2"]
-            mhs, ghs = sym("M̂"), sym("Ĝ")
-            lines.append(
-                f"{mhs} = μ({s + 1})·{Ms}/(1−∏μ({s + 1})) + (1−μ({s}))·{gs}/(1−∏μ({s})) = "
-                f"{format_number(mu_n)}·{_num(M)}/(1 − {format_number(pn)}) + "
-                f"(1 − {format_number(mu_t)})·{_num(g)}/(1 − {format_number(pt)}) = {format_number(mh)}"
-            )
-            lines.append(
-                f"{ghs} = {Gs}/(1−β{_sup(s)}) = {_num(G)}/{format_number(v['bc2'])} = {format_number(gh)}"
-            )
-            v.update({f"m_hat{k}": mh, f"v_hat{k}": gh})
-        else:
-            mhs, mh, ghs, gh = add_hats()
-        root = math.sqrt(gh)
-        le = add_rate(ghs, gh)
-        formula = f"−{E}/(√{ghs}+ε)·{mhs}"
-        numbers = f"−{e}/({format_number(root)} + {eps_txt})·{_num(mh)}"
-        if oid == "adamw":
-            lam = c.hyper["weight_decay"]
-            formula += f" − {E}·λ·{sym('w', p)}"
-            numbers += f" − {e}·{c.h('weight_decay')}·{_num(wp)}"
-            add(dws, f"{formula} = {numbers}", dw, -le * mh - c.eta_t * lam * wp, signed=True)
-        else:
-            add(dws, f"{formula} = {numbers}", dw, -le * mh, signed=True)
-    elif oid == "amsgrad":
-        add_M_ema()
-        add_G()
-        mhs, mh, _ghs, _gh = add_hats()
-        eps = c.hyper["eps"]
-        root = c.eta_t / lr - eps if lr else math.nan  # η(t) = 0: nothing to recover from
-        gmax_hat = root * root
-        gmax = gmax_hat * v["bc2"]
-        v.update({f"sqrt_v_hat{k}": root, f"v_hat{k}": gmax_hat, f"G_max{k}": gmax})
-        ghs = sym("Ĝmax")
-        lines.append(
-            f"√{ghs} = √({sym('Gmax')}/(1−β{_sup(s)})) = {E}/{lrs} − ε = "
-            f"{e}/{format_number(lr)} − {eps_txt} = {format_number(root)}"
-        )
-        if math.isnan(gmax):
-            relation = msg("(cannot be recovered: {eta} = 0 at this step)", eta=E)
-        elif abs(gmax - G) <= 1e-9 * max(abs(G), 1e-300):
-            relation = msg("= {G}: this step's G is the largest so far", G=Gs)
-        else:
-            relation = msg(
-                "> {G} = {value}: a larger G from an earlier step is remembered", G=Gs, value=format_number(G)
-            )
-        formula = (
-            f"{sym('Gmax')} = {ghs}·(1−β{_sup(s)}) = {format_number(gmax_hat)}·{format_number(v['bc2'])} = "
-            f"{format_number(gmax)}"
-        )
-        lines.append(msg("{formula} {relation}", formula=formula, relation=relation))
-        le = add_rate(ghs, gmax_hat)
-        tail = f"−{E}/(√{ghs}+ε)·{mhs} = −{e}/({format_number(root)} + {eps_txt})·{_num(mh)}"
-        add(dws, tail, dw, -le * mh, signed=True)
-    elif oid == "qhadam":
-        add_M_ema()
-        add_G()
-        mhs, mh, ghs, gh = add_hats()
-        nu, nu2, eps = c.hyper["nu"], c.hyper["nu2"], c.hyper["eps"]
-        root = math.sqrt((1.0 - nu2) * g * g + nu2 * gh)
-        le = c.eta_t / (root + eps)
-        tail = (
-            f"{E}/(√((1−ν₂)·{gs}² + ν₂·{ghs})+ε) = "
-            f"{e}/(√({format_hyper(1.0 - nu2)}·{_num(g)}² + {c.h('nu2')}·{format_number(gh)}) + {eps_txt})"
-        )
-        add(lrs, tail, lr, le)
-        tail = (
-            f"−{lrs}·((1−ν₁)·{gs} + ν₁·{mhs}) = "
-            f"−{format_number(lr)}·({format_hyper(1.0 - nu)}·{_num(g)} + {c.h('nu')}·{_num(mh)})"
-        )
-        add(dws, tail, dw, -lr * ((1.0 - nu) * g + nu * mh), signed=True)
-    elif oid == "adadelta":
-        add_G()
-        eps = c.hyper["eps"]
-        ratio = lr / c.eta_t if c.eta_t else math.nan  # η(t) = 0: nothing to recover from
-        root_g = math.sqrt(G + eps)
-        root_u = ratio * root_g
-        delta = ratio * g
-        v.update({f"ratio{k}": ratio, f"sqrt_U{k}_prev": root_u})
-        us = f"√({sym('U', p)}+ε)"
-        lines.append(
-            f"{us} = {lrs}/{E}·√({Gs}+ε) = {format_number(lr)}/{e}·{format_number(root_g)} = "
-            f"{format_number(root_u)}"
-        )
-        add(
-            lrs,
-            f"{E}·{us}/√({Gs}+ε) = {e}·{format_number(root_u)}/{format_number(root_g)}",
-            lr,
-            c.eta_t * (root_u / root_g) if c.eta_t else 0.0,
-        )
-        lines.append(
-            f"{sym('Δ')} = {us}/√({Gs}+ε)·{gs} = {format_number(root_u)}/{format_number(root_g)}·{_num(g)}"
-            f" = {format_number(delta)}"
-        )
-        add(
-            dws,
-            f"−{E}·{sym('Δ')} = −{e}·{_num(delta)}",
-            dw,
-            -c.eta_t * delta if c.eta_t else 0.0,
-            signed=True,
-        )
-    else:  # pragma: no cover - the registry and this module must grow together
-        raise ValueError(f"the step inspector does not know the rule {oid!r}")
+        x.add(x.lrs, tail, x.lr, le)
+        x.add(x.dws, f"−{x.lrs}·{mhs} = −{format_number(x.lr)}·{_num(mh)}", x.dw, -x.lr * mh, signed=True)
+    else:
+        x.add(x.lrs, E, x.lr, c.eta_t)
+        x.add(x.dws, f"−{E}·{mhs} = −{e}·{_num(mh)}", x.dw, -c.eta_t * mh, signed=True)
+
+
+def _adamax_lines(c: _Step, x: _Weight) -> None:
+    """G ← max(β·G, |g|+ε), the rate η/G applied to M̂ = M/(1−αᵗ)."""
+    x.add_M_ema()
+    b, eps, g = c.hyper["beta"], c.hyper["eps"], x.g
+    tail = (
+        f"max(β·{x.Gps}, |{x.gs}|+ε) = max({c.h('beta')}·{_num(x.Gp)}, {format_number(abs(g))} + {x.eps_txt})"
+    )
+    x.add(x.Gs, tail, x.G, max(b * x.Gp, abs(g) + eps))
+    mhs, mh = x.add_m_hat()
+    x.add(x.lrs, f"{x.E}/{x.Gs} = {x.e}/{format_number(x.G)}", x.lr, c.eta_t / x.G if x.G else math.inf)
+    x.add(x.dws, f"−{x.lrs}·{mhs} = −{format_number(x.lr)}·{_num(mh)}", x.dw, -x.lr * mh, signed=True)
+
+
+#: Each optimizer's step-inspector lines, keyed by its registry id (tests/test_registry.py checks
+#: that every entry of engine.optimizers.OPTIMIZERS has one).
+RULE_LINES: dict[str, Callable[[_Step, _Weight], None]] = {
+    "sgd": _sgd_lines,
+    "momentum-lecture": _momentum_lecture_lines,
+    "momentum": _heavy_ball_lines,
+    "nesterov": _heavy_ball_lines,
+    "adagrad": _plain_adaptive_lines,
+    "rmsprop": _plain_adaptive_lines,
+    "adam-lecture": _plain_adaptive_lines,
+    "adam": _adam_lines,
+    "amsgrad": _amsgrad_lines,
+    "adamw": _adam_lines,
+    "nadam": _adam_lines,
+    "adadelta": _adadelta_lines,
+    "qhm": _qhm_lines,
+    "qhadam": _qhadam_lines,
+    "lion": _lion_lines,
+    "radam": _radam_lines,
+    "adamax": _adamax_lines,
+}
+
+
+def _weight_lines(c: _Step, i: int) -> list[str]:
+    """The rule of ``c.opt`` for weight i, numbers substituted, results from the record."""
+    rule = RULE_LINES.get(c.opt.id)
+    if rule is None:
+        raise ValueError(f"the step inspector does not know the rule {c.opt.id!r}")
+    x = _Weight(c, i)
+    rule(c, x)
     if not c.opt.adaptive:
-        c.check(lrs, c.eta_t, lr)
-    add_w()
-    return lines
+        c.check(x.lrs, c.eta_t, x.lr)
+    x.add_w()
+    return x.lines
 
 
 # -- what changed most ----------------------------------------------------------------------------
@@ -524,6 +656,11 @@ def _first_step_summary(c: _Step) -> str:
     a, r = c.arrays, c.row
     g = [float(a["grad"][r, i]) for i in (0, 1)]
     dw = [float(a["dw"][r, i]) for i in (0, 1)]
+    if c.opt.id == "lion":
+        return msg(
+            "First step: Lion moves each weight by η·sign(c) (plus the decay η·λ·w), whatever the size "
+            "of its gradient."
+        )
     if c.opt.adaptive and c.eta_t > 0:
         k = [abs(d) / c.eta_t for d in dw]
         values = {
@@ -587,6 +724,10 @@ def _rate_cause(c: _Step, i: int, eta_prev: float) -> str:
                 )
     elif min(new, old, c.eta_t, eta_prev) <= 0:
         pass  # a rate of 0 (η(t) = 0) says nothing about the denominator
+    elif opt.id in ("adamax", "radam"):
+        # Adamax's rate is η/G; RAdam's η·r(t)·√(1−βᵗ)/(√G+ε), where r(t) and 1−βᵗ only creep towards 1
+        if g_new != g_old:
+            causes.append(msg("G{sb} {change}", sb=sb, change=_change_words(g_new, g_old)))
     elif opt.id == "adadelta":
         ratio_new, ratio_old = new / c.eta_t, old / eta_prev
         if ratio_new != ratio_old:
@@ -666,6 +807,30 @@ def _summary(c: _Step, sched: Schedule) -> str:
     if abs(new) > abs(old):
         return msg("The gradient g{sb} {change} since step {p} (steeper ground along w{sb}).", **v)
     return msg("The gradient g{sb} {change} since step {p} (flatter ground along w{sb}).", **v)
+
+
+def _radam_shared_lines(c: _Step) -> list[str]:
+    """ρ∞, ρ(t) and, past 5, the rectification r(t), as the kernel computes them from 1 − βᵗ."""
+    v, s, beta = c.values, c.s, c.hyper["beta"]
+    bc2 = v["bc2"]
+    rho_inf = 2.0 / (1.0 - beta) - 1.0
+    rho_t = rho_inf - 2.0 * s * (1.0 - bc2) / bc2
+    v.update({"rho_inf": rho_inf, "rho_t": rho_t})
+    lines = [
+        f"ρ∞ = 2/(1−β) − 1 = {format_number(rho_inf)}",
+        f"ρ({s}) = ρ∞ − 2t·β{_sup(s)}/(1−β{_sup(s)}) = {format_number(rho_t)}",
+    ]
+    if rho_t > 5.0:
+        rect = math.sqrt(
+            (rho_t - 4.0) * (rho_t - 2.0) * rho_inf / ((rho_inf - 4.0) * (rho_inf - 2.0) * rho_t)
+        )
+        v["rect"] = rect
+        lines.append(f"r({s}) = √((ρ(t)−4)(ρ(t)−2)ρ∞/((ρ∞−4)(ρ∞−2)ρ(t))) = {format_number(rect)}")
+    else:
+        lines.append(
+            msg("ρ({s}) ≤ 5: too few gradients to trust G yet, so the step is plain momentum", s=str(s))
+        )
+    return lines
 
 
 # -- entry point ----------------------------------------------------------------------------------
@@ -826,6 +991,11 @@ def explain_step(
             values["bc1"] = 1.0 - _bias_power(hyper["alpha"], s)
             shared.append(f"1−α{sup} = 1 − {c.h('alpha')}{sup} = {format_number(values['bc1'])}")
         shared.append(f"1−β{sup} = 1 − {c.h('beta')}{sup} = {format_number(values['bc2'])}")
+        if opt.id == "radam":
+            shared += _radam_shared_lines(c)
+    elif opt.id == "adamax":
+        values["bc1"] = 1.0 - _bias_power(hyper["alpha"], s)
+        shared.append(f"1−α{sup} = 1 − {c.h('alpha')}{sup} = {format_number(values['bc1'])}")
 
     lines = [_weight_lines(c, i) for i in (0, 1)]
     notes = []

@@ -26,9 +26,10 @@ Semantics the learner sees:
 ``compile_expression`` takes seconds the first time (measured 3–4.5 s on 2 busy cores,
 ~0.5 s of it sympy and the rest numba compiling the runner copy) and holds a lock while
 it does: call it from a worker thread, never the GUI thread. Reopened in a new process
-it takes ~0.05 s (plus numba's one-off start-up on the first kernel loaded). It warms
-the value, grid and single-run kernels; ``run_batch`` (parallel sweeps) compiles on
-its first use.
+it takes ~0.05 s (plus numba's one-off start-up on the first kernel loaded). The value,
+grid and single-run kernels are compiled eagerly (typed signatures); ``run_batch``
+(parallel sweeps) compiles on its first use; ``engine.simulate.surface_for`` runs the
+first step once, so the window's first frame never waits.
 """
 
 from __future__ import annotations
@@ -44,8 +45,8 @@ from typing import Any
 from engine._parser import MAX_DEPTH, MAX_LENGTH, MAX_NODES, ExpressionError, Node, fold, has_variables
 from engine._parser import parse as _parse
 from engine._parser import render as _render
-from engine.losses import Surface
 from engine.messages import msg
+from engine.surface import Surface
 
 __all__ = [
     "DEFAULT_VIEW",
@@ -383,16 +384,6 @@ def _choose_start(module: ModuleType) -> tuple[float, float]:
     return START_CANDIDATES[0]
 
 
-def _warm(surface: Surface) -> None:
-    """Compile (or load from cache) the kernels the GUI calls first, here in the caller's thread."""
-    import numpy as np
-
-    from engine.simulate import Run
-
-    surface.grid(np.linspace(surface.view[0], surface.view[1], 3), np.linspace(*surface.view[2:], 3))
-    Run(surface, "sgd").advance(1)
-
-
 def compile_expression(text: str) -> Surface:
     """A ``Surface`` for a formula typed by the user, or ExpressionError saying what is wrong.
 
@@ -437,6 +428,5 @@ def compile_expression(text: str) -> Surface:
             expression=stripped,
             note=" ".join(notes),
         )
-        _warm(surface)
         _surfaces[stripped] = surface
     return surface

@@ -26,7 +26,6 @@ from engine.state import (
     S_GRAD1,
     S_GRAD2,
     S_LOSS,
-    S_MU_PROD,
     S_T,
     S_W1,
     S_W2,
@@ -168,13 +167,8 @@ class Run:
             self._S[S_ALPHA_T] = values.get("alpha", 0.0) ** t
         if values.get("beta") != old.get("beta"):
             self._S[S_BETA_T] = values.get("beta", 0.0) ** t
-        if self.optimizer.kernel_id == K.NADAM and (
-            values["alpha"] != old["alpha"] or values["momentum_decay"] != old["momentum_decay"]
-        ):
-            # ∏_{i≤t} μ_i with μ_i = α·(1 − ½·0.96^(iψ)), as if the new α, ψ had been used from the start
-            i = np.arange(1, t + 1, dtype=np.float64)
-            mu = values["alpha"] * (1.0 - 0.5 * 0.96 ** (i * values["momentum_decay"]))
-            self._S[S_MU_PROD] = float(np.prod(mu)) if t else 1.0
+        if self.optimizer.state_hook is not None:
+            self.optimizer.state_hook(old, values, t, self._S)
         self.hyperparameters = values
         self._h = hyper_vector(values)
 
@@ -302,8 +296,17 @@ def surface_for(config: SessionConfig) -> Surface:
     A loss expression goes through the safe parser and compiler (ExpressionError if refused).
     """
     surface = get_loss(config.loss)
+    if surface.expression:
+        warm_up(surface)
     usable = {k: v for k, v in config.loss_params.items() if k in surface.params}
     return surface.with_params(**usable) if usable else surface
+
+
+def warm_up(surface: Surface) -> None:
+    """Compile (or load from cache) the kernels a race calls first, here in the caller's thread
+    (the worker's), so the window never waits on them: the contour grid and one step."""
+    surface.grid(np.linspace(surface.view[0], surface.view[1], 3), np.linspace(*surface.view[2:], 3))
+    Run(surface, "sgd").advance(1)
 
 
 def run_for(

@@ -20,7 +20,7 @@ STATE = (
 )  # fmt: skip
 
 #: The hyperparameter vector H, in order: the names of ``engine.optimizers.HYPERPARAMETERS``.
-HYPER = ("lr", "alpha", "beta", "eps", "weight_decay", "rho", "nu", "nu2", "momentum_decay")
+HYPER = ("lr", "alpha", "beta", "eps", "weight_decay", "rho", "nu", "nu2", "momentum_decay", "mix")
 
 #: Quantities of one run in a block of a batch, after the H entries (which come first, in
 #: ``HYPER`` order): the current point and its L and gradient, the state, αᵗ, βᵗ, ∏μ, the

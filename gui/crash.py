@@ -39,18 +39,23 @@ _lock = threading.Lock()
 
 
 def app_version() -> str:
-    """The version of main.py when run from source, else the installed distribution's."""
+    """The installed distribution's version (package metadata), else the source tree's pyproject.toml.
+
+    Not ``main.__version__``: importing the entry point from here made a circle (main → gui → main).
+    """
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
-        from main import __version__
+        return version(APP_NAME)
+    except PackageNotFoundError:
+        pass
+    try:
+        import tomllib
 
-        return str(__version__)
-    except ImportError:
-        from importlib.metadata import PackageNotFoundError, version
-
-        try:
-            return version(APP_NAME)
-        except PackageNotFoundError:
-            return "unknown"
+        pyproject = Path(__file__).resolve().parents[1] / "pyproject.toml"
+        return str(tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["version"])
+    except (OSError, KeyError, TypeError, ValueError):
+        return "unknown"
 
 
 def log_dir() -> Path:

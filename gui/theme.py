@@ -6,24 +6,11 @@ drawn in the Okabe–Ito colour-blind-safe palette with dark outlines, never ble
 
 from __future__ import annotations
 
-# Okabe & Ito (2008) first, for the default race and the lecture's variants; then
-# darker extras that still read on the pale map.
-RACER_COLORS: dict[str, str] = {
-    "sgd": "#000000",
-    "momentum": "#009E73",
-    "adagrad": "#E69F00",
-    "rmsprop": "#0072B2",
-    "adam": "#D55E00",
-    "adam-lecture": "#CC79A7",
-    "momentum-lecture": "#56B4E9",
-    "nesterov": "#1B7837",
-    "amsgrad": "#B2182B",
-    "adamw": "#8C510A",
-    "nadam": "#5E3C99",
-    "adadelta": "#4D4D4D",
-    "qhm": "#01665E",
-    "qhadam": "#C51B7D",
-}
+from engine.optimizers import OPTIMIZERS
+
+#: Each optimizer's colour, from its registry entry (engine.optimizers): Okabe & Ito (2008) first,
+#: for the default race and the lecture's variants; then darker extras that still read on the pale map.
+RACER_COLORS: dict[str, str] = {o.id: o.color for o in OPTIMIZERS.values()}
 
 #: Colour-map stops for the loss, low (pale) to high (slate).
 SURFACE_STOPS = (

@@ -1045,6 +1045,46 @@ Do you want to replace it?</source>
         <translation>‪Ma &amp; Yarats, ICLR 2019‬</translation>
     </message>
     <message>
+        <source>Lion</source>
+        <translation>Lion</translation>
+    </message>
+    <message>
+        <source>Every weight moves by exactly η (plus decay): only the sign of c is used.</source>
+        <translation>‫هر وزن دقیقاً به اندازهٔ ‪η‬ جابه‌جا می‌شود (به‌علاوهٔ کاهش وزن): فقط علامت ‪c‬ به کار می‌رود.‬</translation>
+    </message>
+    <message>
+        <source>M ← α·M + (1−α)·g, after the step</source>
+        <translation>‪M ← α·M + (1−α)·g‬، پس از گام</translation>
+    </message>
+    <message>
+        <source>Chen et al. 2023, Algorithm 2 (their β₂ is our α)</source>
+        <translation>‪Chen et al. 2023‬، الگوریتم ۲ (در مقاله، ‪β₂‬ همان ‪α‬ ماست)</translation>
+    </message>
+    <message>
+        <source>RAdam</source>
+        <translation>RAdam</translation>
+    </message>
+    <message>
+        <source>Plain momentum for the first steps, until G has seen enough gradients to be trusted.</source>
+        <translation>‫در گام‌های نخست تکانهٔ ساده، تا وقتی ‪G‬ آن‌قدر گرادیان دیده باشد که بتوان به آن اعتماد کرد.‬</translation>
+    </message>
+    <message>
+        <source>Liu et al. 2020; torch.optim.RAdam</source>
+        <translation>‪Liu et al. 2020; torch.optim.RAdam‬</translation>
+    </message>
+    <message>
+        <source>Adamax</source>
+        <translation>Adamax</translation>
+    </message>
+    <message>
+        <source>G ← max(β·G, |g|+ε) (a decaying largest |g|)</source>
+        <translation>‪G ← max(β·G, |g|+ε)‬ (بزرگ‌ترین ‪|g|‬ که کم‌کم فراموش می‌شود)</translation>
+    </message>
+    <message>
+        <source>Kingma &amp; Ba 2015; torch.optim.Adamax</source>
+        <translation>‪Kingma &amp; Ba 2015; torch.optim.Adamax‬</translation>
+    </message>
+    <message>
         <source>learning rate</source>
         <translation>نرخ یادگیری</translation>
     </message>
@@ -1079,6 +1119,10 @@ Do you want to replace it?</source>
     <message>
         <source>NAdam&apos;s momentum decay</source>
         <translation>میرایی تکانه در NAdam</translation>
+    </message>
+    <message>
+        <source>Lion&apos;s weight of M in the direction c</source>
+        <translation>ضریب ‪M‬ در جهت ‪c‬ در Lion</translation>
     </message>
     <message>
         <source>Ill-conditioned bowl</source>
@@ -1537,6 +1581,10 @@ Do you want to replace it?</source>
         <translation>{percent} کاهش یافت</translation>
     </message>
     <message>
+        <source>First step: Lion moves each weight by η·sign(c) (plus the decay η·λ·w), whatever the size of its gradient.</source>
+        <translation>گام اول: Lion هر وزن را به اندازهٔ ‪η·sign(c)‬ (به‌علاوهٔ کاهش ‪η·λ·w‬) جابه‌جا می‌کند، هر قدر هم گرادیانش بزرگ یا کوچک باشد.</translation>
+    </message>
+    <message>
         <source>First step, with {state} starting at 0: |Δw₁| = {k1}·η and |Δw₂| = {k2}·η, although the gradients differ: the per-weight rate divides out each gradient&apos;s size.</source>
         <translation>گام اول (مقدار آغازین {state} صفر است): ‪|Δw₁| = {k1}·η‬ و ‪|Δw₂| = {k2}·η‬، با اینکه گرادیان‌ها متفاوت‌اند: نرخ جداگانهٔ هر وزن اندازهٔ گرادیانِ آن را خنثی می‌کند.</translation>
     </message>
@@ -1571,6 +1619,10 @@ Do you want to replace it?</source>
     <message>
         <source>G{sb} {change} (g{sb}({s})² = {g2} is below G{sb}({p}) = {G_old}, and G forgets: β = {beta})</source>
         <translation>‪G{sb}‬‏ {change} (‪g{sb}({s})² = {g2}‬ از ‪G{sb}({p}) = {G_old}‬ کوچک‌تر است و G گذشته را فراموش می‌کند: ‪β = {beta}‬)</translation>
+    </message>
+    <message>
+        <source>G{sb} {change}</source>
+        <translation>‪G{sb}‬‏ {change}</translation>
     </message>
     <message>
         <source>√(U{sb}+ε)/√(G{sb}+ε) fell</source>
@@ -1631,6 +1683,10 @@ Do you want to replace it?</source>
     <message>
         <source>The gradient g{sb} {change} since step {p} (flatter ground along w{sb}).</source>
         <translation>گرادیان ‪g{sb}‬ از گام {p} تاکنون {change} (سطح در امتداد ‪w{sb}‬ هموارتر است).</translation>
+    </message>
+    <message>
+        <source>ρ({s}) ≤ 5: too few gradients to trust G yet, so the step is plain momentum</source>
+        <translation>‪ρ({s}) ≤ 5‬: هنوز گرادیان کافی برای اعتماد به ‪G‬ نیست، پس گام همان تکانهٔ ساده است</translation>
     </message>
     <message>
         <source>row must be a whole number, got {value}</source>

@@ -176,6 +176,48 @@ def ref_qhadam(s, w, g, t, h):
     return w - rate * ((1 - h["nu"]) * g + h["nu"] * m_hat), v, m, rate
 
 
+def ref_lion(s, w, g, t, h):
+    # Chen et al. 2023, Algorithm 2 (Lion), written from the paper: (their β1 = our mix, β2 = our α)
+    #   c_t = β1·m_{t−1} + (1 − β1)·g_t;  θ_t = θ_{t−1} − η_t·(sign(c_t) + λ·θ_{t−1});
+    #   m_t = β2·m_{t−1} + (1 − β2)·g_t
+    m = s.get("m", np.zeros(2))
+    c = h["mix"] * m + (1 - h["mix"]) * g
+    theta = w - h["lr"] * (np.sign(c) + h["weight_decay"] * w)
+    s["m"] = h["alpha"] * m + (1 - h["alpha"]) * g
+    return theta, Z, s["m"], np.full(2, h["lr"])
+
+
+def ref_radam(s, w, g, t, h):
+    # torch.optim.RAdam's documented algorithm (β1 = α, β2 = β, no weight decay):
+    #   m_t, v_t as Adam; m̂ = m_t/(1−β1^t); ρ∞ = 2/(1−β2) − 1; ρ_t = ρ∞ − 2t·β2^t/(1−β2^t);
+    #   ρ_t > 5: l_t = √(1−β2^t)/(√v_t + ε), r_t = √((ρ_t−4)(ρ_t−2)ρ∞/((ρ∞−4)(ρ∞−2)ρ_t)),
+    #            θ ← θ − γ·m̂·r_t·l_t;  else θ ← θ − γ·m̂
+    b1, b2, lr, eps = h["alpha"], h["beta"], h["lr"], h["eps"]
+    m = b1 * s.get("m", np.zeros(2)) + (1 - b1) * g
+    v = b2 * s.get("v", np.zeros(2)) + (1 - b2) * g * g
+    s["m"], s["v"] = m, v
+    m_hat = m / (1 - b1**t)
+    rho_inf = 2 / (1 - b2) - 1
+    rho_t = rho_inf - 2 * t * b2**t / (1 - b2**t)
+    if rho_t > 5:
+        l_t = math.sqrt(1 - b2**t) / (np.sqrt(v) + eps)
+        r_t = math.sqrt((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t))
+        rate = lr * r_t * l_t
+    else:
+        rate = np.full(2, lr)
+    return w - rate * m_hat, v, m, rate
+
+
+def ref_adamax(s, w, g, t, h):
+    # torch.optim.Adamax's documented algorithm: m_t = β1·m + (1−β1)·g; u_t = max(β2·u, |g| + ε);
+    #   θ ← θ − γ·m_t/((1−β1^t)·u_t)
+    b1, b2, lr, eps = h["alpha"], h["beta"], h["lr"], h["eps"]
+    m = b1 * s.get("m", np.zeros(2)) + (1 - b1) * g
+    u = np.maximum(b2 * s.get("u", np.zeros(2)), np.abs(g) + eps)
+    s["m"], s["u"] = m, u
+    return w - lr * m / ((1 - b1**t) * u), u, m, lr / u
+
+
 REFERENCES = {
     "sgd": ref_sgd,
     "momentum-lecture": ref_momentum_lecture,
@@ -191,6 +233,9 @@ REFERENCES = {
     "adadelta": ref_adadelta,
     "qhm": ref_qhm,
     "qhadam": ref_qhadam,
+    "lion": ref_lion,
+    "radam": ref_radam,
+    "adamax": ref_adamax,
 }
 
 #: Learning rates that keep each rule on Rosenbrock's curved valley for 400 steps without diverging.
@@ -209,6 +254,9 @@ ROSENBROCK_LR = {
     "adadelta": 0.5,
     "qhm": 1e-3,
     "qhadam": 0.02,
+    "lion": 1e-3,
+    "radam": 1e-3,
+    "adamax": 0.02,
 }
 START = (-1.2, 1.0)
 STEPS = 400
@@ -267,6 +315,12 @@ TORCH_RULES = {
         [p], lr=h["lr"], betas=(h["alpha"], h["beta"]), eps=h["eps"], momentum_decay=h["momentum_decay"]
     ),
     "adadelta": lambda torch, p, h: torch.optim.Adadelta([p], lr=h["lr"], rho=h["rho"], eps=h["eps"]),
+    "radam": lambda torch, p, h: torch.optim.RAdam(
+        [p], lr=h["lr"], betas=(h["alpha"], h["beta"]), eps=h["eps"]
+    ),
+    "adamax": lambda torch, p, h: torch.optim.Adamax(
+        [p], lr=h["lr"], betas=(h["alpha"], h["beta"]), eps=h["eps"]
+    ),
 }
 
 
@@ -466,7 +520,9 @@ def test_default_lr_makes_a_good_demo_on_the_default_surface(opt: str) -> None:
     assert np.argmax(t.loss < 1e-2 * t.loss[0]) > 15, opt
     if OPTIMIZERS[opt].adaptive:
         ratio = t.lr[1:, 0] / t.lr[1:, 1]
-        assert np.max(ratio) > 4, opt  # the flat w1 direction gets a visibly larger rate
+        # the flat w1 direction gets a visibly larger rate; RAdam's first 5 steps are plain momentum,
+        # which flattens the steep w2 direction's gradients before its G starts to count
+        assert np.max(ratio) > (2 if opt == "radam" else 4), opt
     # and it stays stable well past the demo
     assert simulate("quadratic", opt, steps=5000).status != "diverged", opt
 
@@ -481,3 +537,148 @@ def test_adagrad_slows_on_a_long_valley_and_rmsprop_does_not() -> None:
     assert ada_speed[late].mean() < 0.1 * ada_speed[early].mean()
     assert rms_speed[late].mean() > rms_speed[early].mean()
     assert rms.loss[-1] < ada.loss[-1]
+
+
+# -- the three rules added as the proof that adding one is cheap: 500 steps, Rosenbrock and a typed loss --
+
+TYPED_LOSS = "sin(x)*cos(y) + 0.1*(x^2 + y^2) + 0.3*x*y"
+TYPED_START = (1.3, -0.7)
+NEW_STEPS = 500
+
+
+def typed_grad(w: Vec) -> Vec:
+    """∇ of ``TYPED_LOSS``, by hand."""
+    x, y = w
+    return np.array(
+        [math.cos(x) * math.cos(y) + 0.2 * x + 0.3 * y, -math.sin(x) * math.sin(y) + 0.2 * y + 0.3 * x]
+    )
+
+
+def _torch_run(torch, opt: str, h: dict, loss, start, steps: int) -> np.ndarray:
+    previous = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    try:
+        p = torch.tensor(start, dtype=torch.float64, requires_grad=True)
+        optim = TORCH_RULES[opt](torch, p, h)
+        ws = []
+        for _ in range(steps):
+            optim.zero_grad()
+            loss(torch, p).backward()
+            optim.step()
+            ws.append(p.detach().numpy().copy())
+    finally:
+        torch.set_default_dtype(previous)
+    return np.array(ws)
+
+
+def _rosenbrock_torch(torch, p):
+    return (1 - p[0]) ** 2 + 100 * (p[1] - p[0] ** 2) ** 2
+
+
+def _typed_torch(torch, p):
+    x, y = p[0], p[1]
+    return torch.sin(x) * torch.cos(y) + 0.1 * (x**2 + y**2) + 0.3 * x * y
+
+
+@pytest.mark.parametrize("opt", ["radam", "adamax"])
+def test_new_rules_match_torch_optim_over_500_steps(opt: str) -> None:
+    """RAdam and Adamax equal their torch.optim class to 1e-9 relative on Rosenbrock and on a typed loss."""
+    torch = pytest.importorskip("torch")
+    h = dict(OPTIMIZERS[opt].defaults, lr=ROSENBROCK_LR[opt])
+    t = simulate("rosenbrock", opt, START, NEW_STEPS, tol=0.0, **h)
+    assert t.status == "finished" and t.steps == NEW_STEPS
+    ws = _torch_run(torch, opt, h, _rosenbrock_torch, START, NEW_STEPS)
+    np.testing.assert_allclose(t.w[1:], ws, rtol=1e-9, atol=1e-12)
+    h = dict(OPTIMIZERS[opt].defaults, lr=0.05)
+    t = simulate(TYPED_LOSS, opt, TYPED_START, NEW_STEPS, tol=0.0, **h)
+    assert t.status == "finished" and t.steps == NEW_STEPS
+    ws = _torch_run(torch, opt, h, _typed_torch, TYPED_START, NEW_STEPS)
+    np.testing.assert_allclose(t.w[1:], ws, rtol=1e-9, atol=1e-12)
+    # and the typed-loss run matches the numpy reference in every recorded field
+    ref = _ref(REFERENCES[opt], typed_grad, np.array(TYPED_START), NEW_STEPS, h)
+    for name, key in (("grad", "g"), ("G", "G"), ("M", "M"), ("lr", "lr"), ("dw", "dw")):
+        _close(getattr(t, name)[1:], ref[key], name)
+
+
+def test_radam_is_plain_momentum_until_rho_exceeds_5_then_rectified() -> None:
+    """ρ(t) = ρ∞ − 2t·βᵗ/(1−βᵗ) passes 5 between steps 5 and 6 for β = 0.999: the rate is η before."""
+    beta = 0.999
+    rho_inf = 2 / (1 - beta) - 1
+    rho = [rho_inf - 2 * k * beta**k / (1 - beta**k) for k in range(1, 9)]
+    first_rectified = next(k for k, r in enumerate(rho, start=1) if r > 5)
+    assert first_rectified == 6
+    t = simulate("quadratic", "radam", (2.0, 1.0), 8, tol=0.0, lr=0.1)
+    np.testing.assert_array_equal(t.lr[1:first_rectified], 0.1)
+    k = first_rectified
+    rect = math.sqrt(
+        (rho[k - 1] - 4) * (rho[k - 1] - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho[k - 1])
+    )
+    expected = 0.1 * rect * math.sqrt(1 - beta**k) / (np.sqrt(t.G[k]) + 1e-8)
+    np.testing.assert_allclose(t.lr[k], expected, rtol=1e-12)
+    np.testing.assert_allclose(t.dw[1:], -t.lr[1:] * t.M[1:] / (1 - 0.9 ** t.step[1:, None]), rtol=1e-12)
+
+
+@pytest.mark.parametrize("weight_decay", [0.0, 0.1])
+def test_lion_matches_the_papers_algorithm_on_both_losses(weight_decay: float) -> None:
+    """Lion (no torch class) against ``ref_lion``, the paper's Algorithm 2, over 500 steps; and per step,
+    from the engine's own recorded M(t−1), g(t) and w(t−1), Δw(t) = −η·(sign(c) + λ·w) exactly."""
+    for loss, grad, start, lr in (
+        ("rosenbrock", rosenbrock_grad, START, 1e-3),
+        (TYPED_LOSS, typed_grad, TYPED_START, 0.01),
+    ):
+        h = dict(OPTIMIZERS["lion"].defaults, lr=lr, weight_decay=weight_decay)
+        t = simulate(loss, "lion", start, NEW_STEPS, tol=0.0, **h)
+        assert t.status == "finished" and t.steps == NEW_STEPS
+        ref = _ref(ref_lion, grad, np.array(start), NEW_STEPS, h)
+        np.testing.assert_allclose(t.w[1:], ref["w"], rtol=1e-9, atol=1e-12)
+        _close(t.M[1:], ref["M"], "M")
+        c = h["mix"] * t.M[:-1] + (1 - h["mix"]) * t.grad[1:]
+        np.testing.assert_array_equal(t.dw[1:], -lr * (np.sign(c) + weight_decay * t.w[:-1]))
+        np.testing.assert_array_equal(t.M[1:], h["alpha"] * t.M[:-1] + (1 - h["alpha"]) * t.grad[1:])
+        np.testing.assert_array_equal(t.lr[1:], lr)
+        if weight_decay == 0:  # the sign step: every weight moves by exactly η
+            np.testing.assert_array_equal(np.abs(t.dw[1:]), lr)
+
+
+def test_lion_first_steps_by_hand() -> None:
+    # η = 0.1, β₁ = 0.9, α (β₂) = 0.99, λ = 0, on the bowl from (2, 1), g(1) = (2, 10):
+    # c(1) = 0.1·g = (0.2, 1): Δw = (−0.1, −0.1); M(1) = 0.01·g = (0.02, 0.1)
+    t = _first("lion", 2, lr=0.1)
+    np.testing.assert_array_equal(t.dw[1], [-0.1, -0.1])
+    np.testing.assert_allclose(t.M[1], [0.02, 0.1], rtol=1e-15)
+    # g(2) at (1.9, 0.9) = (1.9, 9); c(2) = 0.9·(0.02, 0.1) + 0.1·(1.9, 9) = (0.208, 0.99) > 0
+    np.testing.assert_allclose(t.grad[2], [1.9, 9.0], rtol=1e-15)
+    np.testing.assert_allclose(t.dw[2], [-0.1, -0.1], rtol=1e-15)
+    # with λ = 0.5: Δw(1) = −0.1·(sign(c) + 0.5·w(0)) = −0.1·((1, 1) + (1, 0.5)) = (−0.2, −0.15)
+    t = _first("lion", lr=0.1, weight_decay=0.5)
+    np.testing.assert_allclose(t.dw[1], [-0.2, -0.15], rtol=1e-15)
+    # sign(0) = 0: a coordinate whose c is exactly 0 does not move (M = 0, g = 0 along w2 at y = 0)
+    t = simulate("quadratic", "lion", (2.0, 0.0), 1, tol=0.0, lr=0.1)
+    np.testing.assert_array_equal(t.dw[1], [-0.1, 0.0])
+
+
+def test_adamax_G_is_a_decaying_max_of_abs_g() -> None:
+    t = simulate("rosenbrock", "adamax", START, 200, tol=0.0, lr=0.01)
+    G, g = t.G[1:], np.abs(t.grad[1:])
+    np.testing.assert_array_equal(G[0], g[0] + 1e-8)
+    np.testing.assert_array_equal(G[1:], np.maximum(0.999 * G[:-1], g[1:] + 1e-8))
+    assert np.all(g <= G)  # never below the current |g|
+    np.testing.assert_array_equal(t.lr[1:], 0.01 / G)
+
+
+def test_an_unknown_kernel_id_stops_the_run_instead_of_running_another_rule() -> None:
+    """No fall-through: a kernel id without a branch gives NaN, so the run stops as diverged at step 1."""
+    from engine import _kernels
+    from engine.losses import get_loss
+    from engine.simulate import hyper_vector
+    from engine.state import NSTATE, S_T
+
+    h = hyper_vector(OPTIMIZERS["adam"].defaults)
+    S = np.empty(NSTATE)
+    P = get_loss("quadratic").p
+    _kernels.init_state(0, P, h, 2.0, 1.0, S)
+    bufs = (np.empty((3, 2)), np.empty(3), *(np.empty((3, 2)) for _ in range(5)))
+    sp = np.zeros(2)
+    taken, code = _kernels.run_chunk(0, P, len(OPTIMIZERS), h, 0, sp, S, 3, 0.0, -1, *bufs)
+    assert (taken, code) == (0, 2)  # DIVERGED, nothing recorded
+    assert S[S_T] == 1

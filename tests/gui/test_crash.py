@@ -141,3 +141,24 @@ def test_headless_runs_log_without_a_dialog(qtbot, hooked, monkeypatch) -> None:
     qtbot.wait(20)
     assert hooked == []
     assert "in _boom" in crash.log_path().read_text(encoding="utf-8")
+
+
+def test_the_version_comes_from_package_metadata_or_pyproject_without_importing_main(monkeypatch) -> None:
+    import importlib.metadata
+    import tomllib
+
+    root = Path(__file__).resolve().parents[2]
+    source_version = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"][
+        "version"
+    ]
+    monkeypatch.setattr(importlib.metadata, "version", lambda name: "9.8.7")
+    assert crash.app_version() == "9.8.7"
+
+    def not_installed(name: str) -> str:
+        raise importlib.metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(importlib.metadata, "version", not_installed)
+    assert crash.app_version() == source_version
+    code = "import sys, gui.crash, gui.about; print('main' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
