@@ -109,16 +109,6 @@ def test_every_optimizer_has_its_own_colour() -> None:
     assert len(set(colours)) == len(colours)
 
 
-def test_a_race_listing_every_optimizer_is_a_valid_configuration() -> None:
-    """MAX_RACERS limits the racers that race, not how many optimizers exist: the window's list of
-    every optimizer (most of them disabled) stays a valid configuration however many there are."""
-    from engine.config import MAX_RACERS, SessionConfig, all_racers
-
-    racers = all_racers()
-    assert len(racers) == len(OPTIMIZERS) > MAX_RACERS
-    assert SessionConfig(racers=racers).racers == racers
-
-
 def test_every_optimizer_is_offered_in_the_window(qtbot) -> None:
     """The window's optimizer choices (list items, combo boxes and menu actions of the controls)."""
     pytest.importorskip("PySide6")

@@ -389,7 +389,7 @@ def test_a_copied_lesson_loads_from_another_folder(tmp_path: Path) -> None:
         (lambda d: d.pop("watch"), "missing field(s): watch"),
         (lambda d: d.update(format="something-else"), "not an Optimizer Lab lesson"),
         (
-            lambda d: d["session"]["racers"][0].update(optimizer="adamax"),
+            lambda d: d["session"]["racers"][0].update(optimizer="adafactor"),
             "session: racer 1: unknown optimizer",
         ),
         (lambda d: d["session"]["racers"][0]["hyperparameters"].update(lr=-1), "session: racer 1: lr = -1"),
