@@ -17,7 +17,6 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPainter, QPainterPath, QPen, QPixmapCache
 from PySide6.QtWidgets import QGraphicsEllipseItem, QGraphicsItem
-from superqt.utils import qdebounced
 
 from gui import theme
 from gui.history import RacerHistory, display_stride
@@ -364,13 +363,13 @@ class ContourView(pg.PlotWidget):
         self._largest_cache: tuple[object, dict[str, float]] = (None, {})
         self._view: tuple[float, float, float, float] = (-4.0, 4.0, -4.0, 4.0)
         self.set_view(self._view)  # round numbers on the axes until a surface comes
-        # zooming or resizing asks for a new grid once the view rests for 350 ms
-        self._regrid_soon = qdebounced(weak_slot(self._emit_view), timeout=350, parent=self)
-        self.plot.vb.sigRangeChangedManually.connect(self._regrid_soon)
+        self._regrid_timer = QTimer(self, singleShot=True, interval=350)
+        self._regrid_timer.timeout.connect(self._emit_view)
+        self.plot.vb.sigRangeChangedManually.connect(weak_slot(self._regrid_soon))
         # A new size shows more or less of the plane (the aspect is locked): grid what is seen,
         # or a resized window shows blank bands beside the surface. Corners move with the size,
         # and the trails under them with the view: the readout looks for its corner again.
-        self.plot.vb.sigResized.connect(self._regrid_soon)
+        self.plot.vb.sigResized.connect(weak_slot(self._regrid_soon))
         self.plot.vb.sigResized.connect(weak_slot(self.place_readout))
         self.plot.vb.sigRangeChanged.connect(weak_slot(self.place_readout))
         self.scene().sigMouseClicked.connect(self._clicked)
@@ -397,7 +396,7 @@ class ContourView(pg.PlotWidget):
         if reset_view:
             self.set_view((float(xs[0]), float(xs[-1]), float(ys[0]), float(ys[-1])))
             # the 1:1 aspect usually shows more than the surface's window: fill it
-            self._regrid_soon()
+            self._regrid_timer.start()
 
     def set_title(self, text: str) -> None:
         """A title above the plot (exports; the window shows the formula beside it instead)."""
@@ -441,6 +440,9 @@ class ContourView(pg.PlotWidget):
 
     def _reset_view_clicked(self) -> None:
         self.reset_view_requested.emit()
+
+    def _regrid_soon(self) -> None:
+        self._regrid_timer.start()
 
     def _emit_view(self) -> None:
         if self.plot.vb is None or self.image.image is None:  # closed, or no surface yet

@@ -129,7 +129,6 @@ def write_spec(build_dir: Path) -> Path:
         "numba",
         "llvmlite",
         "sympy",
-        "superqt",
         "platformdirs",
         "contourpy",
     ]
