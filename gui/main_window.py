@@ -61,7 +61,7 @@ DEFAULT_SPEED_INDEX = SPEEDS.index(60)
 MAX_RECENT = 8
 DEFAULT_SIZE = QSize(1366, 768)
 #: Presentation mode (F11): text, lines, markers and legend this much larger.
-PRESENTATION_SCALE = 1.7
+PRESENTATION_SCALE = 1.5
 #: Ctrl+plus / Ctrl+minus go through these interface sizes.
 ZOOM_STEPS = (0.8, 0.9, 1.0, 1.15, 1.3, 1.5, 1.7, 2.0)
 # the most a window manager's title bar and borders add around a window
@@ -601,7 +601,11 @@ class MainWindow(QMainWindow):
         self.start_point = start
         self.controls.set_start(start)
         self.contour.set_racers(self._legend_labels(names), start)
-        self.panels.set_racers(names, without_momentum=[n for n in names if not OPTIMIZERS[n].m_meaning])
+        self.panels.set_racers(
+            names,
+            without_momentum=[n for n in names if not OPTIMIZERS[n].m_meaning],
+            labels={n: tr_engine(OPTIMIZERS[n].title) for n in names},
+        )
         if names and self.controls.selected not in names:  # inspect someone who is racing
             self._racer_selected(names[0])
         self.panels.set_selected(self.controls.selected)
@@ -897,6 +901,9 @@ class MainWindow(QMainWindow):
         on = self.ui_scale == 1.0
         self.presentation_action.setChecked(on)
         self.set_ui_scale(PRESENTATION_SCALE if on else 1.0)
+        # the room sees the race, not the controls: the keys (Space, →, R) still work
+        self.left_tabs.setVisible(not on)
+        self.bottom_tabs.setVisible(not on)  # the legend on the contour has the losses
         if on and not self.isFullScreen():
             self.showFullScreen()
         elif not on and self.isFullScreen():

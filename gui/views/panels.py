@@ -6,6 +6,7 @@ the two weights of one optimizer get different learning rates.
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Iterable
 from itertools import pairwise
@@ -373,7 +374,13 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
             x=xs, y=ys, symbol=symbols, brush=brushes, pen=pg.mkPen("#111", width=0.8)
         )
 
-    def set_racers(self, names: list[str], *, without_momentum: Iterable[str] = ()) -> None:
+    def set_racers(
+        self,
+        names: list[str],
+        *,
+        without_momentum: Iterable[str] = (),
+        labels: dict[str, str] | None = None,
+    ) -> None:
         """New racers: empty curves, and every plot's range back to a neutral one.
 
         ``without_momentum``: racers whose rule has no M (SGD, AdaGrad, RMSprop) get no M
@@ -386,6 +393,8 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
         self._status = {}
         self._drawn: dict[tuple[str, str], tuple[int, int]] = {}
         no_m = set(without_momentum)
+        if labels is not None:
+            self._set_key(names, labels)
         for name in names:
             color = theme.racer_color(name)
             for key, *_ in ROWS:
@@ -417,6 +426,21 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
         self._x_max = 0.0
         self._set_x_range(1)
         self._apply_x(self.plots)
+
+    def _set_key(self, names: list[str], labels: dict[str, str]) -> None:
+        """Which colour is which racer, under the plots (and how w1 and w2 differ); three
+        racers a line, so the key fits beside the plots' width."""
+        swatches = [
+            f"<span style='color:{theme.racer_color(n)}'><b>━━</b></span>&nbsp;"
+            + html.escape(labels.get(n, n))
+            for n in names
+        ]
+        lines = [" &nbsp; ".join(swatches[i : i + 3]) for i in range(0, len(swatches), 3)]
+        self.title.setText(
+            "<br>".join(["<b>———</b> w1 &nbsp; <b>- - -</b> w2 &nbsp;|&nbsp; " + lines[0], *lines[1:]])
+            if lines
+            else ""
+        )
 
     def set_display_scale(self, scale: float) -> None:
         """Presentation mode: curves, marks and axis text ``scale`` times their size."""

@@ -292,3 +292,13 @@ def test_switching_the_loss_plots_scale_keeps_its_step_axis_with_the_others(pane
     for log in (False, True):
         panels.set_log("loss", log)
         assert panels.plots["loss"].vb.viewRange()[0] == panels.plots["w"].vb.viewRange()[0]
+
+
+def test_the_plots_key_says_which_colour_is_which_racer(panels) -> None:
+    from gui import theme
+
+    panels.set_racers(["sgd", "adam"], labels={"sgd": "SGD", "adam": "Adam"})
+    key = panels.title.text
+    for name, label in (("sgd", "SGD"), ("adam", "Adam")):
+        assert theme.racer_color(name) in key and label in key
+    assert "w1" in key and "w2" in key
