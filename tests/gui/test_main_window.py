@@ -215,6 +215,10 @@ def test_inspector_uses_the_settings_in_effect_at_that_step(window, qtbot) -> No
     field.setText("0.02")
     field.editingFinished.emit()
     press_step(window, qtbot)
+    # a frame is drawn before the learner moves the timeline: only then does it reach step 2 (the
+    # window's redraw timer does this ~30 times a second; on a loaded machine it had not yet, so
+    # set_cursor(1) was clamped to 0 and the inspector showed the start)
+    window._redraw()
     window.bottom_tabs.setCurrentWidget(window.inspector)
     window.timeline.set_cursor(1)
     window._redraw()
