@@ -35,7 +35,9 @@ sys.path.insert(0, str(ROOT))
 
 from engine import OPTIMIZERS, _surfaces, batch, get_loss  # noqa: E402
 from engine import _kernels as K  # noqa: E402
-from engine.simulate import hyper_vector  # noqa: E402
+from engine._ids import NADAM  # noqa: E402
+from engine.simulate import hyper_vector, simulate  # noqa: E402
+from engine.state import NSTATE  # noqa: E402
 from tests.engine.test_optimizers import (  # noqa: E402
     REFERENCES,
     ROSENBROCK_LR,
@@ -71,7 +73,7 @@ def numba_recorded(opt: str, n: int) -> tuple[float, float]:
     kid, p, sp = surface.kernel_id, surface.p, np.zeros(2)
     o = OPTIMIZERS[opt].kernel_id
     bufs = (np.empty((n + 1, 2)), np.empty(n + 1), *(np.empty((n + 1, 2)) for _ in range(5)))
-    S = np.empty(K.NSTATE)
+    S = np.empty(NSTATE)
 
     def recorded() -> None:
         K.init_state(kid, p, h, *START, S)
@@ -88,6 +90,18 @@ def numba_recorded(opt: str, n: int) -> tuple[float, float]:
     return best_of(recorded, 5) / n * 1e9, best_of(unrecorded, 5) / n * 1e9
 
 
+def simulate_per_step(opt: str, n: int) -> float:
+    """ns per recorded step of ``simulate`` itself: checks, state, the arrays it returns, the result."""
+    h = dict(OPTIMIZERS[opt].defaults, lr=ROSENBROCK_LR[opt])
+
+    def run() -> None:
+        t = simulate("rosenbrock", opt, START, n, tol=0.0, **h)
+        assert t.steps == n, (opt, t.steps)
+
+    run()
+    return best_of(run, 5) / n * 1e9
+
+
 def python_loop(opt: str, n: int) -> float:
     """The same rule in the interpreter: the kernels' Python source (``py_func``), state recorded."""
     update = K._update.py_func
@@ -100,6 +114,7 @@ def python_loop(opt: str, n: int) -> float:
     eta, alpha, beta = h["lr"], h.get("alpha", 0.0), h.get("beta", 0.0)
     eps, wd, rho = h.get("eps", 0.0), h.get("weight_decay", 0.0), h.get("rho", 0.0)
     nu1, nu2, psi = h.get("nu", 0.0), h.get("nu2", 0.0), h.get("momentum_decay", 0.0)
+    mix = h.get("mix", 0.0)
     p = np.zeros(1)
 
     def run() -> None:
@@ -113,13 +128,14 @@ def python_loop(opt: str, n: int) -> float:
             at, bt = power(at, alpha), power(bt, beta)
             mu_t = mu_next = 0.0
             pt = pn = 1.0
-            if o == K.NADAM:
+            if o == NADAM:
                 mu_t, mu_next = mu(alpha, psi, t), mu(alpha, psi, t + 1)
                 pt = prod = power(prod, mu_t)
                 pn = pt * mu_next
             args = (1.0 - at, 1.0 - bt, mu_t, mu_next, pt, pn)
-            d1, l1, G1, M1, A1 = update(o, lr, alpha, beta, eps, wd, rho, nu1, nu2, gx, x, G1, M1, A1, *args)
-            d2, l2, G2, M2, A2 = update(o, lr, alpha, beta, eps, wd, rho, nu1, nu2, gy, y, G2, M2, A2, *args)
+            hp = (lr, alpha, beta, eps, wd, rho, nu1, nu2, mix)
+            d1, l1, G1, M1, A1 = update(o, *hp, gx, x, G1, M1, A1, *args, t)
+            d2, l2, G2, M2, A2 = update(o, *hp, gy, y, G2, M2, A2, *args, t)
             x, y = x + d1, y + d2
             f, gx2, gy2 = loss(x, y, p)
             rows.append((x, y, f, gx, gy, G1, G2, M1, M2, l1, l2, d1, d2))
@@ -234,19 +250,21 @@ def main() -> None:
             f"One run on Rosenbrock from {START}, full state recorded (ns per step; × = slower than numba)\n"
         )
         print(
-            "| optimizer | numba recorded | unrecorded | recording cost | plain Python | numpy per step "
-            "| torch.optim |"
+            "| optimizer | numba recorded | unrecorded | recording cost | simulate() (× kernel) "
+            "| plain Python | numpy per step | torch.optim |"
         )
-        print("|---|---:|---:|---:|---:|---:|---:|")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|")
         for opt in OPTIMIZERS:
             rec, unrec = numba_recorded(opt, n_numba)
+            sim = simulate_per_step(opt, n_numba)
             py = python_loop(opt, n_py)
             npy = numpy_loop(opt, n_np)
             th = torch_loop(opt, n_torch)
             th_text = "–" if th is None else f"{th:,.0f} ({ratio(th, rec)})"
             cost = 100 * (rec / unrec - 1)
             print(
-                f"| {opt} | {rec:.1f} | {unrec:.1f} | {cost:+.0f}% | {py:,.0f} ({ratio(py, rec)}) "
+                f"| {opt} | {rec:.1f} | {unrec:.1f} | {cost:+.0f}% | {sim:.1f} ({sim / rec:.2f}×) "
+                f"| {py:,.0f} ({ratio(py, sim)} simulate) "
                 f"| {npy:,.0f} ({ratio(npy, rec)}) | {th_text} |",
                 flush=True,
             )

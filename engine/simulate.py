@@ -232,6 +232,54 @@ class Run:
             self.diverged_at = t0 + taken + 1
         return self._chunk(steps, *new)
 
+    def record_all(self, n: int) -> Trajectory:
+        """A fresh run's first ``n`` steps straight into the arrays it returns (what ``simulate`` does).
+
+        The kernel writes every row into arrays sized for the whole run, which become the
+        trajectory as they are: no growing record, no chunk copy, no second copy for the result
+        (``advance`` + ``trajectory`` made three, and first-touched twice as much memory). A run
+        that stops early keeps a trimmed copy only when that frees most of the allocation.
+        """
+        n = _check_steps(n, "n")
+        if self._rows != 1 or int(self._S[S_T]) != 0:
+            raise ValueError("record_all is for a run that has not stepped yet")
+        w, loss = np.empty((n + 1, 2)), np.empty(n + 1)
+        vecs = [np.empty((n + 1, 2)) for _ in self._vec]
+        w[0], loss[0] = self.start, self._S[S_LOSS]
+        for v in vecs:
+            v[0] = 0.0
+        taken, code = (0, K.RUNNING)
+        if not self.done and n:
+            taken, code = self.surface.kernels.run_chunk(
+                self.surface.kernel_id, self._p, self.optimizer.kernel_id, self._h, self._sched[0],
+                self._sched[1], self._S, n, self.tol, 0, w, loss, *vecs,
+            )  # fmt: skip
+            self.status = _STATUS[code]
+            if code == K.DIVERGED:
+                self.diverged_at = taken + 1
+        rows = taken + 1
+        arrays = [w, loss, *vecs]
+        arrays = [a[:rows].copy() if rows < (n + 1) // 2 else a[:rows] for a in arrays]
+        w, loss, grad, G, M, lr, dw = arrays
+        return Trajectory(
+            optimizer=self.optimizer.id,
+            loss_spec=self.surface.spec(),
+            loss_params=dict(self.surface.params),
+            hyperparameters=dict(self.hyperparameters),
+            schedule=str(self.schedule),
+            start=self.start,
+            w=w,
+            loss=loss,
+            grad=grad,
+            G=G,
+            M=M,
+            lr=lr,
+            dw=dw,
+            step=np.arange(rows, dtype=np.int64),
+            status=self.status,
+            diverged_at=self.diverged_at,
+        )
+
     def _append_thinned(self, steps: np.ndarray, new: tuple[np.ndarray, ...]) -> None:
         while self._rows >= self.max_rows:
             keep = np.arange(0, self._rows, 2)
@@ -340,17 +388,8 @@ def simulate(
     non-finite step (keeping every finite step before it); never raises for that.
     """
     steps = _check_steps(steps)
-    run = Run(
-        loss,
-        optimizer,
-        start,
-        schedule=schedule,
-        tol=tol,
-        max_rows=max(steps + 1, DEFAULT_MAX_ROWS),
-        **hyperparameters,
-    )
-    run.advance(steps)
-    return run.trajectory()
+    run = Run(loss, optimizer, start, schedule=schedule, tol=tol, **hyperparameters)
+    return run.record_all(steps)
 
 
 @dataclass(frozen=True)
