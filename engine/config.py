@@ -372,7 +372,9 @@ class SessionConfig:
         return tuple(self.settings_at(r.key, MAX_STEPS + 1) for r in self.racers)
 
     def label(self, key: str) -> str:
-        return racer_label(self.racer(key), self.racers)
+        """The racer's label, told apart from its namesakes by its current settings."""
+        current = self.current_racers()
+        return racer_label(next(r for r in current if r.key == key), current)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -96,6 +96,31 @@ def concat_chunks(chunks: list[Chunk]) -> Chunk:
     return Chunk(**arrays, status=chunks[-1].status, diverged_at=chunks[-1].diverged_at)
 
 
+#: A racer added mid-run catches up in pieces of this many steps, each thinned to
+#: ``CATCH_UP_ROWS`` rows, so a racer added at step 10 million costs little memory.
+CATCH_UP_STEPS = 65_536
+CATCH_UP_ROWS = 2048
+
+
+def thin_chunk(chunk: Chunk, max_rows: int) -> Chunk:
+    """Every 2ᵏ-th step of a long chunk, plus its last row (status and current point stay exact)."""
+    n = len(chunk)
+    if n <= max_rows:
+        return chunk
+    stride = 1 << (n // max_rows).bit_length()
+    keep = chunk.step % stride == 0
+    keep[-1] = True
+    idx = np.flatnonzero(keep)
+    return replace(
+        chunk,
+        **{
+            f.name: getattr(chunk, f.name)[idx]
+            for f in fields(Chunk)
+            if f.name not in ("status", "diverged_at")
+        },
+    )
+
+
 def advance_run(run: Run, n: int, pending: list[Edit]) -> Chunk:
     """``n`` steps of ``run``, applying each pending edit exactly after its step (consumed)."""
     parts = []
@@ -208,8 +233,14 @@ class Race:
             return any(not run.done for run in self._runs.values())
 
     def set_steps(self, steps: int) -> None:
+        self.update(steps=steps)
+
+    def update(self, **changes: object) -> None:
+        """Change what is not a racer (step limit, view) without restarting; ConfigError if invalid."""
+        if {"racers", "edits"} & set(changes):
+            raise ValueError("racers change through add, remove, move and edit")
         with self._lock:
-            self._config = replace(self._config, steps=steps)
+            self._config = replace(self._config, **changes)
 
     # -- changing (the window) -----------------------------------------------------------------
     def edit(self, key: str, racer: RacerConfig) -> Edit | None:
@@ -261,10 +292,12 @@ class Race:
         target = self.step()
         start = self._new_run(racer)
         run = self._runs[racer.key]
-        chunk = None
-        if target and not run.done:
-            chunk = advance_run(run, min(target, self._config.steps), self._pending[racer.key])
-        return start, chunk
+        pieces = []
+        target = min(target, self._config.steps)
+        while run.t < target and not run.done:
+            piece = advance_run(run, min(CATCH_UP_STEPS, target - run.t), self._pending[racer.key])
+            pieces.append(thin_chunk(piece, CATCH_UP_ROWS))
+        return start, concat_chunks(pieces) if pieces else None
 
     def duplicate(self, key: str, **changes: float | str) -> str:
         """ "Race again with…": a copy of racer ``key`` (its current settings) right after it."""
@@ -332,9 +365,14 @@ class Race:
         self._report(event)
 
     def replace_config(self, config: SessionConfig) -> None:
-        """Take ``config``'s racers and settings without racing it yet (the worker starts it)."""
+        """Take ``config``'s racers and settings before any race has started (remembered settings)."""
         with self._lock:
             self._config = config
+
+    def with_current_racers(self, config: SessionConfig) -> SessionConfig:
+        """``config`` with this race's racers at their current settings (no edits): a restart's."""
+        with self._lock:
+            return replace(config, racers=self._config.current_racers(), edits=())
 
     @staticmethod
     def _refuse(key: str) -> RacerConfig:

@@ -89,6 +89,11 @@ class Trajectory(RecordedRows):
     #: The step at which the run diverged (its row is not recorded), else None.
     diverged_at: int | None = None
     loss_params: dict[str, float] = field(default_factory=dict)
+    #: In a race: the racer's key and label, and its mid-run edits (``Edit.to_dict()``: new
+    #: settings from step ``after_step + 1`` on; ``hyperparameters`` are those of step 1).
+    racer: str = ""
+    label: str = ""
+    edits: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def steps(self) -> int:
@@ -107,6 +112,8 @@ class Trajectory(RecordedRows):
             "status": self.status,
             "diverged_at": self.diverged_at,
             "steps": self.steps,
+            **({"racer": self.racer, "label": self.label} if self.racer else {}),
+            **({"edits": self.edits} if self.edits else {}),
         }
 
     def table(self) -> np.ndarray:
@@ -202,6 +209,9 @@ class Trajectory(RecordedRows):
             status=meta["status"],
             diverged_at=meta["diverged_at"],
             loss_params=dict(meta.get("loss_params", {})),
+            racer=str(meta.get("racer", "")),
+            label=str(meta.get("label", "")),
+            edits=list(meta.get("edits", [])),
             **arrays,
         )
 

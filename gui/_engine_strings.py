@@ -295,7 +295,6 @@ ENGINE_TEXTS = (
     QT_TRANSLATE_NOOP("engine", "the data"),
     QT_TRANSLATE_NOOP("engine", "cannot export {what} as {suffix}: use {allowed}"),
     QT_TRANSLATE_NOOP("engine", "a file without a suffix"),
-    QT_TRANSLATE_NOOP("engine", "{optimizer} races more than once; exports show each optimizer once: disable or remove the other {optimizer} racers"),
     QT_TRANSLATE_NOOP("engine", "nothing to export yet: wait until the surface and the race are ready"),
     QT_TRANSLATE_NOOP("engine", "schedule {schedule}"),
     QT_TRANSLATE_NOOP("engine", "step {step}"),

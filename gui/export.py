@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import csv
+import html
 import io
 import json
 import math
@@ -232,29 +234,22 @@ def iter_build_scene(
     very long runs need no more rows than they have pixels.
     """
     cancelled = _cancel_check(cancel)
+    from engine.race import advance_run
+
     racers = config.enabled_racers()
-    optimizers = [r.optimizer for r in racers]
-    twice = next((o for o in optimizers if optimizers.count(o) > 1), None)
-    if twice is not None:  # the exported views colour and name racers by optimizer (for now)
-        raise ExportError(
-            msg(
-                "{optimizer} races more than once; exports show each optimizer once: "
-                "disable or remove the other {optimizer} racers",
-                optimizer=OPTIMIZERS[twice].title,
-            )
-        )
     surface = with_typed_help(surface_for(config))  # the minima and view the window shows
     total = max(1, config.steps * len(racers))
     trajectories: dict[str, Trajectory] = {}
     for i, racer in enumerate(racers):
         rows = max(config.steps + 1, 1_000_000) if max_rows is None else max_rows
         run = run_for(config, racer, surface, max_rows=rows)
+        pending = list(config.edits_of(racer.key))  # mid-run edits, each at its step
         while not run.done and run.t < config.steps:
             if cancelled():
                 raise ExportCancelled
-            run.advance(min(SIM_CHUNK, config.steps - run.t))
-            yield (i * config.steps + run.t, total, f"simulating {racer.optimizer}")
-        trajectories[racer.optimizer] = run.trajectory()
+            advance_run(run, min(SIM_CHUNK, config.steps - run.t), pending)
+            yield (i * config.steps + run.t, total, f"simulating {racer.key}")
+        trajectories[racer.key] = _with_edits(run.trajectory(), config, racer.key)
     start = next(iter(trajectories.values())).start if trajectories else config.start
     return RaceScene(replace(config, start=start), surface, trajectories, view=config.view)
 
@@ -269,27 +264,30 @@ def scene_from_window(window: Any) -> RaceScene:
     if window.surface is None or not window.histories:
         raise ExportError(msg("nothing to export yet: wait until the surface and the race are ready"))
     config = replace(window.config, start=window.config.start or window.start_point)
-    racers = {r.optimizer: r for r in config.racers}
     trajectories = {}
     for name, h in window.histories.items():
-        racer = racers[name]
-        trajectories[name] = Trajectory(
-            optimizer=name,
-            loss_spec=window.surface.spec(),
-            loss_params=dict(window.surface.params),
-            hyperparameters=dict(racer.hyperparameters),
-            schedule=racer.schedule,
-            start=tuple(float(v) for v in h.vec("w")[0]),
-            w=h.vec("w").copy(),
-            loss=h.loss.copy(),
-            grad=h.vec("grad").copy(),
-            G=h.vec("G").copy(),
-            M=h.vec("M").copy(),
-            lr=h.vec("lr").copy(),
-            dw=h.vec("dw").copy(),
-            step=h.step.copy(),
-            status="finished" if h.status == "running" else h.status,
-            diverged_at=h.diverged_at,
+        racer = config.racer(name)  # as at step 0; its edits go with the trajectory
+        trajectories[name] = _with_edits(
+            Trajectory(
+                optimizer=racer.optimizer,
+                loss_spec=window.surface.spec(),
+                loss_params=dict(window.surface.params),
+                hyperparameters=dict(racer.hyperparameters),
+                schedule=racer.schedule,
+                start=tuple(float(v) for v in h.vec("w")[0]),
+                w=h.vec("w").copy(),
+                loss=h.loss.copy(),
+                grad=h.vec("grad").copy(),
+                G=h.vec("G").copy(),
+                M=h.vec("M").copy(),
+                lr=h.vec("lr").copy(),
+                dw=h.vec("dw").copy(),
+                step=h.step.copy(),
+                status="finished" if h.status == "running" else h.status,
+                diverged_at=h.diverged_at,
+            ),
+            config,
+            name,
         )
     return RaceScene(
         config,
@@ -300,6 +298,33 @@ def scene_from_window(window: Any) -> RaceScene:
         show_vectors=dict(window.contour.show_vectors),
         log_y=dict(window.panels.log_y),
     )
+
+
+def _with_edits(trajectory: Trajectory, config: SessionConfig, key: str) -> Trajectory:
+    """The trajectory named by its racer, with the settings in force from each edit's step on."""
+    trajectory.racer = key
+    trajectory.label = config.label(key)
+    trajectory.edits = [e.to_dict() for e in config.edits_of(key)]
+    return trajectory
+
+
+def racer_look(scene: RaceScene, key: str) -> tuple[str, str]:
+    """(label, colour) of racer ``key`` in ``scene``."""
+    from engine.config import label_parts
+
+    current = scene.config.current_racers()
+    racer = next((r for r in current if r.key == key), None)
+    if racer is None:
+        return key, theme.racer_color(key)
+    if racer.label:
+        return racer.label, racer.color
+    title, detail = label_parts(racer, current)
+    return f"{tr_engine(title)} {detail}".strip(), racer.color
+
+
+def _optimizer(scene: RaceScene, key: str) -> Any:
+    t = scene.trajectories.get(key)
+    return OPTIMIZERS[t.optimizer if t is not None and t.optimizer else key]
 
 
 def drain(gen: Iterator[Progress], progress: Callable[[int, int, str], None] | None = None) -> Any:
@@ -363,7 +388,6 @@ def title_text(surface: Surface) -> str:
 
 def legend_html(scene: RaceScene, step: int | None = None) -> str:
     """The on-plot legend: each optimizer, its hyperparameters, its loss at ``step``."""
-    racers = {r.optimizer: r for r in scene.config.racers}
     shown = scene.last_step if step is None else step
     rows = [f"<tr><td colspan=3><b>{_t(msg('step {step}', step=f'{shown:,}'))}</b></td></tr>"]
     states = {"diverged": " ✗ " + _t(msg("diverged")), "converged": " ✓"}
@@ -371,15 +395,17 @@ def legend_html(scene: RaceScene, step: int | None = None) -> str:
     # drawn from the text (gui.export_svg) cannot reverse a run of symbols
     sample = ltr("━●")
     for name, t in scene.trajectories.items():
-        racer = racers[name]
+        label, color = racer_look(scene, name)
         row = int(np.searchsorted(t.step, shown, side="right")) - 1
+        # the settings in force at the step shown (they may have changed mid-run)
+        racer = scene.config.settings_at(name, max(int(t.step[max(row, 0)]), 1))
         ended = row >= t.w.shape[0] - 1
         state = states.get(t.status, "") if ended else ""
-        hyper = hyper_text(name, dict(racer.hyperparameters), racer.schedule)
+        hyper = hyper_text(racer.optimizer, dict(racer.hyperparameters), racer.schedule)
         loss = ltr("L = " + fmt_number(float(t.loss[max(row, 0)])))
         rows.append(
-            f"<tr><td><span style='color:{theme.racer_color(name)}; font-size:13pt'>{sample}</span>&nbsp;"
-            f"<b>{racer_title(name, scene.config)}</b></td>"
+            f"<tr><td><span style='color:{color}; font-size:13pt'>{sample}</span>&nbsp;"
+            f"<b>{html.escape(label)}</b></td>"
             f"<td>&nbsp;{ltr(hyper)}&nbsp;</td>"
             f"<td align=right>&nbsp;&nbsp;{loss}{state}</td></tr>"
         )
@@ -392,25 +418,29 @@ def legend_html(scene: RaceScene, step: int | None = None) -> str:
 
 
 def panels_key_html(scene: RaceScene, width: float | None = None) -> str:
-    """The panels' key: each racer's colour and settings, then the w1/w2 line styles.
+    """The panels' key: each racer's colour, label and settings, then the w1/w2 line styles.
 
     The racers share a line while they fit in ``width`` (logical pixels) and wrap after that,
     so a narrow panel (an animation beside the race) does not push its plots off the picture.
     """
-    racers = {r.optimizer: r for r in scene.config.racers}
+    racers = {r.key: r for r in scene.config.current_racers()}
     metrics = QFontMetricsF(_key_font())
     lines: list[list[str]] = [[]]
     used = 0.0
     for n in scene.trajectories:
-        hyper = "(" + hyper_text(n, dict(racers[n].hyperparameters), racers[n].schedule) + ")"
-        plain = f"━━ {racer_title(n, scene.config)} {hyper}    "
+        if n not in racers:
+            continue
+        label, color = racer_look(scene, n)
+        r = racers[n]
+        hyper = "(" + hyper_text(r.optimizer, dict(r.hyperparameters), r.schedule) + ")"
+        plain = f"━━ {label} {hyper}    "
         need = metrics.horizontalAdvance(plain)
         if width is not None and lines[-1] and used + need > 0.95 * width:
             lines.append([])
             used = 0.0
         used += need
-        sample = f"<span style='color:{theme.racer_color(n)}'>━━</span>"
-        lines[-1].append(f"{sample} {racer_title(n, scene.config)} {ltr(hyper)}")
+        sample = f"<span style='color:{color}'>━━</span>"
+        lines[-1].append(f"{sample} {html.escape(label)} {ltr(hyper)}")
     keys = "<br>".join(" &nbsp; ".join(line) for line in lines)
     styles = f"{ltr('<b>———</b> w1 &nbsp; <b>- - -</b> w2')} &nbsp; " + _t(
         msg("on {surface}", surface=tr_engine(scene.surface.title))
@@ -464,14 +494,18 @@ class SceneRenderer:
         self.contour.colorbar.axis.setTextPen("#222")
         self.contour.colorbar.axis.label.setDefaultTextColor(QColor("#222"))
         self.contour.set_title(title_text(scene.surface))
+        looks = {n: racer_look(scene, n) for n in scene.trajectories}
         self.contour.set_racers(
-            {n: racer_title(n, scene.config) for n in scene.trajectories}, scene.config.start or (0.0, 0.0)
+            {n: label for n, (label, _) in looks.items()},
+            scene.config.start or (0.0, 0.0),
+            {n: color for n, (_, color) in looks.items()},
         )
         for key, on in scene.log_y.items():
             self.panels.set_log(key, on)
         self.panels.set_racers(
             list(scene.trajectories),
-            without_momentum=[n for n in scene.trajectories if not OPTIMIZERS[n].m_meaning],
+            without_momentum=[n for n in scene.trajectories if not _optimizer(scene, n).m_meaning],
+            colors={n: color for n, (_, color) in looks.items()},
         )
         self.panels.set_selected(scene.selected)
 
@@ -511,7 +545,7 @@ class SceneRenderer:
             self.contour.show_state((0.0, 0.0), None, None, None, None)
             return
         self.contour.show_vectors.update(self.scene.show_vectors)
-        opt = OPTIMIZERS[name]
+        opt = _optimizer(self.scene, name)
         w = h.vec("w")[i]
         self.contour.show_state(
             (float(w[0]), float(w[1])),
@@ -526,7 +560,7 @@ class SceneRenderer:
     def layout_panels(self, size: tuple[int, int], x_range: tuple[int, int] | None = None) -> None:
         _offscreen(self.panels, size)
         if not self._panels_ready:
-            adaptive = {n: OPTIMIZERS[n].adaptive for n in self.scene.trajectories}
+            adaptive = {n: _optimizer(self.scene, n).adaptive for n in self.scene.trajectories}
             self.panels.update_racers(self._histories, adaptive)
             self.panels.empty_hint.setVisible(False)  # the window's "press Play", not for a handout
             self._panels_ready = True
@@ -1080,7 +1114,7 @@ def iter_export_animation(
     cancelled = _cancel_check(cancel)
     own = renderer is None
     renderer = renderer or SceneRenderer(scene)
-    fixed = [theme.racer_color(n) for n in scene.trajectories] + ["#000000", "#ffffff"]
+    fixed = [racer_look(scene, n)[1] for n in scene.trajectories] + ["#000000", "#ffffff"]
     sink: _GifSink | _Mp4Sink = _Mp4Sink(fps, path) if suffix == ".mp4" else _GifSink(fps, fixed, path, size)
     total = len(steps) + 2
     pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="export-encode")
@@ -1122,12 +1156,51 @@ def iter_export_animation(
 
 # -- data ---------------------------------------------------------------------------------------
 def data_csv(scene: RaceScene) -> str:
-    """Every racer's rows, one header: the ``run`` command's columns after an optimizer column."""
+    """Every racer's rows, one header: the ``run`` command's columns after an optimizer column.
+
+    A race with mid-run edits or an optimizer racing twice gets more columns: the racer's key,
+    and the schedule and hyperparameters in force at each row's step (a change shows from its
+    step on; empty for a hyperparameter the rule lacks), so the file replays exactly.
+    """
+    optimizers = [t.optimizer or key for key, t in scene.trajectories.items()]
+    if not scene.config.edits and len(set(optimizers)) == len(optimizers):
+        parts = []  # the streamed command-line CSV's text, exactly
+        for i, t in enumerate(scene.trajectories.values()):
+            text = t.to_csv(extra={"optimizer": t.optimizer})
+            parts.append(text if i == 0 else text.split("\n", 1)[1])
+        return "".join(parts)
+    names = [h for h in HYPERPARAMETERS if any(h in t.hyperparameters for t in scene.trajectories.values())]
     parts = []
-    for i, (name, t) in enumerate(scene.trajectories.items()):
-        text = t.to_csv(extra={"optimizer": name})
-        parts.append(text if i == 0 else text.split("\n", 1)[1])
+    for i, (key, t) in enumerate(scene.trajectories.items()):
+        text = t.to_csv(extra={"optimizer": t.optimizer or key})
+        header, body = text.split("\n", 1)
+        suffixes = _settings_columns(scene, key, t.step, names)
+        rows = [f"{line},{suffix}" for line, suffix in zip(body.splitlines(), suffixes, strict=True)]
+        if i == 0:
+            parts.append(",".join([header, "racer", "schedule", *names]) + "\n")
+        parts.append("".join(row + "\n" for row in rows))
     return "".join(parts)
+
+
+def _settings_columns(scene: RaceScene, key: str, steps: np.ndarray, names: list[str]) -> list[str]:
+    """For each row: "key,schedule,hyperparameters…" in force at its step (one text per edit)."""
+    try:
+        edits = scene.config.edits_of(key)
+        scene.config.racer(key)
+    except KeyError:  # a trajectory without a racer in the configuration
+        return [key + "," * (len(names) + 1)] * len(steps)
+    bounds = [0, *(e.after_step for e in edits)]
+    texts = []
+    for i, bound in enumerate(bounds):
+        racer = scene.config.settings_at(key, bound + 1 if i else 0)
+        hyper = racer.hyperparameters
+        cells = [key, racer.schedule, *(repr(float(hyper[n])) if n in hyper else "" for n in names)]
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="").writerow(cells)  # a schedule "step:size=300,gamma=0.5" is quoted
+        texts.append(buf.getvalue())
+    # row at step s uses the last edit with after_step < s (row 0, the start, the first settings)
+    segment = np.searchsorted(np.asarray(bounds[1:], dtype=np.int64), np.asarray(steps), side="left")
+    return [texts[j] for j in segment]
 
 
 def data_json(scene: RaceScene) -> str:
@@ -1147,8 +1220,10 @@ def read_data_csv(text: str) -> dict[str, Trajectory]:
     lines = text.splitlines()
     header, body = lines[0], lines[1:]
     groups: dict[str, list[str]] = {}
+    columns = header.split(",")
+    column = columns.index("racer") if "racer" in columns else 0
     for line in body:
-        name = line.split(",", 1)[0]
+        name = next(csv.reader([line]))[column]
         groups.setdefault(name, []).append(line)
     return {name: Trajectory.from_csv("\n".join([header, *rows])) for name, rows in groups.items()}
 

@@ -149,7 +149,9 @@ def config_from_args(args: argparse.Namespace) -> SessionConfig:
         changes["start"] = parse_point(args.start)
     if args.steps is not None:
         changes["steps"] = _whole(args.steps, "--steps", 1, 100_000_000)
-    current = {r.optimizer: r for r in config.racers}
+    # by key: a session may race the same optimizer twice ("rmsprop", "rmsprop#2"); a racer
+    # that races once has its optimizer's id as key, so --set adam.lr=… still names it
+    current = {r.key: r for r in config.racers}
     if args.optimizers is not None:
         names = [n.strip() for n in args.optimizers.split(",") if n.strip()]
         if not names:
@@ -182,6 +184,9 @@ def config_from_args(args: argparse.Namespace) -> SessionConfig:
                 takes = ", ".join(racers[name].hyperparameters)
                 raise UsageError(f"--set {item}: {name} has no hyperparameter {param!r}; it takes {takes}")
             racers[name] = racers[name].with_values(**{param: value})
+        racers_changed = tuple(racers.values()) != config.racers
+        if racers_changed:  # new settings from step 0: the session's mid-run edits no longer apply
+            changes["edits"] = ()
         return replace(config, racers=tuple(racers.values()), **changes)
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
@@ -253,7 +258,11 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     progress = _Progress()
     racers = len(config.enabled_racers())
-    if what == "data" and out.suffix.lower() == ".csv":
+    optimizers = [r.optimizer for r in config.enabled_racers()]
+    plain = not config.edits and len(set(optimizers)) == len(optimizers)
+    if what == "data" and out.suffix.lower() == ".csv" and plain:
+        # streamed in bounded memory; a race with mid-run edits or twin racers takes the scene's
+        # path below, whose CSV also says which racer and which settings each row ran with
         return _stream_data_csv(config, out)
     max_rows = None
     if what == "data":  # .json: every row in memory; a racer that is still going at the limit is refused

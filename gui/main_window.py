@@ -1,8 +1,9 @@
-"""The main window: wires the control panel, the views and the one worker together.
+"""The main window: wires the control panel and the views to the race model and its worker.
 
-It holds the authoritative ``SessionConfig``; controls change it, the worker picks the
-change up, and chunks of engine rows come back to the views. Redraws happen on a
-timer at most every ``REDRAW_MS``, however fast the chunks arrive.
+It owns no race state: the racers, the edit log and the recorded rows live in the race
+model (``gui.race.RaceModel`` over ``engine.race.Race``). Controls change the model, the
+worker drives it, and the views draw what it reports. Redraws happen on a timer at most
+every ``REDRAW_MS``, however fast the chunks arrive.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import json
 import math
 from collections.abc import Sequence
 from dataclasses import replace
+from html import escape as html_escape
 from pathlib import Path
 from typing import Any
 
@@ -34,22 +36,22 @@ from PySide6.QtWidgets import (
 )
 
 from engine.atomic import clean_leftovers_in
-from engine.config import ConfigError, RacerConfig, SessionConfig, all_racers
+from engine.config import ConfigError, RacerConfig, SessionConfig
 from engine.optimizers import OPTIMIZERS
+from engine.race import Race
 from engine.session import SUFFIX, SessionError, load_session, save_session
-from gui import theme
-from gui.history import RacerHistory
 from gui.i18n import LANGUAGES, current_language, tr_engine, translate_message
 from gui.lessons import Lesson, LessonError, load_lessons
 from gui.panels.controls import ControlPanel
 from gui.panels.inspector import Inspector, Timeline
 from gui.panels.lesson_panel import LessonPanel
 from gui.panels.status import FormulaCard, StatusTable, fmt
+from gui.race import RaceModel
 from gui.settings import remembered_json
 from gui.slots import weak_slot
 from gui.views.contour import ContourView
 from gui.views.panels import ROWS, PerWeightPanels
-from gui.worker import GhostPath, RacerStart, RaceWorker, SurfacePayload, drop_source_cache
+from gui.worker import ChunkBatch, GhostPath, RaceWorker, SurfacePayload, drop_source_cache
 
 REDRAW_MS = 33
 # Narrower than this, the contour's readout leaves out η and uses a smaller font.
@@ -93,27 +95,20 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.tr("Optimizer Lab"))
         self.settings = QSettings()
         self._start_notes = [translate_message(note) for note in start_notes]
-        self.racers: dict[str, RacerConfig] = {r.optimizer: r for r in all_racers()}
-        self.config = self._config_from_racers(SessionConfig())
+        self.race = RaceModel(Race(), self)
         self.surface = None
-        self.histories: dict[str, RacerHistory] = {}
-        self._start_racers: dict[str, RacerConfig] = {}
-        self._racer_log: dict[str, list[tuple[int, RacerConfig]]] = {}
         self.start_point: tuple[float, float] = (0.0, 0.0)
         self.playing = False
         self._dirty = False
         self._frame = 0
         self._readout_html = ""
         self._ready = False
-        self._pending_loss: SessionConfig | None = None
         self._hovered_racer: str | None = None  # inspected by hovering, not selected
         self._error_column = 0  # where the last typed loss went wrong (1-based; 0: nowhere)
         self.ui_scale = 1.0  # presentation mode and Ctrl+plus/minus
         self._base_font: QFont | None = None
         self._resume: dict[str, Any] | None = None  # a race handed over by another window
-        self._replaying: dict[str, Any] | None = None
         self._session_path: Path | None = None
-        self._before_open: tuple[dict[str, RacerConfig], SessionConfig] | None = None
         drop_source_cache()  # what importing pyqtgraph left behind
 
         self.controls = ControlPanel()
@@ -133,11 +128,13 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._connect_controls()
 
-        self.worker = RaceWorker()
+        self.worker = RaceWorker(self.race.engine)
         self.worker.engine_ready.connect(self._engine_ready)
         self.worker.busy.connect(self._busy)
         self.worker.surface_ready.connect(self._surface_ready)
-        self.worker.race_reset.connect(self._race_reset)
+        self.race.reset.connect(self._race_reset)
+        self.race.racers_changed.connect(self._racers_changed)
+        self.race.relabelled.connect(self._relabel)
         self.worker.chunks_ready.connect(self._chunks_ready)
         self.worker.playing_changed.connect(self._playing_changed)
         self.worker.race_finished.connect(self._race_finished)
@@ -151,7 +148,7 @@ class MainWindow(QMainWindow):
         self.redraw_timer.start()
         self._restore_settings()
         self._show_start_notes(keep=True)
-        self.controls.set_config(self.config, self.racers, self.start_point)
+        self._show_config()
         self.controls.setEnabled(False)  # its start point and surface fields fill in with the surface
         self._show_formula()
 
@@ -374,6 +371,10 @@ class MainWindow(QMainWindow):
         c.racer_toggled.connect(self._racer_toggled)
         c.racer_selected.connect(self._racer_selected)
         c.racer_changed.connect(self._racer_changed)
+        c.racer_added.connect(self._add_racer)
+        c.racer_duplicated.connect(self._duplicate_racer)
+        c.racer_removed.connect(self.race.remove)
+        c.racer_moved.connect(self.race.move)
         c.steps_changed.connect(self._steps_changed)
         self.contour.start_picked.connect(self._start_picked)
         self.contour.view_changed.connect(self.worker_regrid)
@@ -438,18 +439,34 @@ class MainWindow(QMainWindow):
         self.worker.stop()
         return self.worker.wait(timeout_ms)
 
-    # -- config changes -----------------------------------------------------------------------
-    def _config_from_racers(self, config: SessionConfig) -> SessionConfig:
-        # a race holds at most MAX_RACERS racers: the ticked ones (the list remembers the rest)
-        return replace(config, racers=tuple(r for r in self.racers.values() if r.enabled), edits=())
+    # -- the race (read from the model; the window keeps no copy) -------------------------------
+    @property
+    def config(self) -> SessionConfig:
+        """The race as a session: its racers as at step 0 and the edits since."""
+        return self.race.config
 
-    def apply_config(self, config: SessionConfig, *, keep_surface: bool = False) -> None:
-        """Use a new configuration; the race restarts from step 0."""
-        if keep_surface:
-            self.config = config
-        else:
-            self._pending_loss = config
-        self.worker.configure(config, keep_surface=keep_surface)
+    @property
+    def racers(self) -> dict[str, RacerConfig]:
+        """Each racer's current settings, by key."""
+        return self.race.current()
+
+    @property
+    def histories(self) -> dict:
+        """Each racer's recorded rows, by key (the model's record)."""
+        return self.race.histories
+
+    def _show_config(self, config: SessionConfig | None = None) -> None:
+        config = config or self.config
+        racers = {r.key: r for r in config.current_racers()}
+        labels = self.race.labels(list(racers), config)
+        self.controls.set_config(config, racers, config.start or self.start_point, labels)
+
+    # -- config changes -----------------------------------------------------------------------
+    def apply_config(
+        self, config: SessionConfig, *, keep_surface: bool = False, own_racers: bool = False
+    ) -> None:
+        """Race a new configuration from step 0 (with the race's racers unless ``own_racers``)."""
+        self.worker.configure(config, keep_surface=keep_surface, own_racers=own_racers)
 
     def choose_loss(self, spec: str) -> None:
         self.controls.set_loss_error("")
@@ -462,14 +479,14 @@ class MainWindow(QMainWindow):
 
     def set_start(self, x: float, y: float) -> None:
         try:
-            config = replace(self.config, start=(x, y))
+            self.race.update(start=(x, y))  # shown at once; the race restarts from there
         except ConfigError as exc:
             self.statusBar().showMessage(translate_message(exc), 5000)
             return
-        self.apply_config(config, keep_surface=True)
+        self.apply_config(self.config, keep_surface=True)
         selected = self.racers.get(self.controls.selected)
         if selected is not None and selected.enabled:  # its whole path from here, at once
-            self.worker.ghost(config, selected)
+            self.worker.ghost(self.config, selected)
 
     def _start_picked(self, x: float, y: float) -> None:
         x, y = float(f"{x:.4g}"), float(f"{y:.4g}")
@@ -480,8 +497,31 @@ class MainWindow(QMainWindow):
         self.apply_config(replace(self.config, start=None), keep_surface=True)
 
     def _racer_toggled(self, name: str, enabled: bool) -> None:
-        self.racers[name] = self.racers[name].with_values(enabled=enabled)
-        self.apply_config(self._config_from_racers(self.config), keep_surface=True)
+        self.race.set_enabled(name, enabled)
+
+    def _add_racer(self, optimizer: str) -> None:
+        self._change_racers(self.race.add, optimizer)
+
+    def _duplicate_racer(self, key: str) -> None:
+        self._change_racers(self.race.duplicate, key)
+
+    def _change_racers(self, change: object, arg: str) -> None:
+        """Add or duplicate; a refusal (a 13th racer) is said under the list, nothing changes."""
+        try:
+            key = change(arg)
+        except ConfigError as exc:
+            self.controls.show_racer_message(exc.args[0])
+            return
+        self.controls.show_racer_message("")
+        self._racer_selected(key)
+
+    def _racers_changed(self) -> None:
+        """Racers added, removed or reordered: views follow, the others' records are kept."""
+        self.controls.set_racers(self.racers, self.race.labels(list(self.racers)))
+        self._show_racers()
+        if self.controls.selected in self.racers:
+            self._racer_selected(self.controls.selected)
+        self._dirty = True
 
     def _racer_selected(self, name: str) -> None:
         self._hovered_racer = None
@@ -493,24 +533,26 @@ class MainWindow(QMainWindow):
         self._show_formula()
         self._dirty = True
 
+    def _relabel(self) -> None:
+        names = list(self.histories)
+        self.controls.set_racers(self.racers, self.race.labels(list(self.racers)))
+        self.status_table.set_racers(names, self.race.labels(names), self.race.colors(names))
+        self._show_formula()
+        self._dirty = True
+
     def _racer_changed(self, racer: RacerConfig) -> None:
-        history = self.histories.get(racer.optimizer)
-        if history is not None:  # applies from the next step the worker takes
-            self._racer_log.setdefault(racer.optimizer, []).append((history.last_step, racer))
-        self.racers[racer.optimizer] = racer
-        self.config = self._config_from_racers(self.config)
-        self.worker.update_racer(racer)
-        if racer.optimizer == self.controls.selected:  # where these settings lead, drawn at once
+        self.race.edit(racer)  # from the racer's next step on, logged at the step it is at
+        if racer.key == self.controls.selected:  # where these settings lead, drawn at once
             self.worker.ghost(self.config, racer)
         self._show_formula()
         self._dirty = True
 
     def _steps_changed(self, steps: int) -> None:
-        self.config = replace(self.config, steps=steps)
+        self.race.update(steps=steps)
         self.worker.post("limit", steps)
 
     def worker_regrid(self, view: tuple[float, float, float, float]) -> None:
-        self.config = replace(self.config, view=view)
+        self.race.update(view=view)
         self.worker.regrid(view)
 
     # -- playback ---------------------------------------------------------------------------------
@@ -523,7 +565,7 @@ class MainWindow(QMainWindow):
         self.worker.step_once()
 
     def reset_race(self) -> None:
-        self.apply_config(self.config, keep_surface=True)
+        self.worker.restart()
 
     def speed_text(self, speed: float) -> str:
         if math.isinf(speed):
@@ -552,10 +594,6 @@ class MainWindow(QMainWindow):
     # -- worker results ---------------------------------------------------------------------------
     def _surface_ready(self, payload: SurfacePayload) -> None:
         surface = payload.surface
-        if payload.config is not None and payload.config is self._pending_loss:
-            self.config = self._pending_loss
-            self._pending_loss = None
-            self._before_open = None
         reset_view = self.surface is None or surface is not self.surface
         self.contour.set_notice("")
         self.controls.setEnabled(True)
@@ -587,37 +625,21 @@ class MainWindow(QMainWindow):
     def _ghost_ready(self, path: GhostPath) -> None:
         """The selected racer's whole path with the settings just tried (nothing is raced)."""
         if path.racer == self.controls.selected and path.racer in self.histories:
-            self.contour.set_ghost(path.w, theme.racer_color(path.racer))
+            self.contour.set_ghost(path.w, self.race.colors([path.racer]).get(path.racer, "#333333"))
 
-    def _race_reset(self, starts: list[RacerStart]) -> None:
+    def _race_reset(self) -> None:
+        """A fresh race from step 0: every view starts over from the model's records."""
         self.contour.set_ghost(None)  # the race itself now shows where the settings lead
-        self.histories = {s.optimizer: RacerHistory(s.start, s.loss0) for s in starts}
-        self._start_racers = {s.optimizer: self.racers[s.optimizer] for s in starts}
-        self._racer_log = {}
-        for s, h in zip(starts, self.histories.values(), strict=True):
-            h.status = s.status
-        names = [s.optimizer for s in starts]
-        start = starts[0].start if starts else (self.config.start or (0.0, 0.0))
-        self.start_point = start
-        self.controls.set_start(start)
-        self.contour.set_racers(self._legend_labels(names), start)
-        self.panels.set_racers(
-            names,
-            without_momentum=[n for n in names if not OPTIMIZERS[n].m_meaning],
-            labels={n: tr_engine(OPTIMIZERS[n].title) for n in names},
-        )
+        histories = self.histories
+        start = next(iter(histories.values())).vec("w")[0] if histories else (self.config.start or (0.0, 0.0))
+        self.start_point = (float(start[0]), float(start[1]))
+        self._show_config()
+        self._show_racers()
+        names = list(histories)
         if names and self.controls.selected not in names:  # inspect someone who is racing
             self._racer_selected(names[0])
         self.panels.set_selected(self.controls.selected)
-        self.status_table.set_racers(names)
         self._dirty = True
-        if self._replaying is not None:  # the handed-over race, edits and all, at its step
-            state, self._replaying = self._replaying, None
-            self._racer_log = {k: list(v) for k, v in state["edits"].items()}
-            self.racers = dict(state["racers"])
-            self.config = self._config_from_racers(self.config)
-            self.controls.set_config(self.config, self.racers, self.start_point)
-            self._show_formula()
         if self._resume is not None:
             state, self._resume = self._resume, None
             self._replay(state)
@@ -627,13 +649,10 @@ class MainWindow(QMainWindow):
 
     # -- a race carried over to a rebuilt window (another language) -------------------------------
     def race_state(self) -> dict[str, Any]:
-        """What a new window needs to go on with this race exactly: its settings at the start,
-        the edits made while it ran, the step it reached, the open lesson."""
+        """What a new window needs to go on with this race exactly: the race as a session (its
+        racers at the start and the edits made while it ran), the step it reached, the open lesson."""
         return {
             "config": self.config,
-            "racers": dict(self.racers),
-            "start_racers": dict(self._start_racers),
-            "edits": {k: list(v) for k, v in self._racer_log.items()},
             "step": max((h.last_step for h in self.histories.values()), default=0),
             "lesson": self.lesson_panel.lesson,
             "selected": self.controls.selected,
@@ -648,50 +667,41 @@ class MainWindow(QMainWindow):
         if lesson is not None:  # its text only: the race is the one handed over, not a fresh one
             self.lesson_panel.show_lesson(lesson, current_language())
             self.left_tabs.setCurrentWidget(self.lesson_panel)
-        self.racers = {**state["racers"], **state["start_racers"]}
-        if state["selected"] in self.racers:
-            self._racer_selected(state["selected"])
-        self._replaying = state
-        self.apply_config(self._config_from_racers(state["config"]), keep_surface=True)
-        # the worker takes its commands in order: to each edit's step, the edit, … to the end
-        edits = sorted(
-            ((step, racer) for log in state["edits"].values() for step, racer in log), key=lambda e: e[0]
-        )
-        for step, racer in edits:
-            self.worker.advance_to(step)
-            self.worker.update_racer(racer)
+        self.controls.select_racer(state["selected"])
+        # the race replays its edits at their steps on the way to the step it had reached
+        self.apply_config(state["config"], keep_surface=True, own_racers=True)
         self.worker.advance_to(state["step"])
+
+    def _show_racers(self) -> None:
+        """Give the views the racing racers: keys, labels and colours, in race order."""
+        names = list(self.histories)
+        colors = self.race.colors(names)
+        self.contour.set_racers(self._legend_labels(names), self.start_point, colors)
+        no_m = [n for n in names if not OPTIMIZERS[self.race.optimizer(n)].m_meaning]
+        self.panels.set_racers(names, without_momentum=no_m, labels=self.race.labels(names), colors=colors)
+        self.panels.set_selected(self.controls.selected)
+        self.status_table.set_racers(names, self.race.labels(names), colors)
 
     def _legend_labels(self, names: list[str] | None = None) -> dict[str, str]:
         names = list(self.histories) if names is None else names
+        racers = self.racers
         return {
-            n: f"{tr_engine(OPTIMIZERS[n].title)}  η={self.racers[n].hyperparameters['lr']:g}" for n in names
+            n: f"{self.race.label(n)}  η={racers[n].hyperparameters['lr']:g}" for n in names if n in racers
         }
 
-    def _chunks_ready(self, chunks: list) -> None:
+    def _chunks_ready(self, chunks: ChunkBatch) -> None:
         self.worker.chunk_taken()
-        for name, chunk in chunks:
-            history = self.histories.get(name)
-            if history is not None:
-                history.append(chunk, thin=False)
-        # one record thinned per chunk: five at once would stall a frame (RacerHistory.append)
-        over = [h for h in self.histories.values() if h.over_cap]
-        if over:
-            max(over, key=len).thin()
+        self.race.take_chunks(chunks.generation, chunks)
         self._dirty = True
 
     def _loss_error_column(self, column: int) -> None:
         self._error_column = column
 
     def _worker_error(self, where: str, message: str) -> None:
-        if where == "loss":
-            self._pending_loss = None
-            if self._before_open is not None:  # a session whose loss failed: keep the current one
-                self.racers, self.config = dict(self._before_open[0]), self._before_open[1]
-                self._before_open = None
+        if where == "loss":  # the race goes on as it was: show it again
             typed = self.controls.expression_edit.text()
             self.controls.set_loss_error(message)
-            self.controls.set_config(self.config, self.racers, self.start_point)
+            self._show_config()
             # the previous surface stays, but what the learner typed is theirs to fix: keep it,
             # with the character the message names selected
             self.controls.expression_edit.setText(typed)
@@ -709,7 +719,8 @@ class MainWindow(QMainWindow):
         if not self._dirty or not self.histories:
             return
         self._dirty = False
-        adaptive = {n: OPTIMIZERS[n].adaptive for n in self.histories}
+        racers = self.racers
+        adaptive = {n: OPTIMIZERS[racers[n].optimizer].adaptive for n in self.histories if n in racers}
         cursor = self.timeline.cursor
         self._frame += 1
         # Numbers (the on-plot readout, the table, the timeline) change at 10 Hz while playing,
@@ -748,14 +759,20 @@ class MainWindow(QMainWindow):
         rows = [f"<tr><td colspan=3><b>{step_text}</b></td></tr>"]
         # on a narrow plot the full table would cover half of it: η is in the controls anyway
         compact = self.contour.plot.vb.width() < READOUT_COMPACT_BELOW_PX * self.ui_scale
+        labels = self.race.labels()
+        colors = self.race.colors()
         for name, h in self.histories.items():
             row = len(h) - 1 if cursor is None else h.row_at_step(cursor)
-            color = theme.racer_color(name)
-            lr = self.racers[name].hyperparameters["lr"]
+            # η in force at the step shown (it may have been changed mid-run)
+            settings = self.race.settings_at(name, int(h.step[row]))
+            if settings is None:  # a racer whose removal is on its way
+                continue
+            lr = settings.hyperparameters["lr"]
             state = {"diverged": " ✗", "converged": " ✓"}.get(h.status, "")
+            swatch = f"color:{colors.get(name, '#333')}; font-size:{12 * self.ui_scale:.0f}pt"
             rows.append(
-                f"<tr><td><span style='color:{color}; font-size:{12 * self.ui_scale:.0f}pt'>━●</span></td>"
-                f"<td>{tr_engine(OPTIMIZERS[name].title)}"
+                f"<tr><td><span style='{swatch}'>━●</span></td>"
+                f"<td>{html_escape(labels[name])}"
                 f"{'' if compact else f' <span dir=ltr>η={lr:g}</span>'}</td>"
                 f"<td align=right>&nbsp;L={fmt(float(h.loss[row]))}{state}</td></tr>"
             )
@@ -774,7 +791,7 @@ class MainWindow(QMainWindow):
         cursor = self.timeline.cursor
         i = len(history) - 1 if cursor is None else history.row_at_step(cursor)
         w = history.vec("w")[i]
-        opt = OPTIMIZERS[name]
+        opt = OPTIMIZERS[self.race.optimizer(name)]
         self.contour.show_state(
             (float(w[0]), float(w[1])),
             tuple(history.vec("grad")[i]),
@@ -792,16 +809,19 @@ class MainWindow(QMainWindow):
             return
         cursor = self.timeline.cursor
         row = len(history) - 1 if cursor is None else history.row_at_step(cursor)
-        racer = self._racer_at(name, int(history.step[row]))
-        self.inspector.show_step(name, dict(racer.hyperparameters), racer.schedule, history, row)
-
-    def _racer_at(self, name: str, step: int) -> RacerConfig:
-        """The racer's settings in effect at ``step`` (they may have been edited mid-run)."""
-        racer = self._start_racers.get(name, self.racers[name])
-        for changed_after, changed in self._racer_log.get(name, []):
-            if step > changed_after:
-                racer = changed
-        return racer
+        racer = self.race.settings_at(name, int(history.step[row]))  # as it was at that step
+        if racer is None:
+            self.inspector.clear()
+            return
+        self.inspector.show_step(
+            racer.optimizer,
+            dict(racer.hyperparameters),
+            racer.schedule,
+            history,
+            row,
+            color=racer.color,
+            label=self.race.label(name),
+        )
 
     def _cursor_changed(self, _step: int | None) -> None:
         self._dirty = True
@@ -832,8 +852,14 @@ class MainWindow(QMainWindow):
         self._dirty = True
 
     def _show_formula(self) -> None:
-        racer = self.racers[self.controls.selected]
-        self.formula.show_optimizer(racer.optimizer, dict(racer.hyperparameters), racer.schedule)
+        key = self.controls.selected
+        racer = self.racers.get(key)
+        if racer is None:
+            self.formula.clear()
+            return
+        self.formula.show_optimizer(
+            racer.optimizer, dict(racer.hyperparameters), racer.schedule, racer.color, self.race.label(key)
+        )
 
     def _toggle_vector(self, key: str, on: bool) -> None:
         self.contour.show_vectors[key] = on
@@ -926,7 +952,7 @@ class MainWindow(QMainWindow):
 
     def reset_view(self) -> None:
         if self.surface is not None:
-            self.config = replace(self.config, view=None)
+            self.race.update(view=None)
             self.contour.set_view(self.surface.view)
             self.worker.regrid(self.surface.view)
 
@@ -960,14 +986,13 @@ class MainWindow(QMainWindow):
         return True
 
     def _apply_session(self, config: SessionConfig) -> None:
-        """Race exactly this configuration: its racers enabled, every other optimizer off."""
-        self._before_open = (dict(self.racers), self.config)  # restored if the loss fails to build
-        self.racers = {r.optimizer: r.with_values(enabled=False) for r in all_racers()}
-        for racer in config.racers:
-            self.racers[racer.optimizer] = racer
-        config = self._config_from_racers(config)
-        self.controls.set_config(config, self.racers, config.start or self.start_point)
-        self.apply_config(config)
+        """Race exactly this configuration: its racers, and its edits replayed at their steps.
+
+        Until its surface is ready the race goes on as it was; if the loss cannot be built,
+        nothing changes but the message.
+        """
+        self._show_config(config)
+        self.apply_config(config, own_racers=True)
 
     def save_session_dialog(self) -> None:
         default = self._session_path or (self._session_dir() / f"race{SUFFIX}")
@@ -1053,7 +1078,10 @@ class MainWindow(QMainWindow):
     def _save_settings(self) -> None:
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("splitter", self.splitter.saveState())
-        config = replace(self.config, start=self.config.start or None)
+        # the racers as they are now (a restart's settings); a session file keeps the edits
+        config = replace(
+            self.config, start=self.config.start or None, racers=self.config.current_racers(), edits=()
+        )
         self.settings.setValue("config", json.dumps(config.to_dict()))
         self.settings.setValue("selected", self.controls.selected)
         self.settings.setValue("speed_index", self.speed_slider.value())
@@ -1081,10 +1109,7 @@ class MainWindow(QMainWindow):
             remembered.append(Path(export_dir))
         clean_leftovers_in(remembered)
         if config is not None:
-            self.racers = {r.optimizer: r.with_values(enabled=False) for r in all_racers()}
-            for racer in config.racers:
-                self.racers[racer.optimizer] = racer
-            self.config = self._config_from_racers(config)
+            self.race.replace_config(config)  # before the worker starts: nothing races yet
         selected = str(self.settings.value("selected", "adam"))
         if selected in self.racers:
             self.controls.select_racer(selected)

@@ -41,7 +41,8 @@ if TYPE_CHECKING:  # the engine (numba) is imported by the thread, after the win
     from engine.config import RacerConfig, SessionConfig
     from engine.contours import SurfacePicture
     from engine.losses import Surface
-    from engine.simulate import Chunk, Run
+    from engine.race import Race
+    from engine.simulate import Chunk
 
 #: Frame period of the stream; chunks are sent at most this often.
 TICK = 1 / 60
@@ -63,22 +64,16 @@ MAX_GHOST_STEPS = 20_000
 
 
 def thin_chunk(chunk: Chunk, max_rows: int) -> Chunk:
-    """Every 2ᵏ-th step of a long chunk, plus its last row (status and current point stay exact)."""
-    from dataclasses import replace
+    """Every 2ᵏ-th step of a long chunk, plus its last row (``engine.race.thin_chunk``)."""
+    from engine.race import thin_chunk as thin
 
-    import numpy as np
+    return thin(chunk, max_rows)
 
-    n = len(chunk)
-    if n <= max_rows:
-        return chunk
-    stride = 1 << (n // max_rows).bit_length()
-    keep = chunk.step % stride == 0
-    keep[-1] = True
-    idx = np.flatnonzero(keep)
-    return replace(
-        chunk,
-        **{name: getattr(chunk, name)[idx] for name in ("step", "w", "loss", "grad", "G", "M", "lr", "dw")},
-    )
+
+class ChunkBatch(list):
+    """The rows of one tick, as (racer key, Chunk) pairs, from race number ``generation``."""
+
+    generation: int = 0
 
 
 @dataclass(frozen=True)
@@ -104,35 +99,34 @@ class GhostPath:
     status: str
 
 
-@dataclass(frozen=True)
-class RacerStart:
-    optimizer: str
-    start: tuple[float, float]
-    loss0: float
-    status: str
-
-
 class RaceWorker(QThread):
-    """Runs the race. All public methods are safe to call from the GUI thread."""
+    """Drives an ``engine.race.Race``. All public methods are safe to call from the GUI thread.
+
+    The race's racers are changed directly from the GUI thread (the race serialises that with
+    the steps); building a surface, starting, stepping and playing are queued commands.
+    """
 
     engine_ready = Signal()
     busy = Signal(str)  # "compiling…" while kernels load or an expression compiles; "" when done
     surface_ready = Signal(object)  # SurfacePayload
     ghost_ready = Signal(object)  # GhostPath: a racer's whole path with settings not yet raced
-    race_reset = Signal(object)  # list[RacerStart]
-    chunks_ready = Signal(object)  # list[tuple[str, Chunk]]
+    race_reset = Signal(object)  # tuple[RacerStart, ...]
+    chunks_ready = Signal(object)  # ChunkBatch: list[tuple[str, Chunk]]
     playing_changed = Signal(bool)
     race_finished = Signal(str)  # why: "limit", "all stopped"
     error = Signal(str, str)  # (where, message): a bad input the user can act on
     loss_error_column = Signal(int)  # where in the typed loss the problem is (1-based; 0: the whole text)
     failed = Signal(str)  # an unexpected error, with its traceback
 
-    def __init__(self, parent: Any = None) -> None:
+    def __init__(self, race: Race | None = None, parent: Any = None) -> None:
         super().__init__(parent)
+        if race is None:
+            from engine.race import Race
+
+            race = Race()
+        self.race = race
         self._queue: queue.Queue[tuple[str, tuple[Any, ...]]] = queue.Queue()
-        self._config: SessionConfig | None = None
-        self._surface: Surface | None = None
-        self._runs: dict[str, Run] = {}
+        self._started = False  # a race has been started on a surface
         self._playing = False
         self._speed = 60.0  # steps per second; math.inf = as fast as the engine goes
         self._carry = 0.0
@@ -143,9 +137,15 @@ class RaceWorker(QThread):
     def post(self, command: str, *args: Any) -> None:
         self._queue.put((command, args))
 
-    def configure(self, config: SessionConfig, *, keep_surface: bool = False) -> None:
-        """Build the surface (unless unchanged) and restart the race from step 0."""
-        self.post("configure", config, keep_surface)
+    def configure(
+        self, config: SessionConfig, *, keep_surface: bool = False, own_racers: bool = True
+    ) -> None:
+        """Build the surface (unless unchanged) and restart the race from step 0.
+
+        ``own_racers=False``: race the race's racers as they are when the surface is ready
+        (a new loss or start keeps racers added while it compiled), not ``config``'s.
+        """
+        self.post("configure", config, keep_surface, own_racers)
 
     def set_playing(self, playing: bool) -> None:
         self.post("play" if playing else "pause")
@@ -165,8 +165,12 @@ class RaceWorker(QThread):
         self.post("speed", steps_per_second)
 
     def update_racer(self, racer: RacerConfig) -> None:
-        """Hyperparameters of a running racer change from its next step on."""
-        self.post("update", racer)
+        """Hyperparameters of a running racer change from its next step on (logged as an edit)."""
+        self.race.edit(racer.key or racer.optimizer, racer)
+
+    def restart(self) -> None:
+        """The race from step 0 with every racer's current settings."""
+        self.post("restart")
 
     def regrid(self, view: tuple[float, float, float, float]) -> None:
         self.post("regrid", view)
@@ -215,7 +219,7 @@ class RaceWorker(QThread):
     def _loop(self) -> None:
         next_tick = time.perf_counter()
         while not self.isInterruptionRequested():
-            active = self._playing and any(not r.done for r in self._runs.values())
+            active = self._playing and self._started and not self.race.at_end()
             timeout = max(0.0, next_tick - time.perf_counter()) if active else None
             try:
                 command, args = self._queue.get(timeout=timeout)
@@ -239,7 +243,7 @@ class RaceWorker(QThread):
         elif command == "step":
             self._set_playing(False)
             self._advance(1)
-        elif command == "ghost" and self._surface is not None:
+        elif command == "ghost" and self.race.surface is not None:
             self._ghost(*args)
         elif command == "advance_to":
             self._set_playing(False)
@@ -247,34 +251,26 @@ class RaceWorker(QThread):
         elif command == "speed":
             self._speed = float(args[0])
             self._carry = 0.0
-        elif command == "update":
-            racer = args[0]
-            run = self._runs.get(racer.optimizer)
-            if run is not None:
-                run.update(schedule=racer.schedule, **racer.hyperparameters)
+        elif command == "restart" and self._started:
+            self._set_playing(False)
+            self._emit_reset(self.race.restart())
         elif command == "limit":
-            if self._config is not None:
-                from dataclasses import replace
-
-                self._config = replace(self._config, steps=int(args[0]))
-        elif command == "regrid" and self._surface is not None:
-            self._emit_surface(self._surface, args[0])
+            self.race.set_steps(int(args[0]))
+        elif command == "regrid" and self.race.surface is not None:
+            self._emit_surface(self.race.surface, args[0])
 
     def _set_playing(self, playing: bool) -> None:
-        if playing and self._runs and all(self._at_end(r) for r in self._runs.values()):
+        if playing and (not self._started or self.race.at_end()):
             playing = False
         if playing != self._playing:
             self._playing = playing
             self.playing_changed.emit(playing)
 
-    def _at_end(self, run: Run) -> bool:
-        return run.done or (self._config is not None and run.t >= self._config.steps)
-
-    def _configure(self, config: SessionConfig, keep_surface: bool) -> None:
+    def _configure(self, config: SessionConfig, keep_surface: bool, own_racers: bool = True) -> None:
         from engine.minima import with_typed_help
         from engine.simulate import surface_for
 
-        surface = self._surface
+        surface = self.race.surface
         if not keep_surface or surface is None:
             self.busy.emit("compiling…")
             try:
@@ -287,9 +283,11 @@ class RaceWorker(QThread):
                 return
             self._emit_surface(surface, config.view or surface.view, config)
             drop_source_cache()  # a first typed loss imports sympy
-        self._surface = surface
-        self._config = config
-        self._reset_runs()
+        self._set_playing(False)
+        if not own_racers:
+            config = self.race.with_current_racers(config)
+        self._emit_reset(self.race.start(config, surface))
+        self._started = True
         self.busy.emit("")
 
     def _emit_surface(
@@ -304,48 +302,35 @@ class RaceWorker(QThread):
         picture = surface_picture(xs, ys, surface.grid(xs, ys), surface.log_levels)
         self.surface_ready.emit(SurfacePayload(surface, tuple(view), xs, ys, picture, config))
 
-    def _reset_runs(self) -> None:
-        from engine.simulate import run_for
-
-        assert self._config is not None and self._surface is not None
-        self._set_playing(False)
-        self._runs = {}
-        starts = []
-        for racer in self._config.enabled_racers():
-            # the GUI keeps the record (gui.history); the run keeps only its state
-            run = run_for(self._config, racer, self._surface, max_rows=16)
-            self._runs[racer.optimizer] = run
-            starts.append(RacerStart(racer.optimizer, run.start, float(run.trajectory().loss[0]), run.status))
-        self.race_reset.emit(starts)
+    def _emit_reset(self, reset: Any) -> None:
+        self.race_reset.emit(reset.starts)
 
     def _advance(self, n: int) -> None:
-        assert self._config is not None
-        out: list[tuple[str, Chunk]] = []
-        for key, run in self._runs.items():
-            k = min(n, self._config.steps - run.t)
-            if k > 0 and not run.done:
-                out.append((key, thin_chunk(run.advance(k), MAX_ROWS_PER_CHUNK)))
+        if not self._started:
+            return
+        out = ChunkBatch((key, thin_chunk(chunk, MAX_ROWS_PER_CHUNK)) for key, chunk in self.race.advance(n))
+        out.generation = self.race.generation
         if out and self._take_credit():
             self.chunks_ready.emit(out)
-        if self._runs and all(self._at_end(r) for r in self._runs.values()):
+        if self.race.runs() and self.race.at_end():
             self._set_playing(False)
-            reached = any(not r.done for r in self._runs.values())
-            self.race_finished.emit("limit" if reached else "all stopped")
+            self.race_finished.emit("limit" if self.race.limit_reached() else "all stopped")
 
     def _ghost(self, config: SessionConfig, racer: RacerConfig) -> None:
         from engine.simulate import run_for
 
         steps = min(config.steps, MAX_GHOST_STEPS)
-        run = run_for(config, racer, self._surface, max_rows=steps + 1)
+        run = run_for(config, racer, self.race.surface, max_rows=steps + 1)
         run.advance(steps)
         path = run.trajectory().w  # row 0 is the start
-        self.ghost_ready.emit(GhostPath(racer.optimizer, path, run.status))
+        self.ghost_ready.emit(GhostPath(racer.key or racer.optimizer, path, run.status))
 
     def _advance_to(self, target: int) -> None:
-        assert self._config is not None
-        target = min(target, self._config.steps)
+        if not self._started:
+            return
+        target = min(target, self.race.config.steps)
         while not self.isInterruptionRequested():
-            behind = [r.t for r in self._runs.values() if not r.done and r.t < target]
+            behind = [r.t for r in self.race.runs().values() if not r.done and r.t < target]
             if not behind:
                 return
             self._advance(min(MAX_STEPS_PER_TICK, target - min(behind)))

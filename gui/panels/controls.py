@@ -20,16 +20,18 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QPushButton,
     QSizePolicy,
     QSlider,
     QSpinBox,
     QStyle,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from engine.config import MAX_STEPS, ConfigError, RacerConfig, SessionConfig
+from engine.config import MAX_RACERS, MAX_STEPS, ConfigError, RacerConfig, SessionConfig
 from engine.losses import LOSSES
 from engine.optimizers import HYPERPARAMETERS, OPTIMIZERS
 from engine.schedules import KINDS
@@ -96,9 +98,13 @@ class ControlPanel(QWidget):
     loss_param_changed = Signal(str, float)
     start_changed = Signal(float, float)
     start_reset = Signal()
-    racer_toggled = Signal(str, bool)
-    racer_selected = Signal(str)
-    racer_changed = Signal(object)  # RacerConfig
+    racer_toggled = Signal(str, bool)  # racer key, racing or sitting out
+    racer_selected = Signal(str)  # racer key
+    racer_changed = Signal(object)  # RacerConfig (with its key)
+    racer_added = Signal(str)  # optimizer id
+    racer_duplicated = Signal(str)  # racer key: "race again with…"
+    racer_removed = Signal(str)  # racer key
+    racer_moved = Signal(str, int)  # racer key, new position
     steps_changed = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -179,20 +185,58 @@ class ControlPanel(QWidget):
         return spin
 
     def _build_racer_box(self) -> QGroupBox:
-        box = QGroupBox(self.tr("Optimizers (tick to race, click to edit)"))
+        box = QGroupBox(self.tr("Racers (tick to race, click to edit)"))
         layout = QVBoxLayout(box)
         self.racer_list = QListWidget()
         self.racer_list.setObjectName("racer_list")
-        for opt in OPTIMIZERS.values():
-            item = QListWidgetItem(_swatch(theme.racer_color(opt.id)), tr_engine(opt.title))
-            item.setData(Qt.UserRole, opt.id)
-            item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
-            item.setCheckState(Qt.Unchecked)
-            item.setToolTip(opt.formula)
-            self.racer_list.addItem(item)
         self.racer_list.itemChanged.connect(self._racer_item_changed)
         self.racer_list.currentItemChanged.connect(self._racer_current_changed)
         layout.addWidget(self.racer_list)
+        buttons = QHBoxLayout()
+        buttons.setSpacing(2)
+        self.add_button = QToolButton()
+        self.add_button.setObjectName("add_racer")
+        self.add_button.setText(self.tr("Add"))
+        self.add_button.setToolTip(self.tr("Add a racer: any optimizer, with its default settings"))
+        self.add_button.setPopupMode(QToolButton.InstantPopup)
+        self.add_menu = QMenu(self.add_button)
+        for opt in OPTIMIZERS.values():
+            action = self.add_menu.addAction(_swatch(theme.racer_color(opt.id)), tr_engine(opt.title))
+            action.setToolTip(opt.formula)
+            action.setData(opt.id)
+            action.triggered.connect(weak_slot(self._add_chosen, opt.id))
+        self.add_button.setMenu(self.add_menu)
+        self.duplicate_button = QToolButton()
+        self.duplicate_button.setObjectName("duplicate_racer")
+        self.duplicate_button.setText(self.tr("Race again"))
+        self.duplicate_button.setToolTip(
+            self.tr("Race again with…: a copy of the selected racer, to race with other settings")
+        )
+        self.duplicate_button.clicked.connect(self._duplicate_selected)
+        self.remove_button = QToolButton()
+        self.remove_button.setObjectName("remove_racer")
+        self.remove_button.setText(self.tr("Remove"))
+        self.remove_button.setToolTip(self.tr("Take the selected racer out of the race"))
+        self.remove_button.clicked.connect(self._remove_selected)
+        self.up_button = QToolButton()
+        self.up_button.setObjectName("racer_up")
+        self.up_button.setArrowType(Qt.UpArrow)
+        self.up_button.setToolTip(self.tr("Move the selected racer up"))
+        self.up_button.clicked.connect(weak_slot(self._move_selected, -1))
+        self.down_button = QToolButton()
+        self.down_button.setObjectName("racer_down")
+        self.down_button.setArrowType(Qt.DownArrow)
+        self.down_button.setToolTip(self.tr("Move the selected racer down"))
+        self.down_button.clicked.connect(weak_slot(self._move_selected, 1))
+        for button in (self.add_button, self.duplicate_button, self.remove_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.up_button)
+        buttons.addWidget(self.down_button)
+        layout.addLayout(buttons)
+        self.racer_message = _error_label()
+        self.racer_message.setObjectName("racer_message")
+        layout.addWidget(self.racer_message)
         steps_row = QHBoxLayout()
         steps_row.addWidget(QLabel(self.tr("Step limit")))
         self.steps_spin = QSpinBox()
@@ -220,24 +264,60 @@ class ControlPanel(QWidget):
 
     # -- state in ------------------------------------------------------------------------
     def set_config(
-        self, config: SessionConfig, racers: dict[str, RacerConfig], start: tuple[float, float]
+        self,
+        config: SessionConfig,
+        racers: dict[str, RacerConfig],
+        start: tuple[float, float],
+        labels: dict[str, str] | None = None,
     ) -> None:
-        """Show a configuration (all racers known by id, enabled or not)."""
-        self._racers = dict(racers)
+        """Show a configuration: its surface, start, step limit and racers (by key, in order)."""
         index = self.surface_combo.findData(config.loss if config.loss in LOSSES else CUSTOM)
         with QSignalBlocker(self.surface_combo):
             self.surface_combo.setCurrentIndex(index)
         if config.loss not in LOSSES:
             self.expression_edit.setText(config.loss)
         self.set_start(start)
-        with QSignalBlocker(self.racer_list):
-            for row in range(self.racer_list.count()):
-                item = self.racer_list.item(row)
-                racer = self._racers[item.data(Qt.UserRole)]
-                item.setCheckState(Qt.Checked if racer.enabled else Qt.Unchecked)
         with QSignalBlocker(self.steps_spin):
             self.steps_spin.setValue(config.steps)
+        self.set_racers(racers, labels)
+
+    def set_racers(self, racers: dict[str, RacerConfig], labels: dict[str, str] | None = None) -> None:
+        """The racer list: each racer's colour, label and whether it races; the selection is kept."""
+        same_racers = list(racers) == list(self._racers)
+        self._racers = dict(racers)
+        labels = labels or {}
+        if same_racers:  # relabelled (an edit renamed a namesake): the form being edited stays
+            with QSignalBlocker(self.racer_list):
+                for row, (key, racer) in enumerate(racers.items()):
+                    item = self.racer_list.item(row)
+                    item.setText(labels.get(key) or tr_engine(OPTIMIZERS[racer.optimizer].title))
+                    item.setCheckState(Qt.Checked if racer.enabled else Qt.Unchecked)
+            self._update_form_title()
+            return
+        with QSignalBlocker(self.racer_list):
+            self.racer_list.clear()
+            for key, racer in racers.items():
+                opt = OPTIMIZERS[racer.optimizer]
+                item = QListWidgetItem(_swatch(racer.color), labels.get(key) or tr_engine(opt.title))
+                item.setData(Qt.UserRole, key)
+                item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
+                item.setCheckState(Qt.Checked if racer.enabled else Qt.Unchecked)
+                item.setToolTip(opt.formula)
+                self.racer_list.addItem(item)
+        full = len(racers) >= MAX_RACERS
+        self.add_button.setEnabled(not full)
+        self.duplicate_button.setEnabled(not full and bool(racers))
+        self.remove_button.setEnabled(bool(racers))
+        full_tip = self.tr("A race holds at most {0} racers: remove one to add another.").format(MAX_RACERS)
+        add_tip = self.tr("Add a racer: any optimizer, with its default settings")
+        self.add_button.setToolTip(full_tip if full else add_tip)
+        if self._selected not in racers and racers:
+            self._selected = next(iter(racers))
         self.select_racer(self._selected)
+
+    def show_racer_message(self, message: str) -> None:
+        """Why a racer could not be added (or "" to clear); an engine message is translated here."""
+        _show_error(self.racer_message, translate_message(message))
 
     def set_surface_info(self, name: str, formula: str, params: dict[str, float], note: str) -> None:
         self.formula_label.setText(formula + (f"<br><i>{tr_engine(note)}</i>" if note else ""))
@@ -271,7 +351,10 @@ class ControlPanel(QWidget):
                 spin.setValue(value)
 
     def select_racer(self, name: str) -> None:
-        self._selected = name
+        self._selected = name  # kept when the racers come later (remembered settings)
+        if name not in self._racers:
+            self._hide_hyper_form()
+            return
         for row in range(self.racer_list.count()):
             item = self.racer_list.item(row)
             if item.data(Qt.UserRole) == name:
@@ -306,6 +389,38 @@ class ControlPanel(QWidget):
         self._racers[name] = self._racers[name].with_values(enabled=enabled)
         self.racer_toggled.emit(name, enabled)
 
+    def _add_chosen(self, optimizer: str) -> None:
+        self.racer_added.emit(optimizer)
+
+    def _duplicate_selected(self) -> None:
+        if self._selected in self._racers:
+            self.racer_duplicated.emit(self._selected)
+
+    def _remove_selected(self) -> None:
+        if self._selected in self._racers:
+            self.racer_removed.emit(self._selected)
+
+    def _move_selected(self, delta: int) -> None:
+        keys = list(self._racers)
+        if self._selected in keys:
+            index = keys.index(self._selected) + delta
+            if 0 <= index < len(keys):
+                self.racer_moved.emit(self._selected, index)
+
+    def _update_form_title(self) -> None:
+        racer = self._racers.get(self._selected)
+        if racer is None:
+            return
+        item = self.racer_list.currentItem()
+        title = item.text() if item is not None else tr_engine(OPTIMIZERS[racer.optimizer].title)
+        self.hyper_box.setTitle(self.tr("{0}: hyperparameters").format(title))
+
+    def _hide_hyper_form(self) -> None:
+        while self.hyper_form.rowCount():
+            self.hyper_form.removeRow(0)
+        self._hyper_fields = {}
+        self.hyper_box.setTitle(self.tr("Add a racer to race"))
+
     def _racer_current_changed(self, current: QListWidgetItem | None, _previous: object) -> None:
         if current is not None:
             name = current.data(Qt.UserRole)
@@ -316,8 +431,7 @@ class ControlPanel(QWidget):
         racer = self._racers.get(self._selected)
         if racer is None:
             return
-        opt = OPTIMIZERS[racer.optimizer]
-        self.hyper_box.setTitle(self.tr("{0}: hyperparameters").format(tr_engine(opt.title)))
+        self._update_form_title()
         while self.hyper_form.rowCount():
             self.hyper_form.removeRow(0)
         self._hyper_fields = {}
@@ -376,7 +490,7 @@ class ControlPanel(QWidget):
     def _lr_slid(self, pos: int) -> None:
         lr = float(f"{10 ** (LR_MIN_EXP + (LR_MAX_EXP - LR_MIN_EXP) * pos / LR_TICKS):.3g}")
         self._hyper_fields["lr"].set_value(lr)
-        self._apply(self._racers[self._selected].optimizer, {"lr": lr})
+        self._apply(self._selected, {"lr": lr})
 
     def _hyper_edited(self, name: str, value: float) -> None:
         if name == "lr" and math.isfinite(value) and value > 0:

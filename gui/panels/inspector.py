@@ -32,8 +32,16 @@ class Inspector(QTextBrowser):
         self.setPlaceholderText(self.tr("Click or hover a step on a trail or a plot to see its numbers."))
 
     def show_step(
-        self, name: str, hyper: dict[str, float], schedule: str, history: RacerHistory, row: int
+        self,
+        name: str,
+        hyper: dict[str, float],
+        schedule: str,
+        history: RacerHistory,
+        row: int,
+        color: str = "",
+        label: str = "",
     ) -> None:
+        """Step ``row`` of optimizer ``name``'s record, explained with the settings in force then."""
         from engine.explain import explain_step, rows_of
 
         rows = rows_of(history)
@@ -44,8 +52,11 @@ class Inspector(QTextBrowser):
         except ValueError as exc:
             self.setHtml(f"<i>{html.escape(translate_message(exc))}</i>")
             return
-        color = theme.racer_color(name)
-        parts = [f"<b style='color:{color}'>● {html.escape(translate_message(ex.title))}</b>"]
+        color = color or theme.racer_color(name)
+        title = translate_message(ex.title)
+        if label:  # which racer, when the same optimizer races more than once
+            title = f"{label} — {title}"
+        parts = [f"<b style='color:{color}'>● {html.escape(title)}</b>"]
         if history.stride > 1:
             parts.append(
                 "<span style='color:#777'>"

@@ -72,14 +72,17 @@ class StatusTable(QTableWidget):
     def _cell_clicked(self, row: int, _column: int) -> None:
         self.racer_clicked.emit(self._names[row])
 
-    def set_racers(self, names: list[str]) -> None:
+    def set_racers(
+        self, names: list[str], labels: dict[str, str] | None = None, colors: dict[str, str] | None = None
+    ) -> None:
+        """One row per racer key, with its label and colour (else its optimizer's title and colour)."""
         self._names = list(names)
         self.setRowCount(len(names))
         for row, name in enumerate(names):
-            title = tr_engine(OPTIMIZERS[name].title)
+            title = (labels or {}).get(name) or tr_engine(OPTIMIZERS[name].title)
             item = QTableWidgetItem("● " + title)
             item.setToolTip(title)  # the whole name, when a narrow window elides it
-            item.setForeground(QColor(theme.racer_color(name)))
+            item.setForeground(QColor((colors or {}).get(name) or theme.racer_color(name)))
             self.setItem(row, 0, item)
             for col in range(1, len(COLUMNS)):
                 cell = QTableWidgetItem("")
@@ -133,7 +136,7 @@ class FormulaCard(QLabel):
         self.setObjectName("formula_card")
         self._band_heights: dict[int, int] = {}
         self._scale = 1.0
-        self._shown: tuple[str, dict[str, float], str] | None = None
+        self._shown: tuple[str, dict[str, float], str, str, str] | None = None
         self.set_display_scale(1.0)
 
     def set_display_scale(self, scale: float) -> None:
@@ -175,20 +178,26 @@ class FormulaCard(QLabel):
             self._band_heights[band] = height
         self.setMinimumHeight(height)
 
-    def show_optimizer(self, name: str, hyper: dict[str, float], schedule: str) -> None:
-        self._shown = (name, dict(hyper), schedule)
-        self.setText(self._html(name, hyper, schedule))
+    def show_optimizer(
+        self, name: str, hyper: dict[str, float], schedule: str, color: str = "", label: str = ""
+    ) -> None:
+        """The optimizer ``name``'s formula card, headed by the racer's label in its colour."""
+        self._shown = (name, dict(hyper), schedule, color, label)
+        self.setText(self._html(name, hyper, schedule, color, label))
 
-    def _html(self, name: str, hyper: dict[str, float], schedule: str) -> str:
+    def _html(
+        self, name: str, hyper: dict[str, float], schedule: str, color: str = "", label: str = ""
+    ) -> str:
         opt = OPTIMIZERS[name]
         formula_pt = 11 * self._scale
-        color = theme.racer_color(name)
+        color = color or theme.racer_color(name)
+        heading = html.escape(label) if label else tr_engine(opt.title)
         values = ", ".join(f"{k} = {v:g}" for k, v in hyper.items())
         if schedule != "constant":
             values += "; " + self.tr("η schedule {0}").format(schedule)
         ltr = "<span dir='ltr'>{0}</span>"
         parts = [
-            f"<b style='color:{color}'>● {tr_engine(opt.title)}</b> &nbsp;"
+            f"<b style='color:{color}'>● {heading}</b> &nbsp;"
             f"<span style='color:#555'>{ltr.format(values)}</span>",
             f"<div dir='ltr' style='font-size: {formula_pt:.0f}pt'>{unbroken_formula(opt.formula)}</div>",
         ]

@@ -113,8 +113,10 @@ class _Racer:
     #: Points the tip may grow to before the body takes them in (and is drawn once more).
     TIP = 96
 
-    def __init__(self, plot: pg.PlotItem, name: str, label: str, pen_scale: float = 1.0) -> None:
-        color = QColor(theme.racer_color(name))
+    def __init__(
+        self, plot: pg.PlotItem, name: str, label: str, pen_scale: float = 1.0, color: str | None = None
+    ) -> None:
+        color = QColor(color or theme.racer_color(name))
         pen = pg.mkPen(color, width=TRAIL_WIDTH * pen_scale)
         self.body = pg.PlotCurveItem(pen=pen, connect="finite")
         self.body.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
@@ -405,8 +407,8 @@ class ContourView(pg.PlotWidget):
     def set_pen_scale(self, scale: float) -> None:
         """Widen lines for a large export: cosmetic pens ignore the painter's scale, text does not."""
         self._pen_scale = scale
-        for name, racer in self._racers.items():
-            racer.set_pen(pg.mkPen(theme.racer_color(name), width=TRAIL_WIDTH * scale))
+        for racer in self._racers.values():
+            racer.set_pen(pg.mkPen(racer.color, width=TRAIL_WIDTH * scale))
         self.lines.set_pen(pg.mkPen(theme.CONTOUR_PEN, width=CONTOUR_WIDTH * scale))
         for arrow in self.arrows.values():
             arrow.line.setPen(pg.mkPen(arrow.color, width=ARROW_WIDTH * scale))
@@ -490,13 +492,15 @@ class ContourView(pg.PlotWidget):
         return None if best is None else (best[1], best[2])
 
     # -- racers -----------------------------------------------------------------------
-    def set_racers(self, racers: dict[str, str], start: tuple[float, float]) -> None:
-        """Replace the racers (id → legend label)."""
+    def set_racers(
+        self, racers: dict[str, str], start: tuple[float, float], colors: dict[str, str] | None = None
+    ) -> None:
+        """Replace the racers (key → legend label; ``colors``: key → colour, else the optimizer's)."""
         for racer in self._racers.values():
             racer.remove(self.plot)
         self._racers = {}
         for name, label in racers.items():
-            racer = _Racer(self.plot, name, label, self._pen_scale)
+            racer = _Racer(self.plot, name, label, self._pen_scale, (colors or {}).get(name))
             self._racers[name] = racer
         self.start_marker.setData(pos=[start])
         self.dots.set_points({})

@@ -166,6 +166,7 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
         #: Racers each plot leaves out of its range (diverged, or far out of scale) and marks.
         self.clipped: dict[str, set[str]] = {key: set() for key, *_ in ROWS}
         self._status: dict[str, str] = {}
+        self._colors: dict[str, str] = {}
         # a log plot showing linear values because some are ≤ 0 (the log of those does not exist)
         self._linear_fallback: dict[str, bool] = {key: False for key, *_ in ROWS}
         self._labels = {key: label for key, label, *_ in ROWS}
@@ -369,7 +370,7 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
             xs.append(float(x[j]))
             ys.append(edge)
             symbols.append("x" if diverged else ("t1" if up else "t"))
-            brushes.append(pg.mkBrush(theme.racer_color(name)))
+            brushes.append(pg.mkBrush(self._colors.get(name) or theme.racer_color(name)))
         self.clip_marks[key].setData(
             x=xs, y=ys, symbol=symbols, brush=brushes, pen=pg.mkPen("#111", width=0.8)
         )
@@ -380,8 +381,11 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
         *,
         without_momentum: Iterable[str] = (),
         labels: dict[str, str] | None = None,
+        colors: dict[str, str] | None = None,
     ) -> None:
         """New racers: empty curves, and every plot's range back to a neutral one.
+
+        ``colors``: racer key → colour (else the optimizer's own, for keys that are optimizer ids).
 
         ``without_momentum``: racers whose rule has no M (SGD, AdaGrad, RMSprop) get no M
         curve at all, not a flat line at 0 that looks like a measured value.
@@ -393,10 +397,11 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
         self._status = {}
         self._drawn: dict[tuple[str, str], tuple[int, int]] = {}
         no_m = set(without_momentum)
+        self._colors = {n: (colors or {}).get(n) or theme.racer_color(n) for n in names}
         if labels is not None:
             self._set_key(names, labels)
         for name in names:
-            color = theme.racer_color(name)
+            color = self._colors[name]
             for key, *_ in ROWS:
                 if key == "M" and name in no_m:
                     continue
@@ -431,7 +436,7 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
         """Which colour is which racer, under the plots (and how w1 and w2 differ); three
         racers a line, so the key fits beside the plots' width."""
         swatches = [
-            f"<span style='color:{theme.racer_color(n)}'><b>━━</b></span>&nbsp;"
+            f"<span style='color:{self._colors.get(n) or theme.racer_color(n)}'><b>━━</b></span>&nbsp;"
             + html.escape(labels.get(n, n))
             for n in names
         ]
@@ -467,7 +472,7 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
         changed = name != self._selected
         self._selected = name
         for (racer, _key, i), curve in self._curves.items():
-            color = theme.racer_color(racer)
+            color = self._colors.get(racer) or theme.racer_color(racer)
             width = (SELECTED_WIDTH if racer == name else CURVE_WIDTH) * self._pen_scale
             style = Qt.SolidLine if i == 0 else Qt.DashLine
             curve.setPen(pg.mkPen(color, width=width, style=style))

@@ -39,12 +39,48 @@
         <translation>نقطهٔ شروعِ پیش‌فرضِ همین سطح</translation>
     </message>
     <message>
-        <source>Optimizers (tick to race, click to edit)</source>
-        <translation>بهینه‌سازها (تیک: در مسابقه، کلیک: ویرایش)</translation>
+        <source>Racers (tick to race, click to edit)</source>
+        <translation>شرکت‌کننده‌ها (تیک: در مسابقه، کلیک: ویرایش)</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>افزودن</translation>
+    </message>
+    <message>
+        <source>Add a racer: any optimizer, with its default settings</source>
+        <translation>افزودن شرکت‌کننده: هر بهینه‌ساز، با تنظیمات پیش‌فرضش</translation>
+    </message>
+    <message>
+        <source>Race again</source>
+        <translation>دوباره با…</translation>
+    </message>
+    <message>
+        <source>Race again with…: a copy of the selected racer, to race with other settings</source>
+        <translation>دوباره با…: رونوشتی از شرکت‌کنندهٔ انتخاب‌شده، تا با تنظیمات دیگری مسابقه دهد</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>برداشتن</translation>
+    </message>
+    <message>
+        <source>Take the selected racer out of the race</source>
+        <translation>شرکت‌کنندهٔ انتخاب‌شده را از مسابقه بیرون ببر</translation>
+    </message>
+    <message>
+        <source>Move the selected racer up</source>
+        <translation>شرکت‌کنندهٔ انتخاب‌شده را بالا ببر</translation>
+    </message>
+    <message>
+        <source>Move the selected racer down</source>
+        <translation>شرکت‌کنندهٔ انتخاب‌شده را پایین ببر</translation>
     </message>
     <message>
         <source>Step limit</source>
         <translation>سقف گام‌ها</translation>
+    </message>
+    <message>
+        <source>A race holds at most {0} racers: remove one to add another.</source>
+        <translation>یک مسابقه حداکثر {0} شرکت‌کننده دارد: برای افزودن، یکی را بردارید.</translation>
     </message>
     <message>
         <source>Type a loss in x and y first, e.g. x^2 + 10*y^2</source>
@@ -53,6 +89,10 @@
     <message>
         <source>{0}: hyperparameters</source>
         <translation>ابرپارامترهای {0}</translation>
+    </message>
+    <message>
+        <source>Add a racer to race</source>
+        <translation>برای مسابقه یک شرکت‌کننده اضافه کنید</translation>
     </message>
     <message>
         <source>{0}; allowed: {1}</source>
@@ -1879,10 +1919,6 @@ Do you want to replace it?</source>
     <message>
         <source>a session file</source>
         <translation>یک فایل نشست</translation>
-    </message>
-    <message>
-        <source>{optimizer} races more than once; exports show each optimizer once: disable or remove the other {optimizer} racers</source>
-        <translation>{optimizer} بیش از یک بار در مسابقه است؛ خروجی‌ها هر بهینه‌ساز را یک بار نشان می‌دهند: بقیهٔ {optimizer}ها را غیرفعال یا حذف کنید</translation>
     </message>
     <message>
         <source>pacing must be one of {allowed}, got {pacing}</source>

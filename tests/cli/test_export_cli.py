@@ -257,3 +257,24 @@ def test_animation_options_are_checked(tmp_path, args, message) -> None:
     assert result.returncode == 2
     assert message in result.stderr
     assert not list(tmp_path.iterdir())
+
+
+def test_png_of_a_session_with_duplicate_racers_shows_each_label_in_its_colour(tmp_path) -> None:
+    from gui.export import build_scene, legend_html
+
+    racers = tuple(RacerConfig("rmsprop", {"lr": 0.01, "beta": b}) for b in (0.5, 0.9, 0.99))
+    config = SessionConfig(loss="rosenbrock", start=(-1.5, 2.0), steps=300, racers=racers)
+    session = tmp_path / "trio.olab.json"
+    save_session(config, session)
+    out = tmp_path / "race.png"
+    result = export("--session", str(session), "--out", str(out), *SMALL)
+    assert result.returncode == 0, result.stderr
+    with Image.open(out) as image:
+        rgb = np.asarray(image.convert("RGB"))
+    colors = [r.color for r in config.racers]
+    assert len(set(colors)) == 3
+    for color in colors:  # three trails, each its own colour
+        assert near(rgb, color) > 20, color
+    legend = legend_html(build_scene(config))
+    for beta in ("0.5", "0.9", "0.99"):
+        assert f"<b>RMSprop β={beta}</b>" in legend

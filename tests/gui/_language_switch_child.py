@@ -100,7 +100,7 @@ def report() -> None:
     )
     out["lesson_tab"] = second.left_tabs.currentWidget() is second.lesson_panel
     out["editor_lr"] = second.racers[name].hyperparameters["lr"]
-    out["lr_at"] = [second._racer_at(name, s).hyperparameters["lr"] for s in (2, 6)]
+    out["lr_at"] = [second.race.settings_at(name, s).hyperparameters["lr"] for s in (2, 6)]
     out["rtl"] = second.layoutDirection() == Qt.RightToLeft
     second.close()
     install_language(app, "en")

@@ -473,9 +473,16 @@ def test_a_racers_label_names_it_in_the_legend_and_the_panels_key(qapp) -> None:
         assert "Adam, fast" in html and "SGD" in html
 
 
-def test_an_optimizer_racing_twice_is_refused_in_words_not_dropped(qapp) -> None:
+def test_an_optimizer_racing_twice_is_exported_as_two_racers_not_dropped(qapp) -> None:
+    from gui.export import legend_html
+
     config = SessionConfig(
         steps=20, racers=(RacerConfig("adam", {"lr": 0.05}), RacerConfig("adam", {"lr": 0.1}))
     )
-    with pytest.raises(ExportError, match="Adam races more than once; exports show each optimizer once"):
-        build_scene(config)
+    scene = build_scene(config)
+    assert list(scene.trajectories) == ["adam", "adam#2"]
+    for key, lr in (("adam", 0.05), ("adam#2", 0.1)):
+        ref = simulate("quadratic", "adam", scene.config.start, 20, tol=config.tol, lr=lr)
+        np.testing.assert_array_equal(scene.trajectories[key].w, ref.w)
+    legend = legend_html(scene)
+    assert "<b>Adam η=0.05</b>" in legend and "<b>Adam η=0.1</b>" in legend

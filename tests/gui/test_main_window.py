@@ -177,13 +177,17 @@ def test_settings_remember_the_configuration(qtbot, isolated_settings) -> None:
 
     first = MainWindow()
     qtbot.addWidget(first)
-    first.racers["nadam"] = first.racers["nadam"].with_values(enabled=True, lr=0.02)
-    first.config = first._config_from_racers(first.config)
+    first.race.add("nadam")
+    first.race.edit(first.racers["nadam"].with_values(lr=0.02))
+    twin = first.race.duplicate("rmsprop")
+    first.race.edit(first.racers[twin].with_values(beta=0.5))
     first.close()
     second = MainWindow()
     qtbot.addWidget(second)
     assert second.racers["nadam"].enabled
     assert second.racers["nadam"].hyperparameters["lr"] == 0.02
+    assert second.racers["rmsprop#2"].hyperparameters["beta"] == 0.5  # a second RMSprop, remembered
+    assert list(second.racers) == ["sgd", "momentum", "adagrad", "rmsprop", "rmsprop#2", "adam", "nadam"]
     second.close()
 
 
@@ -316,13 +320,12 @@ def test_a_resized_window_grids_the_surface_over_what_it_now_shows(window, qtbot
 
 def test_a_saved_view_comes_back_filled_with_the_surface(qtbot, isolated_settings) -> None:
     """A restart used to show the saved view's grid with blank bands around it."""
-    from dataclasses import replace
 
     from gui.main_window import MainWindow
 
     first = MainWindow()
     qtbot.addWidget(first)
-    first.config = replace(first.config, view=(-3.8, 0.8, -1.8, 2.8))
+    first.race.update(view=(-3.8, 0.8, -1.8, 2.8))
     first.close()
     second = MainWindow()
     qtbot.addWidget(second)
