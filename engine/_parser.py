@@ -545,7 +545,7 @@ def fold(node: Node) -> Node:
             raise ExpressionError(
                 msg(
                     "the exponent {exponent} of '^' at column {col} is too large (at most {limit} in size)",
-                    exponent=render(node.right),
+                    exponent=shorten(render(node.right)),
                     col=node.col,
                     limit=f"{MAX_EXPONENT:g}",
                 ),
@@ -577,27 +577,43 @@ def fold(node: Node) -> Node:
     raise TypeError(f"not an expression node: {node!r}")  # pragma: no cover
 
 
+#: Longest piece of a formula quoted in a message (every refusal stays one short line).
+QUOTE_CHARS = 60
+
+
+def shorten(text: str, limit: int = QUOTE_CHARS) -> str:
+    """The text, or its start and end around "…" when longer than ``limit`` characters."""
+    if len(text) <= limit:
+        return text
+    half = (limit - 1) // 2
+    return text[:half] + "…" + text[-(limit - 1 - half) :]
+
+
 def _folded(node: Node, compute: Callable[[], float]) -> Num:
     try:
         value = compute()
     except ZeroDivisionError:
         raise ExpressionError(
-            msg("{part} at column {col} divides by zero", part=render(node), col=node.col), node.col
+            msg("{part} at column {col} divides by zero", part=shorten(render(node)), col=node.col), node.col
         ) from None
     except OverflowError:
         value = math.inf
     except ValueError:
         raise ExpressionError(
-            msg("{part} at column {col} is undefined (not a real number)", part=render(node), col=node.col),
+            msg(
+                "{part} at column {col} is undefined (not a real number)",
+                part=shorten(render(node)),
+                col=node.col,
+            ),
             node.col,
         ) from None
     if math.isnan(value):
         raise ExpressionError(
-            msg("{part} at column {col} is undefined", part=render(node), col=node.col), node.col
+            msg("{part} at column {col} is undefined", part=shorten(render(node)), col=node.col), node.col
         )
     if math.isinf(value):
         raise ExpressionError(
-            msg("{part} at column {col} is too large", part=render(node), col=node.col), node.col
+            msg("{part} at column {col} is too large", part=shorten(render(node)), col=node.col), node.col
         )
     return Num(value, node.col)
 

@@ -15,9 +15,11 @@ gradient 0, a power u^p with a non-integer p > 0 (sqrt, ^1.5) has slope 0 where 
 
 from __future__ import annotations
 
+import math
+
 import sympy as sp
 
-from engine._parser import Binary, Call, Const, ExpressionError, Node, Num, Unary, Var, render
+from engine._parser import Binary, Call, Const, ExpressionError, Node, Num, Unary, Var, render, shorten
 from engine.messages import message_of, msg
 
 #: Refuse gradients whose code would take numba too long to compile.
@@ -304,11 +306,47 @@ def _expr_hypot_share(a, b):
 """
 
 
+def _squared(node: Node) -> Node | None:
+    """``u`` when the node is ``u^2`` or ``u*u``, else None."""
+    if not isinstance(node, Binary):
+        return None
+    if (node.op == "^" and node.right == Num(2.0)) or (node.op == "*" and node.left == node.right):
+        return node.left
+    return None
+
+
+def _hypot_arguments(node: Node) -> tuple[Node, Node] | None:
+    """(a, b) when the node is ``sqrt(a^2 + b^2)`` or ``(a^2 + b^2)^0.5``, else None.
+
+    Such a root is taken as ``hypot(a, b)``: the same value, but computed without squaring, so
+    the cone at (1e-170, 1e-170) keeps its exact slope (1/√2, 1/√2) instead of a² + b²
+    underflowing to 0 and the slope to ∞.
+    """
+    if isinstance(node, Call) and node.func == "sqrt":
+        inner = node.args[0]
+    elif isinstance(node, Binary) and node.op == "^" and node.right == Num(0.5):
+        inner = node.left
+    else:
+        return None
+    if not (isinstance(inner, Binary) and inner.op == "+"):
+        return None
+    a, b = _squared(inner.left), _squared(inner.right)
+    return None if a is None or b is None else (a, b)
+
+
 def to_sympy(node: Node) -> sp.Expr:
-    """The sympy expression of a folded tree, built node by node."""
+    """The sympy expression of a folded tree, built node by node.
+
+    Integers up to 2^53 stay exact; every other constant is a float (``sp.Float``) as the
+    kernels will compute it. An exact rational of 0.3 made sympy's tanh(exp(0.3*y)) run
+    without end, and 1e300 as an exact integer made (x*1e300)^100 a 30,000-digit number.
+    """
+    pair = _hypot_arguments(node)
+    if pair is not None:
+        return Hypot(to_sympy(pair[0]), to_sympy(pair[1]))
     if isinstance(node, Num):
         v = node.value
-        return sp.Integer(int(v)) if v.is_integer() and abs(v) <= 2**53 else sp.Rational(v)
+        return sp.Integer(int(v)) if v.is_integer() and abs(v) <= 2**53 else sp.Float(v)
     if isinstance(node, Var):
         return X if node.name == "x" else Y
     if isinstance(node, Const):
@@ -341,10 +379,28 @@ class _InfiniteEverywhere(_Unprintable):
     """sympy simplified a part to 1/0 or log(0) (``(x - x)^-1``), which the parser's folding cannot see."""
 
 
+class _TooLarge(_Unprintable):
+    """A constant of the value or gradient is beyond the largest double (about 1.8e308)."""
+
+
+def _short_number(value: sp.Expr) -> str:
+    """3 digits and the exponent (1.07e+301029): str() of a huge integer would print every digit."""
+    import mpmath
+
+    if isinstance(value, sp.Rational):
+        return mpmath.nstr(mpmath.mpf(value.p) / value.q, 3)
+    return str(sp.Float(value, 3))
+
+
 def _number(value: sp.Expr) -> str:
-    f = float(value)
-    if f != f or f in (float("inf"), float("-inf")):
-        raise _Unprintable(msg("the number {value}", value=str(value)))
+    try:
+        f = float(value)
+    except OverflowError:  # an exact integer or rational beyond a double
+        f = math.inf
+    if f != f:
+        raise _Unprintable(msg("the number {value}", value=_short_number(value)))
+    if f in (math.inf, -math.inf):
+        raise _TooLarge(_short_number(value))
     return repr(f)
 
 
@@ -398,11 +454,20 @@ def loss_function_source(tree: Node) -> str:
     f, fx, fy = gradient(tree)
     zero_gradient = fx == 0 and fy == 0
     temps, (f_c, fx_c, fy_c) = sp.cse([f, fx, fy], symbols=sp.numbered_symbols("_t"))
-    text = render(tree)
+    text = shorten(render(tree))
     try:
         lines = [f"    {name} = {print_code(value)}" for name, value in temps]
         values = ", ".join(f"float({print_code(e)})" for e in (f_c, fx_c, fy_c))
         lines.append(f"    return {values}")
+    except _TooLarge as exc:
+        raise ExpressionError(
+            msg(
+                "cannot compile {text}: it needs the number {value}, beyond the largest a double holds "
+                "(about 1.8e308); use smaller constants or powers",
+                text=text,
+                value=message_of(exc),
+            )
+        ) from None
     except _InfiniteEverywhere:
         raise ExpressionError(
             msg(
@@ -435,7 +500,7 @@ def loss_function_source(tree: Node) -> str:
         raise ExpressionError(
             msg(
                 "the gradient of {text} is too large to compile quickly; try a shorter formula",
-                text=text[:60],
+                text=text,
             )
         )
     return source

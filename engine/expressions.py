@@ -81,6 +81,7 @@ _KINKED = {"abs", "sign", "min", "max", "relu", "hypot"}
 _lock = threading.Lock()
 _surfaces: dict[str, Surface] = {}
 _by_formula: dict[str, ExpressionKernels] = {}
+_sources: dict[str, str] = {}  # formula → generated loss source, from the child process
 
 
 def parse_expression(text: str) -> tuple[Node, Node]:
@@ -258,6 +259,19 @@ def _unsealed(path: Path) -> str | None:
         return None
 
 
+def _function_source(formula: str) -> str:
+    """``engine._symbolic.loss_function_source`` of the formula, computed in a bounded child process.
+
+    Kept in memory: the batch module needs the same source as the single-run one.
+    """
+    from engine._compile_child import generated_source
+
+    source = _sources.get(formula)
+    if source is None:
+        source = _sources[formula] = generated_source(formula)
+    return source
+
+
 def _load_module(folded: Node, formula: str) -> ModuleType:
     """The expression's copy of the kernels, specialised on its loss (for the many-run batch)."""
     from engine import _kernels
@@ -267,9 +281,7 @@ def _load_module(folded: Node, formula: str) -> ModuleType:
     key = _module_key(formula, kernels, shared)
 
     def make_source() -> str:
-        from engine._symbolic import loss_function_source
-
-        return _module_source(loss_function_source(folded), kernels, shared, formula)
+        return _module_source(_function_source(formula), kernels, shared, formula)
 
     return _cached_module(
         _cache_folder() / f"expr_{key}.py", f"optimizer_lab_expr_{key}", make_source, formula
@@ -306,9 +318,7 @@ def _load_light_module(folded: Node, formula: str) -> ModuleType:
     key = _module_key(formula, runner, ["light"])
 
     def make_source() -> str:
-        from engine._symbolic import loss_function_source
-
-        return _light_source(loss_function_source(folded), formula)
+        return _light_source(_function_source(formula), formula)
 
     return _cached_module(
         _cache_folder() / f"loss_{key}.py", f"optimizer_lab_loss_{key}", make_source, formula

@@ -1,0 +1,257 @@
+"""Differentiate a typed loss in a child process bounded in time and memory.
+
+sympy's cost is not bounded by the length of the text: ``(((((2*x)^100)^100)^100)^100)^100``
+(33 characters) asks for a ten-billion-bit integer, and it held the GIL for a minute while
+the window froze and memory grew past 2 GB. So parsing, differentiation and printing
+(``engine._symbolic.loss_function_source``) run in a child process that may use at most
+``TIME_LIMIT`` seconds and ``MEMORY_LIMIT`` bytes of address space; past either it is
+killed and the formula refused in words. The child hands back the generated source only;
+numba compiles it in the caller, through the disk cache (a cached formula starts no child).
+
+Why ``subprocess`` and not ``multiprocessing``: a multiprocessing child (spawn or
+forkserver) first re-imports the caller's ``__main__``, so a notebook-style script that
+calls ``simulate("x^2 + y^2", …)`` without an ``if __name__ == "__main__"`` guard would run
+again inside every child. This child runs only its own bootstrap (``_BOOT``), which loads
+``engine._parser`` and ``engine._symbolic`` without ``engine/__init__`` (no numba, no cache
+set-up). Nothing is forked from the caller: ``subprocess`` execs at once, which is safe from
+a process with Qt threads. One child is kept started and waiting (a "spare", sympy already
+imported), so a formula costs its differentiation, not an interpreter start; each child
+serves one formula and exits.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import math
+import pickle
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from engine._parser import ExpressionError, shorten
+from engine.messages import msg
+
+__all__ = ["MEMORY_LIMIT", "TIME_LIMIT", "CompileCancelled", "cancel_all", "generated_source", "prestart"]
+
+#: CPU seconds the child may spend on one formula (a typical one needs 0.01–0.3 s). CPU time, not
+#: wall-clock time, so a busy machine does not refuse a good formula; the wall clock still stops a
+#: child after WALL_FACTOR times as long (one that sleeps or waits).
+TIME_LIMIT = 5.0
+WALL_FACTOR = 2.0
+#: Address space of the child (RLIMIT_AS), in bytes: 1 GiB (it starts at about 0.1 GiB).
+MEMORY_LIMIT = 1 << 30
+_SIGXCPU = getattr(signal, "SIGXCPU", -1000)
+_POLL = 0.02  # seconds between looks at the child, the time limit and Cancel
+
+# Run by ``python -c``: an ``engine`` package without its __init__ (which loads numba and sets
+# up the kernel cache), then the child's loop.
+_BOOT = (
+    "import sys, types; engine = types.ModuleType('engine'); engine.__path__ = [sys.argv[1]]; "
+    "sys.modules['engine'] = engine; from engine._compile_child import _serve; _serve()"
+)
+
+_lock = threading.Lock()
+_spare: subprocess.Popen[bytes] | None = None
+_keep_spare = False
+_active: dict[subprocess.Popen[bytes], bool] = {}  # running child → cancelled
+
+
+class CompileCancelled(ExpressionError):
+    """The user cancelled the compile (``cancel_all``): the formula was not refused."""
+
+
+# -- the child --------------------------------------------------------------------------------------
+
+
+def _limit_resources(memory: int, seconds: float) -> None:
+    """Cap the address space, and the CPU time from now on (the kernel stops the child with SIGXCPU)."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - Windows: no rlimits; the parent's wall clock still applies
+        return
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    cap = memory if hard == resource.RLIM_INFINITY else min(memory, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = math.ceil(usage.ru_utime + usage.ru_stime + seconds)
+    _soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    if hard == resource.RLIM_INFINITY or hard > cpu:
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, hard))
+
+
+def _serve() -> None:
+    """The child: import sympy, wait for one request on stdin, answer on stdout, exit."""
+    out = sys.stdout.buffer
+    sys.stdout = sys.stderr  # nothing but the answer reaches the parent's pipe
+    from engine._parser import fold, parse
+    from engine._symbolic import loss_function_source
+
+    loss_function_source(fold(parse("x^2 + sin(y)")))  # sympy loads parts of itself on first use
+    request = sys.stdin.buffer.read()
+    if not request:
+        return  # the parent went away before asking (a spare that was not needed)
+    text, memory, seconds = pickle.loads(request)
+    try:
+        _limit_resources(memory, seconds)
+        reply: tuple[Any, ...] = ("ok", loss_function_source(fold(parse(text))))
+    except ExpressionError as exc:
+        reply = ("error", exc.args[0], exc.column)
+    except (MemoryError, RecursionError):
+        reply = ("memory",)
+    except Exception as exc:  # reported in the parent as a refusal, never a traceback
+        reply = ("crash", f"{type(exc).__name__}: {str(exc)[:200]}")
+    try:
+        data = pickle.dumps(reply)
+    except MemoryError:
+        data = pickle.dumps(("memory",))
+    out.write(data)
+    out.flush()
+
+
+# -- the parent -------------------------------------------------------------------------------------
+
+
+def _start_child() -> subprocess.Popen[bytes]:
+    engine_dir = str(Path(__file__).resolve().parent)
+    return subprocess.Popen(
+        [sys.executable, "-c", _BOOT, engine_dir],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        close_fds=True,
+    )
+
+
+def prestart() -> None:
+    """Keep a child started from now on, so a typed formula does not wait for Python and sympy.
+
+    The window calls this; the command line does not (it would start a child it never uses).
+    """
+    global _spare, _keep_spare
+    with _lock:
+        _keep_spare = True
+        if _spare is None or _spare.poll() is not None:
+            _spare = _start_child()
+
+
+def _take_child() -> subprocess.Popen[bytes]:
+    global _spare
+    with _lock:
+        child, _spare = _spare, None
+    if child is None or child.poll() is not None:
+        child = _start_child()
+    return child
+
+
+@atexit.register
+def _stop_spare() -> None:
+    global _spare
+    with _lock:
+        child, _spare = _spare, None
+    if child is not None:
+        child.kill()
+        child.wait()
+        for pipe in (child.stdin, child.stdout):
+            if pipe is not None:
+                pipe.close()
+
+
+def _run(child: subprocess.Popen[bytes], request: bytes, time_limit: float) -> tuple[bytes | None, bool]:
+    """(the child's answer or None, whether the time limit passed); kills the child when it stops."""
+    deadline = time.monotonic() + time_limit
+    try:
+        while True:
+            try:
+                answer, _ = child.communicate(request, timeout=_POLL)
+                return answer, False
+            except subprocess.TimeoutExpired:
+                request = None  # type: ignore[assignment]  # sent once; communicate keeps it
+            if _active.get(child):
+                return None, False
+            if time.monotonic() > deadline:
+                return None, True
+    finally:
+        if child.poll() is None:
+            child.kill()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                child.communicate(timeout=5)
+
+
+def _gib(size: int) -> str:
+    return f"{size / 2**30:g} GiB"
+
+
+def generated_source(text: str, *, time_limit: float = TIME_LIMIT, memory_limit: int = MEMORY_LIMIT) -> str:
+    """The source ``engine._symbolic.loss_function_source`` makes for ``text``, computed in a child.
+
+    Raises ExpressionError (one short message) for a bad formula and for one over the time or
+    memory limit, CompileCancelled when ``cancel_all`` stopped it. Thread-safe.
+    """
+    quoted = shorten(text.strip())
+    child = _take_child()
+    with _lock:
+        _active[child] = False
+    try:
+        request = pickle.dumps((text, memory_limit, time_limit))
+        answer, timed_out = _run(child, request, WALL_FACTOR * time_limit)
+    finally:
+        with _lock:
+            cancelled = _active.pop(child, False)
+    if _keep_spare:
+        prestart()  # the next formula finds a child ready
+    if cancelled:
+        raise CompileCancelled(msg("compiling {text} was cancelled", text=quoted))
+    if timed_out or child.returncode == -_SIGXCPU:
+        raise ExpressionError(
+            msg(
+                "{text} took longer than {seconds} s to differentiate and was stopped; "
+                "try a shorter formula or smaller powers",
+                text=quoted,
+                seconds=f"{time_limit:g}",
+            )
+        )
+    try:
+        reply = pickle.loads(answer) if answer else None
+    except Exception:  # cut short: it died while writing
+        reply = None
+    if reply is None:  # killed by a signal (over its address space in C code), or crashed
+        code = child.returncode
+        reply = ("memory",) if code is None or code < 0 else ("crash", f"exit code {code}")
+    kind = reply[0]
+    if kind == "ok":
+        return str(reply[1])
+    if kind == "error":
+        raise ExpressionError(reply[1], reply[2])
+    if kind == "memory":
+        raise ExpressionError(
+            msg(
+                "{text} needs more than {limit} of memory to differentiate and was stopped; "
+                "try a shorter formula or smaller powers",
+                text=quoted,
+                limit=_gib(memory_limit),
+            )
+        )
+    raise ExpressionError(
+        msg(
+            "differentiating {text} failed ({reason}); try a shorter formula",
+            text=quoted,
+            reason=str(reply[1])[:120],
+        )
+    )
+
+
+def cancel_all() -> int:
+    """Stop every compile in progress (their callers get CompileCancelled); returns how many."""
+    with _lock:
+        running = list(_active)
+        for child in running:
+            _active[child] = True
+    for child in running:
+        with contextlib.suppress(OSError):
+            child.kill()
+    return len(running)
