@@ -50,9 +50,12 @@ _POLL = 0.02  # seconds between looks at the child, the time limit and Cancel
 
 # Run by ``python -c``: an ``engine`` package without its __init__ (which loads numba and sets
 # up the kernel cache), then the child's loop.
+# It also lowers its priority, so loading sympy and differentiating never slow the window on a busy
+# machine (its limit is CPU time, so a lower priority refuses nothing).
 _BOOT = (
-    "import sys, types; engine = types.ModuleType('engine'); engine.__path__ = [sys.argv[1]]; "
-    "sys.modules['engine'] = engine; from engine._compile_child import _serve; _serve()"
+    "import os, sys, types; hasattr(os, 'nice') and os.nice(5); engine = types.ModuleType('engine'); "
+    "engine.__path__ = [sys.argv[1]]; sys.modules['engine'] = engine; "
+    "from engine._compile_child import _serve; _serve()"
 )
 
 _lock = threading.Lock()
@@ -183,15 +186,18 @@ def _run(child: subprocess.Popen[bytes], request: bytes, time_limit: float) -> t
 
 
 def _gib(size: int) -> str:
-    return f"{size / 2**30:g} GiB"
+    return f"{size / 2**30:.3g} GiB"
 
 
-def generated_source(text: str, *, time_limit: float = TIME_LIMIT, memory_limit: int = MEMORY_LIMIT) -> str:
+def generated_source(text: str, *, time_limit: float | None = None, memory_limit: int | None = None) -> str:
     """The source ``engine._symbolic.loss_function_source`` makes for ``text``, computed in a child.
 
     Raises ExpressionError (one short message) for a bad formula and for one over the time or
-    memory limit, CompileCancelled when ``cancel_all`` stopped it. Thread-safe.
+    memory limit (default TIME_LIMIT and MEMORY_LIMIT), CompileCancelled when ``cancel_all``
+    stopped it. Thread-safe.
     """
+    time_limit = TIME_LIMIT if time_limit is None else time_limit
+    memory_limit = MEMORY_LIMIT if memory_limit is None else memory_limit
     quoted = shorten(text.strip())
     child = _take_child()
     with _lock:

@@ -389,7 +389,7 @@ def _short_number(value: sp.Expr) -> str:
 
     if isinstance(value, sp.Rational):
         return mpmath.nstr(mpmath.mpf(value.p) / value.q, 3)
-    return str(sp.Float(value, 3))
+    return mpmath.nstr(mpmath.mpf(sp.Float(value)._mpf_), 3)
 
 
 def _number(value: sp.Expr) -> str:

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from engine.atomic import clean_leftovers_in
 from engine.config import ConfigError, RacerConfig, SessionConfig
+from engine.losses import LOSSES
 from engine.optimizers import OPTIMIZERS
 from engine.race import Race
 from engine.session import SUFFIX, SessionError, load_session, save_session
@@ -142,6 +143,8 @@ class MainWindow(QMainWindow):
         self.worker.loss_error_column.connect(self._loss_error_column)
         self.worker.ghost_ready.connect(self._ghost_ready)
         self.worker.failed.connect(self._worker_failed)
+        self.controls.compile_cancelled.connect(self.worker.cancel_compile)
+        self.controls.expression_typing.connect(self.worker.prepare_compiler)
 
         self.redraw_timer = QTimer(self, interval=REDRAW_MS)
         self.redraw_timer.timeout.connect(self._redraw)
@@ -470,6 +473,7 @@ class MainWindow(QMainWindow):
 
     def choose_loss(self, spec: str) -> None:
         self.controls.set_loss_error("")
+        self.controls.set_compiling(spec not in LOSSES)  # a typed loss compiles (Cancel stops it)
         params = self.config.loss_params if spec == self.config.loss else {}
         self.apply_config(replace(self.config, loss=spec, loss_params=params, start=None, view=None))
 
@@ -609,6 +613,8 @@ class MainWindow(QMainWindow):
         self.controls.set_surface_info(surface.name, surface.formula, dict(surface.params), surface.note)
         self.controls.show_surface_choice(surface.spec())
         self.controls.set_loss_error("")
+        if payload.config is not None:
+            self.controls.set_compiling(False)
         if surface.note:
             self.statusBar().showMessage(tr_engine(surface.note), 8000)
         else:
@@ -699,12 +705,12 @@ class MainWindow(QMainWindow):
 
     def _worker_error(self, where: str, message: str) -> None:
         if where == "loss":  # the race goes on as it was: show it again
+            self.controls.set_compiling(False)
             typed = self.controls.expression_edit.text()
             self.controls.set_loss_error(message)
             self._show_config()
             # the previous surface stays, but what the learner typed is theirs to fix: keep it,
             # with the character the message names selected
-            self.controls.expression_edit.setText(typed)
             if 0 < self._error_column <= len(typed):
                 self.controls.expression_edit.setSelection(self._error_column - 1, 1)
             self._error_column = 0

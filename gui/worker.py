@@ -12,6 +12,7 @@ import linecache
 import math
 import pickle
 import queue
+import sys
 import threading
 import time
 import traceback
@@ -132,6 +133,7 @@ class RaceWorker(QThread):
         self._carry = 0.0
         self._per_step = 1e-6  # measured seconds per step (all racers), for max speed
         self._credits = threading.Semaphore(MAX_IN_FLIGHT)
+        self._compiler_prepared = False
 
     # -- commands (GUI thread) -------------------------------------------------------
     def post(self, command: str, *args: Any) -> None:
@@ -175,6 +177,18 @@ class RaceWorker(QThread):
     def regrid(self, view: tuple[float, float, float, float]) -> None:
         self.post("regrid", view)
 
+    def prepare_compiler(self) -> None:
+        """The user is typing a loss: have a compile process waiting (sympy loaded) by Enter."""
+        if not self._compiler_prepared:
+            self._compiler_prepared = True
+            self.post("prestart")
+
+    def cancel_compile(self) -> None:
+        """Stop a typed loss compiling now (the worker then reports it cancelled); GUI-thread safe."""
+        child = sys.modules.get("engine._compile_child")  # imported by the worker if it compiles
+        if child is not None:
+            child.cancel_all()
+
     def chunk_taken(self) -> None:
         """The window has taken in a ``chunks_ready`` payload: the worker may send another."""
         self._credits.release()
@@ -183,6 +197,7 @@ class RaceWorker(QThread):
         """Ask the thread to finish; pair with ``wait()``."""
         self.post("stop")
         self.requestInterruption()
+        self.cancel_compile()  # a compile in progress would hold the thread for seconds
 
     # -- the thread ------------------------------------------------------------------
     def run(self) -> None:
@@ -215,6 +230,9 @@ class RaceWorker(QThread):
     def _warm_kernels(engine: Any, simulate: Any) -> None:
         simulate("quadratic", "adam", steps=2)
         engine.get_loss("quadratic").grid([0.0, 1.0], [0.0, 1.0])
+        # the runner of typed losses: loading its machine code holds the GIL ~0.2 s, which at the
+        # first typed formula stalled the window; here the window still says it is loading
+        import engine._fn_kernels
 
     def _loop(self) -> None:
         next_tick = time.perf_counter()
@@ -256,6 +274,10 @@ class RaceWorker(QThread):
             self._emit_reset(self.race.restart())
         elif command == "limit":
             self.race.set_steps(int(args[0]))
+        elif command == "prestart":
+            from engine._compile_child import prestart
+
+            prestart()
         elif command == "regrid" and self.race.surface is not None:
             self._emit_surface(self.race.surface, args[0])
 

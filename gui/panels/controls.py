@@ -95,6 +95,8 @@ class ControlPanel(QWidget):
     """Edits a ``SessionConfig`` piece by piece; emits what changed."""
 
     loss_chosen = Signal(str)  # a built-in name or expression text
+    compile_cancelled = Signal()  # Cancel pressed while a typed loss compiles
+    expression_typing = Signal()  # a key typed into the loss field: the compiler can get ready
     loss_param_changed = Signal(str, float)
     start_changed = Signal(float, float)
     start_reset = Signal()
@@ -147,7 +149,21 @@ class ControlPanel(QWidget):
             )
         )
         self.expression_edit.returnPressed.connect(self._expression_entered)
+        self.expression_edit.textEdited.connect(self.expression_typing)
         form.addWidget(self.expression_edit)
+        self.compile_row = QWidget()
+        self.compile_row.setObjectName("compile_row")
+        row = QHBoxLayout(self.compile_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.compile_label = QLabel(self.tr("compiling…"))
+        row.addWidget(self.compile_label, stretch=1)
+        self.compile_cancel = QPushButton(self.tr("Cancel"))
+        self.compile_cancel.setObjectName("compile_cancel")
+        self.compile_cancel.setToolTip(self.tr("Stop compiling this formula; the current surface stays"))
+        self.compile_cancel.clicked.connect(self.compile_cancelled)
+        row.addWidget(self.compile_cancel)
+        self.compile_row.setVisible(False)
+        form.addWidget(self.compile_row)
         self.loss_error = _error_label()
         self.loss_error.setObjectName("loss_error")
         form.addWidget(self.loss_error)
@@ -340,6 +356,13 @@ class ControlPanel(QWidget):
         index = self.surface_combo.findData(spec if spec in LOSSES else CUSTOM)
         with QSignalBlocker(self.surface_combo):
             self.surface_combo.setCurrentIndex(index)
+
+    def set_compiling(self, compiling: bool) -> None:
+        """Show "compiling…" and Cancel under the loss field while a typed loss compiles."""
+        self.compile_row.setVisible(compiling)
+        if compiling:
+            self.compile_cancel.setEnabled(True)
+            self.set_loss_error("")
 
     def set_loss_error(self, message: str) -> None:
         """Show ``message`` under the loss field; an engine message is translated here."""
