@@ -117,7 +117,8 @@ def test_cancel_stops_the_compile_and_keeps_surface_and_text(window, qtbot) -> N
 
 
 def test_a_good_formula_replaces_the_surface_once_compiled(window, qtbot) -> None:
-    with qtbot.waitSignal(window.worker.surface_ready, timeout=120_000):
+    built_for_a_config = lambda payload: payload.config is not None  # noqa: E731  (not a regrid)
+    with qtbot.waitSignal(window.worker.surface_ready, timeout=120_000, check_params_cb=built_for_a_config):
         type_formula(window, qtbot, "x^2 + 3*y^2 + 0.25*sin(3*x)")
     assert window.surface.formula == "L = x^2 + 3*y^2 + 0.25*sin(3*x)"
     assert not window.controls.compile_row.isVisible()
