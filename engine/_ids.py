@@ -11,6 +11,7 @@ LION, RADAM, ADAMAX = 14, 15, 16
 
 # Schedule ids (engine.schedules).
 CONSTANT, STEP, EXPONENTIAL, INVERSE, COSINE, WARMUP = 0, 1, 2, 3, 4, 5
+COSINE_ANNEALING = 6
 
 # Run status codes.
 RUNNING, CONVERGED, DIVERGED = 0, 1, 2

@@ -37,6 +37,7 @@ from engine._ids import (  # noqa: E402  (numba reads them as compile-time const
     CONSTANT,
     CONVERGED,
     COSINE,
+    COSINE_ANNEALING,
     DIVERGED,
     EXPONENTIAL,
     INVERSE,
@@ -134,7 +135,51 @@ def _lr_at(kind: int, s0: float, s1: float, eta: float, t: int) -> float:
         return s1 + (eta - s1) * (1.0 + math.cos(math.pi * tt / s0)) / 2.0
     if kind == WARMUP:
         return eta * min(float(t), s0) / s0
+    if kind == COSINE_ANNEALING:  # torch's CosineAnnealingLR: past T the cosine rises again
+        return s1 + (eta - s1) * (1.0 + math.cos(math.pi * (t - 1) / s0)) / 2.0
     return eta
+
+
+#: For tol in [FAST_TOL_LOW, FAST_TOL_HIGH], ``√(gx² + gy²) < tol`` decides exactly as ``grad_norm``:
+#: where the squares under- or overflow the norm is far below or above tol anyway.
+FAST_TOL_LOW = 1e-140
+FAST_TOL_HIGH = 1e140
+
+
+@njit(**_INLINE)
+def grad_norm(gx: float, gy: float) -> float:
+    """‖g‖ = √(gx² + gy²), scaled by 2^±600 where the squares would underflow or overflow.
+
+    The one norm of every convergence test (``simulate``, ``batch``, the start): the plain formula
+    called a gradient of 1e-160 zero (its square underflows), so a tol below ~1e-154 decided
+    differently from ``math.hypot``. NaN stays NaN, and NaN is never below tol.
+    """
+    s = gx * gx + gy * gy
+    if s > 1e-300 and s < 1e300:
+        return math.sqrt(s)
+    ax = abs(gx)
+    ay = abs(gy)
+    a = ax if ax > ay else ay
+    if s != s or a == 0.0 or a == math.inf:
+        return s if s != s else a
+    k = 2.0**600 if a < 1.0 else 2.0**-600
+    x = gx * k
+    y = gy * k
+    return math.sqrt(x * x + y * y) / k
+
+
+@njit(**_INLINE)
+def _below_tol(gx: float, gy: float, tol: float) -> bool:
+    """``grad_norm(gx, gy) < tol``, as one compare and one square root for the usual tol."""
+    if tol >= FAST_TOL_LOW and tol <= FAST_TOL_HIGH:
+        return math.sqrt(gx * gx + gy * gy) < tol
+    return grad_norm(gx, gy) < tol
+
+
+@njit(**_JIT)
+def grad_norm_below(gx: float, gy: float, tol: float) -> bool:
+    """The convergence test of the kernels, for the start check in Python (engine.simulate)."""
+    return _below_tol(gx, gy, tol)
 
 
 @njit(**_JIT)
@@ -398,7 +443,7 @@ def _advance(loss, loss_id, P, opt, H, kind, sp, S, n, tol, row0, w, f, g, G, M,
             dw[r, 1] = d2
         x, y, val, gx, gy = xn, yn, vn, gxn, gyn
         taken += 1
-        if math.sqrt(gx * gx + gy * gy) < tol:
+        if _below_tol(gx, gy, tol):
             status = CONVERGED
             break
     S[S_G1], S[S_G2], S[S_M1], S[S_M2], S[S_A1], S[S_A2] = G1, G2, M1, M2, A1, A2
@@ -619,7 +664,9 @@ def _batch_commit(nb, tol, b, code, taken):
         b[B_GX + i] = gxn if move else b[B_GX + i]
         b[B_GY + i] = gyn if move else b[B_GY + i]
         taken[i] += 1 if move else 0
-        new = RUNNING if math.sqrt(gxn * gxn + gyn * gyn) >= tol else CONVERGED
+        # NaN is not below tol: a finite loss with a NaN gradient runs on, and the next step,
+        # which needs that gradient, is refused as diverged (as in _advance)
+        new = CONVERGED if _below_tol(gxn, gyn, tol) else RUNNING
         new = new if ok else DIVERGED
         c = new if running else code[i]
         code[i] = c
@@ -871,7 +918,7 @@ def run_batch(loss_id, P, opt, Hs, kind, sp, starts, steps, tol, final_w, final_
             b[B_ALPHA_T + i] = b[B_BETA_T + i] = b[B_MU_PROD + i] = 1.0
             if not math.isfinite(f):
                 code[i] = DIVERGED
-            elif math.sqrt(gx * gx + gy * gy) < tol:
+            elif _below_tol(gx, gy, tol):
                 code[i] = CONVERGED
             else:
                 code[i] = RUNNING
@@ -879,7 +926,9 @@ def run_batch(loss_id, P, opt, Hs, kind, sp, starts, steps, tol, final_w, final_
         shared = True
         for i in range(nb):
             shared &= (b[B_ALPHA + i] == b[B_ALPHA]) & (b[B_BETA + i] == b[B_BETA])
-        if opt == ADAM and shared and live > 0:
+        # the fused block compares ‖g‖² with tol²: the same decision as grad_norm in this range
+        fast_tol = tol >= FAST_TOL_LOW and tol <= FAST_TOL_HIGH
+        if opt == ADAM and shared and live > 0 and fast_tol:
             _adam_block(loss_id, P, kind, s0, s1, steps, tol, nb, b, code, taken)
             live = 0
         for k in range(steps):

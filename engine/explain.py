@@ -205,6 +205,8 @@ def _schedule_line(sched: Schedule, eta: float, s: int, eta_t: float) -> str:
     elif sched.kind == "cosine":
         big_t = int(p["T"])
         numbers = f"{h(p['min'])} + ({e} − {h(p['min'])})·(1+cos(π·{min(s - 1, big_t)}/{big_t}))/2"
+    elif sched.kind == "cosine_annealing":
+        numbers = f"{h(p['min'])} + ({e} − {h(p['min'])})·(1+cos(π·{s - 1}/{int(p['T'])}))/2"
     else:  # warmup
         w = int(p["steps"])
         numbers = f"{e}·{min(s, w)}/{w}"

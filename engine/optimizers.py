@@ -62,7 +62,9 @@ class Hyperparameter:
 LR = Hyperparameter("lr", "η", "learning rate", 0.0, math.inf, log_scale=True)
 ALPHA = Hyperparameter("alpha", "α", "momentum / first-moment decay", 0.0, 1.0, low_closed=True)
 BETA = Hyperparameter("beta", "β", "second-moment (G) decay", 0.0, 1.0, low_closed=True)
-EPS = Hyperparameter("eps", "ε", "added to √G to avoid division by 0", 0.0, 1.0, low_closed=True)
+# ε = 0 gave 0/0 = NaN for a weight whose G and g are both 0 (a fine run "diverged at step 1"), and
+# an ε below ~1e-307 an infinite rate η/ε there: from 1e-300 the rate stays finite for η up to 1e8
+EPS = Hyperparameter("eps", "ε", "added to √G to avoid division by 0", 1e-300, 1.0, low_closed=True)
 WEIGHT_DECAY = Hyperparameter("weight_decay", "λ", "decoupled weight decay", 0.0, 1.0, low_closed=True)
 RHO = Hyperparameter("rho", "ρ", "Adadelta's decay of G and of Δ²", 0.0, 1.0, low_closed=True)
 NU = Hyperparameter(

@@ -3,7 +3,12 @@
 The lecture files the adaptive optimizers under "learning rate schedules"; every
 optimizer here also takes an explicit η schedule. The spec syntax is the CLI's and the
 session file's: ``constant``, ``step:size=K,gamma=γ``, ``exponential:gamma=γ``,
-``inverse:decay=d``, ``cosine:T=T,min=η_min``, ``warmup:steps=W``.
+``inverse:decay=d``, ``cosine:T=T,min=η_min``, ``cosine_annealing:T=T,min=η_min``,
+``warmup:steps=W``.
+
+Two cosines: ``cosine`` goes down to η_min in T steps and stays there (one decay, for a run
+longer than T); ``cosine_annealing`` is torch's ``CosineAnnealingLR``, whose cosine goes on
+past T, so η climbs back to η over the next T steps, and so on (period 2T).
 """
 
 from __future__ import annotations
@@ -36,6 +41,11 @@ KINDS: dict[str, _Kind] = {
     "cosine": _Kind(
         K.COSINE,
         "η_t = η_min + (η−η_min)·(1+cos(π·min(t−1,T)/T))/2",
+        (("T", 1000.0, msg("an integer ≥ 1")), ("min", 0.0, msg("≥ 0"))),
+    ),
+    "cosine_annealing": _Kind(
+        K.COSINE_ANNEALING,
+        "η_t = η_min + (η−η_min)·(1+cos(π·(t−1)/T))/2",
         (("T", 1000.0, msg("an integer ≥ 1")), ("min", 0.0, msg("≥ 0"))),
     ),
     "warmup": _Kind(K.WARMUP, "η_t = η·min(t, W)/W", (("steps", 100.0, msg("an integer ≥ 1")),)),

@@ -130,10 +130,11 @@ class Run:
         self.diverged_at: int | None = None
         #: (step, row) of the last step taken: a thinned record may have skipped it.
         self._last: tuple[int, tuple[np.ndarray, ...]] | None = None
-        g0 = math.hypot(self._S[S_GRAD1], self._S[S_GRAD2])
+        from engine._kernels import grad_norm_below  # the kernels' own test, so batch agrees
+
         if not math.isfinite(self._S[S_LOSS]):
             self.status, self.diverged_at = DIVERGED, 0
-        elif g0 < self.tol:
+        elif grad_norm_below(float(self._S[S_GRAD1]), float(self._S[S_GRAD2]), self.tol):
             self.status = CONVERGED
 
     # -- state ---------------------------------------------------------------------

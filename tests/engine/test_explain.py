@@ -171,7 +171,13 @@ def test_every_optimizer_shows_its_recorded_numbers_and_they_reproduce(oid: str,
 @pytest.mark.parametrize("oid", ["sgd", "adagrad", "adam", "nadam", "adadelta", "qhadam"])
 @pytest.mark.parametrize(
     "schedule",
-    ["step:size=5,gamma=0.5", "exponential:gamma=0.95", "cosine:T=30,min=0.001", "warmup:steps=10"],
+    [
+        "step:size=5,gamma=0.5",
+        "exponential:gamma=0.95",
+        "cosine:T=30,min=0.001",
+        "cosine_annealing:T=8,min=0.001",
+        "warmup:steps=10",
+    ],
 )
 def test_scheduled_rates_are_shown_and_reproduce(oid: str, schedule: str) -> None:
     traj = simulate("quadratic", oid, steps=40, schedule=schedule)

@@ -21,8 +21,10 @@ def torch_closed_forms(kind: str, p: dict, e: int) -> float:
         return ETA * p["gamma"] ** e
     if kind == "inverse":  # LambdaLR(lambda e: 1/(1 + d·e))
         return ETA / (1 + p["decay"] * e)
-    if kind == "cosine":  # CosineAnnealingLR: η_min + (η − η_min)(1 + cos(π·e/T))/2, held at η_min after T
+    if kind == "cosine":  # CosineAnnealingLR's closed form up to T, then held at η_min
         e = min(e, p["T"])
+        return p["min"] + (ETA - p["min"]) * (1 + math.cos(math.pi * e / p["T"])) / 2
+    if kind == "cosine_annealing":  # CosineAnnealingLR: η_min + (η − η_min)(1 + cos(π·e/T))/2 for every e
         return p["min"] + (ETA - p["min"]) * (1 + math.cos(math.pi * e / p["T"])) / 2
     if kind == "warmup":  # LinearLR(start_factor=1/W, end_factor=1, total_iters=W−1): η·(e+1)/W, then η
         return ETA * min(e + 1, p["steps"]) / p["steps"]
@@ -35,6 +37,7 @@ CASES = [
     ("exponential", {"gamma": 0.99}),
     ("inverse", {"decay": 0.05}),
     ("cosine", {"T": 250, "min": 0.001}),
+    ("cosine_annealing", {"T": 150, "min": 0.001}),
     ("warmup", {"steps": 40}),
 ]
 
@@ -104,6 +107,9 @@ def test_against_torch_lr_scheduler(kind: str, params: dict) -> None:
         "exponential": lambda: sch.ExponentialLR(opt, gamma=params.get("gamma", 1)),
         "inverse": lambda: sch.LambdaLR(opt, lambda e: 1 / (1 + params.get("decay", 0) * e)),
         "cosine": lambda: sch.CosineAnnealingLR(opt, T_max=params.get("T", 1), eta_min=params.get("min", 0)),
+        "cosine_annealing": lambda: sch.CosineAnnealingLR(
+            opt, T_max=params.get("T", 1), eta_min=params.get("min", 0)
+        ),
         "warmup": lambda: sch.LinearLR(
             opt,
             start_factor=1 / params.get("steps", 1),
@@ -114,8 +120,20 @@ def test_against_torch_lr_scheduler(kind: str, params: dict) -> None:
     scheduler = steps[kind]()
     spec = kind + ":" + ",".join(f"{k}={v}" for k, v in params.items())
     sched = Schedule.parse(spec)
-    horizon = params.get("T", 400)  # torch's cosine rises again after T; ours holds η_min
+    # "cosine" follows torch up to T only (then holds η_min); "cosine_annealing" over 3T, rising again
+    horizon = 3 * params["T"] if kind == "cosine_annealing" else params.get("T", 400)
     for t in range(1, horizon + 1):
         assert sched.lr(ETA, t) == pytest.approx(opt.param_groups[0]["lr"], rel=1e-12, abs=1e-15), t
         opt.step()
         scheduler.step()
+
+
+def test_the_two_cosines_agree_up_to_t_and_differ_after() -> None:
+    """``cosine`` holds η_min after T; ``cosine_annealing`` (torch's) climbs back to η by 2T."""
+    hold = Schedule.parse("cosine:T=100,min=0.1")
+    torch_like = Schedule.parse("cosine_annealing:T=100,min=0.1")
+    assert [hold.lr(1.0, t) for t in range(1, 102)] == [torch_like.lr(1.0, t) for t in range(1, 102)]
+    assert hold.lr(1.0, 151) == pytest.approx(0.1, abs=1e-15)
+    assert torch_like.lr(1.0, 151) == pytest.approx(0.55, abs=1e-15)  # 0.1 + 0.9·(1 + cos(1.5π))/2
+    assert torch_like.lr(1.0, 201) == pytest.approx(1.0, abs=1e-15)
+    assert "min(t−1,T)" in hold.formula and "min(" not in torch_like.formula
