@@ -31,6 +31,18 @@
         <translation>تابع زیان را برحسب x و y (یا w1 و w2) بنویسید: ‪+ − * / ^‬، ‪sin cos tan exp log sqrt abs min max sigmoid softplus relu …‬، و ثابت‌های pi و e. برای اعمال، Enter را بزنید.</translation>
     </message>
     <message>
+        <source>compiling…</source>
+        <translation>در حال کامپایل…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>لغو</translation>
+    </message>
+    <message>
+        <source>Stop compiling this formula; the current surface stays</source>
+        <translation>کامپایل این فرمول متوقف شود؛ سطح فعلی می‌ماند</translation>
+    </message>
+    <message>
         <source>Start point (or click the contour)</source>
         <translation>نقطهٔ شروع (یا روی نمودار تراز کلیک کنید)</translation>
     </message>
@@ -1253,6 +1265,22 @@ Do you want to replace it?</source>
         <translation>‫چهار کمینه؛ فقط کمینهٔ ‪(−2.90, −2.90)‬ سراسری است.‬</translation>
     </message>
     <message>
+        <source>compiling {text} was cancelled</source>
+        <translation>کامپایل ‪{text}‬ لغو شد</translation>
+    </message>
+    <message>
+        <source>{text} took longer than {seconds} s to differentiate and was stopped; try a shorter formula or smaller powers</source>
+        <translation>مشتق‌گیری از ‪{text}‬ بیش از {seconds} ثانیه طول کشید و متوقف شد؛ فرمول کوتاه‌تر یا توان‌های کوچک‌تری امتحان کنید</translation>
+    </message>
+    <message>
+        <source>{text} needs more than {limit} of memory to differentiate and was stopped; try a shorter formula or smaller powers</source>
+        <translation>مشتق‌گیری از ‪{text}‬ به بیش از ‪{limit}‬ حافظه نیاز داشت و متوقف شد؛ فرمول کوتاه‌تر یا توان‌های کوچک‌تری امتحان کنید</translation>
+    </message>
+    <message>
+        <source>differentiating {text} failed ({reason}); try a shorter formula</source>
+        <translation>مشتق‌گیری از ‪{text}‬ ناموفق بود ({reason})؛ فرمول کوتاه‌تری امتحان کنید</translation>
+    </message>
+    <message>
         <source>strings are not allowed</source>
         <translation>رشته‌های متنی مجاز نیستند</translation>
     </message>
@@ -1411,6 +1439,10 @@ Do you want to replace it?</source>
     <message>
         <source>the number {value}</source>
         <translation>عدد ‪{value}‬</translation>
+    </message>
+    <message>
+        <source>cannot compile {text}: it needs the number {value}, beyond the largest a double holds (about 1.8e308); use smaller constants or powers</source>
+        <translation>‪{text}‬ کامپایل نمی‌شود: به عدد ‪{value}‬ نیاز دارد که از بزرگ‌ترین عدد اعشاری دوبل (حدود ‪1.8e308‬) بزرگ‌تر است؛ ثابت‌ها یا توان‌های کوچک‌تری به کار ببرید</translation>
     </message>
     <message>
         <source>cannot compile {text}: once simplified, part of it is infinite everywhere (like 1/0 or log(0))</source>
