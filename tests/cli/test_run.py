@@ -88,7 +88,7 @@ def test_diverging_run_exits_0_with_a_note() -> None:
         (["--lr", "-0.5"], "lr = -0.5 is out of range: η must be in (0, ∞)"),
         (["--lr", "fast"], "--lr must be a number, got 'fast'"),
         (["--beta", "1"], "beta = 1.0 is out of range: β must be in [0, 1)"),
-        (["--eps", "-1e-8"], "eps = -1e-08 is out of range: ε must be in [0, 1)"),
+        (["--eps", "-1e-8"], "eps = -1e-08 is out of range: ε must be in [1e-300, 1)"),
         (["--steps", "-3"], "--steps must be a whole number in 0…1,000,000,000,000, got -3"),
         (["--steps", "ten"], "--steps must be a whole number in 0…1,000,000,000,000, got 'ten'"),
         (["--start", "1"], "--start must be two numbers X,Y (e.g. -1.2,1.0), got '1'"),

@@ -144,7 +144,7 @@ def test_convergence_status() -> None:
         ({"beta": 1.0}, r"beta = 1.0 is out of range: β must be in \[0, 1\)"),
         ({"beta": -0.1}, r"β must be in \[0, 1\)"),
         ({"alpha": 1.5}, r"α must be in \[0, 1\)"),
-        ({"eps": -1e-8}, r"eps = -1e-08 is out of range: ε must be in \[0, 1\)"),
+        ({"eps": -1e-8}, r"eps = -1e-08 is out of range: ε must be in \[1e-300, 1\)"),
         ({"start": (math.inf, 0.0)}, r"start must be finite"),
         ({"start": (0.0, math.nan)}, r"start must be finite"),
         ({"start": (1.0,)}, r"start must be two numbers"),
