@@ -106,6 +106,11 @@ def cmd_session(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Both entry points: parse every argument, then open the window or run a command."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv == ["--differentiate-child"]:  # a frozen build's typed-loss child (engine._compile_child)
+        from engine._compile_child import _serve
+
+        _serve()
+        return 0
     if not argv:
         return open_window()
     from engine.cli import VALUE_OPTIONS, UsageError, _fix_negative_values, cmd_list, cmd_run

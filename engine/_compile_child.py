@@ -24,6 +24,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import math
+import os
 import pickle
 import signal
 import subprocess
@@ -53,10 +54,13 @@ _POLL = 0.02  # seconds between looks at the child, the time limit and Cancel
 # It also lowers its priority, so loading sympy and differentiating never slow the window on a busy
 # machine (its limit is CPU time, so a lower priority refuses nothing).
 _BOOT = (
-    "import os, sys, types; hasattr(os, 'nice') and os.nice(5); engine = types.ModuleType('engine'); "
+    "import sys, types; engine = types.ModuleType('engine'); "
     "engine.__path__ = [sys.argv[1]]; sys.modules['engine'] = engine; "
     "from engine._compile_child import _serve; _serve()"
 )
+#: In a frozen build (PyInstaller) ``sys.executable`` is the app, not Python: main.py hands this
+#: option straight to ``_serve``.
+CHILD_OPTION = "--differentiate-child"
 
 _lock = threading.Lock()
 _spare: subprocess.Popen[bytes] | None = None
@@ -89,13 +93,17 @@ def _limit_resources(memory: int, seconds: float) -> None:
 
 def _serve() -> None:
     """The child: import sympy, wait for one request on stdin, answer on stdout, exit."""
-    out = sys.stdout.buffer
+    if hasattr(os, "nice"):
+        os.nice(5)
+    # the pipes as files: a windowed frozen app has no sys.stdin / sys.stdout objects
+    out = open(1, "wb", closefd=False)  # noqa: SIM115
     sys.stdout = sys.stderr  # nothing but the answer reaches the parent's pipe
     from engine._parser import fold, parse
     from engine._symbolic import loss_function_source
 
     loss_function_source(fold(parse("x^2 + sin(y)")))  # sympy loads parts of itself on first use
-    request = sys.stdin.buffer.read()
+    with open(0, "rb", closefd=False) as stdin:
+        request = stdin.read()
     if not request:
         return  # the parent went away before asking (a spare that was not needed)
     text, memory, seconds = pickle.loads(request)
@@ -113,16 +121,21 @@ def _serve() -> None:
     except MemoryError:
         data = pickle.dumps(("memory",))
     out.write(data)
-    out.flush()
+    out.close()
 
 
 # -- the parent -------------------------------------------------------------------------------------
 
 
+def _child_command() -> list[str]:
+    if getattr(sys, "frozen", False):
+        return [sys.executable, CHILD_OPTION]
+    return [sys.executable, "-c", _BOOT, str(Path(__file__).resolve().parent)]
+
+
 def _start_child() -> subprocess.Popen[bytes]:
-    engine_dir = str(Path(__file__).resolve().parent)
     return subprocess.Popen(
-        [sys.executable, "-c", _BOOT, engine_dir],
+        _child_command(),
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,

@@ -160,3 +160,14 @@ def test_the_typed_cone_has_its_exact_gradient_at_tiny_radii(text: str) -> None:
     assert gy == pytest.approx(1 / math.sqrt(2), rel=1e-15)
     assert tuple(fn(0, 0.0, 0.0, np.zeros(1))) == (0.0, 0.0, 0.0)  # the tip: subgradient 0
     assert tuple(fn(0, 3.0, -4.0, np.zeros(1))) == pytest.approx((5.0, 0.6, -0.8), rel=1e-15)
+
+
+def test_a_frozen_build_runs_the_child_through_main_py(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In a PyInstaller build sys.executable is the app: main.py serves ``--differentiate-child``."""
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    assert _compile_child._child_command() == [sys.executable, _compile_child.CHILD_OPTION]
+    monkeypatch.setattr(sys, "frozen", False)
+    app = [sys.executable, str(ROOT / "main.py"), _compile_child.CHILD_OPTION]
+    monkeypatch.setattr(_compile_child, "_child_command", lambda: app)
+    assert "def loss_value_grad(loss_id, x, y, p):" in generated_source("x^2 + 3*y^2")
+    assert refusal("x*1e308*1e308").endswith("use smaller constants or powers")
