@@ -43,6 +43,7 @@ from engine.race import Race
 from engine.session import SUFFIX, SessionError, load_session, save_session
 from gui.i18n import LANGUAGES, current_language, tr_engine, translate_message
 from gui.lessons import Lesson, LessonError, load_lessons
+from gui.maps_dock import MapsDock
 from gui.panels.controls import ControlPanel
 from gui.panels.inspector import Inspector, Timeline
 from gui.panels.lesson_panel import LessonPanel
@@ -145,6 +146,7 @@ class MainWindow(QMainWindow):
         self.worker.failed.connect(self._worker_failed)
         self.controls.compile_cancelled.connect(self.worker.cancel_compile)
         self.controls.expression_typing.connect(self.worker.prepare_compiler)
+        self._build_maps()
 
         self.redraw_timer = QTimer(self, interval=REDRAW_MS)
         self.redraw_timer.timeout.connect(self._redraw)
@@ -324,7 +326,7 @@ class MainWindow(QMainWindow):
         run_menu.addSeparator()
         run_menu.addAction(self.back_action)
         run_menu.addAction(self.forward_action)
-        view_menu = menu.addMenu(self.tr("&View"))
+        view_menu = self.view_menu = menu.addMenu(self.tr("&View"))
         view_menu.addAction(self.presentation_action)
         view_menu.addAction(self.fullscreen_action)
         view_menu.addAction(self.zoom_in_action)
@@ -437,6 +439,7 @@ class MainWindow(QMainWindow):
         and ``run_app`` waits that out after the window has gone.
         """
         self.redraw_timer.stop()
+        self.maps.shutdown()
         if not self.worker.isRunning():
             return True
         self.worker.stop()
@@ -505,6 +508,54 @@ class MainWindow(QMainWindow):
 
     def _add_racer(self, optimizer: str) -> None:
         self._change_racers(self.race.add, optimizer)
+
+    # -- maps ----------------------------------------------------------------------------------
+    def _build_maps(self) -> None:
+        """The Maps dock (View ▸ Maps): the selected racer from every start, or over two settings."""
+        self.maps = MapsDock(self, self._map_context)
+        self.maps.start_chosen.connect(self.set_start)
+        self.maps.setting_chosen.connect(self._map_setting_chosen)
+        for signal in (
+            self.race.reset,
+            self.race.racers_changed,
+            self.race.edited,
+            self.controls.racer_selected,
+            self.contour.view_changed,
+        ):
+            signal.connect(self.maps.refresh)
+        action = self.maps.toggleViewAction()
+        action.setText(self.tr("Maps"))
+        action.setShortcut(QKeySequence("Ctrl+M"))
+        self.view_menu.insertAction(self.view_menu.actions()[0], action)
+
+    def _map_context(self) -> dict | None:
+        """What the Maps panel maps now: the selected racer on the race's surface, start and view."""
+        racer = self.racers.get(self.controls.selected) if self.surface is not None else None
+        if racer is None:
+            return None
+        c = self.config
+        return {
+            "loss": c.loss,
+            "optimizer": racer.optimizer,
+            "hyperparameters": dict(racer.hyperparameters),
+            "start": tuple(c.start or self.surface.start),
+            "view": self.contour.current_view(),
+            "steps": c.steps,
+            "schedule": racer.schedule,
+            "tol": c.tol,
+            "surface_params": dict(self.surface.params),
+        }
+
+    def _map_setting_chosen(self, name1: str, value1: float, name2: str, value2: float) -> None:
+        """A hyperparameter map's pixel: that setting races as a new racer (a surface parameter,
+        such as κ, changes the surface for everyone)."""
+        chosen = {name1: value1, name2: value2}
+        own = {k: v for k, v in chosen.items() if self.surface is not None and k in self.surface.params}
+        settings = {k: v for k, v in chosen.items() if k not in own}
+        if own:
+            self.apply_config(replace(self.config, loss_params={**self.config.loss_params, **own}))
+        if settings and self.controls.selected in self.racers:
+            self._change_racers(lambda key: self.race.duplicate(key, **settings), self.controls.selected)
 
     def _duplicate_racer(self, key: str) -> None:
         self._change_racers(self.race.duplicate, key)
@@ -884,6 +935,9 @@ class MainWindow(QMainWindow):
         self.lesson_panel.show_lesson(lesson, current_language())
         self.left_tabs.setCurrentWidget(self.lesson_panel)
         self._apply_session(lesson.config)
+        if lesson.map is not None:
+            m = lesson.map
+            self.maps.show_map(m.kind, m.grid, m.color, m.x, m.y)
         speeds = [
             abs(math.log(max(sp, 1e-9) / lesson.speed)) if not math.isinf(sp) else math.inf for sp in SPEEDS
         ]

@@ -9,11 +9,12 @@ ever computes the latest setting. The kernels release the GIL: the window stays 
 
 from __future__ import annotations
 
+import queue
 import threading
 import traceback
 from dataclasses import dataclass, field, replace
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 #: Side of the quick first picture: coarse, but there within a tenth of a second.
 PREVIEW_GRID = 64
@@ -42,7 +43,7 @@ class MapRequest:
 
 
 class _MapRunner(QObject):
-    """Lives in the maps' thread; ``run`` is called there through a queued signal."""
+    """Runs maps in the maps' thread; its signals reach the GUI thread queued."""
 
     picture_ready = Signal(int, object, object, bool)  # token, MapResult, MapPicture, final
     progress = Signal(int, int, int)  # token, rows done, rows in all (of the current pass)
@@ -53,7 +54,6 @@ class _MapRunner(QObject):
         self._latest = latest
         self._cancel = cancel
 
-    @Slot(int, object)
     def run(self, token: int, request: MapRequest) -> None:
         if token != self._latest[0]:
             return  # overtaken while it waited in the queue
@@ -108,40 +108,44 @@ class _MapRunner(QObject):
 
 
 class MapWorker(QObject):
-    """The GUI thread's handle on the maps' thread."""
+    """The GUI thread's handle on the maps' thread.
+
+    A plain Python thread (daemon, started at the first request), not a QThread: a window that is
+    dropped without being closed must not abort the process by destroying a running QThread. The
+    runner's signals are emitted from that thread and arrive in the GUI thread as queued calls.
+    """
 
     picture_ready = Signal(object, object, bool)  # MapResult, MapPicture, final
     progress = Signal(int, int)
     failed = Signal(object)
-    _submit = Signal(int, object)
 
     def __init__(self) -> None:
         super().__init__()
         self._latest = [0]
         self._cancel = threading.Event()
-        self._thread = QThread()
-        self._thread.setObjectName("maps")
+        self._queue: queue.SimpleQueue[tuple[int, MapRequest] | None] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
         self._runner = _MapRunner(self._latest, self._cancel)
-        self._runner.moveToThread(self._thread)
-        self._submit.connect(self._runner.run)
         self._runner.picture_ready.connect(self._picture)
         self._runner.progress.connect(self._progress)
         self._runner.failed.connect(self._failed)
-        self._thread.start()
+
+    def _loop(self) -> None:
+        while (item := self._queue.get()) is not None:
+            self._runner.run(*item)
 
     def request(self, request: MapRequest) -> None:
         """Compute this map, dropping whatever was being computed."""
         self._latest[0] += 1
         self._cancel.set()
-        self._submit.emit(self._latest[0], request)
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._loop, name="maps", daemon=True)
+            self._thread.start()
+        self._queue.put((self._latest[0], request))
 
     def cancel(self) -> None:
         self._latest[0] += 1
         self._cancel.set()
-
-    @property
-    def busy_token(self) -> int:
-        return self._latest[0]
 
     @Slot(int, object, object, bool)
     def _picture(self, token: int, result: object, picture: object, final: bool) -> None:
@@ -159,6 +163,10 @@ class MapWorker(QObject):
             self.failed.emit(message)
 
     def shutdown(self, timeout_ms: int = 3000) -> bool:
+        """Stop the thread (the running map stops at its next block); False if it is still busy."""
         self.cancel()
-        self._thread.quit()
-        return self._thread.wait(timeout_ms)
+        if self._thread is None:
+            return True
+        self._queue.put(None)
+        self._thread.join(timeout_ms / 1000)
+        return not self._thread.is_alive()

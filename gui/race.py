@@ -113,8 +113,8 @@ class RaceModel(QObject):
 
         return self.engine.add(RacerConfig(optimizer))
 
-    def duplicate(self, key: str) -> str:
-        return self.engine.duplicate(key)
+    def duplicate(self, key: str, **changes: float | str) -> str:
+        return self.engine.duplicate(key, **changes)
 
     def remove(self, key: str) -> None:
         self.engine.remove(key)

@@ -650,6 +650,10 @@ Do you want to replace it?</source>
         <translation>چند ثانیه.</translation>
     </message>
     <message>
+        <source>Maps</source>
+        <translation>نقشه‌ها</translation>
+    </message>
+    <message>
         <source>max speed</source>
         <translation>بیشترین سرعت</translation>
     </message>
@@ -2379,6 +2383,13 @@ Do you want to replace it?</source>
     <message>
         <source>{file}: id {id} is already used by {other}</source>
         <translation>‪{file}‬: شناسهٔ ‪{id}‬ را ‪{other}‬ پیش‌تر به کار برده است</translation>
+    </message>
+</context>
+<context>
+    <name>window</name>
+    <message>
+        <source>Maps</source>
+        <translation>نقشه‌ها</translation>
     </message>
 </context>
 </TS>
