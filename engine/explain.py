@@ -26,6 +26,7 @@ import numpy as np
 
 from engine.messages import join_and, msg
 from engine.optimizers import Optimizer, get_optimizer, resolve_hyperparameters
+from engine.record import FIELDS, NAMES
 from engine.schedules import Schedule
 from engine.trajectory import RecordedRows
 
@@ -85,9 +86,8 @@ class VecRows(Protocol):
 def rows_of(history: VecRows) -> RecordedRows:
     """``StepRows`` from a history that keeps its vectors together (adapted without importing the GUI)."""
     vec: Callable[[str], np.ndarray] = history.vec
-    return RecordedRows(
-        history.step, vec("w"), history.loss, vec("grad"), vec("G"), vec("M"), vec("lr"), vec("dw")
-    )
+    arrays = {f.name: vec(f.name) if f.per_weight else history.loss for f in FIELDS}
+    return RecordedRows(history.step, **arrays)
 
 
 @dataclass
@@ -837,14 +837,12 @@ def _radam_shared_lines(c: _Step) -> list[str]:
 
 # -- entry point ----------------------------------------------------------------------------------
 def _read_rows(rows: StepRows) -> dict[str, np.ndarray]:
-    arrays = {
-        name: np.asarray(getattr(rows, name)) for name in ("step", "w", "loss", "grad", "G", "M", "lr", "dw")
-    }
+    arrays = {name: np.asarray(getattr(rows, name)) for name in ("step", *NAMES)}
     n = arrays["w"].shape[0]
+    shapes = {"step": (n,), **{f.name: f.shape(n) for f in FIELDS}}
     for name, a in arrays.items():
-        shape = (n,) if name in ("step", "loss") else (n, 2)
-        if a.shape != shape:
-            raise ValueError(f"the recorded {name!r} has shape {a.shape}, expected {shape}")
+        if a.shape != shapes[name]:
+            raise ValueError(f"the recorded {name!r} has shape {a.shape}, expected {shapes[name]}")
     return arrays
 
 

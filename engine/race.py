@@ -29,6 +29,7 @@ from engine.config import (
     too_many_racers,
 )
 from engine.losses import Surface
+from engine.record import NAMES, thin_rows
 from engine.simulate import Chunk, Run, run_for
 
 
@@ -103,22 +104,12 @@ CATCH_UP_ROWS = 2048
 
 
 def thin_chunk(chunk: Chunk, max_rows: int) -> Chunk:
-    """Every 2ᵏ-th step of a long chunk, plus its last row (status and current point stay exact)."""
-    n = len(chunk)
-    if n <= max_rows:
+    """Every 2ᵏ-th step of a long chunk, plus its last row (status and current point stay exact):
+    ``engine.record.thin_rows``, the rule every record thins by."""
+    if len(chunk) <= max_rows:
         return chunk
-    stride = 1 << (n // max_rows).bit_length()
-    keep = chunk.step % stride == 0
-    keep[-1] = True
-    idx = np.flatnonzero(keep)
-    return replace(
-        chunk,
-        **{
-            f.name: getattr(chunk, f.name)[idx]
-            for f in fields(Chunk)
-            if f.name not in ("status", "diverged_at")
-        },
-    )
+    idx, _stride = thin_rows(chunk.step, max_rows)
+    return replace(chunk, **{name: getattr(chunk, name)[idx] for name in ("step", *NAMES)})
 
 
 def advance_run(run: Run, n: int, pending: list[Edit]) -> Chunk:

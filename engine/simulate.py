@@ -17,6 +17,7 @@ import numpy as np
 from engine import _ids as K
 from engine.losses import Surface, get_loss
 from engine.optimizers import HYPER_INDEX, Optimizer, get_optimizer, resolve_hyperparameters
+from engine.record import NAMES, empty_arrays, on_stride, thin_rows
 from engine.schedules import Schedule
 from engine.state import (
     NHYPER,
@@ -121,11 +122,9 @@ class Run:
         self._stride = 1
         cap = 1024
         self._step = np.zeros(cap, dtype=np.int64)
-        self._w = np.zeros((cap, 2))
-        self._loss = np.zeros(cap)
-        self._vec = {name: np.zeros((cap, 2)) for name in ("grad", "G", "M", "lr", "dw")}
-        self._w[0] = self.start
-        self._loss[0] = self._S[S_LOSS]
+        self._rec = empty_arrays(cap)  # engine.record.FIELDS, in the kernels' argument order
+        self._rec["w"][0] = self.start
+        self._rec["loss"][0] = self._S[S_LOSS]
         self.status = FINISHED
         self.diverged_at: int | None = None
         #: (step, row) of the last step taken: a thinned record may have skipped it.
@@ -175,7 +174,7 @@ class Run:
 
     # -- stepping ------------------------------------------------------------------
     def _ensure_capacity(self, rows: int) -> None:
-        cap = self._w.shape[0]
+        cap = self._step.shape[0]
         if rows <= cap:
             return
         new = max(rows, 2 * cap)
@@ -186,23 +185,21 @@ class Run:
             return b
 
         self._step = grow(self._step)
-        self._w = grow(self._w)
-        self._loss = grow(self._loss)
-        self._vec = {k: grow(v) for k, v in self._vec.items()}
+        self._rec = {k: grow(v) for k, v in self._rec.items()}
 
     def advance(self, n: int) -> Chunk:
         """Take up to n more steps; return the rows they produced."""
         n = _check_steps(n, "n")
         if self.done or n == 0:
-            return self._chunk(np.zeros(0, dtype=np.int64), *self._empty())
+            return self._chunk(np.zeros(0, dtype=np.int64), *empty_arrays(0).values())
         t0 = int(self._S[S_T])
         direct = self._stride == 1 and self._rows + n <= self.max_rows
         if direct:
             self._ensure_capacity(self._rows + n)
-            bufs = (self._w, self._loss, *self._vec.values())
+            bufs = tuple(self._rec.values())
             row0 = self._rows - 1
         else:
-            bufs = (np.empty((n, 2)), np.empty(n), *(np.empty((n, 2)) for _ in range(5)))
+            bufs = tuple(empty_arrays(n).values())
             row0 = -1
         kern = self.surface.kernels
         taken, code = kern.run_chunk(
@@ -282,30 +279,29 @@ class Run:
         )
 
     def _append_thinned(self, steps: np.ndarray, new: tuple[np.ndarray, ...]) -> None:
-        while self._rows >= self.max_rows:
-            keep = np.arange(0, self._rows, 2)
-            for a in (self._step, self._w, self._loss, *self._vec.values()):
-                a[: keep.size] = a[keep]
-            self._rows = keep.size
-            self._stride *= 2
-        sel = np.flatnonzero(steps % self._stride == 0)
+        """Append the rows of ``new`` on the record's stride, thinning it first when full
+        (``engine.record.thin_rows``; the last step taken is kept apart, in ``_last``)."""
+        if self._rows >= self.max_rows:
+            idx, self._stride = thin_rows(
+                self._step[: self._rows], self.max_rows, self._stride, keep_last=False
+            )
+            for a in (self._step, *self._rec.values()):
+                a[: idx.size] = a[idx]
+            self._rows = idx.size
+        sel = np.flatnonzero(on_stride(steps, self._stride))
         if sel.size == 0:
             return
         self._ensure_capacity(self._rows + sel.size)
         end = self._rows + sel.size
         self._step[self._rows : end] = steps[sel]
-        for dst, src in zip((self._w, self._loss, *self._vec.values()), new, strict=True):
+        for dst, src in zip(self._rec.values(), new, strict=True):
             dst[self._rows : end] = src[sel]
         self._rows = end
         if self._rows > self.max_rows:
             self._append_thinned(np.zeros(0, dtype=np.int64), ())
 
-    def _empty(self) -> tuple[np.ndarray, ...]:
-        return (np.zeros((0, 2)), np.zeros(0), *(np.zeros((0, 2)) for _ in range(5)))
-
     def _chunk(self, steps: np.ndarray, *arrays: np.ndarray) -> Chunk:
-        w, loss, grad, G, M, lr, dw = arrays
-        return Chunk(steps, w, loss, grad, G, M, lr, dw, self.status, self.diverged_at)
+        return Chunk(steps, *arrays, self.status, self.diverged_at)
 
     def trajectory(self) -> Trajectory:
         """Everything recorded so far, as arrays (copies).
@@ -313,12 +309,12 @@ class Run:
         A thinned record always ends with the last step taken, so the final point is exact.
         """
         r = self._rows
-        arrays = [a[:r].copy() for a in (self._step, self._w, self._loss, *self._vec.values())]
+        arrays = [a[:r].copy() for a in (self._step, *self._rec.values())]
         if self._last is not None and self._last[0] > self._step[r - 1]:
             last_step, row = self._last
             arrays = [np.concatenate([a, [b]]) for a, b in zip(arrays, (last_step, *row), strict=True)]
             arrays[0] = arrays[0].astype(np.int64)
-        step, w, loss, grad, G, M, lr, dw = arrays
+        step, *recorded = arrays
         return Trajectory(
             optimizer=self.optimizer.id,
             loss_spec=self.surface.spec(),
@@ -326,14 +322,8 @@ class Run:
             hyperparameters=dict(self.hyperparameters),
             schedule=str(self.schedule),
             start=self.start,
-            w=w,
-            loss=loss,
-            grad=grad,
-            G=G,
-            M=M,
-            lr=lr,
-            dw=dw,
             step=step,
+            **dict(zip(NAMES, recorded, strict=True)),
             status=self.status,
             diverged_at=self.diverged_at,
         )

@@ -1,8 +1,7 @@
 """The recorded arrays of one run, and their CSV / JSON / NPZ forms.
 
-Row 0 is the start (w0, L(w0), zeros elsewhere); row t holds what step t did: the
-gradient g(t) it used (taken at w(t−1)), the state G(t), M(t) after it, the
-effective per-weight rate it applied, Δw(t) and the point w(t) it reached.
+What each row holds is declared once, in ``engine.record`` (``FIELDS``): row 0 is the start,
+row t what step t did.
 
 The arrays hold 0.0 where a value does not exist (step 0's g, rate and Δw; G of an
 optimizer without a per-weight rate; M of one without momentum). The CSV and JSON files
@@ -22,10 +21,8 @@ from typing import Any
 import numpy as np
 
 from engine.optimizers import OPTIMIZERS
-
-#: Column order of CSV output (the CLI's contract).
-CSV_COLUMNS = ("step", "w1", "w2", "loss", "g1", "g2", "G1", "G2", "M1", "M2", "lr1", "lr2")
-ARRAYS = ("w", "loss", "grad", "G", "M", "lr", "dw")
+from engine.record import CSV_COLUMNS, FIELDS
+from engine.record import NAMES as ARRAYS
 
 FINISHED, CONVERGED, DIVERGED = "finished", "converged", "diverged"
 #: Columns (CSV) and arrays (JSON) that step 0 does not have: it took no step.
@@ -76,6 +73,9 @@ class RecordedRows:
     dw: np.ndarray
 
 
+assert tuple(RecordedRows.__dataclass_fields__) == ("step", *ARRAYS), "RecordedRows must follow engine.record"
+
+
 @dataclass
 class Trajectory(RecordedRows):
     """Everything a run recorded, with what it ran; arrays have one row per recorded step."""
@@ -117,8 +117,8 @@ class Trajectory(RecordedRows):
         }
 
     def table(self) -> np.ndarray:
-        """The CSV columns as one (rows, 12) float array."""
-        return np.column_stack([self.step, self.w, self.loss, self.grad, self.G, self.M, self.lr])
+        """The CSV columns as one float array, a column per ``CSV_COLUMNS`` entry."""
+        return np.column_stack([self.step, *(getattr(self, f.name) for f in FIELDS if f.columns)])
 
     def to_csv(self, extra: dict[str, str] | None = None) -> str:
         """CSV text in ``CSV_COLUMNS`` order; ``repr`` of floats round-trips exactly."""
@@ -222,21 +222,21 @@ class Trajectory(RecordedRows):
         header, body = rows[0], rows[1:]
         idx = [header.index(c) for c in CSV_COLUMNS]
         table = np.array([[_number_or_zero(r[i]) for i in idx] for r in body], dtype=np.float64)
-        w = table[:, 1:3]
-        dw = np.zeros_like(w)
+        arrays, col = {}, 1
+        for f in FIELDS:
+            if f.columns:
+                arrays[f.name] = table[:, col : col + 2] if f.per_weight else table[:, col]
+                col += len(f.columns)
+        w = arrays["w"]
+        dw = np.zeros_like(w)  # Δw is not a CSV column: w(t) − w(t−1)
         dw[1:] = np.diff(w, axis=0)
+        arrays["dw"] = dw
         return cls(
             optimizer="",
             loss_spec="",
             hyperparameters={},
             schedule="constant",
             start=(float(w[0, 0]), float(w[0, 1])),
-            w=w,
-            loss=table[:, 3],
-            grad=table[:, 4:6],
-            G=table[:, 6:8],
-            M=table[:, 8:10],
-            lr=table[:, 10:12],
-            dw=dw,
             step=table[:, 0].astype(np.int64),
+            **arrays,
         )

@@ -13,10 +13,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from engine.record import VECTOR_NAMES, on_stride, thin_rows
+
 if TYPE_CHECKING:  # numba loads in the worker, after the window shows
     from engine.simulate import Chunk
 
-FIELDS_2D = ("w", "grad", "G", "M", "lr", "dw")
+#: The per-weight recorded arrays (engine.record declares them all).
+FIELDS_2D = VECTOR_NAMES
 DEFAULT_MAX_ROWS = 100_000
 #: Rows a record may run over its cap while its thinning waits its turn (see ``append``).
 SLACK = 16_384
@@ -85,15 +88,8 @@ class RacerHistory:
         """
         if self._n <= self.max_rows:
             return
-        steps = self._step[: self._n - 1]  # the newest row stays whatever its step
-        stride = self.stride
-        while True:
-            stride *= 2
-            keep = (steps & (stride - 1)) == 0  # the stride is a power of two: no division
-            if np.count_nonzero(keep) < self.max_rows:
-                break
-        self.stride = stride
-        idx = np.append(np.flatnonzero(keep), self._n - 1)
+        # the newest row stays whatever its step (engine.record.thin_rows keeps the last row)
+        idx, self.stride = thin_rows(self._step[: self._n], self.max_rows, self.stride)
         for a in self._arrays():
             a[: idx.size] = np.take(a, idx, axis=0)  # a gather: twice as fast as a[idx] here
         self._n = idx.size
@@ -111,7 +107,7 @@ class RacerHistory:
             return
         if self._n > 1 and self._step[self._n - 1] & (self.stride - 1):
             self._n -= 1  # the previous newest row was kept only for being newest
-        keep = (chunk.step & (self.stride - 1)) == 0
+        keep = on_stride(chunk.step, self.stride)
         keep[-1] = True
         sel = np.flatnonzero(keep) if self.stride > 1 else slice(None)
         steps = chunk.step[sel]

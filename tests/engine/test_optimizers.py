@@ -682,3 +682,12 @@ def test_an_unknown_kernel_id_stops_the_run_instead_of_running_another_rule() ->
     taken, code = _kernels.run_chunk(0, P, len(OPTIMIZERS), h, 0, sp, S, 3, 0.0, -1, *bufs)
     assert (taken, code) == (0, 2)  # DIVERGED, nothing recorded
     assert S[S_T] == 1
+    # and in the many-run batch (its generic block loop goes through the same _update)
+    n = 3
+    hs = np.tile(h, (n, 1))
+    starts = np.array([[2.0, 1.0], [1.0, 1.0], [-1.0, 0.5]])
+    out = (np.empty((n, 2)), np.empty(n), np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64))
+    _kernels.run_batch(0, P, len(OPTIMIZERS), hs, 0, sp, starts, 10, 0.0, *out)
+    np.testing.assert_array_equal(out[3], 2)  # every run DIVERGED at step 1
+    np.testing.assert_array_equal(out[2], 0)
+    np.testing.assert_array_equal(out[0], starts)

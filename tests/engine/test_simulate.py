@@ -173,9 +173,9 @@ def test_thinning_keeps_memory_bounded_and_step_numbers_right() -> None:
         chunk = run.advance(n)
         assert len(chunk) == n  # every chunk is complete
     assert run.t == 4200
-    capacity = run._w.shape[0]
+    capacity = run._step.shape[0]
     run.advance(20_000)
-    assert run._w.shape[0] == capacity  # storage stays bounded however long the run goes
+    assert run._step.shape[0] == capacity  # storage stays bounded however long the run goes
     assert run.trajectory().w.shape[0] <= 101
     run = Run("quadratic", "sgd", (2.0, 1.0), tol=0.0, max_rows=100, lr=1e-4)
     for n in (50, 150, 1, 999, 3000):

@@ -109,3 +109,33 @@ def test_files_leave_empty_what_does_not_exist(name: str, tmp_path: Path) -> Non
         for field in ("w", "loss", "grad", "G", "M", "lr"):
             np.testing.assert_array_equal(getattr(back, field), getattr(t, field))
     assert "null" in (tmp_path / "t.json").read_text()
+
+
+def test_the_record_schema_is_declared_once() -> None:
+    """engine.record.FIELDS drives the CSV columns, the arrays of a trajectory and the kernels' buffers."""
+    from engine import record
+
+    assert ARRAYS == record.NAMES == ("w", "loss", "grad", "G", "M", "lr", "dw")
+    assert CSV_COLUMNS == ("step", "w1", "w2", "loss", "g1", "g2", "G1", "G2", "M1", "M2", "lr1", "lr2")
+    t = simulate("quadratic", "adam", steps=5)
+    for f in record.FIELDS:
+        assert getattr(t, f.name).shape == f.shape(6), f.name
+
+
+def test_one_thinning_rule() -> None:
+    """Rows on the smallest power-of-two stride that keeps fewer than the limit, and the last row."""
+    import numpy as np
+
+    from engine.record import thin_rows
+
+    steps = np.arange(0, 1001, dtype=np.int64)
+    idx, stride = thin_rows(steps, 300)
+    assert stride == 4  # stride 2 would keep 500 of steps 0…999, 4 keeps 250
+    np.testing.assert_array_equal(steps[idx], [*range(0, 1000, 4), 1000])
+    idx, stride = thin_rows(steps, 300, keep_last=False)
+    assert stride == 4 and steps[idx][-1] == 1000  # 1000 is on the stride anyway
+    idx, stride = thin_rows(steps[::8], 300, stride=8)  # an already thinned record keeps its stride
+    assert stride == 8 and idx.size == 126
+    # fewer than 2 on the stride: 0, 64, 128 need 256 (128 would keep 0 and 128); then the last row
+    idx, stride = thin_rows(np.array([0, 64, 128, 129], dtype=np.int64), 2)
+    assert stride == 256 and list(idx) == [0, 3]
