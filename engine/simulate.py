@@ -17,7 +17,7 @@ import numpy as np
 from engine import _ids as K
 from engine.losses import Surface, get_loss
 from engine.optimizers import HYPER_INDEX, Optimizer, get_optimizer, resolve_hyperparameters
-from engine.record import NAMES, empty_arrays, on_stride, thin_rows
+from engine.record import FIELDS, NAMES, empty_arrays, on_stride, thin_rows
 from engine.schedules import Schedule
 from engine.state import (
     NHYPER,
@@ -241,24 +241,21 @@ class Run:
         n = _check_steps(n, "n")
         if self._rows != 1 or int(self._S[S_T]) != 0:
             raise ValueError("record_all is for a run that has not stepped yet")
-        w, loss = np.empty((n + 1, 2)), np.empty(n + 1)
-        vecs = [np.empty((n + 1, 2)) for _ in self._vec]
-        w[0], loss[0] = self.start, self._S[S_LOSS]
-        for v in vecs:
-            v[0] = 0.0
+        record = {f.name: np.empty(f.shape(n + 1)) for f in FIELDS}
+        for a in record.values():
+            a[0] = 0.0
+        record["w"][0], record["loss"][0] = self.start, self._S[S_LOSS]
         taken, code = (0, K.RUNNING)
         if not self.done and n:
             taken, code = self.surface.kernels.run_chunk(
                 self.surface.kernel_id, self._p, self.optimizer.kernel_id, self._h, self._sched[0],
-                self._sched[1], self._S, n, self.tol, 0, w, loss, *vecs,
+                self._sched[1], self._S, n, self.tol, 0, *record.values(),
             )  # fmt: skip
             self.status = _STATUS[code]
             if code == K.DIVERGED:
                 self.diverged_at = taken + 1
         rows = taken + 1
-        arrays = [w, loss, *vecs]
-        arrays = [a[:rows].copy() if rows < (n + 1) // 2 else a[:rows] for a in arrays]
-        w, loss, grad, G, M, lr, dw = arrays
+        arrays = {k: a[:rows].copy() if rows < (n + 1) // 2 else a[:rows] for k, a in record.items()}
         return Trajectory(
             optimizer=self.optimizer.id,
             loss_spec=self.surface.spec(),
@@ -266,13 +263,7 @@ class Run:
             hyperparameters=dict(self.hyperparameters),
             schedule=str(self.schedule),
             start=self.start,
-            w=w,
-            loss=loss,
-            grad=grad,
-            G=G,
-            M=M,
-            lr=lr,
-            dw=dw,
+            **arrays,
             step=np.arange(rows, dtype=np.int64),
             status=self.status,
             diverged_at=self.diverged_at,
