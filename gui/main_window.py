@@ -592,6 +592,7 @@ class MainWindow(QMainWindow):
         names = list(self.histories)
         self.controls.set_racers(self.racers, self.race.labels(list(self.racers)))
         self.status_table.set_racers(names, self.race.labels(names), self.race.colors(names))
+        self.panels.set_key(names, self.race.labels(names))
         self._show_formula()
         self._dirty = True
 

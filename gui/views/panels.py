@@ -399,7 +399,7 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
         no_m = set(without_momentum)
         self._colors = {n: (colors or {}).get(n) or theme.racer_color(n) for n in names}
         if labels is not None:
-            self._set_key(names, labels)
+            self.set_key(names, labels)
         for name in names:
             color = self._colors[name]
             for key, *_ in ROWS:
@@ -432,7 +432,7 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
         self._set_x_range(1)
         self._apply_x(self.plots)
 
-    def _set_key(self, names: list[str], labels: dict[str, str]) -> None:
+    def set_key(self, names: list[str], labels: dict[str, str]) -> None:
         """Which colour is which racer, under the plots (and how w1 and w2 differ); three
         racers a line, so the key fits beside the plots' width."""
         swatches = [

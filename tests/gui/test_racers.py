@@ -69,6 +69,8 @@ def test_race_again_with_adds_a_copy_that_catches_up_and_keeps_the_others_runs(w
     assert "RMSprop β=0.9" in list_texts(window) and "RMSprop β=0.5" in list_texts(window)
     window._redraw()
     assert "● RMSprop β=0.5" in table_texts(window)
+    key = window.panels.title.text  # the plots' colour key follows the new labels too
+    assert "RMSprop β=0.5" in key and "RMSprop β=0.9" in key and "#1" not in key
     colors = {r.color for r in window.config.racers}
     assert len(colors) == len(window.config.racers)  # each racer its own colour
 
