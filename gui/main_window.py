@@ -759,10 +759,12 @@ class MainWindow(QMainWindow):
         if where == "loss":  # the race goes on as it was: show it again
             self.controls.set_compiling(False)
             typed = self.controls.expression_edit.text()
-            self.controls.set_loss_error(message)
             self._show_config()
             # the previous surface stays, but what the learner typed is theirs to fix: keep it,
-            # with the character the message names selected
+            # with the character the message names selected (showing the race's settings again
+            # wrote the racing loss into the field)
+            self.controls.expression_edit.setText(typed)
+            self.controls.set_loss_error(message)
             if 0 < self._error_column <= len(typed):
                 self.controls.expression_edit.setSelection(self._error_column - 1, 1)
             self._error_column = 0
