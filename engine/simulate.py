@@ -256,18 +256,7 @@ class Run:
                 self.diverged_at = taken + 1
         rows = taken + 1
         arrays = {k: a[:rows].copy() if rows < (n + 1) // 2 else a[:rows] for k, a in record.items()}
-        return Trajectory(
-            optimizer=self.optimizer.id,
-            loss_spec=self.surface.spec(),
-            loss_params=dict(self.surface.params),
-            hyperparameters=dict(self.hyperparameters),
-            schedule=str(self.schedule),
-            start=self.start,
-            **arrays,
-            step=np.arange(rows, dtype=np.int64),
-            status=self.status,
-            diverged_at=self.diverged_at,
-        )
+        return self._as_trajectory(np.arange(rows, dtype=np.int64), arrays)
 
     def _append_thinned(self, steps: np.ndarray, new: tuple[np.ndarray, ...]) -> None:
         """Append the rows of ``new`` on the record's stride, thinning it first when full
@@ -306,6 +295,10 @@ class Run:
             arrays = [np.concatenate([a, [b]]) for a, b in zip(arrays, (last_step, *row), strict=True)]
             arrays[0] = arrays[0].astype(np.int64)
         step, *recorded = arrays
+        return self._as_trajectory(step, dict(zip(NAMES, recorded, strict=True)))
+
+    def _as_trajectory(self, step: np.ndarray, recorded: dict[str, np.ndarray]) -> Trajectory:
+        """The recorded arrays with this run's settings and outcome."""
         return Trajectory(
             optimizer=self.optimizer.id,
             loss_spec=self.surface.spec(),
@@ -314,7 +307,7 @@ class Run:
             schedule=str(self.schedule),
             start=self.start,
             step=step,
-            **dict(zip(NAMES, recorded, strict=True)),
+            **recorded,
             status=self.status,
             diverged_at=self.diverged_at,
         )
