@@ -36,7 +36,7 @@ def add_map_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--schedule", default="constant", help="η schedule, as for run")
     for option, name in HYPER_OPTIONS.items():
         p.add_argument(option, dest=name, help=f"{HYPERPARAMETERS[name].symbol} (fixed over the map)")
-    p.add_argument("--out", required=True, help="output file: .png (picture), .npz or .csv (numbers)")
+    p.add_argument("--out", required=True, help="output file: .png or .svg (picture), .npz or .csv (numbers)")
     p.add_argument("--size", default="1600x1200", help="picture size WIDTHxHEIGHT (default 1600x1200)")
 
 
@@ -87,11 +87,11 @@ def _make_job(args: argparse.Namespace) -> MapJob:
     return MapJob(args.loss, args.optimizer, args.kind, **kwargs)  # type: ignore[arg-type]
 
 
-def _png(job: MapJob, args: argparse.Namespace) -> bytes:
+def _picture(job: MapJob, args: argparse.Namespace, svg: bool) -> bytes:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
-    from gui.export import png_bytes, render_image
+    from gui.export import png_bytes, render_image, render_svg
     from gui.views.map_view import MapView
 
     try:
@@ -119,14 +119,16 @@ def _png(job: MapJob, args: argparse.Namespace) -> bytes:
     view.show_map(result, picture, title, marked)
     view.show()
     QApplication.processEvents()
+    if svg:
+        return render_svg(view, title)
     return png_bytes(render_image(view, (w, h)))
 
 
 def cmd_map(args: argparse.Namespace) -> int:
     out = Path(args.out)
     suffix = out.suffix.lower()
-    if suffix not in (".png", ".npz", ".csv"):
-        raise UsageError(f"--out must end in .png, .npz or .csv, got {out.name!r}")
+    if suffix not in (".png", ".svg", ".npz", ".csv"):
+        raise UsageError(f"--out must end in .png, .svg, .npz or .csv, got {out.name!r}")
     job = _job(args)
     t0 = time.perf_counter()
     last = 0.0
@@ -143,7 +145,10 @@ def cmd_map(args: argparse.Namespace) -> int:
     if suffix == ".npz":
         job.result.save_npz(out)
     else:
-        atomic_write_bytes(out, job.result.csv_text().encode() if suffix == ".csv" else _png(job, args))
+        picture = (
+            job.result.csv_text().encode() if suffix == ".csv" else _picture(job, args, suffix == ".svg")
+        )
+        atomic_write_bytes(out, picture)
     counts = {word: int((job.result.status == code).sum()) for code, word in _STATUS_WORDS.items()}
     summary = ", ".join(f"{n:,} {word}" for word, n in counts.items() if n)
     print(f"wrote {out} ({job.runs:,} runs in {seconds:.2f} s: {summary})")

@@ -163,7 +163,7 @@ def test_a_diverging_region_is_drawn_in_its_own_colour(tmp_path: Path) -> None:
             "sgd has no hyperparameter 'beta'; it takes: lr, condition",
         ),
         (["--grid", "5000", "--out", "x.png"], "--grid must be in 2…2,048, got 5,000"),
-        (["--out", "x.gif"], "--out must end in .png, .npz or .csv"),
+        (["--out", "x.gif"], "--out must end in .png, .svg, .npz or .csv"),
         (["--optimizer", "adamm", "--out", "x.png"], "adamm"),
         (
             ["--kind", "hyper", "--x", "lr:0:1:log", "--y", "beta:0.5:0.9", "--out", "x.png"],
@@ -177,3 +177,21 @@ def test_mistakes_are_one_line_and_exit_2(args: list[str], message: str, tmp_pat
     assert message in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1, done.stderr
     assert not list(tmp_path.iterdir())
+
+
+def test_a_map_as_svg_renders_like_its_png(tmp_path: Path) -> None:
+    import shutil
+
+    svg, png = tmp_path / "m.svg", tmp_path / "m.png"
+    args = ["--loss", "himmelblau", "--optimizer", "sgd", "--lr", "0.01", "--grid", "32", "--steps", "300",
+            "--size", "800x600"]  # fmt: skip
+    assert run_map(*args, "--out", str(svg)).returncode == 0
+    assert run_map(*args, "--out", str(png)).returncode == 0
+    assert svg.read_bytes().lstrip().startswith(b"<?xml") and b"vector-effect" not in svg.read_bytes()
+    if shutil.which("rsvg-convert") is None:
+        pytest.skip("rsvg-convert is not installed")
+    drawn = tmp_path / "drawn.png"
+    subprocess.run(["rsvg-convert", "-w", "800", "-h", "600", "-o", str(drawn), str(svg)], check=True)
+    a = np.asarray(Image.open(drawn).convert("RGB").resize((200, 150)), dtype=float)
+    b = np.asarray(Image.open(png).convert("RGB").resize((200, 150)), dtype=float)
+    assert np.abs(a - b).mean() < 6  # the same picture, up to anti-aliasing and text rendering
