@@ -23,6 +23,7 @@ class MapsDock(QDockWidget):
         super().__init__(window.tr("Maps"), window)
         self.setObjectName("maps")
         self._context = context
+        self._sized = False
         self.panel = MapPanel()
         self.setWidget(self.panel)
         self.setAllowedAreas(Qt.RightDockWidgetArea | Qt.BottomDockWidgetArea | Qt.LeftDockWidgetArea)
@@ -34,6 +35,10 @@ class MapsDock(QDockWidget):
 
     def _shown(self, visible: bool) -> None:
         if visible:
+            if not self._sized:  # a third of the window at first, so the race keeps its room
+                self._sized = True
+                window = self.parentWidget()
+                window.resizeDocks([self], [max(360, window.width() // 3)], Qt.Horizontal)
             self.refresh()
 
     def refresh(self, *_args: object) -> None:

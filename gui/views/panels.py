@@ -238,7 +238,7 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
         self.title = pg.LabelItem(justify="left", color="#333", size="8pt")
         self.addItem(self.title, row=len(ROWS), col=0)
         self.title.setText(
-            "<b>———</b> w1 &nbsp; <b>- - -</b> w2 &nbsp; " + self.tr("(one colour per optimizer)")
+            "<b>———</b> w1 &nbsp; <b>- - -</b> w2 &nbsp; " + self.tr("(one colour per racer)")
         )
 
     def set_log(self, key: str, log: bool) -> None:

@@ -876,8 +876,8 @@ Do you want to replace it?</source>
         <translation>هر گام نقطه‌ای به این نمودارها می‌افزاید: «گام» یا «اجرا» را بزنید.</translation>
     </message>
     <message>
-        <source>(one colour per optimizer)</source>
-        <translation>(هر بهینه‌ساز یک رنگ)</translation>
+        <source>(one colour per racer)</source>
+        <translation>(هر مسابقه‌دهنده یک رنگ)</translation>
     </message>
 </context>
 <context>

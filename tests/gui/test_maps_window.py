@@ -33,6 +33,7 @@ def test_the_maps_dock_maps_the_selected_racer(qtbot, window: MainWindow) -> Non
     assert request.loss == window.config.loss and request.steps == window.config.steps
     result, picture, _ = seen[-1]
     assert result.rows_done == 64 and (picture.rgba[..., 3] == 255).all()
+    assert window.maps.width() <= 0.4 * window.width()  # the race keeps most of the window
 
 
 def test_a_basin_pixel_becomes_the_start(qtbot, window: MainWindow) -> None:
