@@ -60,13 +60,16 @@ class MapView(pg.GraphicsLayoutWidget):
         self.image = pg.ImageItem(axisOrder="row-major")
         self.plot.addItem(self.image)
         self.stars = pg.ScatterPlotItem(symbol="star", size=16, brush="w", pen=pg.mkPen("#202020", width=1.5))
-        self.mark = pg.ScatterPlotItem(symbol="s", size=12, brush=None, pen=pg.mkPen("#202020", width=2.5))
+        # the marked start or setting: white inside a dark halo, readable on every colour of the map
+        self.mark_halo = pg.ScatterPlotItem(symbol="s", size=13, brush=None, pen=pg.mkPen("#202020", width=5))
+        self.mark = pg.ScatterPlotItem(symbol="s", size=13, brush=None, pen=pg.mkPen("#FFFFFF", width=2))
         self.plot.addItem(self.stars)
+        self.plot.addItem(self.mark_halo)
         self.plot.addItem(self.mark)
-        # the key sits beside the map, never over a basin or a ☆
+        # the key sits under the map, never over a basin or a ☆, and keeps its width in a narrow dock
         self.key = pg.LabelItem(justify="left")
-        self.addItem(self.key, row=0, col=1)
-        self.ci.layout.setColumnStretchFactor(0, 4)
+        self.addItem(self.key, row=1, col=0)
+        self.ci.layout.setRowStretchFactor(0, 4)
         self.scene().sigMouseClicked.connect(self._clicked)
         for side in ("bottom", "left"):
             axis = self.plot.getAxis(side)
@@ -98,10 +101,9 @@ class MapView(pg.GraphicsLayoutWidget):
             self.stars.setData(pts[:, 0], pts[:, 1])
         else:
             self.stars.setData([], [])
-        if marked is not None:
-            self.mark.setData([_coord(x, marked[0])], [_coord(y, marked[1])])
-        else:
-            self.mark.setData([], [])
+        at = ([_coord(x, marked[0])], [_coord(y, marked[1])]) if marked is not None else ([], [])
+        self.mark_halo.setData(*at)
+        self.mark.setData(*at)
         lines = [
             f'<span style="color:{colour}; font-size:20pt">■</span>&nbsp;{text}'
             for colour, text in picture.legend
