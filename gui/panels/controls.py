@@ -165,6 +165,8 @@ class ControlPanel(QWidget):
         self.compile_row.setVisible(False)
         form.addWidget(self.compile_row)
         self.loss_error = _error_label()
+        #: The loss the form last showed: a refused formula is kept only while that loss races on.
+        self._shown_loss = ""
         self.loss_error.setObjectName("loss_error")
         form.addWidget(self.loss_error)
         self.param_form = QFormLayout()
@@ -290,8 +292,15 @@ class ControlPanel(QWidget):
         index = self.surface_combo.findData(config.loss if config.loss in LOSSES else CUSTOM)
         with QSignalBlocker(self.surface_combo):
             self.surface_combo.setCurrentIndex(index)
-        if config.loss not in LOSSES:
+        # A refused formula stays in the field, with its error, while the same loss races on (a
+        # later refresh must not write the racing loss over what the learner is fixing); another
+        # loss (a session, a lesson) replaces both.
+        refused = bool(self.loss_error.text()) and config.loss == self._shown_loss
+        if config.loss != self._shown_loss:
+            self.set_loss_error("")
+        if config.loss not in LOSSES and not refused:
             self.expression_edit.setText(config.loss)
+        self._shown_loss = config.loss
         self.set_start(start)
         with QSignalBlocker(self.steps_spin):
             self.steps_spin.setValue(config.steps)
