@@ -44,6 +44,7 @@
     </message>
     <message>
         <source>Start point (or click the contour)</source>
+        <extracomment>The loss the form last showed: a refused formula is kept only while that loss races on.</extracomment>
         <translation>نقطهٔ شروع (یا روی نمودار تراز کلیک کنید)</translation>
     </message>
     <message>
