@@ -19,6 +19,7 @@ import traceback
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from PySide6.QtCore import QThread, Signal
 
 from gui.i18n import translate_message
@@ -37,8 +38,6 @@ def drop_source_cache() -> None:
 
 
 if TYPE_CHECKING:  # the engine (numba) is imported by the thread, after the window shows
-    import numpy as np
-
     from engine.config import RacerConfig, SessionConfig
     from engine.contours import SurfacePicture
     from engine.losses import Surface
@@ -65,10 +64,24 @@ MAX_GHOST_STEPS = 20_000
 
 
 def thin_chunk(chunk: Chunk, max_rows: int) -> Chunk:
-    """Every 2ᵏ-th step of a long chunk, plus its last row (``engine.race.thin_chunk``)."""
-    from engine.race import thin_chunk as thin
+    """Every 2ᵏ-th step of a long chunk, plus its first and last rows (``engine.race.thin_chunk``).
 
-    return thin(chunk, max_rows)
+    The first row says the chunk continues the record (``RaceModel.take_chunks`` drops rows that
+    do not follow the last step it holds); without it no thinned chunk was taken in, and at
+    maximum speed the racers stood still in the window.
+    """
+    from dataclasses import replace
+
+    from engine.race import thin_chunk as thin
+    from engine.record import NAMES
+
+    out = thin(chunk, max_rows)
+    if out is chunk or out.step[0] == chunk.step[0]:
+        return out
+    return replace(
+        out,
+        **{name: np.concatenate([getattr(chunk, name)[:1], getattr(out, name)]) for name in ("step", *NAMES)},
+    )
 
 
 class ChunkBatch(list):

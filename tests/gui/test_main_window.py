@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -83,6 +84,25 @@ def test_streamed_numbers_are_the_engines(window, qtbot) -> None:
         x, y = window.panels.curve_data(name, "lr", 1)
         np.testing.assert_array_equal(x, ref.step[1:])
         np.testing.assert_array_equal(y, ref.lr[1:, 1])
+
+
+def test_flat_out_the_window_takes_in_thinned_chunks_to_the_last_step(window, qtbot) -> None:
+    """At maximum speed a tick computes thousands of steps, sent thinned: every racer still
+    reaches the step limit in the window, ending on the engine's own last point."""
+    window.speed_slider.setValue(SPEEDS.index(math.inf))
+    with qtbot.waitSignal(window.worker.race_reset, timeout=ENGINE_TIMEOUT_MS):
+        window.apply_config(replace(window.config, tol=0.0, steps=60_000), keep_surface=True)
+    with qtbot.waitSignal(window.worker.race_finished, timeout=60_000):
+        window.play_action.trigger()
+    for name, history in window.histories.items():
+        ref = simulate(
+            "quadratic", name, window.start_point, 60_000, tol=0.0, **window.racers[name].hyperparameters
+        )
+        assert history.last_step == ref.steps == 60_000
+        assert len(history) < ref.steps  # it came thinned
+        np.testing.assert_array_equal(history.vec("w")[-1], ref.w[-1])
+        rows = np.searchsorted(ref.step, history.step)
+        np.testing.assert_array_equal(history.loss, ref.loss[rows])
 
 
 def test_hyperparameter_change_mid_run_applies_from_next_step(window, qtbot) -> None:

@@ -44,10 +44,12 @@ def test_a_long_chunk_is_thinned_to_every_2k_th_step_and_its_last() -> None:
     run = Run("quadratic", "adam", (-3.5, 1.5), tol=0.0)
     chunk = run.advance(10_000)
     thin = thin_chunk(chunk, MAX_ROWS_PER_CHUNK)
-    assert len(thin) <= MAX_ROWS_PER_CHUNK + 1
-    stride = int(thin.step[1] - thin.step[0])
+    assert len(thin) <= MAX_ROWS_PER_CHUNK + 2
+    # the first row stays: it tells the window the chunk follows the step it has
+    assert thin.step[0] == chunk.step[0] == 1
+    stride = int(thin.step[2] - thin.step[1])
     assert stride & (stride - 1) == 0 and stride > 1  # a power of two
-    assert np.all(thin.step[:-1] % stride == 0) and thin.step[-1] == chunk.step[-1]
+    assert np.all(thin.step[1:-1] % stride == 0) and thin.step[-1] == chunk.step[-1]
     rows = np.searchsorted(chunk.step, thin.step)
     for name in ("w", "loss", "grad", "G", "M", "lr", "dw"):
         np.testing.assert_array_equal(getattr(thin, name), getattr(chunk, name)[rows])
