@@ -7,7 +7,7 @@ python main.py export ...      images, animations and data without a window
 python main.py map ...         a basin or hyperparameter map (thousands of runs at once)
 python main.py session ...     write a session file (.olab.json) for the window or for export
 python main.py cache [--fill]  where kernels are cached; fill a lab's machine-wide cache
-python main.py --version       the version; --install-launcher / --uninstall-launcher (Linux)
+python main.py --version       the version; --install-launcher / --uninstall-launcher [--all-users] (Linux)
 
 Every argument is checked before anything starts: a mistyped option is an error with the
 usage (exit code 2), never a window that silently ignores it.
@@ -42,6 +42,13 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
     )
     launcher.add_argument(
         "--uninstall-launcher", action="store_true", help="remove that menu entry and icon, then exit"
+    )
+    parser.add_argument(
+        "--all-users",
+        action="store_true",
+        help="with --install-launcher, as root: the menu entry for every account and the kernels "
+        "compiled once into the machine-wide cache (a lab's one step); with --uninstall-launcher, "
+        "remove that entry",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
     run = sub.add_parser(
@@ -128,8 +135,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is not None:
             parser.error(f"--install-launcher and --uninstall-launcher take no command ({args.command!r})")
         flag = "--install-launcher" if args.install_launcher else "--uninstall-launcher"
-        code = main_option([flag])
+        code = main_option([flag, *(["--all-users"] if args.all_users else [])])
         return 2 if code is None else code
+    if args.all_users:
+        parser.error("--all-users goes with --install-launcher or --uninstall-launcher")
     if args.command is None:
         return open_window()
     try:

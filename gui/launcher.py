@@ -6,6 +6,12 @@ and the icon into ``~/.local/share/icons/hicolor``. The Exec line names this int
 (the venv's ``python``, not the file it links to, or the venv's packages would be lost)
 and the absolute path of main.py, so it works from a checkout and from an installed wheel.
 
+``--install-launcher --all-users`` is a lab administrator's one step (as root): the same entry
+and icons in ``/usr/local/share`` (every account's menu) and the kernels compiled once into the
+machine-wide cache (engine.cache_cli), so a student whose home starts empty gets a ready race
+without compiling. A student's plain ``--install-launcher`` writes only under their home and
+says whether that cache is there.
+
 No Qt here: ``main.py --install-launcher`` must answer at once and work without a display.
 """
 
@@ -26,6 +32,9 @@ ROOT = Path(__file__).resolve().parents[1]
 """The folder holding main.py, gui/ and resources/: the checkout, or site-packages for a wheel."""
 RESOURCES = ROOT / "resources"
 TEMPLATE = RESOURCES / DESKTOP_FILE_NAME
+
+SYSTEM_DATA_DIR = Path("/usr/local/share")
+"""Where ``--all-users`` writes the entry and icons: in every account's XDG_DATA_DIRS by default."""
 
 _RESERVED = set(" \t\n\"'\\><~|&;$*?#()`")
 """Characters that force an Exec argument into double quotes (Desktop Entry spec, "The Exec key")."""
@@ -94,8 +103,8 @@ def desktop_dir(user_home: Path | str | None = None) -> Path:
     return _home(user_home) / "Desktop"
 
 
-def _icon_targets(user_home: Path | str | None) -> list[tuple[Path, Path]]:
-    hicolor = _data_home(user_home) / "icons" / "hicolor"
+def _icon_targets(user_home: Path | str | None, data_home: Path | None = None) -> list[tuple[Path, Path]]:
+    hicolor = (data_home or _data_home(user_home)) / "icons" / "hicolor"
     icons = RESOURCES / "icons"
     pairs = [
         (icons / f"{APP_ID}-{size}.png", hicolor / f"{size}x{size}" / "apps" / f"{APP_ID}.png")
@@ -113,41 +122,51 @@ def _quiet(args: list[str]) -> None:
         subprocess.run(args, capture_output=True, timeout=10, check=False)
 
 
-def install_launcher(user_home: Path | str | None = None) -> list[Path]:
-    """Write the menu entry, the desktop icon (if ~/Desktop exists) and the icons; returns the paths."""
+def install_launcher(
+    user_home: Path | str | None = None, *, data_home: Path | None = None, desktop: bool = True
+) -> list[Path]:
+    """Write the menu entry, the desktop icon (if ~/Desktop exists) and the icons; returns the paths.
+
+    ``data_home`` replaces ``~/.local/share`` (``SYSTEM_DATA_DIR`` for every account, where
+    ``desktop`` is False: a shared desktop folder does not exist).
+    """
     entry = desktop_entry()
     written: list[Path] = []
-    applications = _data_home(user_home) / "applications"
+    data_home = data_home or _data_home(user_home)
+    applications = data_home / "applications"
     applications.mkdir(parents=True, exist_ok=True)
     menu_file = applications / DESKTOP_FILE_NAME
     menu_file.write_text(entry, encoding="utf-8")
     menu_file.chmod(0o755)
     written.append(menu_file)
 
-    desktop = desktop_dir(user_home)
-    if desktop.is_dir():
-        on_desktop = desktop / DESKTOP_FILE_NAME
+    on_desktop_dir = desktop_dir(user_home) if desktop else None
+    if on_desktop_dir is not None and on_desktop_dir.is_dir():
+        on_desktop = on_desktop_dir / DESKTOP_FILE_NAME
         on_desktop.write_text(entry, encoding="utf-8")
         on_desktop.chmod(0o755)  # GNOME and KDE refuse to run a desktop file that is not executable
         _quiet(["gio", "set", str(on_desktop), "metadata::trusted", "true"])
         written.append(on_desktop)
 
-    for src, dst in _icon_targets(user_home):
+    for src, dst in _icon_targets(user_home, data_home):
         dst.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(src, dst)
+        dst.chmod(0o644)  # readable by every account whatever the umask
         written.append(dst)
     _quiet(["update-desktop-database", str(applications)])
-    hicolor = _data_home(user_home) / "icons" / "hicolor"
-    _quiet(["gtk-update-icon-cache", "--quiet", "--ignore-theme-index", str(hicolor)])
+    _quiet(["gtk-update-icon-cache", "--quiet", "--ignore-theme-index", str(data_home / "icons" / "hicolor")])
     return written
 
 
-def uninstall_launcher(user_home: Path | str | None = None) -> list[Path]:
+def uninstall_launcher(
+    user_home: Path | str | None = None, *, data_home: Path | None = None, desktop: bool = True
+) -> list[Path]:
     """Remove what :func:`install_launcher` wrote; returns the files removed."""
+    data_home = data_home or _data_home(user_home)
     candidates = [
-        _data_home(user_home) / "applications" / DESKTOP_FILE_NAME,
-        desktop_dir(user_home) / DESKTOP_FILE_NAME,
-        *(dst for _, dst in _icon_targets(user_home)),
+        data_home / "applications" / DESKTOP_FILE_NAME,
+        *([desktop_dir(user_home) / DESKTOP_FILE_NAME] if desktop else []),
+        *(dst for _, dst in _icon_targets(user_home, data_home)),
     ]
     removed = []
     for path in candidates:
@@ -157,8 +176,95 @@ def uninstall_launcher(user_home: Path | str | None = None) -> list[Path]:
     return removed
 
 
+def _command_text(*args: str) -> str:
+    """How to run this app with ``args``, as a shell line (for the messages below)."""
+    import shlex
+
+    command = launch_command()
+    if getattr(sys, "frozen", False):  # the console program beside the window's
+        window = Path(command[0])
+        command = [str(window.with_name(f"{APP_ID}-cli{window.suffix}"))]
+    return shlex.join([*command, *args])
+
+
+def _cannot_write(path: Path) -> bool:
+    """True if this account could not create or replace ``path`` (checked on the nearest existing folder)."""
+    for folder in [path, *path.parents]:
+        if folder.exists():
+            return not os.access(folder, os.W_OK | os.X_OK)
+    return True
+
+
+def _machine_cache_status() -> str:
+    """One line for a student: is there a filled machine-wide cache, and if not, who fills it."""
+    from engine import _cache
+
+    for place in _cache.machine_cache_dirs():
+        folder = place / _cache.CACHE_DIR.name
+        if folder.is_dir() and _cache.machine_cache_problem(folder) is None:
+            return f"Kernels for every account are ready in {place}: a first start needs no compiling."
+    return (
+        "The first start compiles the kernels (a few seconds). For a lab whose accounts start empty, "
+        f"an administrator runs once, as root: {_command_text('--install-launcher', '--all-users')}"
+    )
+
+
+def _for_all_users(install: bool) -> int:
+    """``--all-users``: the entry and icons in SYSTEM_DATA_DIR and, installing, the machine cache."""
+    from engine import cache_cli
+
+    cache = cache_cli.default_machine_cache()
+    targets = [SYSTEM_DATA_DIR / "applications", SYSTEM_DATA_DIR / "icons" / "hicolor"]
+    if install:
+        targets.append(cache)
+    if blocked := [str(t) for t in targets if _cannot_write(t)]:  # checked before anything is written
+        again = _command_text("--install-launcher" if install else "--uninstall-launcher", "--all-users")
+        lines = [
+            f"optimizer-lab: --all-users writes to {', '.join(blocked)}, which this account cannot write. "
+            f"Run it as root: sudo {again}"
+        ]
+        if install:
+            fill = _command_text("cache", "--fill", "DIR")
+            lines.append(f"To fill only the kernel cache in a folder you can write: {fill}")
+        print("\n".join(lines), file=sys.stderr)
+        return 1
+    if not install:
+        for path in uninstall_launcher(data_home=SYSTEM_DATA_DIR, desktop=False):
+            print(f"removed {path}")
+        if cache.is_dir():
+            print(
+                f"The kernel cache {cache} stays (it goes with the install; delete it with: rm -r {cache})."
+            )
+        return 0
+    print(f"compiling the kernels for every account into {cache} (half a minute or so)…", file=sys.stderr)
+    try:
+        final, count, problem = cache_cli.fill_machine_cache(cache)
+    except (OSError, RuntimeError) as exc:
+        print(f"optimizer-lab: could not fill the kernel cache {cache}: {exc}", file=sys.stderr)
+        return 1
+    if problem:
+        print(f"optimizer-lab: starts would ignore the kernel cache {final}: {problem}", file=sys.stderr)
+        return 1
+    try:
+        paths = install_launcher(data_home=SYSTEM_DATA_DIR, desktop=False)
+    except OSError as exc:
+        print(f"optimizer-lab: could not write the launcher: {exc}", file=sys.stderr)
+        return 1
+    for path in paths:
+        print(f"installed {path}")
+    print(f"wrote {count} kernel files to {final}")
+    print(
+        "Optimizer Lab is now in every account's applications menu (Education), and a fresh "
+        "account's first race starts without compiling."
+    )
+    return 0
+
+
 def main_option(argv: Sequence[str] | None = None) -> int | None:
-    """Handle ``--install-launcher`` / ``--uninstall-launcher`` for main.py; None if neither was given."""
+    """Handle ``--install-launcher`` / ``--uninstall-launcher`` [``--all-users``] for main.py.
+
+    Returns None if neither was given, else the exit code.
+    """
     args = list(sys.argv[1:] if argv is None else argv)
     if "--install-launcher" in args:
         action, verb = install_launcher, "installed"
@@ -173,6 +279,8 @@ def main_option(argv: Sequence[str] | None = None) -> int | None:
             file=sys.stderr,
         )
         return 2
+    if "--all-users" in args:
+        return _for_all_users(install=verb == "installed")
     try:
         paths = action()
     except OSError as exc:
@@ -182,7 +290,7 @@ def main_option(argv: Sequence[str] | None = None) -> int | None:
         print(f"{verb} {path}")
     if verb == "installed":
         print("Optimizer Lab is now in the applications menu (Education) and on the desktop if there is one.")
-        print("For a lab: `optimizer-lab-cli cache --fill` compiles the kernels once for every account.")
+        print(_machine_cache_status())
     elif not paths:
         print("no launcher was installed")
     return 0

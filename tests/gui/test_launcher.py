@@ -291,3 +291,111 @@ def test_gio_launch_parses_our_quoting_and_opens_the_window(
     while "window-shown" not in out.read_text() and time.monotonic() < deadline:
         time.sleep(0.2)
     assert "window-shown" in out.read_text(), out.read_text()[-3000:]
+
+
+# -- a lab: --all-users fills the machine-wide kernel cache and installs for every account --------
+@pytest.fixture
+def lab(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
+    """System folders redirected into tmp_path; a fill that records where it wrote (the real
+    compile is tests/engine/test_cache_machine.py's)."""
+    from engine import cache_cli
+
+    places = {
+        "share": tmp_path / "usr-local-share",
+        "machine": tmp_path / "machine",
+        "home": tmp_path / "home",
+    }
+    (places["home"] / "Desktop").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(places["home"]))
+    monkeypatch.delenv("XDG_DATA_HOME", raising=False)
+    monkeypatch.setattr(launcher, "SYSTEM_DATA_DIR", places["share"])
+    monkeypatch.setenv("OPTIMIZER_LAB_MACHINE_CACHE", str(places["machine"]))
+    filled: list[Path] = []
+
+    def fake_fill(dest: Path) -> tuple[Path, int, str | None]:
+        assert not (places["share"] / "applications").exists(), "the launcher came before the kernels"
+        filled.append(dest)
+        (dest / "numba-test").mkdir(parents=True)
+        return dest / "numba-test", 7, None
+
+    monkeypatch.setattr(cache_cli, "fill_machine_cache", fake_fill)
+    places["filled"] = filled  # type: ignore[assignment]
+    return places
+
+
+def test_all_users_fills_the_machine_cache_then_installs_in_every_accounts_menu(lab, capsys) -> None:
+    assert launcher.main_option(["--install-launcher", "--all-users"]) == 0
+    out = capsys.readouterr().out
+    assert lab["filled"] == [lab["machine"]]  # the folder every start looks in
+    menu_file = lab["share"] / "applications" / "optimizer-lab.desktop"
+    entry = parse_desktop_entry(menu_file.read_text(encoding="utf-8"))
+    assert split_exec(entry["Exec"]) == launcher.launch_command()
+    assert stat.S_IMODE(menu_file.stat().st_mode) == 0o755
+    icon = lab["share"] / "icons" / "hicolor" / "48x48" / "apps" / "optimizer-lab.png"
+    assert stat.S_IMODE(icon.stat().st_mode) == 0o644  # readable by every account
+    assert list((lab["home"] / "Desktop").iterdir()) == []  # no one's own desktop is touched
+    assert not (lab["home"] / ".local").exists()
+    assert f"installed {menu_file}\n" in out
+    assert f"wrote 7 kernel files to {lab['machine'] / 'numba-test'}\n" in out
+
+    assert launcher.main_option(["--uninstall-launcher", "--all-users"]) == 0
+    assert not menu_file.exists() and not icon.exists()
+    assert (lab["machine"] / "numba-test").is_dir()  # the cache goes with the install
+    assert f"removed {menu_file}\n" in capsys.readouterr().out
+
+
+def test_all_users_without_write_access_writes_nothing_and_says_how(lab, monkeypatch, capsys) -> None:
+    real_access = os.access
+    shared = str(lab["share"].parent)
+    monkeypatch.setattr(  # a student: the system folders (here the tmp_path around them) are read-only
+        launcher.os,
+        "access",
+        lambda path, mode: False if str(path).startswith(shared) else real_access(path, mode),
+    )
+    assert launcher.main_option(["--install-launcher", "--all-users"]) == 1
+    err = capsys.readouterr().err
+    assert lab["filled"] == [] and not lab["share"].exists()
+    assert f"{lab['share'] / 'applications'}, {lab['share'] / 'icons' / 'hicolor'}, {lab['machine']}" in err
+    assert "which this account cannot write. Run it as root: sudo " in err
+    assert err.rstrip().endswith(
+        "--install-launcher --all-users\nTo fill only the kernel cache in a "
+        f"folder you can write: {sys.executable} {ROOT / 'main.py'} cache --fill DIR"
+    )
+
+
+def test_a_failed_fill_installs_no_launcher(lab, monkeypatch, capsys) -> None:
+    from engine import cache_cli
+
+    def failing_fill(dest: Path) -> tuple[Path, int, str | None]:
+        raise RuntimeError("compiling the kernels failed:\nno space left")
+
+    monkeypatch.setattr(cache_cli, "fill_machine_cache", failing_fill)
+    assert launcher.main_option(["--install-launcher", "--all-users"]) == 1
+    err = capsys.readouterr().err
+    assert f"could not fill the kernel cache {lab['machine']}: compiling the kernels failed" in err
+    assert not lab["share"].exists()
+
+
+def test_a_students_install_writes_only_their_home_and_says_if_the_lab_cache_is_ready(lab, capsys) -> None:
+    from engine import _cache
+
+    assert launcher.main_option(["--install-launcher"]) == 0
+    out = capsys.readouterr().out
+    assert "an administrator runs once, as root: " in out and out.rstrip().endswith(
+        "main.py --install-launcher --all-users"
+    )
+    assert not lab["share"].exists() and not lab["machine"].exists() and lab["filled"] == []
+    assert (lab["home"] / ".local" / "share" / "applications" / "optimizer-lab.desktop").is_file()
+
+    kernels = lab["machine"] / _cache.CACHE_DIR.name  # as an administrator's fill leaves it
+    kernels.mkdir(parents=True)
+    for folder in (lab["machine"], kernels):
+        folder.chmod(0o755)
+    assert launcher.main_option(["--install-launcher"]) == 0
+    out = capsys.readouterr().out
+    assert (
+        f"Kernels for every account are ready in {lab['machine']}: a first start needs no compiling." in out
+    )
+    kernels.chmod(0o777)  # a cache anyone could have written is not used, so not announced either
+    assert launcher.main_option(["--install-launcher"]) == 0
+    assert "an administrator runs once" in capsys.readouterr().out
