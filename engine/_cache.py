@@ -401,13 +401,16 @@ def machine_cache_dirs() -> list[Path]:
     """Where a filled machine-wide cache is looked for, first found first used.
 
     ``OPTIMIZER_LAB_MACHINE_CACHE`` if set (empty: none); else ``<sys.prefix>/var/cache/
-    optimizer-lab`` (beside a virtual environment or the offline install) and the system's
-    site cache (``/var/cache/optimizer-lab`` on Linux).
+    optimizer-lab`` (beside a virtual environment or the offline install; for a standalone
+    build, ``var/cache/optimizer-lab`` in the app's folder, beside its programs) and the
+    system's site cache (``/var/cache/optimizer-lab`` on Linux).
     """
     if MACHINE_CACHE_ENV in os.environ:
         value = os.environ[MACHINE_CACHE_ENV]
         return [Path(value)] if value else []
-    places = [Path(sys.prefix) / "var" / "cache" / APP_NAME]
+    # a PyInstaller build's sys.prefix is its hidden _internal folder: use the folder people see
+    install = Path(sys.executable).parent if getattr(sys, "frozen", False) else Path(sys.prefix)
+    places = [install / "var" / "cache" / APP_NAME]
     with contextlib.suppress(ImportError):
         from platformdirs import site_cache_dir
 

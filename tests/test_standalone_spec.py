@@ -59,3 +59,121 @@ def test_with_every_prerequisite_the_check_passes(monkeypatch, capsys) -> None:
     assert build.missing_prerequisites() == []
     assert build.main(["--check"]) == 0
     assert capsys.readouterr().out.startswith("prerequisites found: PyInstaller")
+
+
+def test_the_spec_collects_the_engine_as_source_files_and_both_programs(tmp_path) -> None:
+    """numba caches a kernel in OPTIMIZER_LAB_CACHE_DIR only if it can stat the kernel's source."""
+    build = _build_script()
+    spec = build.write_spec(tmp_path)
+    seen: dict[str, object] = {}
+
+    def analysis(scripts, **kwargs):
+        seen["analysis"] = (scripts, kwargs)
+        return type("A", (), {"pure": [], "scripts": [], "binaries": [], "datas": []})()
+
+    def exe(*args, **kwargs):
+        seen.setdefault("exe", []).append(kwargs)  # type: ignore[union-attr]
+
+    namespace = {
+        "Analysis": analysis,
+        "PYZ": lambda *a, **k: None,
+        "EXE": exe,
+        "COLLECT": lambda *a, **k: None,
+    }
+    fake_hooks = "from PyInstaller.utils.hooks import collect_data_files\n"
+    text = spec.read_text(encoding="utf-8").replace(fake_hooks, "collect_data_files = lambda *a, **k: []\n")
+    exec(compile(text, str(spec), "exec"), namespace)
+    scripts, options = seen["analysis"]
+    assert scripts == [str(ROOT / "main.py")]
+    assert options["module_collection_mode"] == {"engine": "py"}
+    assert {"engine.cache_cli", "gui.launcher"} <= set(options["hiddenimports"])
+    assert {"torch", "pytest"} <= set(options["excludes"])
+    names = {(e["name"], e["console"]) for e in seen["exe"]}
+    assert names == {("optimizer-lab", False), ("optimizer-lab-cli", True)}
+
+
+FAKE_CLI = """#!/bin/sh
+# stands in for the built console program: logs its arguments and the cache it was given
+here="$(cd "$(dirname "$0")" && pwd)"
+echo "$* | cache=$OPTIMIZER_LAB_CACHE_DIR machine=${OPTIMIZER_LAB_MACHINE_CACHE-unset}" >> "$here/calls.log"
+kernels="$OPTIMIZER_LAB_CACHE_DIR/numba-x/engine_y"
+case "$*" in
+  "run --steps 3") mkdir -p "$kernels" && : > "$kernels/k.nbi" ;;
+  "cache --fill") mkdir -p "$here/var/cache/optimizer-lab/numba-x" && echo "wrote 9 kernel files" ;;
+  "cache") echo "machine-wide cache: $here/var/cache/optimizer-lab ($STATUS)" ;;
+esac
+"""
+
+
+def _fake_build(tmp_path, monkeypatch, cli_text: str = FAKE_CLI):
+    """build_standalone.main with PyInstaller replaced by a function that writes a fake cli."""
+    import stat
+    import sys
+    import types
+
+    build = _build_script()
+    monkeypatch.setattr(build, "missing_prerequisites", lambda: [])
+    dist = tmp_path / "dist"
+
+    def run(args: list[str]) -> None:
+        (dist / "optimizer-lab").mkdir(parents=True)
+        cli = dist / "optimizer-lab" / "optimizer-lab-cli"
+        cli.write_text(cli_text)
+        cli.chmod(cli.stat().st_mode | stat.S_IXUSR)
+
+    fake = types.ModuleType("PyInstaller.__main__")
+    fake.run = run  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "PyInstaller", types.ModuleType("PyInstaller"))
+    monkeypatch.setitem(sys.modules, "PyInstaller.__main__", fake)
+    monkeypatch.setenv("OPTIMIZER_LAB_MACHINE_CACHE", "/somewhere/else")  # the builder's own setting
+    argv = ["--dist", str(dist), "--work", str(tmp_path / "work")]
+    return build, argv, dist / "optimizer-lab"
+
+
+def test_fill_cache_fills_the_built_folders_machine_cache_and_checks_it_is_used(
+    tmp_path, monkeypatch
+) -> None:
+    build, argv, app = _fake_build(tmp_path, monkeypatch)
+    monkeypatch.setenv("STATUS", "used")
+    assert build.main([*argv, "--fill-cache"]) == 0
+    calls = (app / "calls.log").read_text().splitlines()
+    smoke = tmp_path / "work" / "runs" / "smoke-cache"
+    fill = tmp_path / "work" / "runs" / "fill-cache"
+    assert calls == [
+        f"--version | cache={smoke} machine=unset",
+        f"run --steps 3 | cache={smoke} machine=unset",
+        f"cache --fill | cache={fill} machine=unset",  # the default: the app folder's own cache
+        f"cache | cache={fill} machine=unset",
+    ]
+    assert (app / "var" / "cache" / "optimizer-lab" / "numba-x").is_dir()
+
+
+def test_a_machine_cache_the_built_app_ignores_fails_the_build(tmp_path, monkeypatch) -> None:
+    build, argv, app = _fake_build(tmp_path, monkeypatch)
+    monkeypatch.setenv("STATUS", "ignored: others can write to it")
+    import pytest
+
+    with pytest.raises(SystemExit, match=f"does not use the kernel cache {app / 'var/cache/optimizer-lab'}"):
+        build.main([*argv, "--fill-cache"])
+
+
+def test_a_build_that_caches_kernels_elsewhere_fails_its_smoke_test(tmp_path, monkeypatch) -> None:
+    """As PyInstaller's archive did: numba fell back to ~/.cache/numba and ignored the setting."""
+    import pytest
+
+    cli = FAKE_CLI.replace('mkdir -p "$kernels" && : > "$kernels/k.nbi"', "true")
+    build, argv, app = _fake_build(tmp_path, monkeypatch, cli)
+    with pytest.raises(SystemExit, match="the kernels were not cached in OPTIMIZER_LAB_CACHE_DIR"):
+        build.main(argv)
+    assert not (app / "var").exists()  # without --fill-cache there is no machine cache
+
+
+def test_a_built_app_looks_for_the_machine_cache_in_its_own_folder(tmp_path, monkeypatch) -> None:
+    import sys
+
+    from engine import _cache
+
+    monkeypatch.delenv(_cache.MACHINE_CACHE_ENV, raising=False)
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "optimizer-lab" / "optimizer-lab-cli"))
+    assert _cache.machine_cache_dirs()[0] == tmp_path / "optimizer-lab" / "var" / "cache" / "optimizer-lab"

@@ -3,6 +3,7 @@
     .venv/bin/pip install -e ".[build]"                       # PyInstaller is an optional extra
     .venv/bin/python resources/packaging/build_standalone.py  # → dist/optimizer-lab/
     .venv/bin/python resources/packaging/build_standalone.py --check   # only list what is missing
+    .venv/bin/python resources/packaging/build_standalone.py --fill-cache  # + the lab's kernel cache
 
 Prerequisites, checked before anything is built (``missing_prerequisites``): PyInstaller; on
 Linux also ``objdump`` (binutils), which PyInstaller runs on every library it collects, and
@@ -17,6 +18,12 @@ Two things a plain ``pyinstaller main.py`` gets wrong here:
 - numba caches compiled kernels only for functions whose source file exists on disk, so the
   engine is collected as .py files (``module_collection_mode``), not only as bytecode in the
   archive; without it every start would recompile (seconds) or fail to cache.
+- numba's cache index names the absolute folder of each kernel's source and its modification
+  time, so compiled kernels are valid only where they were compiled. ``--fill-cache`` compiles
+  them into the machine-wide cache inside the built folder (``var/cache/optimizer-lab``, which
+  the built app looks in): for a build made where it will run. A folder copied elsewhere is
+  filled there with one command (``optimizer-lab-cli --install-launcher --all-users``, as root,
+  or ``optimizer-lab-cli cache --fill``); until then its starts compile into the user's cache.
 - the dev venv may hold large optional packages (torch for reference tests, matplotlib):
   they are excluded so the folder stays a few hundred MB.
 """
@@ -121,6 +128,7 @@ def write_spec(build_dir: Path) -> Path:
         # but listed so a refactor that hides them behind importlib does not break the build
         "engine",
         "engine.cli",
+        "engine.cache_cli",
         "gui.main_window",
         "gui.worker",
         "gui.crash",
@@ -152,15 +160,51 @@ def folder_size(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file() and not f.is_symlink())
 
 
-def smoke_test(dist: Path) -> None:
-    """The console program must answer --version and run three steps, or the build is broken."""
-    cli = dist / (f"{NAME}-cli.exe" if os.name == "nt" else f"{NAME}-cli")
+def _cli(dist: Path) -> Path:
+    return dist / (f"{NAME}-cli.exe" if os.name == "nt" else f"{NAME}-cli")
+
+
+def _run(command: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(command, capture_output=True, text=True, timeout=600, env=env)
+    print(f"$ {Path(command[0]).name} {' '.join(command[1:])}  → exit {result.returncode}")
+    print((result.stdout + result.stderr).strip()[-1500:])
+    return result
+
+
+def _scratch_env(cache: Path) -> dict[str, str]:
+    """The build's own runs keep their kernels in ``cache``, not the builder's cache folder."""
+    env = {**os.environ, "OPTIMIZER_LAB_CACHE_DIR": str(cache)}
+    for name in ("NUMBA_CACHE_DIR", "OPTIMIZER_LAB_MACHINE_CACHE"):
+        env.pop(name, None)
+    return env
+
+
+def smoke_test(dist: Path, scratch: Path) -> None:
+    """The console program must answer --version and run three steps, or the build is broken.
+
+    The run must also keep its kernels in ``OPTIMIZER_LAB_CACHE_DIR`` (the documented folder):
+    numba falls back to ``~/.cache/numba`` when it cannot see a kernel's source file.
+    """
+    cache = scratch / "smoke-cache"
     for args in (["--version"], ["run", "--steps", "3"]):
-        result = subprocess.run([str(cli), *args], capture_output=True, text=True, timeout=300)
-        print(f"$ {cli.name} {' '.join(args)}  → exit {result.returncode}")
-        print((result.stdout + result.stderr).strip()[-1500:])
-        if result.returncode != 0:
-            raise SystemExit(f"smoke test failed: {cli.name} {' '.join(args)}")
+        if _run([str(_cli(dist)), *args], _scratch_env(cache)).returncode != 0:
+            raise SystemExit(f"smoke test failed: {_cli(dist).name} {' '.join(args)}")
+    if not any(cache.glob("numba-*/*/*.nbi")):
+        raise SystemExit(
+            f"smoke test failed: the kernels were not cached in OPTIMIZER_LAB_CACHE_DIR ({cache})"
+        )
+
+
+def fill_cache(dist: Path, scratch: Path) -> Path:
+    """Compile the kernels into the built app's machine-wide cache and check that it is used."""
+    machine = dist / "var" / "cache" / NAME
+    env = _scratch_env(scratch / "fill-cache")
+    if _run([str(_cli(dist)), "cache", "--fill"], env).returncode != 0:
+        raise SystemExit(f"filling the kernel cache {machine} failed")
+    report = _run([str(_cli(dist)), "cache"], env).stdout
+    if f"machine-wide cache: {machine} (used)" not in report:
+        raise SystemExit(f"the built app does not use the kernel cache {machine}")
+    return machine
 
 
 def _shared_libpython() -> str | None:
@@ -197,6 +241,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=ROOT / "build" / "pyinstaller", help="scratch folder")
     parser.add_argument("--no-smoke-test", action="store_true", help="skip running the result")
     parser.add_argument("--check", action="store_true", help="only check the prerequisites")
+    parser.add_argument(
+        "--fill-cache",
+        action="store_true",
+        help="compile the kernels into the built folder's machine-wide cache (var/cache/optimizer-lab) "
+        "so a fresh account starts without compiling; valid while the folder stays where it was built",
+    )
     args = parser.parse_args(argv)
     missing = missing_prerequisites()
     if missing:
@@ -220,8 +270,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"built {out} in {time.perf_counter() - started:.0f} s, {folder_size(out) / 2**20:.0f} MiB")
     if sys.platform.startswith("linux"):  # the launcher and README refer to it
         shutil.copyfile(ICONS / f"{NAME}-256.png", out / f"{NAME}.png")
+    scratch = args.work / "runs"
+    shutil.rmtree(scratch, ignore_errors=True)
     if not args.no_smoke_test:
-        smoke_test(out)
+        smoke_test(out, scratch)
+    if args.fill_cache:
+        print(f"kernels for every account: {fill_cache(out, scratch)}")
     return 0
 
 
