@@ -29,8 +29,9 @@ from engine.config import (
     too_many_racers,
 )
 from engine.losses import Surface
-from engine.record import NAMES, thin_rows
-from engine.simulate import Chunk, Run, run_for
+from engine.record import EXACT_FIRST, NAMES, RacerRecord, thin_rows
+from engine.simulate import Checkpoint, Chunk, Run, run_for
+from engine.trajectory import Trajectory
 
 
 class RaceError(ConfigError):
@@ -59,6 +60,8 @@ class RaceReset:
     config: SessionConfig
     starts: tuple[RacerStart, ...]
     generation: int
+    #: What the race runs on: a record recomputes exact rows on it (``RaceRecord.exact_around``).
+    surface: Surface | None = None
 
 
 @dataclass(frozen=True)
@@ -92,9 +95,12 @@ def concat_chunks(chunks: list[Chunk]) -> Chunk:
     arrays = {
         f.name: np.concatenate([getattr(c, f.name) for c in chunks])
         for f in fields(Chunk)
-        if f.name not in ("status", "diverged_at")
+        if f.name not in ("status", "diverged_at", "checkpoints")
     }
-    return Chunk(**arrays, status=chunks[-1].status, diverged_at=chunks[-1].diverged_at)
+    checkpoints = tuple(cp for c in chunks for cp in c.checkpoints)
+    return Chunk(
+        **arrays, status=chunks[-1].status, diverged_at=chunks[-1].diverged_at, checkpoints=checkpoints
+    )
 
 
 #: A racer added mid-run catches up in pieces of this many steps, each thinned to
@@ -104,16 +110,20 @@ CATCH_UP_ROWS = 2048
 
 
 def thin_chunk(chunk: Chunk, max_rows: int) -> Chunk:
-    """Every 2ᵏ-th step of a long chunk, plus its last row (status and current point stay exact):
-    ``engine.record.thin_rows``, the rule every record thins by."""
+    """Every 2ᵏ-th step of a long chunk, plus its last row (status and current point stay exact)
+    and steps 0 … ``EXACT_FIRST`` (the records keep them whole): ``engine.record.thin_rows``, the
+    rule every record thins by."""
     if len(chunk) <= max_rows:
         return chunk
-    idx, _stride = thin_rows(chunk.step, max_rows)
+    idx, _stride = thin_rows(chunk.step, max_rows, pinned=chunk.step <= EXACT_FIRST)
     return replace(chunk, **{name: getattr(chunk, name)[idx] for name in ("step", *NAMES)})
 
 
-def advance_run(run: Run, n: int, pending: list[Edit]) -> Chunk:
-    """``n`` steps of ``run``, applying each pending edit exactly after its step (consumed)."""
+def advance_run(run: Run, n: int, pending: list[Edit], *, record: bool = True) -> Chunk:
+    """``n`` steps of ``run``, applying each pending edit exactly after its step (consumed).
+
+    ``record=False`` only moves the run on (``Run.skip``) and returns no rows.
+    """
     parts = []
     end = run.t + n
     while True:
@@ -123,8 +133,18 @@ def advance_run(run: Run, n: int, pending: list[Edit]) -> Chunk:
         if run.t >= end or run.done:
             break
         stop = min(end, pending[0].after_step) if pending else end
-        parts.append(run.advance(stop - run.t))
+        if record:
+            parts.append(run.advance(stop - run.t))
+        else:
+            run.skip(stop - run.t)
     return concat_chunks(parts) if parts else run.advance(0)
+
+
+def _with_checkpoint(run: Run, chunk: Chunk) -> Chunk:
+    """``chunk`` carrying the run's state after it, when the run can go on from there."""
+    if run.done or not len(chunk):
+        return chunk
+    return replace(chunk, checkpoints=(*chunk.checkpoints, run.checkpoint()))
 
 
 class Race:
@@ -182,7 +202,7 @@ class Race:
                 start = self._new_run(racer)
                 starts.append(start)
             self.generation += 1
-            event = RaceReset(config, tuple(starts), self.generation)
+            event = RaceReset(config, tuple(starts), self.generation, surface)
         self._report(event)
         return event
 
@@ -210,7 +230,7 @@ class Race:
             for key, run in self._runs.items():
                 k = min(n, limit - run.t)
                 if k > 0 and not run.done:
-                    out.append((key, advance_run(run, k, self._pending[key])))
+                    out.append((key, _with_checkpoint(run, advance_run(run, k, self._pending[key]))))
         return out
 
     def at_end(self) -> bool:
@@ -287,7 +307,7 @@ class Race:
         target = min(target, self._config.steps)
         while run.t < target and not run.done:
             piece = advance_run(run, min(CATCH_UP_STEPS, target - run.t), self._pending[racer.key])
-            pieces.append(thin_chunk(piece, CATCH_UP_ROWS))
+            pieces.append(_with_checkpoint(run, thin_chunk(piece, CATCH_UP_ROWS)))
         return start, concat_chunks(pieces) if pieces else None
 
     def duplicate(self, key: str, **changes: float | str) -> str:
@@ -384,3 +404,123 @@ def replay(config: SessionConfig, surface: Surface, keys: Iterable[str] | None =
         race.advance(config.steps)
     wanted = set(keys) if keys is not None else None
     return {k: run.trajectory() for k, run in race.runs().items() if wanted is None or k in wanted}
+
+
+def replay_racer(config: SessionConfig, surface: Surface, key: str, steps: int, max_rows: int) -> Trajectory:
+    """Racer ``key`` run again to ``steps`` with its edits at their steps, keeping up to ``max_rows``
+    rows (every 2nd, 4th, … step past that, the last exact): what a thinned record exports."""
+    run = run_for(config, config.racer(key), surface, max_rows=max_rows)
+    pending = sorted(config.edits_of(key), key=lambda e: e.after_step)
+    while not run.done and run.t < steps:
+        advance_run(run, min(CATCH_UP_STEPS, steps - run.t), pending)
+    return run.trajectory()
+
+
+# -- the record the views draw ---------------------------------------------------------------------
+#: Steps each side of the looked-at step that ``RaceRecord.exact_around`` keeps exact: the
+#: inspector reads a step and the one before it, and the timeline's arrow keys move by one.
+EXACT_AROUND = 64
+
+
+def recompute_rows(
+    config: SessionConfig,
+    surface: Surface,
+    key: str,
+    first: int,
+    last: int,
+    checkpoint: Checkpoint | None = None,
+) -> Chunk:
+    """Racer ``key``'s rows for steps ``first`` … ``last`` (≥ 1), bit for bit as its race made them.
+
+    From ``checkpoint`` (a state the race reached at or before ``first − 1``) or from the start,
+    the run skips to ``first − 1`` recording nothing, then records; ``config``'s edits apply at
+    their steps, as in the race.
+    """
+    run = run_for(config, config.racer(key), surface, max_rows=max(last - first + 2, 16))
+    pending = sorted(config.edits_of(key), key=lambda e: e.after_step)
+    if checkpoint is not None and checkpoint.step > 0:
+        run.resume(checkpoint)
+        # an edit at the checkpoint's own step may be in its state already: applying it again
+        # changes nothing (``Run.update`` only recomputes what a changed value affects)
+        pending = [e for e in pending if e.after_step >= checkpoint.step]
+    advance_run(run, first - 1 - run.t, pending, record=False)
+    return advance_run(run, last - run.t, pending)
+
+
+class RaceRecord:
+    """What the views draw of a race: each racer's bounded ``RacerRecord``, by key, in race order.
+
+    Fed in order, on the thread that draws, with the events and chunks the race reported
+    (``take_event``, ``take_chunks``); the race's runs stay with whoever drives it. Its
+    ``config`` is the race as last reported, so it always matches ``racers``. Exact rows where a
+    learner looks are recomputed on demand from the checkpoints the chunks brought.
+    """
+
+    def __init__(self, config: SessionConfig | None = None) -> None:
+        self.config = config or SessionConfig()
+        self.surface: Surface | None = None
+        self.generation = 0
+        self.racers: dict[str, RacerRecord] = {}
+
+    def take_event(self, event: Event) -> None:
+        """A reset starts every record afresh; racers added or removed gain or lose theirs."""
+        self.config = event.config
+        if isinstance(event, RaceReset):
+            self.generation = event.generation
+            self.surface = event.surface
+            self.racers = {s.key: _new_record(s) for s in event.starts}
+        elif isinstance(event, RacersChanged):
+            for key in event.removed:
+                self.racers.pop(key, None)
+            for start, chunk in event.added:
+                record = _new_record(start)
+                if chunk is not None and len(chunk):
+                    record.append(chunk)
+                self.racers[start.key] = record
+            order = [r.key for r in event.config.racers]
+            self.racers = {k: self.racers[k] for k in order if k in self.racers}
+
+    def take_chunks(self, generation: int, chunks: Iterable[tuple[str, Chunk]]) -> bool:
+        """Append a worker's chunks to the records; False for a stale race's rows."""
+        if generation != self.generation:
+            return False
+        for key, chunk in chunks:
+            record = self.racers.get(key)
+            # rows go on from the record's newest (a thinned chunk's first row may be steps later);
+            # a racer taken out and put back has a new record: rows of its old run are dropped
+            if record is not None and len(chunk) and int(chunk.step[0]) > record.last_step:
+                record.append(chunk, thin=False)
+        # one record thinned per chunk: many at once would stall a frame (RacerRecord.append)
+        over = [r for r in self.racers.values() if r.over_cap]
+        if over:
+            max(over, key=len).thin()
+        return True
+
+    def last_step(self) -> int:
+        return max((r.last_step for r in self.racers.values()), default=0)
+
+    def exact_around(self, step: int, keys: Iterable[str] | None = None, radius: int = EXACT_AROUND) -> bool:
+        """Rows near ``step`` made exact in each record (recomputed where thinned); True if any changed."""
+        if self.surface is None:
+            return False
+        changed = False
+        for key in list(self.racers) if keys is None else keys:
+            record = self.racers.get(key)
+            if record is None:
+                continue
+            first = max(1, step - radius)
+            last = min(record.last_step, step + radius)
+            if first > last or record.has_steps(first, last):
+                continue
+            rows = recompute_rows(
+                self.config, self.surface, key, first, last, record.checkpoint_before(first - 1)
+            )
+            record.merge_exact(rows)
+            changed = True
+        return changed
+
+
+def _new_record(start: RacerStart) -> RacerRecord:
+    record = RacerRecord(start.start, start.loss0)
+    record.status = start.status
+    return record

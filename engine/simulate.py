@@ -75,12 +75,25 @@ def hyper_vector(values: Mapping[str, float]) -> np.ndarray:
     return h
 
 
+@dataclass(frozen=True)
+class Checkpoint:
+    """A run's whole state after step ``step``: from it any later step is recomputed bit for bit
+    (the kernels are deterministic), so a record need not keep every row to show any exactly."""
+
+    step: int
+    state: np.ndarray
+    hyperparameters: dict[str, float]
+    schedule: str
+
+
 @dataclass
 class Chunk(RecordedRows):
     """The rows a call to ``Run.advance`` produced (copies; safe to send to another thread)."""
 
     status: str
     diverged_at: int | None
+    #: Kernel states within or at the end of these rows (``engine.race`` adds them).
+    checkpoints: tuple[Checkpoint, ...] = ()
 
     def __len__(self) -> int:
         return self.step.shape[0]
@@ -171,6 +184,36 @@ class Run:
             self.optimizer.state_hook(old, values, t, self._S)
         self.hyperparameters = values
         self._h = hyper_vector(values)
+
+    def checkpoint(self) -> Checkpoint:
+        """The state after the last step taken, with the settings in force (a copy)."""
+        return Checkpoint(self.t, self._S.copy(), dict(self.hyperparameters), str(self.schedule))
+
+    def resume(self, checkpoint: Checkpoint) -> None:
+        """Go on from ``checkpoint`` (taken from a run of the same racer on the same surface).
+
+        The record restarts there: only rows advanced from now on are kept.
+        """
+        self.update(schedule=checkpoint.schedule, **checkpoint.hyperparameters)
+        self._S[:] = checkpoint.state
+        self.status, self.diverged_at = FINISHED, None
+        self._rows, self._stride, self._last = 1, 1, None
+        self._step[0] = checkpoint.step
+
+    def skip(self, n: int) -> None:
+        """Take up to n steps recording nothing (fast-forward to where rows are wanted)."""
+        if self.done or n <= 0:
+            return
+        t0 = int(self._S[S_T])
+        taken, code = self.surface.kernels.run_steps(
+            self.surface.kernel_id, self._p, self.optimizer.kernel_id, self._h, self._sched[0],
+            self._sched[1], self._S, n, self.tol,
+        )  # fmt: skip
+        self._rows, self._last = 1, None
+        self._step[0] = t0 + taken
+        self.status = _STATUS[code]
+        if code == K.DIVERGED:
+            self.diverged_at = t0 + taken + 1
 
     # -- stepping ------------------------------------------------------------------
     def _ensure_capacity(self, rows: int) -> None:

@@ -25,19 +25,16 @@ from engine.record import CSV_COLUMNS, FIELDS
 from engine.record import NAMES as ARRAYS
 
 FINISHED, CONVERGED, DIVERGED = "finished", "converged", "diverged"
-#: Columns (CSV) and arrays (JSON) that step 0 does not have: it took no step.
-ABSENT_AT_START = {"g1", "g2", "lr1", "lr2", "grad", "lr", "dw"}
+#: Columns (CSV) and arrays (JSON) that step 0 does not have: it took no step (``Field.at_start``).
+ABSENT_AT_START = {n for f in FIELDS if not f.at_start for n in (f.name, *f.columns)}
 
 
 def absent_columns(optimizer: str) -> set[str]:
-    """What an optimizer does not have: G without a per-weight rate, M without momentum."""
+    """What an optimizer does not have (``Field.needs``): G without a per-weight rate, M without momentum."""
     info = OPTIMIZERS.get(optimizer)
-    out: set[str] = set()
-    if info is not None and not info.adaptive:
-        out |= {"G1", "G2", "G"}
-    if info is not None and not info.m_meaning:
-        out |= {"M1", "M2", "M"}
-    return out
+    if info is None:
+        return set()
+    return {n for f in FIELDS if f.needs and not getattr(info, f.needs) for n in (f.name, *f.columns)}
 
 
 def _number_or_zero(text: str) -> float:

@@ -45,6 +45,7 @@ from engine.losses import Surface
 from engine.messages import message_of, msg
 from engine.minima import with_typed_help
 from engine.optimizers import HYPERPARAMETERS, OPTIMIZERS
+from engine.record import NAMES as RECORD_NAMES
 from engine.simulate import Chunk, run_for, surface_for
 from engine.trajectory import Trajectory
 from gui import theme
@@ -205,18 +206,12 @@ class RaceScene:
             h = RacerHistory(t.start, float(t.loss[0]), max_rows=max(t.w.shape[0], 16))
             end = t.w.shape[0] if up_to is None else int(np.searchsorted(t.step, up_to, side="right"))
             rows = slice(1, max(end, 1))
+            whole = up_to is None or end >= t.w.shape[0]
             h.append(
                 Chunk(
-                    t.step[rows],
-                    t.w[rows],
-                    t.loss[rows],
-                    t.grad[rows],
-                    t.G[rows],
-                    t.M[rows],
-                    t.lr[rows],
-                    t.dw[rows],
-                    t.status if up_to is None or end >= t.w.shape[0] else "finished",
-                    t.diverged_at if up_to is None or end >= t.w.shape[0] else None,
+                    **{name: getattr(t, name)[rows] for name in ("step", *RECORD_NAMES)},
+                    status=t.status if whole else "finished",
+                    diverged_at=t.diverged_at if whole else None,
                 )
             )
             out[name] = h
@@ -259,14 +254,25 @@ def build_scene(config: SessionConfig, cancel: Cancel = None) -> RaceScene:
     return drain(iter_build_scene(config, cancel))
 
 
+#: Rows per racer an export of the live window carries: a race longer than this exports every
+#: 2nd, 4th, … step (each exact, the last one too), as a long ``run`` does.
+EXPORT_ROWS = 100_000
+
+
 def scene_from_window(window: Any) -> RaceScene:
     """What the learner sees in a live ``MainWindow``: its config, view and recorded histories."""
     if window.surface is None or not window.histories:
         raise ExportError(msg("nothing to export yet: wait until the surface and the race are ready"))
+    from engine.race import replay_racer
+
     config = replace(window.config, start=window.config.start or window.start_point)
     trajectories = {}
     for name, h in window.histories.items():
         racer = config.racer(name)  # as at step 0; its edits go with the trajectory
+        if not h.has_steps(0, h.last_step):  # the record kept what is drawn: the file gets every step
+            run = replay_racer(config, window.race.record.surface, name, h.last_step, EXPORT_ROWS)
+            trajectories[name] = _with_edits(run, config, name)
+            continue
         trajectories[name] = _with_edits(
             Trajectory(
                 optimizer=racer.optimizer,
@@ -275,14 +281,7 @@ def scene_from_window(window: Any) -> RaceScene:
                 hyperparameters=dict(racer.hyperparameters),
                 schedule=racer.schedule,
                 start=tuple(float(v) for v in h.vec("w")[0]),
-                w=h.vec("w").copy(),
-                loss=h.loss.copy(),
-                grad=h.vec("grad").copy(),
-                G=h.vec("G").copy(),
-                M=h.vec("M").copy(),
-                lr=h.vec("lr").copy(),
-                dw=h.vec("dw").copy(),
-                step=h.step.copy(),
+                **h.arrays(),
                 status="finished" if h.status == "running" else h.status,
                 diverged_at=h.diverged_at,
             ),

@@ -635,6 +635,8 @@ class MainWindow(QMainWindow):
 
     def _playing_changed(self, playing: bool) -> None:
         self.playing = playing
+        if not playing:  # the inspector explains the newest step: it and the one before, exact
+            self.race.exact_around(self.timeline.cursor)
         self._dirty = True  # a last full frame when it stops: all plots, table and readout
         self.play_action.setText(self.tr("Pause") if playing else self.tr("Play"))
         self.play_action.setIcon(self._pause_icon if playing else self._play_icon)
@@ -883,7 +885,9 @@ class MainWindow(QMainWindow):
             label=self.race.label(name),
         )
 
-    def _cursor_changed(self, _step: int | None) -> None:
+    def _cursor_changed(self, step: int | None) -> None:
+        if step is not None:  # the step looked at and its neighbours, exact (the record recomputes them)
+            self.race.exact_around(step)
         self._dirty = True
 
     def _show_controls(self) -> None:

@@ -1,9 +1,10 @@
-"""The Qt adapter of ``engine.race.Race``: its events as typed signals, and the record the views draw.
+"""The Qt adapter of ``engine.race``: the race's events as typed signals, its record for the views.
 
-The window wires widgets to this model and keeps no race state of its own: the racers,
-their labels and colours, the edit log and each racer's recorded rows all live here (the
-rows in ``histories``, one ``RacerHistory`` per racer key). The worker thread drives the
-engine race; events it causes arrive here queued, on the GUI thread.
+The window wires widgets to this model and keeps no race state of its own. The racers, their
+labels and colours and the edit log are the engine race's; the rows the views draw are the
+engine's ``RaceRecord`` (``record``; ``histories`` is its racers' records by key), fed here on
+the GUI thread with the events and chunks the worker thread reports (they arrive queued).
+This module only turns them into signals and labels in the interface language.
 """
 
 from __future__ import annotations
@@ -12,12 +13,12 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
-from gui.history import RacerHistory
 from gui.i18n import tr_engine
 
 if TYPE_CHECKING:
     from engine.config import RacerConfig, SessionConfig
-    from engine.race import Race
+    from engine.race import Race, RaceRecord
+    from engine.record import RacerRecord
     from engine.simulate import Chunk
 
 
@@ -36,12 +37,12 @@ class RaceModel(QObject):
 
     def __init__(self, race: Race, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        from engine.race import RaceRecord
+
         self.engine = race
-        #: The race as last reported: it always matches ``histories`` (the worker may already
-        #: race a newer configuration whose reset is still on its way to this thread).
-        self._config = race.config
-        self.histories: dict[str, RacerHistory] = {}
-        self.generation = 0
+        #: What the views draw: the race as last reported and each racer's bounded record (the
+        #: worker may already race a newer configuration whose reset is still on its way here).
+        self.record: RaceRecord = RaceRecord(race.config)
         self._labels: dict[str, str] = {}  # last reported, to tell when an edit renames a racer
         self._event.connect(self._on_event)  # queued when the worker thread reports
         race.subscribe(self._event.emit)
@@ -50,11 +51,24 @@ class RaceModel(QObject):
     @property
     def config(self) -> SessionConfig:
         """The race as a session: racers as at step 0 and the edits since."""
-        return self._config
+        return self.record.config
+
+    @property
+    def histories(self) -> dict[str, RacerRecord]:
+        """Each racing racer's recorded rows, by key, in race order (the record's)."""
+        return self.record.racers
+
+    @property
+    def generation(self) -> int:
+        return self.record.generation
+
+    def last_step(self) -> int:
+        """The furthest step any racer's record reached."""
+        return self.record.last_step()
 
     def current(self) -> dict[str, RacerConfig]:
         """Each racer's settings now, by key, in race order (what the controls edit)."""
-        return {r.key: r for r in self._config.current_racers()}
+        return {r.key: r for r in self.record.config.current_racers()}
 
     def racer(self, key: str) -> RacerConfig:
         return self.current()[key]
@@ -93,17 +107,17 @@ class RaceModel(QObject):
         from dataclasses import replace
 
         self.engine.update(**changes)
-        self._config = replace(self._config, **changes)
+        self.record.config = replace(self.record.config, **changes)
 
     def replace_config(self, config: SessionConfig) -> None:
         """Remembered settings, before anything races."""
         self.engine.replace_config(config)
-        self._config = config
+        self.record.config = config
 
     def settings_at(self, key: str, step: int) -> RacerConfig | None:
         """The racer's settings in force at ``step`` (edits applied up to it); None if it has gone."""
         try:
-            return self._config.settings_at(key, step)
+            return self.record.config.settings_at(key, step)
         except KeyError:
             return None
 
@@ -130,40 +144,21 @@ class RaceModel(QObject):
 
     # -- the record ---------------------------------------------------------------------------
     def take_chunks(self, generation: int, chunks: list[tuple[str, Chunk]]) -> bool:
-        """Append a worker's chunks to the records; False for a stale race's rows."""
-        if generation != self.generation:
-            return False
-        for key, chunk in chunks:
-            history = self.histories.get(key)
-            # a racer taken out and put back has a new record: rows of its old run are dropped
-            if history is not None and len(chunk) and int(chunk.step[0]) == history.last_step + 1:
-                history.append(chunk, thin=False)
-        # one record thinned per chunk: five at once would stall a frame (RacerHistory.append)
-        over = [h for h in self.histories.values() if h.over_cap]
-        if over:
-            max(over, key=len).thin()
-        return True
+        """Append a worker's chunks to the record; False for a stale race's rows."""
+        return self.record.take_chunks(generation, chunks)
+
+    def exact_around(self, step: int | None) -> bool:
+        """Rows near ``step`` (None: the newest) made exact for the inspector and the timeline
+        (recomputed from the record's checkpoints where it was thinned); True if any changed."""
+        return self.record.exact_around(self.last_step() if step is None else step)
 
     def _on_event(self, event: Any) -> None:
         from engine.race import Edited, RaceReset, RacersChanged
 
-        self._config = event.config
+        self.record.take_event(event)
         if isinstance(event, RaceReset):
-            self.generation = event.generation
-            self.histories = {}
-            for s in event.starts:
-                self.histories[s.key] = self._new_history(s)
             self.reset.emit()
         elif isinstance(event, RacersChanged):
-            for key in event.removed:
-                self.histories.pop(key, None)
-            for start, chunk in event.added:
-                history = self._new_history(start)
-                if chunk is not None and len(chunk):
-                    history.append(chunk)
-                self.histories[start.key] = history
-            order = [r.key for r in event.config.racers]
-            self.histories = {k: self.histories[k] for k in order if k in self.histories}
             self.racers_changed.emit()
         elif isinstance(event, Edited):
             self.edited.emit(event.key)
@@ -173,9 +168,3 @@ class RaceModel(QObject):
                 self.relabelled.emit()
             return
         self._labels = self.labels(list(self.current()))
-
-    @staticmethod
-    def _new_history(start: Any) -> RacerHistory:
-        history = RacerHistory(start.start, start.loss0)
-        history.status = start.status
-        return history

@@ -57,10 +57,11 @@ class Inspector(QTextBrowser):
         if label:  # which racer, when the same optimizer races more than once
             title = f"{label} — {title}"
         parts = [f"<b style='color:{color}'>● {html.escape(title)}</b>"]
-        if history.stride > 1:
+        gap = int(history.step[row] - history.step[row - 1]) if row > 0 else 1
+        if gap > 1:  # a thinned stretch of the record (the step looked at is made exact on demand)
             parts.append(
                 "<span style='color:#777'>"
-                + html.escape(self.tr("(long run: every {0}th step is kept)").format(history.stride))
+                + html.escape(self.tr("(long run: every {0}th step is kept)").format(gap))
                 + "</span>"
             )
         if ex.shared_lines:

@@ -17,19 +17,25 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QGraphicsItem
 
+from engine.record import BY_NAME as RECORD_FIELDS
 from gui import theme
 from gui.history import RacerHistory, display_stride
 from gui.slots import weak_slot
 from gui.views.centred import CentredNote
 
-#: (key, axis label, log-y by default, what it is) — the rows top to bottom.
-ROWS: tuple[tuple[str, str, bool, str], ...] = (
-    ("lr", "η/(√G+ε)", True, QT_TRANSLATE_NOOP("PerWeightPanels", "effective learning rate of each weight")),
-    ("G", "G", True, QT_TRANSLATE_NOOP("PerWeightPanels", "accumulated squared gradient")),
-    ("M", "M", False, QT_TRANSLATE_NOOP("PerWeightPanels", "momentum / first moment")),
-    ("grad", "g", False, QT_TRANSLATE_NOOP("PerWeightPanels", "gradient ∂L/∂w")),
-    ("w", "w", False, QT_TRANSLATE_NOOP("PerWeightPanels", "the weights")),
-    ("loss", "L", True, QT_TRANSLATE_NOOP("PerWeightPanels", "the loss")),
+#: The recorded fields plotted, top to bottom: (log-y by default, what it is, for the tooltip).
+_PLOTTED: dict[str, tuple[bool, str]] = {
+    "lr": (True, QT_TRANSLATE_NOOP("PerWeightPanels", "effective learning rate of each weight")),
+    "G": (True, QT_TRANSLATE_NOOP("PerWeightPanels", "accumulated squared gradient")),
+    "M": (False, QT_TRANSLATE_NOOP("PerWeightPanels", "momentum / first moment")),
+    "grad": (False, QT_TRANSLATE_NOOP("PerWeightPanels", "gradient ∂L/∂w")),
+    "w": (False, QT_TRANSLATE_NOOP("PerWeightPanels", "the weights")),
+    "loss": (True, QT_TRANSLATE_NOOP("PerWeightPanels", "the loss")),
+}
+#: (key, axis label, log-y by default, what it is) — the rows top to bottom; keys and axis
+#: labels are the record schema's (``engine.record.FIELDS``: a field's name and symbol).
+ROWS: tuple[tuple[str, str, bool, str], ...] = tuple(
+    (key, RECORD_FIELDS[key].symbol, log, tip) for key, (log, tip) in _PLOTTED.items()
 )
 MAX_POINTS = 800  # a panel is 400-700 pixels wide: more points only cost paint time
 # Curves are 1 px wide: Qt draws those with its fast line rasteriser, while any wider pen

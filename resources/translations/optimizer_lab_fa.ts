@@ -839,7 +839,7 @@ Do you want to replace it?</source>
     <name>PerWeightPanels</name>
     <message>
         <source>effective learning rate of each weight</source>
-        <extracomment>(key, axis label, log-y by default, what it is) — the rows top to bottom.</extracomment>
+        <extracomment>The recorded fields plotted, top to bottom: (log-y by default, what it is, for the tooltip).</extracomment>
         <translation>نرخ یادگیری مؤثر هر وزن</translation>
     </message>
     <message>
@@ -864,7 +864,7 @@ Do you want to replace it?</source>
     </message>
     <message>
         <source>linear: L ≤ 0</source>
-        <extracomment>Shown in place of a log plot&apos;s label when some value is ≤ 0 and the plot falls back to linear.</extracomment>
+        <extracomment>(key, axis label, log-y by default, what it is) — the rows top to bottom; keys and axis labels are the record schema&apos;s (``engine.record.FIELDS``: a field&apos;s name and symbol). Shown in place of a log plot&apos;s label when some value is ≤ 0 and the plot falls back to linear.</extracomment>
         <translation>خطی: L ≤ 0</translation>
     </message>
     <message>

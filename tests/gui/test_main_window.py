@@ -518,3 +518,34 @@ def test_a_narrow_status_table_elides_names_and_keeps_the_state_in_view(qtbot) -
     assert last <= table.viewport().width()
     assert table.columnWidth(4) >= table.fontMetrics().horizontalAdvance(table.item(0, 4).text())
     assert table.item(0, 0).toolTip() == "Momentum (heavy ball)"
+
+
+def test_a_thinned_step_is_recomputed_exactly_where_the_timeline_looks(window, qtbot) -> None:
+    """A long run keeps only what is drawn; the step looked at comes back exact, from a checkpoint."""
+    from dataclasses import replace
+
+    from engine.explain import format_number
+
+    with qtbot.waitSignal(window.race.reset, timeout=ENGINE_TIMEOUT_MS):
+        window.apply_config(replace(window.config, tol=0.0, steps=40_000), keep_surface=True)
+    window.worker.advance_to(40_000)  # chunks of thousands of steps, thinned on their way
+    wait_steps(qtbot, window, 40_000, timeout=60_000)
+    history = window.histories["adam"]
+    assert history.last_step == 40_000 and not history.has_steps(30_000, 30_001)
+    window._dirty = True
+    window._redraw()  # the timeline reaches step 40,000
+    window.controls.select_racer("adam")
+    window._racer_selected("adam")
+    window.bottom_tabs.setCurrentWidget(window.inspector)
+    window.timeline.set_cursor(30_001)
+    window._redraw()
+    assert history.has_steps(30_001 - 64, 30_001 + 64)
+    racer = window.racers["adam"]
+    ref = simulate(window.surface, "adam", window.start_point, 30_001, tol=0.0, **racer.hyperparameters)
+    row = history.row_at_step(30_001)
+    for name in ("w", "grad", "G", "M", "lr", "dw"):
+        np.testing.assert_array_equal(history.vec(name)[row - 1 : row + 1], getattr(ref, name)[-2:])
+    assert window.contour.marker_position("adam") == tuple(ref.w[-1])
+    text = window.inspector.toPlainText()
+    assert format_number(ref.G[-1, 0]) in text and format_number(ref.dw[-1, 1], signed=True) in text
+    assert "every" not in text  # no "long run: every k-th step is kept" note: this step is exact

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from engine.config import SessionConfig
+from engine.record import EXACT_FIRST
 from engine.simulate import Run
 from gui.worker import MAX_IN_FLIGHT, MAX_ROWS_PER_CHUNK, RaceWorker, thin_chunk
 from tests.gui.conftest import ENGINE_TIMEOUT_MS
@@ -42,6 +43,10 @@ def test_a_window_that_takes_nothing_in_gets_at_most_two_chunks(worker, qtbot) -
 
 def test_a_long_chunk_is_thinned_to_every_2k_th_step_and_its_last() -> None:
     run = Run("quadratic", "adam", (-3.5, 1.5), tol=0.0)
+    first = thin_chunk(run.advance(10_000), MAX_ROWS_PER_CHUNK)
+    # the first steps come whole (the records keep them exact), the rest on the stride
+    np.testing.assert_array_equal(first.step[:EXACT_FIRST], np.arange(1, EXACT_FIRST + 1))
+    assert len(first) <= EXACT_FIRST + MAX_ROWS_PER_CHUNK + 1
     chunk = run.advance(10_000)
     thin = thin_chunk(chunk, MAX_ROWS_PER_CHUNK)
     assert len(thin) <= MAX_ROWS_PER_CHUNK + 2
