@@ -549,3 +549,11 @@ def test_a_thinned_step_is_recomputed_exactly_where_the_timeline_looks(window, q
     text = window.inspector.toPlainText()
     assert format_number(ref.G[-1, 0]) in text and format_number(ref.dw[-1, 1], signed=True) in text
     assert "every" not in text  # no "long run: every k-th step is kept" note: this step is exact
+    # an export of the window carries every step, exact, though the record kept what is drawn
+    from gui.export import scene_from_window
+
+    run = scene_from_window(window).trajectories["adam"]
+    full = simulate(window.surface, "adam", window.start_point, 40_000, tol=0.0, **racer.hyperparameters)
+    np.testing.assert_array_equal(run.step, np.arange(40_001))
+    for name in ("w", "loss", "grad", "G", "M", "lr", "dw"):
+        np.testing.assert_array_equal(getattr(run, name), getattr(full, name))
