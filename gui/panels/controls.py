@@ -292,15 +292,14 @@ class ControlPanel(QWidget):
         index = self.surface_combo.findData(config.loss if config.loss in LOSSES else CUSTOM)
         with QSignalBlocker(self.surface_combo):
             self.surface_combo.setCurrentIndex(index)
-        # A refused formula stays in the field, with its error, while the same loss races on (a
-        # later refresh must not write the racing loss over what the learner is fixing); another
-        # loss (a session, a lesson) replaces both.
-        refused = bool(self.loss_error.text()) and config.loss == self._shown_loss
+        # The field is the learner's while the same loss races on: a refresh of that loss (a race
+        # reset, a restart) must not write it over a formula being typed, sent or fixed after a
+        # refusal. Another loss (a session, a lesson, an accepted formula) replaces text and error.
         if config.loss != self._shown_loss:
             self.set_loss_error("")
-        if config.loss not in LOSSES and not refused:
-            self.expression_edit.setText(config.loss)
-        self._shown_loss = config.loss
+            if config.loss not in LOSSES:
+                self.expression_edit.setText(config.loss)
+            self._shown_loss = config.loss
         self.set_start(start)
         with QSignalBlocker(self.steps_spin):
             self.steps_spin.setValue(config.steps)

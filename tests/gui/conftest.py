@@ -113,6 +113,19 @@ def close_and_join(qtbot, window: MainWindow) -> None:
     qtbot.waitUntil(window.worker.isFinished, timeout=ENGINE_TIMEOUT_MS)
 
 
+def choose_loss_and_wait(qtbot, window: MainWindow, spec: str, timeout: int = 60_000) -> None:
+    """Choose a loss and wait until its own surface is drawn.
+
+    ``surface_ready`` also fires for a regrid of the surface already racing (a fitted view, a
+    resize), and such a late one can arrive after the next ``choose_loss``: waiting for any
+    ``surface_ready`` then reads the previous surface. Only a payload built for a configuration
+    with this loss counts.
+    """
+    mine = lambda payload: payload.config is not None and payload.config.loss == spec  # noqa: E731
+    with qtbot.waitSignal(window.worker.surface_ready, timeout=timeout, check_params_cb=mine):
+        window.choose_loss(spec)
+
+
 @pytest.fixture
 def isolated_settings(tmp_path) -> Iterator[None]:
     QCoreApplication.setOrganizationName("optimizer-lab-tests")

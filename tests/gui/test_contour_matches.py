@@ -8,6 +8,7 @@ from PySide6.QtCore import QPointF
 
 from gui.views.contour import surface_colormap
 from gui.worker import GRID_SIZE
+from tests.gui.conftest import choose_loss_and_wait
 
 
 def _colour_errors(window, f, n: int = 17) -> np.ndarray:
@@ -75,8 +76,7 @@ def _settled(window) -> bool:
 
 
 def test_the_contour_matches_the_function_after_a_splitter_move(window, qtbot) -> None:
-    with qtbot.waitSignal(window.worker.surface_ready, timeout=30_000):
-        window.choose_loss("himmelblau")
+    choose_loss_and_wait(qtbot, window, "himmelblau", timeout=30_000)
     surface = window.surface
     qtbot.waitUntil(lambda: _settled(window), timeout=10_000)
     sizes = window.splitter.sizes()
@@ -94,13 +94,11 @@ def test_the_contour_matches_the_function_after_a_splitter_move(window, qtbot) -
 
 
 def test_a_typed_loss_shows_its_minima_in_a_view_fitted_to_them(window, qtbot) -> None:
-    with qtbot.waitSignal(window.worker.surface_ready, timeout=60_000):
-        window.choose_loss("(x-5)^2 + (y+4)^2")
+    choose_loss_and_wait(qtbot, window, "(x-5)^2 + (y+4)^2")
     stars = window.contour.minima.getData()
     assert list(zip(*stars, strict=True)) == [(5.0, -4.0)]
     x0, x1, y0, y1 = window.contour.current_view()
     assert x0 < 5.0 < x1 and y0 < -4.0 < y1 and x0 < window.start_point[0] < x1
-    with qtbot.waitSignal(window.worker.surface_ready, timeout=60_000):
-        window.choose_loss("log(1 + (x^2 + y^2 - 1)^2)")
+    choose_loss_and_wait(qtbot, window, "log(1 + (x^2 + y^2 - 1)^2)")
     assert len(window.contour.minima.getData()[0]) == 0  # a ring of minima: no made-up ☆
     assert "log" in window.contour.colorbar.axis.labelText  # the ring stands out in log colours

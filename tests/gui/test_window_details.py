@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtWidgets import QTextBrowser
 
 from gui.main_window import MainWindow
+from tests.gui.conftest import choose_loss_and_wait
 from tests.gui.test_main_window import press_step
 
 
@@ -118,12 +119,14 @@ def test_the_legend_keeps_clear_of_the_start_square_at_first_start(window, qtbot
 
 
 def test_a_bad_formula_keeps_what_was_typed_with_the_error_marked(window, qtbot) -> None:
-    with qtbot.waitSignal(window.worker.surface_ready, timeout=60_000):
-        window.choose_loss("x^2 + 2*y^2")  # a typed loss racing, then a mistake in the next
+    choose_loss_and_wait(qtbot, window, "x^2 + 2*y^2")  # a typed loss racing, then a mistake in the next
     edit = window.controls.expression_edit
     edit.setText("x^2 + z*y")
+    window._show_config()  # a refresh of the loss still racing (a race reset, a restart) …
+    assert edit.text() == "x^2 + z*y"  # … keeps what is being typed
     with qtbot.waitSignal(window.worker.error, timeout=30_000):
         edit.returnPressed.emit()
+    window._show_config()
     assert edit.text() == "x^2 + z*y"  # not replaced by the loss still racing
     assert edit.selectionStart() == 6 and edit.selectedText() == "z"  # column 7, as the message says
     assert "column 7" in window.controls.loss_error.text()
