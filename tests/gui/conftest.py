@@ -113,6 +113,23 @@ def close_and_join(qtbot, window: MainWindow) -> None:
     qtbot.waitUntil(window.worker.isFinished, timeout=ENGINE_TIMEOUT_MS)
 
 
+def contour_settled(window: MainWindow) -> bool:
+    """No regrid waiting and the drawn grid covers exactly what the plot shows.
+
+    A resize or splitter move regrids a moment later, in the worker: a picture taken before
+    that (an export, a pixel comparison) shows the old grid stretched, and one taken twice may
+    differ. Wait for this before looking at the contour.
+    """
+    import numpy as np
+
+    contour = window.contour
+    if contour._regrid_timer.isActive():
+        return False
+    rect = contour.image.mapRectToParent(contour.image.boundingRect())
+    have = (rect.left(), rect.right(), rect.top(), rect.bottom())
+    return bool(np.allclose(contour.current_view(), have, rtol=0, atol=1e-6))
+
+
 def choose_loss_and_wait(qtbot, window: MainWindow, spec: str, timeout: int = 60_000) -> None:
     """Choose a loss and wait until its own surface is drawn.
 

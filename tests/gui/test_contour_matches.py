@@ -8,7 +8,7 @@ from PySide6.QtCore import QPointF
 
 from gui.views.contour import surface_colormap
 from gui.worker import GRID_SIZE
-from tests.gui.conftest import choose_loss_and_wait
+from tests.gui.conftest import choose_loss_and_wait, contour_settled
 
 
 def _colour_errors(window, f, n: int = 17) -> np.ndarray:
@@ -65,24 +65,14 @@ def _colour_errors(window, f, n: int = 17) -> np.ndarray:
     return np.array(errors)
 
 
-def _settled(window) -> bool:
-    """No regrid waiting and the drawn grid covers exactly what the plot shows."""
-    contour = window.contour
-    if contour._regrid_timer.isActive():
-        return False
-    rect = contour.image.mapRectToParent(contour.image.boundingRect())
-    have = (rect.left(), rect.right(), rect.top(), rect.bottom())
-    return np.allclose(contour.current_view(), have, rtol=0, atol=1e-6)
-
-
 def test_the_contour_matches_the_function_after_a_splitter_move(window, qtbot) -> None:
     choose_loss_and_wait(qtbot, window, "himmelblau", timeout=30_000)
     surface = window.surface
-    qtbot.waitUntil(lambda: _settled(window), timeout=10_000)
+    qtbot.waitUntil(lambda: contour_settled(window), timeout=10_000)
     sizes = window.splitter.sizes()
     for delta in (-220, 330):  # narrower, then wider than at first
         window.splitter.setSizes([sizes[0], sizes[1] + delta, sizes[2] - delta])
-        qtbot.waitUntil(lambda: _settled(window), timeout=10_000)
+        qtbot.waitUntil(lambda: contour_settled(window), timeout=10_000)
         assert window.surface is surface  # same function, regridded for the new shape
         # 9 in 10 samples within 4 levels of 255 of the function's colour
         right = _colour_errors(window, surface.grid)

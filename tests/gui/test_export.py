@@ -32,6 +32,7 @@ from gui.export import (
     scene_from_window,
 )
 from gui.export_dialog import ExportDialog
+from tests.gui.conftest import contour_settled
 
 SMALL = (640, 360)
 RACERS = ("adagrad", "rmsprop", "adam")
@@ -229,6 +230,7 @@ def run_race(window, qtbot, steps: int = 120) -> None:
     window.controls.steps_spin.setValue(steps)
     with qtbot.waitSignal(window.worker.race_finished, timeout=20_000):
         window.play_action.trigger()
+    qtbot.waitUntil(lambda: contour_settled(window), timeout=10_000)  # no regrid still to come
     window._redraw()
 
 

@@ -31,6 +31,7 @@ def test_a_window_that_takes_nothing_in_gets_at_most_two_chunks(worker, qtbot) -
         worker.configure(replace(SessionConfig(), tol=0.0, steps=100_000_000))
     worker.set_speed(math.inf)
     worker.set_playing(True)
+    qtbot.waitUntil(lambda: len(received) >= MAX_IN_FLIGHT, timeout=ENGINE_TIMEOUT_MS)
     qtbot.wait(400)  # flat out: hundreds of chunks' worth of steps, were nothing holding it back
     assert len(received) == MAX_IN_FLIGHT
     for _ in range(3):
