@@ -111,6 +111,12 @@ def close_and_join(qtbot, window: MainWindow) -> None:
     """
     window.close()
     qtbot.waitUntil(window.worker.isFinished, timeout=ENGINE_TIMEOUT_MS)
+    # The maps' thread stops at its next block, but a first map compiles the batch kernel
+    # (parallel, a minute on a loaded machine) and cannot be interrupted. numba compiles one
+    # thing at a time per process, so the next test's typed loss would wait behind it: let it end.
+    maps = window.maps.panel.worker._thread
+    if maps is not None:
+        qtbot.waitUntil(lambda: not maps.is_alive(), timeout=3 * ENGINE_TIMEOUT_MS)
 
 
 def contour_settled(window: MainWindow) -> bool:
