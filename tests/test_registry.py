@@ -6,6 +6,7 @@ lines, README row, translation or test reference fails here, naming what is miss
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import subprocess
 import sys
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from engine import _ids
-from engine.explain import RULE_LINES, explain_step
+from engine.explain import explain_step
 from engine.optimizers import HYPERPARAMETERS, OPTIMIZERS
 from engine.state import HYPER
 from tests.engine.test_explain import SAFE_ON_ROSENBROCK  # noqa: F401  (its references must cover all)
@@ -67,11 +68,15 @@ def test_every_optimizer_is_listed_by_the_command_line() -> None:
 def test_every_optimizer_has_step_inspector_lines() -> None:
     from engine import simulate
 
-    assert set(RULE_LINES) == set(OPTIMIZERS)
-    for oid in OPTIMIZERS:
+    for oid, opt in OPTIMIZERS.items():
+        assert callable(opt.explain), f"engine/optimizers.py: {oid} has no explain= lines"
         t = simulate("quadratic", oid, steps=3)
         ex = explain_step(oid, t.hyperparameters, "constant", t, 3)
-        assert ex.lines_by_weight[0] and not any("do not all follow" in n for n in ex.notes), oid
+        for i, lines in enumerate(ex.lines_by_weight):  # the rule's own lines lead to the recorded Δw
+            assert any(line.startswith(f"Δw{'₁₂'[i]}(3) = ") for line in lines), (oid, lines)
+        assert not any("do not all follow" in n for n in ex.notes), oid
+    with pytest.raises(TypeError, match="no step-inspector lines"):  # an entry without them is refused
+        dataclasses.replace(OPTIMIZERS["sgd"], explain=None)
 
 
 def test_every_optimizer_is_in_the_readme_formulas() -> None:
