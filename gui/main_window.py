@@ -53,7 +53,7 @@ from gui.settings import remembered_json
 from gui.slots import weak_slot
 from gui.views.contour import ContourView
 from gui.views.panels import ROWS, PerWeightPanels
-from gui.worker import ChunkBatch, GhostPath, RaceWorker, SurfacePayload, drop_source_cache
+from gui.worker import GhostPath, RaceWorker, SurfacePayload, drop_source_cache
 
 REDRAW_MS = 33
 # Narrower than this, the contour's readout leaves out η and uses a smaller font.
@@ -635,7 +635,9 @@ class MainWindow(QMainWindow):
 
     def _playing_changed(self, playing: bool) -> None:
         self.playing = playing
-        if not playing:  # the inspector explains the newest step: it and the one before, exact
+        if not playing:
+            self._take_chunks()  # the last rows, before anything reads the paused race
+            # the inspector explains the newest step: it and the one before, exact
             self.race.exact_around(self.timeline.cursor)
         self._dirty = True  # a last full frame when it stops: all plots, table and readout
         self.play_action.setText(self.tr("Pause") if playing else self.tr("Play"))
@@ -749,10 +751,19 @@ class MainWindow(QMainWindow):
             n: f"{self.race.label(n)}  η={racers[n].hyperparameters['lr']:g}" for n in names if n in racers
         }
 
-    def _chunks_ready(self, chunks: ChunkBatch) -> None:
-        self.worker.chunk_taken()
-        self.race.take_chunks(chunks.generation, chunks)
-        self._dirty = True
+    def _chunks_ready(self) -> None:
+        """Rows are waiting: playing, the next frame takes them (one pull a frame, however many
+        ticks the worker ran); otherwise (a step, a jump) take them now."""
+        if self.playing:
+            self._dirty = True
+        else:
+            self._take_chunks()
+
+    def _take_chunks(self) -> None:
+        chunks = self.worker.take_chunks(self.race.generation)
+        if chunks:
+            self.race.take_chunks(chunks.generation, chunks)
+            self._dirty = True
 
     def _loss_error_column(self, column: int) -> None:
         self._error_column = column
@@ -778,6 +789,7 @@ class MainWindow(QMainWindow):
 
     # -- drawing ------------------------------------------------------------------------------------
     def _redraw(self) -> None:
+        self._take_chunks()
         if not self._dirty or not self.histories:
             return
         self._dirty = False

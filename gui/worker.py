@@ -55,10 +55,10 @@ MAX_ROWS_PER_CHUNK = 2048
 #: Steps per racer in one tick at "max": bounds the rows a tick allocates and copies (≈ 7 MB),
 #: which is what would otherwise hold the GIL long enough to stall the window.
 MAX_STEPS_PER_TICK = 65_536
-#: Chunks sent but not yet taken in by the window. Past this the worker waits: when a frame
-#: runs long, chunks must not pile up in the event queue (each one held the loop for its
-#: turn, back to back, and memory grew with the backlog).
-MAX_IN_FLIGHT = 2
+#: Rows a racer may have waiting for the window; past this its waiting rows are thinned again
+#: (first, every 2ᵏ-th step, last), so the worker never waits for a slow window and what waits
+#: stays small (``ChunkMailbox``).
+MAX_WAITING_ROWS = 2 * MAX_ROWS_PER_CHUNK
 #: The longest "what if" path computed while a slider moves (a 2,000-step path takes < 1 ms).
 MAX_GHOST_STEPS = 20_000
 
@@ -85,9 +85,61 @@ def thin_chunk(chunk: Chunk, max_rows: int) -> Chunk:
 
 
 class ChunkBatch(list):
-    """The rows of one tick, as (racer key, Chunk) pairs, from race number ``generation``."""
+    """Rows for the window, as (racer key, Chunk) pairs, from race number ``generation``."""
 
     generation: int = 0
+
+
+class ChunkMailbox:
+    """The rows computed and not yet drawn: the worker puts, the window takes once a frame.
+
+    The worker never waits for the window. Each racer's waiting rows are merged into one chunk
+    (thinned again past ``MAX_WAITING_ROWS``, keeping its first and last rows), so a window
+    that falls behind, or a paused one, takes one small chunk per racer when it gets to it,
+    instead of a queue of signals each holding the event loop (and memory growing with them).
+    """
+
+    def __init__(self, max_rows: int = MAX_WAITING_ROWS) -> None:
+        self.max_rows = max_rows
+        self._lock = threading.Lock()
+        self._waiting: dict[str, Chunk] = {}
+        self._generation = 0
+
+    def put(self, generation: int, chunks: list[tuple[str, Chunk]]) -> bool:
+        """Add a tick's chunks; True when the mailbox was empty (the window should be told)."""
+        from engine.race import concat_chunks
+
+        with self._lock:
+            if generation != self._generation:  # a new race: the old one's rows are stale
+                self._waiting, self._generation = {}, generation
+            was_empty = not self._waiting
+            for key, chunk in chunks:
+                old = self._waiting.get(key)
+                merged = chunk if old is None else concat_chunks([old, chunk])
+                self._waiting[key] = (
+                    thin_chunk(merged, self.max_rows // 2) if len(merged) > self.max_rows else merged
+                )
+            return was_empty and bool(self._waiting)
+
+    def take(self, generation: int) -> ChunkBatch:
+        """Everything waiting of race ``generation`` (the window's), one chunk per racer.
+
+        Rows of a newer race stay until the window has heard of that race (its reset is a
+        queued signal and may still be on its way); those of an older one are dropped.
+        """
+        out = ChunkBatch()
+        out.generation = generation
+        with self._lock:
+            if self._generation == generation:
+                out.extend(self._waiting.items())
+            if self._generation <= generation:
+                self._waiting = {}
+        return out
+
+    def __len__(self) -> int:
+        """Rows waiting, over all racers."""
+        with self._lock:
+            return sum(len(c) for c in self._waiting.values())
 
 
 @dataclass(frozen=True)
@@ -125,7 +177,8 @@ class RaceWorker(QThread):
     surface_ready = Signal(object)  # SurfacePayload
     ghost_ready = Signal(object)  # GhostPath: a racer's whole path with settings not yet raced
     race_reset = Signal(object)  # tuple[RacerStart, ...]
-    chunks_ready = Signal(object)  # ChunkBatch: list[tuple[str, Chunk]]
+    #: Rows are waiting in ``mailbox`` (sent when it stops being empty, so at most one is queued).
+    chunks_ready = Signal()
     playing_changed = Signal(bool)
     race_finished = Signal(str)  # why: "limit", "all stopped"
     error = Signal(str, str)  # (where, message): a bad input the user can act on
@@ -145,7 +198,7 @@ class RaceWorker(QThread):
         self._speed = 60.0  # steps per second; math.inf = as fast as the engine goes
         self._carry = 0.0
         self._per_step = 1e-6  # measured seconds per step (all racers), for max speed
-        self._credits = threading.Semaphore(MAX_IN_FLIGHT)
+        self.mailbox = ChunkMailbox()
         self._compiler_prepared = False
 
     # -- commands (GUI thread) -------------------------------------------------------
@@ -202,9 +255,9 @@ class RaceWorker(QThread):
         if child is not None:
             child.cancel_all()
 
-    def chunk_taken(self) -> None:
-        """The window has taken in a ``chunks_ready`` payload: the worker may send another."""
-        self._credits.release()
+    def take_chunks(self, generation: int) -> ChunkBatch:
+        """The rows of race ``generation`` waiting since the last call (see ``ChunkMailbox``)."""
+        return self.mailbox.take(generation)
 
     def stop(self) -> None:
         """Ask the thread to finish; pair with ``wait()``."""
@@ -343,10 +396,9 @@ class RaceWorker(QThread):
     def _advance(self, n: int) -> None:
         if not self._started:
             return
-        out = ChunkBatch((key, thin_chunk(chunk, MAX_ROWS_PER_CHUNK)) for key, chunk in self.race.advance(n))
-        out.generation = self.race.generation
-        if out and self._take_credit():
-            self.chunks_ready.emit(out)
+        out = [(key, thin_chunk(chunk, MAX_ROWS_PER_CHUNK)) for key, chunk in self.race.advance(n)]
+        if out and self.mailbox.put(self.race.generation, out):
+            self.chunks_ready.emit()
         if self.race.runs() and self.race.at_end():
             self._set_playing(False)
             self.race_finished.emit("limit" if self.race.limit_reached() else "all stopped")
@@ -369,13 +421,6 @@ class RaceWorker(QThread):
             if not behind:
                 return
             self._advance(min(MAX_STEPS_PER_TICK, target - min(behind)))
-
-    def _take_credit(self) -> bool:
-        """Wait until fewer than MAX_IN_FLIGHT chunks are on their way; False when stopping."""
-        while not self._credits.acquire(timeout=0.02):
-            if self.isInterruptionRequested():
-                return False
-        return True
 
     def _tick(self, due: float) -> float:
         """Compute the steps due now; return when the next tick is due."""

@@ -1,4 +1,4 @@
-"""The worker on its own: chunks are thinned, and never pile up behind a slow window."""
+"""The worker on its own: chunks are thinned, wait in a bounded mailbox, never hold it back."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from engine.config import SessionConfig
 from engine.record import EXACT_FIRST
 from engine.simulate import Run
-from gui.worker import MAX_IN_FLIGHT, MAX_ROWS_PER_CHUNK, RaceWorker, thin_chunk
+from gui.worker import MAX_ROWS_PER_CHUNK, MAX_WAITING_ROWS, ChunkMailbox, RaceWorker, thin_chunk
 from tests.gui.conftest import ENGINE_TIMEOUT_MS
 
 
@@ -24,22 +24,49 @@ def worker(qtbot):
     qtbot.waitUntil(w.isFinished, timeout=ENGINE_TIMEOUT_MS)
 
 
-def test_a_window_that_takes_nothing_in_gets_at_most_two_chunks(worker, qtbot) -> None:
-    received: list[int] = []
-    worker.chunks_ready.connect(lambda chunks: received.append(len(chunks)))
+def test_a_window_that_takes_nothing_in_never_holds_the_worker_back(worker, qtbot) -> None:
+    """Flat out with nobody taking the rows: the worker keeps computing (it never waits for the
+    window), one signal says rows wait, and what waits stays bounded and ends at the engine's
+    current step; taking it empties the mailbox and the next rows signal again."""
+    signals: list[int] = []
+    worker.chunks_ready.connect(lambda: signals.append(1))
     with qtbot.waitSignal(worker.race_reset, timeout=ENGINE_TIMEOUT_MS):
         worker.configure(replace(SessionConfig(), tol=0.0, steps=100_000_000))
+    generation = worker.race.generation
     worker.set_speed(math.inf)
     worker.set_playing(True)
-    qtbot.waitUntil(lambda: len(received) >= MAX_IN_FLIGHT, timeout=ENGINE_TIMEOUT_MS)
-    qtbot.wait(400)  # flat out: hundreds of chunks' worth of steps, were nothing holding it back
-    assert len(received) == MAX_IN_FLIGHT
-    for _ in range(3):
-        worker.chunk_taken()
-    qtbot.waitUntil(lambda: len(received) == MAX_IN_FLIGHT + 3, timeout=5000)
-    qtbot.wait(200)
-    assert len(received) == MAX_IN_FLIGHT + 3
+    qtbot.waitUntil(
+        lambda: min(r.t for r in worker.race.runs().values()) > 50 * MAX_WAITING_ROWS, timeout=60_000
+    )
+    assert len(signals) == 1
+    # each racer: at most what a re-thinning keeps (its first steps whole) plus one tick's chunk
+    assert 0 < len(worker.mailbox) <= 5 * (MAX_WAITING_ROWS + EXACT_FIRST + MAX_ROWS_PER_CHUNK)
     worker.set_playing(False)
+    qtbot.waitUntil(lambda: not worker._playing, timeout=5000)
+    batch = worker.take_chunks(generation)
+    assert [key for key, _ in batch] == ["sgd", "momentum", "adagrad", "rmsprop", "adam"]
+    for key, chunk in batch:
+        run = worker.race.runs()[key]
+        assert chunk.step[0] == 1 and chunk.step[-1] == run.t  # from the first step to the newest
+        assert np.all(np.diff(chunk.step) > 0)
+        np.testing.assert_array_equal(chunk.w[-1], run.point)
+    assert len(worker.mailbox) == 0 and not worker.take_chunks(generation)
+    with qtbot.waitSignal(worker.chunks_ready, timeout=5000):
+        worker.step_once()
+    assert len(signals) == 2
+    assert worker.take_chunks(generation + 1) == []  # a newer race's window: the old rows go
+    assert len(worker.mailbox) == 0
+
+
+def test_the_mailbox_keeps_a_newer_races_rows_until_the_window_knows_that_race() -> None:
+    run = Run("quadratic", "adam", (-3.5, 1.5), tol=0.0)
+    box = ChunkMailbox()
+    assert box.put(2, [("adam", run.advance(3))])
+    assert not box.put(2, [("adam", run.advance(2))])  # already told
+    assert box.take(1) == []  # the window still shows race 1: the rows wait
+    batch = box.take(2)
+    assert batch.generation == 2 and [len(c) for _, c in batch] == [5]
+    np.testing.assert_array_equal(batch[0][1].step, [1, 2, 3, 4, 5])
 
 
 def test_a_long_chunk_is_thinned_to_every_2k_th_step_and_its_last() -> None:
