@@ -284,7 +284,7 @@ class Run:
         n = _check_steps(n, "n")
         if self._rows != 1 or int(self._S[S_T]) != 0:
             raise ValueError("record_all is for a run that has not stepped yet")
-        record = {f.name: np.empty(f.shape(n + 1)) for f in FIELDS}
+        record = _one_block(n + 1)
         for a in record.values():
             a[0] = 0.0
         record["w"][0], record["loss"][0] = self.start, self._S[S_LOSS]
@@ -354,6 +354,23 @@ class Run:
             status=self.status,
             diverged_at=self.diverged_at,
         )
+
+
+def _one_block(rows: int) -> dict[str, np.ndarray]:
+    """Uninitialised arrays of every field, as views into one allocation.
+
+    Fresh memory is paid for at its first touch, a page fault per 4 KiB page; on this KVM
+    machine that cost 2-3× the kernel's own time. numpy asks the system for huge pages for
+    allocations of 4 MiB or more, which one block of all fields reaches from ≈ 40,000 rows,
+    and then a fault brings 2 MiB (measured in ``benchmarks/bench_engine.py``).
+    """
+    widths = [2 if f.per_weight else 1 for f in FIELDS]
+    block = np.empty(rows * sum(widths))
+    out, offset = {}, 0
+    for f, width in zip(FIELDS, widths, strict=True):
+        out[f.name] = block[offset : offset + rows * width].reshape(f.shape(rows))
+        offset += rows * width
+    return out
 
 
 def surface_for(config: SessionConfig) -> Surface:
