@@ -1,22 +1,24 @@
-"""Differentiate a typed loss in a child process bounded in time and memory.
+"""Differentiate and compile a typed loss in a child process bounded in time and memory.
 
 sympy's cost is not bounded by the length of the text: ``(((((2*x)^100)^100)^100)^100)^100``
 (33 characters) asks for a ten-billion-bit integer, and it held the GIL for a minute while
-the window froze and memory grew past 2 GB. So parsing, differentiation and printing
-(``engine._symbolic.loss_function_source``) run in a child process that may use at most
-``TIME_LIMIT`` seconds and ``MEMORY_LIMIT`` bytes of address space; past either it is
-killed and the formula refused in words. The child hands back the generated source only;
-numba compiles it in the caller, through the disk cache (a cached formula starts no child).
+the window froze and memory grew past 2 GB. numba's is not either: a long valid formula takes
+it seconds, and numba holds the GIL while it compiles. So parsing, differentiation, printing
+(``engine._symbolic.loss_function_source``) and numba's compile of the loss module
+(``engine.expressions.build_light_module``, into the private sealed disk cache) run in a child
+process that may use at most ``TIME_LIMIT`` seconds of CPU and ``MEMORY_LIMIT`` bytes of address
+space; past either it is killed and the formula refused in words. The caller then only loads the
+machine code from the cache (a cached formula starts no child at all).
 
 Why ``subprocess`` and not ``multiprocessing``: a multiprocessing child (spawn or
 forkserver) first re-imports the caller's ``__main__``, so a notebook-style script that
 calls ``simulate("x^2 + y^2", …)`` without an ``if __name__ == "__main__"`` guard would run
 again inside every child. This child runs only its own bootstrap (``_BOOT``), which loads
-``engine._parser`` and ``engine._symbolic`` without ``engine/__init__`` (no numba, no cache
-set-up). Nothing is forked from the caller: ``subprocess`` execs at once, which is safe from
-a process with Qt threads. One child is kept started and waiting (a "spare", sympy already
-imported), so a formula costs its differentiation, not an interpreter start; each child
-serves one formula and exits.
+``engine._parser``, ``engine._symbolic``, ``engine._cache`` and numba without ``engine/__init__``
+(no kernels). Nothing is forked from the caller: ``subprocess`` execs at once, which is safe from
+a process with Qt threads. One child is kept started and waiting (a "spare", sympy and numba
+already imported and numba's compiler warmed up), so a formula costs its differentiation and
+compile, not an interpreter start; each child serves one formula and exits.
 """
 
 from __future__ import annotations
@@ -37,13 +39,23 @@ from typing import Any
 from engine._parser import ExpressionError, shorten
 from engine.messages import msg
 
-__all__ = ["MEMORY_LIMIT", "TIME_LIMIT", "CompileCancelled", "cancel_all", "generated_source", "prestart"]
+__all__ = [
+    "MEMORY_LIMIT",
+    "TIME_LIMIT",
+    "CompileCancelled",
+    "cancel_all",
+    "compile_in_child",
+    "generated_source",
+    "prestart",
+]
 
-#: CPU seconds the child may spend on one formula (a typical one needs 0.01–0.3 s). CPU time, not
-#: wall-clock time, so a busy machine does not refuse a good formula; the wall clock still stops a
-#: child after WALL_FACTOR times as long (one that sleeps or waits).
+#: CPU seconds the child may spend on one formula, differentiating and compiling (a typical one
+#: needs 0.3–1 s). CPU time, not wall-clock time, so a busy machine does not refuse a good formula;
+#: the wall clock still stops a child after WALL_FACTOR times as long plus START_GRACE seconds
+#: (one that sleeps or waits; the grace covers starting Python, sympy and numba on a busy machine).
 TIME_LIMIT = 5.0
 WALL_FACTOR = 2.0
+START_GRACE = 10.0
 #: Address space of the child (RLIMIT_AS), in bytes: 1 GiB (it starts at about 0.1 GiB).
 MEMORY_LIMIT = 1 << 30
 _SIGXCPU = getattr(signal, "SIGXCPU", -1000)
@@ -91,25 +103,70 @@ def _limit_resources(memory: int, seconds: float) -> None:
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, hard))
 
 
+def _warm_numba() -> None:
+    """Import numba and compile a trivial function: its first compile sets up LLVM (≈ 0.3 s)."""
+    import importlib
+
+    from numba import njit
+
+    # engine._cache points numba at the private cache and seals what it writes
+    for name in ("engine._cache", "engine._loss_type", "engine.expressions"):
+        importlib.import_module(name)
+    njit(lambda a: a + 1.0)(1.0)
+
+
+def _use_cache(cache_dir: str) -> None:
+    """Point this child at the caller's kernel cache (checked as private, like the caller's)."""
+    from engine import _cache
+
+    if str(_cache.CACHE_DIR) != cache_dir:
+        os.environ["OPTIMIZER_LAB_CACHE_DIR"] = str(Path(cache_dir).parent)
+        _cache.configure_cache_dir()
+    if str(_cache.CACHE_DIR) != cache_dir:
+        raise _CacheRefused(str(_cache.CACHE_DIR))
+
+
+class _CacheRefused(Exception):
+    """The caller's cache folder did not pass this child's checks: it compiles nothing there."""
+
+
 def _serve() -> None:
-    """The child: import sympy, wait for one request on stdin, answer on stdout, exit."""
+    """The child: import sympy and numba, wait for one request on stdin, answer on stdout, exit.
+
+    A request is ``(text, memory, seconds, build)``; ``build`` is None (the source only) or
+    ``(cache_dir, path, name, formula)``: also write the loss module and compile it into the cache.
+    """
     if hasattr(os, "nice"):
         os.nice(5)
-    # the pipes as files: a windowed frozen app has no sys.stdin / sys.stdout objects
+    # the pipes as files: a windowed frozen app has no sys.stdout / sys.stdin objects
     out = open(1, "wb", closefd=False)  # noqa: SIM115
     sys.stdout = sys.stderr  # nothing but the answer reaches the parent's pipe
     from engine._parser import fold, parse
     from engine._symbolic import loss_function_source
 
     loss_function_source(fold(parse("x^2 + sin(y)")))  # sympy loads parts of itself on first use
+    _warm_numba()
     with open(0, "rb", closefd=False) as stdin:
         request = stdin.read()
     if not request:
         return  # the parent went away before asking (a spare that was not needed)
-    text, memory, seconds = pickle.loads(request)
+    text, memory, seconds, build = pickle.loads(request)
     try:
         _limit_resources(memory, seconds)
-        reply: tuple[Any, ...] = ("ok", loss_function_source(fold(parse(text))))
+        source = loss_function_source(fold(parse(text)))
+        built = False
+        if build is not None:
+            cache_dir, path, name, formula = build
+            try:
+                _use_cache(cache_dir)
+            except _CacheRefused:
+                pass  # the caller compiles it itself (and says so)
+            else:
+                from engine.expressions import build_light_module
+
+                build_light_module(source, formula, Path(path), name)
+                built = True
+        reply: tuple[Any, ...] = ("ok", source, built)
     except ExpressionError as exc:
         reply = ("error", exc.args[0], exc.column)
     except (MemoryError, RecursionError):
@@ -134,12 +191,17 @@ def _child_command() -> list[str]:
 
 
 def _start_child() -> subprocess.Popen[bytes]:
+    env = dict(os.environ)
+    cache = sys.modules.get("engine._cache")
+    if cache is not None:  # the child checks and uses the same private cache as this process
+        env["OPTIMIZER_LAB_CACHE_DIR"] = str(Path(cache.CACHE_DIR).parent)
     return subprocess.Popen(
         _child_command(),
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         close_fds=True,
+        env=env,
     )
 
 
@@ -202,13 +264,33 @@ def _gib(size: int) -> str:
     return f"{size / 2**30:.3g} GiB"
 
 
-def generated_source(text: str, *, time_limit: float | None = None, memory_limit: int | None = None) -> str:
+def generated_source(
+    text: str,
+    *,
+    time_limit: float | None = None,
+    memory_limit: int | None = None,
+    build: tuple[str, str, str, str] | None = None,
+) -> str:
     """The source ``engine._symbolic.loss_function_source`` makes for ``text``, computed in a child.
 
-    Raises ExpressionError (one short message) for a bad formula and for one over the time or
-    memory limit (default TIME_LIMIT and MEMORY_LIMIT), CompileCancelled when ``cancel_all``
+    With ``build = (cache_dir, path, name, formula)`` the child also writes the loss module to
+    ``path`` and compiles it with numba into the disk cache ``cache_dir`` (see
+    ``engine.expressions.build_light_module``), inside the same limits; ``built`` then says whether
+    it did. Raises ExpressionError (one short message) for a bad formula and for one over the time
+    or memory limit (default TIME_LIMIT and MEMORY_LIMIT), CompileCancelled when ``cancel_all``
     stopped it. Thread-safe.
     """
+    return compile_in_child(text, time_limit=time_limit, memory_limit=memory_limit, build=build)[0]
+
+
+def compile_in_child(
+    text: str,
+    *,
+    time_limit: float | None = None,
+    memory_limit: int | None = None,
+    build: tuple[str, str, str, str] | None = None,
+) -> tuple[str, bool]:
+    """(the generated source, whether the child compiled the module ``build`` names); see above."""
     time_limit = TIME_LIMIT if time_limit is None else time_limit
     memory_limit = MEMORY_LIMIT if memory_limit is None else memory_limit
     quoted = shorten(text.strip())
@@ -216,8 +298,8 @@ def generated_source(text: str, *, time_limit: float | None = None, memory_limit
     with _lock:
         _active[child] = False
     try:
-        request = pickle.dumps((text, memory_limit, time_limit))
-        answer, timed_out = _run(child, request, WALL_FACTOR * time_limit)
+        request = pickle.dumps((text, memory_limit, time_limit, build))
+        answer, timed_out = _run(child, request, WALL_FACTOR * time_limit + START_GRACE)
     finally:
         with _lock:
             cancelled = _active.pop(child, False)
@@ -228,8 +310,8 @@ def generated_source(text: str, *, time_limit: float | None = None, memory_limit
     if timed_out or child.returncode == -_SIGXCPU:
         raise ExpressionError(
             msg(
-                "{text} took longer than {seconds} s to differentiate and was stopped; "
-                "try a shorter formula or smaller powers",
+                "{text} took longer than {seconds} s of CPU time to differentiate and compile and "
+                "was stopped; try a shorter formula or smaller powers",
                 text=quoted,
                 seconds=f"{time_limit:g}",
             )
@@ -243,21 +325,21 @@ def generated_source(text: str, *, time_limit: float | None = None, memory_limit
         reply = ("memory",) if code is None or code < 0 else ("crash", f"exit code {code}")
     kind = reply[0]
     if kind == "ok":
-        return str(reply[1])
+        return str(reply[1]), bool(reply[2])
     if kind == "error":
         raise ExpressionError(reply[1], reply[2])
     if kind == "memory":
         raise ExpressionError(
             msg(
-                "{text} needs more than {limit} of memory to differentiate and was stopped; "
-                "try a shorter formula or smaller powers",
+                "{text} needs more than {limit} of memory to differentiate and compile and was "
+                "stopped; try a shorter formula or smaller powers",
                 text=quoted,
                 limit=_gib(memory_limit),
             )
         )
     raise ExpressionError(
         msg(
-            "differentiating {text} failed ({reason}); try a shorter formula",
+            "compiling {text} failed ({reason}); try a shorter formula",
             text=quoted,
             reason=str(reply[1])[:120],
         )

@@ -13,15 +13,14 @@ from __future__ import annotations
 from numba import njit, types
 
 from engine._kernels import _JIT, _advance, _grid, _init
+from engine._loss_type import LOSS_SIGNATURE, LOSS_TYPE
+
+__all__ = ["LOSS_SIGNATURE", "LOSS_TYPE", "init_state_fn", "loss_grid_fn", "run_chunk_fn"]
 
 _F = types.float64
 _I = types.int64
 _V = types.Array(_F, 1, "A")
 _M = types.Array(_F, 2, "A")
-
-#: ``loss_value_grad(loss_id, x, y, p) -> (L, ∂L/∂x, ∂L/∂y)``, as the expression modules compile it.
-LOSS_SIGNATURE = types.UniTuple(_F, 3)(_I, _F, _F, _V)
-LOSS_TYPE = types.FunctionType(LOSS_SIGNATURE)
 
 
 @njit(types.void(LOSS_TYPE, _V, _V, _F, _F, _V), **_JIT)

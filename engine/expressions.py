@@ -228,8 +228,7 @@ def _cached_module(
     runs, so a damaged or swapped module is moved aside and written again. An existing good
     file is never rewritten (that would change its timestamp and make numba discard its cache).
     """
-    from engine._cache import mark_used, prune_expressions, seal_source
-    from engine.atomic import atomic_write_text
+    from engine._cache import mark_used
 
     if name in sys.modules:
         return sys.modules[name]
@@ -243,10 +242,18 @@ def _cached_module(
             mark_used(path)
             return module
     source = make_source()
+    _write_module(path, source)
+    return _import(path, name, source)
+
+
+def _write_module(path: Path, source: str) -> None:
+    """Write a generated module sealed to its name, then keep the cache to its size."""
+    from engine._cache import prune_expressions, seal_source
+    from engine.atomic import atomic_write_text
+
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_text(path, seal_source(path.name, source))
     prune_expressions(path.parent)  # the new module is the most recently used: never pruned
-    return _import(path, name, source)
 
 
 def _unsealed(path: Path) -> str | None:
@@ -304,25 +311,67 @@ def _light_source(function_source: str, formula: str) -> str:
         "",
         "from numba import njit",
         "",
-        "from engine._fn_kernels import LOSS_SIGNATURE",
+        "from engine._loss_type import LOSS_SIGNATURE",
         "",
     ]
     return "\n".join([*header, *lines]) + "\n"
 
 
-def _load_light_module(folded: Node, formula: str) -> ModuleType:
-    """The expression's loss alone: what the window and single runs need (compiles in ≈ 0.3 s)."""
-    from engine import _fn_kernels
-
-    runner = Path(_fn_kernels.__file__).read_text(encoding="utf-8")
+def _light_module_place(formula: str) -> tuple[Path, str]:
+    """Where the formula's loss module is cached, and the name it runs under."""
+    runner = Path(__file__).with_name("_fn_kernels.py").read_text(encoding="utf-8")
     key = _module_key(formula, runner, ["light"])
+    return _cache_folder() / f"loss_{key}.py", f"optimizer_lab_loss_{key}"
 
-    def make_source() -> str:
-        return _light_source(_function_source(formula), formula)
 
-    return _cached_module(
-        _cache_folder() / f"loss_{key}.py", f"optimizer_lab_loss_{key}", make_source, formula
-    )
+def _machine_code_cached(path: Path) -> bool:
+    """Whether numba's index for the module's loss is in the cache (``prune_expressions`` names it so)."""
+    return any(path.parent.parent.glob(f"{path.parent.name}_*/{path.stem}.{_LOSS_NAME}-*.nbi"))
+
+
+def build_light_module(function_source: str, formula: str, path: Path, name: str) -> None:
+    """Write the formula's loss module and have numba compile it into the disk cache.
+
+    Runs in the bounded compile child (``engine._compile_child``): numba holds the GIL while it
+    compiles (seconds for a long formula), which stalled the window when it ran there. The app
+    then only loads the machine code (``_load_light_module``).
+    """
+    source = _light_source(function_source, formula)
+    if _checked_source(path, formula) != source:
+        _write_module(path, source)
+    _import(path, name, source)  # @njit with a signature: compiled (and cached) now
+
+
+def _load_light_module(folded: Node, formula: str) -> ModuleType:
+    """The expression's loss alone: what the window and single runs need.
+
+    A formula not in the disk cache is differentiated and compiled in the bounded child process,
+    which leaves the module and its machine code in the cache; this process only loads them.
+    """
+    from engine import _cache
+    from engine._compile_child import compile_in_child
+
+    path, name = _light_module_place(formula)
+    if name in sys.modules:
+        return sys.modules[name]
+    source = _checked_source(path, formula)
+    if source is None or not _machine_code_cached(path):  # e.g. a compile stopped at its limit
+        function_source, built = compile_in_child(
+            formula, build=(str(_cache.CACHE_DIR), str(path), name, formula)
+        )
+        _sources[formula] = function_source
+        source = _checked_source(path, formula) if built else None
+        if source is None:  # the child could not use this cache: numba compiles here, unbounded
+            _cache.note(
+                "a typed loss is compiled in this process: the compile process could not use "
+                "the kernel cache",
+                key="compile-here",
+            )
+            source = _light_source(function_source, formula)
+            _write_module(path, source)
+    module = _import(path, name, source)
+    _cache.mark_used(path)
+    return module
 
 
 Array = Any  # a float64 numpy array, as the kernels take it
