@@ -47,6 +47,7 @@ __all__ = [
     "compile_in_child",
     "generated_source",
     "prestart",
+    "shutdown",
 ]
 
 #: CPU seconds the child may spend on one formula, differentiating and compiling (a typical one
@@ -224,6 +225,18 @@ def _take_child() -> subprocess.Popen[bytes]:
     if child is None or child.poll() is not None:
         child = _start_child()
     return child
+
+
+def shutdown() -> None:
+    """Stop every compile in progress and the waiting child, and start no more spares.
+
+    The window calls this as it closes, so no child outlives it (a compile in progress would
+    otherwise run on to its limit, and its end would start a new spare).
+    """
+    global _keep_spare
+    _keep_spare = False
+    cancel_all()
+    _stop_spare()
 
 
 @atexit.register

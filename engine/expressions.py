@@ -23,13 +23,16 @@ Semantics the learner sees:
 * View window ``DEFAULT_VIEW`` = [-3, 3]²; the start is the first of ``START_CANDIDATES``
   where L and its gradient are finite (so ``log(x)`` starts at (2, 2), not in the gap).
 
-``compile_expression`` takes seconds the first time (measured 3–4.5 s on 2 busy cores,
-~0.5 s of it sympy and the rest numba compiling the runner copy) and holds a lock while
-it does: call it from a worker thread, never the GUI thread. Reopened in a new process
-it takes ~0.05 s (plus numba's one-off start-up on the first kernel loaded). The value,
-grid and single-run kernels are compiled eagerly (typed signatures); ``run_batch``
-(parallel sweeps) compiles on its first use; ``engine.simulate.surface_for`` runs the
-first step once, so the window's first frame never waits.
+A formula new to the disk cache is differentiated *and* compiled by numba in the bounded child
+process (``engine._compile_child``: 5 s of CPU, 1 GiB), which leaves the sealed loss module and
+its machine code in the private cache; this process only loads them (~0.03 s), so numba never
+holds the GIL here for a typed loss. ``compile_expression`` still waits for the child and holds
+a lock meanwhile: call it from a worker thread, never the GUI thread. A formula typed before
+loads from the cache without a child and without importing sympy. The value, grid and
+single-run kernels are compiled eagerly (typed signatures); ``run_batch`` (parallel sweeps,
+the Maps panel) compiles a module specialised on the expression on its first use, in this
+process; ``engine.simulate.surface_for`` runs the first step once, so the window's first frame
+never waits.
 """
 
 from __future__ import annotations

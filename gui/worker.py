@@ -263,7 +263,9 @@ class RaceWorker(QThread):
         """Ask the thread to finish; pair with ``wait()``."""
         self.post("stop")
         self.requestInterruption()
-        self.cancel_compile()  # a compile in progress would hold the thread for seconds
+        child = sys.modules.get("engine._compile_child")
+        if child is not None:  # a compile in progress would hold the thread for seconds
+            child.shutdown()  # … and no compile process outlives the window
 
     # -- the thread ------------------------------------------------------------------
     def run(self) -> None:

@@ -1274,18 +1274,6 @@ Do you want to replace it?</source>
         <translation>کامپایل ‪{text}‬ لغو شد</translation>
     </message>
     <message>
-        <source>{text} took longer than {seconds} s to differentiate and was stopped; try a shorter formula or smaller powers</source>
-        <translation>مشتق‌گیری از ‪{text}‬ بیش از {seconds} ثانیه طول کشید و متوقف شد؛ فرمول کوتاه‌تر یا توان‌های کوچک‌تری امتحان کنید</translation>
-    </message>
-    <message>
-        <source>{text} needs more than {limit} of memory to differentiate and was stopped; try a shorter formula or smaller powers</source>
-        <translation>مشتق‌گیری از ‪{text}‬ به بیش از ‪{limit}‬ حافظه نیاز داشت و متوقف شد؛ فرمول کوتاه‌تر یا توان‌های کوچک‌تری امتحان کنید</translation>
-    </message>
-    <message>
-        <source>differentiating {text} failed ({reason}); try a shorter formula</source>
-        <translation>مشتق‌گیری از ‪{text}‬ ناموفق بود ({reason})؛ فرمول کوتاه‌تری امتحان کنید</translation>
-    </message>
-    <message>
         <source>strings are not allowed</source>
         <translation>رشته‌های متنی مجاز نیستند</translation>
     </message>
@@ -2020,6 +2008,18 @@ Do you want to replace it?</source>
     <message>
         <source>{optimizer} has no hyperparameter {name}; it takes: {allowed}</source>
         <translation>‏‪{optimizer}‬ ابرپارامتر ‪{name}‬ ندارد؛ ابرپارامترهایش: ‪{allowed}‬</translation>
+    </message>
+    <message>
+        <source>{text} took longer than {seconds} s of CPU time to differentiate and compile and was stopped; try a shorter formula or smaller powers</source>
+        <translation>مشتق‌گیری و کامپایل ‪{text}‬ بیش از {seconds} ثانیه زمان پردازنده گرفت و متوقف شد؛ فرمول کوتاه‌تر یا توان‌های کوچک‌تری امتحان کنید</translation>
+    </message>
+    <message>
+        <source>{text} needs more than {limit} of memory to differentiate and compile and was stopped; try a shorter formula or smaller powers</source>
+        <translation>مشتق‌گیری و کامپایل ‪{text}‬ به بیش از ‪{limit}‬ حافظه نیاز داشت و متوقف شد؛ فرمول کوتاه‌تر یا توان‌های کوچک‌تری امتحان کنید</translation>
+    </message>
+    <message>
+        <source>compiling {text} failed ({reason}); try a shorter formula</source>
+        <translation>کامپایل ‪{text}‬ ناموفق بود ({reason})؛ فرمول کوتاه‌تری امتحان کنید</translation>
     </message>
     <message>
         <source>edits must be Edit entries</source>

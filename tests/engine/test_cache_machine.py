@@ -112,7 +112,9 @@ def test_a_filled_machine_cache_gives_a_fresh_user_every_start_up_kernel(tmp_pat
     run = run_engine(env)
     assert run.returncode == 0, run.stderr[-3000:]
     saved = [line for line in run.stdout.splitlines() if line.startswith("[cache] data saved")]
-    assert saved and all("/expressions_" in line for line in saved)  # only the typed loss compiled
+    assert saved == []  # every start-up kernel came from the machine cache; the typed loss from the child
+    loaded = [line for line in run.stdout.splitlines() if line.startswith("[cache] sealed data loaded")]
+    assert any("/expressions_" in line for line in loaded)  # … which compiled it into this user's cache
     answers = [line for line in run.stdout.splitlines() if not line.startswith("[cache]")]
     assert answers[1:] == TYPED_LINES
     assert notes(run.stderr) == []

@@ -191,9 +191,18 @@ def _victim_run(home: Path, shared_tmp: Path) -> dict[str, object]:
     from engine._parser import fold, parse
     from engine._symbolic import loss_function_source
 
-    # Differentiate in this process: the test user may not be allowed to start this Python (it
-    # lives under root's private /root here), and what is tested is the cache, not the child.
+    # Differentiate and compile in this process: the test user may not be allowed to start this
+    # Python (it lives under root's private /root here), and what is tested is the cache, not the child.
+    def child_work_here(text: str, build: tuple[str, ...] | None = None, **_: object) -> tuple[str, bool]:
+        from engine.expressions import build_light_module
+
+        source = loss_function_source(fold(parse(text)))
+        if build is not None:
+            build_light_module(source, build[3], Path(build[1]), build[2])
+        return source, build is not None
+
     _compile_child.generated_source = lambda text, **_: loss_function_source(fold(parse(text)))
+    _compile_child.compile_in_child = child_work_here
 
     builtin = tuple(float(v) for v in simulate("quadratic", "adam", steps=5).w[-1])
     surface = get_loss(TYPED)
