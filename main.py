@@ -114,9 +114,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Both entry points: parse every argument, then open the window or run a command."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv == ["--differentiate-child"]:  # a frozen build's typed-loss child (engine._compile_child)
-        from engine._compile_child import _serve
+        from engine._compile_server import serve
 
-        _serve()
+        serve()
         return 0
     if not argv:
         return open_window()

@@ -129,6 +129,7 @@ def write_spec(build_dir: Path) -> Path:
         "engine",
         "engine.cli",
         "engine.cache_cli",
+        "engine._compile_server",  # the typed-loss compile child (main.py --differentiate-child)
         "gui.main_window",
         "gui.worker",
         "gui.crash",
