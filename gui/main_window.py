@@ -21,7 +21,6 @@ from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
-    QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -40,7 +39,6 @@ from engine.config import ConfigError, RacerConfig, SessionConfig
 from engine.losses import LOSSES
 from engine.optimizers import OPTIMIZERS
 from engine.race import Race
-from engine.session import SUFFIX, SessionError, load_session, save_session
 from gui.i18n import LANGUAGES, current_language, tr_engine, translate_message
 from gui.lessons import Lesson, LessonError, load_lessons
 from gui.maps_dock import MapsDock
@@ -49,6 +47,7 @@ from gui.panels.inspector import Inspector, Timeline
 from gui.panels.lesson_panel import LessonPanel
 from gui.panels.status import FormulaCard, StatusTable, fmt
 from gui.race import RaceModel
+from gui.session_files import SessionFiles
 from gui.settings import remembered_json
 from gui.slots import weak_slot
 from gui.views.contour import ContourView
@@ -62,7 +61,6 @@ PANEL_KEYS = tuple(key for key, *_ in ROWS)
 #: Speed slider stops, in steps per second; 60 steps/s is "1×".
 SPEEDS = (1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1500, 3000, 10_000, 30_000, 100_000, math.inf)
 DEFAULT_SPEED_INDEX = SPEEDS.index(60)
-MAX_RECENT = 8
 DEFAULT_SIZE = QSize(1366, 768)
 #: Presentation mode (F11): text, lines, markers and legend this much larger.
 PRESENTATION_SCALE = 1.5
@@ -110,7 +108,7 @@ class MainWindow(QMainWindow):
         self.ui_scale = 1.0  # presentation mode and Ctrl+plus/minus
         self._base_font: QFont | None = None
         self._resume: dict[str, Any] | None = None  # a race handed over by another window
-        self._session_path: Path | None = None
+        self.sessions = SessionFiles(self)
         drop_source_cache()  # what importing pyqtgraph left behind
 
         self.controls = ControlPanel()
@@ -365,7 +363,7 @@ class MainWindow(QMainWindow):
         help_lessons.setEnabled(bool(help_lessons.actions()))
         help_menu.addSeparator()
         help_menu.addAction(self._action(self.tr("About Optimizer Lab"), self.show_about))
-        self._refresh_recent_menu()
+        self.sessions.refresh_menu()
 
     def _connect_controls(self) -> None:
         c = self.controls
@@ -1036,33 +1034,13 @@ class MainWindow(QMainWindow):
             self.worker.regrid(self.surface.view)
 
     # -- sessions -----------------------------------------------------------------------------------
+    # -- session files (gui.session_files) ---------------------------------------------------
     def open_session_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self,
-            self.tr("Open session"),
-            str(self._session_dir()),
-            self.tr("Optimizer Lab sessions") + f" (*{SUFFIX} *.json)",
-        )
-        if path:
-            self.open_session(Path(path))
+        self.sessions.open_dialog()
 
     def open_session(self, path: Path) -> bool:
         """Load a session; on any problem say what is wrong and keep the current one."""
-        try:
-            config = load_session(path)
-        except SessionError as exc:
-            text = translate_message(exc)
-            if str(path) in self._recent():  # a remembered file that no longer works is dropped
-                self.settings.setValue("recent", json.dumps([p for p in self._recent() if p != str(path)]))
-                self._refresh_recent_menu()
-                text += "\n\n" + self.tr("It was removed from the recent sessions.")
-            QMessageBox.warning(self, self.tr("Cannot open session"), text)
-            return False
-        self._apply_session(config)
-        self._session_path = path
-        self._add_recent(path)
-        self.statusBar().showMessage(self.tr("Opened {0}").format(path.name), 4000)
-        return True
+        return self.sessions.open(path)
 
     def _apply_session(self, config: SessionConfig) -> None:
         """Race exactly this configuration: its racers, and its edits replayed at their steps.
@@ -1074,47 +1052,10 @@ class MainWindow(QMainWindow):
         self.apply_config(config, own_racers=True)
 
     def save_session_dialog(self) -> None:
-        default = self._session_path or (self._session_dir() / f"race{SUFFIX}")
-        path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Save session"), str(default), self.tr("Optimizer Lab sessions") + f" (*{SUFFIX})"
-        )
-        if path:
-            self.save_session(Path(path))
+        self.sessions.save_dialog()
 
     def save_session(self, path: Path) -> bool:
-        config = replace(self.config, start=self.config.start or self.start_point)
-        try:
-            save_session(config, path)
-        except SessionError as exc:
-            QMessageBox.warning(self, self.tr("Cannot save session"), translate_message(exc))
-            return False
-        self._session_path = path
-        self._add_recent(path)
-        self.statusBar().showMessage(self.tr("Saved {0}").format(path), 4000)
-        return True
-
-    def _session_dir(self) -> Path:
-        return Path(str(self.settings.value("session_dir", str(Path.home()))))
-
-    def _add_recent(self, path: Path) -> None:
-        recent = [str(path)] + [p for p in self._recent() if p != str(path)]
-        self.settings.setValue("recent", json.dumps(recent[:MAX_RECENT]))
-        self.settings.setValue("session_dir", str(path.parent))
-        self._refresh_recent_menu()
-
-    def _recent(self) -> list[str]:
-        try:
-            value = remembered_json(self.settings, "recent", [])
-        except ValueError:
-            return []
-        return [p for p in value if isinstance(p, str)] if isinstance(value, list) else []
-
-    def _refresh_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        for item in self._recent():
-            action = self.recent_menu.addAction(item)
-            action.triggered.connect(weak_slot(self.open_session, Path(item)))
-        self.recent_menu.setEnabled(bool(self._recent()))
+        return self.sessions.save(path)
 
     # -- export & about (filled in by gui.export / gui.about) ---------------------------------------
     def export_dialog(self) -> None:
@@ -1183,7 +1124,7 @@ class MainWindow(QMainWindow):
                 ).format(translate_message(exc))
             )
         # temporary files of a write that was killed, in the folders this window writes to
-        remembered = [self._session_dir(), *(Path(p).parent for p in self._recent())]
+        remembered = [self.sessions.folder(), *(Path(p).parent for p in self.sessions.recent())]
         if export_dir := str(self.settings.value("export_dir", "") or ""):
             remembered.append(Path(export_dir))
         clean_leftovers_in(remembered)

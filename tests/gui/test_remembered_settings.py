@@ -86,9 +86,9 @@ def test_a_recent_session_that_fails_is_dropped_with_a_message(
     monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: shown.append(text))
     w = started(qtbot)
     try:
-        assert w._recent() == [str(bad), str(good)]
+        assert w.sessions.recent() == [str(bad), str(good)]
         assert not w.open_session(bad)
-        assert w._recent() == [str(good)]
+        assert w.sessions.recent() == [str(good)]
         assert [a.text() for a in w.recent_menu.actions()] == [str(good)]
         assert "tol must be a finite number" in shown[0] and "removed from the recent sessions" in shown[0]
     finally:
@@ -100,7 +100,7 @@ def test_remembered_json_that_is_garbage_is_ignored(qtbot, isolated_settings) ->
     QSettings().setValue("config", "[" * 100_000)
     w = started(qtbot)
     try:
-        assert w._recent() == [] and w.config.steps == SessionConfig().steps
+        assert w.sessions.recent() == [] and w.config.steps == SessionConfig().steps
         assert "remembered config is nested too deeply" in w.statusBar().currentMessage()
     finally:
         closed(w)

@@ -54,7 +54,7 @@ def test_recent_session_menu_opens_the_file(window, qtbot, tmp_path: Path) -> No
     save_session(config, path)
     assert window.open_session(path)
     window.apply_config(window.config.__class__())  # somewhere else again
-    window._refresh_recent_menu()
+    window.sessions.refresh_menu()
     recent = [a for a in window.recent_menu.actions() if a.text().endswith("mine.olab.json")]
     recent[0].trigger()
     qtbot.waitUntil(lambda: window.config.loss == "rosenbrock", timeout=10_000)
