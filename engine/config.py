@@ -57,8 +57,9 @@ PREFERRED_COLOR = {
 }
 _KEY_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-_#")
 
-#: The default race: the lecture's three adaptive methods plus plain SGD and momentum.
-DEFAULT_RACERS = ("sgd", "momentum", "adagrad", "rmsprop", "adam")
+#: The default race follows the lecture: SGD, its momentum (one remembered gradient), AdaGrad,
+#: RMSprop and its Adam (no bias correction), in the order the lecture introduces them.
+DEFAULT_RACERS = ("sgd", "momentum-lecture", "adagrad", "rmsprop", "adam-lecture")
 
 
 class ConfigError(ValueError):

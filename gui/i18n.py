@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, Qt, QTranslator
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QFont, QFontDatabase, QRawFont
 from PySide6.QtWidgets import QApplication
 
 RESOURCES = Path(__file__).resolve().parents[1] / "resources"
@@ -51,12 +51,67 @@ def qm_path(language: str) -> Path:
     return TRANSLATIONS / f"optimizer_lab_{language}.qm"
 
 
+#: Latin fonts worth trying first, before scanning every installed family (see ``symbol_font_family``).
+LATIN_FONT_CANDIDATES = (
+    "Noto Sans",
+    "Liberation Sans",
+    "Nimbus Sans",
+    "Arial",
+    "Helvetica",
+    "Calibri",
+    "Cantarell",
+    "FreeSans",
+)
+MINUS = "\u2212"
+
+
+def _latin_only(family: str) -> bool:
+    """The font ``family`` resolves to has a minus sign and Latin letters but no Arabic letters
+    (asked of the font file itself: an alias like "Sans Serif" may be DejaVu Sans, with Arabic)."""
+    raw = QRawFont.fromFont(QFont(family))
+    return (
+        raw.isValid()
+        and raw.supportsCharacter(ord(MINUS))
+        and raw.supportsCharacter(ord("g"))
+        and not raw.supportsCharacter(ord("\u0633"))  # ARABIC LETTER SEEN
+        and not QFontDatabase.isFixedPitch(raw.familyName())
+    )
+
+
+def symbol_font_family(base: QFont) -> str | None:
+    """An installed family with a true minus sign and no Arabic letters, or None.
+
+    Vazirmatn has no U+2212, and Qt's shaper then draws a hyphen: "−g" and "(1−α)" read "-g",
+    "(1-α)". Put first, such a family draws the Latin text, the symbols and "−", while every
+    Persian letter (which it lacks) still falls back to Vazirmatn.
+    """
+    for family in dict.fromkeys([*base.families(), *LATIN_FONT_CANDIDATES]):
+        # only a font installed under that name, not whatever Qt substitutes for a missing one
+        resolved = QRawFont.fromFont(QFont(family)).familyName()
+        if resolved.lower().startswith(family.lower()) and _latin_only(family):
+            return family
+
+    # plain sans families first (the interface's own style), not narrow or condensed ones
+    def preference(f: str) -> tuple[bool, bool, int, str]:
+        name = f.lower()
+        return "sans" not in name, "narrow" in name or "condensed" in name, len(f), f
+
+    for family in sorted(QFontDatabase.families(), key=preference):
+        if not QFontDatabase.isPrivateFamily(family) and _latin_only(family):
+            return family
+    return None
+
+
 #: The application's font before any language changed it.
 _default_font: list[QFont] = []
 
 
-def install_language(app: QApplication, language: str) -> str:
-    """Load the translators for ``language`` and set direction and font; returns the language used."""
+def install_language(app: QApplication, language: str, *, symbol_font: bool = True) -> str:
+    """Load the translators for ``language`` and set direction and font; returns the language used.
+
+    ``symbol_font=False`` keeps Vazirmatn first in Persian (the command-line export: its SVG
+    keeps each Persian sentence as one run of text, which a Latin font's spaces would split).
+    """
     for translator in _installed:
         app.removeTranslator(translator)
     _installed.clear()
@@ -76,7 +131,7 @@ def install_language(app: QApplication, language: str) -> str:
     app.setLayoutDirection(Qt.RightToLeft if rtl else Qt.LeftToRight)
     if not _default_font:
         _default_font.append(QFont(app.font()))
-    # back from Persian: the system font again (Vazirmatn's minus reads as a hyphen "-")
+    # back from Persian: the system font again
     app.setFont(_default_font[0])
     if rtl:
         families = []
@@ -86,7 +141,8 @@ def install_language(app: QApplication, language: str) -> str:
                 families += QFontDatabase.applicationFontFamilies(font_id)
         if families:
             font = QFont(app.font())
-            font.setFamilies([families[0], *QFont(app.font()).families()])
+            latin = symbol_font_family(font) if symbol_font else None
+            font.setFamilies([*([latin] if latin else []), families[0], *QFont(app.font()).families()])
             app.setFont(font)
     # Numbers keep Latin digits and "." in every language: they must match the formulas and plots.
     QLocale.setDefault(QLocale.c())

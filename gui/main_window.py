@@ -21,6 +21,8 @@ from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QComboBox,
+    QHBoxLayout,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -35,7 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from engine.atomic import clean_leftovers_in
-from engine.config import ConfigError, RacerConfig, SessionConfig
+from engine.config import DEFAULT_RACERS, ConfigError, RacerConfig, SessionConfig
 from engine.losses import LOSSES
 from engine.optimizers import OPTIMIZERS
 from engine.race import Race
@@ -51,16 +53,19 @@ from gui.session_files import SessionFiles
 from gui.settings import remembered_json
 from gui.slots import weak_slot
 from gui.views.contour import ContourView
-from gui.views.panels import ROWS, PerWeightPanels
+from gui.views.panels import ROWS, STEP_WINDOWS, PerWeightPanels
 from gui.worker import GhostPath, RaceWorker, SurfacePayload, drop_source_cache
 
 REDRAW_MS = 33
 # Narrower than this, the contour's readout leaves out η and uses a smaller font.
 READOUT_COMPACT_BELOW_PX = 430
 PANEL_KEYS = tuple(key for key, *_ in ROWS)
-#: Speed slider stops, in steps per second; 60 steps/s is "1×".
+#: Speed slider stops, in steps per second.
 SPEEDS = (1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1500, 3000, 10_000, 30_000, 100_000, math.inf)
-DEFAULT_SPEED_INDEX = SPEEDS.index(60)
+#: The first start plays 10 steps a second: the first 50 steps, where the optimizers differ
+#: most, take 5 s, slow enough to follow in a lecture. It is marked "1×" on the slider.
+DEFAULT_SPEED = 10
+DEFAULT_SPEED_INDEX = SPEEDS.index(DEFAULT_SPEED)
 DEFAULT_SIZE = QSize(1366, 768)
 #: Presentation mode (F11): text, lines, markers and legend this much larger.
 PRESENTATION_SCALE = 1.5
@@ -188,6 +193,7 @@ class MainWindow(QMainWindow):
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.setSpacing(2)
         right_layout.addWidget(self.formula)
+        right_layout.addWidget(self._build_step_window_bar())
         right_layout.addWidget(self.panels, stretch=1)
         self.splitter = QSplitter(Qt.Horizontal)
         self.splitter.addWidget(scroll)
@@ -201,6 +207,35 @@ class MainWindow(QMainWindow):
         self.busy_label = QLabel()
         self.statusBar().addPermanentWidget(self.busy_label)
         self.resize(DEFAULT_SIZE)
+
+    def _build_step_window_bar(self) -> QWidget:
+        """ "Plots show: [all steps ▾]": the first N steps at full width, where the optimizers
+        differ most (the wheel on a plot zooms its step axis too; its "A" button undoes that)."""
+        bar = QWidget()
+        layout = QHBoxLayout(bar)
+        layout.setContentsMargins(4, 0, 4, 0)
+        label = QLabel(self.tr("Plots show:"))
+        self.step_window_combo = QComboBox()
+        self.step_window_combo.setObjectName("step_window_combo")
+        for limit in STEP_WINDOWS:
+            text = (
+                self.tr("all steps") if limit is None else self.tr("the first {0} steps").format(f"{limit:,}")
+            )
+            self.step_window_combo.addItem(text, limit)
+        self.step_window_combo.setToolTip(
+            self.tr("Show only the first steps in the per-weight plots, across their full width")
+        )
+        label.setBuddy(self.step_window_combo)
+        self.step_window_combo.currentIndexChanged.connect(self._step_window_chosen)
+        layout.addWidget(label)
+        layout.addWidget(self.step_window_combo)
+        layout.addStretch(1)
+        return bar
+
+    def _step_window_chosen(self, index: int) -> None:
+        self.panels.set_step_window(self.step_window_combo.itemData(index))
+        self._dirty = True
+        self._redraw()
 
     def _action(self, text: str, slot: object, shortcut: object = None, checkable: bool = False) -> QAction:
         action = QAction(text, self)
@@ -625,7 +660,7 @@ class MainWindow(QMainWindow):
         if math.isinf(speed):
             return self.tr("max speed")
         text = self.tr("1 step/s") if speed == 1 else self.tr("{0} steps/s").format(f"{speed:,.0f}")
-        return text + (" (1×)" if speed == 60 else "")
+        return text + (" (1×)" if speed == DEFAULT_SPEED else "")
 
     def _speed_changed(self, index: int) -> None:
         self.speed_label.setText(self.speed_text(SPEEDS[index]))
@@ -699,6 +734,7 @@ class MainWindow(QMainWindow):
         if names and self.controls.selected not in names:  # inspect someone who is racing
             self._racer_selected(names[0])
         self.panels.set_selected(self.controls.selected)
+        self._show_formula()
         self._dirty = True
         if self._resume is not None:
             state, self._resume = self._resume, None
@@ -927,6 +963,7 @@ class MainWindow(QMainWindow):
 
     def _show_formula(self) -> None:
         key = self.controls.selected
+        self.formula.set_candidates(r.optimizer for r in self.racers.values())
         racer = self.racers.get(key)
         if racer is None:
             self.formula.clear()
@@ -994,8 +1031,9 @@ class MainWindow(QMainWindow):
         app.setFont(font)
         self.contour.set_display_scale(scale)
         self.panels.set_display_scale(scale)
-        # the card grows less: at full scale it took the per-weight plots' room on a 768-px screen
-        self.formula.set_display_scale(scale**0.5)
+        # the card grows less, and presenting shows only the rule: at full scale with its notes it
+        # took the per-weight plots' room on a 768-px screen
+        self.formula.set_display_scale(scale**0.5, compact=self.presentation_action.isChecked())
         self._readout_html = ""  # the legend is laid out again at its new size
         self._dirty = True
 
@@ -1130,7 +1168,7 @@ class MainWindow(QMainWindow):
         clean_leftovers_in(remembered)
         if config is not None:
             self.race.replace_config(config)  # before the worker starts: nothing races yet
-        selected = str(self.settings.value("selected", "adam"))
+        selected = str(self.settings.value("selected", DEFAULT_RACERS[-1]))
         if selected in self.racers:
             self.controls.select_racer(selected)
         try:

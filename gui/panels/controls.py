@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine.config import MAX_RACERS, MAX_STEPS, ConfigError, RacerConfig, SessionConfig
+from engine.config import DEFAULT_RACERS, MAX_RACERS, MAX_STEPS, ConfigError, RacerConfig, SessionConfig
 from engine.losses import LOSSES
 from engine.optimizers import HYPERPARAMETERS, OPTIMIZERS
 from engine.schedules import KINDS
@@ -112,7 +112,7 @@ class ControlPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._racers: dict[str, RacerConfig] = {}
-        self._selected = "adam"
+        self._selected = DEFAULT_RACERS[-1]  # the lecture's Adam: the richest editor and panels
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self._build_surface_box())

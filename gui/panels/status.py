@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import math
 import re
+from collections.abc import Iterable
 
 import numpy as np
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSignalBlocker, Qt, Signal
@@ -152,12 +153,18 @@ class FormulaCard(QLabel):
         self.setObjectName("formula_card")
         self._band_heights: dict[int, int] = {}
         self._scale = 1.0
+        #: Only the heading and the rule (presentation mode: the room reads the rule, and the
+        #: plots below need the height at 768 pixels).
+        self.compact = False
+        #: The optimizers whose cards the held height must fit (those racing; empty: all).
+        self._candidates: tuple[str, ...] = ()
         self._shown: tuple[str, dict[str, float], str, str, str] | None = None
         self.set_display_scale(1.0)
 
-    def set_display_scale(self, scale: float) -> None:
-        """Presentation mode: the card's text ``scale`` times its size."""
+    def set_display_scale(self, scale: float, *, compact: bool = False) -> None:
+        """Presentation mode: the card's text ``scale`` times its size; ``compact``: the rule only."""
         self._scale = scale
+        self.compact = compact
         self._band_heights = {}
         self.setStyleSheet(
             "QLabel#formula_card { background: #fbfaf3; border: 1px solid #d8d4c0; border-radius: 4px;"
@@ -167,12 +174,21 @@ class FormulaCard(QLabel):
             self.show_optimizer(*self._shown)
         self._hold_height()
 
+    def set_candidates(self, optimizers: Iterable[str]) -> None:
+        """Hold the height of the tallest card among these optimizers (the race's), not among
+        all 17: the longest rules (AMSGrad, RAdam) took the plots' room in every race."""
+        candidates = tuple(sorted(set(optimizers) & set(OPTIMIZERS)))
+        if candidates != self._candidates:
+            self._candidates = candidates
+            self._band_heights = {}
+            self._hold_height()
+
     def resizeEvent(self, event: object) -> None:
         super().resizeEvent(event)
         self._hold_height()
 
     def _hold_height(self) -> None:
-        """As tall as the tallest optimizer's card at this width: picking another optimizer
+        """As tall as the tallest racing optimizer's card at this width: picking another racer
         must not move the plots below up and down.
 
         Laying out all the cards takes ~20 ms, so heights are kept per 40-pixel band of widths,
@@ -187,8 +203,11 @@ class FormulaCard(QLabel):
             shown = self.text()
             narrow = max(1, band * HEIGHT_BAND_PX)
             height = 0
-            for name, opt in OPTIMIZERS.items():  # laid out on the card itself: same font and style
-                self.setText(self._html(name, dict(opt.defaults), "constant"))
+            # QLabel's heightForWidth is never below its minimum height: measure without the one
+            # held, or the card could only ever grow (it stayed presentation-tall after F11)
+            self.setMinimumHeight(0)
+            for name in self._candidates or OPTIMIZERS:  # laid out on the card itself: same font and style
+                self.setText(self._html(name, dict(OPTIMIZERS[name].defaults), "constant"))
                 height = max(height, self.heightForWidth(narrow))
             self.setText(shown)
             self._band_heights[band] = height
@@ -217,16 +236,19 @@ class FormulaCard(QLabel):
             f"<span style='color:#555'>{ltr.format(values)}</span>",
             f"<div dir='ltr' style='font-size: {formula_pt:.0f}pt'>{unbroken_formula(opt.formula)}</div>",
         ]
-        if opt.notes:
+        if self.compact:
+            parts = [parts[0].split(" &nbsp;")[0], parts[1]]  # the racer and its rule
+        elif opt.notes:
             parts.append(f"<i>{tr_engine(opt.notes)}</i>")
         meaning = []
         if opt.g_meaning:
             meaning.append(f"G: {tr_engine(opt.g_meaning)}")
         if opt.m_meaning:
             meaning.append(f"M: {tr_engine(opt.m_meaning)}")
-        if meaning:
+        if meaning and not self.compact:
             parts.append("<span style='color:#444'>" + " · ".join(meaning) + "</span>")
-        reference = self.tr("as in {0}").format(tr_engine(opt.reference))
-        parts.append(f"<span style='color:#777'>{reference}</span>")
+        if not self.compact:
+            reference = self.tr("as in {0}").format(tr_engine(opt.reference))
+            parts.append(f"<span style='color:#777'>{reference}</span>")
         direction = "rtl" if is_rtl() else "ltr"  # the card's own layout stays LTR for the formulas
         return f"<div dir='{direction}'>" + "<br>".join(parts) + "</div>"

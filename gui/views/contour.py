@@ -229,6 +229,7 @@ class _Arrow:
         self.color = color
         self.name = text
         self.opacity = 1.0
+        self.tip, self.direction = (0.0, 0.0), (1.0, 0.0)
         pen = pg.mkPen(color, width=ARROW_WIDTH)
         self.line = pg.PlotCurveItem(pen=pen)
         self.head = pg.ArrowItem(headLen=12, tipAngle=32, pen=pen, brush=color)
@@ -265,6 +266,7 @@ class _Arrow:
         if text != self.text.toPlainText():  # laying the label out again costs more than the arrow
             self.text.setText(text)
         self.text.setPos(origin[0] + ux * length * 1.22, origin[1] + uy * length * 1.22)
+        self.tip, self.direction = (x1, y1), (ux, uy)  # where the label goes (ContourView)
         if alpha != self.opacity:
             self.opacity = alpha
             for item in (self.line, self.head, self.text):
@@ -616,9 +618,13 @@ class ContourView(pg.PlotWidget):
                 continue
             rect = arrow.text.boundingRect()
             w, h = rect.width() * px, rect.height() * py
-            pos = arrow.text.pos()
-            x = min(max(pos.x(), x0 + w / 2 + 2 * px), x1 - w / 2 - 2 * px)
-            y = min(max(pos.y(), y0 + h / 2 + 2 * py), y1 - h / 2 - 2 * py)
+            # past the tip, the whole label clear of it: centred at 1.22 × a short arrow's
+            # length, a label covered the racer's dot and its own arrow ("g 0.55" for "−g 0.55")
+            (tx, ty), (ux, uy) = arrow.tip, arrow.direction
+            x = tx + ux * (w / 2 + 6 * px)
+            y = ty + uy * (h / 2 + 6 * py)
+            x = min(max(x, x0 + w / 2 + 2 * px), x1 - w / 2 - 2 * px)
+            y = min(max(y, y0 + h / 2 + 2 * py), y1 - h / 2 - 2 * py)
             for _ in range(len(placed) + 1):  # step aside from a label already placed
                 clash = next(
                     (b for b in placed if abs(b[0] - x) < (b[2] + w) / 2 and abs(b[1] - y) < (b[3] + h) / 2),

@@ -14,7 +14,7 @@ from itertools import pairwise
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QFontMetricsF
 from PySide6.QtWidgets import QGraphicsItem
 
 from engine.record import BY_NAME as RECORD_FIELDS
@@ -37,6 +37,8 @@ _PLOTTED: dict[str, tuple[bool, str]] = {
 ROWS: tuple[tuple[str, str, bool, str], ...] = tuple(
     (key, RECORD_FIELDS[key].symbol, log, tip) for key, (log, tip) in _PLOTTED.items()
 )
+#: Tick labels on a linear plot stay this many text heights apart (centre to centre).
+LABEL_GAP = 1.6
 MAX_POINTS = 800  # a panel is 400-700 pixels wide: more points only cost paint time
 # Curves are 1 px wide: Qt draws those with its fast line rasteriser, while any wider pen
 # goes through the general stroker, 6× slower (10.4 vs 1.8 ms for a full repaint of the six
@@ -52,6 +54,10 @@ HEADROOM = 0.25
 # decades more. Its curve leaves the plot at a ▲/▼ mark instead. The selected racer always counts.
 OUTLIER_RATIO = 4.0
 OUTLIER_DECADES = 4.0
+#: "Plots show" choices: the first N steps only (None: every step, the axis growing with the race).
+#: Most of what distinguishes the optimizers happens in the first 10-100 steps, which a 2,000-step
+#: axis squeezes into its first few pixels.
+STEP_WINDOWS: tuple[int | None, ...] = (None, 10, 20, 50, 100, 200, 500, 1000)
 #: Shown in place of a log plot's label when some value is ≤ 0 and the plot falls back to linear.
 LINEAR_FALLBACK_NOTE = QT_TRANSLATE_NOOP("PerWeightPanels", "linear: L ≤ 0")
 
@@ -133,6 +139,15 @@ def robust_extent(
     return (min(e[0] for e in inside), max(e[1] for e in inside)), out
 
 
+def rows_up_to(steps: np.ndarray, limit: int | None) -> int:
+    """How many rows a plot showing steps 0 … ``limit`` draws: those up to it and one past it,
+    so a curve runs on to the plot's edge instead of stopping short of it."""
+    n = steps.shape[0]
+    if limit is None:
+        return n
+    return min(n, int(np.searchsorted(steps, limit, side="right")) + 1)
+
+
 def _thin_rows(n: int, first: int) -> np.ndarray:
     """Rows ``first … n-1``, at most ~MAX_POINTS of them (the last always): redraws stay cheap.
 
@@ -146,7 +161,27 @@ def _thin_rows(n: int, first: int) -> np.ndarray:
 
 class SparseLogAxis(pg.AxisItem):
     """A log axis that labels only decades (or 1-2-5 within one): a short plot has no room
-    for pyqtgraph's label at every minor tick, which made them print over each other."""
+    for pyqtgraph's label at every minor tick, which made them print over each other.
+
+    Labels keep at least LABEL_GAP text heights apart: pyqtgraph spaces ticks by the plot's
+    height alone, and presenting (1.5× text on 60-pixel plots) printed "20" over "0" and
+    "0.01" over "0.1" (then a log plot labels every 2nd or 5th decade).
+    """
+
+    def tickSpacing(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, float]]:
+        levels = super().tickSpacing(minVal, maxVal, size)
+        span = abs(maxVal - minVal)
+        if not levels or not span > 0 or size <= 0:  # (on a log plot values are decades)
+            return levels
+        font = self.style.get("tickFont") or QFont()
+        least = span * LABEL_GAP * QFontMetricsF(font).height() / size
+        major = levels[0][0]
+        if major >= least and (len(levels) < 2 or levels[1][0] >= least):
+            return levels
+        while major < least:  # the next 1-2-5 step
+            mantissa = major / 10 ** math.floor(math.log10(major) + 1e-9)
+            major *= 2.5 if round(mantissa) == 2 else 2.0
+        return [(major, 0.0)]
 
     def logTickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         strings = super().logTickStrings(values, scale, spacing)
@@ -230,6 +265,8 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
         self._x_view = (0.0, 10.0)
         self._x_pending: set[str] = set()
         self._auto_x = True
+        #: Show only steps 0 … this (None: all); see set_step_window.
+        self.step_window: int | None = None
         self._pen_scale = 1.0
         self._selected: str | None = None
         # At step 0 the plots are empty and their axes arbitrary: say what fills them.
@@ -241,11 +278,11 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
             color="#555",
             fill=pg.mkBrush(255, 255, 255, 220),
         )
+        self._key: list[tuple[str, str]] = []  # (colour, label) of each racer
+        self._key_size = "8pt"
         self.title = pg.LabelItem(justify="left", color="#333", size="8pt")
         self.addItem(self.title, row=len(ROWS), col=0)
-        self.title.setText(
-            "<b>———</b> w1 &nbsp; <b>- - -</b> w2 &nbsp; " + self.tr("(one colour per racer)")
-        )
+        self.title.setText("<b>———</b> w1 &nbsp; <b>- - -</b> w2 &nbsp; " + self.tr("(one colour per racer)"))
 
     def set_log(self, key: str, log: bool) -> None:
         self.log_y[key] = log
@@ -260,10 +297,7 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
         log = self.is_log(key)
         plot = self.plots[key]
         plot.setLogMode(y=log)
-        label = self._labels[key]
-        if self.log_y[key] and not log:
-            label = f"{label} <span style='font-size:7pt'>({self.tr(LINEAR_FALLBACK_NOTE)})</span>"
-        plot.setLabel("left", label)
+        self._show_label(key)
         for (name, k, i), (x, y) in self._data.items():
             if k == key:
                 self._set(name, k, i, x, y)
@@ -271,6 +305,12 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
         self._fit_y(key)
         # setLogMode re-maps the x axis too: put back the shared step range at once
         plot.setXRange(*self._x_view, padding=0.0)
+
+    def _show_label(self, key: str) -> None:
+        label = self._labels[key]
+        if self.log_y[key] and not self.is_log(key):
+            label = f"{label} <span style='font-size:7pt'>({self.tr(LINEAR_FALLBACK_NOTE)})</span>"
+        self.plots[key].setLabel("left", label)
 
     def curve_data(self, name: str, key: str, weight: int) -> tuple[np.ndarray, np.ndarray]:
         """The steps and values a curve shows (before a log axis takes their log)."""
@@ -294,6 +334,19 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
             self._x_pending.discard(key)
             if self.plots[key].vb.viewRange()[0] != list(self._x_view):
                 self.plots[key].setXRange(*self._x_view, padding=0.0)
+
+    def set_step_window(self, limit: int | None) -> None:
+        """Show only the first ``limit`` steps (None: all), at full resolution, with every
+        plot's values fitted to them; the next ``update_racers`` redraws the curves."""
+        self.step_window = limit
+        self._drawn = {}
+        for key in self.plots:
+            self._auto_y[key] = True
+            self._y_range[key] = None
+        self._auto_x = True
+        self._x_max = 0.0
+        self._set_x_range(self._last_step)
+        self._apply_x(self.plots)
 
     def _resume_auto(self, key: str) -> None:
         """The plot's "A" button: follow the data again (after the user zoomed or panned)."""
@@ -439,19 +492,40 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
         self._apply_x(self.plots)
 
     def set_key(self, names: list[str], labels: dict[str, str]) -> None:
-        """Which colour is which racer, under the plots (and how w1 and w2 differ); three
-        racers a line, so the key fits beside the plots' width."""
-        swatches = [
-            f"<span style='color:{self._colors.get(n) or theme.racer_color(n)}'><b>━━</b></span>&nbsp;"
-            + html.escape(labels.get(n, n))
-            for n in names
+        """Which colour is which racer, under the plots, and how w1 and w2 differ."""
+        self._key = [(self._colors.get(n) or theme.racer_color(n), labels.get(n, n)) for n in names]
+        self._layout_key()
+
+    def _layout_key(self) -> None:
+        """The key's entries, wrapped at the plots' width: a fixed three a line was wider than
+        the plots presenting at 1024 pixels, and the layout then pushed them off the window."""
+        entries = [("<b>———</b> w1 &nbsp; <b>- - -</b> w2 &nbsp;|", "——— w1   - - - w2  |")] + [
+            (f"<span style='color:{color}'><b>━━</b></span>&nbsp;{html.escape(label)}", f"━━ {label}")
+            for color, label in self._key
         ]
-        lines = [" &nbsp; ".join(swatches[i : i + 3]) for i in range(0, len(swatches), 3)]
-        self.title.setText(
-            "<br>".join(["<b>———</b> w1 &nbsp; <b>- - -</b> w2 &nbsp;|&nbsp; " + lines[0], *lines[1:]])
-            if lines
-            else ""
-        )
+        if len(entries) == 1:
+            self.title.setText("", size=self._key_size)
+            return
+        font = QFont()
+        font.setPointSizeF(float(self._key_size.removesuffix("pt")))
+        metrics = QFontMetricsF(font)
+        room = max(self.width() - 24, 120)
+        lines: list[list[str]] = [[]]
+        used = 0.0
+        for markup, plain in entries:
+            need = metrics.horizontalAdvance(plain + "    ")
+            if lines[-1] and used + need > room:
+                lines.append([])
+                used = 0.0
+            lines[-1].append(markup)
+            used += need
+        self.title.setText("<br>".join(" &nbsp; ".join(line) for line in lines), size=self._key_size)
+
+    def resizeEvent(self, event: object) -> None:
+        super().resizeEvent(event)
+        # (Qt resizes it once before __init__ is done, and again while closing: scene cleared)
+        if getattr(self, "_key", None) and not getattr(self, "closed", False):
+            self._layout_key()
 
     def set_display_scale(self, scale: float) -> None:
         """Presentation mode: curves, marks and axis text ``scale`` times their size."""
@@ -464,10 +538,16 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
             for axis in ("left", "bottom"):
                 plot.getAxis(axis).setStyle(tickFont=font)
                 plot.getAxis(axis).label.setFont(label_font)
-            plot.getAxis("left").setWidth(round(58 * scale))
+            # presenting, room for the rate's label on two lines beside its ticks
+            plot.getAxis("left").setWidth(round(58 * scale) + (28 if scale >= 1.2 else 0))
+        # presenting, a plot is ~60 px tall at 768 px: the rate's label, turned on its side, no
+        # longer fits in one line and ran into the G plot's
+        self._labels["lr"] = ROWS[0][1] if scale < 1.2 else "η/<br>(√G+ε)"
+        self._show_label("lr")
         for marks in self.clip_marks.values():
             marks.setSize(11 * scale)
-        self.title.setText(self.title.text, size=f"{8 * scale:.0f}pt")
+        self._key_size = f"{8 * scale:.0f}pt"
+        self._layout_key()
 
     def set_pen_scale(self, scale: float) -> None:
         """Widen curves for a large export (see ContourView.set_pen_scale)."""
@@ -518,8 +598,9 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
                 continue  # nothing new for this racer (paused, converged or diverged)
             changed.update(todo)
             # Row 0 is the start: no step has happened there, so only w and L have a value.
-            with_start = _thin_rows(len(history), 0)
-            steps_only = _thin_rows(len(history), 1)
+            shown = rows_up_to(history.step, self.step_window)
+            with_start = _thin_rows(shown, 0)
+            steps_only = _thin_rows(shown, 1)
             for key in todo:
                 self._drawn[(name, key)] = stamp
                 rows_shown = with_start if key in ("w", "loss") else steps_only
@@ -558,6 +639,12 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
         most of the cost of drawing; jumps keep the axes still between them.
         """
         if not self._auto_x or (last_step <= self._x_max and self._x_max > 0):
+            return
+        if self.step_window is not None:  # a fixed window: it never grows
+            self._x_max = float(self.step_window)
+            pad = 0.02 * self._x_max
+            self._x_view = (-pad, self._x_max + pad)
+            self._x_pending = set(self.plots)
             return
         magnitude = 10 ** math.floor(math.log10(max(last_step, 1)))
         for factor in (1, 2, 5, 10):

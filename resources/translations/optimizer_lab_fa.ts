@@ -337,6 +337,7 @@ Do you want to replace it?</source>
     <name>FormulaCard</name>
     <message>
         <source>η schedule {0}</source>
+        <extracomment>Only the heading and the rule (presentation mode: the room reads the rule, and the plots below need the height at 768 pixels). The optimizers whose cards the held height must fit (those racing; empty: all).</extracomment>
         <translation>برنامهٔ زمانی η: {0}</translation>
     </message>
     <message>
@@ -447,7 +448,7 @@ Do you want to replace it?</source>
     <name>MainWindow</name>
     <message>
         <source>Optimizer Lab</source>
-        <extracomment>Speed slider stops, in steps per second; 60 steps/s is &quot;1×&quot;. Presentation mode (F11): text, lines, markers and legend this much larger. Ctrl+plus / Ctrl+minus go through these interface sizes.</extracomment>
+        <extracomment>Speed slider stops, in steps per second. The first start plays 10 steps a second: the first 50 steps, where the optimizers differ most, take 5 s, slow enough to follow in a lecture. It is marked &quot;1×&quot; on the slider. Presentation mode (F11): text, lines, markers and legend this much larger. Ctrl+plus / Ctrl+minus go through these interface sizes.</extracomment>
         <translation>آزمایشگاه بهینه‌سازها</translation>
     </message>
     <message>
@@ -465,6 +466,22 @@ Do you want to replace it?</source>
     <message>
         <source>Step inspector</source>
         <translation>جزئیات گام</translation>
+    </message>
+    <message>
+        <source>Plots show:</source>
+        <translation>نمودارها نشان می‌دهند:</translation>
+    </message>
+    <message>
+        <source>all steps</source>
+        <translation>همهٔ گام‌ها</translation>
+    </message>
+    <message>
+        <source>the first {0} steps</source>
+        <translation>{0} گام نخست</translation>
+    </message>
+    <message>
+        <source>Show only the first steps in the per-weight plots, across their full width</source>
+        <translation>فقط گام‌های نخست را در نمودارهای هر وزن، در تمام پهنای آن‌ها، نشان بده</translation>
     </message>
     <message>
         <source>Play</source>
@@ -864,7 +881,7 @@ Do you want to replace it?</source>
     </message>
     <message>
         <source>linear: L ≤ 0</source>
-        <extracomment>(key, axis label, log-y by default, what it is) — the rows top to bottom; keys and axis labels are the record schema&apos;s (``engine.record.FIELDS``: a field&apos;s name and symbol). Shown in place of a log plot&apos;s label when some value is ≤ 0 and the plot falls back to linear.</extracomment>
+        <extracomment>(key, axis label, log-y by default, what it is) — the rows top to bottom; keys and axis labels are the record schema&apos;s (``engine.record.FIELDS``: a field&apos;s name and symbol). Tick labels on a linear plot stay this many text heights apart (centre to centre). &quot;Plots show&quot; choices: the first N steps only (None: every step, the axis growing with the race). Most of what distinguishes the optimizers happens in the first 10-100 steps, which a 2,000-step axis squeezes into its first few pixels. Shown in place of a log plot&apos;s label when some value is ≤ 0 and the plot falls back to linear.</extracomment>
         <translation>خطی: L ≤ 0</translation>
     </message>
     <message>
@@ -874,6 +891,7 @@ Do you want to replace it?</source>
     </message>
     <message>
         <source>Each step adds a point to these plots: press Step or Play.</source>
+        <extracomment>Show only steps 0 … this (None: all); see set_step_window.</extracomment>
         <translation>هر گام نقطه‌ای به این نمودارها می‌افزاید: «گام» یا «اجرا» را بزنید.</translation>
     </message>
     <message>

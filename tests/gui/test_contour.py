@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from PySide6.QtCore import QPointF
 
 from engine.simulate import Run
 from gui.history import RacerHistory
@@ -118,3 +119,19 @@ def test_arrow_labels_neither_overlap_nor_leave_the_plot(view, qtbot) -> None:
     for i, a in enumerate(rects):
         for b in rects[i + 1 :]:
             assert not a.intersects(b)
+
+
+def test_an_arrow_label_leaves_its_racers_point_and_its_tip_uncovered(view, qtbot) -> None:
+    """A short −g arrow's label, centred at 1.22× its length, sat on the racer's dot and hid the
+    arrow's own minus ("g 0.55"): it now starts past the tip."""
+    view.set_view((-4.0, 4.0, -4.0, 4.0))
+    qtbot.wait(1)
+    origin = (0.0, 0.0)
+    for vector in ((1e-3, 0.0), (0.0, -1e-3), (-1e-3, 1e-3)):  # tiny: the shortest arrows
+        view.show_state(origin, vector, None, None, None)
+        arrow = view.arrows["grad"]
+        assert arrow.text.isVisible()
+        label = arrow.text.sceneBoundingRect()
+        tip = arrow.head.pos()
+        for point in (origin, (tip.x(), tip.y())):
+            assert not label.contains(view.plot.vb.mapViewToScene(QPointF(*point))), vector

@@ -27,8 +27,8 @@ def test_moving_eta_draws_where_the_new_rate_leads_before_play(window, qtbot) ->
         assert all(h.last_step == 0 for h in window.histories.values())  # nothing was raced
     # 0.22 > 2/κ: the path the learner sees runs away in w2, 0.18 settles
     assert np.abs(_ghost(window)[:, 1]).max() > 10
-    window._racer_selected("adam")  # another racer: that "what if" is not about it
-    window.controls.select_racer("adam")
+    window._racer_selected("adam-lecture")  # another racer: that "what if" is not about it
+    window.controls.select_racer("adam-lecture")
     assert not window.contour.ghost.isVisible()
 
 

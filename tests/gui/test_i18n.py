@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QFont, QTextLayout, QTextOption
+from PySide6.QtWidgets import QApplication, QToolBar
 
 from gui.i18n import install_language
 
@@ -152,3 +153,82 @@ def test_persian_window_is_right_to_left_with_left_to_right_plots(qtbot, isolate
 def test_english_is_the_fallback_for_an_unknown_language(qapp: QApplication) -> None:
     assert install_language(qapp, "xx") == "en"
     assert qapp.layoutDirection() == Qt.LeftToRight
+
+
+def _glyph_x(text: str, font: QFont) -> tuple[dict[int, float], dict[int, str]]:
+    """Where each character of ``text`` is drawn in a right-to-left line, and by which font:
+    the layout QPainter.drawText (menus, buttons, labels) uses for it."""
+    layout = QTextLayout(text, font)
+    option = QTextOption()
+    option.setTextDirection(Qt.RightToLeft)
+    layout.setTextOption(option)
+    layout.beginLayout()
+    layout.createLine().setLineWidth(2000)
+    layout.endLayout()
+    flags = QTextLayout.GlyphRunRetrievalFlag
+    wanted = flags.RetrieveGlyphIndexes | flags.RetrieveGlyphPositions | flags.RetrieveStringIndexes
+    xs: dict[int, float] = {}
+    families: dict[int, str] = {}
+    for run in layout.glyphRuns(-1, -1, wanted):
+        for index, pos in zip(run.stringIndexes(), run.positions(), strict=True):
+            xs[index] = pos.x()
+            families[index] = run.rawFont().familyName()
+    return xs, families
+
+
+SYMBOLS = ("−g", "−M", "Δw", "√G", "−η")
+
+
+def test_in_persian_every_symbol_reads_left_to_right_with_a_true_minus(
+    qtbot, isolated_settings, persian
+) -> None:
+    """The View menu read "g-" for "−g": in a right-to-left line a minus before a Latin letter
+    goes to its right unless isolated, and Vazirmatn (no U+2212) draws the minus as a hyphen.
+    Every menu entry and toolbar button with a symbol is laid out as Qt draws it, and each
+    symbol must run left to right, its minus drawn by a font that has one."""
+    from gui.i18n import symbol_font_family
+    from gui.main_window import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    font = QApplication.font()
+    latin = symbol_font_family(QFont())
+    if latin is None:
+        pytest.skip("no installed font has a minus sign without Arabic letters")
+    texts = []
+    menus = [a.menu() for a in window.menuBar().actions() if a.menu()]
+    while menus:
+        menu = menus.pop()
+        for action in menu.actions():
+            texts.append(action.text())
+            if action.menu():
+                menus.append(action.menu())
+    for toolbar in window.findChildren(QToolBar):
+        texts += [a.iconText() for a in toolbar.actions()]
+    checked = 0
+    for text in texts:
+        xs, families = _glyph_x(text, font)
+        for symbol in SYMBOLS:
+            start = text.find(symbol)
+            if start < 0:
+                continue
+            checked += 1
+            first, second = xs[start], xs[start + 1]
+            assert first < second, f"{symbol!r} drawn right to left in {text!r}"
+            if symbol.startswith("−"):
+                assert "vazir" not in families[start].lower(), f"a hyphen-like minus in {text!r}"
+    assert checked >= 4  # the −g, −M, Δw and √G arrows at least
+    # Persian words are still drawn by the Persian font
+    _xs, families = _glyph_x("پیکان", font)
+    assert all("vazir" in f.lower() for f in families.values()), families
+    window.close()
+
+
+def test_back_in_english_no_persian_font_is_left(qapp: QApplication) -> None:
+    english = QFont(qapp.font()).families()
+    install_language(qapp, "fa")
+    assert any("vazir" in f.lower() for f in qapp.font().families())
+    install_language(qapp, "en")
+    assert qapp.font().families() == english
+    _xs, families = _glyph_x("−g", qapp.font())
+    assert not any("vazir" in f.lower() for f in families.values())

@@ -13,7 +13,8 @@ from engine import simulate
 from gui.main_window import SPEEDS
 from tests.gui.conftest import ENGINE_TIMEOUT_MS, close_and_join
 
-DEFAULT_RACERS = ["sgd", "momentum", "adagrad", "rmsprop", "adam"]
+#: The lecture's race, in its order (typed out, not imported: the test pins what a first start shows).
+DEFAULT_RACERS = ["sgd", "momentum-lecture", "adagrad", "rmsprop", "adam-lecture"]
 
 
 def wait_steps(qtbot, window, n: int, timeout: int = 20_000) -> None:
@@ -36,6 +37,25 @@ def test_window_starts_with_the_default_race(window) -> None:
     assert window.status_table.rowCount() == 5
     assert all(len(h) == 1 for h in window.histories.values())
     assert window.windowTitle() == "Optimizer Lab"
+
+
+def test_the_first_start_follows_the_lecture_slowly(window) -> None:
+    """The list shows the lecture's five rules by name, all ticked, Adam (lecture) selected, and
+    the race plays slowly enough to follow: 10 steps a second, so the first 50 steps take 5 s."""
+    items = [window.controls.racer_list.item(i) for i in range(window.controls.racer_list.count())]
+    shown = [(item.text(), item.checkState() == Qt.Checked) for item in items]
+    assert shown == [
+        ("SGD", True),
+        ("Momentum (lecture)", True),
+        ("AdaGrad", True),
+        ("RMSprop", True),
+        ("Adam (lecture)", True),
+    ]
+    assert window.controls.selected == "adam-lecture"
+    speed = SPEEDS[window.speed_slider.value()]
+    assert 50 / speed == 5.0
+    assert window.speed_label.text() == "10 steps/s (1×)"
+    assert window.worker._speed == speed  # what the worker plays at, not only what the label says
 
 
 def test_step_button_advances_every_racer_by_one(window, qtbot) -> None:
@@ -156,7 +176,7 @@ def test_diverging_optimizer_is_reported_while_others_go_on(window, qtbot) -> No
     assert sgd.status == "diverged"
     assert np.all(np.isfinite(sgd.vec("w")))
     assert window.status_table.item(0, 4).text() == f"diverged at step {sgd.diverged_at}"
-    assert window.histories["adam"].last_step == 400
+    assert window.histories["adam-lecture"].last_step == 400
 
 
 def test_reset_goes_back_to_step_zero(window, qtbot) -> None:
@@ -207,7 +227,15 @@ def test_settings_remember_the_configuration(qtbot, isolated_settings) -> None:
     assert second.racers["nadam"].enabled
     assert second.racers["nadam"].hyperparameters["lr"] == 0.02
     assert second.racers["rmsprop#2"].hyperparameters["beta"] == 0.5  # a second RMSprop, remembered
-    assert list(second.racers) == ["sgd", "momentum", "adagrad", "rmsprop", "rmsprop#2", "adam", "nadam"]
+    assert list(second.racers) == [
+        "sgd",
+        "momentum-lecture",
+        "adagrad",
+        "rmsprop",
+        "rmsprop#2",
+        "adam-lecture",
+        "nadam",
+    ]
     second.close()
 
 
@@ -299,8 +327,9 @@ def test_a_typed_loss_replaces_the_surface_and_shows_as_custom(window, qtbot) ->
     assert window.controls.surface_combo.currentData() == "__custom__"
     assert window.controls.loss_error.text() == ""
     press_step(window, qtbot)
-    ref = simulate(window.surface, "adam", window.start_point, 1, **window.racers["adam"].hyperparameters)
-    np.testing.assert_array_equal(window.histories["adam"].vec("w"), ref.w)
+    adam = window.racers["adam-lecture"]
+    ref = simulate(window.surface, "adam-lecture", window.start_point, 1, **adam.hyperparameters)
+    np.testing.assert_array_equal(window.histories["adam-lecture"].vec("w"), ref.w)
 
 
 def test_the_readout_never_covers_the_start_or_the_racers(window, qtbot) -> None:

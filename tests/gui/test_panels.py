@@ -302,3 +302,95 @@ def test_the_plots_key_says_which_colour_is_which_racer(panels) -> None:
     for name, label in (("sgd", "SGD"), ("adam", "Adam")):
         assert theme.racer_color(name) in key and label in key
     assert "w1" in key and "w2" in key
+
+
+def test_the_first_n_steps_fill_the_plots_at_full_resolution_and_set_their_ranges(panels, qtbot) -> None:
+    """'Plots show: the first 50 steps' of a 2,000-step race: every one of those steps is drawn
+    (not every 3rd, as thinning the whole race for 800 points would), the step axis ends at 50
+    whatever the race's length, and the y ranges fit those steps alone."""
+    adaptive = {n: OPTIMIZERS[n].adaptive for n in ("adagrad", "rmsprop", "adam")}
+    panels.set_racers(list(adaptive))
+    histories = _histories(2000)
+    panels.update_racers(histories, adaptive)
+    x_all, _y = panels.curve_data("adam", "w", 0)
+    assert x_all[-1] == 2000 and np.diff(x_all).min() > 1  # thinned: 2001 rows > MAX_POINTS
+    loss_range_all = panels.plots["loss"].vb.viewRange()[1]
+    panels.set_step_window(50)
+    panels.update_racers(histories, adaptive)
+    x, y = panels.curve_data("adam", "w", 0)
+    np.testing.assert_array_equal(x, np.arange(52))  # steps 0 … 50 and one past the edge
+    np.testing.assert_array_equal(y, histories["adam"].vec("w")[:52, 0])  # the engine's numbers
+    g_steps, _ = panels.curve_data("adam", "grad", 0)
+    assert g_steps[0] == 1  # step 0 has no g
+    for plot in panels.plots.values():
+        x0, x1 = plot.vb.viewRange()[0]
+        assert x0 < 0 < 50 < x1 < 52
+    # the losses of steps 0 … 51 fill the loss plot (log10): its range is theirs, not the race's
+    losses = np.log10(np.concatenate([h.loss[:52] for h in histories.values()]))
+    lo, hi = panels.plots["loss"].vb.viewRange()[1]
+    assert lo <= losses.min() and losses.max() <= hi
+    assert (losses.max() - losses.min()) >= 0.3 * (hi - lo)
+    assert lo > loss_range_all[0] + 1  # the whole race's lowest losses no longer set it
+    histories = _histories(2500)  # the race goes on: the window stays
+    panels.update_racers(histories, adaptive)
+    assert panels.plots["loss"].vb.viewRange()[0][1] < 52
+    panels.set_step_window(None)  # back to all steps: the axis takes the whole race again
+    panels.update_racers(histories, adaptive)
+    assert panels.curve_data("adam", "w", 0)[0][-1] == 2500
+    assert all(p.vb.viewRange()[0][1] >= 2500 for p in panels.plots.values())
+
+
+@pytest.mark.parametrize("scale", [1.0, 1.5, 2.0])
+@pytest.mark.parametrize(("lo", "hi", "pixels"), [(-10.0, 45.0, 55.0), (-3.2, 0.6, 60.0), (0.0, 1.0, 120.0)])
+def test_linear_tick_labels_never_print_over_each_other(qtbot, scale, lo, hi, pixels) -> None:
+    """Presenting (1.5× text on 60-pixel plots) printed M's "20" over its "0"."""
+    from PySide6.QtGui import QFont, QFontMetricsF
+
+    from gui.views.panels import LABEL_GAP, SparseLogAxis
+
+    axis = SparseLogAxis("left")
+    font = QFont()
+    font.setPointSizeF(font.pointSizeF() * scale)
+    axis.setStyle(tickFont=font)
+    levels = axis.tickSpacing(lo, hi, pixels)
+    assert levels
+    text_px = QFontMetricsF(font).height()
+    for spacing, _offset in levels:  # every level pyqtgraph may label
+        assert spacing / (hi - lo) * pixels >= LABEL_GAP * text_px - 1e-9
+    first = math.ceil(lo / levels[0][0]) * levels[0][0]
+    assert lo <= first <= hi  # at least one label stays
+
+
+def test_the_key_wraps_so_the_plots_stay_inside_a_narrow_presenting_view(qtbot) -> None:
+    """Presenting at 1024 pixels, a key of three racers a line was wider than the plots: the
+    layout grew past the view and cut the plots' right side off."""
+    panels = shown(qtbot, PerWeightPanels(), (440, 600))
+    names = ["sgd", "momentum-lecture", "adagrad", "rmsprop", "adam-lecture"]
+    labels = {n: OPTIMIZERS[n].title for n in names}
+    panels.set_racers(names, labels=labels)
+    panels.set_display_scale(1.5)
+    qtbot.wait(20)
+    width = panels.viewport().width()
+    key = panels.title.item.sceneBoundingRect()
+    assert key.right() <= width
+    for plot in panels.plots.values():
+        assert plot.sceneBoundingRect().right() <= width + 1
+    text = panels.title.text
+    assert all(label in text for label in labels.values()) and "w1" in text
+    assert text.count("<br>") >= 2  # wrapped, not one line per three racers regardless of width
+
+
+def test_log_tick_labels_skip_decades_rather_than_print_over_each_other(qtbot) -> None:
+    from PySide6.QtGui import QFont, QFontMetricsF
+
+    from gui.views.panels import LABEL_GAP, SparseLogAxis
+
+    axis = SparseLogAxis("left")
+    axis.setLogMode(False, True)
+    font = QFont()
+    font.setPointSizeF(font.pointSizeF() * 1.5)
+    axis.setStyle(tickFont=font)
+    levels = axis.tickSpacing(-4.5, 0.5, 60.0)  # L from 3e-5 to 3 on a 60-pixel plot
+    text_px = QFontMetricsF(font).height()
+    assert levels and all(s / 5.0 * 60.0 >= LABEL_GAP * text_px for s, _o in levels)
+    assert levels[0][0] in (2.0, 5.0)  # every 2nd or 5th decade

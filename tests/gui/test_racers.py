@@ -56,7 +56,14 @@ def test_race_again_with_adds_a_copy_that_catches_up_and_keeps_the_others_runs(w
     before = dict(window.histories)
     window._racer_selected("rmsprop")
     window.controls.duplicate_button.click()
-    assert list(window.histories) == ["sgd", "momentum", "adagrad", "rmsprop", "rmsprop#2", "adam"]
+    assert list(window.histories) == [
+        "sgd",
+        "momentum-lecture",
+        "adagrad",
+        "rmsprop",
+        "rmsprop#2",
+        "adam-lecture",
+    ]
     assert all(window.histories[k] is h for k, h in before.items())  # the others' records are kept
     assert window.histories["rmsprop#2"].last_step == 3  # ran at once up to the others' step
     assert window.controls.selected == "rmsprop#2"
@@ -81,16 +88,16 @@ def test_remove_and_reorder_from_the_list(window, qtbot) -> None:
     window.controls.remove_button.click()
     assert "adagrad" not in window.histories and "AdaGrad" not in list_texts(window)
     assert window.status_table.rowCount() == 4
-    window._racer_selected("adam")
+    window._racer_selected("adam-lecture")
     window.controls.up_button.click()
-    assert list(window.histories) == ["sgd", "momentum", "adam", "rmsprop"]
-    assert list_texts(window) == ["SGD", "Momentum (heavy ball)", "Adam", "RMSprop"]
+    assert list(window.histories) == ["sgd", "momentum-lecture", "adam-lecture", "rmsprop"]
+    assert list_texts(window) == ["SGD", "Momentum (lecture)", "Adam (lecture)", "RMSprop"]
     window._redraw()
-    assert table_texts(window)[2] == "● Adam"
+    assert table_texts(window)[2] == "● Adam (lecture)"
     press_step(window, qtbot)
     assert all(h.last_step == 3 for h in window.histories.values())
     window.controls.down_button.click()
-    assert list(window.histories)[-1] == "adam"
+    assert list(window.histories)[-1] == "adam-lecture"
 
 
 def test_a_thirteenth_racer_is_refused_with_a_message(window, qtbot) -> None:

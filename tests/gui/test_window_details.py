@@ -14,13 +14,13 @@ from tests.gui.test_main_window import press_step
 
 def test_hovering_a_trail_inspects_it_without_selecting_it(window, qtbot) -> None:
     press_step(window, qtbot, 4)
-    window._racer_selected("adam")
+    window._racer_selected("adam-lecture")
     window._redraw()
     card = window.formula.toPlainText() if hasattr(window.formula, "toPlainText") else None
     window._trail_hovered("sgd", 2)
     window._redraw()
-    assert window.controls.selected == "adam"  # the list, card and editor stay on Adam
-    assert window.panels._selected == "adam"
+    assert window.controls.selected == "adam-lecture"  # the list, card and editor stay on Adam
+    assert window.panels._selected == "adam-lecture"
     if card is not None:
         assert window.formula.toPlainText() == card
     assert window.timeline.cursor == 2
@@ -78,14 +78,53 @@ def test_formulas_wrap_only_between_statements() -> None:
 
 
 def test_the_formula_card_keeps_its_height_whichever_optimizer_is_picked(window, qtbot) -> None:
+    for name in ("adam", "nadam", "adadelta"):
+        window.race.add(name)
     heights = set()
     top_of_panels = set()
-    for name in ("sgd", "adam", "nadam", "rmsprop", "adadelta"):
+    for name in ("sgd", "adam", "nadam", "rmsprop", "adadelta", "adam-lecture"):
         window._racer_selected(name)
         qtbot.wait(1)
         heights.add(window.formula.height())
         top_of_panels.add(window.panels.geometry().top())
     assert len(heights) == 1 and len(top_of_panels) == 1  # the plots below do not jump
+    assert "Adam (lecture)" in window.formula.text()  # the last one picked, shown
+
+
+def test_presenting_the_formula_card_shows_the_rule_as_tall_as_the_races_longest(window, qtbot) -> None:
+    """Presenting at 768 pixels, the card held the height of the longest rule of all 17 (not
+    racing) with its notes, and left the six plots 45 pixels each. It shows the racer and its
+    rule only, as tall as the longest rule in the race."""
+    from engine.optimizers import OPTIMIZERS
+
+    card = window.formula
+    window._racer_selected("adam-lecture")
+    assert "(no bias correction)" in card.text() and "M ← α·M" in card.text()
+    window.presentation_action.trigger()
+    card.setFixedWidth(460)  # heights are per width: keep one
+    window._show_formula()
+    assert card.compact and "(1−α)·g" in card.text() and "(√G+ε)·M" in card.text()
+    assert "(no bias correction)" not in card.text() and "lr = 0.01" not in card.text()
+    racing = card.minimumHeight()
+
+    def alone(name: str) -> int:
+        card.set_candidates([name])
+        return card.minimumHeight()
+
+    tallest = max(OPTIMIZERS, key=alone)
+    tall = alone(tallest)
+    assert tallest not in {r.optimizer for r in window.racers.values()}
+    assert tall > racing + 15  # a line or more: what the plots below used to lose
+    window._show_formula()
+    assert card.minimumHeight() == pytest.approx(racing, abs=3)  # (text layout rounds a pixel or two)
+    window.race.add(tallest)  # the longest rule joins the race: the card grows to hold it
+    window._show_formula()
+    assert card.minimumHeight() == pytest.approx(tall, abs=3)
+    window.race.remove(tallest)
+    window._show_formula()
+    assert card.minimumHeight() == pytest.approx(racing, abs=3)
+    window.presentation_action.trigger()
+    assert not card.compact and "(no bias correction)" in card.text()
 
 
 def test_the_colour_bars_ticks_sit_beside_its_strip_in_persian(qtbot, qapp) -> None:
