@@ -62,6 +62,20 @@ STEP_WINDOWS: tuple[int | None, ...] = (None, 10, 20, 50, 100, 200, 500, 1000)
 LINEAR_FALLBACK_NOTE = QT_TRANSLATE_NOOP("PerWeightPanels", "linear: L ≤ 0")
 
 
+class CornerNote(pg.TextItem):
+    """A short note in a view box's top right corner, hidden until shown."""
+
+    def __init__(self, vb: pg.ViewBox, text: str) -> None:
+        super().__init__(text, anchor=(1.0, 0.0), color="#7a4a00", fill=pg.mkBrush(255, 255, 255, 200))
+        self.setParentItem(vb)
+        self.setZValue(40)
+        self.setVisible(False)
+        vb.sigResized.connect(self.place)
+
+    def place(self, *_: object) -> None:
+        self.setPos(self.parentItem().width() - 2, 0)
+
+
 def nice_step(span: float) -> float:
     """1, 2 or 5 × 10ᵏ, at least ``span``."""
     magnitude = 10.0 ** math.floor(math.log10(span))
@@ -250,6 +264,8 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
             plot.addItem(marks, ignoreBounds=True)
             self.clip_marks[key] = marks
             self.plots[key] = plot
+        #: "linear: L ≤ 0" in the loss plot's top right corner while it cannot show log10(L).
+        self.scale_notes = {"loss": CornerNote(self.plots["loss"].vb, self.tr(LINEAR_FALLBACK_NOTE))}
         self.scene().sigMouseClicked.connect(self._clicked)
         self._curves: dict[tuple[str, str, int], pg.PlotCurveItem] = {}
         # What each curve was given, before the log axis' log10: the engine's own numbers.
@@ -307,10 +323,12 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
         plot.setXRange(*self._x_view, padding=0.0)
 
     def _show_label(self, key: str) -> None:
-        label = self._labels[key]
-        if self.log_y[key] and not self.is_log(key):
-            label = f"{label} <span style='font-size:7pt'>({self.tr(LINEAR_FALLBACK_NOTE)})</span>"
-        self.plots[key].setLabel("left", label)
+        self.plots[key].setLabel("left", self._labels[key])
+        note = self.scale_notes.get(key)
+        if note is not None:
+            # inside the plot's corner: beside "L" on the turned axis it ran into the w plot's label
+            note.setVisible(self.log_y[key] and not self.is_log(key))
+            note.place()
 
     def curve_data(self, name: str, key: str, weight: int) -> tuple[np.ndarray, np.ndarray]:
         """The steps and values a curve shows (before a log axis takes their log)."""

@@ -891,7 +891,7 @@ Do you want to replace it?</source>
     </message>
     <message>
         <source>Each step adds a point to these plots: press Step or Play.</source>
-        <extracomment>Show only steps 0 … this (None: all); see set_step_window.</extracomment>
+        <extracomment>&quot;linear: L ≤ 0&quot; in the loss plot&apos;s top right corner while it cannot show log10(L). Show only steps 0 … this (None: all); see set_step_window.</extracomment>
         <translation>هر گام نقطه‌ای به این نمودارها می‌افزاید: «گام» یا «اجرا» را بزنید.</translation>
     </message>
     <message>
