@@ -16,7 +16,8 @@ costs CPU itself). Targets (issue 18): flat out with 12 racers the longest stall
 
     PYTHONPATH=. python benchmarks/bench_gui.py            # ≈ 2 minutes
     PYTHONPATH=. python benchmarks/bench_gui.py --quick    # ≈ 1 minute, shorter windows
-    PYTHONPATH=. python benchmarks/bench_gui.py --profile  # + where the GUI thread spends its time
+    PYTHONPATH=. python benchmarks/bench_gui.py --profile ["5 racers, 1×"]  # + where the GUI thread
+                                                                         # spends its time
 """
 
 from __future__ import annotations
@@ -110,7 +111,13 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="3 s windows instead of 8 s")
     parser.add_argument("--seconds", type=float, help="length of each measuring window")
     parser.add_argument("--platform", choices=("xvfb", "offscreen", "current"), default="xvfb")
-    parser.add_argument("--profile", action="store_true", help="profile the GUI thread, 12 racers flat out")
+    parser.add_argument(
+        "--profile",
+        nargs="?",
+        const="12 racers, max",
+        metavar="SCENARIO",
+        help="profile the GUI thread in a scenario (default: 12 racers, max)",
+    )
     return parser.parse_args()
 
 
@@ -215,7 +222,8 @@ def main() -> None:
 
     rows: list[dict[str, object]] = []
 
-    def measure(name: str, optimizers: tuple[str, ...], speed: float, profile: bool = False) -> None:
+    def measure(name: str, optimizers: tuple[str, ...], speed: float) -> None:
+        profile = args.profile == name
         race(optimizers)
         if speed:
             window.speed_slider.setValue(SPEEDS.index(speed))
@@ -257,7 +265,7 @@ def main() -> None:
     measure("idle (reference)", FIVE, 0)
     measure("5 racers, 1×", FIVE, 60)
     measure("5 racers, max", FIVE, math.inf)
-    measure("12 racers, max", TWELVE, math.inf, profile=args.profile)
+    measure("12 racers, max", TWELVE, math.inf)
     measure("12 racers, 1×", TWELVE, 60)
     load_after = os.getloadavg()
     platform_name = app.platformName()
