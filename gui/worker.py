@@ -398,7 +398,10 @@ class RaceWorker(QThread):
     def _advance(self, n: int) -> None:
         if not self._started:
             return
-        out = [(key, thin_chunk(chunk, MAX_ROWS_PER_CHUNK)) for key, chunk in self.race.advance(n)]
+        out = [
+            (key, thin_chunk(chunk, MAX_ROWS_PER_CHUNK))
+            for key, chunk in self.race.advance(n, MAX_ROWS_PER_CHUNK)
+        ]
         if out and self.mailbox.put(self.race.generation, out):
             self.chunks_ready.emit()
         if self.race.runs() and self.race.at_end():

@@ -214,3 +214,33 @@ def test_checkpoints_stay_bounded_and_keep_the_newest() -> None:
     steps = [cp.step for cp in history.checkpoints]
     assert steps == sorted(steps)
     assert history.checkpoint_before(10).step <= 10 and history.checkpoint_before(0) is None
+
+
+def test_a_thinned_advance_sends_the_engines_rows_on_one_stride_in_bounded_pieces() -> None:
+    """Flat out the worker asks for thinned rows: stepped in pieces, they are the rows thinning the
+    whole chunk would keep (the engine's own numbers, edits at their steps), never all at once."""
+    racers = (RacerConfig("adam", {"lr": 0.05}), RacerConfig("rmsprop", {"lr": 0.01, "beta": 0.5}))
+    config = SessionConfig(loss="rosenbrock", start=(-1.5, 2.0), steps=200_000, racers=racers, tol=0.0)
+    ref = replay(config, get_loss("rosenbrock"))
+    race = Race(config)
+    race.start(config, get_loss("rosenbrock"))
+    race.advance(1_000)
+    race.edit("adam", race.current()["adam"].with_values(lr=0.01))
+    ref = replay(race.config, get_loss("rosenbrock"))
+    for n in (65_536, 3, 60_000, 73_461):
+        for key, chunk in race.advance(n, 2048):
+            whole_steps = np.arange(chunk.step[-1] - n + 1, chunk.step[-1] + 1)
+            assert len(chunk) <= 2048 + EXACT_FIRST + 1
+            np.testing.assert_array_equal(chunk.step[:-1], thin_chunk_steps(whole_steps, 2048)[:-1])
+            assert chunk.step[-1] == whole_steps[-1]  # the current point
+            for name in ("loss", *FIELDS_2D):
+                np.testing.assert_array_equal(getattr(chunk, name), getattr(ref[key], name)[chunk.step])
+            assert chunk.checkpoints[-1].step == chunk.step[-1]
+
+
+def thin_chunk_steps(steps: np.ndarray, max_rows: int) -> np.ndarray:
+    from engine.record import thin_rows
+
+    if steps.size <= max_rows:
+        return steps
+    return steps[thin_rows(steps, max_rows, pinned=steps <= EXACT_FIRST)[0]]
