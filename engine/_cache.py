@@ -59,7 +59,15 @@ STALE_VERSION_DAYS = 60
 # Damaged files kept for a post-mortem (the oldest go first).
 MAX_DAMAGED_FILES = 20
 MACHINE_CACHE_ENV = "OPTIMIZER_LAB_MACHINE_CACHE"
-_KERNEL_SOURCES = ("_ids.py", "state.py", "_kernels.py", "_surfaces.py", "_fn_kernels.py", "_loss_type.py")
+_KERNEL_SOURCES = (
+    "_ids.py",
+    "state.py",
+    "_kernels.py",
+    "_surfaces.py",
+    "_fn_kernels.py",
+    "_loss_type.py",
+    "_stochastic.py",
+)
 _SEAL_MAGIC = b"OLABNB2\n"
 _SEAL_LENGTH = len(_SEAL_MAGIC) + 32
 _SOURCE_SEAL = "# optimizer-lab seal sha256="

@@ -13,5 +13,8 @@ LION, RADAM, ADAMAX = 14, 15, 16
 CONSTANT, STEP, EXPONENTIAL, INVERSE, COSINE, WARMUP = 0, 1, 2, 3, 4, 5
 COSINE_ANNEALING = 6
 
+# Data models (engine.data): the kernel id of a data surface.
+LINEAR, LOGISTIC = 0, 1
+
 # Run status codes.
 RUNNING, CONVERGED, DIVERGED = 0, 1, 2

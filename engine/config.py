@@ -11,17 +11,28 @@ import contextlib
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from engine.errors import ConfigError
 from engine.messages import message_of, msg
 from engine.optimizers import OPTIMIZERS, get_optimizer, resolve_hyperparameters
 from engine.reading import short_repr
 from engine.schedules import Schedule
 
+if TYPE_CHECKING:
+    from engine.data import DataSpec
+
 SESSION_FORMAT = "optimizer-lab-session"
 #: 2: racers carry a key, label and colour, the same optimizer may race more than once,
 #: and mid-run edits are kept. Version-1 files are migrated when read.
-SESSION_VERSION = 2
+#: 3: a data loss, the batch size, gradient noise and seeds (the race's and a racer's own).
+#: A session that uses none of them is written as version 2, so older versions still open it.
+SESSION_VERSION = 3
+PLAIN_SESSION_VERSION = 2
+#: Seeds are whole numbers that the kernels' float64 vectors hold exactly.
+MAX_SEED = 2**53 - 1
+#: The largest batch size (engine.datasets.MAX_ROWS rows; anything ≥ the rows is the full batch).
+MAX_BATCH_SIZE = 200_000
 MAX_RACERS = 12
 MAX_STEPS = 100_000_000
 #: Colour-blind-safe racer colours: the Okabe–Ito (2008) palette without its yellow (lost on
@@ -62,10 +73,6 @@ _KEY_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-_#")
 DEFAULT_RACERS = ("sgd", "momentum-lecture", "adagrad", "rmsprop", "adam-lecture")
 
 
-class ConfigError(ValueError):
-    """A configuration value that is not allowed; the message says what is."""
-
-
 @dataclass(frozen=True)
 class RacerConfig:
     """One racer: an optimizer with its full set of hyperparameters, a label and a colour.
@@ -84,8 +91,12 @@ class RacerConfig:
     #: differs from its namesakes, e.g. "RMSprop β=0.5").
     label: str = ""
     color: str = ""
+    #: The racer's own seed for minibatches and noise; None = the race's (every racer sees the same).
+    seed: int | None = None
 
     def __post_init__(self) -> None:
+        if self.seed is not None:
+            check_seed(self.seed, msg("a racer's seed"))
         try:
             opt = get_optimizer(self.optimizer)
             given = {k: _finite(v, str(k)) for k, v in dict(self.hyperparameters).items()}
@@ -119,7 +130,11 @@ class RacerConfig:
 
     def with_values(self, **changes: Any) -> RacerConfig:
         """A copy with some hyperparameters (by name) or fields changed, validated."""
-        fields = {k: changes.pop(k) for k in ("schedule", "enabled", "key", "label", "color") if k in changes}
+        fields = {
+            k: changes.pop(k)
+            for k in ("schedule", "enabled", "key", "label", "color", "seed")
+            if k in changes
+        }
         hyper = {**self.hyperparameters, **changes}
         return replace(self, hyperparameters=hyper, **fields)
 
@@ -140,6 +155,7 @@ class RacerConfig:
             "hyperparameters": dict(self.hyperparameters),
             "schedule": self.schedule,
             "enabled": self.enabled,
+            **({"seed": self.seed} if self.seed is not None else {}),
         }
 
 
@@ -198,6 +214,20 @@ def _finite(value: Any, what: str) -> float:
             msg("{what} must be a finite number, got {value}", what=what, value=short_repr(value))
         )
     return number
+
+
+def check_seed(value: Any, what: str) -> int:
+    """A seed: a whole number in [0, 2⁵³ − 1]; ConfigError naming ``what`` otherwise."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_SEED:
+        raise ConfigError(
+            msg(
+                "{what} must be a whole number in 0…{limit}, got {value}",
+                what=what,
+                limit=f"{MAX_SEED:,}",
+                value=short_repr(value),
+            )
+        )
+    return value
 
 
 def _unique_key(optimizer: str, taken: set[str]) -> str:
@@ -294,6 +324,14 @@ class SessionConfig:
     tol: float = 1e-10
     #: Mid-run changes, in the order they were made (see ``Edit``).
     edits: tuple[Edit, ...] = ()
+    #: A loss made from data (``engine.data``); when set it is the race's loss and ``loss`` is unused.
+    data: DataSpec | None = None
+    #: Rows per minibatch for a data loss; 0 (or ≥ the rows) = the full batch, the exact gradient.
+    batch_size: int = 0
+    #: σ of the Gaussian noise added to every gradient (any surface); 0 = none.
+    noise: float = 0.0
+    #: The race's seed for minibatches and noise (a racer may have its own, ``RacerConfig.seed``).
+    seed: int = 0
 
     def __post_init__(self) -> None:
         if not isinstance(self.loss, str) or not self.loss.strip():
@@ -346,6 +384,46 @@ class SessionConfig:
         tol = _finite(self.tol, "tol")
         if tol < 0:
             raise ConfigError(msg("tol must be ≥ 0, got {value}", value=str(tol)))
+        if self.data is not None:
+            from engine.data import DataSpec
+
+            if not isinstance(self.data, DataSpec):
+                raise ConfigError(msg("data must be a DataSpec"))
+        if (
+            isinstance(self.batch_size, bool)
+            or not isinstance(self.batch_size, int)
+            or not 0 <= self.batch_size <= MAX_BATCH_SIZE
+        ):
+            raise ConfigError(
+                msg(
+                    "the batch size must be a whole number in 0…{limit} (0 = the full batch), got {value}",
+                    limit=f"{MAX_BATCH_SIZE:,}",
+                    value=short_repr(self.batch_size),
+                )
+            )
+        noise = _finite(self.noise, msg("the gradient noise σ"))
+        if noise < 0:
+            raise ConfigError(msg("the gradient noise σ must be ≥ 0, got {value}", value=str(noise)))
+        object.__setattr__(self, "noise", noise)
+        check_seed(self.seed, msg("the seed"))
+
+    def seed_of(self, racer: RacerConfig) -> int:
+        """The seed a racer's minibatches and noise come from: its own, or the race's."""
+        return self.seed if racer.seed is None else racer.seed
+
+    @property
+    def stochastic_fields(self) -> dict[str, Any]:
+        """The version-3 fields that differ from a plain race (what makes a file version 3)."""
+        out: dict[str, Any] = {}
+        if self.data is not None:
+            out["data"] = self.data.to_dict()
+        if self.batch_size:
+            out["batch_size"] = self.batch_size
+        if self.noise:
+            out["noise"] = self.noise
+        if self.seed:
+            out["seed"] = self.seed
+        return out
 
     def enabled_racers(self) -> tuple[RacerConfig, ...]:
         return tuple(r for r in self.racers if r.enabled)
@@ -378,9 +456,12 @@ class SessionConfig:
         return racer_label(next(r for r in current if r.key == key), current)
 
     def to_dict(self) -> dict[str, Any]:
+        extra = self.stochastic_fields
+        newer = bool(extra) or any(r.seed is not None for r in self.racers)
         return {
             "format": SESSION_FORMAT,
-            "version": SESSION_VERSION,
+            "version": SESSION_VERSION if newer else PLAIN_SESSION_VERSION,
+            **extra,
             "loss": self.loss,
             "loss_params": dict(self.loss_params),
             "start": list(self.start) if self.start is not None else None,
@@ -416,7 +497,7 @@ class SessionConfig:
                     supported=SESSION_VERSION,
                 )
             )
-        if version not in (1, SESSION_VERSION) or isinstance(version, bool):
+        if version not in (1, 2, SESSION_VERSION) or isinstance(version, bool):
             raise ConfigError(
                 msg(
                     "session version {version} is not supported; "
@@ -428,6 +509,8 @@ class SessionConfig:
         known = {"format", "version", "loss", "loss_params", "start", "steps", "tol", "view", "racers"}
         if version >= 2:
             known.add("edits")
+        if version >= 3:
+            known |= {"data", "batch_size", "noise", "seed"}
         unknown = sorted(set(data) - known)
         if unknown:
             raise ConfigError(msg("unknown session field(s): {fields}", fields=", ".join(unknown)))
@@ -437,6 +520,8 @@ class SessionConfig:
         racer_fields = {"optimizer", "hyperparameters", "schedule", "enabled"}
         if version >= 2:
             racer_fields |= {"key", "label", "color"}
+        if version >= 3:
+            racer_fields.add("seed")
         racers = []
         for i, item in enumerate(racers_data):
             if not isinstance(item, dict) or not isinstance(item.get("optimizer"), str):
@@ -455,7 +540,9 @@ class SessionConfig:
                 continue  # version 1 listed every optimizer; only the racing ones are racers
             texts = {k: item.get(k, "") for k in ("key", "label", "color")}
             try:
-                racers.append(RacerConfig(item["optimizer"], hyper, schedule, enabled, **texts))
+                racers.append(
+                    RacerConfig(item["optimizer"], hyper, schedule, enabled, **texts, seed=item.get("seed"))
+                )
             except ConfigError as exc:
                 raise ConfigError(msg("racer {n}: {error}", n=i + 1, error=message_of(exc))) from None
         if len(racers) > MAX_RACERS:
@@ -489,6 +576,11 @@ class SessionConfig:
         loss_params = data.get("loss_params", {}) or {}
         if not isinstance(loss_params, dict):
             raise ConfigError(msg("'loss_params' must be an object"))
+        spec = None
+        if data.get("data") is not None:
+            from engine.data import DataSpec
+
+            spec = DataSpec.from_dict(data["data"])
         return cls(
             loss=_text(data.get("loss", "quadratic"), "loss"),
             loss_params=loss_params,
@@ -498,6 +590,10 @@ class SessionConfig:
             view=data.get("view"),
             tol=data.get("tol", 1e-10),
             edits=tuple(edits),
+            data=spec,
+            batch_size=data.get("batch_size", 0),
+            noise=data.get("noise", 0.0),
+            seed=data.get("seed", 0),
         )
 
 

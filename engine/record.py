@@ -68,6 +68,10 @@ NAMES: tuple[str, ...] = tuple(f.name for f in FIELDS)
 VECTOR_NAMES: tuple[str, ...] = tuple(f.name for f in FIELDS if f.per_weight)
 #: Column order of CSV output (the CLI's contract): the step, then each field's columns.
 CSV_COLUMNS: tuple[str, ...] = ("step", *(c for f in FIELDS for c in f.columns))
+#: A run on a data loss has one more column after the step: the epoch (passes over the data,
+#: ``engine.data.epoch_at``), derived from the step, the batch size and the rows, not recorded.
+EPOCH_COLUMN = "epoch"
+DATA_CSV_COLUMNS: tuple[str, ...] = ("step", EPOCH_COLUMN, *CSV_COLUMNS[1:])
 
 
 def empty_arrays(rows: int) -> dict[str, np.ndarray]:

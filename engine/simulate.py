@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -22,6 +22,7 @@ from engine.schedules import Schedule
 from engine.state import (
     NHYPER,
     NSTATE,
+    NSTOCHASTIC,
     S_ALPHA_T,
     S_BETA_T,
     S_GRAD1,
@@ -30,6 +31,10 @@ from engine.state import (
     S_T,
     S_W1,
     S_W2,
+    Z_BATCH_SIZE,
+    Z_NOISE,
+    Z_ROWS,
+    Z_SEED,
 )
 from engine.trajectory import CONVERGED, DIVERGED, FINISHED, RecordedRows, Trajectory
 
@@ -99,12 +104,29 @@ class Chunk(RecordedRows):
         return self.step.shape[0]
 
 
+def _check_stochastic(batch_size: int, noise: float, seed: int) -> tuple[int, float, int]:
+    from engine.config import MAX_SEED
+
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int | np.integer) or batch_size < 0:
+        raise ValueError(f"batch_size must be a whole number ≥ 0 (0 = the full batch), got {batch_size!r}")
+    if not (isinstance(noise, int | float) and math.isfinite(noise) and noise >= 0):
+        raise ValueError(f"noise must be a finite number ≥ 0, got {noise!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or not 0 <= seed <= MAX_SEED:
+        raise ValueError(f"seed must be a whole number in 0…{MAX_SEED}, got {seed!r}")
+    return int(batch_size), float(noise), int(seed)
+
+
 class Run:
     """A resumable run of one optimizer on one surface.
 
     The full record is kept up to ``max_rows`` rows; past that it is thinned to every
     2nd, 4th, … step so memory stays bounded for runs of millions of steps (``step``
     gives each row's step number). Every chunk returned by ``advance`` is complete.
+
+    ``batch_size`` (a data loss's minibatch; 0 = the full batch), ``noise`` (σ of Gaussian noise
+    added to the gradient, any surface) and ``seed`` make the gradient stochastic
+    (``engine._stochastic``): such a run never stops early as converged (a noisy gradient does
+    not vanish), and is reproducible bit for bit from its seed however it is chunked.
     """
 
     def __init__(
@@ -116,9 +138,13 @@ class Run:
         schedule: str | Schedule = "constant",
         tol: float = DEFAULT_TOL,
         max_rows: int = DEFAULT_MAX_ROWS,
+        batch_size: int = 0,
+        noise: float = 0.0,
+        seed: int = 0,
         **hyperparameters: float,
     ) -> None:
         self.surface = get_loss(loss)
+        self.batch_size, self.noise, self.seed = _check_stochastic(batch_size, noise, seed)
         self.optimizer = optimizer if isinstance(optimizer, Optimizer) else get_optimizer(optimizer)
         self.hyperparameters = resolve_hyperparameters(self.optimizer, hyperparameters)
         self.schedule = schedule if isinstance(schedule, Schedule) else Schedule.parse(schedule)
@@ -128,6 +154,7 @@ class Run:
         self._h = hyper_vector(self.hyperparameters)
         self._sched = self.schedule.kernel_args()
         self._p = self.surface.p
+        self._z = self._stochastic_vector()
         self._S = np.empty(NSTATE)
         kern = self.surface.kernels
         kern.init_state(self.surface.kernel_id, self._p, self._h, *self.start, self._S)
@@ -146,8 +173,58 @@ class Run:
 
         if not math.isfinite(self._S[S_LOSS]):
             self.status, self.diverged_at = DIVERGED, 0
-        elif grad_norm_below(float(self._S[S_GRAD1]), float(self._S[S_GRAD2]), self.tol):
+        elif grad_norm_below(float(self._S[S_GRAD1]), float(self._S[S_GRAD2]), self._tol):
             self.status = CONVERGED
+
+    @property
+    def stochastic(self) -> bool:
+        """Minibatches or noise: each step's gradient is drawn, and the run never converges early."""
+        return self._z is not None
+
+    @property
+    def rows(self) -> int:
+        """The data loss's rows (0 for a formula loss)."""
+        return self.surface.data.n if self.surface.data is not None else 0
+
+    def _stochastic_vector(self) -> np.ndarray | None:
+        """The kernels' Z vector (``engine.state.STOCHASTIC``), or None for an exact run."""
+        rows = self.rows
+        minibatch = 0 < self.batch_size < rows
+        if not (minibatch or self.noise > 0):
+            return None
+        z = np.zeros(NSTOCHASTIC)
+        z[Z_SEED] = self.seed
+        z[Z_BATCH_SIZE] = self.batch_size if minibatch else 0
+        z[Z_ROWS] = rows
+        z[Z_NOISE] = self.noise
+        return z
+
+    @property
+    def _tol(self) -> float:
+        """The convergence threshold the kernels use: none (−1) for a stochastic run."""
+        return -1.0 if self._z is not None else self.tol
+
+    def _run_chunk(self, n: int, row0: int, bufs: tuple[np.ndarray, ...]) -> tuple[int, int]:
+        """The kernel call of ``advance`` and ``record_all``: exact, minibatch or noisy."""
+        args = (
+            self.optimizer.kernel_id,
+            self._h,
+            self._sched[0],
+            self._sched[1],
+            self._S,
+            n,
+            self._tol,
+            row0,
+        )
+        sid = self.surface.kernel_id
+        if self._z is None:
+            return self.surface.kernels.run_chunk(sid, self._p, *args, *bufs)
+        from engine import _stochastic
+
+        if self.surface.data is not None:
+            return _stochastic.run_chunk_data(sid, self._p, self._z, *args, *bufs)
+        fn = self.surface.kernels.loss_value_grad if self.surface.expression else _stochastic.builtin_loss
+        return _stochastic.run_chunk_noisy(fn, sid, self._p, self._z, *args, *bufs)
 
     # -- state ---------------------------------------------------------------------
     @property
@@ -244,20 +321,7 @@ class Run:
         else:
             bufs = tuple(empty_arrays(n).values())
             row0 = -1
-        kern = self.surface.kernels
-        taken, code = kern.run_chunk(
-            self.surface.kernel_id,
-            self._p,
-            self.optimizer.kernel_id,
-            self._h,
-            self._sched[0],
-            self._sched[1],
-            self._S,
-            n,
-            self.tol,
-            row0,
-            *bufs,
-        )
+        taken, code = self._run_chunk(n, row0, bufs)
         steps = np.arange(t0 + 1, t0 + 1 + taken, dtype=np.int64)
         # rows written into the record are copied out; fresh buffers are handed over as they are
         new = tuple(b[row0 + 1 : row0 + 1 + taken].copy() if direct else b[:taken] for b in bufs)
@@ -290,10 +354,7 @@ class Run:
         record["w"][0], record["loss"][0] = self.start, self._S[S_LOSS]
         taken, code = (0, K.RUNNING)
         if not self.done and n:
-            taken, code = self.surface.kernels.run_chunk(
-                self.surface.kernel_id, self._p, self.optimizer.kernel_id, self._h, self._sched[0],
-                self._sched[1], self._S, n, self.tol, 0, *record.values(),
-            )  # fmt: skip
+            taken, code = self._run_chunk(n, 0, tuple(record.values()))
             self.status = _STATUS[code]
             if code == K.DIVERGED:
                 self.diverged_at = taken + 1
@@ -353,7 +414,22 @@ class Run:
             **recorded,
             status=self.status,
             diverged_at=self.diverged_at,
+            stochastic=self.stochastic_metadata(),
         )
+
+    def stochastic_metadata(self) -> dict[str, Any]:
+        """What reproduces this run's gradients: the data (with the file's hash), batch size, noise, seed."""
+        data = self.surface.data
+        if data is None and self._z is None:
+            return {}
+        out: dict[str, Any] = {}
+        if data is not None:
+            out["data"] = {**data.spec.to_dict(), "sha256": data.sha256}
+            out["rows"] = data.n
+            out["batch_size"] = self.batch_size if 0 < self.batch_size < data.n else 0
+        out["noise"] = self.noise
+        out["seed"] = self.seed
+        return out
 
 
 def _one_block(rows: int) -> dict[str, np.ndarray]:
@@ -376,8 +452,13 @@ def _one_block(rows: int) -> dict[str, np.ndarray]:
 def surface_for(config: SessionConfig) -> Surface:
     """The configuration's surface with its parameters (those the surface takes).
 
-    A loss expression goes through the safe parser and compiler (ExpressionError if refused).
+    A loss expression goes through the safe parser and compiler (ExpressionError if refused);
+    a data loss reads its table (``engine.data``; DataError if unusable).
     """
+    if config.data is not None:
+        from engine.data import data_surface
+
+        return data_surface(config.data)
     surface = get_loss(config.loss)
     if surface.expression:
         warm_up(surface)
@@ -403,6 +484,9 @@ def run_for(
         schedule=racer.schedule,
         tol=config.tol,
         max_rows=max_rows,
+        batch_size=config.batch_size,
+        noise=config.noise,
+        seed=config.seed_of(racer),
         **racer.hyperparameters,
     )
 
@@ -415,15 +499,21 @@ def simulate(
     *,
     schedule: str | Schedule = "constant",
     tol: float = DEFAULT_TOL,
+    batch_size: int = 0,
+    noise: float = 0.0,
+    seed: int = 0,
     **hyperparameters: float,
 ) -> Trajectory:
     """Run ``optimizer`` on ``loss`` from ``start`` for up to ``steps`` steps.
 
-    Stops early as ``converged`` once ‖g‖ < tol, or as ``diverged`` at the first
-    non-finite step (keeping every finite step before it); never raises for that.
+    Stops early as ``converged`` once ‖g‖ < tol (exact runs only: see ``Run``), or as ``diverged``
+    at the first non-finite step (keeping every finite step before it); never raises for that.
     """
     steps = _check_steps(steps)
-    run = Run(loss, optimizer, start, schedule=schedule, tol=tol, **hyperparameters)
+    run = Run(
+        loss, optimizer, start, schedule=schedule, tol=tol, batch_size=batch_size, noise=noise, seed=seed,
+        **hyperparameters,
+    )  # fmt: skip
     return run.record_all(steps)
 
 

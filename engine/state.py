@@ -40,7 +40,18 @@ BLOCK_QUANTITIES = (
 #: cost more per run, and than 512, which spills out of L1).
 BLOCK = 256
 
+#: A data loss's parameter vector P (engine.data): this header, then the n inputs x, then the n
+#: targets y. The moments give linear regression's full-data MSE and gradient in O(1) a step
+#: (centred, so the loss near the minimum does not cancel catastrophically).
+DATA = ("rows", "x_mean", "y_mean", "x_var", "xy_cov", "y_var")
+
+#: A stochastic run's vector Z (engine._stochastic): its seed, batch size B (0 or ≥ rows = the full
+#: batch), the rows of its data (0 for a formula loss) and σ of the Gaussian gradient noise.
+STOCHASTIC = ("seed", "batch_size", "rows", "noise")
+
 NSTATE = len(STATE)
+NDATA = len(DATA)
+NSTOCHASTIC = len(STOCHASTIC)
 NHYPER = len(HYPER)
 NBLOCK_QUANTITIES = len(BLOCK_QUANTITIES)
 
@@ -49,21 +60,27 @@ def _constants(prefix: str, names: tuple[str, ...], scale: int = 1) -> dict[str,
     return {f"{prefix}{name.upper()}": i * scale for i, name in enumerate(names)}
 
 
-# S_G1 = 0, S_G2 = 1, …, S_GRAD2 = 14; H_LR = 0, …; B_X = (index of "x")·BLOCK, …
+# S_G1 = 0, S_G2 = 1, …, S_GRAD2 = 14; H_LR = 0, …; B_X = (index of "x")·BLOCK, …; D_ROWS = 0; Z_SEED = 0
 _SLOTS = {
     **_constants("S_", STATE),
     **_constants("H_", HYPER),
     **_constants("B_", BLOCK_QUANTITIES, BLOCK),
+    **_constants("D_", DATA),
+    **_constants("Z_", STOCHASTIC),
 }
-assert len(_SLOTS) == NSTATE + NHYPER + NBLOCK_QUANTITIES, "two slots share a name"
+assert len(_SLOTS) == NSTATE + NHYPER + NBLOCK_QUANTITIES + NDATA + NSTOCHASTIC, "two slots share a name"
 globals().update(_SLOTS)
 __all__ = [
     "BLOCK",
     "BLOCK_QUANTITIES",
+    "DATA",
     "HYPER",
     "NBLOCK_QUANTITIES",
+    "NDATA",
     "NHYPER",
     "NSTATE",
+    "NSTOCHASTIC",
     "STATE",
+    "STOCHASTIC",
     *_SLOTS,
 ]

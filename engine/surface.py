@@ -9,10 +9,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from engine.messages import msg
+
+if TYPE_CHECKING:
+    from engine.data import DataProblem
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,8 @@ class Surface:
     expression: str = ""
     #: Shown to the learner once, e.g. "the gradient is zero everywhere".
     note: str = ""
+    #: A loss made from data (``engine.data``): its rows, statistics and ``predict``; None for a formula.
+    data: DataProblem | None = field(default=None, compare=False, repr=False)
 
     @property
     def kernels(self) -> ModuleType:
@@ -47,7 +53,9 @@ class Surface:
 
     @property
     def p(self) -> np.ndarray:
-        """Parameter vector in the kernel's order (at least one element)."""
+        """Parameter vector in the kernel's order (at least one element); a data loss's rows."""
+        if self.data is not None:
+            return self.data.P
         values = list(self.params.values()) or [0.0]
         return np.array(values, dtype=np.float64)
 

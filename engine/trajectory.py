@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from engine.optimizers import OPTIMIZERS
-from engine.record import CSV_COLUMNS, FIELDS
+from engine.record import CSV_COLUMNS, EPOCH_COLUMN, FIELDS
 from engine.record import NAMES as ARRAYS
 
 FINISHED, CONVERGED, DIVERGED = "finished", "converged", "diverged"
@@ -91,6 +91,20 @@ class Trajectory(RecordedRows):
     racer: str = ""
     label: str = ""
     edits: list[dict[str, Any]] = field(default_factory=list)
+    #: A data loss or a stochastic gradient: ``data`` (``DataSpec.to_dict()``, its sha256 that of the
+    #: file read), ``rows``, ``batch_size``, ``noise``, ``seed``; empty for an exact formula run.
+    stochastic: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def epoch(self) -> np.ndarray | None:
+        """Passes over the data at each row (a data loss only; ``engine.data.epoch_at``)."""
+        rows = int(self.stochastic.get("rows", 0))
+        if rows <= 0:
+            return None
+        from engine.data import epoch_at
+
+        size = int(self.stochastic.get("batch_size", 0))
+        return np.array([epoch_at(int(t), size, rows) for t in self.step], dtype=np.float64)
 
     @property
     def steps(self) -> int:
@@ -111,6 +125,7 @@ class Trajectory(RecordedRows):
             "steps": self.steps,
             **({"racer": self.racer, "label": self.label} if self.racer else {}),
             **({"edits": self.edits} if self.edits else {}),
+            **({"stochastic": self.stochastic} if self.stochastic else {}),
         }
 
     def table(self) -> np.ndarray:
@@ -122,14 +137,16 @@ class Trajectory(RecordedRows):
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
         extra = extra or {}
-        writer.writerow([*extra, *CSV_COLUMNS])
+        epoch = self.epoch
+        writer.writerow([*extra, "step", *([EPOCH_COLUMN] if epoch is not None else []), *CSV_COLUMNS[1:]])
         absent = absent_columns(self.optimizer)
         always = [c in absent for c in CSV_COLUMNS[1:]]
         at_start = [c in absent or c in ABSENT_AT_START for c in CSV_COLUMNS[1:]]
-        for row, step in zip(self.table(), self.step, strict=True):
+        for i, (row, step) in enumerate(zip(self.table(), self.step, strict=True)):
             skip = at_start if step == 0 else always
             cells = ("" if off else repr(float(v)) for v, off in zip(row[1:], skip, strict=True))
-            writer.writerow([*extra.values(), int(step), *cells])
+            before = [repr(float(epoch[i]))] if epoch is not None else []
+            writer.writerow([*extra.values(), int(step), *before, *cells])
         return buf.getvalue()
 
     def to_json_dict(self) -> dict[str, Any]:
@@ -209,6 +226,7 @@ class Trajectory(RecordedRows):
             racer=str(meta.get("racer", "")),
             label=str(meta.get("label", "")),
             edits=list(meta.get("edits", [])),
+            stochastic=dict(meta.get("stochastic", {})),
             **arrays,
         )
 

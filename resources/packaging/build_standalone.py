@@ -103,6 +103,7 @@ a = Analysis(
         (root + "/resources/icons", "resources/icons"),
         (root + "/resources/optimizer-lab.desktop", "resources"),
         (root + "/resources/lessons", "resources/lessons"),
+        (root + "/resources/data", "resources/data"),
         (root + "/resources/translations", "resources/translations"),
         (root + "/resources/fonts", "resources/fonts"),
         *collect_data_files("sympy", excludes=["**/tests/**"]),

@@ -1288,6 +1288,22 @@ Do you want to replace it?</source>
         <translation>‫چهار کمینه؛ فقط کمینهٔ ‪(−2.90, −2.90)‬ سراسری است.‬</translation>
     </message>
     <message>
+        <source>Palmer penguins</source>
+        <translation>پنگوئن‌های پالمر</translation>
+    </message>
+    <message>
+        <source>344 penguins of three species, Palmer Archipelago, Antarctica, 2007–2009</source>
+        <translation>۳۴۴ پنگوئن از سه گونه، مجمع‌الجزایر پالمر، جنوبگان، ۲۰۰۷ تا ۲۰۰۹</translation>
+    </message>
+    <message>
+        <source>flipper length → body mass</source>
+        <translation>طول باله ← جرم بدن</translation>
+    </message>
+    <message>
+        <source>bill length → species (Gentoo?)</source>
+        <translation>طول منقار ← گونه (جنتو؟)</translation>
+    </message>
+    <message>
         <source>compiling {text} was cancelled</source>
         <translation>کامپایل ‪{text}‬ لغو شد</translation>
     </message>
@@ -1484,6 +1500,10 @@ Do you want to replace it?</source>
         <translation>نوشتن ‪{path}‬ ممکن نیست: رمزگذار ویدیو پیش از کامل شدن فایل متوقف شد (آیا دیسک پر است؟)</translation>
     </message>
     <message>
+        <source>a racer&apos;s seed</source>
+        <translation>بذر تصادفی یک مسابقه‌دهنده</translation>
+    </message>
+    <message>
         <source>&apos;enabled&apos; must be true or false</source>
         <translation>‪&apos;enabled&apos;‬ باید ‪true‬ یا ‪false‬ باشد</translation>
     </message>
@@ -1510,6 +1530,10 @@ Do you want to replace it?</source>
     <message>
         <source>{what} must be a finite number, got {value}</source>
         <translation>‏{what} باید عددی متناهی باشد، اما ‪{value}‬ داده شده است</translation>
+    </message>
+    <message>
+        <source>{what} must be a whole number in 0…{limit}, got {value}</source>
+        <translation>{what} باید عددی صحیح در بازهٔ 0…{limit} باشد، اما {value} داده شد</translation>
     </message>
     <message>
         <source>two racers have the key {key}; each needs its own</source>
@@ -1546,6 +1570,26 @@ Do you want to replace it?</source>
     <message>
         <source>tol must be ≥ 0, got {value}</source>
         <translation>تلورانس ‪tol‬ باید ‪≥ 0‬ باشد، اما ‪{value}‬ داده شده است</translation>
+    </message>
+    <message>
+        <source>data must be a DataSpec</source>
+        <translation>داده باید یک DataSpec باشد</translation>
+    </message>
+    <message>
+        <source>the batch size must be a whole number in 0…{limit} (0 = the full batch), got {value}</source>
+        <translation>اندازهٔ دسته باید عددی صحیح در بازهٔ 0…{limit} باشد (0 = کل داده‌ها)، اما {value} داده شد</translation>
+    </message>
+    <message>
+        <source>the gradient noise σ</source>
+        <translation>نویز گرادیان σ</translation>
+    </message>
+    <message>
+        <source>the gradient noise σ must be ≥ 0, got {value}</source>
+        <translation>نویز گرادیان σ باید ≥ 0 باشد، اما {value} داده شد</translation>
+    </message>
+    <message>
+        <source>the seed</source>
+        <translation>بذر تصادفی</translation>
     </message>
     <message>
         <source>a session file must hold a JSON object</source>
@@ -1618,6 +1662,122 @@ Do you want to replace it?</source>
     <message>
         <source>a race holds at most {limit} racers, got {count}; remove one before adding another</source>
         <translation>یک مسابقه حداکثر {limit} شرکت‌کننده دارد، اما {count} آمده است؛ پیش از افزودن، یکی را بردارید</translation>
+    </message>
+    <message>
+        <source>the data&apos;s {field} must be a non-empty name</source>
+        <translation>{field} داده باید نامی ناتهی باشد</translation>
+    </message>
+    <message>
+        <source>model {model} is not known; use one of {allowed}</source>
+        <translation>مدل {model} شناخته نیست؛ یکی از این‌ها را به کار ببرید: {allowed}</translation>
+    </message>
+    <message>
+        <source>&apos;standardize&apos; must be true or false</source>
+        <translation>&apos;standardize&apos; باید true یا false باشد</translation>
+    </message>
+    <message>
+        <source>the positive class must be text</source>
+        <translation>ردهٔ مثبت باید متن باشد</translation>
+    </message>
+    <message>
+        <source>&apos;sha256&apos; must be 64 hexadecimal digits (a CSV file&apos;s SHA-256)</source>
+        <translation>&apos;sha256&apos; باید ۶۴ رقم شانزده‌شانزدهی باشد (SHA-256 یک فایل CSV)</translation>
+    </message>
+    <message>
+        <source>&apos;data&apos; must be an object</source>
+        <translation>&apos;data&apos; باید یک شیء باشد</translation>
+    </message>
+    <message>
+        <source>unknown data field(s): {fields}</source>
+        <translation>فیلد(های) ناشناختهٔ داده: {fields}</translation>
+    </message>
+    <message>
+        <source>the data lacks {fields}</source>
+        <translation>داده {fields} را ندارد</translation>
+    </message>
+    <message>
+        <source>column {name} holds {values}: logistic regression needs 0 and 1, or a positive class to count as 1</source>
+        <translation>ستون {name} این مقادیر را دارد: {values}؛ رگرسیون لجستیک به 0 و 1 نیاز دارد، یا به یک ردهٔ مثبت که 1 شمرده شود</translation>
+    </message>
+    <message>
+        <source>column {name} holds classes; choose the positive one (counted as 1): {classes}</source>
+        <translation>ستون {name} رده دارد؛ ردهٔ مثبت (که 1 شمرده می‌شود) را برگزینید: {classes}</translation>
+    </message>
+    <message>
+        <source>column {name} has no class {positive}; its classes are: {classes}</source>
+        <translation>ستون {name} ردهٔ {positive} را ندارد؛ رده‌های آن: {classes}</translation>
+    </message>
+    <message>
+        <source>{source} has {count} usable rows for {x} → {y} ({dropped} with a missing value left out); a fit needs at least 2</source>
+        <translation>{source} برای {x} ← {y} تنها {count} سطر قابل استفاده دارد ({dropped} سطرِ دارای مقدار گم‌شده کنار گذاشته شد)؛ برازش دست‌کم ۲ سطر می‌خواهد</translation>
+    </message>
+    <message>
+        <source>every usable row of column {name} is {only}: logistic regression needs rows of two classes</source>
+        <translation>همهٔ سطرهای قابل استفادهٔ ستون {name} برابر {only} هستند: رگرسیون لجستیک به سطرهایی از دو رده نیاز دارد</translation>
+    </message>
+    <message>
+        <source>column {name} is constant, so it cannot be standardised</source>
+        <translation>ستون {name} ثابت است، پس نمی‌توان آن را استانداردسازی کرد</translation>
+    </message>
+    <message>
+        <source>{dropped} of {rows} rows have a missing {x} or {y} and are left out; the loss uses {used}.</source>
+        <translation>{dropped} سطر از {rows} سطر مقدار {x} یا {y} ندارند و کنار گذاشته شدند؛ تابع هزینه از {used} سطر استفاده می‌کند.</translation>
+    </message>
+    <message>
+        <source>{source} has changed since this session was saved (its SHA-256 differs): the numbers will not be those of the saved race.</source>
+        <translation>{source} پس از ذخیرهٔ این جلسه تغییر کرده است (SHA-256 آن فرق دارد): اعداد همان اعداد مسابقهٔ ذخیره‌شده نخواهند بود.</translation>
+    </message>
+    <message>
+        <source>No minimum: the loss keeps falling as the weights grow (the classes are separable, or x is constant).</source>
+        <translation>کمینه‌ای نیست: با بزرگ شدن وزن‌ها هزینه پیوسته کم می‌شود (رده‌ها جداپذیرند، یا x ثابت است).</translation>
+    </message>
+    <message>
+        <source>{source} has no column {name} for {role}; its columns are: {allowed}</source>
+        <translation>{source} ستونی به نام {name} برای {role} ندارد؛ ستون‌های آن: {allowed}</translation>
+    </message>
+    <message>
+        <source>column {name} of {source} must hold numbers for {role}, but line {line} has {value}; numeric columns: {allowed}</source>
+        <translation>ستون {name} از {source} برای {role} باید عدد داشته باشد، اما سطر {line} مقدار {value} دارد؛ ستون‌های عددی: {allowed}</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>هیچ</translation>
+    </message>
+    <message>
+        <source>{source} is not a text (UTF-8) file</source>
+        <translation>{source} فایل متنی (UTF-8) نیست</translation>
+    </message>
+    <message>
+        <source>{source} is empty: a CSV needs a header line of column names</source>
+        <translation>{source} خالی است: فایل CSV به یک سطر سرستون با نام ستون‌ها نیاز دارد</translation>
+    </message>
+    <message>
+        <source>{source}: every column needs its own name in the header line (empty or repeated: {names})</source>
+        <translation>{source}: هر ستون در سطر سرستون نام خودش را لازم دارد (خالی یا تکراری: {names})</translation>
+    </message>
+    <message>
+        <source>{source}, line {line}: {count} cells, but the header names {columns} columns</source>
+        <translation>{source}، سطر {line}: {count} خانه دارد، اما سرستون {columns} ستون نام می‌برد</translation>
+    </message>
+    <message>
+        <source>{source} has more than {limit} rows</source>
+        <translation>{source} بیش از {limit} سطر دارد</translation>
+    </message>
+    <message>
+        <source>{source} is not a readable CSV file: {reason}</source>
+        <translation>{source} فایل CSV خوانایی نیست: {reason}</translation>
+    </message>
+    <message>
+        <source>a dataset is a built-in name ({names}) or a CSV file&apos;s path</source>
+        <translation>مجموعه‌داده یا نامی داخلی است ({names}) یا مسیر یک فایل CSV</translation>
+    </message>
+    <message>
+        <source>{ref} is neither a built-in dataset ({names}) nor a CSV file</source>
+        <translation>{ref} نه مجموعه‌داده‌ای داخلی است ({names}) و نه فایل CSV</translation>
+    </message>
+    <message>
+        <source>a CSV table</source>
+        <translation>یک جدول CSV</translation>
     </message>
     <message>
         <source>{label}: the formula gives {shown} but the engine recorded {recorded}</source>

@@ -50,6 +50,10 @@ def engine_texts() -> list[str]:
     for surface in LOSSES.values():
         texts += [surface.title, surface.note]
         texts += [name.replace("_", " ").capitalize() for name in surface.params]
+    from engine.datasets import DATASETS
+
+    for dataset in DATASETS.values():
+        texts += [dataset.title, dataset.description, *(preset.title for preset in dataset.presets)]
     seen: dict[str, None] = {}
     for text in texts:
         if text and text not in seen:
