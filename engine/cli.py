@@ -1,4 +1,9 @@
-"""Headless commands that need no Qt: ``run`` (one trajectory) and ``list`` (what exists)."""
+"""Headless commands that need no Qt: ``run`` (one trajectory) and ``list`` (what exists).
+
+``run --data penguins --model linear --x flipper_length_mm --y body_mass_g`` fits a data loss
+(``engine.data``), with ``--batch-size`` for minibatches, ``--noise`` for gradient noise on any
+loss and ``--seed`` for both; its CSV gains an ``epoch`` column after ``step``.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,8 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from engine.losses import LOSSES, get_loss
+from engine.config import MAX_BATCH_SIZE, MAX_SEED
+from engine.losses import LOSSES, Surface, get_loss
 from engine.optimizers import HYPERPARAMETERS, OPTIMIZERS, get_optimizer
 from engine.schedules import KINDS
 from engine.simulate import DEFAULT_TOL, Run
@@ -68,12 +74,48 @@ VALUE_OPTIONS = {
     "--out",
     "--tol",
     "--max-rows",
+    "--data",
+    "--model",
+    "--x",
+    "--y",
+    "--positive",
+    "--batch-size",
+    "--noise",
+    "--seed",
     *HYPER_OPTIONS,
+}
+#: The options that describe a data loss: they need --data.
+DATA_OPTIONS = {
+    "model": "--model",
+    "x": "--x",
+    "y": "--y",
+    "positive": "--positive",
+    "batch_size": "--batch-size",
 }
 
 
 def add_run_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--loss", default="quadratic", help="built-in surface name or an expression in x, y")
+    p.add_argument("--loss", help="built-in surface name or an expression in x, y (default quadratic)")
+    data = p.add_argument_group(
+        "data losses", "fit y ≈ w1·x + w2 to a table (see 'list' for the datasets and their columns)"
+    )
+    data.add_argument("--data", help="a built-in dataset (e.g. penguins) or a CSV file's path")
+    data.add_argument(
+        "--model", help="linear (mean squared error) or logistic (cross-entropy); default linear"
+    )
+    data.add_argument("--x", help="the input column")
+    data.add_argument("--y", help="the target column (logistic: 0/1, or classes with --positive)")
+    data.add_argument("--positive", help="logistic: the class of --y counted as 1 (the others are 0)")
+    data.add_argument(
+        "--standardize",
+        action="store_true",
+        help="rescale x (and a linear y) to mean 0, standard deviation 1",
+    )
+    data.add_argument(
+        "--batch-size", help="rows per minibatch (default 0: the full batch, the exact gradient)"
+    )
+    p.add_argument("--noise", help="σ of Gaussian noise added to every gradient, on any loss (default 0)")
+    p.add_argument("--seed", help="seed of the minibatches and the noise (default 0): same seed, same run")
     p.add_argument("--optimizer", default="adam", help="optimizer id (see 'list')")
     p.add_argument("--start", help="start point X,Y (default: the surface's own)")
     p.add_argument("--steps", default="500", help="number of steps (default 500)")
@@ -176,6 +218,7 @@ def stream_csv(
             M=chunk.M,
             lr=chunk.lr,
             dw=chunk.dw,
+            stochastic=run.stochastic_metadata(),
         ).to_csv(extra)
         write(rows[rows.index("\n") + 1 :])
 
@@ -196,10 +239,12 @@ def cmd_run(args: argparse.Namespace) -> int:
                 + ", ".join("--" + n.replace("_", "-") for n in optimizer.defaults)
             )
         hyper[name] = _number(value, option)
-    try:
-        surface = get_loss(args.loss)
-    except ValueError as exc:
-        raise UsageError(f"--loss: {exc}") from None
+    surface = _surface(args)
+    batch_size = whole_number(args.batch_size, "--batch-size", 0, MAX_BATCH_SIZE) if args.batch_size else 0
+    noise = _number(args.noise, "--noise") if args.noise is not None else 0.0
+    if not (math.isfinite(noise) and noise >= 0):
+        raise UsageError(f"--noise must be a finite number ≥ 0, got {args.noise!r}")
+    seed = whole_number(args.seed, "--seed", 0, MAX_SEED) if args.seed is not None else 0
     start = parse_point(args.start) if args.start else None
     steps = _steps(args.steps)
     suffix = os.path.splitext(args.out)[1].lower() if args.out else ".csv"
@@ -220,6 +265,9 @@ def cmd_run(args: argparse.Namespace) -> int:
             schedule=args.schedule,
             tol=_number(args.tol, "--tol"),
             max_rows=16 if streamed else min(steps + 1, max_rows),
+            batch_size=batch_size,
+            noise=noise,
+            seed=seed,
             **hyper,
         )
     except ValueError as exc:
@@ -254,6 +302,38 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _surface(args: argparse.Namespace) -> Surface:
+    """The loss of ``run``: --loss, or the data loss that --data and its options describe."""
+    if args.data is None:
+        given = [option for name, option in DATA_OPTIONS.items() if getattr(args, name) is not None]
+        if args.standardize:
+            given.append("--standardize")
+        if given:
+            verb = "describes" if len(given) == 1 else "describe"
+            raise UsageError(f"{', '.join(given)} {verb} a data loss: add --data (e.g. --data penguins)")
+        try:
+            return get_loss(args.loss or "quadratic")
+        except ValueError as exc:
+            raise UsageError(f"--loss: {exc}") from None
+    if args.loss is not None:
+        raise UsageError("--loss and --data are two kinds of loss: give one of them")
+    from engine.data import DataSpec, data_surface
+
+    missing = [option for option in ("--x", "--y") if getattr(args, option[2:]) is None]
+    if missing:
+        raise UsageError(f"--data needs {' and '.join(missing)}: the columns to fit (see 'list')")
+    try:
+        spec = DataSpec(
+            args.data, args.model or "linear", args.x, args.y, bool(args.standardize), args.positive or ""
+        )
+        surface = data_surface(spec)
+    except ValueError as exc:
+        raise UsageError(f"--data: {exc}") from None
+    if surface.note:
+        print(f"note: {surface.note}", file=sys.stderr)
+    return surface
+
+
 class _ReaderGone(Exception):
     """stdout's reader closed the pipe (``| head``)."""
 
@@ -284,6 +364,24 @@ def cmd_list(args: argparse.Namespace) -> int:
     for s in LOSSES.values():
         params = "  ".join(f"{k}={v:g}" for k, v in s.params.items())
         lines.append(f"  {s.name:<17} {s.formula}  {params}")
+    lines.append("\nDatasets (--data NAME or a CSV path; columns: n = numbers, t = text):")
+    from engine.datasets import DATASETS, DataError, load_table
+
+    for dataset in DATASETS.values():
+        lines.append(f"  {dataset.name:<17} {dataset.title}: {dataset.description}")
+        try:
+            table = load_table(dataset.name)
+        except DataError as exc:  # a broken install: say so, list the rest
+            lines.append(f"  {'':<17} (cannot be read: {exc})")
+            continue
+        columns = ", ".join(f"{c} ({'n' if c in table.numeric else 't'})" for c in table.columns)
+        lines.append(f"  {'':<17} {table.rows} rows: {columns}")
+        for preset in dataset.presets:
+            positive = f" --positive {preset.positive}" if preset.positive else ""
+            lines.append(
+                f"  {'':<17} {preset.title}: --model {preset.model} --x {preset.x} --y {preset.y}{positive}"
+            )
+        lines.append(f"  {'':<17} credit: {dataset.credit}")
     lines.append("\nSchedules:")
     for name, kind in KINDS.items():
         params = ",".join(f"{n}={d:g}" for n, d, _t in kind.params)

@@ -1,0 +1,136 @@
+"""``main.py run --data …`` and ``--noise``, and the datasets in ``main.py list``, run as a user would."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from engine.data import DataSpec, data_surface, epoch_at
+from engine.datasets import load_table
+from engine.simulate import simulate
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA_COLUMNS = "step,epoch,w1,w2,loss,g1,g2,G1,G2,M1,M2,lr1,lr2"
+PENGUINS = ("--data", "penguins", "--model", "linear", "--x", "flipper_length_mm", "--y", "body_mass_g")
+
+
+def main(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "main.py", *args], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+
+
+def table(text: str) -> tuple[list[str], np.ndarray]:
+    rows = list(csv.reader(io.StringIO(text)))
+    return rows[0], np.array([[float(c) if c else 0.0 for c in r] for r in rows[1:]])
+
+
+def test_the_penguins_minibatch_run_is_the_engines_run_bit_for_bit(tmp_path: Path) -> None:
+    out = tmp_path / "run.csv"
+    r = main("run", *PENGUINS, "--standardize", "--optimizer", "sgd", "--batch-size", "32", "--seed", "7",
+             "--steps", "2000", "--out", str(out))  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert "2 of 344 rows have a missing flipper_length_mm or body_mass_g" in r.stderr
+    header, data = table(out.read_text())
+    assert ",".join(header) == DATA_COLUMNS and data.shape[0] == 2001
+    spec = DataSpec("penguins", "linear", "flipper_length_mm", "body_mass_g", standardize=True)
+    ref = simulate(data_surface(spec), "sgd", steps=2000, batch_size=32, seed=7)
+    np.testing.assert_array_equal(data[:, 0], np.arange(2001))
+    np.testing.assert_array_equal(data[:, 1], [epoch_at(t, 32, 342) for t in range(2001)])
+    np.testing.assert_array_equal(data[:, 2:4], ref.w)
+    np.testing.assert_array_equal(data[:, 4], ref.loss)
+    np.testing.assert_array_equal(data[1:, 5:7], ref.grad[1:])
+    assert data[11, 1] == 1.0 and data[-1, 1] == pytest.approx(181 + 9 * 32 / 342)  # 2000 = 181·11 + 9
+
+
+def test_a_user_csv_with_a_positive_class(tmp_path: Path) -> None:
+    path = tmp_path / "fruit.csv"
+    path.write_text("weight;kind\n1.0;apple\n2.0;apple\n2.5;pear\n4.0;pear\n3.0;apple\nNA;pear\n")
+    out = tmp_path / "fit.json"
+    r = main("run", "--data", str(path), "--model", "logistic", "--x", "weight", "--y", "kind",
+             "--positive", "pear", "--batch-size", "2", "--seed", "4", "--optimizer", "adam", "--steps", "50",
+             "--out", str(out))  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert "1 of 6 rows have a missing weight or kind" in r.stderr
+    saved = json.loads(out.read_text())
+    meta = saved["stochastic"]
+    assert meta["data"] == {
+        "dataset": str(path), "model": "logistic", "x": "weight", "y": "kind", "standardize": False,
+        "positive": "pear", "sha256": load_table(str(path)).sha256,
+    }  # fmt: skip
+    assert (meta["rows"], meta["batch_size"], meta["seed"], meta["noise"]) == (5, 2, 4, 0.0)
+    assert saved["steps"] == 50 and saved["status"] == "finished"
+
+
+def test_noise_on_a_formula_loss_is_reproducible_from_its_seed() -> None:
+    args = (
+        "run",
+        "--loss",
+        "rosenbrock",
+        "--optimizer",
+        "adam",
+        "--lr",
+        "0.01",
+        "--steps",
+        "200",
+        "--noise",
+        "0.5",
+    )
+    a, b, c = main(*args, "--seed", "3"), main(*args, "--seed", "3"), main(*args, "--seed", "4")
+    assert a.returncode == b.returncode == c.returncode == 0, a.stderr
+    assert a.stdout == b.stdout and a.stdout != c.stdout
+    header, data = table(a.stdout)
+    assert "epoch" not in header  # a formula loss has no epochs
+    ref = simulate("rosenbrock", "adam", steps=200, lr=0.01, noise=0.5, seed=3)
+    np.testing.assert_array_equal(data[:, 1:3], ref.w)
+    assert data.shape[0] == 201  # a noisy run takes every step
+
+
+def test_list_shows_the_datasets_and_their_columns() -> None:
+    r = main("list")
+    assert r.returncode == 0, r.stderr
+    text = r.stdout
+    assert "penguins          Palmer penguins" in text
+    assert "344 rows: species (t), island (t), bill_length_mm (n)" in text
+    assert "--model logistic --x bill_length_mm --y species --positive Gentoo" in text
+    assert "Gorman, Williams & Fraser (2014)" in text
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--x", "a", "--y", "b"), "--x, --y describe a data loss: add --data"),
+        (("--batch-size", "8"), "--batch-size describes a data loss: add --data"),
+        (("--standardize",), "--standardize describes a data loss"),
+        (
+            ("--data", "penguins", "--loss", "booth", "--x", "a", "--y", "b"),
+            "--loss and --data are two kinds",
+        ),
+        (("--data", "penguins", "--x", "flipper_length_mm"), "--data needs --y: the columns to fit"),
+        ((*PENGUINS, "--batch-size", "-1"), "--batch-size must be a whole number in 0…200,000"),
+        ((*PENGUINS, "--seed", "1.5"), "--seed must be a whole number in 0…9,007,199,254,740,991"),
+        (("--noise", "-2"), "--noise must be a finite number ≥ 0"),
+        (("--noise", "nan"), "--noise must be a finite number ≥ 0"),
+        (
+            ("--data", "penguins", "--x", "island", "--y", "body_mass_g"),
+            "line 2 has 'Torgersen'; numeric columns",
+        ),
+        (
+            ("--data", "penguins", "--x", "bill", "--y", "body_mass_g"),
+            "no column 'bill' for x; its columns are:",
+        ),
+        (("--data", "nowhere.csv", "--x", "a", "--y", "b"), "cannot read nowhere.csv: no such file"),
+        ((*PENGUINS, "--model", "cubic"), "model 'cubic' is not known; use one of linear, logistic"),
+    ],
+)
+def test_bad_data_options_are_usage_errors(args: tuple[str, ...], message: str) -> None:
+    r = main("run", "--steps", "2", *args)
+    assert r.returncode == 2
+    assert message in r.stderr, r.stderr
