@@ -27,15 +27,21 @@ from engine import _cache
 
 def warm_up() -> None:
     """Compile what a start compiles before the first race (gui/worker.py's warm-up), plus a
-    typed loss's shared runner and the many-run sweep."""
+    typed loss's shared runner, the many-run sweep, data losses and gradient noise."""
     import numpy as np
 
     from engine import batch, get_loss, simulate
+    from engine.data import DataSpec, data_surface
 
     simulate("quadratic", "adam", steps=2)
     get_loss("quadratic").grid([0.0, 1.0], [0.0, 1.0])
     simulate(get_loss("x^2 + y^2"), "adam", steps=2)
     batch("quadratic", "adam", np.zeros((2, 2)), 2)
+    penguins = data_surface(DataSpec("penguins", "linear", "flipper_length_mm", "body_mass_g"))
+    penguins.grid(np.array([0.0, 1.0]), np.array([0.0, 1.0]))
+    simulate(penguins, "adam", steps=2)
+    simulate(penguins, "adam", steps=2, batch_size=8, noise=0.1)
+    simulate("quadratic", "adam", steps=2, noise=0.1)
 
 
 def default_machine_cache() -> Path:
