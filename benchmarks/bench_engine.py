@@ -9,9 +9,11 @@ Every figure is printed with ratios against references measured in the same run:
 * the cost of recording (``run_chunk`` against ``run_steps``, which keeps only the state);
 * the batch of 256×256 starts × 500 Adam steps, in ns per run·step on 1 thread and on all
   cores (medians, the two alternating so that both see the same machine), against Adam in
-  numpy vectorised over the whole grid.
+  numpy vectorised over the whole grid;
+* data losses on the penguins (342 rows): one racer's recorded step with a minibatch of 32 and
+  with the full batch, linear and logistic, against the same step vectorised in numpy.
 
-    .venv/bin/python benchmarks/bench_engine.py [--quick] [--batch-only]
+    .venv/bin/python benchmarks/bench_engine.py [--quick] [--batch-only | --data-only]
 """
 
 from __future__ import annotations
@@ -243,6 +245,80 @@ def machine() -> str:
     return f"{model}, {os.cpu_count()} cores; numpy {np.__version__}, numba {numba.__version__}"
 
 
+# -- data losses ------------------------------------------------------------------------------------
+
+
+def data_step_numba(spec: object, opt: str, size: int, n: int) -> float:
+    """ns per recorded step of one racer on a data loss (``run_chunk_data``, minibatch or full)."""
+    from engine import _stochastic
+    from engine.data import data_surface
+    from engine.state import NSTOCHASTIC, Z_BATCH_SIZE, Z_ROWS, Z_SEED
+
+    surface = data_surface(spec)
+    h = hyper_vector(dict(OPTIMIZERS[opt].defaults))
+    o, kid, p, sp = OPTIMIZERS[opt].kernel_id, surface.kernel_id, surface.p, np.zeros(2)
+    z = np.zeros(NSTOCHASTIC)
+    z[Z_SEED], z[Z_BATCH_SIZE], z[Z_ROWS] = 7, size, surface.data.n
+    bufs = (np.empty((n + 1, 2)), np.empty(n + 1), *(np.empty((n + 1, 2)) for _ in range(5)))
+    S = np.empty(NSTATE)
+
+    def run() -> None:
+        _stochastic.init_state(kid, p, h, 0.0, 0.0, S)
+        taken, _ = _stochastic.run_chunk_data(kid, p, z, o, h, 0, sp, S, n, -1.0, 0, *bufs)
+        assert taken == n, taken
+
+    run()
+    return best_of(run, 5) / n * 1e9
+
+
+def data_step_numpy(spec: object, size: int, n: int) -> float:
+    """ns per step of the same SGD step vectorised in numpy: the minibatch gradient by fancy
+    indexing, the update, and the full-data loss at the new point (what a step records)."""
+    from engine.data import data_surface, steps_per_epoch
+
+    data = data_surface(spec).data
+    X, Y, rows = data.X, data.Y, data.n
+    linear = data.spec.model == "linear"
+    per_epoch = steps_per_epoch(size, rows)
+    rng = np.random.default_rng(7)
+
+    def run() -> None:
+        w = np.zeros(2)
+        order = np.arange(rows)
+        for t in range(n):
+            j = t % per_epoch
+            if j == 0 and per_epoch > 1:
+                order = rng.permutation(rows)
+            idx = order[j * size : (j + 1) * size] if per_epoch > 1 else order
+            x, y = X[idx], Y[idx]
+            z = w[0] * x + w[1]
+            d = 2.0 * (z - y) if linear else 1.0 / (1.0 + np.exp(-z)) - y
+            w -= 0.05 * np.array([np.mean(d * x), np.mean(d)])
+            zz = w[0] * X + w[1]
+            _loss = np.mean((zz - Y) ** 2) if linear else np.mean(np.logaddexp(0.0, zz) - Y * zz)
+
+    return best_of(run, 3) / n * 1e9
+
+
+def data_table(n_numba: int, n_np: int) -> None:
+    from engine.data import DataSpec
+
+    linear = DataSpec("penguins", "linear", "flipper_length_mm", "body_mass_g", standardize=True)
+    logistic = DataSpec("penguins", "logistic", "bill_length_mm", "species", True, "Gentoo")
+    print("\nData losses on the penguins (342 rows), one racer, full state recorded (ns per step)\n")
+    print("| loss | batch | numba SGD | numba Adam | numpy vectorised SGD (× numba SGD) |")
+    print("|---|---:|---:|---:|---:|")
+    for name, spec in (("linear (MSE)", linear), ("logistic (cross-entropy)", logistic)):
+        for size, label in ((32, "32"), (0, "full (342)")):
+            sgd = data_step_numba(spec, "sgd", size, n_numba)
+            adam = data_step_numba(spec, "adam", size, n_numba)
+            npy = data_step_numpy(spec, size, n_np)
+            print(
+                f"| {name} | {label} | {sgd:,.0f} | {adam:,.0f} | {npy:,.0f} ({ratio(npy, sgd)}) |",
+                flush=True,
+            )
+
+
 def ratio(a: float | None, b: float) -> str:
     return "–" if a is None else f"{a / b:,.0f}×"
 
@@ -251,6 +327,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer steps and a smaller grid")
     parser.add_argument("--batch-only", action="store_true", help="only the many-runs table")
+    parser.add_argument("--data-only", action="store_true", help="only the data-loss table")
     args = parser.parse_args()
     n_numba, n_py, n_np, n_torch = (
         (50_000, 3_000, 2_000, 500) if args.quick else (100_000, 20_000, 10_000, 2_000)
@@ -258,6 +335,9 @@ def main() -> None:
     side, steps = (128, 200) if args.quick else (256, 500)
 
     print(f"Machine: {machine()}")
+    if args.data_only:
+        data_table(n_numba, n_np)
+        return
     if not args.batch_only:
         print()
         print(
@@ -317,6 +397,8 @@ def main() -> None:
     res = batch("rosenbrock", "adam", starts[:1000], steps, lr=0.01, tol=0.0)
     x, y = numpy_grid_adam(starts[:1000], steps, 0.01)
     assert np.allclose(res.final_w, np.column_stack([x, y]), rtol=1e-9, atol=1e-12)
+    if not args.batch_only:
+        data_table(n_numba, n_np)
 
 
 if __name__ == "__main__":
