@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -33,6 +33,7 @@ __all__ = [
     "batch_indices",
     "data_surface",
     "epoch_at",
+    "pinned",
     "steps_per_epoch",
 ]
 
@@ -438,6 +439,18 @@ def data_surface(spec: DataSpec) -> Surface:
         note=" ".join(notes),
         data=problem,
     )
+
+
+def pinned(spec: DataSpec) -> DataSpec:
+    """``spec`` with the SHA-256 of its CSV as the file is now, so a session can tell a changed file.
+
+    A built-in dataset, a spec that already has a hash, or a file that cannot be read: unchanged."""
+    if spec.builtin or spec.sha256:
+        return spec
+    try:
+        return replace(spec, sha256=load_table(spec.dataset).sha256)
+    except DataError:
+        return spec
 
 
 def steps_per_epoch(batch_size: int, n: int) -> int:

@@ -25,7 +25,16 @@ class SessionError(ValueError):
 
 
 def save_session(config: SessionConfig, path: str | Path) -> None:
-    """Write ``config`` as indented JSON, atomically; SessionError names an unwritable path."""
+    """Write ``config`` as indented JSON, atomically; SessionError names an unwritable path.
+
+    A data loss from a CSV is saved with the file's SHA-256 (``engine.data.pinned``), so opening
+    the session later reports a file that changed since."""
+    if config.data is not None:
+        from dataclasses import replace
+
+        from engine.data import pinned
+
+        config = replace(config, data=pinned(config.data))
     try:
         atomic_write_text(path, json.dumps(config.to_dict(), indent=2, ensure_ascii=False) + "\n")
     except OSError as exc:

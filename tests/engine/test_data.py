@@ -381,3 +381,13 @@ def test_a_changed_file_is_reported(tmp_path: Path) -> None:
         "t.csv has changed since this session was saved"
         in data_surface(DataSpec(path, "linear", "a", "b", sha256=sha)).note
     )
+
+
+def test_a_saved_session_keeps_the_csv_hash(tmp_path: Path) -> None:
+    csv_path = _csv(tmp_path, "a,b\n1,2\n2,3\n3,5\n")
+    config = SessionConfig(data=DataSpec(csv_path, "linear", "a", "b"), batch_size=2)
+    save_session(config, tmp_path / "s.olab.json")
+    loaded = load_session(tmp_path / "s.olab.json")
+    assert loaded.data.sha256 == load_table(csv_path).sha256 and loaded.batch_size == 2
+    Path(csv_path).write_text("a,b\n1,2\n2,3\n3,7\n")
+    assert "has changed since this session was saved" in surface_for(loaded).note
