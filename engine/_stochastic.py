@@ -31,9 +31,9 @@ import math
 import numpy as np
 from numba import njit, prange, types
 
-from engine._fn_kernels import LOSS_SIGNATURE, LOSS_TYPE
 from engine._ids import CONVERGED, DIVERGED, LINEAR, NADAM, RUNNING
 from engine._kernels import _INLINE, _JIT, _below_tol, _grid, _init, _lr_at, _nadam_mu, _power_step, _update
+from engine._loss_type import LOSS_SIGNATURE, LOSS_TYPE
 from engine._surfaces import loss_value_grad as _builtin_value_grad
 from engine.state import (
     D_X_MEAN,
