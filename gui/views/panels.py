@@ -54,6 +54,9 @@ HEADROOM = 0.25
 # decades more. Its curve leaves the plot at a ▲/▼ mark instead. The selected racer always counts.
 OUTLIER_RATIO = 4.0
 OUTLIER_DECADES = 4.0
+# The selected racer is left out only this far beyond the rest: it is running away.
+RUNAWAY_RATIO = 1e6
+RUNAWAY_DECADES = 12.0
 #: "Plots show" choices: the first N steps only (None: every step, the axis growing with the race).
 #: Most of what distinguishes the optimizers happens in the first 10-100 steps, which a 2,000-step
 #: axis squeezes into its first few pixels.
@@ -129,7 +132,9 @@ def robust_extent(
     A racer is left out while its reach (largest |value|, or top decade on a log plot) is more
     than OUTLIER_RATIO times (OUTLIER_DECADES more than) the next racer's: one racer far larger
     than the rest is then drawn leaving the plot, and the rest keep a readable scale. ``keep``
-    (the selected racer) is never left out: what the learner looks at always fits.
+    (the selected racer) is left out only when it runs away (RUNAWAY_RATIO / RUNAWAY_DECADES):
+    what the learner looks at fits, but a selected SGD blowing up towards 1e60 made every
+    other curve a flat line while the engine still counted it as running.
     """
     if not extents:
         return None, set()
@@ -141,11 +146,10 @@ def robust_extent(
     order = sorted(extents, key=reach, reverse=True)
     out: set[str] = set()
     for top, nxt in pairwise(order):
-        if top == keep:
-            break
         a, b = reach(top), reach(nxt)
+        ratio, decades = (RUNAWAY_RATIO, RUNAWAY_DECADES) if top == keep else (OUTLIER_RATIO, OUTLIER_DECADES)
         # next to a flat zero (M of a rule without momentum) nothing counts as far
-        far = a - b > OUTLIER_DECADES if log else (b > 0 and a > OUTLIER_RATIO * b)
+        far = a - b > decades if log else (b > 0 and a > ratio * b)
         if not far:
             break
         out.add(top)

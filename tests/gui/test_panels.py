@@ -244,10 +244,27 @@ def test_a_racer_far_larger_than_the_rest_is_left_out_of_the_scale_until_selecte
     assert len(panels.clip_marks["M"].data) == 0
 
 
-def test_ranges_reset_between_races(panels) -> None:
-    histories = {"sgd": _history("quadratic", "sgd", 60, lr=1.05), "adam": _history("quadratic", "adam", 50)}
+def test_a_selected_racer_running_away_does_not_flatten_the_others(panels) -> None:
+    """SGD at η = 0.3 on the κ = 10 bowl, selected: its w and g grow ×2 a step for hundreds of
+    steps before the engine calls it diverged, and the plots followed it to ±1e60."""
+    histories = {"sgd": _history("quadratic", "sgd", 150, start=None, lr=0.3)}
+    histories.update({n: _history("quadratic", n, 150, start=None) for n in ("rmsprop", "adam")})
+    assert histories["sgd"].status != "diverged" and np.abs(histories["sgd"].vec("w")).max() > 1e30
     panels.set_racers(list(histories))
-    panels.set_selected("sgd")  # growing, not yet diverged: it sets the scale
+    panels.set_selected("sgd")
+    panels.update_racers(histories, _adaptive(histories))
+    for key in ("w", "grad"):
+        y0, y1 = panels.plots[key].vb.viewRange()[1]
+        assert y1 - y0 < 100 and "sgd" in panels.clipped[key], key  # the others keep their scale
+        assert len(panels.clip_marks[key].data)  # and SGD's curve is marked where it leaves
+    top = np.log10(max(h.loss.max() for n, h in histories.items() if n != "sgd"))
+    assert panels.plots["loss"].vb.viewRange()[1][1] < top + 2  # log L: not up to 1e100
+
+
+def test_ranges_reset_between_races(panels) -> None:
+    histories = {"sgd": _history("quadratic", "sgd", 60, lr=1.05)}
+    panels.set_racers(list(histories))
+    panels.set_selected("sgd")  # growing, not yet diverged, and alone: it sets the scale
     panels.update_racers(histories, _adaptive(histories))
     assert histories["sgd"].status != "diverged"
     assert panels.plots["grad"].vb.viewRange()[1][1] > 1e3
