@@ -11,6 +11,7 @@ import math
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
@@ -108,6 +109,9 @@ class ControlPanel(QWidget):
     racer_removed = Signal(str)  # racer key
     racer_moved = Signal(str, int)  # racer key, new position
     steps_changed = Signal(int)
+    #: The gradient's settings: {"standardize": bool}, {"batch_size": int (0 = full batch)},
+    #: {"own_batches": bool}, {"noise": float σ} or {"seed": int}.
+    gradient_changed = Signal(dict)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -116,6 +120,7 @@ class ControlPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self._build_surface_box())
+        layout.addWidget(self._build_gradient_box())
         layout.addWidget(self._build_start_box())
         layout.addWidget(self._build_racer_box(), stretch=1)
         layout.addWidget(self._build_hyper_box())
@@ -173,6 +178,128 @@ class ControlPanel(QWidget):
         form.addLayout(self.param_form)
         self._param_fields: dict[str, QDoubleSpinBox] = {}
         return box
+
+    def _build_gradient_box(self) -> QGroupBox:
+        """Standardisation, minibatch size, same or own batches, gradient noise σ and the seed."""
+        box = QGroupBox(self.tr("Gradient: minibatches and noise"))
+        box.setObjectName("gradient_box")
+        form = QFormLayout(box)
+        form.setContentsMargins(6, 4, 6, 4)
+        self.standardize_check = QCheckBox(self.tr("Standardise features"))
+        self.standardize_check.setObjectName("standardize_check")
+        self.standardize_check.setToolTip(
+            self.tr("Fit on x' = (x − mean)/std instead of x: the narrow valley becomes a round bowl")
+        )
+        self.standardize_check.toggled.connect(weak_slot(self._gradient_edited, "standardize", signal_args=1))
+        form.addRow(self.standardize_check)
+        self.batch_spin = QSpinBox()
+        self.batch_spin.setObjectName("batch_spin")
+        self.batch_spin.setRange(1, 1)
+        self.batch_spin.setKeyboardTracking(False)
+        self.batch_spin.setLayoutDirection(Qt.LeftToRight)
+        self.batch_spin.valueChanged.connect(self._batch_edited)
+        self.batch_full_label = QLabel()
+        batch_row = QHBoxLayout()
+        batch_row.addWidget(self.batch_spin, stretch=1)
+        batch_row.addWidget(self.batch_full_label)
+        form.addRow(self.tr("Batch size"), batch_row)
+        self.batches_combo = QComboBox()
+        self.batches_combo.setObjectName("batches_combo")
+        self.batches_combo.addItem(self.tr("same batches for every racer"), False)
+        self.batches_combo.addItem(self.tr("own batches per racer"), True)
+        self.batches_combo.setToolTip(
+            self.tr(
+                "Same: every racer steps on the same rows at each step, so only the rules differ. "
+                "Own: each racer draws its own batches from its own seed."
+            )
+        )
+        self.batches_combo.activated.connect(self._batches_edited)
+        form.addRow(self.batches_combo)
+        self.noise_field = NumberField(0.0)
+        self.noise_field.setObjectName("noise_field")
+        self.noise_field.setToolTip(
+            self.tr("Add Gaussian noise of this standard deviation to every gradient, on any surface (0: none)")
+        )
+        self.noise_field.committed.connect(weak_slot(self._gradient_edited, "noise", signal_args=1))
+        form.addRow(self.tr("Noise σ"), self.noise_field)
+        self.seed_spin = QSpinBox()
+        self.seed_spin.setObjectName("seed_spin")
+        self.seed_spin.setRange(0, 2**31 - 1)
+        self.seed_spin.setKeyboardTracking(False)
+        self.seed_spin.setLayoutDirection(Qt.LeftToRight)
+        self.seed_spin.setToolTip(self.tr("The same seed gives the same batches and noise, bit for bit"))
+        self.seed_spin.valueChanged.connect(weak_slot(self._gradient_edited, "seed", signal_args=1))
+        form.addRow(self.tr("Seed"), self.seed_spin)
+        self.gradient_error = _error_label()
+        self.gradient_error.setObjectName("gradient_error")
+        form.addRow(self.gradient_error)
+        self._rows = 0
+        return box
+
+    def set_gradient(
+        self,
+        *,
+        rows: int,
+        standardize: bool,
+        batch_size: int,
+        own_batches: bool,
+        noise: float,
+        seed: int,
+    ) -> None:
+        """Show the race's gradient settings; ``rows`` = 0 when the loss is not fitted to data."""
+        self._rows = rows
+        data = rows > 0
+        with QSignalBlocker(self.standardize_check):
+            self.standardize_check.setChecked(standardize and data)
+        with QSignalBlocker(self.batch_spin):
+            self.batch_spin.setRange(1, max(rows, 1))
+            self.batch_spin.setValue(rows if batch_size <= 0 or batch_size > rows else batch_size)
+        self._show_full_batch()
+        with QSignalBlocker(self.batches_combo):
+            self.batches_combo.setCurrentIndex(1 if own_batches else 0)
+        self.noise_field.set_value(noise)
+        with QSignalBlocker(self.seed_spin):
+            self.seed_spin.setValue(seed)
+        for widget in (self.standardize_check, self.batch_spin):
+            widget.setEnabled(data)
+        tip = self.tr("Pick a data loss (the penguins, or a CSV) to fit on minibatches")
+        self.standardize_check.setToolTip(
+            self.tr("Fit on x' = (x − mean)/std instead of x: the narrow valley becomes a round bowl")
+            if data
+            else tip
+        )
+        self.batch_spin.setToolTip(
+            self.tr("Rows per step, 1 … {0}; {0} is the full batch: the exact gradient").format(rows)
+            if data
+            else tip
+        )
+        _show_error(self.gradient_error, "")
+
+    def show_gradient_error(self, message: str) -> None:
+        """Why a gradient setting was refused (an engine message, translated here)."""
+        _show_error(self.gradient_error, translate_message(message))
+
+    def _show_full_batch(self) -> None:
+        full = self._rows > 0 and self.batch_spin.value() >= self._rows
+        self.batch_full_label.setText(
+            (self.tr("of {0}: full batch") if full else self.tr("of {0}")).format(self._rows)
+            if self._rows
+            else ""
+        )
+
+    def _batch_edited(self, value: int) -> None:
+        self._show_full_batch()
+        self._gradient_edited("batch_size", 0 if value >= self._rows else value)
+
+    def _batches_edited(self, index: int) -> None:
+        self._gradient_edited("own_batches", bool(self.batches_combo.itemData(index)))
+
+    def _gradient_edited(self, name: str, value: object) -> None:
+        if name == "noise" and not (isinstance(value, float) and math.isfinite(value) and value >= 0):
+            _show_error(self.gradient_error, self.tr("Noise σ must be a number ≥ 0 (0: no noise)"))
+            return
+        _show_error(self.gradient_error, "")
+        self.gradient_changed.emit({name: value})
 
     def _build_start_box(self) -> QGroupBox:
         box = QGroupBox(self.tr("Start point (or click the contour)"))

@@ -1,0 +1,102 @@
+"""The data view draws what it is given (points, the model's curve, the minibatch ringed), and the
+controls' gradient box turns each edit into one race-model change (batch size N means the full batch)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from gui.panels.controls import ControlPanel
+from gui.views.data_view import DataView
+
+
+@pytest.fixture
+def view(qtbot) -> DataView:
+    widget = DataView()
+    qtbot.addWidget(widget)
+    return widget
+
+
+def test_points_model_and_batch_are_drawn_from_the_given_arrays(view: DataView) -> None:
+    x = np.array([1.0, 2.0, 3.0, 4.0])
+    y = np.array([2.0, 4.0, 6.0, 8.0])
+    view.set_data(x, y, "flipper_length_mm", "body_mass_g")
+    px, py = view.points.getData()
+    assert px.tolist() == x.tolist() and py.tolist() == y.tolist()
+    assert not view.half.isVisible()
+    xs = view.x_range(5)
+    assert xs[0] < 1.0 and xs[-1] > 4.0 and len(xs) == 5
+    view.set_model(xs, 2 * xs, "#000000")
+    mx, my = view.model.getData()
+    assert np.array_equal(mx, xs) and np.array_equal(my, 2 * xs)
+    view.set_batch(np.array([3, 1]))
+    bx, by = view.batch.getData()
+    assert bx.tolist() == [4.0, 2.0] and by.tolist() == [8.0, 4.0]
+    view.set_batch(np.arange(4))  # the full batch: every point, none ringed
+    assert len(view.batch.getData()[0]) == 0
+    view.set_model(None, None)
+    assert view.shown_model is None and len(view.model.getData()[0]) == 0
+
+
+def test_logistic_points_sit_in_two_bands_around_0_and_1_with_the_half_level(view: DataView) -> None:
+    y = np.array([0.0, 1.0] * 10)
+    view.set_data(np.arange(20.0), y, "bill_length_mm", "P(Gentoo)", logistic=True)
+    _, py = view.points.getData()
+    assert view.half.isVisible() and view.half.value() == 0.5
+    assert np.all(np.abs(py - y) <= 0.035 + 1e-12)
+    assert len(set(np.round(py[y == 0], 6))) > 1  # spread apart, the same way every time
+    view.set_data(np.arange(20.0), y, "bill_length_mm", "P(Gentoo)", logistic=True)
+    assert np.array_equal(view.points.getData()[1], py)
+
+
+def test_an_empty_view_says_why(view: DataView) -> None:
+    view.set_data(np.arange(3.0), np.arange(3.0), "x", "y")
+    view.clear_data("Pick a data loss")
+    assert len(view.points.getData()[0]) == 0
+    assert view.notice.isVisible() and "Pick a data loss" in view.notice.toHtml()
+
+
+@pytest.fixture
+def controls(qtbot) -> ControlPanel:
+    panel = ControlPanel()
+    qtbot.addWidget(panel)
+    return panel
+
+
+def test_batch_size_n_is_the_full_batch_and_each_edit_is_one_change(qtbot, controls: ControlPanel) -> None:
+    controls.set_gradient(rows=342, standardize=False, batch_size=0, own_batches=False, noise=0.0, seed=7)
+    assert controls.batch_spin.value() == 342 and controls.batch_spin.maximum() == 342
+    assert "full batch" in controls.batch_full_label.text()
+    assert controls.standardize_check.isEnabled() and controls.seed_spin.value() == 7
+    with qtbot.waitSignal(controls.gradient_changed) as blocker:
+        controls.batch_spin.setValue(8)
+    assert blocker.args == [{"batch_size": 8}]
+    assert "full batch" not in controls.batch_full_label.text()
+    with qtbot.waitSignal(controls.gradient_changed) as blocker:
+        controls.batch_spin.setValue(342)
+    assert blocker.args == [{"batch_size": 0}]
+    with qtbot.waitSignal(controls.gradient_changed) as blocker:
+        controls.standardize_check.setChecked(True)
+    assert blocker.args == [{"standardize": True}]
+    with qtbot.waitSignal(controls.gradient_changed) as blocker:
+        controls.batches_combo.activated.emit(1)
+    assert blocker.args == [{"own_batches": True}]
+    with qtbot.waitSignal(controls.gradient_changed) as blocker:
+        controls.seed_spin.setValue(3)
+    assert blocker.args == [{"seed": 3}]
+
+
+def test_noise_must_be_a_number_at_least_zero(qtbot, controls: ControlPanel) -> None:
+    controls.set_gradient(rows=0, standardize=False, batch_size=0, own_batches=False, noise=0.0, seed=0)
+    assert not controls.batch_spin.isEnabled() and not controls.standardize_check.isEnabled()
+    assert controls.noise_field.isEnabled()  # noise works on every surface
+    received: list[dict] = []
+    controls.gradient_changed.connect(received.append)
+    for text in ("-1", "abc", "nan"):
+        controls.noise_field.setText(text)
+        controls.noise_field.editingFinished.emit()
+        assert "≥ 0" in controls.gradient_error.text()
+    assert received == []
+    controls.noise_field.setText("0.5")
+    controls.noise_field.editingFinished.emit()
+    assert received == [{"noise": 0.5}] and not controls.gradient_error.isVisible()
