@@ -57,12 +57,23 @@ def about_info() -> dict[str, str]:
 TAGLINE = "Watch gradient-descent optimizers work, step by step, on a loss surface."
 
 
-def about_html(info: dict[str, str], tagline: str = TAGLINE) -> str:
+def data_credits() -> list[str]:
+    """Who made each built-in dataset and under what licence (the registry's ``credit``)."""
+    from engine.datasets import DATASETS
+
+    return [f"{d.title}: {d.credit}" for d in DATASETS.values()]
+
+
+def about_html(
+    info: dict[str, str], tagline: str = TAGLINE, credits: list[str] | None = None, data_title: str = "Data"
+) -> str:
     rows = "".join(
         f"<tr><td><b>{escape(label)}</b>&nbsp;&nbsp;</td><td>{escape(value)}</td></tr>"
         for label, value in info.items()
     )
-    return f"<h3>Optimizer Lab</h3><p>{escape(tagline)}</p><table>{rows}</table>"
+    credit = "".join(f"<br>{escape(c)}" for c in credits or [])
+    data = f"<p><b>{escape(data_title)}</b>{credit}</p>" if credit else ""
+    return f"<h3>Optimizer Lab</h3><p>{escape(tagline)}</p><table>{rows}</table>{data}"
 
 
 def show_about(parent: Any = None) -> Any:
@@ -77,12 +88,15 @@ def show_about(parent: Any = None) -> Any:
     tagline = QCoreApplication.translate(
         "About", "Watch gradient-descent optimizers work, step by step, on a loss surface."
     )
-    box.setText(about_html(info, tagline))
+    data_title = QCoreApplication.translate("About", "Built-in data")
+    box.setText(about_html(info, tagline, data_credits(), data_title))
     box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     icon = _app_icon_pixmap()
     if icon is not None:
         box.setIconPixmap(icon)
-    box.setDetailedText("\n".join(f"{label}: {value}" for label, value in info.items()))  # copy-paste
+    box.setDetailedText(  # copy-paste
+        "\n".join([*(f"{label}: {value}" for label, value in info.items()), *data_credits()])
+    )
     box.setStandardButtons(QMessageBox.StandardButton.Ok)
     box.exec()
     return box

@@ -168,7 +168,8 @@ class DataDialog(QDialog):
             self.positive_combo.setCurrentText(keep)
 
     def _update_ok(self) -> None:
-        self.buttons.button(QDialogButtonBox.Ok).setEnabled(self.table is not None and self.x_combo.count() > 0)
+        usable = self.table is not None and self.x_combo.count() > 0
+        self.buttons.button(QDialogButtonBox.Ok).setEnabled(usable)
 
     def _show_error(self, text: str) -> None:
         self.error.setText(text)
@@ -192,8 +193,9 @@ class DataDialog(QDialog):
 
     def accept(self) -> None:
         """Keep the dialog open with the engine's message if the choice cannot be fitted."""
-        from engine.config import ConfigError
         from engine.data import data_surface
+
+        from engine.config import ConfigError
 
         if self.table is None:
             return

@@ -66,6 +66,8 @@ SPEEDS = (1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1500, 3000, 10_000, 30_000, 10
 #: most, take 5 s, slow enough to follow in a lecture. It is marked "1×" on the slider.
 DEFAULT_SPEED = 10
 DEFAULT_SPEED_INDEX = SPEEDS.index(DEFAULT_SPEED)
+#: The inspector names at most this many rows of a minibatch (then "…").
+MAX_ROWS_NAMED = 12
 DEFAULT_SIZE = QSize(1366, 768)
 #: Presentation mode (F11): text, lines, markers and legend this much larger.
 PRESENTATION_SCALE = 1.5
@@ -150,6 +152,7 @@ class MainWindow(QMainWindow):
         self.controls.compile_cancelled.connect(self.worker.cancel_compile)
         self.controls.expression_typing.connect(self.worker.prepare_compiler)
         self._build_maps()
+        self._build_data_dock()
 
         self.redraw_timer = QTimer(self, interval=REDRAW_MS)
         self.redraw_timer.timeout.connect(self._redraw)
@@ -414,6 +417,9 @@ class MainWindow(QMainWindow):
         c.racer_removed.connect(self.race.remove)
         c.racer_moved.connect(self.race.move)
         c.steps_changed.connect(self._steps_changed)
+        c.data_chosen.connect(self.choose_data)
+        c.csv_requested.connect(self.open_csv_dialog)
+        c.gradient_changed.connect(self._gradient_changed)
         self.contour.start_picked.connect(self._start_picked)
         self.contour.view_changed.connect(self.worker_regrid)
         self.contour.reset_view_requested.connect(self.reset_view)
@@ -499,6 +505,21 @@ class MainWindow(QMainWindow):
         racers = {r.key: r for r in config.current_racers()}
         labels = self.race.labels(list(racers), config)
         self.controls.set_config(config, racers, config.start or self.start_point, labels)
+        self._show_gradient(config)
+
+    def _show_gradient(self, config: SessionConfig | None = None) -> None:
+        """The gradient box: the data's row count (0 on a formula surface) and the race's settings."""
+        config = config or self.config
+        problem = getattr(self.surface, "data", None) if self.surface is not None else None
+        rows = problem.n if problem is not None and config.data is not None else 0
+        self.controls.set_gradient(
+            rows=rows,
+            standardize=config.data is not None and config.data.standardize,
+            batch_size=config.batch_size,
+            own_batches=any(r.seed is not None for r in config.racers),
+            noise=config.noise,
+            seed=config.seed,
+        )
 
     # -- config changes -----------------------------------------------------------------------
     def apply_config(
@@ -510,8 +531,66 @@ class MainWindow(QMainWindow):
     def choose_loss(self, spec: str) -> None:
         self.controls.set_loss_error("")
         self.controls.set_compiling(spec not in LOSSES)  # a typed loss compiles (Cancel stops it)
-        params = self.config.loss_params if spec == self.config.loss else {}
-        self.apply_config(replace(self.config, loss=spec, loss_params=params, start=None, view=None))
+        same = spec == self.config.loss and self.config.data is None
+        params = self.config.loss_params if same else {}
+        self.apply_config(
+            replace(self.config, loss=spec, data=None, loss_params=params, start=None, view=None)
+        )
+
+    def choose_data(self, spec: Any) -> None:
+        """Race on a data loss (a ``DataSpec``): the full-data loss is the contour, from its own start."""
+        self.controls.set_loss_error("")
+        self.apply_config(replace(self.config, data=spec, loss_params={}, start=None, view=None))
+
+    def open_csv_dialog(self) -> None:
+        """ "Open CSV…": the file, its two columns, the model; refused files are said in the dialog."""
+        from gui.data_dialog import DataDialog
+
+        dialog = DataDialog(self, str(self.settings.value("csv_dir", str(Path.home()))))
+        if dialog.exec() and dialog.spec is not None:
+            self.settings.setValue("csv_dir", str(Path(dialog.spec.dataset).parent))
+            self.choose_data(dialog.spec)
+        else:  # the picker goes back to what races
+            self.controls.show_surface_choice(self.config.loss, self.config.data)
+
+    def _gradient_changed(self, change: dict[str, Any]) -> None:
+        """Standardisation, batch size, same/own batches, noise σ or seed: the race restarts with it.
+
+        Standardising changes the surface (other coordinates: its own start and view); the others
+        keep it. "Own batches" gives racer i the seed (race seed + i + 1), "same" clears them.
+        """
+        ((name, value),) = change.items()
+        config = self.config
+        try:
+            if name == "standardize":
+                if config.data is None:
+                    return
+                data = replace(config.data, standardize=bool(value))
+                self.apply_config(replace(config, data=data, start=None, view=None))
+                return
+            if name == "own_batches":
+                racers = tuple(
+                    replace(r, seed=config.seed + i + 1 if value else None)
+                    for i, r in enumerate(config.current_racers())
+                )
+                self.apply_config(
+                    replace(config, racers=racers, edits=()), keep_surface=True, own_racers=True
+                )
+                return
+            new = replace(config, **{name: value})
+            if name == "seed":
+                # own batches stay own: each racer's seed follows the race's
+                racers = tuple(
+                    replace(r, seed=new.seed + i + 1) if r.seed is not None else r
+                    for i, r in enumerate(config.current_racers())
+                )
+                new = replace(new, racers=racers, edits=())
+                self.apply_config(new, keep_surface=True, own_racers=True)
+                return
+        except ConfigError as exc:
+            self.controls.show_gradient_error(exc.args[0])
+            return
+        self.apply_config(new, keep_surface=True)
 
     def _loss_param_changed(self, name: str, value: float) -> None:
         params = {**self.config.loss_params, name: value}
@@ -560,6 +639,55 @@ class MainWindow(QMainWindow):
         action.setText(self.tr("Maps"))
         action.setShortcut(QKeySequence("Ctrl+M"))
         self.view_menu.insertAction(self.view_menu.actions()[0], action)
+
+    def _build_data_dock(self) -> None:
+        """The Data dock (View ▸ Data): the table and the selected racer's model moving over it."""
+        from gui.data_dock import DataDock
+
+        self.data_dock = DataDock(self)
+        self.data_dock.visibilityChanged.connect(weak_slot(self._mark_dirty))
+        action = self.data_dock.toggleViewAction()
+        action.setText(self.tr("Data"))
+        action.setShortcut(QKeySequence("Ctrl+D"))
+        self.view_menu.insertAction(self.view_menu.actions()[1], action)
+
+    def _show_data(self) -> None:
+        """Give the Data dock the race's data problem (None on a formula surface)."""
+        problem = getattr(self.surface, "data", None) if self.surface is not None else None
+        if problem is None:
+            self.data_dock.set_problem(None, "", "")
+            return
+        spec = problem.spec
+        y_label = spec.y if spec.model == "linear" else f"P({spec.y} = {spec.positive})"
+        x_label = spec.x + (self.tr(" (standardised: fitted on (x − mean)/std)") if spec.standardize else "")
+        self.data_dock.set_problem(problem, x_label, y_label)
+
+    def batch_rows(self, key: str, step: int) -> Any:
+        """The rows racer ``key``'s minibatch used at ``step`` (None: a full batch, or no data)."""
+        from engine.data import batch_indices
+
+        problem = getattr(self.surface, "data", None)
+        c = self.config
+        if problem is None or step < 1 or c.batch_size <= 0 or c.batch_size >= problem.n:
+            return None
+        racer = self.race.settings_at(key, step)
+        seed = c.seed if racer is None or racer.seed is None else racer.seed
+        return batch_indices(problem.n, c.batch_size, seed, step)
+
+    def _update_data_view(self) -> None:
+        if not self.data_dock.isVisible() or self.data_dock.problem is None:
+            return
+        name = self.controls.selected
+        history = self.histories.get(name)
+        if history is None:
+            self.data_dock.show_model(None, "", None)
+            return
+        cursor = self.timeline.cursor
+        i = len(history) - 1 if cursor is None else history.row_at_step(cursor)
+        w = history.vec("w")[i]
+        step = int(history.step[i])
+        rows = self.batch_rows(name, step)
+        self.data_dock.show_model((float(w[0]), float(w[1])), self.race.color(name), rows)
 
     def _map_context(self) -> dict | None:
         """What the Maps panel maps now: the selected racer on the race's surface, start and view."""
@@ -700,7 +828,9 @@ class MainWindow(QMainWindow):
             reset_view=reset_view,
         )
         self.controls.set_surface_info(surface.name, surface.formula, dict(surface.params), surface.note)
-        self.controls.show_surface_choice(surface.spec())
+        self.controls.show_surface_choice(surface.spec(), getattr(surface.data, "spec", None))
+        self._show_data()
+        self._show_gradient()
         self.controls.set_loss_error("")
         if payload.config is not None:
             self.controls.set_compiling(False)
@@ -854,16 +984,27 @@ class MainWindow(QMainWindow):
         if self.playing:
             self._dirty = True  # come back for the slower views even if no chunk arrives
         self._update_selected_vectors()
+        self._update_data_view()
         # explain only what is on screen, on the frames the timeline and legend change too:
         # at every frame it ran steps ahead of the step they showed
         if numbers and self.bottom_tabs.currentWidget() is self.inspector:
             self._update_inspector()
 
+    def step_text(self, step: int) -> str:
+        """ "step 120", or "step 120 · epoch 3.8" on a data loss (epochs: passes over the data)."""
+        problem = getattr(self.surface, "data", None) if self.surface is not None else None
+        if problem is None or self.config.data is None:
+            return self.tr("step {0}").format(f"{step:,}")
+        from engine.data import epoch_at
+
+        epoch = epoch_at(step, self.config.batch_size, problem.n)
+        return self.tr("step {0} · epoch {1}").format(f"{step:,}", f"{epoch:.1f}")
+
     def _update_readout(self) -> None:
         """The on-plot legend: step counter, then each racer's colour, name, η and live loss."""
         cursor = self.timeline.cursor
         step = max((h.last_step for h in self.histories.values()), default=0) if cursor is None else cursor
-        step_text = self.tr("step {0}").format(f"{step:,}")
+        step_text = self.step_text(step)
         rows = [f"<tr><td colspan=3><b>{step_text}</b></td></tr>"]
         # on a narrow plot the full table would cover half of it: η is in the controls anyway
         compact = self.contour.plot.vb.width() < READOUT_COMPACT_BELOW_PX * self.ui_scale
@@ -929,7 +1070,35 @@ class MainWindow(QMainWindow):
             row,
             color=racer.color,
             label=self.race.label(name),
+            gradient_note=self.gradient_note(name, int(history.step[row])),
         )
+
+    def gradient_note(self, key: str, step: int) -> str:
+        """What racer ``key``'s g at ``step`` was computed on: which rows, how many, the noise."""
+        c = self.config
+        problem = getattr(self.surface, "data", None) if self.surface is not None else None
+        parts = []
+        if step >= 1 and problem is not None and c.data is not None:
+            rows = self.batch_rows(key, step)
+            if rows is None:
+                full = self.tr("g at step {0}: the full batch, all {1} rows (the exact gradient)")
+                parts.append(full.format(f"{step:,}", problem.n))
+            else:
+                shown = ", ".join(str(int(r) + 1) for r in rows[:MAX_ROWS_NAMED])
+                more = ", …" if len(rows) > MAX_ROWS_NAMED else ""
+                parts.append(
+                    self.tr("g at step {0}: a minibatch of {1} of the {2} rows (rows {3}), epoch {4}").format(
+                        f"{step:,}", len(rows), problem.n, shown + more, f"{self._epoch(step):.2f}"
+                    )
+                )
+        if step >= 1 and c.noise > 0:
+            parts.append(self.tr("plus Gaussian noise of σ = {0} on each component").format(f"{c.noise:g}"))
+        return "; ".join(parts)
+
+    def _epoch(self, step: int) -> float:
+        from engine.data import epoch_at
+
+        return epoch_at(step, self.config.batch_size, self.surface.data.n)
 
     def _cursor_changed(self, step: int | None) -> None:
         if step is not None:  # the step looked at and its neighbours, exact (the record recomputes them)
@@ -1031,6 +1200,7 @@ class MainWindow(QMainWindow):
         app.setFont(font)
         self.contour.set_display_scale(scale)
         self.panels.set_display_scale(scale)
+        self.data_dock.view.set_display_scale(scale)
         # the card grows less, and presenting shows only the rule: at full scale with its notes it
         # took the per-weight plots' room on a 768-px screen
         self.formula.set_display_scale(scale**0.5, compact=self.presentation_action.isChecked())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 
+from engine.datasets import DATASETS
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
@@ -41,6 +42,11 @@ from gui.i18n import tr_engine, translate_message
 from gui.slots import weak_slot
 
 CUSTOM = "__custom__"
+#: The loss picker's entries for data losses: a built-in preset ("data:penguins:0"), the CSV
+#: that is racing, and "Open CSV…".
+DATA_PREFIX = "data:"
+CSV_RACING = "__csv__"
+OPEN_CSV = "__open_csv__"
 LR_MIN_EXP, LR_MAX_EXP, LR_TICKS = -5.0, 1.0, 600
 
 
@@ -67,6 +73,51 @@ def _show_error(label: QLabel, message: str) -> None:
 def format_number(value: float) -> str:
     """Short, exact-enough text for a hyperparameter field (1e-08, 0.05, 0.999)."""
     return f"{value:.6g}"
+
+
+def model_name(model: str) -> str:
+    """ "linear" or "logistic" in the interface language."""
+    from PySide6.QtCore import QCoreApplication
+
+    names = {
+        "linear": QCoreApplication.translate("ControlPanel", "linear"),
+        "logistic": QCoreApplication.translate("ControlPanel", "logistic"),
+    }
+    return names.get(model, model)
+
+
+def preset_title(title: str, preset: object) -> str:
+    """ "Palmer penguins: flipper length → body mass (linear)"."""
+    return f"{tr_engine(title)}: {tr_engine(preset.title)} ({model_name(preset.model)})"
+
+
+def csv_title(spec: object) -> str:
+    """The racing CSV's entry: its file name and columns."""
+    from pathlib import PurePath
+
+    name = PurePath(str(spec.dataset)).name
+    target = spec.y + (f" = {spec.positive}" if spec.positive else "")
+    return f"{name}: {spec.x} → {target} ({model_name(spec.model)})"
+
+
+def preset_key(spec: object) -> str:
+    """The loss picker's entry of a built-in preset ``spec`` fits ("" for a user's CSV)."""
+    dataset = DATASETS.get(str(spec.dataset))
+    if dataset is None:
+        return ""
+    for i, preset in enumerate(dataset.presets):
+        if (preset.model, preset.x, preset.y, preset.positive) == (spec.model, spec.x, spec.y, spec.positive):
+            return f"{DATA_PREFIX}{dataset.name}:{i}"
+    return ""
+
+
+def preset_spec(key: str) -> object:
+    """The DataSpec of a loss picker entry "data:<dataset>:<preset>" (not standardised)."""
+    from engine.data import DataSpec
+
+    name, _, i = key.removeprefix(DATA_PREFIX).rpartition(":")
+    preset = DATASETS[name].presets[int(i)]
+    return DataSpec(name, preset.model, preset.x, preset.y, positive=preset.positive)
 
 
 class NumberField(QLineEdit):
@@ -96,6 +147,8 @@ class ControlPanel(QWidget):
     """Edits a ``SessionConfig`` piece by piece; emits what changed."""
 
     loss_chosen = Signal(str)  # a built-in name or expression text
+    data_chosen = Signal(object)  # a DataSpec: a built-in dataset's preset
+    csv_requested = Signal()  # "Open CSV…": the window asks for the file and columns
     compile_cancelled = Signal()  # Cancel pressed while a typed loss compiles
     expression_typing = Signal()  # a key typed into the loss field: the compiler can get ready
     loss_param_changed = Signal(str, float)
@@ -138,6 +191,20 @@ class ControlPanel(QWidget):
             self.surface_combo.addItem(tr_engine(surface.title), name)
             self.surface_combo.setItemData(self.surface_combo.count() - 1, surface.formula, Qt.ToolTipRole)
         self.surface_combo.addItem(self.tr("Custom expression…"), CUSTOM)
+        self.surface_combo.insertSeparator(self.surface_combo.count())
+        for name, dataset in DATASETS.items():
+            for i, preset in enumerate(dataset.presets):
+                self.surface_combo.addItem(preset_title(dataset.title, preset), f"{DATA_PREFIX}{name}:{i}")
+                self.surface_combo.setItemData(
+                    self.surface_combo.count() - 1, tr_engine(dataset.credit), Qt.ToolTipRole
+                )
+        self.surface_combo.addItem(self.tr("Open CSV…"), OPEN_CSV)
+        self.surface_combo.setItemData(
+            self.surface_combo.count() - 1,
+            self.tr("Fit a line or a logistic curve to two columns of your own table"),
+            Qt.ToolTipRole,
+        )
+        self._shown_data: object = None
         self.surface_combo.activated.connect(self._surface_activated)
         form.addWidget(self.surface_combo)
         self.formula_label = QLabel()
@@ -218,7 +285,9 @@ class ControlPanel(QWidget):
         self.noise_field = NumberField(0.0)
         self.noise_field.setObjectName("noise_field")
         self.noise_field.setToolTip(
-            self.tr("Add Gaussian noise of this standard deviation to every gradient, on any surface (0: none)")
+            self.tr(
+                "Add Gaussian noise of this standard deviation to every gradient, on any surface (0: none)"
+            )
         )
         self.noise_field.committed.connect(weak_slot(self._gradient_edited, "noise", signal_args=1))
         form.addRow(self.tr("Noise σ"), self.noise_field)
@@ -416,9 +485,7 @@ class ControlPanel(QWidget):
         labels: dict[str, str] | None = None,
     ) -> None:
         """Show a configuration: its surface, start, step limit and racers (by key, in order)."""
-        index = self.surface_combo.findData(config.loss if config.loss in LOSSES else CUSTOM)
-        with QSignalBlocker(self.surface_combo):
-            self.surface_combo.setCurrentIndex(index)
+        self.show_surface_choice(config.loss, config.data)
         # The field is the learner's while the same loss races on: a refresh of that loss (a race
         # reset, a restart) must not write it over a formula being typed, sent or fixed after a
         # refusal. Another loss (a session, a lesson, an accepted formula) replaces text and error.
@@ -486,9 +553,22 @@ class ControlPanel(QWidget):
             self.param_form.addRow(tr_engine(pname.replace("_", " ").capitalize()), spin)
             self._param_fields[pname] = spin
 
-    def show_surface_choice(self, spec: str) -> None:
-        """Point the surface list at what is racing (a typed expression shows as custom)."""
-        index = self.surface_combo.findData(spec if spec in LOSSES else CUSTOM)
+    def show_surface_choice(self, spec: str, data: object = None) -> None:
+        """Point the surface list at what is racing (a typed expression shows as custom, a data
+        loss as its preset or as the CSV it reads)."""
+        self._shown_data = data
+        csv_row = self.surface_combo.findData(CSV_RACING)
+        if csv_row >= 0:
+            self.surface_combo.removeItem(csv_row)
+        if data is not None:
+            key = preset_key(data)
+            index = self.surface_combo.findData(key) if key else -1
+            if index < 0:  # a user's CSV: an entry of its own, just above "Open CSV…"
+                index = self.surface_combo.findData(OPEN_CSV)
+                self.surface_combo.insertItem(index, csv_title(data), CSV_RACING)
+                self.surface_combo.setItemData(index, str(data.dataset), Qt.ToolTipRole)
+        else:
+            index = self.surface_combo.findData(spec if spec in LOSSES else CUSTOM)
         with QSignalBlocker(self.surface_combo):
             self.surface_combo.setCurrentIndex(index)
 
@@ -527,6 +607,14 @@ class ControlPanel(QWidget):
     # -- events ---------------------------------------------------------------------------
     def _surface_activated(self, index: int) -> None:
         name = self.surface_combo.itemData(index)
+        if name == OPEN_CSV:
+            self.csv_requested.emit()
+            return
+        if name == CSV_RACING:
+            return  # the CSV that races already
+        if isinstance(name, str) and name.startswith(DATA_PREFIX):
+            self.data_chosen.emit(preset_spec(name))
+            return
         if name == CUSTOM:
             self.expression_edit.setFocus()
             if self.expression_edit.text().strip():

@@ -40,8 +40,12 @@ class Inspector(QTextBrowser):
         row: int,
         color: str = "",
         label: str = "",
+        gradient_note: str = "",
     ) -> None:
-        """Step ``row`` of optimizer ``name``'s record, explained with the settings in force then."""
+        """Step ``row`` of optimizer ``name``'s record, explained with the settings in force then.
+
+        ``gradient_note`` says what the step's g was computed on (its minibatch, the noise added).
+        """
         from engine.explain import explain_step, rows_of
 
         rows = rows_of(history)
@@ -64,6 +68,8 @@ class Inspector(QTextBrowser):
                 + html.escape(self.tr("(long run: every {0}th step is kept)").format(gap))
                 + "</span>"
             )
+        if gradient_note:
+            parts.append(f"<div style='margin-top:2px; color:#5a3d00'>{html.escape(gradient_note)}</div>")
         if ex.shared_lines:
             shared = "<br>".join(html.escape(translate_message(line)) for line in ex.shared_lines)
             parts.append(f"<div dir='ltr' style='margin-top:4px; color:#444'>{shared}</div>")

@@ -1,0 +1,63 @@
+"""The data view as a dock of the main window (View ▸ Data): the table and the selected racer's model.
+
+The window hands it the race's data problem when a surface is ready and, at each redraw while it
+is shown, the selected racer's weights at the step on screen and the rows that step's minibatch
+used. The model's curve comes from the engine (``DataProblem.predict``); the view only draws it.
+A hidden dock costs nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDockWidget, QMainWindow
+
+from gui.views.data_view import DataView
+
+CURVE_POINTS = 200
+
+
+class DataDock(QDockWidget):
+    def __init__(self, window: QMainWindow) -> None:
+        super().__init__(window.tr("Data"), window)
+        self.setObjectName("data")
+        self.view = DataView()
+        self.setWidget(self.view)
+        self.setAllowedAreas(Qt.RightDockWidgetArea | Qt.BottomDockWidgetArea | Qt.LeftDockWidgetArea)
+        window.addDockWidget(Qt.RightDockWidgetArea, self)
+        self.hide()
+        self.problem: Any = None
+        self._xs = np.zeros(0)
+        self._shown: tuple[float, float, str] | None = None
+        self._no_data = window.tr(
+            "Pick a data loss (the penguins, or a CSV) to see the data and the fitted model."
+        )
+        self.view.clear_data(self._no_data)
+
+    def set_problem(self, problem: Any, x_label: str, y_label: str) -> None:
+        """The race's data (``Surface.data``), or None when the loss is a formula."""
+        self.problem = problem
+        self._shown = None
+        if problem is None:
+            self.view.clear_data(self._no_data)
+            return
+        logistic = problem.spec.model == "logistic"
+        self.view.set_data(problem.x_raw, problem.Y, x_label, y_label, logistic=logistic)
+        self._xs = self.view.x_range(CURVE_POINTS)
+
+    def show_model(self, w: tuple[float, float] | None, color: str, rows: np.ndarray | None) -> None:
+        """The model with weights ``w`` over the data, ``rows`` (the step's minibatch) ringed."""
+        if self.problem is None or not self.isVisible():
+            return
+        if w is None:
+            self.view.set_model(None, None)
+            self.view.set_batch(None)
+            return
+        key = (float(w[0]), float(w[1]), color)
+        if key != self._shown:  # the curve costs a predict: only when the weights moved
+            self._shown = key
+            ys = self.problem.predict(key[0], key[1], self._xs)
+            self.view.set_model(self._xs, ys, color)
+        self.view.set_batch(rows)
