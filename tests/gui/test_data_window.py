@@ -1,0 +1,245 @@
+"""Data losses in the window, as a learner uses them: pick the penguins, play on minibatches of 8,
+see SGD's noisy path and the fitted line move, flip "standardise", open a CSV (bad ones refused in
+words), and get every number back from a saved session and its seeds."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from engine.data import DataSpec, batch_indices, epoch_at
+from engine.datasets import DATASETS
+from PySide6.QtWidgets import QDialogButtonBox
+
+from engine.race import replay
+from engine.simulate import surface_for
+from gui.data_dialog import DataDialog
+from gui.panels.controls import DATA_PREFIX, OPEN_CSV, preset_key
+from tests.gui.conftest import ENGINE_TIMEOUT_MS
+
+PENGUINS = DataSpec("penguins", "linear", "flipper_length_mm", "body_mass_g")
+
+
+def pick(window, qtbot, data: str) -> None:
+    """Choose the loss picker's entry whose item data is ``data``, as a click would."""
+    combo = window.controls.surface_combo
+    index = combo.findData(data)
+    assert index >= 0, data
+    with qtbot.waitSignal(window.worker.race_reset, timeout=ENGINE_TIMEOUT_MS):
+        combo.setCurrentIndex(index)
+        combo.activated.emit(index)
+
+
+def play_steps(window, qtbot, n: int) -> None:
+    """Take every racer to step ``n`` (the worker's own advance, paused)."""
+    window.worker.advance_to(n)
+    qtbot.waitUntil(lambda: all(h.last_step >= n for h in window.histories.values()), timeout=30_000)
+
+
+def test_the_picker_offers_every_preset_and_open_csv(window) -> None:
+    combo = window.controls.surface_combo
+    keys = [combo.itemData(i) for i in range(combo.count())]
+    for name, dataset in DATASETS.items():
+        for i, _preset in enumerate(dataset.presets):
+            assert f"{DATA_PREFIX}{name}:{i}" in keys
+    assert OPEN_CSV in keys
+    assert "Palmer penguins: flipper length → body mass (linear)" in [
+        combo.itemText(i) for i in range(combo.count())
+    ]
+
+
+def test_penguins_with_batch_8_give_a_noisy_sgd_path_and_a_moving_line(window, qtbot) -> None:
+    pick(window, qtbot, preset_key(PENGUINS))
+    assert window.config.data == PENGUINS and window.surface.data is not None
+    n = window.surface.data.n
+    assert window.controls.batch_spin.maximum() == n and window.controls.batch_spin.value() == n
+    with qtbot.waitSignal(window.worker.race_reset, timeout=ENGINE_TIMEOUT_MS):
+        window.controls.batch_spin.setValue(8)
+    assert window.config.batch_size == 8
+    window.data_dock.show()
+    qtbot.waitUntil(window.data_dock.isVisible)
+    play_steps(window, qtbot, 40)
+    window._redraw()
+    # the path the window drew is the engine's, replayed from the session alone (same seeds)
+    expected = replay(window.config, surface_for(window.config), max_rows=41)
+    for key, history in window.histories.items():
+        np.testing.assert_array_equal(history.vec("w")[:41], expected[key].w[:41])
+    # SGD's minibatch gradient is not the full-data gradient: a noisy path
+    sgd = window.histories["sgd"]
+    w, g = sgd.vec("w"), sgd.vec("grad")
+    full = np.array([window.surface.value_grad(*w[i])[1:] for i in range(0, 40)])
+    assert np.abs(g[1:41] - full).max() > 1e-3 * np.abs(full).max()
+    # the line over the data is the selected racer's model at its current weights
+    window._racer_selected("sgd")
+    window._redraw()
+    xs, ys = window.data_dock.view.shown_model
+    np.testing.assert_array_equal(ys, window.surface.data.predict(*w[-1], xs))
+    first = ys.copy()
+    play_steps(window, qtbot, 80)
+    window._redraw()
+    assert not np.array_equal(window.data_dock.view.shown_model[1], first), "the line moves as SGD trains"
+    # the batch ringed is the one that step used, 8 rows
+    rows = window.data_dock.view.shown_batch
+    step = window.histories["sgd"].last_step
+    np.testing.assert_array_equal(rows, batch_indices(n, 8, window.config.seed, step))
+    assert len(rows) == 8
+    # the step counter says the epoch
+    window._update_readout()
+    assert f"step {step:,} · epoch {epoch_at(step, 8, n):.1f}" in window._readout_html
+
+
+def test_standardise_restarts_the_race_on_the_round_bowl(window, qtbot) -> None:
+    pick(window, qtbot, preset_key(PENGUINS))
+    play_steps(window, qtbot, 5)
+    raw = window.surface
+    with qtbot.waitSignal(window.worker.race_reset, timeout=ENGINE_TIMEOUT_MS):
+        window.controls.standardize_check.setChecked(True)
+    assert window.config.data.standardize and window.surface is not raw
+    assert all(h.last_step == 0 for h in window.histories.values())
+    # the full-data Hessian's condition: a ravine before, a round bowl after (finite differences of g)
+    assert condition(window.surface) < 1.5 < 1e3 < condition(raw)
+    assert window.controls.standardize_check.isChecked()
+
+
+def condition(surface) -> float:
+    w = np.array(surface.minima[0]) if surface.minima else np.array(surface.start)
+    h = 1e-3 * max(1.0, float(np.abs(w).max()))
+    hess = np.empty((2, 2))
+    for j in range(2):
+        e = np.zeros(2)
+        e[j] = h
+        hess[:, j] = (
+            np.array(surface.value_grad(*(w + e))[1:]) - np.array(surface.value_grad(*(w - e))[1:])
+        ) / (2 * h)
+    eig = np.linalg.eigvalsh((hess + hess.T) / 2)
+    return float(eig.max() / eig.min())
+
+
+def test_the_inspector_names_the_batch_of_the_step(window, qtbot) -> None:
+    pick(window, qtbot, preset_key(PENGUINS))
+    with qtbot.waitSignal(window.worker.race_reset, timeout=ENGINE_TIMEOUT_MS):
+        window.controls.batch_spin.setValue(8)
+    play_steps(window, qtbot, 3)
+    window.timeline.set_cursor(2)
+    window.bottom_tabs.setCurrentWidget(window.inspector)
+    window._racer_selected("adam")
+    window._update_inspector()
+    rows = batch_indices(window.surface.data.n, 8, window.config.seed, 2)
+    text = window.inspector.toPlainText()
+    assert "a minibatch of 8 of the" in text
+    assert ", ".join(str(int(r) + 1) for r in rows[:8]) in text
+    with qtbot.waitSignal(window.worker.race_reset, timeout=ENGINE_TIMEOUT_MS):
+        window.controls.batch_spin.setValue(window.surface.data.n)
+    play_steps(window, qtbot, 2)
+    window.timeline.set_cursor(1)
+    window._update_inspector()
+    assert "the full batch" in window.inspector.toPlainText()
+
+
+def test_own_batches_give_each_racer_its_seed_and_noise_works_on_the_bowl(window, qtbot) -> None:
+    pick(window, qtbot, preset_key(PENGUINS))
+    with qtbot.waitSignal(window.worker.race_reset, timeout=ENGINE_TIMEOUT_MS):
+        window.controls.batch_spin.setValue(8)
+    with qtbot.waitSignal(window.worker.race_reset, timeout=ENGINE_TIMEOUT_MS):
+        window.controls.batches_combo.setCurrentIndex(1)
+        window.controls.batches_combo.activated.emit(1)
+    seeds = [r.seed for r in window.config.racers]
+    assert None not in seeds and len(set(seeds)) == len(seeds)
+    assert window.controls.batches_combo.currentIndex() == 1
+    # noise σ on a formula surface
+    with qtbot.waitSignal(window.worker.race_reset, timeout=ENGINE_TIMEOUT_MS):
+        window.choose_loss("quadratic")
+    assert not window.controls.batch_spin.isEnabled() and window.config.data is None
+    with qtbot.waitSignal(window.worker.race_reset, timeout=ENGINE_TIMEOUT_MS):
+        window.controls.noise_field.setText("0.5")
+        window.controls.noise_field.editingFinished.emit()
+    assert window.config.noise == 0.5
+    play_steps(window, qtbot, 3)
+    sgd = window.histories["sgd"]
+    w, g = sgd.vec("w"), sgd.vec("grad")
+    exact = np.array(window.surface.value_grad(*w[0])[1:])
+    assert not np.allclose(g[1], exact)
+
+
+def test_a_session_round_trips_the_data_settings(window, qtbot, tmp_path) -> None:
+    pick(window, qtbot, preset_key(PENGUINS))
+    for change in (
+        {"standardize": True},
+        {"batch_size": 16},
+        {"seed": 11},
+        {"noise": 0.25},
+        {"own_batches": True},
+    ):
+        with qtbot.waitSignal(window.worker.race_reset, timeout=ENGINE_TIMEOUT_MS):
+            window.controls.gradient_changed.emit(change)
+    saved = window.config
+    assert saved.data.standardize and saved.batch_size == 16 and saved.seed == 11 and saved.noise == 0.25
+    path = tmp_path / "penguins.olab.json"
+    assert window.save_session(path)
+    with qtbot.waitSignal(window.worker.race_reset, timeout=ENGINE_TIMEOUT_MS):
+        window.choose_loss("rosenbrock")
+    with qtbot.waitSignal(window.worker.race_reset, timeout=ENGINE_TIMEOUT_MS):
+        assert window.open_session(path)
+    c = window.config
+    assert (c.data, c.batch_size, c.seed, c.noise) == (saved.data, 16, 11, 0.25)
+    assert [r.seed for r in c.racers] == [r.seed for r in saved.racers]
+    assert window.controls.standardize_check.isChecked() and window.controls.batch_spin.value() == 16
+    assert window.controls.seed_spin.value() == 11 and window.controls.batches_combo.currentIndex() == 1
+
+
+# -- Open CSV… ----------------------------------------------------------------------------------------
+@pytest.fixture
+def dialog(qtbot) -> DataDialog:
+    d = DataDialog()
+    qtbot.addWidget(d)
+    return d
+
+
+@pytest.mark.parametrize(
+    ("content", "setup", "words"),
+    [
+        ("a,b\n1,2\n", {}, "fewer than 2"),
+        ("a,b\n1,2\n3,x\n4,5\n", {"y": "b"}, "line 3"),
+        ("a,b\n1,cat\n3,cat\n4,cat\n", {"model": "logistic", "y": "b"}, "one class"),
+    ],
+)
+def test_a_bad_csv_is_refused_in_words_and_the_dialog_keeps_the_choice(
+    dialog, tmp_path, content, setup, words
+) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text(content, encoding="utf-8")
+    dialog.open_file(str(path))
+    if "model" in setup:
+        dialog.model_combo.setCurrentIndex(dialog.model_combo.findData(setup["model"]))
+    if "y" in setup:
+        dialog.y_combo.setCurrentText(setup["y"])
+    if dialog.table is not None:
+        dialog.accept()
+    assert dialog.spec is None and dialog.result() == 0
+    assert words in dialog.error.text().lower() or words in dialog.error.text()
+    assert dialog.path_edit.text() == str(path)  # nothing the learner chose is lost
+
+
+def test_a_missing_file_is_refused_in_words(dialog, tmp_path) -> None:
+    assert not dialog.open_file(str(tmp_path / "nowhere.csv"))
+    assert "nowhere.csv" in dialog.error.text()
+    assert not dialog.buttons.button(QDialogButtonBox.Ok).isEnabled()
+
+
+def test_a_good_csv_gives_its_spec_with_the_content_hash(dialog, tmp_path) -> None:
+    path = tmp_path / "mine.csv"
+    path.write_text("height,weight,kind\n1.5,50,a\n1.7,65,b\n1.8,80,b\n1.6,55,a\n", encoding="utf-8")
+    assert dialog.open_file(str(path))
+    assert [dialog.x_combo.itemText(i) for i in range(dialog.x_combo.count())] == ["height", "weight"]
+    dialog.model_combo.setCurrentIndex(dialog.model_combo.findData("logistic"))
+    dialog.y_combo.setCurrentText("kind")
+    assert [dialog.positive_combo.itemText(i) for i in range(dialog.positive_combo.count())] == ["a", "b"]
+    dialog.positive_combo.setCurrentText("b")
+    dialog.accept()
+    assert dialog.spec is not None
+    assert (dialog.spec.model, dialog.spec.x, dialog.spec.y, dialog.spec.positive) == (
+        "logistic",
+        "height",
+        "kind",
+        "b",
+    )
+    assert len(dialog.spec.sha256) == 64
