@@ -37,14 +37,15 @@ class DataDock(QDockWidget):
         self.view.clear_data(self._no_data)
 
     def set_problem(self, problem: Any, x_label: str, y_label: str) -> None:
-        """The race's data (``Surface.data``), or None when the loss is a formula."""
+        """The race's data (``Surface.data``) as the model fits it (standardised if asked), or None
+        when the loss is a formula."""
         self.problem = problem
         self._shown = None
         if problem is None:
             self.view.clear_data(self._no_data)
             return
         logistic = problem.spec.model == "logistic"
-        self.view.set_data(problem.x_raw, problem.Y, x_label, y_label, logistic=logistic)
+        self.view.set_data(problem.X, problem.Y, x_label, y_label, logistic=logistic)
         self._xs = self.view.x_range(CURVE_POINTS)
 
     def show_model(self, w: tuple[float, float] | None, color: str, rows: np.ndarray | None) -> None:

@@ -658,8 +658,12 @@ class MainWindow(QMainWindow):
             self.data_dock.set_problem(None, "", "")
             return
         spec = problem.spec
-        y_label = spec.y if spec.model == "linear" else f"P({spec.y} = {spec.positive})"
-        x_label = spec.x + (self.tr(" (standardised: fitted on (x − mean)/std)") if spec.standardize else "")
+        scaled = self.tr("{0} (standardised)")
+        x_label = scaled.format(spec.x) if spec.standardize else spec.x
+        if spec.model == "logistic":
+            y_label = f"P({spec.y} = {spec.positive})" if spec.positive else f"P({spec.y} = 1)"
+        else:
+            y_label = scaled.format(spec.y) if spec.standardize else spec.y
         self.data_dock.set_problem(problem, x_label, y_label)
 
     def batch_rows(self, key: str, step: int) -> Any:
@@ -671,7 +675,7 @@ class MainWindow(QMainWindow):
         if problem is None or step < 1 or c.batch_size <= 0 or c.batch_size >= problem.n:
             return None
         racer = self.race.settings_at(key, step)
-        seed = c.seed if racer is None or racer.seed is None else racer.seed
+        seed = c.seed if racer is None else c.seed_of(racer)
         return batch_indices(problem.n, c.batch_size, seed, step)
 
     def _update_data_view(self) -> None:
