@@ -45,6 +45,7 @@ class DataDialog(QDialog):
         self.setWindowTitle(self.tr("Fit a model to a CSV file"))
         self.spec: DataSpec | None = None
         self.table: Table | None = None
+        self.path = ""  # the file the table was read from (the table names it shortly, for messages)
         self._folder = folder
         layout = QVBoxLayout(self)
         intro = QLabel(
@@ -110,7 +111,7 @@ class DataDialog(QDialog):
 
     def _path_entered(self) -> None:
         text = self.path_edit.text().strip()
-        if text and (self.table is None or text != str(self.table.source)):
+        if text and (self.table is None or text != self.path):
             self.open_file(text)
 
     def open_file(self, path: str) -> bool:
@@ -128,6 +129,7 @@ class DataDialog(QDialog):
             self._update_ok()
             return False
         self.table = table
+        self.path = path
         self._show_error("")
         numeric = [c for c in table.columns if c in table.numeric]
         keep_x, keep_y = self.x_combo.currentText(), self.y_combo.currentText()
@@ -183,7 +185,7 @@ class DataDialog(QDialog):
         assert self.table is not None
         logistic = self.model_combo.currentData() == "logistic"
         return DataSpec(
-            dataset=str(self.table.source),
+            dataset=str(Path(self.path).expanduser().resolve()),
             model=self.model_combo.currentData(),
             x=self.x_combo.currentText(),
             y=self.y_combo.currentText(),
