@@ -28,6 +28,8 @@ class DataDock(QDockWidget):
         self.setAllowedAreas(Qt.RightDockWidgetArea | Qt.BottomDockWidgetArea | Qt.LeftDockWidgetArea)
         window.addDockWidget(Qt.RightDockWidgetArea, self)
         self.hide()
+        self._sized = False
+        self.visibilityChanged.connect(self._shown)
         self.problem: Any = None
         self._xs = np.zeros(0)
         self._shown: tuple[float, float, str] | None = None
@@ -35,6 +37,12 @@ class DataDock(QDockWidget):
             "Pick a data loss (the penguins, or a CSV) to see the data and the fitted model."
         )
         self.view.clear_data(self._no_data)
+
+    def _shown(self, visible: bool) -> None:
+        if visible and not self._sized:  # a quarter of the window: the race keeps its room
+            self._sized = True
+            window = self.parentWidget()
+            window.resizeDocks([self], [max(300, window.width() // 4)], Qt.Horizontal)
 
     def set_problem(self, problem: Any, x_label: str, y_label: str) -> None:
         """The race's data (``Surface.data``) as the model fits it (standardised if asked), or None

@@ -66,6 +66,8 @@ SPEEDS = (1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1500, 3000, 10_000, 30_000, 10
 #: most, take 5 s, slow enough to follow in a lecture. It is marked "1×" on the slider.
 DEFAULT_SPEED = 10
 DEFAULT_SPEED_INDEX = SPEEDS.index(DEFAULT_SPEED)
+#: A data surface whose window is wider or taller than this ratio is drawn with free axes.
+MAX_LOCKED_ASPECT = 20.0
 #: The inspector names at most this many rows of a minibatch (then "…").
 MAX_ROWS_NAMED = 12
 DEFAULT_SIZE = QSize(1366, 768)
@@ -823,6 +825,11 @@ class MainWindow(QMainWindow):
         self.contour.set_notice("")
         self.controls.setEnabled(True)
         self.surface = surface
+        x0, x1, y0, y1 = payload.view
+        ratio = (x1 - x0) / (y1 - y0)
+        # a data loss on raw columns spans very different ranges: at 1:1 its ravine is a hairline
+        square = 1 / MAX_LOCKED_ASPECT < ratio < MAX_LOCKED_ASPECT
+        self.contour.set_aspect_locked(surface.data is None or square)
         self.contour.set_surface(
             payload.xs,
             payload.ys,

@@ -407,6 +407,11 @@ class ContourView(pg.PlotWidget):
             # the 1:1 aspect usually shows more than the surface's window: fill it
             self._regrid_timer.start()
 
+    def set_aspect_locked(self, locked: bool) -> None:
+        """1:1 axes (arrows stand perpendicular to the level lines), or free for a surface whose
+        window is far from square (raw data: w2 spans 100× the range of w1)."""
+        self.plot.setAspectLocked(locked)
+
     def set_title(self, text: str) -> None:
         """A title above the plot (exports; the window shows the formula beside it instead)."""
         self.plot.setTitle(text, color="#111", size="14pt")
