@@ -29,16 +29,16 @@ class DataDock(QDockWidget):
         window.addDockWidget(Qt.RightDockWidgetArea, self)
         self.hide()
         self._sized = False
-        self.visibilityChanged.connect(self._shown)
+        self.visibilityChanged.connect(self._first_show)
         self.problem: Any = None
         self._xs = np.zeros(0)
-        self._shown: tuple[float, float, str] | None = None
+        self._drawn: tuple[float, float, str] | None = None
         self._no_data = window.tr(
             "Pick a data loss (the penguins, or a CSV) to see the data and the fitted model."
         )
         self.view.clear_data(self._no_data)
 
-    def _shown(self, visible: bool) -> None:
+    def _first_show(self, visible: bool) -> None:
         if visible and not self._sized:  # a quarter of the window: the race keeps its room
             self._sized = True
             window = self.parentWidget()
@@ -48,7 +48,7 @@ class DataDock(QDockWidget):
         """The race's data (``Surface.data``) as the model fits it (standardised if asked), or None
         when the loss is a formula."""
         self.problem = problem
-        self._shown = None
+        self._drawn = None
         if problem is None:
             self.view.clear_data(self._no_data)
             return
@@ -65,8 +65,8 @@ class DataDock(QDockWidget):
             self.view.set_batch(None)
             return
         key = (float(w[0]), float(w[1]), color)
-        if key != self._shown:  # the curve costs a predict: only when the weights moved
-            self._shown = key
+        if key != self._drawn:  # the curve costs a predict: only when the weights moved
+            self._drawn = key
             ys = self.problem.predict(key[0], key[1], self._xs)
             self.view.set_model(self._xs, ys, color)
         self.view.set_batch(rows)

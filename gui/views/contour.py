@@ -102,6 +102,18 @@ class _LevelLines(pg.GraphicsObject):
         painter.drawPath(self._path)
 
 
+#: Trail points farther out than this are left out (a gap): a diverging run's 1e150 made Qt's
+#: stroker fill the plot with the racer's colour when the axes are not 1:1.
+FAR = 1e12
+
+
+def drawable(points: np.ndarray) -> np.ndarray:
+    """``points`` with any beyond ±FAR replaced by NaN (the curve breaks there)."""
+    if np.abs(points).max(initial=0.0) < FAR:  # the usual case: no copy
+        return points
+    return np.where(np.abs(points) < FAR, points, np.nan)
+
+
 class _Racer:
     """The trail of one racer on the contour (its current point is one of the _Dots).
 
@@ -148,12 +160,13 @@ class _Racer:
         if not same_rows or not 0 < points <= on_grid <= points + self.TIP:
             # rows moved (thinned record, a new trail stride, a cursor moved back) or the tip is full
             points = on_grid
-            body = w[0 : (points - 1) * stride + 1 : stride]
+            body = drawable(w[0 : (points - 1) * stride + 1 : stride])
             self.body.setData(body[:, 0], body[:, 1])
             self._body = (history.stride, stride, points)
         tip = w[(points - 1) * stride : end : stride]
         if (end - 1) % stride:
             tip = np.vstack([tip, w[end - 1 : end]])
+        tip = drawable(tip)
         self.tip.setData(tip[:, 0], tip[:, 1])
 
     def remove(self, plot: pg.PlotItem) -> None:

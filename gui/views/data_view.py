@@ -52,7 +52,7 @@ class DataView(pg.PlotWidget):
         self.plot.addItem(self.points)
         self.plot.addItem(self.batch)
         self.plot.addItem(self.half)
-        self.plot.addItem(self.model)
+        self.plot.addItem(self.model, ignoreBounds=True)  # a diverged model must not rescale the data
         self.notice = CentredNote(self.plot.vb, z=60, color="#333", fill=pg.mkBrush(255, 255, 255, 235))
         self.logistic = False
         self._x = np.zeros(0)
