@@ -129,6 +129,7 @@ def test_the_inspector_names_the_batch_of_the_step(window, qtbot) -> None:
     with qtbot.waitSignal(window.worker.race_reset, timeout=ENGINE_TIMEOUT_MS):
         window.controls.batch_spin.setValue(8)
     play_steps(window, qtbot, 3)
+    window._redraw()  # the timeline reaches step 3
     window.timeline.set_cursor(2)
     window.bottom_tabs.setCurrentWidget(window.inspector)
     window._racer_selected("adam")
@@ -140,6 +141,7 @@ def test_the_inspector_names_the_batch_of_the_step(window, qtbot) -> None:
     with qtbot.waitSignal(window.worker.race_reset, timeout=ENGINE_TIMEOUT_MS):
         window.controls.batch_spin.setValue(window.surface.data.n)
     play_steps(window, qtbot, 2)
+    window._redraw()
     window.timeline.set_cursor(1)
     window._update_inspector()
     assert "the full batch" in window.inspector.toPlainText()
