@@ -288,7 +288,8 @@ def test_every_lesson_opens_and_plays(window, qtbot) -> None:
             window.open_lesson(lesson)
         assert window.left_tabs.currentWidget() is window.lesson_panel
         assert window.config.loss == lesson.config.loss
-        enabled = [r.optimizer for r in lesson.config.racers if r.enabled]
+        assert window.config.data == lesson.config.data
+        enabled = [r.key for r in lesson.config.racers if r.enabled]  # "sgd", "sgd#2": one optimizer twice
         assert sorted(window.histories) == sorted(enabled)
         assert not window.playing  # the learner reads first
     with qtbot.waitSignal(window.worker.playing_changed, timeout=ENGINE_TIMEOUT_MS) as blocker:
