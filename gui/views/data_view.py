@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QGuiApplication
+from PySide6.QtGui import QColor, QFont, QGuiApplication
 from PySide6.QtWidgets import QGraphicsItem
 
 from gui.views.centred import CentredNote
@@ -134,6 +134,11 @@ class DataView(pg.PlotWidget):
         self._pen_scale = scale
         self.points.setSize(POINT_SIZE * scale)
         self.batch.setSize(BATCH_SIZE_PX * scale)
+        font = QFont()
+        font.setPointSizeF(font.pointSizeF() * scale)
+        for axis in ("bottom", "left"):
+            self.plot.getAxis(axis).setStyle(tickFont=font)
+            self.plot.getAxis(axis).label.setFont(font)
         if self.shown_model is not None:
             pen = self.model.opts["pen"]
             self.model.setPen(pg.mkPen(pen.color(), width=MODEL_WIDTH * scale))
