@@ -11,16 +11,38 @@
         <source>Watch gradient-descent optimizers work, step by step, on a loss surface.</source>
         <translation>کار بهینه‌سازهای گرادیان کاهشی را گام‌به‌گام روی یک سطح زیان تماشا کنید.</translation>
     </message>
+    <message>
+        <source>Built-in data</source>
+        <translation>داده‌های همراه برنامه</translation>
+    </message>
 </context>
 <context>
     <name>ControlPanel</name>
     <message>
+        <source>linear</source>
+        <extracomment>The loss picker&apos;s entries for data losses: a built-in preset (&quot;data:penguins:0&quot;), the CSV that is racing, and &quot;Open CSV…&quot;.</extracomment>
+        <translation>خطی</translation>
+    </message>
+    <message>
+        <source>logistic</source>
+        <translation>لجستیک</translation>
+    </message>
+    <message>
         <source>Loss surface</source>
+        <extracomment>The gradient&apos;s settings: {&quot;standardize&quot;: bool}, {&quot;batch_size&quot;: int (0 = full batch)}, {&quot;own_batches&quot;: bool}, {&quot;noise&quot;: float σ} or {&quot;seed&quot;: int}.</extracomment>
         <translation>سطح زیان</translation>
     </message>
     <message>
         <source>Custom expression…</source>
         <translation>عبارت دلخواه…</translation>
+    </message>
+    <message>
+        <source>Open CSV…</source>
+        <translation>باز کردن CSV…</translation>
+    </message>
+    <message>
+        <source>Fit a line or a logistic curve to two columns of your own table</source>
+        <translation>برازش یک خط یا یک منحنی لجستیک بر دو ستون از جدول خودتان</translation>
     </message>
     <message>
         <source>L(x, y), e.g. x^2 + 10*y^2 — Enter to use</source>
@@ -43,8 +65,72 @@
         <translation>کامپایل این فرمول متوقف شود؛ سطح فعلی می‌ماند</translation>
     </message>
     <message>
-        <source>Start point (or click the contour)</source>
+        <source>Gradient: minibatches and noise</source>
         <extracomment>The loss the form last showed: a refused formula is kept only while that loss races on.</extracomment>
+        <translation>گرادیان: دسته‌های کوچک و نویز</translation>
+    </message>
+    <message>
+        <source>Standardise features</source>
+        <translation>استانداردسازی ویژگی‌ها</translation>
+    </message>
+    <message>
+        <source>Fit on x&apos; = (x − mean)/std instead of x: the narrow valley becomes a round bowl</source>
+        <translation>برازش روی x&apos; = (x − میانگین)/انحراف معیار به جای x: دره‌ی باریک به کاسه‌ای گرد تبدیل می‌شود</translation>
+    </message>
+    <message>
+        <source>Batch size</source>
+        <translation>اندازه‌ی دسته</translation>
+    </message>
+    <message>
+        <source>same batches for every racer</source>
+        <translation>دسته‌های یکسان برای همه‌ی مسابقه‌دهنده‌ها</translation>
+    </message>
+    <message>
+        <source>own batches per racer</source>
+        <translation>دسته‌های جدا برای هر مسابقه‌دهنده</translation>
+    </message>
+    <message>
+        <source>Same: every racer steps on the same rows at each step, so only the rules differ. Own: each racer draws its own batches from its own seed.</source>
+        <translation>یکسان: همه‌ی مسابقه‌دهنده‌ها در هر گام روی همان سطرها گام برمی‌دارند، پس فقط قاعده‌ها فرق دارند. جدا: هر مسابقه‌دهنده دسته‌های خودش را با seed خودش می‌کشد.</translation>
+    </message>
+    <message>
+        <source>Add Gaussian noise of this standard deviation to every gradient, on any surface (0: none)</source>
+        <translation>به هر گرادیان، روی هر سطحی، نویز گاوسی با این انحراف معیار اضافه کن (0: بدون نویز)</translation>
+    </message>
+    <message>
+        <source>Noise σ</source>
+        <translation>نویز σ</translation>
+    </message>
+    <message>
+        <source>The same seed gives the same batches and noise, bit for bit</source>
+        <translation>همان seed دقیقاً همان دسته‌ها و همان نویز را می‌دهد، بیت به بیت</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>بذر تصادفی (seed)</translation>
+    </message>
+    <message>
+        <source>Pick a data loss (the penguins, or a CSV) to fit on minibatches</source>
+        <translation>برای برازش روی دسته‌های کوچک، یک تابع خطای داده‌ای (پنگوئن‌ها یا یک CSV) انتخاب کنید</translation>
+    </message>
+    <message>
+        <source>Rows per step, 1 … {0}; {0} is the full batch: the exact gradient</source>
+        <translation>تعداد سطر در هر گام، 1 … {0}؛ {0} یعنی همه‌ی داده: گرادیان دقیق</translation>
+    </message>
+    <message>
+        <source>of {0}: full batch</source>
+        <translation>از {0}: همه‌ی داده</translation>
+    </message>
+    <message>
+        <source>of {0}</source>
+        <translation>از {0}</translation>
+    </message>
+    <message>
+        <source>Noise σ must be a number ≥ 0 (0: no noise)</source>
+        <translation>نویز σ باید عددی ≥ 0 باشد (0: بدون نویز)</translation>
+    </message>
+    <message>
+        <source>Start point (or click the contour)</source>
         <translation>نقطهٔ شروع (یا روی نمودار تراز کلیک کنید)</translation>
     </message>
     <message>
@@ -145,6 +231,62 @@
     <message>
         <source>The app will try to carry on; if it misbehaves, restart it and send the log file to whoever looks after the lab.</source>
         <translation>برنامه سعی می‌کند به کارش ادامه دهد؛ اگر درست کار نکرد، آن را دوباره اجرا کنید و پروندهٔ گزارش (log) را برای مسئول آزمایشگاه بفرستید.</translation>
+    </message>
+</context>
+<context>
+    <name>DataDialog</name>
+    <message>
+        <source>Fit a model to a CSV file</source>
+        <extracomment>A logistic model&apos;s classes are listed only while a column has at most this many distinct values.</extracomment>
+        <translation>برازش یک مدل بر یک فایل CSV</translation>
+    </message>
+    <message>
+        <source>A table with a header row. Pick the column x the model reads and the column y it predicts: linear y ≈ w1·x + w2, or logistic p(y = class) = σ(w1·x + w2).</source>
+        <translation>جدولی با یک سطر عنوان. ستون x را که مدل می‌خواند و ستون y را که پیش‌بینی می‌کند انتخاب کنید: خطی y ≈ w1·x + w2، یا لجستیک p(y = کلاس) = σ(w1·x + w2).</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>مرور…</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>فایل</translation>
+    </message>
+    <message>
+        <source>linear regression (mean squared error)</source>
+        <translation>رگرسیون خطی (میانگین مربع خطا)</translation>
+    </message>
+    <message>
+        <source>logistic regression (cross-entropy)</source>
+        <translation>رگرسیون لجستیک (آنتروپی متقاطع)</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>مدل</translation>
+    </message>
+    <message>
+        <source>x (input)</source>
+        <translation>x (ورودی)</translation>
+    </message>
+    <message>
+        <source>y (target)</source>
+        <translation>y (هدف)</translation>
+    </message>
+    <message>
+        <source>class counted as 1</source>
+        <translation>کلاسی که 1 شمرده می‌شود</translation>
+    </message>
+    <message>
+        <source>Open CSV</source>
+        <translation>باز کردن CSV</translation>
+    </message>
+    <message>
+        <source>CSV tables</source>
+        <translation>جدول‌های CSV</translation>
+    </message>
+    <message>
+        <source>This file has no numeric column for x.</source>
+        <translation>این فایل هیچ ستون عددی برای x ندارد.</translation>
     </message>
 </context>
 <context>
@@ -448,7 +590,7 @@ Do you want to replace it?</source>
     <name>MainWindow</name>
     <message>
         <source>Optimizer Lab</source>
-        <extracomment>Speed slider stops, in steps per second. The first start plays 10 steps a second: the first 50 steps, where the optimizers differ most, take 5 s, slow enough to follow in a lecture. It is marked &quot;1×&quot; on the slider. Presentation mode (F11): text, lines, markers and legend this much larger. Ctrl+plus / Ctrl+minus go through these interface sizes.</extracomment>
+        <extracomment>Speed slider stops, in steps per second. The first start plays 10 steps a second: the first 50 steps, where the optimizers differ most, take 5 s, slow enough to follow in a lecture. It is marked &quot;1×&quot; on the slider. A data surface whose window is wider or taller than this ratio is drawn with free axes. The inspector names at most this many rows of a minibatch (then &quot;…&quot;). Presentation mode (F11): text, lines, markers and legend this much larger. Ctrl+plus / Ctrl+minus go through these interface sizes.</extracomment>
         <translation>آزمایشگاه بهینه‌سازها</translation>
     </message>
     <message>
@@ -672,6 +814,14 @@ Do you want to replace it?</source>
         <translation>نقشه‌ها</translation>
     </message>
     <message>
+        <source>Data</source>
+        <translation>داده</translation>
+    </message>
+    <message>
+        <source>{0} (standardised)</source>
+        <translation>{0} (استانداردشده)</translation>
+    </message>
+    <message>
         <source>max speed</source>
         <translation>بیشترین سرعت</translation>
     </message>
@@ -698,6 +848,22 @@ Do you want to replace it?</source>
     <message>
         <source>step {0}</source>
         <translation>گام {0}</translation>
+    </message>
+    <message>
+        <source>step {0} · epoch {1}</source>
+        <translation>گام {0} · دور {1}</translation>
+    </message>
+    <message>
+        <source>g at step {0}: the full batch, all {1} rows (the exact gradient)</source>
+        <translation>g در گام {0}: همه‌ی داده، هر {1} سطر (گرادیان دقیق)</translation>
+    </message>
+    <message>
+        <source>g at step {0}: a minibatch of {1} of the {2} rows (rows {3}), epoch {4}</source>
+        <translation>g در گام {0}: یک دسته‌ی کوچک از {1} سطر از {2} سطر (سطرهای {3})، دور (epoch) {4}</translation>
+    </message>
+    <message>
+        <source>plus Gaussian noise of σ = {0} on each component</source>
+        <translation>به‌علاوه‌ی نویز گاوسی با σ = {0} روی هر مؤلفه</translation>
     </message>
     <message>
         <source>Open session</source>
@@ -2569,6 +2735,14 @@ Do you want to replace it?</source>
     <message>
         <source>Maps</source>
         <translation>نقشه‌ها</translation>
+    </message>
+    <message>
+        <source>Data</source>
+        <translation>داده</translation>
+    </message>
+    <message>
+        <source>Pick a data loss (the penguins, or a CSV) to see the data and the fitted model.</source>
+        <translation>یک تابع خطای داده‌ای (پنگوئن‌ها یا یک CSV) انتخاب کنید تا داده و مدل برازش‌شده را ببینید.</translation>
     </message>
 </context>
 </TS>
