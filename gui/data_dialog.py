@@ -195,9 +195,8 @@ class DataDialog(QDialog):
 
     def accept(self) -> None:
         """Keep the dialog open with the engine's message if the choice cannot be fitted."""
-        from engine.data import data_surface
-
         from engine.config import ConfigError
+        from engine.data import data_surface
 
         if self.table is None:
             return

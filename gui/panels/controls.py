@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 
-from engine.datasets import DATASETS
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
@@ -34,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from engine.config import DEFAULT_RACERS, MAX_RACERS, MAX_STEPS, ConfigError, RacerConfig, SessionConfig
+from engine.datasets import DATASETS
 from engine.losses import LOSSES
 from engine.optimizers import HYPERPARAMETERS, OPTIMIZERS
 from engine.schedules import KINDS

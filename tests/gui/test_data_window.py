@@ -8,10 +8,10 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from engine.data import DataSpec, batch_indices, epoch_at
-from engine.datasets import DATASETS
 from PySide6.QtWidgets import QDialogButtonBox
 
+from engine.data import DataSpec, batch_indices, epoch_at
+from engine.datasets import DATASETS
 from engine.race import replay
 from engine.simulate import surface_for
 from gui.data_dialog import DataDialog

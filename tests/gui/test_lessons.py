@@ -593,7 +593,6 @@ def first_within(d: np.ndarray, radius: float) -> int:
 
 def test_lesson_10_minibatches_wobble_and_eta_sets_the_wobble() -> None:
     from engine.data import epoch_at, steps_per_epoch
-
     from engine.simulate import surface_for
 
     config = lessons()["full-vs-minibatch"].config
