@@ -132,7 +132,7 @@ def test_the_inspector_names_the_batch_of_the_step(window, qtbot) -> None:
     window._redraw()  # the timeline reaches step 3
     window.timeline.set_cursor(2)
     window.bottom_tabs.setCurrentWidget(window.inspector)
-    window._racer_selected("adam")
+    window._racer_selected("adam-lecture")
     window._update_inspector()
     rows = batch_indices(window.surface.data.n, 8, window.config.seed, 2)
     text = window.inspector.toPlainText()
