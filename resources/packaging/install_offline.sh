@@ -31,3 +31,4 @@ if [ "${FILL_CACHE:-1}" != 0 ]; then
 fi
 echo "installed. Start the app:          $venv/bin/optimizer-lab"
 echo "menu and desktop launcher (Linux): $venv/bin/optimizer-lab-cli --install-launcher"
+echo "  for every account (as root):     sudo $venv/bin/optimizer-lab-cli --install-launcher --all-users"
