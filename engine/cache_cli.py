@@ -24,14 +24,21 @@ from pathlib import Path
 
 from engine import _cache
 
+#: The typed loss of the warm-up is ours, not a learner's: its compile gets this many seconds, not
+#: the 5 s that bound a learner's formula (a busy machine took longer, and the fill then failed).
+FILL_TIME_LIMIT = 600.0
+
 
 def warm_up() -> None:
     """Compile what a start compiles before the first race (gui/worker.py's warm-up), plus a
-    typed loss's shared runner, the many-run sweep, data losses and gradient noise."""
+    typed loss's shared runner, the many-run sweep, data losses and gradient noise. Runs in the
+    fill's own child process."""
     import numpy as np
 
-    from engine import batch, get_loss, simulate
+    from engine import _compile_child, batch, get_loss, simulate
     from engine.data import DataSpec, data_surface
+
+    _compile_child.TIME_LIMIT = FILL_TIME_LIMIT
 
     simulate("quadratic", "adam", steps=2)
     get_loss("quadratic").grid([0.0, 1.0], [0.0, 1.0])

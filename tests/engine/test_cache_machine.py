@@ -118,3 +118,22 @@ def test_a_filled_machine_cache_gives_a_fresh_user_every_start_up_kernel(tmp_pat
     answers = [line for line in run.stdout.splitlines() if not line.startswith("[cache]")]
     assert answers[1:] == TYPED_LINES
     assert notes(run.stderr) == []
+
+
+def test_the_fills_own_typed_loss_is_not_held_to_a_learners_time_limit(monkeypatch) -> None:
+    """On a busy machine 'x^2 + y^2' took over the 5 s a learner's formula gets, and the fill failed."""
+    import engine
+    from engine import _compile_child, cache_cli
+
+    limits = []
+    monkeypatch.setattr(_compile_child, "TIME_LIMIT", 0.001)
+    monkeypatch.setattr(
+        engine, "simulate", lambda loss, *a, **k: limits.append((loss, _compile_child.TIME_LIMIT))
+    )
+    monkeypatch.setattr(engine, "get_loss", lambda spec: type("L", (), {"grid": lambda self, *a: None})())
+    monkeypatch.setattr(engine, "batch", lambda *a, **k: None)
+    import engine.data
+
+    monkeypatch.setattr(engine.data, "data_surface", lambda spec: engine.get_loss("quadratic"))
+    cache_cli.warm_up()
+    assert len(limits) >= 2 and {limit for _loss, limit in limits} == {cache_cli.FILL_TIME_LIMIT}
