@@ -244,3 +244,24 @@ def thin_chunk_steps(steps: np.ndarray, max_rows: int) -> np.ndarray:
     if steps.size <= max_rows:
         return steps
     return steps[thin_rows(steps, max_rows, pinned=steps <= EXACT_FIRST)[0]]
+
+
+def test_a_noisy_racers_steps_are_recomputed_with_the_same_draws() -> None:
+    """A stochastic gradient (noise from the seed) is recomputed exactly too: same draws at each step."""
+    config = SessionConfig(
+        loss="rosenbrock", start=(-1.5, 2.0), steps=30_000, racers=(RacerConfig("adam"),), tol=0.0, noise=0.5
+    )
+    ref = replay(config, get_loss("rosenbrock"))["adam"]
+    exact = simulate("rosenbrock", "adam", (-1.5, 2.0), 30_000, tol=0.0)
+    assert not np.array_equal(ref.w, exact.w)  # the noise is on
+    for cp in (None, _checkpoint_at(config, 12_345)):
+        rows = recompute_rows(config, get_loss("rosenbrock"), "adam", 20_001, 20_010, cp)
+        for name in ("loss", *FIELDS_2D):
+            np.testing.assert_array_equal(getattr(rows, name), getattr(ref, name)[20_001:20_011])
+
+
+def _checkpoint_at(config: SessionConfig, step: int) -> object:
+    race = Race(config)
+    race.start(config, get_loss(config.loss))
+    race.advance(step)
+    return race.runs()["adam"].checkpoint()
