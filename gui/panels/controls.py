@@ -239,6 +239,8 @@ class ControlPanel(QWidget):
         self.loss_error = _error_label()
         #: The loss the form last showed: a refused formula is kept only while that loss races on.
         self._shown_loss = ""
+        #: A formula the learner sent that has not been answered yet (compiled, refused, cancelled).
+        self._pending = ""
         self.loss_error.setObjectName("loss_error")
         form.addWidget(self.loss_error)
         self.param_form = QFormLayout()
@@ -489,9 +491,11 @@ class ControlPanel(QWidget):
         # The field is the learner's while the same loss races on: a refresh of that loss (a race
         # reset, a restart) must not write it over a formula being typed, sent or fixed after a
         # refusal. Another loss (a session, a lesson, an accepted formula) replaces text and error.
+        # A formula sent and still compiling is the learner's too: the race that was asked for
+        # before it (a reset arriving late) shows in the list, not over the field.
         if config.loss != self._shown_loss:
             self.set_loss_error("")
-            if config.loss not in LOSSES:
+            if config.loss not in LOSSES and self._pending in ("", config.loss):
                 self.expression_edit.setText(config.loss)
             self._shown_loss = config.loss
         self.set_start(start)
@@ -575,6 +579,8 @@ class ControlPanel(QWidget):
     def set_compiling(self, compiling: bool) -> None:
         """Show "compiling…" and Cancel under the loss field while a typed loss compiles."""
         self.compile_row.setVisible(compiling)
+        if not compiling:  # answered: built, refused or cancelled
+            self._pending = ""
         if compiling:
             self.compile_cancel.setEnabled(True)
             self.set_loss_error("")
@@ -618,8 +624,10 @@ class ControlPanel(QWidget):
         if name == CUSTOM:
             self.expression_edit.setFocus()
             if self.expression_edit.text().strip():
+                self._pending = self.expression_edit.text()
                 self.loss_chosen.emit(self.expression_edit.text())
             return
+        self._pending = ""
         self.loss_chosen.emit(name)
 
     def _expression_entered(self) -> None:
@@ -627,6 +635,7 @@ class ControlPanel(QWidget):
         if not text:
             self.set_loss_error(self.tr("Type a loss in x and y first, e.g. x^2 + 10*y^2"))
             return
+        self._pending = text
         self.loss_chosen.emit(text)
 
     def _racer_item_changed(self, item: QListWidgetItem) -> None:

@@ -165,6 +165,13 @@ def test_a_bad_formula_keeps_what_was_typed_with_the_error_marked(window, qtbot)
     assert edit.text() == "x^2 + z*y"  # … keeps what is being typed
     with qtbot.waitSignal(window.worker.error, timeout=30_000):
         edit.returnPressed.emit()
+        # the race of the loss asked for before (its reset can come after the surface) shows
+        # while the new formula compiles: the list follows it, the field stays as sent
+        from dataclasses import replace
+
+        window._show_config(replace(window.config, loss="quadratic"))  # the race before it …
+        window._show_config(replace(window.config, loss="x^2 + 2*y^2"))  # … then its reset
+        assert edit.text() == "x^2 + z*y"
     window._show_config()
     assert edit.text() == "x^2 + z*y"  # not replaced by the loss still racing
     assert edit.selectionStart() == 6 and edit.selectedText() == "z"  # column 7, as the message says
