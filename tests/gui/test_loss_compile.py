@@ -17,7 +17,10 @@ from gui.i18n import install_language, translate_message
 
 FREEZER = "(((((2*x)^100)^100)^100)^100)^100"  # froze the window for 49–59 s before
 PERSIAN = re.compile("[\u0600-\u06ff]")
-STALL_LIMIT = 0.050
+#: The window must never freeze (this formula held it 49–59 s). How short the stalls are is a
+#: benchmark's job (benchmarks/bench_typed.py: a few ms on a quiet machine); a limit near that
+#: here fails on a loaded machine for reasons outside the change (59 ms once, under load 11).
+STALL_LIMIT = 0.5
 
 
 def _waiting_for_a_cpu() -> float:
@@ -102,6 +105,7 @@ def test_the_freezing_formula_leaves_the_window_responsive_and_is_refused(window
         f"({recorder.worst * 1000:.1f} ms on the clock, {recorder.ticks} ticks)"
     )
     assert recorder.worst_held < STALL_LIMIT
+    assert recorder.ticks >= 10  # the event loop went on while the child compiled
 
 
 def test_cancel_stops_the_compile_and_keeps_surface_and_text(window, qtbot) -> None:
