@@ -66,7 +66,7 @@
     </message>
     <message>
         <source>Gradient: minibatches and noise</source>
-        <extracomment>The loss the form last showed: a refused formula is kept only while that loss races on.</extracomment>
+        <extracomment>The loss the form last showed: a refused formula is kept only while that loss races on. A formula the learner sent that has not been answered yet (compiled, refused, cancelled).</extracomment>
         <translation>گرادیان: دسته‌های کوچک و نویز</translation>
     </message>
     <message>
