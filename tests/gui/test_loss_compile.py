@@ -138,7 +138,7 @@ def _compile_children() -> list[int]:
         except (OSError, ValueError, IndexError):
             continue  # gone meanwhile
         if ppid == os.getpid() and (
-            b"_compile_child" in command or _compile_child.CHILD_OPTION.encode() in command
+            b"engine._compile_server" in command or _compile_child.CHILD_OPTION.encode() in command
         ):
             found.append(int(entry))
     return found
