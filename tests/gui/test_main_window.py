@@ -556,34 +556,40 @@ def test_a_thinned_step_is_recomputed_exactly_where_the_timeline_looks(window, q
 
     from engine.explain import format_number
 
+    key = "adam-lecture"  # the lecture's Adam, in the default race
+
     with qtbot.waitSignal(window.race.reset, timeout=ENGINE_TIMEOUT_MS):
         window.apply_config(replace(window.config, tol=0.0, steps=40_000), keep_surface=True)
     window.worker.advance_to(40_000)  # chunks of thousands of steps, thinned on their way
     wait_steps(qtbot, window, 40_000, timeout=60_000)
-    history = window.histories["adam"]
+    history = window.histories[key]
     assert history.last_step == 40_000 and not history.has_steps(30_000, 30_001)
     window._dirty = True
     window._redraw()  # the timeline reaches step 40,000
-    window.controls.select_racer("adam")
-    window._racer_selected("adam")
+    window.controls.select_racer(key)
+    window._racer_selected(key)
     window.bottom_tabs.setCurrentWidget(window.inspector)
     window.timeline.set_cursor(30_001)
     window._redraw()
     assert history.has_steps(30_001 - 64, 30_001 + 64)
-    racer = window.racers["adam"]
-    ref = simulate(window.surface, "adam", window.start_point, 30_001, tol=0.0, **racer.hyperparameters)
+    racer = window.racers[key]
+    ref = simulate(
+        window.surface, racer.optimizer, window.start_point, 30_001, tol=0.0, **racer.hyperparameters
+    )
     row = history.row_at_step(30_001)
     for name in ("w", "grad", "G", "M", "lr", "dw"):
         np.testing.assert_array_equal(history.vec(name)[row - 1 : row + 1], getattr(ref, name)[-2:])
-    assert window.contour.marker_position("adam") == tuple(ref.w[-1])
+    assert window.contour.marker_position(key) == tuple(ref.w[-1])
     text = window.inspector.toPlainText()
     assert format_number(ref.G[-1, 0]) in text and format_number(ref.dw[-1, 1], signed=True) in text
     assert "every" not in text  # no "long run: every k-th step is kept" note: this step is exact
     # an export of the window carries every step, exact, though the record kept what is drawn
     from gui.export import scene_from_window
 
-    run = scene_from_window(window).trajectories["adam"]
-    full = simulate(window.surface, "adam", window.start_point, 40_000, tol=0.0, **racer.hyperparameters)
+    run = scene_from_window(window).trajectories[key]
+    full = simulate(
+        window.surface, racer.optimizer, window.start_point, 40_000, tol=0.0, **racer.hyperparameters
+    )
     np.testing.assert_array_equal(run.step, np.arange(40_001))
     for name in ("w", "loss", "grad", "G", "M", "lr", "dw"):
         np.testing.assert_array_equal(getattr(run, name), getattr(full, name))
