@@ -576,19 +576,22 @@ def batch(
     final_loss = np.empty(n)
     taken = np.empty(n, dtype=np.int64)
     status = np.empty(n, dtype=np.int64)
-    surface.kernels.run_batch(
-        surface.kernel_id,
-        surface.p,
-        opt.kernel_id,
-        hs,
-        kind,
-        sp,
-        starts_arr,
-        steps,
-        tol,
-        final_w,
-        final_loss,
-        taken,
-        status,
-    )
+    from engine._parallel import LOCK
+
+    with LOCK:  # a parallel kernel: one at a time (engine._parallel says why)
+        surface.kernels.run_batch(
+            surface.kernel_id,
+            surface.p,
+            opt.kernel_id,
+            hs,
+            kind,
+            sp,
+            starts_arr,
+            steps,
+            tol,
+            final_w,
+            final_loss,
+            taken,
+            status,
+        )
     return BatchResult(final_w, final_loss, taken, status == K.CONVERGED, status == K.DIVERGED)

@@ -91,14 +91,17 @@ class Surface:
 
     def grid(self, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
         """L on a grid, shape (len(ys), len(xs)); NaN where L is undefined."""
+        from engine._parallel import LOCK
+
         out = np.empty((len(ys), len(xs)))
-        self.kernels.loss_grid(
-            self.kernel_id,
-            self.p,
-            np.ascontiguousarray(xs, dtype=np.float64),
-            np.ascontiguousarray(ys, dtype=np.float64),
-            out,
-        )
+        with LOCK:  # a parallel kernel: one at a time (engine._parallel says why)
+            self.kernels.loss_grid(
+                self.kernel_id,
+                self.p,
+                np.ascontiguousarray(xs, dtype=np.float64),
+                np.ascontiguousarray(ys, dtype=np.float64),
+                out,
+            )
         return out
 
     def spec(self) -> str:
