@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 
 
 class CentredNote(pg.TextItem):
@@ -18,3 +20,12 @@ class CentredNote(pg.TextItem):
     def place(self, *_: object) -> None:
         vb = self.parentItem()
         self.setPos(vb.width() / 2, vb.height() / 2)
+
+    def show_html(self, html: str) -> None:
+        """Show a message (empty hides it). Plots are left to right in every language, so a
+        Persian message is told to read right to left itself."""
+        rtl = QGuiApplication.layoutDirection() == Qt.RightToLeft
+        direction = "dir='rtl' align='right'" if rtl else ""
+        self.setHtml(f"<div {direction} style='margin: 8px;'>{html}</div>" if html else "")
+        self.setVisible(bool(html))
+        self.place()

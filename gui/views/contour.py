@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QGuiApplication, QPainter, QPainterPath, QPen, QPixmapCache
+from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen, QPixmapCache
 from PySide6.QtWidgets import QGraphicsEllipseItem, QGraphicsItem
 
 from gui import theme
@@ -667,12 +667,7 @@ class ContourView(pg.PlotWidget):
 
     def set_notice(self, html: str) -> None:
         """A message in the middle of the plot; empty hides it."""
-        # the plot is left to right in every language; a Persian message still reads right to left
-        rtl = QGuiApplication.layoutDirection() == Qt.RightToLeft
-        direction = "dir='rtl' align='right'" if rtl else ""
-        self.notice.setHtml(f"<div {direction} style='margin: 8px;'>{html}</div>" if html else "")
-        self.notice.setVisible(bool(html))
-        self.notice.place()
+        self.notice.show_html(html)
 
     def place_readout(self) -> None:
         """Move the readout to the corner of the plot where it hides the fewest trail points.

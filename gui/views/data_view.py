@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont, QGuiApplication
+from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QGraphicsItem
 
 from gui.views.centred import CentredNote
@@ -94,11 +94,7 @@ class DataView(pg.PlotWidget):
 
     def set_notice(self, html: str) -> None:
         """A message in the middle of the plot (why it is empty); empty hides it."""
-        rtl = QGuiApplication.layoutDirection() == Qt.RightToLeft
-        direction = "dir='rtl' align='right'" if rtl else ""
-        self.notice.setHtml(f"<div {direction} style='margin: 8px;'>{html}</div>" if html else "")
-        self.notice.setVisible(bool(html))
-        self.notice.place()
+        self.notice.show_html(html)
 
     def set_model(self, xs: np.ndarray | None, ys: np.ndarray | None, color: str = "#D55E00") -> None:
         """The model's prediction ``ys`` at ``xs`` (a line or p(x)), in the racer's colour."""
