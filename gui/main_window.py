@@ -1324,6 +1324,8 @@ class MainWindow(QMainWindow):
         self.settings.setValue("config", json.dumps(config.to_dict()))
         self.settings.setValue("selected", self.controls.selected)
         self.settings.setValue("speed_index", self.speed_slider.value())
+        # the number of steps, not the list's index: a later list with other choices reads it right
+        self.settings.setValue("step_window", self.step_window_combo.currentData() or 0)
 
     def _restore_settings(self) -> None:
         geometry = self.settings.value("geometry")
@@ -1357,3 +1359,10 @@ class MainWindow(QMainWindow):
         except (TypeError, ValueError):
             index = DEFAULT_SPEED_INDEX
         self.speed_slider.setValue(min(max(index, 0), len(SPEEDS) - 1))
+        # "Plots show: the first N steps", kept like the speed (a teacher sets it once per lecture)
+        try:
+            limit = int(self.settings.value("step_window", 0)) or None
+        except (TypeError, ValueError):
+            limit = None
+        if limit in STEP_WINDOWS:  # a value no longer offered: all steps
+            self.step_window_combo.setCurrentIndex(STEP_WINDOWS.index(limit))

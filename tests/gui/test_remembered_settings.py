@@ -223,3 +223,27 @@ def test_leftovers_in_remembered_folders_are_removed_at_start(
         assert not any(p.exists() for p in stale) and fresh.exists()
     finally:
         closed(w)
+
+
+def test_plots_show_first_n_steps_is_remembered_between_starts(qtbot, isolated_settings) -> None:
+    """A teacher who picks "the first 50 steps" finds it again at the next start; a value no
+    longer offered (or garbage) falls back to all steps."""
+    first = MainWindow()
+    qtbot.addWidget(first)
+    combo = first.step_window_combo
+    combo.setCurrentIndex(combo.findData(50))
+    assert first.panels.step_window == 50
+    first.close()
+    assert QSettings().value("step_window") in (50, "50")
+    second = MainWindow()
+    qtbot.addWidget(second)
+    assert second.step_window_combo.currentData() == 50
+    assert second.panels.step_window == 50  # the plots too, not only the list
+    second.close()
+    for stored in (37, "garbage"):
+        QSettings().setValue("step_window", stored)
+        third = MainWindow()
+        qtbot.addWidget(third)
+        assert third.step_window_combo.currentData() is None
+        assert third.panels.step_window is None
+        third.close()
