@@ -201,7 +201,7 @@ def _ensure_app(language: str = "en") -> Any:
     from gui.i18n import install_language
 
     app = QApplication.instance() or QApplication(["optimizer-lab-export"])
-    install_language(app, language, symbol_font=False)
+    install_language(app, language)  # the window's fonts: its true minus, not Vazirmatn's hyphen
     return app
 
 

@@ -106,11 +106,11 @@ def symbol_font_family(base: QFont) -> str | None:
 _default_font: list[QFont] = []
 
 
-def install_language(app: QApplication, language: str, *, symbol_font: bool = True) -> str:
+def install_language(app: QApplication, language: str) -> str:
     """Load the translators for ``language`` and set direction and font; returns the language used.
 
-    ``symbol_font=False`` keeps Vazirmatn first in Persian (the command-line export: its SVG
-    keeps each Persian sentence as one run of text, which a Latin font's spaces would split).
+    The window and the command-line export both come through here, so a Persian export draws
+    "−" the same from either (a Latin font with a true minus first, Vazirmatn for the letters).
     """
     for translator in _installed:
         app.removeTranslator(translator)
@@ -141,7 +141,7 @@ def install_language(app: QApplication, language: str, *, symbol_font: bool = Tr
                 families += QFontDatabase.applicationFontFamilies(font_id)
         if families:
             font = QFont(app.font())
-            latin = symbol_font_family(font) if symbol_font else None
+            latin = symbol_font_family(font)
             font.setFamilies([*([latin] if latin else []), families[0], *QFont(app.font()).families()])
             app.setFont(font)
     # Numbers keep Latin digits and "." in every language: they must match the formulas and plots.

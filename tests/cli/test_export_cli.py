@@ -221,7 +221,7 @@ def test_persian_export_has_persian_titles_and_keys(tmp_path) -> None:
     assert not any(w.startswith("step ") for w in words)
     words = [e.get("aria-label") for e in ET.parse(panels).getroot().iter() if e.get("aria-label")]
     assert any("گام" in w for w in words)  # the panels' "step t" axis
-    assert any(w.startswith("روی ") for w in words)  # "on <surface>"
+    assert "روی" in words  # "on <surface>" (the space after it is drawn by the Latin font: its own run)
 
 
 def test_unknown_language_is_refused(tmp_path) -> None:

@@ -232,3 +232,27 @@ def test_back_in_english_no_persian_font_is_left(qapp: QApplication) -> None:
     assert qapp.font().families() == english
     _xs, families = _glyph_x("−g", qapp.font())
     assert not any("vazir" in f.lower() for f in families.values())
+
+
+def test_the_command_line_export_draws_the_same_true_minus_as_the_window(qapp: QApplication) -> None:
+    """``main.py export --lang fa`` drew "−g" and "(1−α)" with Vazirmatn's hyphen-wide minus while
+    the window's exports used a Latin font's true minus: both now set the same fonts."""
+    from gui.export_cli import _ensure_app
+    from gui.i18n import symbol_font_family
+
+    if symbol_font_family(QFont()) is None:
+        pytest.skip("no installed font has a minus sign without Arabic letters")
+    try:
+        install_language(qapp, "fa")
+        window_families = qapp.font().families()
+        install_language(qapp, "en")
+        assert _ensure_app("fa") is qapp
+        assert qapp.font().families() == window_families
+        for text in ("−g", "(1−α)", "1e−08"):
+            _xs, families = _glyph_x(text, qapp.font())
+            minus = text.index("−")
+            assert "vazir" not in families[minus].lower(), (text, families)
+        _xs, families = _glyph_x("روی", qapp.font())  # Persian letters still from Vazirmatn
+        assert all("vazir" in f.lower() for f in families.values()), families
+    finally:
+        install_language(qapp, "en")
