@@ -39,6 +39,8 @@ ROWS: tuple[tuple[str, str, bool, str], ...] = tuple(
 )
 #: Tick labels on a linear plot stay this many text heights apart (centre to centre).
 LABEL_GAP = 1.6
+#: ... and at least this many label boxes where that leaves fewer than two (a 60-pixel plot presenting).
+TIGHT_LABEL_GAP = 1.1
 MAX_POINTS = 800  # a panel is 400-700 pixels wide: more points only cost paint time
 # Curves are 1 px wide: Qt draws those with its fast line rasteriser, while any wider pen
 # goes through the general stroker, 6× slower (10.4 vs 1.8 ms for a full repaint of the six
@@ -177,6 +179,86 @@ def _thin_rows(n: int, first: int) -> np.ndarray:
     return np.append(np.arange(first, n, display_stride(count, MAX_POINTS)), n - 1)
 
 
+def _nice_steps_down(start: float) -> Iterable[float]:
+    """1-2-5 × 10ᵏ steps from ``nice_step(start)`` down, 40 of them (12 decades)."""
+    step = nice_step(start)
+    for _ in range(40):
+        yield step
+        mantissa = round(step / 10 ** math.floor(math.log10(step) + 1e-9))
+        step *= 0.4 if mantissa == 5 else 0.5
+
+
+def _first_and_last(lo: float, hi: float, step: float, gap: float) -> list[float] | None:
+    """The multiples of ``step`` in lo … hi, every one if they are ``gap`` apart, else the first
+    and the last if those are; None if fewer than two fit."""
+    first, last = math.ceil(lo / step - 1e-9), math.floor(hi / step + 1e-9)
+    if last <= first:
+        return None
+    if step >= gap * (1 - 1e-9):
+        return [k * step for k in range(first, last + 1)]
+    if (last - first) * step >= gap:
+        return [first * step, last * step]
+    return None
+
+
+def labels_inside(lo: float, hi: float, gap: float, *, log: bool) -> tuple[float, list[float]]:
+    """(spacing, values): two or more round values in lo … hi at least ``gap`` apart, or none.
+
+    Linear: multiples of the largest 1-2-5 step that gives two. Log (lo, hi in decades): whole
+    decades, then values 1, 2 or 5 × 10ᵏ, then round values of 10^lo … 10^hi (a loss plot
+    from 0.8 to 1.3 has no decade and no 2 or 5 in it). The spacing is the step whose digits
+    the labels need.
+    """
+    if not (hi > lo and gap > 0):
+        return 0.0, []
+    if not log:
+        for step in _nice_steps_down(hi - lo):
+            values = _first_and_last(lo, hi, step, gap)
+            if values is not None:
+                return step, values
+        return 0.0, []
+    for step in _nice_steps_down(max(hi - lo, 1.0)):
+        if step < 1.0:
+            break
+        values = _first_and_last(lo, hi, step, gap)
+        if values is not None:
+            return step, values
+    marks = [d + math.log10(m) for d in range(math.floor(lo), math.ceil(hi) + 1) for m in (1, 2, 5)]
+    marks = [v for v in marks if lo <= v <= hi]
+    if len(marks) >= 2 and marks[-1] - marks[0] >= gap:
+        kept = [marks[0]]
+        for v in marks[1:-1]:
+            if v - kept[-1] >= gap and marks[-1] - v >= gap:
+                kept.append(v)
+        return 1.0, [*kept, marks[-1]]
+    if hi - lo > 1.0:  # a decade or more: a decade or 1-2-5 mark would have fitted
+        return 0.0, []
+    x_lo, x_hi = 10.0**lo, 10.0**hi
+    for step in _nice_steps_down(x_hi - x_lo):
+        first, last = math.ceil(x_lo / step - 1e-9) * step, math.floor(x_hi / step + 1e-9) * step
+        if first > 0 and last > first and math.log10(last) - math.log10(first) >= gap:
+            return step, [math.log10(first), math.log10(last)]
+    return 0.0, []
+
+
+def _drawn_labels(specs: tuple) -> int:
+    """How many non-empty tick labels an axis' draw specs hold."""
+    return sum(1 for _rect, _flags, text in specs[2] if text)
+
+
+def log_label(decades: float) -> str:
+    """The label of a log plot's tick at 10^decades: "10⁻³", "0.2", "1.25"."""
+    exponent = math.floor(decades + 1e-9)
+    if -3 <= exponent <= 3:
+        return f"{10.0**decades:.6g}"
+    mantissa = f"{10.0 ** (decades - exponent):.3g}"
+    power = "10" + ("⁻" if exponent < 0 else "") + str(abs(exponent)).translate(_SUPERSCRIPT)
+    return power if mantissa == "1" else f"{mantissa}·{power}"
+
+
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
 class SparseLogAxis(pg.AxisItem):
     """A log axis that labels only decades (or 1-2-5 within one): a short plot has no room
     for pyqtgraph's label at every minor tick, which made them print over each other.
@@ -201,7 +283,49 @@ class SparseLogAxis(pg.AxisItem):
             major *= 2.5 if round(mantissa) == 2 else 2.0
         return [(major, 0.0)]
 
+    def _tick_font(self) -> QFont:
+        return self.style.get("tickFont") or QFont()
+
+    def generateDrawSpecs(self, p: object) -> object:
+        """pyqtgraph's ticks, unless fewer than two of their labels are drawn: then two or more
+        labels of our own (``labels_inside``) that fit inside the plot.
+
+        Presenting at 1024×768 a plot is ~60 pixels tall, and pyqtgraph drops every label that
+        would stick out of it (with a grid, out of the plot itself): the rate and the loss plot
+        showed no label at all, G only "1" — no scale to read."""
+        self._own_ticks = False
+        specs = super().generateDrawSpecs(p)
+        if specs is None or self.orientation not in ("left", "right") or _drawn_labels(specs) >= 2:
+            return specs
+        self._own_ticks = True
+        try:
+            own = super().generateDrawSpecs(p)
+        finally:
+            self._own_ticks = False
+        return own if own is not None and _drawn_labels(own) > _drawn_labels(specs) else specs
+
+    def tickValues(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, list[float]]]:
+        if not getattr(self, "_own_ticks", False):
+            return super().tickValues(minVal, maxVal, size)
+        lo, hi = sorted((minVal, maxVal))
+        if not (size > 0 and hi > lo and math.isfinite(hi - lo)):
+            return super().tickValues(minVal, maxVal, size)
+        # pyqtgraph's box of a label: 0.8 of the line height, all of it inside the plot
+        label_px = 0.8 * QFontMetricsF(self._tick_font()).height()
+        per_px = (hi - lo) / size
+        margin = (0.5 * label_px + 1.0) * per_px
+        gap = TIGHT_LABEL_GAP * label_px * per_px
+        spacing, values = labels_inside(lo + margin, hi - margin, gap, log=self.logMode)
+        if len(values) < 2:
+            return super().tickValues(minVal, maxVal, size)
+        if self.logMode:  # their own strings: pyqtgraph writes 1.5 as "2" (one digit)
+            self._own_labels = {v: log_label(v) for v in values}
+        return [(spacing, values)]
+
     def logTickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        own = getattr(self, "_own_labels", None)
+        if own is not None and values and all(v in own for v in values):
+            return [own[v] for v in values]
         strings = super().logTickStrings(values, scale, spacing)
         mantissas = [round(10 ** (v % 1), 6) for v in values]
         keep = {1.0} if sum(m == 1.0 for m in mantissas) >= 2 else {1.0, 2.0, 5.0}
@@ -561,7 +685,7 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
                 plot.getAxis(axis).setStyle(tickFont=font)
                 plot.getAxis(axis).label.setFont(label_font)
             # presenting, room for the rate's label on two lines beside its ticks
-            plot.getAxis("left").setWidth(round(58 * scale) + (28 if scale >= 1.2 else 0))
+            plot.getAxis("left").setWidth(round(58 * scale) + (40 if scale >= 1.2 else 0))
         # presenting, a plot is ~60 px tall at 768 px: the rate's label, turned on its side, no
         # longer fits in one line and ran into the G plot's
         self._labels["lr"] = ROWS[0][1] if scale < 1.2 else "η/<br>(√G+ε)"

@@ -414,3 +414,23 @@ def test_log_tick_labels_skip_decades_rather_than_print_over_each_other(qtbot) -
     text_px = QFontMetricsF(font).height()
     assert levels and all(s / 5.0 * 60.0 >= LABEL_GAP * text_px for s, _o in levels)
     assert levels[0][0] in (2.0, 5.0)  # every 2nd or 5th decade
+
+
+def test_labels_inside_a_short_plot_are_round_apart_and_inside() -> None:
+    """Two or more round labels inside lo … hi, ``gap`` apart (see SparseLogAxis.generateDrawSpecs)."""
+    from gui.views.panels import labels_inside, log_label
+
+    assert labels_inside(-3.3, 23.3, 19.5, log=False) == (20.0, [0.0, 20.0])
+    # w from -2.7 to 0.7, labels 2.1 apart: neither 5s nor 2s nor 1s give two, halves do
+    assert labels_inside(-2.7, 0.7, 2.1, log=False) == (0.5, [-2.5, 0.5])
+    assert labels_inside(0.02, 0.9, 0.3, log=False) == (0.2, [0.2, 0.8])  # ends of 0.2 … 0.8
+    # log: two decades; then 1-2-5 marks; then round values of a plot less than a decade tall
+    assert labels_inside(-1.6, 1.5, 1.5, log=True) == (1.0, [-1.0, 1.0])
+    spacing, values = labels_inside(-2.4, -1.6, 0.3, log=True)
+    assert [round(10**v, 9) for v in values] == [0.005, 0.01, 0.02]
+    spacing, values = labels_inside(-0.08, 0.1, 0.05, log=True)  # L from 0.83 to 1.26
+    assert spacing == 0.2 and [round(10**v, 9) for v in values] == [1.0, 1.2]
+    assert [log_label(math.log10(x)) for x in (1e-5, 5e-5, 0.02, 1.0, 1.2, 1e4)] == [
+        "10⁻⁵", "5·10⁻⁵", "0.02", "1", "1.2", "10⁴",
+    ]  # fmt: skip
+    assert labels_inside(0.0, 1.0, 2.0, log=False) == (0.0, [])  # no room: none

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 import pytest
 from PySide6.QtWidgets import QTextBrowser
@@ -245,3 +246,47 @@ def test_ctrl_plus_and_minus_zoom_the_interface_in_steps(window) -> None:
     assert window.ui_scale == pytest.approx(0.9)
     window.zoom_in_action.trigger()
     assert QApplication.instance().font().pointSizeF() == pytest.approx(font)
+
+
+def drawn_tick_labels(axis) -> list[tuple[object, str]]:
+    """The (box, text) of each tick label ``axis`` draws now, as its paint() lays them out."""
+    from PySide6.QtGui import QImage, QPainter
+
+    image = QImage(8, 8, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    if axis.style["tickFont"] is not None:
+        painter.setFont(axis.style["tickFont"])
+    try:
+        specs = axis.generateDrawSpecs(painter)
+    finally:
+        painter.end()
+    return [(rect, text) for rect, _flags, text in specs[2] if text.strip()]
+
+
+@pytest.mark.parametrize(("presenting", "size"), [(True, (1024, 768)), (False, (1366, 768))])
+def test_every_panel_shows_two_readable_tick_labels(window, qtbot, presenting, size) -> None:
+    """Presenting at 1024×768 a plot is ~60 pixels tall and pyqtgraph dropped the labels near
+    its edges: the η/(√G+ε) and L plots showed no label, G only "1" — no scale to read. Each
+    plot now draws at least two labels, apart and inside the plot, early in the race and late."""
+    from tests.gui.test_main_window import wait_steps
+
+    if presenting:
+        window.presentation_action.trigger()
+        window.showNormal()  # the offscreen screen is not 1024×768: the window is
+    window.resize(*size)
+    for step in (60, 1000):
+        window.worker.advance_to(step)
+        wait_steps(qtbot, window, step)
+        window._dirty = True
+        window._redraw()
+        qtbot.wait(1)
+        for key, plot in window.panels.plots.items():
+            if presenting:
+                assert plot.vb.height() < 90, "the case of the issue: a short plot"
+            axis = plot.getAxis("left")
+            labels = drawn_tick_labels(axis)
+            assert len(labels) >= 2, (key, step, [t for _r, t in labels], plot.vb.viewRange()[1])
+            top, bottom = axis.boundingRect().top(), axis.boundingRect().bottom()
+            boxes = sorted((r.top(), r.bottom()) for r, _t in labels)
+            assert all(top - 0.5 <= a and b <= bottom + 0.5 for a, b in boxes), (key, boxes)
+            assert all(b <= c + 0.5 for (_a, b), (c, _d) in pairwise(boxes)), (key, boxes)  # apart
