@@ -1028,7 +1028,9 @@ class MainWindow(QMainWindow):
             if settings is None:  # a racer whose removal is on its way
                 continue
             lr = settings.hyperparameters["lr"]
-            state = {"diverged": " ✗", "converged": " ✓"}.get(h.status, "")
+            # ✓/✗ only from the step it happened on: at step 15 of a race "L=1.315 ✓" said converged
+            ended = cursor is None or cursor >= h.last_step
+            state = {"diverged": " ✗", "converged": " ✓"}.get(h.status, "") if ended else ""
             swatch = f"color:{colors.get(name, '#333')}; font-size:{12 * self.ui_scale:.0f}pt"
             rows.append(
                 f"<tr><td><span style='{swatch}'>━●</span></td>"

@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QTextBrowser, QWidget
 
 from gui import theme
-from gui.i18n import translate_message
+from gui.i18n import tr_engine, translate_message
 
 if TYPE_CHECKING:
     from gui.history import RacerHistory
@@ -47,6 +47,7 @@ class Inspector(QTextBrowser):
         ``gradient_note`` says what the step's g was computed on (its minibatch, the noise added).
         """
         from engine.explain import explain_step, rows_of
+        from engine.optimizers import OPTIMIZERS
 
         rows = rows_of(history)
         row = min(max(row, 0), len(history) - 1)
@@ -58,7 +59,9 @@ class Inspector(QTextBrowser):
             return
         color = color or theme.racer_color(name)
         title = translate_message(ex.title)
-        if label:  # which racer, when the same optimizer races more than once
+        # which racer, when its label says more than the optimizer's name ("RMSprop β=0.5");
+        # the name alone read twice: "AdaGrad — AdaGrad، گام 8"
+        if label and label != tr_engine(OPTIMIZERS[name].title):
             title = f"{label} — {title}"
         parts = [f"<b style='color:{color}'>● {html.escape(title)}</b>"]
         gap = int(history.step[row] - history.step[row - 1]) if row > 0 else 1

@@ -18,7 +18,13 @@ class CentredNote(pg.TextItem):
         vb.sigResized.connect(self.place)
 
     def place(self, *_: object) -> None:
+        """Centre it, wrapped to the box's width: a narrow column (after a splitter move) cut
+        "Each step adds a point…" off at both sides."""
         vb = self.parentItem()
+        room = max(vb.width() - 8.0, 40.0)
+        self.setTextWidth(-1)
+        if self.textItem.boundingRect().width() > room:
+            self.setTextWidth(room)
         self.setPos(vb.width() / 2, vb.height() / 2)
 
     def show_html(self, html: str) -> None:

@@ -269,3 +269,26 @@ def test_a_teachers_broken_lesson_file_is_explained_in_persian(persian, tmp_path
         load_lesson(tmp_path / "missing.json")
     assert str(info.value) == "missing.json: cannot read it: no such file or folder"
     assert "چنین فایل" in translate_message(info.value)
+
+
+@pytest.mark.parametrize("language", ["en", "fa"])
+def test_the_inspector_heading_names_the_racer_once(qapp, qtbot, language) -> None:
+    """It read "AdaGrad — AdaGrad، گام 8": the racer's label is added only when it says more."""
+    from gui.i18n import install_language, tr_engine
+    from gui.panels.inspector import Inspector
+
+    install_language(qapp, language)
+    try:
+        inspector = Inspector()
+        qtbot.addWidget(inspector)
+        history = _History(_rmsprop_summary_rows())
+        hyper = {"lr": 0.01, "beta": 0.9, "eps": 1e-8}
+        name = tr_engine("RMSprop")
+        inspector.show_step("rmsprop", hyper, "constant", history, 2, label=name)  # type: ignore[arg-type]
+        heading = inspector.toPlainText().splitlines()[0]
+        assert heading.count("RMSprop") == 1 and " — " not in heading, heading
+        inspector.show_step("rmsprop", hyper, "constant", history, 2, label="RMSprop β=0.5")  # type: ignore[arg-type]
+        heading = inspector.toPlainText().splitlines()[0]
+        assert heading.startswith("● RMSprop β=0.5 — RMSprop"), heading  # a second RMSprop: which one
+    finally:
+        install_language(qapp, "en")

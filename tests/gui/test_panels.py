@@ -434,3 +434,21 @@ def test_labels_inside_a_short_plot_are_round_apart_and_inside() -> None:
         "10⁻⁵", "5·10⁻⁵", "0.02", "1", "1.2", "10⁴",
     ]  # fmt: skip
     assert labels_inside(0.0, 1.0, 2.0, log=False) == (0.0, [])  # no room: none
+
+
+def test_the_step_0_hint_wraps_inside_a_narrow_column(qtbot) -> None:
+    """After a splitter move made the plots' column narrow, "Each step adds a point…" ran past
+    both sides of the plot, cut off ("ach step adds a point to these plots: press")."""
+    panels = shown(qtbot, PerWeightPanels(), (300, 600))
+    histories = _histories(0)
+    panels.set_racers(list(histories))
+    panels.update_racers(histories, {name: True for name in histories})
+    qtbot.wait(1)
+    hint, vb = panels.empty_hint, panels.plots["lr"].vb
+    box, plot = hint.sceneBoundingRect(), vb.sceneBoundingRect()
+    assert vb.width() < 260 and plot.left() - 1 <= box.left() and box.right() <= plot.right() + 1, (box, plot)
+    panels.resize(900, 600)  # wide again: one line, centred
+    qtbot.wait(1)
+    box, plot = hint.sceneBoundingRect(), vb.sceneBoundingRect()
+    assert box.height() < 2.2 * hint.textItem.document().firstBlock().layout().lineAt(0).height() + 20
+    assert box.center().x() == pytest.approx(plot.center().x(), abs=2)

@@ -290,3 +290,25 @@ def test_every_panel_shows_two_readable_tick_labels(window, qtbot, presenting, s
             boxes = sorted((r.top(), r.bottom()) for r, _t in labels)
             assert all(top - 0.5 <= a and b <= bottom + 0.5 for a, b in boxes), (key, boxes)
             assert all(b <= c + 0.5 for (_a, b), (c, _d) in pairwise(boxes)), (key, boxes)  # apart
+
+
+def test_the_legend_marks_converged_only_from_the_step_it_happened(window, qtbot) -> None:
+    """The timeline at step 15 showed "SGD … L=1.315 ✓": a racer that converges at step 400
+    is not converged at step 15. Live, and from its last step on, the ✓ is there."""
+    from tests.gui.test_main_window import wait_steps
+
+    window.worker.advance_to(2000)
+    wait_steps(qtbot, window, 2000, timeout=60_000)
+    sgd = window.histories["sgd"]
+    assert sgd.status == "converged" and sgd.last_step > 15
+    window._dirty = True
+    window._redraw()
+    sgd_row = next(row for row in window._readout_html.split("<tr>") if "SGD" in row)
+    assert "✓" in sgd_row
+    window.timeline.set_cursor(15)
+    window._redraw()
+    sgd_row = next(row for row in window._readout_html.split("<tr>") if "SGD" in row)
+    assert "✓" not in sgd_row and "step 15" in window._readout_html
+    window.timeline.set_cursor(sgd.last_step)
+    window._redraw()
+    assert "✓" in next(row for row in window._readout_html.split("<tr>") if "SGD" in row)
