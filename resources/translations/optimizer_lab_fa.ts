@@ -1047,7 +1047,7 @@ Do you want to replace it?</source>
     </message>
     <message>
         <source>linear: L ≤ 0</source>
-        <extracomment>(key, axis label, log-y by default, what it is) — the rows top to bottom; keys and axis labels are the record schema&apos;s (``engine.record.FIELDS``: a field&apos;s name and symbol). Tick labels on a linear plot stay this many text heights apart (centre to centre). &quot;Plots show&quot; choices: the first N steps only (None: every step, the axis growing with the race). Most of what distinguishes the optimizers happens in the first 10-100 steps, which a 2,000-step axis squeezes into its first few pixels. Shown in place of a log plot&apos;s label when some value is ≤ 0 and the plot falls back to linear.</extracomment>
+        <extracomment>(key, axis label, log-y by default, what it is) — the rows top to bottom; keys and axis labels are the record schema&apos;s (``engine.record.FIELDS``: a field&apos;s name and symbol). Tick labels on a linear plot stay this many text heights apart (centre to centre). ... and at least this many label boxes where that leaves fewer than two (a 60-pixel plot presenting). &quot;Plots show&quot; choices: the first N steps only (None: every step, the axis growing with the race). Most of what distinguishes the optimizers happens in the first 10-100 steps, which a 2,000-step axis squeezes into its first few pixels. Shown in place of a log plot&apos;s label when some value is ≤ 0 and the plot falls back to linear.</extracomment>
         <translation>خطی: L ≤ 0</translation>
     </message>
     <message>
