@@ -223,6 +223,8 @@ def labels_inside(lo: float, hi: float, gap: float, *, log: bool) -> tuple[float
         values = _first_and_last(lo, hi, step, gap)
         if values is not None:
             return step, values
+    if hi - lo > 3.0:  # whole decades would have fitted, unless no two labels fit at all
+        return 0.0, []
     marks = [d + math.log10(m) for d in range(math.floor(lo), math.ceil(hi) + 1) for m in (1, 2, 5)]
     marks = [v for v in marks if lo <= v <= hi]
     if len(marks) >= 2 and marks[-1] - marks[0] >= gap:
