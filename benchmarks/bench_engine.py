@@ -264,7 +264,8 @@ def data_step_numba(spec: object, opt: str, size: int, n: int) -> float:
 
     def run() -> None:
         _stochastic.init_state(kid, p, h, 0.0, 0.0, S)
-        taken, _ = _stochastic.run_chunk_data(kid, p, z, o, h, 0, sp, S, n, -1.0, 0, *bufs)
+        kernel = _stochastic.run_chunk_minibatch if 0 < size < surface.data.n else _stochastic.run_chunk_data
+        taken, _ = kernel(kid, p, z, o, h, 0, sp, S, n, -1.0, 0, *bufs)
         assert taken == n, taken
 
     run()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from numba import njit, types
 
-from engine._kernels import _JIT, _advance, _grid, _init
+from engine._kernels import _JIT, _NO_ROWS, _NO_Z, _advance, _grid, _init, exact_grad
 from engine._loss_type import LOSS_SIGNATURE, LOSS_TYPE
 
 __all__ = ["LOSS_SIGNATURE", "LOSS_TYPE", "init_state_fn", "loss_grid_fn", "run_chunk_fn"]
@@ -33,7 +33,10 @@ def init_state_fn(loss, P, H, x0, y0, S):
     **_JIT,
 )
 def run_chunk_fn(loss, P, opt, H, kind, sp, S, n, tol, row0, w, f, g, G, M, lr, dw):
-    return _advance(loss, 0, P, opt, H, kind, sp, S, n, tol, row0, w, f, g, G, M, lr, dw, True)
+    return _advance(
+        loss, exact_grad, 0, P, _NO_Z, _NO_ROWS, opt, H, kind, sp, S, n, tol, row0, w, f, g, G, M, lr, dw,
+        True, False,
+    )  # fmt: skip
 
 
 @njit(types.void(LOSS_TYPE, _V, _V, _V, _M), **_JIT)

@@ -321,12 +321,33 @@ def _init(loss, loss_id, P, x0, y0, S):
     S[S_GRAD2] = gy
 
 
-@njit(**_INLINE)
-def _advance(loss, loss_id, P, opt, H, kind, sp, S, n, tol, row0, w, f, g, G, M, lr, dw, record):
-    """The stepping loop of ``run_chunk`` / ``run_steps``; ``record`` is a compile-time constant.
+#: The stochastic settings and rows scratch of an exact run (``exact_grad`` reads neither).
+_NO_Z = np.zeros(0)
+_NO_ROWS = np.zeros(0, dtype=np.int64)
 
-    ``loss`` is ``loss_value_grad`` here (inlined), or a typed expression's compiled loss passed
-    as a function pointer by ``engine._fn_kernels`` (so a new expression compiles only its loss).
+
+@njit(**_INLINE)
+def exact_grad(loss_id, P, Z, rows, t, x, y, gx, gy):
+    """The gradient hook of an exact run: g(t) is the gradient at w(t−1) that the last step's loss
+    call computed (``engine._stochastic`` draws a minibatch's or a noisy one instead)."""
+    return gx, gy
+
+
+@njit(**_INLINE)
+def _advance(
+    loss, draw, loss_id, P, Z, rows, opt, H, kind, sp, S, n, tol, row0, w, f, g, G, M, lr, dw,
+    record, deferred,
+):  # fmt: skip
+    """The stepping loop of every single run: exact, minibatch and noisy (one loop, two hooks).
+
+    ``loss(loss_id, w1, w2, P)`` → (L, ∂L/∂w1, ∂L/∂w2) at the point a step reached: the built-in
+    dispatch here (inlined), a typed expression's compiled loss passed as a function pointer by
+    ``engine._fn_kernels``, or a data loss (``engine._stochastic``). ``draw(loss_id, P, Z, rows, t,
+    w1, w2, gx, gy)`` → the gradient step t uses, at w(t−1): ``exact_grad`` passes the loss's own
+    on; the stochastic hook draws a minibatch's from the rows scratch ``rows`` and adds noise (Z).
+    ``record`` and ``deferred`` are compile-time constants. ``deferred``: a NaN loss from ``loss``
+    means "not computed here" (a data loss whose full-data value costs a pass over the rows): the
+    row's L is left NaN for the caller to fill where it keeps the row, and S's loss for the wrapper.
     """
     eta, alpha, beta, eps = H[H_LR], H[H_ALPHA], H[H_BETA], H[H_EPS]
     wd, rho, nu1, nu2, psi = H[H_WEIGHT_DECAY], H[H_RHO], H[H_NU], H[H_NU2], H[H_MOMENTUM_DECAY]
@@ -345,6 +366,7 @@ def _advance(loss, loss_id, P, opt, H, kind, sp, S, n, tol, row0, w, f, g, G, M,
         if not (math.isfinite(gx) and math.isfinite(gy)):
             status = DIVERGED
             break
+        bx, by = draw(loss_id, P, Z, rows, t, x, y, gx, gy)
         lr_t = _lr_at(kind, s0, s1, eta, t)
         at = _power_step(at, alpha)
         bt = _power_step(bt, beta)
@@ -373,7 +395,7 @@ def _advance(loss, loss_id, P, opt, H, kind, sp, S, n, tol, row0, w, f, g, G, M,
             nu1,
             nu2,
             mix,
-            gx,
+            bx,
             x,
             G1,
             M1,
@@ -397,7 +419,7 @@ def _advance(loss, loss_id, P, opt, H, kind, sp, S, n, tol, row0, w, f, g, G, M,
             nu1,
             nu2,
             mix,
-            gy,
+            by,
             y,
             G2,
             M2,
@@ -416,7 +438,7 @@ def _advance(loss, loss_id, P, opt, H, kind, sp, S, n, tol, row0, w, f, g, G, M,
         if not (
             math.isfinite(xn)
             and math.isfinite(yn)
-            and math.isfinite(vn)
+            and (math.isfinite(vn) or (deferred and math.isnan(vn)))
             and math.isfinite(G1)
             and math.isfinite(G2)
             and math.isfinite(M1)
@@ -431,8 +453,8 @@ def _advance(loss, loss_id, P, opt, H, kind, sp, S, n, tol, row0, w, f, g, G, M,
             w[r, 0] = xn
             w[r, 1] = yn
             f[r] = vn
-            g[r, 0] = gx
-            g[r, 1] = gy
+            g[r, 0] = bx
+            g[r, 1] = by
             G[r, 0] = G1
             G[r, 1] = G2
             M[r, 0] = M1
@@ -463,8 +485,9 @@ def run_chunk(loss_id, P, opt, H, kind, sp, S, n, tol, row0, w, f, g, G, M, lr, 
     A run stops as converged once ‖g‖ at the new point falls below tol.
     """
     return _advance(
-        loss_value_grad, loss_id, P, opt, H, kind, sp, S, n, tol, row0, w, f, g, G, M, lr, dw, True
-    )
+        loss_value_grad, exact_grad, loss_id, P, _NO_Z, _NO_ROWS, opt, H, kind, sp, S, n, tol, row0,
+        w, f, g, G, M, lr, dw, True, False,
+    )  # fmt: skip
 
 
 @njit(**_JIT)
@@ -473,8 +496,9 @@ def run_steps(loss_id, P, opt, H, kind, sp, S, n, tol):
     e1 = np.empty((0, 2))
     e0 = np.empty(0)
     return _advance(
-        loss_value_grad, loss_id, P, opt, H, kind, sp, S, n, tol, -1, e1, e0, e1, e1, e1, e1, e1, False
-    )
+        loss_value_grad, exact_grad, loss_id, P, _NO_Z, _NO_ROWS, opt, H, kind, sp, S, n, tol, -1,
+        e1, e0, e1, e1, e1, e1, e1, False, False,
+    )  # fmt: skip
 
 
 #: A block's state lives in ONE flat array, quantity k of run i at [k·BLOCK + i] (the ``B_*`` offsets

@@ -31,8 +31,8 @@ import math
 import numpy as np
 from numba import njit, prange, types
 
-from engine._ids import CONVERGED, DIVERGED, LINEAR, NADAM, RUNNING
-from engine._kernels import _INLINE, _JIT, _below_tol, _grid, _init, _lr_at, _nadam_mu, _power_step, _update
+from engine._ids import CONVERGED, DIVERGED, LINEAR, RUNNING
+from engine._kernels import _INLINE, _JIT, _advance, _below_tol, _grid, _init
 from engine._loss_type import LOSS_SIGNATURE, LOSS_TYPE
 from engine._surfaces import loss_value_grad as _builtin_value_grad
 from engine.state import (
@@ -41,31 +41,11 @@ from engine.state import (
     D_XY_COV,
     D_Y_MEAN,
     D_Y_VAR,
-    H_ALPHA,
-    H_BETA,
-    H_EPS,
-    H_LR,
-    H_MIX,
-    H_MOMENTUM_DECAY,
-    H_NU,
-    H_NU2,
-    H_RHO,
-    H_WEIGHT_DECAY,
     NDATA,
     NSTATE,
-    S_A1,
-    S_A2,
-    S_ALPHA_T,
-    S_BETA_T,
-    S_G1,
-    S_G2,
     S_GRAD1,
     S_GRAD2,
     S_LOSS,
-    S_M1,
-    S_M2,
-    S_MU_PROD,
-    S_T,
     S_W1,
     S_W2,
     Z_BATCH_SIZE,
@@ -136,11 +116,9 @@ def normal_pair(seed, step):
 
 @njit(**_INLINE)
 def _sigmoid(z: float) -> float:
-    """σ(z) = 1/(1 + e^−z), without overflow for either sign of z."""
-    if z >= 0.0:
-        return 1.0 / (1.0 + math.exp(-z))
-    e = math.exp(z)
-    return e / (1.0 + e)
+    """σ(z) = 1/(1 + e^−z) without a branch (a data-dependent one mispredicts on half the rows):
+    for z ≪ 0, e^−z overflows to inf and σ to 0, its limit."""
+    return 1.0 / (1.0 + math.exp(-z))
 
 
 @njit(**_INLINE)
@@ -198,157 +176,82 @@ def _batch_grad(model, P, w1, w2, rows, lo, hi):
 
 
 @njit(**_INLINE)
-def _advance_stochastic(
-    loss, minibatch_loss, loss_id, P, Z, opt, H, kind, sp, S, n, tol, row0, w, f, g, G, M, lr, dw, record
-):
-    """``_kernels._advance`` with the gradient of step t drawn at its start (module docstring).
+def drawn_grad(loss_id, P, Z, rows, t, x, y, gx, gy):
+    """The gradient hook of a stochastic run (``_kernels._advance``): g(t) drawn at w(t−1).
 
-    ``minibatch_loss`` is a compile-time constant: True for a data loss (P holds rows), False for a
-    formula, whose exact gradient at w(t−1) (kept in S) gets the noise.
+    The minibatch gradient over the rows of step t when Z asks for batches of a data loss (P holds
+    the rows), else the exact gradient (gx, gy) at w(t−1); plus σ·N(0, 1) per weight when σ > 0.
+    ``rows`` (n + 1 int64) keeps the current epoch's permutation and, in rows[n], its epoch (−1: none).
     """
-    eta, alpha, beta, eps = H[H_LR], H[H_ALPHA], H[H_BETA], H[H_EPS]
-    wd, rho, nu1, nu2, psi = H[H_WEIGHT_DECAY], H[H_RHO], H[H_NU], H[H_NU2], H[H_MOMENTUM_DECAY]
-    mix = H[H_MIX]
-    s0 = sp[0]
-    s1 = sp[1]
-    seed = np.uint64(np.int64(Z[Z_SEED]))
-    rows_n = np.int64(Z[Z_ROWS])
+    n = np.int64(Z[Z_ROWS])
     size = np.int64(Z[Z_BATCH_SIZE])
+    seed = np.uint64(np.int64(Z[Z_SEED]))
+    bx = gx
+    by = gy
+    if 0 < size < n:
+        per_epoch = (n + size - 1) // size
+        epoch = (t - 1) // per_epoch
+        if epoch != rows[n]:
+            permute_epoch(seed, epoch, n, rows)
+            rows[n] = epoch
+        lo = ((t - 1) % per_epoch) * size
+        bx, by = _batch_grad(loss_id, P, x, y, rows, lo, min(lo + size, n))
     sigma = Z[Z_NOISE]
-    batched = minibatch_loss and 0 < size < rows_n
-    per_epoch = (rows_n + size - 1) // size if batched else 1
-    rows = np.empty(rows_n if batched else 0, dtype=np.int64)
-    epoch_now = -1
-    G1, G2, M1, M2, A1, A2 = S[S_G1], S[S_G2], S[S_M1], S[S_M2], S[S_A1], S[S_A2]
-    at, bt, prod = S[S_ALPHA_T], S[S_BETA_T], S[S_MU_PROD]
-    t = int(S[S_T])
-    x, y, val, gx, gy = S[S_W1], S[S_W2], S[S_LOSS], S[S_GRAD1], S[S_GRAD2]
-    taken = 0
-    status = RUNNING
-    mu_carry = 0.0
-    for k in range(n):
-        t += 1
-        if not (math.isfinite(gx) and math.isfinite(gy)):
-            status = DIVERGED
-            break
-        bx = gx
-        by = gy
-        if batched:
-            epoch = (t - 1) // per_epoch
-            if epoch != epoch_now:
-                permute_epoch(seed, epoch, rows_n, rows)
-                epoch_now = epoch
-            lo = ((t - 1) % per_epoch) * size
-            bx, by = _batch_grad(loss_id, P, x, y, rows, lo, min(lo + size, rows_n))
-        if sigma > 0.0:
-            z1, z2 = _normal_pair(seed, t)
-            bx += sigma * z1
-            by += sigma * z2
-        lr_t = _lr_at(kind, s0, s1, eta, t)
-        at = _power_step(at, alpha)
-        bt = _power_step(bt, beta)
-        bc1 = 1.0 - at
-        bc2 = 1.0 - bt
-        mu_t = 0.0
-        mu_next = 0.0
-        pt = 1.0
-        pn = 1.0
-        if opt == NADAM:
-            mu_t = mu_carry if k > 0 else _nadam_mu(alpha, psi, t)
-            mu_next = _nadam_mu(alpha, psi, t + 1)
-            mu_carry = mu_next
-            pt = _power_step(prod, mu_t)
-            pn = pt * mu_next
-            prod = pt
-        d1, l1, G1, M1, A1 = _update(
-            opt,
-            lr_t,
-            alpha,
-            beta,
-            eps,
-            wd,
-            rho,
-            nu1,
-            nu2,
-            mix,
-            bx,
-            x,
-            G1,
-            M1,
-            A1,
-            bc1,
-            bc2,
-            mu_t,
-            mu_next,
-            pt,
-            pn,
-            t,
-        )
-        d2, l2, G2, M2, A2 = _update(
-            opt,
-            lr_t,
-            alpha,
-            beta,
-            eps,
-            wd,
-            rho,
-            nu1,
-            nu2,
-            mix,
-            by,
-            y,
-            G2,
-            M2,
-            A2,
-            bc1,
-            bc2,
-            mu_t,
-            mu_next,
-            pt,
-            pn,
-            t,
-        )
-        xn = x + d1
-        yn = y + d2
-        vn, gxn, gyn = loss(loss_id, xn, yn, P)
-        if not (
-            math.isfinite(xn)
-            and math.isfinite(yn)
-            and math.isfinite(vn)
-            and math.isfinite(G1)
-            and math.isfinite(G2)
-            and math.isfinite(M1)
-            and math.isfinite(M2)
-            and math.isfinite(l1)
-            and math.isfinite(l2)
-        ):
-            status = DIVERGED
-            break
-        if record:
-            r = row0 + 1 + k
-            w[r, 0] = xn
-            w[r, 1] = yn
-            f[r] = vn
-            g[r, 0] = bx
-            g[r, 1] = by
-            G[r, 0] = G1
-            G[r, 1] = G2
-            M[r, 0] = M1
-            M[r, 1] = M2
-            lr[r, 0] = l1
-            lr[r, 1] = l2
-            dw[r, 0] = d1
-            dw[r, 1] = d2
-        x, y, val, gx, gy = xn, yn, vn, gxn, gyn
-        taken += 1
-        if _below_tol(gx, gy, tol):
-            status = CONVERGED
-            break
-    S[S_G1], S[S_G2], S[S_M1], S[S_M2], S[S_A1], S[S_A2] = G1, G2, M1, M2, A1, A2
-    S[S_ALPHA_T], S[S_BETA_T], S[S_MU_PROD] = at, bt, prod
-    S[S_T] = t
-    S[S_W1], S[S_W2], S[S_LOSS], S[S_GRAD1], S[S_GRAD2] = x, y, val, gx, gy
-    return taken, status
+    if sigma > 0.0:
+        z1, z2 = _normal_pair(seed, t)
+        bx += sigma * z1
+        by += sigma * z2
+    return bx, by
+
+
+@njit(**_INLINE)
+def _rows_scratch(Z):
+    """The ``rows`` scratch of ``drawn_grad``: an epoch's permutation, and no epoch drawn yet."""
+    n = np.int64(Z[Z_ROWS])
+    size = np.int64(Z[Z_BATCH_SIZE])
+    rows = np.empty(n + 1 if 0 < size < n else 1, dtype=np.int64)
+    rows[rows.shape[0] - 1] = -1
+    return rows
+
+
+@njit(**_INLINE)
+def _data_after_step(model, w1, w2, P):
+    """A data loss at the point a step reached, as the next exact step needs it: the gradient, and
+    the value only where it is O(1) (linear); logistic's (a log1p per row) is NaN = deferred."""
+    if model == LINEAR:
+        return data_value_grad(model, w1, w2, P)
+    n = (P.shape[0] - NDATA) // 2
+    g1 = 0.0
+    g2 = 0.0
+    for i in range(n):
+        x = P[NDATA + i]
+        d = _sigmoid(w1 * x + w2) - P[NDATA + n + i]
+        g1 += d * x
+        g2 += d
+    return math.nan, g1 / n, g2 / n
+
+
+@njit(**_INLINE)
+def _data_after_batch(model, w1, w2, P):
+    """``_data_after_step`` for a minibatch run, whose next step draws its own gradient: the full
+    gradient is not needed (0 stands in; the wrapper restores it at the chunk's end)."""
+    if model == LINEAR:
+        return data_value_grad(model, w1, w2, P)
+    return math.nan, 0.0, 0.0
+
+
+@njit(**_INLINE)
+def _settle(model, P, S):
+    """S's loss and gradient made exact at the chunk's last point (a step may have deferred them)."""
+    S[S_LOSS], S[S_GRAD1], S[S_GRAD2] = data_value_grad(model, S[S_W1], S[S_W2], P)
+
+
+@njit(**_JIT)
+def deferred_losses(model, P, w, f):
+    """f[i] = L(w[i]) over all rows wherever a kernel deferred it (NaN): the rows a record keeps."""
+    for i in range(f.shape[0]):
+        if math.isnan(f[i]):
+            f[i] = data_value_grad(model, w[i, 0], w[i, 1], P)[0]
 
 
 # -- data losses: the kernel interface of engine._kernels, P holding the rows ----------------------
@@ -359,10 +262,26 @@ def init_state(model, P, H, x0, y0, S):
 
 @njit(**_JIT)
 def run_chunk_data(model, P, Z, opt, H, kind, sp, S, n, tol, row0, w, f, g, G, M, lr, dw):
-    """``_kernels.run_chunk`` for a data loss, with the stochastic settings Z (zeros: exact)."""
-    return _advance_stochastic(
-        data_value_grad, True, model, P, Z, opt, H, kind, sp, S, n, tol, row0, w, f, g, G, M, lr, dw, True
-    )
+    """``_kernels.run_chunk`` for a data loss with the full batch (Z: noise; zeros: exact).
+
+    A logistic row's L comes NaN (deferred): ``deferred_losses`` fills the rows a record keeps."""
+    out = _advance(
+        _data_after_step, drawn_grad, model, P, Z, _rows_scratch(Z), opt, H, kind, sp, S, n, tol, row0,
+        w, f, g, G, M, lr, dw, True, True,
+    )  # fmt: skip
+    _settle(model, P, S)
+    return out
+
+
+@njit(**_JIT)
+def run_chunk_minibatch(model, P, Z, opt, H, kind, sp, S, n, tol, row0, w, f, g, G, M, lr, dw):
+    """``run_chunk_data`` with minibatches (Z's batch size < its rows): per step O(B), not O(n)."""
+    out = _advance(
+        _data_after_batch, drawn_grad, model, P, Z, _rows_scratch(Z), opt, H, kind, sp, S, n, tol, row0,
+        w, f, g, G, M, lr, dw, True, True,
+    )  # fmt: skip
+    _settle(model, P, S)
+    return out
 
 
 @njit(**_JIT)
@@ -370,9 +289,12 @@ def run_steps_data(model, P, Z, opt, H, kind, sp, S, n, tol):
     """``run_chunk_data`` without the record (benchmarks, fast-forward)."""
     e1 = np.empty((0, 2))
     e0 = np.empty(0)
-    return _advance_stochastic(
-        data_value_grad, True, model, P, Z, opt, H, kind, sp, S, n, tol, -1, e1, e0, e1, e1, e1, e1, e1, False
-    )
+    out = _advance(
+        _data_after_step, drawn_grad, model, P, Z, _rows_scratch(Z), opt, H, kind, sp, S, n, tol, -1,
+        e1, e0, e1, e1, e1, e1, e1, False, True,
+    )  # fmt: skip
+    _settle(model, P, S)
+    return out
 
 
 @njit(**_JIT, parallel=True)
@@ -395,10 +317,11 @@ def run_batch_data(model, P, Z, opt, Hs, kind, sp, starts, steps, tol, final_w, 
         if not math.isfinite(S[S_LOSS]):
             code = DIVERGED
         elif not _below_tol(S[S_GRAD1], S[S_GRAD2], tol):
-            taken, code = _advance_stochastic(
-                data_value_grad, True, model, P, Z, opt, Hs[i], kind, sp, S, steps, tol, -1,
-                e1, e0, e1, e1, e1, e1, e1, False,
+            taken, code = _advance(
+                _data_after_step, drawn_grad, model, P, Z, _rows_scratch(Z), opt, Hs[i], kind, sp, S,
+                steps, tol, -1, e1, e0, e1, e1, e1, e1, e1, False, True,
             )  # fmt: skip
+            _settle(model, P, S)
         else:
             code = CONVERGED
         final_w[i, 0] = S[S_W1]
@@ -429,6 +352,7 @@ _Mx = types.Array(_F, 2, "A")
 )
 def run_chunk_noisy(loss, loss_id, P, Z, opt, H, kind, sp, S, n, tol, row0, w, f, g, G, M, lr, dw):
     """``_kernels.run_chunk`` on a formula loss with σ·N(0, 1) added to each step's gradient."""
-    return _advance_stochastic(
-        loss, False, loss_id, P, Z, opt, H, kind, sp, S, n, tol, row0, w, f, g, G, M, lr, dw, True
-    )
+    return _advance(
+        loss, drawn_grad, loss_id, P, Z, _rows_scratch(Z), opt, H, kind, sp, S, n, tol, row0,
+        w, f, g, G, M, lr, dw, True, False,
+    )  # fmt: skip

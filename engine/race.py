@@ -119,10 +119,13 @@ def thin_chunk(chunk: Chunk, max_rows: int) -> Chunk:
     return replace(chunk, **{name: getattr(chunk, name)[idx] for name in ("step", *NAMES)})
 
 
-def advance_run(run: Run, n: int, pending: list[Edit], *, record: bool = True) -> Chunk:
+def advance_run(
+    run: Run, n: int, pending: list[Edit], *, record: bool = True, fill_loss: bool = True
+) -> Chunk:
     """``n`` steps of ``run``, applying each pending edit exactly after its step (consumed).
 
-    ``record=False`` only moves the run on (``Run.skip``) and returns no rows.
+    ``record=False`` only moves the run on (``Run.skip``) and returns no rows. ``fill_loss=False``:
+    a data loss's deferred L may stay NaN (``Run.advance``) for a caller that thins the rows first.
     """
     parts = []
     end = run.t + n
@@ -134,7 +137,7 @@ def advance_run(run: Run, n: int, pending: list[Edit], *, record: bool = True) -
             break
         stop = min(end, pending[0].after_step) if pending else end
         if record:
-            parts.append(run.advance(stop - run.t))
+            parts.append(run.advance(stop - run.t, fill_loss=fill_loss))
         else:
             run.skip(stop - run.t)
     return concat_chunks(parts) if parts else run.advance(0)
@@ -150,19 +153,21 @@ def advance_thinned(run: Run, n: int, pending: list[Edit], max_rows: int) -> Chu
     """``advance_run`` whose rows come thinned as ``thin_chunk(…, max_rows)`` thins them (every
     2ᵏ-th step, the first steps, the last row), stepped in pieces so only those rows are ever held."""
     if n <= max(max_rows, PIECE_STEPS):
-        return thin_chunk(advance_run(run, n, pending), max_rows)
+        return run.fill_loss(thin_chunk(advance_run(run, n, pending, fill_loss=False), max_rows))
     steps = np.arange(run.t + 1, run.t + n + 1)  # the stride thinning the whole chunk would pick
     _idx, stride = thin_rows(steps, max_rows, pinned=steps <= EXACT_FIRST)
     parts = []
     end = run.t + n
     while run.t < end and not run.done:
-        piece = advance_run(run, min(PIECE_STEPS, end - run.t), pending)
+        piece = advance_run(run, min(PIECE_STEPS, end - run.t), pending, fill_loss=False)
         if not len(piece):
             break
         keep = on_stride(piece.step, stride) | (piece.step <= EXACT_FIRST)
         keep[-1] |= run.t >= end or run.done  # the run's newest row (its current point)
         idx = np.flatnonzero(keep)
-        parts.append(replace(piece, **{name: getattr(piece, name)[idx] for name in ("step", *NAMES)}))
+        parts.append(
+            run.fill_loss(replace(piece, **{name: getattr(piece, name)[idx] for name in ("step", *NAMES)}))
+        )
     return concat_chunks(parts) if parts else run.advance(0)
 
 
@@ -340,8 +345,10 @@ class Race:
         pieces = []
         target = min(target, self._config.steps)
         while run.t < target and not run.done:
-            piece = advance_run(run, min(CATCH_UP_STEPS, target - run.t), self._pending[racer.key])
-            pieces.append(_with_checkpoint(run, thin_chunk(piece, CATCH_UP_ROWS)))
+            piece = advance_run(
+                run, min(CATCH_UP_STEPS, target - run.t), self._pending[racer.key], fill_loss=False
+            )
+            pieces.append(_with_checkpoint(run, run.fill_loss(thin_chunk(piece, CATCH_UP_ROWS))))
         return start, concat_chunks(pieces) if pieces else None
 
     def duplicate(self, key: str, **changes: float | str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
@@ -56,6 +56,9 @@ def _check_start(start: Sequence[float]) -> tuple[float, float]:
     if not (math.isfinite(x) and math.isfinite(y)):
         raise ValueError(f"start must be finite, got ({x}, {y})")
     return x, y
+
+
+_Rows = TypeVar("_Rows", bound=RecordedRows)
 
 
 def _check_steps(steps: int, name: str = "steps") -> int:
@@ -222,6 +225,8 @@ class Run:
         from engine import _stochastic
 
         if self.surface.data is not None:
+            if 0 < self.batch_size < self.rows:
+                return _stochastic.run_chunk_minibatch(sid, self._p, self._z, *args, *bufs)
             return _stochastic.run_chunk_data(sid, self._p, self._z, *args, *bufs)
         fn = self.surface.kernels.loss_value_grad if self.surface.expression else _stochastic.builtin_loss
         return _stochastic.run_chunk_noisy(fn, sid, self._p, self._z, *args, *bufs)
@@ -284,7 +289,7 @@ class Run:
         if self._z is not None:  # a drawn gradient: the stochastic kernels' path, rows dropped
             while n > 0 and not self.done:
                 k = min(n, 8192)
-                self.advance(k)
+                self.advance(k, fill_loss=False)
                 n -= k
             return
         t0 = int(self._S[S_T])
@@ -313,8 +318,29 @@ class Run:
         self._step = grow(self._step)
         self._rec = {k: grow(v) for k, v in self._rec.items()}
 
-    def advance(self, n: int) -> Chunk:
-        """Take up to n more steps; return the rows they produced."""
+    def fill_loss(self, rows: _Rows) -> _Rows:
+        """``rows`` with every full-data loss a data kernel deferred (NaN) computed, in place.
+
+        A logistic loss's L costs a log1p per data row, more than the step itself: the kernels
+        leave it to the rows that are kept (a thinned chunk, a record), which get it here."""
+        if self.surface.data is not None and len(rows.loss) and np.isnan(rows.loss).any():
+            from engine import _stochastic
+
+            _stochastic.deferred_losses(self.surface.kernel_id, self._p, rows.w, rows.loss)
+        return rows
+
+    def _fill(self, w: np.ndarray, loss: np.ndarray) -> None:
+        if self.surface.data is not None and loss.size and np.isnan(loss).any():
+            from engine import _stochastic
+
+            _stochastic.deferred_losses(self.surface.kernel_id, self._p, w, loss)
+
+    def advance(self, n: int, *, fill_loss: bool = True) -> Chunk:
+        """Take up to n more steps; return the rows they produced.
+
+        ``fill_loss=False``: rows of a data loss may come with L deferred (NaN) — for a caller that
+        keeps only some rows and fills those with ``fill_loss`` (the run's own record is always filled).
+        """
         n = _check_steps(n, "n")
         if self.done or n == 0:
             return self._chunk(np.zeros(0, dtype=np.int64), *empty_arrays(0).values())
@@ -329,9 +355,12 @@ class Run:
             row0 = -1
         taken, code = self._run_chunk(n, row0, bufs)
         steps = np.arange(t0 + 1, t0 + 1 + taken, dtype=np.int64)
+        if direct or fill_loss:
+            self._fill(bufs[0][row0 + 1 : row0 + 1 + taken], bufs[1][row0 + 1 : row0 + 1 + taken])
         # rows written into the record are copied out; fresh buffers are handed over as they are
         new = tuple(b[row0 + 1 : row0 + 1 + taken].copy() if direct else b[:taken] for b in bufs)
         if taken:
+            self._fill(new[0][-1:], new[1][-1:])
             self._last = (int(steps[-1]), tuple(a[-1].copy() for a in new))
         if direct:
             self._step[self._rows : self._rows + taken] = steps
@@ -361,6 +390,7 @@ class Run:
         taken, code = (0, K.RUNNING)
         if not self.done and n:
             taken, code = self._run_chunk(n, 0, tuple(record.values()))
+            self._fill(record["w"][: taken + 1], record["loss"][: taken + 1])
             self.status = _STATUS[code]
             if code == K.DIVERGED:
                 self.diverged_at = taken + 1
@@ -386,6 +416,7 @@ class Run:
         self._step[self._rows : end] = steps[sel]
         for dst, src in zip(self._rec.values(), new, strict=True):
             dst[self._rows : end] = src[sel]
+        self._fill(self._rec["w"][self._rows : end], self._rec["loss"][self._rows : end])
         self._rows = end
         if self._rows > self.max_rows:
             self._append_thinned(np.zeros(0, dtype=np.int64), ())
