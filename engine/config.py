@@ -139,11 +139,12 @@ class RacerConfig:
         return replace(self, hyperparameters=hyper, **fields)
 
     def settings_equal(self, other: RacerConfig) -> bool:
-        """Same optimizer, hyperparameters and schedule (what decides the numbers)."""
-        return (self.optimizer, dict(self.hyperparameters), self.schedule) == (
+        """Same optimizer, hyperparameters, schedule and seed (what decides the numbers)."""
+        return (self.optimizer, dict(self.hyperparameters), self.schedule, self.seed) == (
             other.optimizer,
             dict(other.hyperparameters),
             other.schedule,
+            other.seed,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -297,6 +298,12 @@ def label_parts(racer: RacerConfig, racers: tuple[RacerConfig, ...]) -> tuple[st
     detail = _hyper_text(differ)
     if len({r.schedule for r in namesakes}) > 1 and racer.schedule != "constant":
         detail = f"{detail}, {racer.schedule}" if detail else racer.schedule
+    if len({r.seed for r in namesakes}) > 1 and racer.seed is not None:  # own batches tell them apart
+        detail = (
+            msg("{settings}, seed {seed}", settings=detail, seed=racer.seed)
+            if detail
+            else msg("seed {seed}", seed=racer.seed)
+        )
     same = [r for r in namesakes if r.settings_equal(racer)]
     if len(same) > 1:  # identical twins: number them
         detail = f"{detail} #{same.index(next(r for r in same if r.key == racer.key)) + 1}".strip()

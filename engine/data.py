@@ -436,9 +436,17 @@ def data_surface(spec: DataSpec) -> Surface:
         log_levels=not spec.standardize,
         kernel_id=model_id,
         kernels_module=DATA_KERNELS,  # type: ignore[arg-type]
-        note=" ".join(notes),
+        note=_joined(notes),
         data=problem,
     )
+
+
+def _joined(notes: list[str]) -> str:
+    """The notes as one message that stays translatable (a plain join would be English only)."""
+    note = notes[0] if notes else ""
+    for more in notes[1:]:
+        note = msg("{first} {second}", first=note, second=more)
+    return note
 
 
 def pinned(spec: DataSpec) -> DataSpec:

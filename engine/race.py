@@ -20,6 +20,7 @@ import numpy as np
 
 from engine.config import (
     MAX_RACERS,
+    MAX_SEED,
     ConfigError,
     Edit,
     RacerConfig,
@@ -328,7 +329,7 @@ class Race:
             taken = {r.key for r in racers}
             key = _unique_key(racer.optimizer, taken)
             color = free_color(racer.optimizer, {r.color for r in racers})
-            racer = replace(racer, key=key, color=color)
+            racer = replace(racer, key=key, color=color, seed=_own_seed(racer, racers, self._config.seed))
             racers.insert(len(racers) if index is None else index, racer)
             self._config = replace(self._config, racers=tuple(racers))
             added = ()
@@ -359,7 +360,8 @@ class Race:
                 raise RaceError(_unknown(key))
             source = current[key].with_values(**changes)
             index = list(current).index(key) + 1
-        return self.add(replace(source, key="", color="", label=""), index)
+        # with own batches the copy draws its own (``add`` gives it a free seed)
+        return self.add(replace(source, key="", color="", label="", seed=None), index)
 
     def remove(self, key: str) -> None:
         """Take racer ``key`` out; the others' runs go on."""
@@ -429,6 +431,18 @@ class Race:
     @staticmethod
     def _refuse(key: str) -> RacerConfig:
         raise RaceError(_unknown(key))
+
+
+def _own_seed(racer: RacerConfig, racers: list[RacerConfig], race_seed: int) -> int | None:
+    """The seed a new racer draws its batches from: its own if it has one; with "own batches" (some
+    racer has its own seed) the first of race seed + 1, + 2, … no racer uses; else the race's (None)."""
+    used = {r.seed for r in racers if r.seed is not None}
+    if racer.seed is not None or not used:
+        return racer.seed
+    k = 1
+    while (race_seed + k) % (MAX_SEED + 1) in used:
+        k += 1
+    return (race_seed + k) % (MAX_SEED + 1)
 
 
 def _unknown(key: str) -> object:

@@ -318,7 +318,7 @@ def racer_look(scene: RaceScene, key: str) -> tuple[str, str]:
     if racer.label:
         return racer.label, racer.color
     title, detail = label_parts(racer, current)
-    return f"{tr_engine(title)} {detail}".strip(), racer.color
+    return f"{tr_engine(title)} {translate_message(detail)}".strip(), racer.color
 
 
 def _optimizer(scene: RaceScene, key: str) -> Any:

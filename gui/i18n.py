@@ -150,7 +150,10 @@ def install_language(app: QApplication, language: str) -> str:
 
 
 def tr_engine(text: str) -> str:
-    """A registry text from the engine, translated in the ``engine`` context."""
+    """A registry text from the engine, translated in the ``engine`` context (a ``Msg`` with values,
+    such as a data loss's note, through ``translate_message``)."""
+    if getattr(text, "values", None):
+        return translate_message(text)
     return QCoreApplication.translate("engine", text) if text else text
 
 

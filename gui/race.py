@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
-from gui.i18n import tr_engine
+from gui.i18n import tr_engine, translate_message
 
 if TYPE_CHECKING:
     from engine.config import RacerConfig, SessionConfig
@@ -91,7 +91,7 @@ class RaceModel(QObject):
         if racer.label:
             return racer.label
         title, detail = label_parts(racer, racers)
-        return f"{tr_engine(title)} {detail}".strip()
+        return f"{tr_engine(title)} {translate_message(detail)}".strip()
 
     def labels(self, keys: list[str] | None = None, config: SessionConfig | None = None) -> dict[str, str]:
         keys = list(self.histories) if keys is None else keys

@@ -1706,6 +1706,14 @@ Do you want to replace it?</source>
         <translation>دو شرکت‌کننده کلید {key} دارند؛ هر کدام کلید خودش را لازم دارد</translation>
     </message>
     <message>
+        <source>{settings}, seed {seed}</source>
+        <translation>{settings}، بذر {seed}</translation>
+    </message>
+    <message>
+        <source>seed {seed}</source>
+        <translation>بذر {seed}</translation>
+    </message>
+    <message>
         <source>loss must be a built-in surface name or an expression in x and y</source>
         <translation>تابع زیان باید نام یک سطح آماده یا عبارتی برحسب x و y باشد</translation>
     </message>
@@ -1896,6 +1904,10 @@ Do you want to replace it?</source>
     <message>
         <source>No minimum: the loss keeps falling as the weights grow (the classes are separable, or x is constant).</source>
         <translation>کمینه‌ای نیست: با بزرگ شدن وزن‌ها هزینه پیوسته کم می‌شود (رده‌ها جداپذیرند، یا x ثابت است).</translation>
+    </message>
+    <message>
+        <source>{first} {second}</source>
+        <translation>{first} {second}</translation>
     </message>
     <message>
         <source>{source} has no column {name} for {role}; its columns are: {allowed}</source>

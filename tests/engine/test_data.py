@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +15,7 @@ from engine.data import DataSpec, batch_indices, data_surface, epoch_at, steps_p
 from engine.datasets import DATASETS, DataError, load_table
 from engine.session import load_session, save_session
 from engine.simulate import Run, run_for, simulate, surface_for
+from engine.state import S_LOSS
 
 LINEAR = DataSpec("penguins", "linear", "flipper_length_mm", "body_mass_g")
 LINEAR_STD = DataSpec("penguins", "linear", "flipper_length_mm", "body_mass_g", standardize=True)
@@ -221,6 +223,38 @@ def test_a_stochastic_run_takes_every_step_and_an_exact_one_converges() -> None:
     assert np.array_equal(full.w, exact.w[:51])
 
 
+@pytest.mark.parametrize("batch_size", [8, 0], ids=["minibatch", "full batch"])
+def test_every_kept_row_has_the_exact_full_data_loss_though_the_kernel_defers_it(batch_size: int) -> None:
+    """A logistic step leaves L (a log1p per data row) to the rows that are kept: the kernel writes
+    NaN, and every row a run, a thinned race chunk or a record hands out has the exact value."""
+    from engine import _stochastic
+    from engine.race import advance_thinned
+
+    surface = data_surface(LOGISTIC_STD)
+
+    def exact(w: np.ndarray) -> np.ndarray:
+        return np.array([surface.value_grad(a, b)[0] for a, b in w])
+
+    raw = Run(surface, "adam", lr=0.05, batch_size=batch_size, seed=4)
+    bufs = tuple(np.zeros((201, 2)) if i != 1 else np.zeros(201) for i in range(7))
+    kernel = _stochastic.run_chunk_minibatch if batch_size else _stochastic.run_chunk_data
+    z = raw._z if raw._z is not None else np.zeros(4)
+    kernel(surface.kernel_id, surface.p, z, raw.optimizer.kernel_id, raw._h, 0, np.zeros(2), raw._S.copy(),
+           200, -1.0, 0, *bufs)  # fmt: skip
+    assert np.isnan(bufs[1][1:]).all()  # deferred, not computed
+    run = Run(surface, "adam", lr=0.05, batch_size=batch_size, seed=4)
+    chunk = run.advance(300)
+    assert np.array_equal(chunk.loss[1:], exact(chunk.w[1:]))
+    assert run.checkpoint().state[S_LOSS] == surface.value_grad(*run.point)[0]  # S is settled
+    thinned = advance_thinned(run, 20_000, [], 64)
+    assert len(thinned) < 20_000 // 8 and not np.isnan(thinned.loss).any()  # steps ≤ 2048 and a stride
+    assert np.array_equal(thinned.loss, exact(thinned.w))
+    whole = run.trajectory()
+    assert np.array_equal(whole.loss, exact(whole.w))
+    linear = Run(data_surface(LINEAR_STD), "sgd", lr=0.1, batch_size=batch_size, seed=4).advance(50)
+    assert not np.isnan(linear.loss).any()
+
+
 def test_many_runs_on_a_data_loss_match_single_runs() -> None:
     from engine.simulate import batch
 
@@ -246,6 +280,42 @@ def test_racers_share_the_race_seed_unless_they_have_their_own() -> None:
     ta, tb = a.record_all(20), b.record_all(20)
     assert not np.array_equal(ta.grad, tb.grad)
     assert ta.stochastic["seed"] == 5 and ta.stochastic["data"]["sha256"] == load_table("penguins").sha256
+
+
+def test_racers_that_differ_only_in_their_seed_are_labelled_by_it() -> None:
+    from engine.config import racer_label
+    from engine.optimizers import OPTIMIZERS
+
+    sgd = OPTIMIZERS["sgd"].title
+    own = (RacerConfig("sgd", key="a", seed=6), RacerConfig("sgd", key="b", seed=7))
+    assert not own[0].settings_equal(own[1])
+    assert [racer_label(r, own) for r in own] == [f"{sgd} seed 6", f"{sgd} seed 7"]
+    mixed = (RacerConfig("sgd", key="a", seed=6, hyperparameters={"lr": 0.1}), RacerConfig("sgd", key="b"))
+    assert racer_label(mixed[0], mixed) == f"{sgd} η=0.1, seed 6"
+    twins = (RacerConfig("sgd", key="a"), RacerConfig("sgd", key="b"))
+    assert [racer_label(r, twins) for r in twins] == [f"{sgd} #1", f"{sgd} #2"]
+
+
+def test_with_own_batches_a_new_racer_draws_its_own_and_with_the_same_it_shares() -> None:
+    from engine.race import Race
+
+    own = SessionConfig(
+        data=LINEAR_STD,
+        batch_size=8,
+        seed=5,
+        racers=(RacerConfig("sgd", key="sgd", seed=6), RacerConfig("adam", key="adam", seed=8)),
+    )
+    race = Race(own)
+    race.start(own, surface_for(own))
+    added = race.add("rmsprop")
+    copy = race.duplicate("sgd")
+    seeds = {r.key: r.seed for r in race.config.racers}
+    assert seeds == {"sgd": 6, "adam": 8, added: 7, copy: 9}
+    assert not np.array_equal(race.runs()[copy].record_all(5).grad, race.runs()["sgd"].record_all(5).grad)
+    same = replace(own, racers=(RacerConfig("sgd", key="sgd"),))
+    race = Race(same)
+    race.start(same, surface_for(same))
+    assert race.config.racer(race.add("adam")).seed is None
 
 
 def test_a_session_keeps_the_data_batch_noise_and_seeds(tmp_path: Path) -> None:

@@ -255,3 +255,18 @@ def test_a_good_csv_gives_its_spec_with_the_content_hash(dialog, tmp_path) -> No
         "b",
     )
     assert len(dialog.spec.sha256) == 64
+
+
+def test_the_note_about_left_out_rows_is_in_persian_in_the_persian_interface(qapp) -> None:
+    from engine.data import data_surface
+    from gui.i18n import install_language, tr_engine
+
+    csv_note = data_surface(PENGUINS).note  # 2 of 344 rows have no flipper length or body mass
+    assert csv_note.startswith("2 of 344 rows have a missing")
+    install_language(qapp, "fa")
+    try:
+        shown = tr_engine(csv_note)
+    finally:
+        install_language(qapp, "en")
+    assert "سطر" in shown and "344" in shown and "flipper_length_mm" in shown
+    assert tr_engine(csv_note) == csv_note
