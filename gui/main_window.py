@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QScrollArea,
     QSlider,
     QSplitter,
@@ -166,6 +167,44 @@ class MainWindow(QMainWindow):
         self._show_formula()
 
     # -- layout ---------------------------------------------------------------------------
+    def _build_standardize_hint(self) -> QWidget:
+        """One line over the contour when a racer diverges on raw data, with the fix as a button."""
+        self.standardize_hint = QWidget()
+        self.standardize_hint.setObjectName("standardize_hint")
+        self.standardize_hint.setStyleSheet("#standardize_hint { background: #fff4d6; }")
+        row = QHBoxLayout(self.standardize_hint)
+        row.setContentsMargins(6, 2, 6, 2)
+        self.standardize_hint_label = QLabel()
+        self.standardize_hint_label.setWordWrap(True)
+        self.standardize_hint_button = QPushButton(self.tr("Standardise features"))
+        self.standardize_hint_button.setObjectName("standardize_hint_button")
+        self.standardize_hint_button.clicked.connect(weak_slot(self._standardize_from_hint))
+        row.addWidget(self.standardize_hint_label, stretch=1)
+        row.addWidget(self.standardize_hint_button)
+        self.standardize_hint.hide()
+        return self.standardize_hint
+
+    def _show_standardize_hint(self) -> None:
+        """Say it when a racer diverged on a data loss with raw features: its two weights have scales
+        so different that a learning rate small enough for one overshoots along the other."""
+        data = self.config.data
+        diverged = [k for k, h in self.histories.items() if h.status == "diverged"]
+        if data is None or data.standardize or not diverged:
+            self.standardize_hint.hide()
+            return
+        names = ", ".join(self.race.labels(diverged).values())
+        self.standardize_hint_label.setText(
+            self.tr(
+                "{0} diverged: on raw features the loss is a narrow ravine, and no one learning rate "
+                "suits both weights. Standardised, it is a round bowl."
+            ).format(names)
+        )
+        self.standardize_hint.show()
+
+    def _standardize_from_hint(self) -> None:
+        self.standardize_hint.hide()
+        self.controls.standardize_check.setChecked(True)  # the race restarts on the standardised loss
+
     def _build_layout(self) -> None:
         controls_scroll = QScrollArea()
         controls_scroll.setWidget(self.controls)
@@ -181,6 +220,7 @@ class MainWindow(QMainWindow):
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
         top_layout.setSpacing(0)
+        top_layout.addWidget(self._build_standardize_hint())
         top_layout.addWidget(self.contour, stretch=1)
         top_layout.addWidget(self.timeline)
         self.bottom_tabs = QTabWidget()
@@ -869,6 +909,7 @@ class MainWindow(QMainWindow):
         histories = self.histories
         start = next(iter(histories.values())).vec("w")[0] if histories else (self.config.start or (0.0, 0.0))
         self.start_point = (float(start[0]), float(start[1]))
+        self._show_standardize_hint()
         self._show_config()
         self._show_racers()
         names = list(histories)
@@ -939,6 +980,7 @@ class MainWindow(QMainWindow):
         if chunks:
             self.race.take_chunks(chunks.generation, chunks)
             self._dirty = True
+            self._show_standardize_hint()
 
     def _loss_error_column(self, column: int) -> None:
         self._error_column = column

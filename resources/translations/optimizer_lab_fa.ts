@@ -594,6 +594,14 @@ Do you want to replace it?</source>
         <translation>آزمایشگاه بهینه‌سازها</translation>
     </message>
     <message>
+        <source>Standardise features</source>
+        <translation>استانداردسازی ویژگی‌ها</translation>
+    </message>
+    <message>
+        <source>{0} diverged: on raw features the loss is a narrow ravine, and no one learning rate suits both weights. Standardised, it is a round bowl.</source>
+        <translation>{0} واگرا شد: روی ویژگی‌های خام، تابع هزینه دره‌ای باریک است و هیچ نرخ یادگیری واحدی برای هر دو وزن مناسب نیست. با استانداردسازی، کاسه‌ای گرد می‌شود.</translation>
+    </message>
+    <message>
         <source>Controls</source>
         <translation>تنظیمات</translation>
     </message>

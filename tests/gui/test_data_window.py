@@ -270,3 +270,25 @@ def test_the_note_about_left_out_rows_is_in_persian_in_the_persian_interface(qap
         install_language(qapp, "en")
     assert "سطر" in shown and "344" in shown and "flipper_length_mm" in shown
     assert tr_engine(csv_note) == csv_note
+
+
+def test_a_racer_diverging_on_raw_features_offers_to_standardise(window, qtbot) -> None:
+    pick(window, qtbot, preset_key(PENGUINS))
+    assert not window.config.data.standardize
+    with qtbot.waitSignal(window.worker.race_reset, timeout=ENGINE_TIMEOUT_MS):
+        window.controls.batch_spin.setValue(8)
+    assert not window.standardize_hint.isVisibleTo(window)
+    play_steps(window, qtbot, 100)
+    diverged = [k for k, h in window.histories.items() if h.status == "diverged"]
+    assert diverged  # SGD and momentum on raw grams and millimetres: overshoots grow ×10 a step
+    qtbot.waitUntil(lambda: window.standardize_hint.isVisibleTo(window), timeout=ENGINE_TIMEOUT_MS)
+    text = window.standardize_hint_label.text()
+    assert "diverged" in text and all(window.race.label(k) in text for k in diverged)
+    with qtbot.waitSignal(window.worker.race_reset, timeout=ENGINE_TIMEOUT_MS):
+        window.standardize_hint_button.click()
+    assert window.config.data.standardize and window.controls.standardize_check.isChecked()
+    assert not window.standardize_hint.isVisibleTo(window)
+    play_steps(window, qtbot, 100)
+    window._take_chunks()
+    assert not any(h.status == "diverged" for h in window.histories.values())
+    assert not window.standardize_hint.isVisibleTo(window)
