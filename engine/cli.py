@@ -13,6 +13,7 @@ import math
 import os
 import sys
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from engine.config import MAX_BATCH_SIZE, MAX_SEED
 from engine.losses import LOSSES, Surface, get_loss
@@ -20,6 +21,9 @@ from engine.optimizers import HYPERPARAMETERS, OPTIMIZERS, get_optimizer
 from engine.schedules import KINDS
 from engine.simulate import DEFAULT_TOL, Run
 from engine.trajectory import Trajectory
+
+if TYPE_CHECKING:
+    from engine.data import DataSpec
 
 #: Steps a ``run`` may take at most (CSV is streamed to disk, so this is a sanity bound, not memory).
 MAX_RUN_STEPS = 10**12
@@ -94,8 +98,8 @@ DATA_OPTIONS = {
 }
 
 
-def add_run_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--loss", help="built-in surface name or an expression in x, y (default quadratic)")
+def add_data_arguments(p: argparse.ArgumentParser) -> None:
+    """A data loss and the stochastic gradient (shared by ``run``, ``export`` and ``session``)."""
     data = p.add_argument_group(
         "data losses", "fit y ≈ w1·x + w2 to a table (see 'list' for the datasets and their columns)"
     )
@@ -116,6 +120,11 @@ def add_run_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--noise", help="σ of Gaussian noise added to every gradient, on any loss (default 0)")
     p.add_argument("--seed", help="seed of the minibatches and the noise (default 0): same seed, same run")
+
+
+def add_run_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--loss", help="built-in surface name or an expression in x, y (default quadratic)")
+    add_data_arguments(p)
     p.add_argument("--optimizer", default="adam", help="optimizer id (see 'list')")
     p.add_argument("--start", help="start point X,Y (default: the surface's own)")
     p.add_argument("--steps", default="500", help="number of steps (default 500)")
@@ -240,11 +249,12 @@ def cmd_run(args: argparse.Namespace) -> int:
             )
         hyper[name] = _number(value, option)
     surface = _surface(args)
-    batch_size = whole_number(args.batch_size, "--batch-size", 0, MAX_BATCH_SIZE) if args.batch_size else 0
-    noise = _number(args.noise, "--noise") if args.noise is not None else 0.0
-    if not (math.isfinite(noise) and noise >= 0):
-        raise UsageError(f"--noise must be a finite number ≥ 0, got {args.noise!r}")
-    seed = whole_number(args.seed, "--seed", 0, MAX_SEED) if args.seed is not None else 0
+    stochastic = stochastic_settings(args)
+    batch_size, noise, seed = (
+        stochastic.get("batch_size", 0),
+        stochastic.get("noise", 0.0),
+        stochastic.get("seed", 0),
+    )
     start = parse_point(args.start) if args.start else None
     steps = _steps(args.steps)
     suffix = os.path.splitext(args.out)[1].lower() if args.out else ".csv"
@@ -302,6 +312,36 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def stochastic_settings(args: argparse.Namespace) -> dict[str, int | float]:
+    """The --batch-size, --noise and --seed given (checked), by SessionConfig / Run field name."""
+    out: dict[str, int | float] = {}
+    if args.batch_size is not None:
+        out["batch_size"] = whole_number(args.batch_size, "--batch-size", 0, MAX_BATCH_SIZE)
+    if args.noise is not None:
+        noise = _number(args.noise, "--noise")
+        if not (math.isfinite(noise) and noise >= 0):
+            raise UsageError(f"--noise must be a finite number ≥ 0, got {args.noise!r}")
+        out["noise"] = noise
+    if args.seed is not None:
+        out["seed"] = whole_number(args.seed, "--seed", 0, MAX_SEED)
+    return out
+
+
+def data_spec(args: argparse.Namespace) -> DataSpec:
+    """The data loss that --data, --model, --x, --y, --positive and --standardize describe."""
+    from engine.data import DataSpec
+
+    missing = [option for option in ("--x", "--y") if getattr(args, option[2:]) is None]
+    if missing:
+        raise UsageError(f"--data needs {' and '.join(missing)}: the columns to fit (see 'list')")
+    try:
+        return DataSpec(
+            args.data, args.model or "linear", args.x, args.y, bool(args.standardize), args.positive or ""
+        )
+    except ValueError as exc:
+        raise UsageError(f"--data: {exc}") from None
+
+
 def _surface(args: argparse.Namespace) -> Surface:
     """The loss of ``run``: --loss, or the data loss that --data and its options describe."""
     if args.data is None:
@@ -317,16 +357,10 @@ def _surface(args: argparse.Namespace) -> Surface:
             raise UsageError(f"--loss: {exc}") from None
     if args.loss is not None:
         raise UsageError("--loss and --data are two kinds of loss: give one of them")
-    from engine.data import DataSpec, data_surface
+    from engine.data import data_surface
 
-    missing = [option for option in ("--x", "--y") if getattr(args, option[2:]) is None]
-    if missing:
-        raise UsageError(f"--data needs {' and '.join(missing)}: the columns to fit (see 'list')")
     try:
-        spec = DataSpec(
-            args.data, args.model or "linear", args.x, args.y, bool(args.standardize), args.positive or ""
-        )
-        surface = data_surface(spec)
+        surface = data_surface(data_spec(args))
     except ValueError as exc:
         raise UsageError(f"--data: {exc}") from None
     if surface.note:

@@ -15,7 +15,17 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from engine.cli import HYPER_OPTIONS, UsageError, check_rows_in_memory, parse_point, whole_number
+from engine.cli import (
+    DATA_OPTIONS,
+    HYPER_OPTIONS,
+    UsageError,
+    add_data_arguments,
+    check_rows_in_memory,
+    data_spec,
+    parse_point,
+    stochastic_settings,
+    whole_number,
+)
 from engine.config import DEFAULT_RACERS, ConfigError, RacerConfig, SessionConfig
 from engine.optimizers import HYPERPARAMETERS, get_optimizer
 
@@ -37,6 +47,7 @@ EXPORT_VALUE_OPTIONS |= {"--steps-range", "--max-rows"}
 def add_race_arguments(p: argparse.ArgumentParser) -> None:
     """The options that describe a race (shared by ``export`` and ``session``)."""
     p.add_argument("--loss", help="built-in surface name or an expression in x, y (default quadratic)")
+    add_data_arguments(p)
     p.add_argument(
         "--optimizers",
         help=f"comma-separated optimizer ids, e.g. adagrad,rmsprop,adam (default {','.join(DEFAULT_RACERS)})",
@@ -129,6 +140,33 @@ def parse_set(text: str) -> tuple[str, str, float]:
     return name, param.strip(), _number(value.strip(), f"--set {target.strip()}")
 
 
+def _data_changes(args: argparse.Namespace, config: SessionConfig) -> dict[str, Any]:
+    """--data and its options as the race's data loss, its CSV's SHA-256 pinned so a session and an
+    export name the very file; the columns are checked now, as ``run`` checks them. Without --data
+    they change a session's data loss (other columns, --standardize)."""
+    from engine.data import data_surface, pinned
+
+    if args.data is not None:
+        spec = data_spec(args)
+    else:
+        given = {n: getattr(args, n) for n in ("model", "x", "y", "positive") if getattr(args, n) is not None}
+        if args.standardize:
+            given["standardize"] = True
+        if not given:
+            return {}
+        if config.data is None:
+            options = [DATA_OPTIONS.get(n, "--" + n) for n in given]
+            verb = "describes" if len(options) == 1 else "describe"
+            raise UsageError(f"{', '.join(options)} {verb} a data loss: add --data (e.g. --data penguins)")
+        spec = replace(config.data, **given, sha256="")
+    spec = pinned(spec)
+    try:
+        data_surface(spec)
+    except ValueError as exc:
+        raise UsageError(f"--data: {exc}") from None
+    return {"data": spec, "loss_params": {}, "start": None, "view": None}
+
+
 def config_from_args(args: argparse.Namespace) -> SessionConfig:
     """The race to export: the session file (if any) with the command-line options applied."""
     if args.session:
@@ -142,9 +180,13 @@ def config_from_args(args: argparse.Namespace) -> SessionConfig:
         config = SessionConfig()
     changes: dict[str, Any] = {}
     if args.loss is not None:
+        if args.data is not None:
+            raise UsageError("--loss and --data are two kinds of loss: give one of them")
         changes["loss"] = args.loss
-        if args.loss != config.loss:
-            changes.update(loss_params={}, view=None)
+        if args.loss != config.loss or config.data is not None:
+            changes.update(loss_params={}, view=None, data=None)
+    changes.update(_data_changes(args, config))
+    changes.update(stochastic_settings(args))
     if args.start is not None:
         changes["start"] = parse_point(args.start)
     if args.steps is not None:

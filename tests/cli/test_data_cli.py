@@ -134,3 +134,59 @@ def test_bad_data_options_are_usage_errors(args: tuple[str, ...], message: str) 
     r = main("run", "--steps", "2", *args)
     assert r.returncode == 2
     assert message in r.stderr, r.stderr
+
+
+def test_session_and_export_take_the_data_options_and_keep_them(tmp_path: Path) -> None:
+    """``session`` and ``export`` describe a data race as ``run`` does; the session file and the
+    JSON export name the dataset (a CSV by path and SHA-256), the columns, the standardisation, the
+    batch size and the seeds, and the export's numbers are the engine's run of those settings."""
+    csv_path = tmp_path / "fish.csv"
+    csv_path.write_text("length,mass\n1,2.5\n2,4.1\n3,6.2\n4,7.9\n5,10.1\n", encoding="utf-8")
+    session = tmp_path / "fish.olab.json"
+    r = main("session", "--data", str(csv_path), "--x", "length", "--y", "mass", "--standardize",
+             "--batch-size", "2", "--seed", "9", "--optimizers", "sgd,adam", "--steps", "40",
+             "--out", str(session))  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    saved = json.loads(session.read_text(encoding="utf-8"))
+    sha = load_table(str(csv_path)).sha256
+    assert saved["data"] == {**saved["data"], "dataset": str(csv_path), "x": "length", "y": "mass",
+                             "standardize": True, "sha256": sha}  # fmt: skip
+    assert (saved["batch_size"], saved["seed"]) == (2, 9)
+    out = tmp_path / "race.json"
+    r = main("export", *PENGUINS, "--batch-size", "8", "--seed", "5", "--optimizers", "sgd,adam",
+             "--steps", "30", "--out", str(out))  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    exported = json.loads(out.read_text(encoding="utf-8"))
+    assert exported["session"]["data"]["x"] == "flipper_length_mm" and exported["session"]["batch_size"] == 8
+    spec = DataSpec("penguins", "linear", "flipper_length_mm", "body_mass_g")
+    for t in exported["trajectories"]:
+        meta = t["stochastic"]
+        assert (meta["batch_size"], meta["seed"], meta["rows"]) == (8, 5, 342)
+        assert (
+            meta["data"]["sha256"] == load_table("penguins").sha256 and meta["data"]["standardize"] is False
+        )
+        ref = simulate(data_surface(spec), t["optimizer"], steps=30, batch_size=8, seed=5,
+                       **t["hyperparameters"])  # fmt: skip
+        assert np.array_equal(np.array(t["w"]), ref.w) and np.array_equal(np.array(t["loss"]), ref.loss)
+    again = tmp_path / "again.json"
+    r = main("export", "--session", str(session), "--out", str(again))
+    assert r.returncode == 0, r.stderr
+    assert json.loads(again.read_text(encoding="utf-8"))["trajectories"][0]["stochastic"]["seed"] == 9
+
+
+@pytest.mark.parametrize(
+    ("command", "args", "message"),
+    [
+        ("session", ("--x", "a", "--out", "s.olab.json"), "--x describes a data loss: add --data"),
+        ("export", ("--loss", "rosenbrock", *PENGUINS, "--out", "r.json"), "--loss and --data are two kinds"),
+        ("export", (*PENGUINS[:6], "--out", "r.json"), "--data needs --y"),
+        ("export", ("--data", "penguins", "--x", "nope", "--y", "body_mass_g", "--out", "r.json"), "nope"),
+        ("session", (*PENGUINS, "--batch-size", "-3", "--out", "s.olab.json"), "--batch-size"),
+    ],
+)
+def test_bad_data_options_of_session_and_export_are_usage_errors(
+    tmp_path: Path, command: str, args: tuple[str, ...], message: str
+) -> None:
+    r = main(command, *args[:-1], str(tmp_path / args[-1]))
+    assert r.returncode == 2 and message in r.stderr, r.stderr
+    assert "Traceback" not in r.stderr and not list(tmp_path.iterdir())
