@@ -1,20 +1,25 @@
 """Start-up: a window on screen first, everything heavy after it has painted.
 
-PySide6 + pyqtgraph alone take about 0.4 s to import; numba and sympy are imported by
-the worker thread once the window is visible, so a warm start stays under 0.5 s and
-a cold one shows "compiling…" instead of a frozen screen.
+PySide6 + pyqtgraph alone take about 0.4 s to import and paint a window. The window builds
+only what its first frame shows; once that frame has painted, it builds the rest (the hidden
+docks, the lessons' menus) and the worker thread imports numba and loads the kernels, so a cold
+start shows "Loading the optimizers…" instead of a frozen screen. Started before the paint, the
+worker's imports held the interpreter while the window painted.
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 T0 = time.perf_counter()
 
+#: If no paint has come by then (a window mapped on another desktop), the engine starts anyway.
+ENGINE_START_FALLBACK_MS = 1500
 APP_NAME = "Optimizer Lab"
 ORG_NAME = "optimizer-lab"
 
@@ -65,9 +70,21 @@ def _exit_after_shown(window: object) -> None:
         window.engine_ready.connect(on_ready)  # type: ignore[attr-defined]
 
 
+def after_first_paint(start_engine: Callable[[], None]) -> Callable[[], None]:
+    """What runs once the window is on screen: collect garbage again (main.open_window paused
+    it) and ``start_engine`` (the window's: it finishes the window, then starts the worker;
+    later calls do nothing)."""
+
+    def run() -> None:
+        gc.enable()
+        start_engine()
+
+    return run
+
+
 def run_app(argv: Sequence[str] = ()) -> int:
     """Open the main window and run the event loop; returns the exit code."""
-    from PySide6.QtCore import QCoreApplication, Qt
+    from PySide6.QtCore import QCoreApplication, Qt, QTimer
     from PySide6.QtGui import QGuiApplication, QIcon
     from PySide6.QtWidgets import QApplication
 
@@ -80,6 +97,7 @@ def run_app(argv: Sequence[str] = ()) -> int:
     from gui.crash import install_excepthook
     from gui.i18n import install_language, save_language, saved_language
     from gui.settings import guard_settings_files
+    from gui.slots import weak_slot
 
     install_excepthook()
     start_notes = guard_settings_files()  # before anything reads the settings: a FIFO there would hang
@@ -97,10 +115,13 @@ def run_app(argv: Sequence[str] = ()) -> int:
         first = not windows
         windows[:] = [window]
         window.fit_screen()
+        start = after_first_paint(weak_slot(window.start_engine))
+        report_first_paint(window, start)  # before show(): the first paint may come inside it
+        QTimer.singleShot(ENGINE_START_FALLBACK_MS, start)
         if first and os.environ.get("OPTIMIZER_LAB_EXIT_AFTER_SHOWN"):
-            _exit_after_shown(window)  # before show(): the first paint may come inside it
+            # installed last, so it is told first: it reports the paint before the rest is built
+            _exit_after_shown(window)
         window.show()
-        window.start_engine()
         return window
 
     def switch_language(new: str) -> None:

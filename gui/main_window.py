@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from html import escape as html_escape
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
@@ -43,8 +43,7 @@ from engine.losses import LOSSES
 from engine.optimizers import OPTIMIZERS
 from engine.race import Race
 from gui.i18n import LANGUAGES, current_language, tr_engine, translate_message
-from gui.lessons import Lesson, LessonError, load_lessons
-from gui.maps_dock import MapsDock
+from gui.lessons import Lesson, LessonError
 from gui.panels.controls import ControlPanel
 from gui.panels.inspector import Inspector, Timeline
 from gui.panels.lesson_panel import LessonPanel
@@ -56,6 +55,10 @@ from gui.slots import weak_slot
 from gui.views.contour import ContourView
 from gui.views.panels import ROWS, STEP_WINDOWS, PerWeightPanels
 from gui.worker import GhostPath, RaceWorker, SurfacePayload, drop_source_cache
+
+if TYPE_CHECKING:  # built after the first paint (MainWindow.finish_building)
+    from gui.data_dock import DataDock
+    from gui.maps_dock import MapsDock
 
 REDRAW_MS = 33
 # Narrower than this, the contour's readout leaves out η and uses a smaller font.
@@ -128,7 +131,12 @@ class MainWindow(QMainWindow):
         self.formula = FormulaCard()
         self.inspector = Inspector()
         self.lesson_panel = LessonPanel()
-        self.lessons = self._load_lessons()
+        # Built after the first paint (finish_building): hidden docks and the lessons' menus.
+        self._maps: MapsDock | None = None
+        self._data_dock: DataDock | None = None
+        self._lessons: list[Lesson] = []
+        self._finished = False
+        self._engine_started = False
         self._play_after_reset = False
         self.timeline = Timeline()
         # Plots, the step timeline and the formulas read left to right in every language.
@@ -154,8 +162,6 @@ class MainWindow(QMainWindow):
         self.worker.failed.connect(self._worker_failed)
         self.controls.compile_cancelled.connect(self.worker.cancel_compile)
         self.controls.expression_typing.connect(self.worker.prepare_compiler)
-        self._build_maps()
-        self._build_data_dock()
 
         self.redraw_timer = QTimer(self, interval=REDRAW_MS)
         self.redraw_timer.timeout.connect(self._redraw)
@@ -423,24 +429,15 @@ class MainWindow(QMainWindow):
             action.setChecked(code == current)
             action.triggered.connect(weak_slot(self._choose_language, code))
             self.language_actions[code] = action
-        lessons_menu = menu.addMenu(self.tr("&Lessons"))
-        compare_menu = menu.addMenu(self.tr("&Compare"))
-        language = current_language()
-        for lesson in self.lessons:
-            target = lessons_menu if lesson.kind == "lesson" else compare_menu
-            action = target.addAction(f"{lesson.order}. {lesson.text('title', language)}")
-            action.triggered.connect(weak_slot(self.open_lesson, lesson))
-        lessons_menu.setEnabled(bool(lessons_menu.actions()))
-        compare_menu.setEnabled(bool(compare_menu.actions()))
+        # filled after the first paint (_fill_lesson_menus): the first frame shows only their titles
+        self.lessons_menu = menu.addMenu(self.tr("&Lessons"))
+        self.compare_menu = menu.addMenu(self.tr("&Compare"))
         help_menu = menu.addMenu(self.tr("&Help"))
         self.shortcuts_action = self._action(self.tr("Keyboard shortcuts"), self.show_shortcuts, "F1")
         self.glossary_action = self._action(self.tr("Symbols (η, G, M, ε, α, β, g, Δw)"), self.show_glossary)
         help_menu.addAction(self.shortcuts_action)
         help_menu.addAction(self.glossary_action)
-        help_lessons = help_menu.addMenu(self.tr("Lessons"))
-        for action in lessons_menu.actions() + compare_menu.actions():
-            help_lessons.addAction(action)
-        help_lessons.setEnabled(bool(help_lessons.actions()))
+        self.help_lessons_menu = help_menu.addMenu(self.tr("Lessons"))
         help_menu.addSeparator()
         help_menu.addAction(self._action(self.tr("About Optimizer Lab"), self.show_about))
         self.sessions.refresh_menu()
@@ -475,9 +472,61 @@ class MainWindow(QMainWindow):
         self.contour.step_picked.connect(self._trail_picked)
         self.contour.step_hovered.connect(self._trail_hovered)
 
+    # -- start-up: the first frame, then the rest ------------------------------------------------
+    def finish_building(self) -> None:
+        """Build what the first frame does not show: the lessons and their menus, the Maps and
+        Data docks (hidden until asked for). Done once, after the first paint, so the window
+        appears sooner; anything that needs them earlier builds them by asking."""
+        if self._finished:
+            return
+        self._finished = True
+        notes = len(self._start_notes)
+        self._lessons = self._load_lessons()
+        self._fill_lesson_menus()
+        self._build_maps()
+        self._build_data_dock()
+        if len(self._start_notes) > notes:  # a teacher's lesson file could not be read
+            self._show_start_notes(keep=True)
+
+    @property
+    def lessons(self) -> list[Lesson]:
+        self.finish_building()
+        return self._lessons
+
+    @property
+    def maps(self) -> MapsDock:
+        self.finish_building()
+        assert self._maps is not None
+        return self._maps
+
+    @property
+    def data_dock(self) -> DataDock:
+        self.finish_building()
+        assert self._data_dock is not None
+        return self._data_dock
+
+    def _fill_lesson_menus(self) -> None:
+        language = current_language()
+        for lesson in self._lessons:
+            target = self.lessons_menu if lesson.kind == "lesson" else self.compare_menu
+            action = target.addAction(f"{lesson.order}. {lesson.text('title', language)}")
+            action.triggered.connect(weak_slot(self.open_lesson, lesson))
+        for menu in (self.lessons_menu, self.compare_menu):
+            menu.setEnabled(bool(menu.actions()))
+            self.help_lessons_menu.addActions(menu.actions())
+        self.help_lessons_menu.setEnabled(bool(self.help_lessons_menu.actions()))
+
     # -- engine lifecycle -------------------------------------------------------------------
     def start_engine(self) -> None:
-        """Start the worker once the window is up; it loads the kernels in the background."""
+        """Start the worker once the window has painted; it loads the kernels in the background.
+
+        Called once (later calls do nothing): gui.app calls it after the first paint, since the
+        worker's imports (numba) would otherwise hold the interpreter while the window paints.
+        """
+        if self._engine_started:
+            return
+        self._engine_started = True
+        self.finish_building()
         self.worker.start()
         self.worker.set_speed(SPEEDS[self.speed_slider.value()])
         self.worker.configure(self.config)
@@ -520,7 +569,8 @@ class MainWindow(QMainWindow):
         and ``run_app`` waits that out after the window has gone.
         """
         self.redraw_timer.stop()
-        self.maps.shutdown()
+        if self._maps is not None:
+            self._maps.shutdown()
         if not self.worker.isRunning():
             return True
         self.worker.stop()
@@ -666,9 +716,11 @@ class MainWindow(QMainWindow):
     # -- maps ----------------------------------------------------------------------------------
     def _build_maps(self) -> None:
         """The Maps dock (View ▸ Maps): the selected racer from every start, or over two settings."""
-        self.maps = MapsDock(self, self._map_context)
-        self.maps.start_chosen.connect(self.set_start)
-        self.maps.setting_chosen.connect(self._map_setting_chosen)
+        from gui.maps_dock import MapsDock
+
+        maps = self._maps = MapsDock(self, self._map_context)
+        maps.start_chosen.connect(self.set_start)
+        maps.setting_chosen.connect(self._map_setting_chosen)
         for signal in (
             self.race.reset,
             self.race.racers_changed,
@@ -676,8 +728,8 @@ class MainWindow(QMainWindow):
             self.controls.racer_selected,
             self.contour.view_changed,
         ):
-            signal.connect(self.maps.refresh)
-        action = self.maps.toggleViewAction()
+            signal.connect(maps.refresh)
+        action = maps.toggleViewAction()
         action.setText(self.tr("Maps"))
         action.setShortcut(QKeySequence("Ctrl+M"))
         self.view_menu.insertAction(self.view_menu.actions()[0], action)
@@ -686,9 +738,9 @@ class MainWindow(QMainWindow):
         """The Data dock (View ▸ Data): the table and the selected racer's model moving over it."""
         from gui.data_dock import DataDock
 
-        self.data_dock = DataDock(self)
-        self.data_dock.visibilityChanged.connect(weak_slot(self._mark_dirty))
-        action = self.data_dock.toggleViewAction()
+        dock = self._data_dock = DataDock(self)
+        dock.visibilityChanged.connect(weak_slot(self._mark_dirty))
+        action = dock.toggleViewAction()
         action.setText(self.tr("Data"))
         action.setShortcut(QKeySequence("Ctrl+D"))
         self.view_menu.insertAction(self.view_menu.actions()[1], action)
@@ -1202,6 +1254,8 @@ class MainWindow(QMainWindow):
 
     # -- lessons ----------------------------------------------------------------------------------
     def _load_lessons(self) -> list[Lesson]:
+        from gui.lessons import load_lessons
+
         try:
             return load_lessons()
         except LessonError as exc:  # a teacher's broken file must not stop the app

@@ -187,6 +187,10 @@ class FormulaCard(QLabel):
         super().resizeEvent(event)
         self._hold_height()
 
+    def showEvent(self, event: object) -> None:
+        super().showEvent(event)
+        self._hold_height()  # the first measure at the width the card is shown at (see below)
+
     def _hold_height(self) -> None:
         """As tall as the tallest racing optimizer's card at this width: picking another racer
         must not move the plots below up and down.
@@ -195,8 +199,8 @@ class FormulaCard(QLabel):
         measured at the band's narrow end (the tallest there): a splitter drag stays smooth.
         """
         width = self.width()
-        if width <= 0:
-            return
+        if width <= 0 or not self.isVisible():  # a hidden card's width is not yet its own:
+            return  # measuring all 17 cards there cost a window's start ~10 ms for nothing
         band = width // HEIGHT_BAND_PX
         height = self._band_heights.get(band)
         if height is None:

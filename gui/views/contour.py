@@ -300,7 +300,8 @@ class ContourView(pg.PlotWidget):
     view_changed = Signal(tuple)  # (x_min, x_max, y_min, y_max) after the user panned or zoomed
 
     def __init__(self, parent: object = None) -> None:
-        super().__init__(parent, background="w")
+        # no context menus: pyqtgraph would build them (a good part of making a plot), never shown
+        super().__init__(parent, background="w", enableMenu=False)
         # The surface, its contour lines and the axes are repainted from cached pixmaps; Qt's
         # default 10 MB cache holds fewer than the contour lines alone, and thrashing it made
         # every frame redraw them (10.6 → 3.7 ms a frame measured).
@@ -315,7 +316,6 @@ class ContourView(pg.PlotWidget):
             self.plot.getAxis(axis).setTextPen("#222")
             self.plot.getAxis(axis).setPen("#444")
             self.plot.getAxis(axis).setCacheMode(QGraphicsItem.DeviceCoordinateCache)
-        self.plot.setMenuEnabled(False)
         # pyqtgraph's "A" button would fit every item, a runaway trail too (a plane of ±1e154):
         # here it means "Reset view", as in the View menu
         self.plot.autoBtn.clicked.disconnect()

@@ -54,8 +54,7 @@ class MapView(pg.GraphicsLayoutWidget):
         super().__init__()
         self._axes: tuple[Axis, Axis] | None = None
         self.setBackground("w")
-        self.plot = self.addPlot()
-        self.plot.setMenuEnabled(False)
+        self.plot = self.addPlot(enableMenu=False)  # no context menu built: never shown
         self.plot.hideButtons()
         self.image = pg.ImageItem(axisOrder="row-major")
         self.plot.addItem(self.image)

@@ -1,0 +1,91 @@
+"""Start-up order: the first frame shows only what it needs; the rest comes after it has painted.
+
+gui.app shows the window, and only once its first paint is over does it build the hidden docks
+and the lessons' menus and start the worker (whose numba import would hold the interpreter
+while the window paints). Nothing may differ once that is done.
+"""
+
+from __future__ import annotations
+
+import gc
+
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QApplication
+
+from gui.app import after_first_paint, report_first_paint
+from gui.main_window import MainWindow
+from gui.slots import weak_slot
+from tests.gui.conftest import ENGINE_TIMEOUT_MS, close_and_join
+
+
+def _menu(window: MainWindow, title: str):
+    return next(a.menu() for a in window.menuBar().actions() if a.text() == title)
+
+
+def test_the_first_frame_has_every_menu_title_and_the_rest_is_built_later(qtbot, isolated_settings) -> None:
+    window = MainWindow()
+    qtbot.addWidget(window)
+    assert window._maps is None and window._data_dock is None  # not yet: hidden until asked for
+    assert not window.worker.isRunning()
+    titles = [a.text() for a in window.menuBar().actions()]
+    assert titles == ["&File", "&Run", "&View", "&Lessons", "&Compare", "&Help"]
+    assert _menu(window, "&Lessons").isEnabled()  # as it will be: no greyed title that lights up
+    window.finish_building()
+    lessons = _menu(window, "&Lessons").actions()
+    compare = _menu(window, "&Compare").actions()
+    assert len(lessons) + len(compare) == len(window.lessons) >= 10
+    assert all(a.text().split(". ")[0].isdigit() for a in lessons + compare)
+    help_lessons = next(a.menu() for a in _menu(window, "&Help").actions() if a.menu() is not None)
+    assert help_lessons.actions() == lessons + compare
+    view = [a.text() for a in window.view_menu.actions()]
+    assert view[:3] == ["Maps", "Data", window.presentation_action.text()]  # where they always were
+    assert not window.maps.isVisible() and not window.data_dock.isVisible()
+    window.finish_building()  # once only: no second Maps entry, no lessons listed twice
+    assert [a.text() for a in window.view_menu.actions()] == view
+    assert _menu(window, "&Lessons").actions() == lessons
+    window.close()
+
+
+def test_a_dock_asked_for_before_the_first_paint_is_built_then(qtbot, isolated_settings) -> None:
+    window = MainWindow()
+    qtbot.addWidget(window)
+    assert window.maps is not None  # e.g. a lesson opened at once
+    assert window._data_dock is not None and window.lessons
+    window.close()  # closing a window whose engine never started joins nothing
+
+
+class _Paints(QObject):
+    """Notes, in order, each paint of the window and when the worker thread started."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__()
+        self.window = window
+        self.events: list[str] = []
+        window.worker.started.connect(lambda: self.events.append("worker"))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and getattr(watched, "window", lambda: None)() is self.window:
+            self.events.append("paint")
+        return False
+
+
+def test_the_engine_starts_after_the_first_paint_with_the_collector_back_on(qtbot, isolated_settings) -> None:
+    window = MainWindow()
+    qtbot.addWidget(window)
+    paints = _Paints(window)
+    QApplication.instance().installEventFilter(paints)
+    was_enabled = gc.isenabled()
+    gc.disable()  # as main.open_window leaves it
+    try:
+        with qtbot.waitSignal(window.worker.race_reset, timeout=ENGINE_TIMEOUT_MS):
+            report_first_paint(window, after_first_paint(weak_slot(window.start_engine)))
+            window.show()
+        assert gc.isenabled()
+    finally:
+        QApplication.instance().removeEventFilter(paints)
+        if not was_enabled:
+            gc.disable()
+    assert paints.events[0] == "paint" and "worker" in paints.events
+    assert window._maps is not None  # finished before the worker started
+    window.start_engine()  # a second start (the fallback timer) does nothing
+    close_and_join(qtbot, window)
