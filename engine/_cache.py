@@ -391,6 +391,7 @@ class _SealNumbaOnImport(importlib.abc.MetaPathFinder):
         def _exec_and_patch(module: ModuleType) -> None:
             exec_module(module)
             _patch_numba_caching(module)
+            _copy_pending_from_machine()  # before numba reads any index: here, not at import engine
 
         loader.exec_module = _exec_and_patch  # type: ignore[method-assign]
         return spec
@@ -447,6 +448,17 @@ def machine_cache_problem(folder: Path) -> str | None:
         if problem := _folder_problem(path, owners):
             return problem
     return None
+
+
+#: The private cache still to be filled from the machine cache, when numba loads (see configure_cache_dir).
+_machine_copy_for: Path | None = None
+
+
+def _copy_pending_from_machine() -> None:
+    global _machine_copy_for
+    path, _machine_copy_for = _machine_copy_for, None
+    if path is not None:
+        _copy_from_machine(path)
 
 
 def _copy_from_machine(private: Path) -> int:
@@ -545,7 +557,7 @@ def configure_cache_dir() -> Path:
     Respects an explicit ``OPTIMIZER_LAB_CACHE_DIR`` (tests, portable installs), checked
     like the default.
     """
-    global CACHE_DIR
+    global CACHE_DIR, _machine_copy_for
     explicit = os.environ.get("OPTIMIZER_LAB_CACHE_DIR")
     root = Path(explicit) if explicit else _user_cache_root()
     path = root / f"numba-{source_fingerprint()}"
@@ -560,8 +572,14 @@ def configure_cache_dir() -> Path:
         path = session / f"numba-{source_fingerprint()}"
         path.mkdir(mode=0o700)
     CACHE_DIR = path
+    # The kernels a fresh account lacks are copied (and their seals checked) when numba itself
+    # loads, not here: ``import engine`` comes before the window's first paint, numba after it,
+    # in the worker thread. A copy here cost a fresh lab account's first paint 20 ms of CPU and
+    # ~60 ms of writing on a loaded machine.
+    _machine_copy_for = path
     _install_seal()
-    _copy_from_machine(path)
+    if "numba.core.caching" in sys.modules:  # numba imported first (a notebook): copy now
+        _copy_pending_from_machine()
     mark_used(path)
     prune_stale_versions(path)
     os.environ["NUMBA_CACHE_DIR"] = str(path)
