@@ -216,15 +216,15 @@ def labels_inside(lo: float, hi: float, gap: float, *, log: bool) -> tuple[float
             values = _first_and_last(lo, hi, step, gap)
             if values is not None:
                 return step, values
-        return 0.0, []
+        return _ends(lo, hi, gap, log=False)
     for step in _nice_steps_down(max(hi - lo, 1.0)):
         if step < 1.0:
             break
         values = _first_and_last(lo, hi, step, gap)
         if values is not None:
             return step, values
-    if hi - lo > 3.0:  # whole decades would have fitted, unless no two labels fit at all
-        return 0.0, []
+    if hi - lo > 3.0:  # no whole decades fit: the ends, at two or three digits
+        return _ends(lo, hi, gap, log=True)
     marks = [d + math.log10(m) for d in range(math.floor(lo), math.ceil(hi) + 1) for m in (1, 2, 5)]
     marks = [v for v in marks if lo <= v <= hi]
     if len(marks) >= 2 and marks[-1] - marks[0] >= gap:
@@ -240,6 +240,32 @@ def labels_inside(lo: float, hi: float, gap: float, *, log: bool) -> tuple[float
         first, last = math.ceil(x_lo / step - 1e-9) * step, math.floor(x_hi / step + 1e-9) * step
         if first > 0 and last > first and math.log10(last) - math.log10(first) >= gap:
             return step, [math.log10(first), math.log10(last)]
+    return _ends(lo, hi, gap, log=True)
+
+
+def _ends(lo: float, hi: float, gap: float, *, log: bool) -> tuple[float, list[float]]:
+    """The last resort of ``labels_inside``: the ends of lo … hi rounded inwards to one (two,
+    three) significant digits, e.g. "2·10⁻⁶" and "10" on a 60-pixel plot of seven decades."""
+
+    def inward(x: float, digits: int, up: bool) -> float:
+        if x == 0:
+            return 0.0
+        unit = 10.0 ** (math.floor(math.log10(abs(x))) - digits + 1)
+        return (math.ceil(x / unit - 1e-9) if up else math.floor(x / unit + 1e-9)) * unit
+
+    for digits in (1, 2, 3):
+        if log:
+            if not (lo > -300 and hi < 300):
+                return 0.0, []
+            a, b = inward(10.0**lo, digits, True), inward(10.0**hi, digits, False)
+            if not 0 < a < b:
+                continue
+            values = [math.log10(a), math.log10(b)]
+        else:
+            values = [inward(lo, digits, True), inward(hi, digits, False)]
+        if values[1] - values[0] >= gap and lo <= values[0] and values[1] <= hi:
+            spacing = 10.0 ** (math.floor(math.log10(max(abs(lo), abs(hi), 1e-300))) - digits + 1)
+            return (1.0 if log else spacing), values
     return 0.0, []
 
 

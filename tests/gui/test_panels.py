@@ -452,3 +452,15 @@ def test_the_step_0_hint_wraps_inside_a_narrow_column(qtbot) -> None:
     box, plot = hint.sceneBoundingRect(), vb.sceneBoundingRect()
     assert box.height() < 2.2 * hint.textItem.document().firstBlock().layout().lineAt(0).height() + 20
     assert box.center().x() == pytest.approx(plot.center().x(), abs=2)
+
+
+def test_with_no_round_pair_that_fits_the_ends_are_labelled() -> None:
+    """Presenting at 1366×768 the loss plot (1.4e-6 … 17 on 58 pixels) had no label at all:
+    no two decades, 1-2-5 marks or round values fitted. Its ends, to one digit, inwards."""
+    from gui.views.panels import labels_inside, log_label
+
+    _spacing, values = labels_inside(-5.6, -0.8, 4.5, log=True)
+    assert [log_label(v) for v in values] == ["3·10⁻⁶", "0.1"]
+    assert values[0] >= -5.6 and values[1] <= -0.8 and values[1] - values[0] >= 4.5
+    spacing, values = labels_inside(-3.3, 23.3, 25.0, log=False)
+    assert values == [-3.0, 23.0] and spacing == 1.0
