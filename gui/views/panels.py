@@ -84,7 +84,8 @@ class CornerNote(pg.TextItem):
 def nice_step(span: float) -> float:
     """1, 2 or 5 × 10ᵏ, at least ``span``."""
     magnitude = 10.0 ** math.floor(math.log10(span))
-    return next(f * magnitude for f in (1, 2, 5, 10) if f * magnitude >= span * (1 - 1e-12))
+    # among subnormals 10ᵏ is inexact and may fall short of the span: the span itself then
+    return next((f * magnitude for f in (1, 2, 5, 10) if f * magnitude >= span * (1 - 1e-12)), span)
 
 
 def fit_range(
@@ -181,8 +182,12 @@ def _thin_rows(n: int, first: int) -> np.ndarray:
 
 def _nice_steps_down(start: float) -> Iterable[float]:
     """1-2-5 × 10ᵏ steps from ``nice_step(start)`` down, 40 of them (12 decades)."""
+    if not (start > 1e-300 and math.isfinite(start)):
+        return
     step = nice_step(start)
     for _ in range(40):
+        if not step > 1e-300:  # near the smallest floats (a diverged racer's numbers): 10ᵏ is inexact
+            return
         yield step
         mantissa = round(step / 10 ** math.floor(math.log10(step) + 1e-9))
         step *= 0.4 if mantissa == 5 else 0.5

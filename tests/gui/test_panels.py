@@ -434,6 +434,9 @@ def test_labels_inside_a_short_plot_are_round_apart_and_inside() -> None:
         "10⁻⁵", "5·10⁻⁵", "0.02", "1", "1.2", "10⁴",
     ]  # fmt: skip
     assert labels_inside(0.0, 1.0, 2.0, log=False) == (0.0, [])  # no room: none
+    # a diverged racer's numbers at the float limits: no label, no exception (a paint would fail)
+    assert labels_inside(1e-320, 2e-320, 1e-310, log=False) == (0.0, [])
+    assert labels_inside(0.5, math.nextafter(0.5, 1.0), 1e-3, log=True) == (0.0, [])
 
 
 def test_the_step_0_hint_wraps_inside_a_narrow_column(qtbot) -> None:
