@@ -65,6 +65,7 @@ _KERNEL_SOURCES = (
     "_kernels.py",
     "_surfaces.py",
     "_fn_kernels.py",
+    "_fn_batch.py",
     "_loss_type.py",
     "_stochastic.py",
 )

@@ -17,7 +17,7 @@ import math
 
 import numpy as np
 from numba import njit, prange, types
-from numba.extending import intrinsic
+from numba.extending import intrinsic, overload
 
 from engine._surfaces import loss_value_grad  # <LOSS>
 
@@ -619,6 +619,27 @@ def _loss_block(loss_id, P, nb, b):
         b[B_FN + i], b[B_GXN + i], b[B_GYN + i] = loss_value_grad(loss_id, b[B_XN + i], b[B_YN + i], P)
 
 
+def _block_loss(loss, loss_id, P, nb, b):
+    """The loss at a block's proposed points: ``_batch_loss`` for the built-ins' ``loss_value_grad``,
+    a plain loop for a typed loss passed as a function pointer (``engine._fn_kernels``)."""
+
+
+@overload(_block_loss, inline="always")
+def _block_loss_overload(loss, loss_id, P, nb, b):
+    if isinstance(loss, types.FunctionType):  # decided at compile time: one copy of the loop
+
+        def pointer(loss, loss_id, P, nb, b):
+            for i in range(nb):
+                b[B_FN + i], b[B_GXN + i], b[B_GYN + i] = loss(loss_id, b[B_XN + i], b[B_YN + i], P)
+
+        return pointer
+
+    def builtin(loss, loss_id, P, nb, b):
+        _batch_loss(loss_id, P, nb, b)
+
+    return builtin
+
+
 @njit(**_JIT)
 def _batch_loss(loss_id, P, nb, b):
     """The loss over a block, its dispatch on ``loss_id`` unswitched by hand: with the id a constant
@@ -862,7 +883,7 @@ def _adam_commit_block(nb, b, tol2, steps):
 
 
 @njit(**_INLINE)
-def _adam_block(loss_id, P, kind, s0, s1, steps, tol, nb, b, code, taken):
+def _adam_block(loss, loss_id, P, kind, s0, s1, steps, tol, nb, b, code, taken):
     """All steps of one block of Adam runs that share α and β (the usual sweep over starts or η).
 
     Per step: α^t, β^t and the reciprocals of the bias corrections once for the block, then the
@@ -899,13 +920,13 @@ def _adam_block(loss_id, P, kind, s0, s1, steps, tol, nb, b, code, taken):
         every = not (2.0**-100 <= abs(bc1) <= 2.0**100 and 2.0**-100 <= abs(bc2) <= 2.0**100)
         if nredo > 0 or every:
             _adam_redo(nb, b, bc1, bc2, every)
-        _batch_loss(loss_id, P, nb, b)
+        _block_loss(loss, loss_id, P, nb, b)
     _adam_commit_block(nb, b, tol2, steps)  # after a break no step is pending and this changes nothing
     for i in range(nb):
         lane = b[B_LANE + i]
         code[i] = RUNNING if lane <= _LANE_PROPOSED else CONVERGED if lane == _LANE_CONVERGED else DIVERGED
         taken[i] = int(b[B_TAKEN + i])
-        b[B_F + i] = loss_value_grad(loss_id, b[B_X + i], b[B_Y + i], P)[0]
+        b[B_F + i] = loss(loss_id, b[B_X + i], b[B_Y + i], P)[0]
 
 
 @njit(**_JIT, parallel=True)
@@ -921,6 +942,27 @@ def run_batch(loss_id, P, opt, Hs, kind, sp, starts, steps, tol, final_w, final_
     fused loop a step, bound by the divider, with the bias corrections' divisions done by
     ``_div_by`` (3× faster than the generic loops; README, Benchmarks).
     """
+    _batch(
+        loss_value_grad,
+        loss_id,
+        P,
+        opt,
+        Hs,
+        kind,
+        sp,
+        starts,
+        steps,
+        tol,
+        final_w,
+        final_loss,
+        n_steps,
+        status,
+    )
+
+
+@njit(**_INLINE)
+def _batch(loss, loss_id, P, opt, Hs, kind, sp, starts, steps, tol, final_w, final_loss, n_steps, status):
+    """``run_batch`` with its loss passed in (``engine._fn_kernels.run_batch_fn`` passes a typed one)."""
     n = starts.shape[0]
     nblocks = (n + BLOCK - 1) // BLOCK
     s0 = sp[0]
@@ -937,7 +979,7 @@ def run_batch(loss_id, P, opt, Hs, kind, sp, starts, steps, tol, final_w, final_
                 b[j * BLOCK + i] = Hs[lo + i, j]
             x = starts[lo + i, 0]
             y = starts[lo + i, 1]
-            f, gx, gy = loss_value_grad(loss_id, x, y, P)
+            f, gx, gy = loss(loss_id, x, y, P)
             b[B_X + i], b[B_Y + i], b[B_F + i], b[B_GX + i], b[B_GY + i] = x, y, f, gx, gy
             b[B_ALPHA_T + i] = b[B_BETA_T + i] = b[B_MU_PROD + i] = 1.0
             if not math.isfinite(f):
@@ -953,7 +995,7 @@ def run_batch(loss_id, P, opt, Hs, kind, sp, starts, steps, tol, final_w, final_
         # the fused block compares ‖g‖² with tol²: the same decision as grad_norm in this range
         fast_tol = tol >= FAST_TOL_LOW and tol <= FAST_TOL_HIGH
         if opt == ADAM and shared and live > 0 and fast_tol:
-            _adam_block(loss_id, P, kind, s0, s1, steps, tol, nb, b, code, taken)
+            _adam_block(loss, loss_id, P, kind, s0, s1, steps, tol, nb, b, code, taken)
             live = 0
         for k in range(steps):
             if live == 0:
@@ -962,7 +1004,7 @@ def run_batch(loss_id, P, opt, Hs, kind, sp, starts, steps, tol, final_w, final_
             for i in range(nb):
                 b[B_LR_T + i] = _lr_at(kind, s0, s1, b[B_LR + i], t)
             _batch_update(opt, t, nb, b)
-            _batch_loss(loss_id, P, nb, b)
+            _block_loss(loss, loss_id, P, nb, b)
             live = _batch_commit(nb, tol, b, code, taken)
         for i in range(nb):
             final_w[lo + i, 0] = b[B_X + i]

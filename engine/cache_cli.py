@@ -31,7 +31,7 @@ FILL_TIME_LIMIT = 600.0
 
 def warm_up() -> None:
     """Compile what a start compiles before the first race (gui/worker.py's warm-up), plus a
-    typed loss's shared runner, the many-run sweep, data losses and gradient noise. Runs in the
+    typed loss's shared runners, the many-run sweep, data losses and gradient noise. Runs in the
     fill's own child process."""
     import numpy as np
 
@@ -43,6 +43,7 @@ def warm_up() -> None:
     simulate("quadratic", "adam", steps=2)
     get_loss("quadratic").grid([0.0, 1.0], [0.0, 1.0])
     simulate(get_loss("x^2 + y^2"), "adam", steps=2)
+    batch(get_loss("x^2 + y^2"), "adam", np.zeros((2, 2)), 2)
     batch("quadratic", "adam", np.zeros((2, 2)), 2)
     penguins = data_surface(DataSpec("penguins", "linear", "flipper_length_mm", "body_mass_g"))
     penguins.grid(np.array([0.0, 1.0]), np.array([0.0, 1.0]))

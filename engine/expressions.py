@@ -1,12 +1,11 @@
 """Loss functions typed by the user: text → validated tree → sympy → exact gradient → numba.
 
-``compile_expression("x^2 + 10*y^2")`` returns a ``Surface`` that runs on the same
-compiled runner code as the built-in surfaces: the module is a copy of
-``engine/_kernels.py`` whose loss import is replaced by the generated
-``loss_value_grad``. Why a module file: numba caches compiled code by source file,
-so writing the module once under a name that hashes the normalized expression (and
-the runner's source) means reopening the same expression, even in a new process,
-loads machine code from numba's disk cache instead of compiling again.
+``compile_expression("x^2 + 10*y^2")`` returns a ``Surface`` that runs on the shared runners of
+``engine/_fn_kernels.py`` (the stepping loop of ``engine/_kernels.py`` with the loss passed as a
+function pointer): a formula compiles only its own ``loss_value_grad``, in a small module file.
+Why a module file: numba caches compiled code by source file, so writing the module once under a
+name that hashes the normalized expression (and the runner's source) means reopening the same
+expression, even in a new process, loads machine code from numba's disk cache.
 
 Safety: the text is parsed by our own tokenizer and parser (``engine._parser``) into
 whitelisted nodes; only that tree, never the text, reaches sympy and the generated
@@ -29,10 +28,9 @@ its machine code in the private cache; this process only loads them (~0.03 s), s
 holds the GIL here for a typed loss. ``compile_expression`` still waits for the child and holds
 a lock meanwhile: call it from a worker thread, never the GUI thread. A formula typed before
 loads from the cache without a child and without importing sympy. The value, grid and
-single-run kernels are compiled eagerly (typed signatures); ``run_batch`` (parallel sweeps,
-the Maps panel) compiles a module specialised on the expression on its first use, in this
-process; ``engine.simulate.surface_for`` runs the first step once, so the window's first frame
-never waits.
+single-run kernels (``engine._fn_kernels``) and the many-run batch (the Maps panel:
+``engine._fn_batch``) are shared runners, compiled once for every formula;
+``engine.simulate.surface_for`` runs the first step once, so the window's first frame never waits.
 """
 
 from __future__ import annotations
@@ -84,7 +82,6 @@ _KINKED = {"abs", "sign", "min", "max", "relu", "hypot"}
 _lock = threading.Lock()
 _surfaces: dict[str, Surface] = {}
 _by_formula: dict[str, ExpressionKernels] = {}
-_sources: dict[str, str] = {}  # formula → generated loss source, from the child process
 
 
 def parse_expression(text: str) -> tuple[Node, Node]:
@@ -117,33 +114,6 @@ def _cache_folder() -> Path:
     return Path(_cache.CACHE_DIR) / "expressions"
 
 
-def _shared_kernels() -> list[str]:
-    """Kernels of engine._kernels that never reach the loss (the optimizer step, the schedule).
-
-    The generated module imports these from engine._kernels instead of compiling its
-    own copies, so a new expression compiles only the loss-dependent runners and
-    links the optimizer code from engine._kernels' disk cache (≈1.5 s saved).
-    """
-    from numba.core.registry import CPUDispatcher
-
-    from engine import _kernels
-
-    code = {
-        name: value.py_func.__code__.co_names
-        for name, value in vars(_kernels).items()
-        if isinstance(value, CPUDispatcher) and value.py_func.__module__ == _kernels.__name__
-    }
-    uses_loss = {_LOSS_NAME}
-    changed = True
-    while changed:
-        changed = False
-        for name, names in code.items():
-            if name not in uses_loss and uses_loss.intersection(names):
-                uses_loss.add(name)
-                changed = True
-    return sorted(set(code) - uses_loss)
-
-
 def _module_key(formula: str, kernels: str, shared: list[str]) -> str:
     """Hash of what the module computes and of every source that shapes its text.
 
@@ -156,26 +126,6 @@ def _module_key(formula: str, kernels: str, shared: list[str]) -> str:
     for part in (formula.encode(), kernels.encode(), ",".join(shared).encode(), generator):
         digest.update(hashlib.sha256(part).digest())
     return digest.hexdigest()[:16]
-
-
-def _module_source(function_source: str, kernels: str, shared: list[str], formula: str) -> str:
-    """The kernels' text with its ``# <LOSS>`` import replaced by the generated functions."""
-    lines = kernels.splitlines()
-    marks = [i for i, line in enumerate(lines) if line.rstrip().endswith(_LOSS_MARK)]
-    if len(marks) != 1:
-        raise RuntimeError(f"engine/_kernels.py must have exactly one line ending in {_LOSS_MARK!r}")
-    i = marks[0]
-    header = [
-        _header_line(formula),
-        "# A copy of engine/_kernels.py whose loss is this expression; safe to delete.",
-    ]
-    footer = [
-        "",
-        "",
-        "# Kernels that never call the loss are shared with engine._kernels (compiled once).",
-        f"from engine._kernels import {', '.join(shared)}  # noqa: E402, F811" if shared else "",
-    ]
-    return "\n".join([*header, *lines[:i], function_source, *lines[i + 1 :], *footer]) + "\n"
 
 
 def _import(path: Path, name: str, source: str) -> ModuleType:
@@ -269,35 +219,6 @@ def _unsealed(path: Path) -> str | None:
         return None
 
 
-def _function_source(formula: str) -> str:
-    """``engine._symbolic.loss_function_source`` of the formula, computed in a bounded child process.
-
-    Kept in memory: the batch module needs the same source as the single-run one.
-    """
-    from engine._compile_child import generated_source
-
-    source = _sources.get(formula)
-    if source is None:
-        source = _sources[formula] = generated_source(formula)
-    return source
-
-
-def _load_module(folded: Node, formula: str) -> ModuleType:
-    """The expression's copy of the kernels, specialised on its loss (for the many-run batch)."""
-    from engine import _kernels
-
-    kernels = Path(_kernels.__file__).read_text(encoding="utf-8")
-    shared = _shared_kernels()
-    key = _module_key(formula, kernels, shared)
-
-    def make_source() -> str:
-        return _module_source(_function_source(formula), kernels, shared, formula)
-
-    return _cached_module(
-        _cache_folder() / f"expr_{key}.py", f"optimizer_lab_expr_{key}", make_source, formula
-    )
-
-
 def _light_source(function_source: str, formula: str) -> str:
     """Just the loss, compiled against the function type the shared runner takes."""
     marker = "def loss_value_grad(loss_id, x, y, p):"
@@ -362,7 +283,6 @@ def _load_light_module(folded: Node, formula: str) -> ModuleType:
         function_source, built = compile_in_child(
             formula, build=(str(_cache.CACHE_DIR), str(path), name, formula)
         )
-        _sources[formula] = function_source
         source = _checked_source(path, formula) if built else None
         if source is None:  # the child could not use this cache: numba compiles here, unbounded
             _cache.note(
@@ -383,18 +303,15 @@ Array = Any  # a float64 numpy array, as the kernels take it
 class ExpressionKernels:
     """The kernel interface of ``engine._kernels`` for one expression.
 
-    Single runs, the start and the contour grid go through the shared function-pointer
-    runner (nothing big to compile per expression); the many-run batch, where speed
-    matters, compiles a module specialised on the expression the first time it is used.
+    Everything goes through the shared function-pointer runners of ``engine._fn_kernels`` and
+    ``engine._fn_batch``, compiled once and cached on disk, so no formula compiles a runner in this
+    process (numba would hold the GIL for seconds, beyond the compile child's limits).
     """
 
-    def __init__(self, light: ModuleType, folded: Node, formula: str) -> None:
+    def __init__(self, light: ModuleType) -> None:
         from engine import _fn_kernels
 
         self._fn = _fn_kernels
-        self._folded = folded
-        self._formula = formula
-        self._full: ModuleType | None = None
         self.loss_value_grad = light.loss_value_grad
         self.ZERO_GRADIENT = light.ZERO_GRADIENT
 
@@ -422,17 +339,22 @@ class ExpressionKernels:
     def loss_grid(self, loss_id: int, P: Array, xs: Array, ys: Array, out: Array) -> None:
         self._fn.loss_grid_fn(self.loss_value_grad, P, xs, ys, out)
 
-    def _specialised(self) -> ModuleType:
-        with _lock:
-            if self._full is None:
-                self._full = _load_module(self._folded, self._formula)
-        return self._full
+    def run_steps(
+        self, loss_id: int, P: Array, opt: int, H: Array, kind: int, sp: Array, S: Array, n: int, tol: float
+    ) -> tuple[int, int]:
+        from engine import _fn_batch
 
-    def run_batch(self, *args: Any) -> Any:
-        return self._specialised().run_batch(*args)
+        return _fn_batch.run_steps_fn(self.loss_value_grad, P, opt, H, kind, sp, S, n, float(tol))
 
-    def run_steps(self, *args: Any) -> Any:
-        return self._specialised().run_steps(*args)
+    def run_batch(
+        self, loss_id: int, P: Array, opt: int, Hs: Array, kind: int, sp: Array, *rest: Any
+    ) -> None:
+        from engine import _fn_batch
+
+        starts, steps, tol, *outputs = rest
+        _fn_batch.run_batch_fn(
+            self.loss_value_grad, P, opt, Hs, kind, sp, starts, int(steps), float(tol), *outputs
+        )
 
 
 def _choose_start(module: ModuleType) -> tuple[float, float]:
@@ -466,9 +388,7 @@ def compile_expression(text: str) -> Surface:
             return surface
         module = _by_formula.get(formula)
         if module is None:  # texts that differ only in spacing share one compiled module
-            module = _by_formula[formula] = ExpressionKernels(
-                _load_light_module(folded, formula), folded, formula
-            )
+            module = _by_formula[formula] = ExpressionKernels(_load_light_module(folded, formula))
         notes = []
         if not has_variables(tree):
             notes.append("L does not depend on x or y: the gradient is zero everywhere.")

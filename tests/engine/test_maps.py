@@ -197,3 +197,37 @@ def test_sgd_diverges_beyond_two_over_kappa_on_an_eta_kappa_map() -> None:
     t = simulate(surface, "sgd", surface.start, 2000, tol=0.0, lr=float(x.values[30]))
     np.testing.assert_array_equal(result.end[20, 30], t.w[-1])
     assert result.steps[20, 30] == t.steps
+
+
+#: A wavy typed loss: its sin is where a batch runner with the formula inlined (vectorised) and the
+#: single-run runner (scalar, through a function pointer) disagreed, by whole basins after 200 steps.
+WAVY = "x^2 + 3*y^2 + 0.41*sin(3*x)"
+
+
+@pytest.mark.parametrize("optimizer", ["adam", "rmsprop", "momentum", "sgd"])
+def test_every_typed_loss_pixel_is_the_simulate_run_of_its_start(optimizer: str) -> None:
+    result = basin_map(WAVY, optimizer, grid=16, steps=200, tol=1e-6)
+    xs, ys = result.x.values, result.y.values
+    every = [(j, i) for j in range(result.y.n) for i in range(result.x.n)]
+    _check_pixels_against_simulate(
+        result, lambda j, i: simulate(WAVY, optimizer, (xs[i], ys[j]), 200, tol=1e-6), every
+    )
+
+
+def test_a_map_of_a_typed_loss_compiles_nothing_in_this_process() -> None:
+    """numba holds the GIL while it compiles (seconds for a batch runner), unbounded by the compile
+    child's limits: a map of a typed loss runs on the shared runner, compiled once for all formulas."""
+    from numba.core import event
+
+    from engine import _fn_batch, _fn_kernels  # noqa: F401  (compiled once on a fresh cache: no formula's)
+    from engine.simulate import Run
+
+    with event.install_recorder("numba:compile") as compiles:
+        surface = get_loss("x^2 + 5*y^2 + 0.5*cos(2*y)")  # compiled by the compile child, loaded here
+        basin_map(surface, "adam", grid=8, steps=50)
+        x, y = Axis.parse("lr:1e-3:0.1:log", 4), Axis.parse("alpha:0:0.9", 4)
+        hyper_map(surface, "momentum", x, y, steps=50)
+        run = Run(surface, "nadam", lr=0.001)
+        run.skip(100)  # the fast-forward runner
+    assert [ev for _, ev in compiles.buffer] == []
+    assert run.t == 100 and run.point == tuple(simulate(surface, "nadam", steps=100, lr=0.001).w[-1])

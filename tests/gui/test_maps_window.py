@@ -84,3 +84,26 @@ def test_the_step_size_lesson_opens_its_eta_kappa_map(qtbot, window: MainWindow)
     assert window.config.loss_params["condition"] == 20.0
     [added] = set(window.racers) - before
     assert window.racers[added].hyperparameters["lr"] == 0.3
+
+
+def test_a_map_of_a_typed_loss_compiles_nothing_in_the_windows_process(qtbot, window: MainWindow) -> None:
+    """numba holds the GIL while it compiles: a batch runner built for the formula held the window
+    for seconds, beyond the compile child's limits. The map runs on the shared typed-loss runner."""
+    from numba.core import event
+    from PySide6.QtCore import Qt
+
+    import engine._fn_batch  # noqa: F401  (compiled once for every formula, as a filled cache has it)
+
+    text = "x^2 + 3*y^2 + 0.37*cos(2*x*y)"
+    with event.install_recorder("numba:compile") as compiles:
+        with qtbot.waitSignal(
+            window.worker.surface_ready, timeout=TIMEOUT_MS, check_params_cb=lambda p: p.config is not None
+        ):
+            edit = window.controls.expression_edit
+            edit.setText(text)
+            qtbot.keyClick(edit, Qt.Key_Return)
+        seen = _open_maps(qtbot, window)
+    assert [ev for _, ev in compiles.buffer] == []
+    result = seen[-1][0]
+    assert window.maps.panel._request.loss == window.config.loss and window.surface.expression == text
+    assert result.rows_done == 64 and np.isfinite(result.final_loss).any()
