@@ -482,6 +482,7 @@ class SceneRenderer:
         self.scene = scene
         self.grid_size = grid_size
         self.contour = ContourView()
+        self.contour.fast_trails = False  # a file shows the true wide strokes, not the screen's fast ones
         self.panels = PerWeightPanels()
         self._layout: tuple[int, int] | None = None
         self._panels_ready = False

@@ -55,6 +55,13 @@ MAX_ROWS_PER_CHUNK = 2048
 #: Steps per racer in one tick at "max": bounds the rows a tick allocates and copies (≈ 7 MB),
 #: which is what would otherwise hold the GIL long enough to stall the window.
 MAX_STEPS_PER_TICK = 65_536
+#: …and at least this many: a racer's tick costs ≈ 0.2 ms of Python (chunk, thinning, mailbox)
+#: whatever its length, which with 12 racers at a few hundred steps each was most of the tick.
+MIN_STEPS_PER_TICK = 8192
+#: The GIL's switch interval while racing (Python's default is 5 ms). The worker hands the GIL
+#: over at every kernel call and numpy copy; taking it back waited for the GUI thread's Python
+#: to reach the interval, so 12 racers' ticks waited ~12 × 5 ms and the window waited on them.
+SWITCH_INTERVAL = 0.001
 #: Rows a racer may have waiting for the window; past this its waiting rows are thinned again
 #: (first, every 2ᵏ-th step, last), so the worker never waits for a slow window and what waits
 #: stays small (``ChunkMailbox``).
@@ -269,6 +276,7 @@ class RaceWorker(QThread):
 
     # -- the thread ------------------------------------------------------------------
     def run(self) -> None:
+        sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL))
         try:
             self._warm_up()
             self._loop()
@@ -431,10 +439,13 @@ class RaceWorker(QThread):
         """Compute the steps due now; return when the next tick is due."""
         now = time.perf_counter()
         if math.isinf(self._speed):
-            n = max(1, min(MAX_STEPS_PER_TICK, int(MAX_SPEED_BUDGET / max(self._per_step, 1e-9))))
-            t0 = time.perf_counter()
+            n = int(MAX_SPEED_BUDGET / max(self._per_step, 1e-9))
+            n = max(MIN_STEPS_PER_TICK, min(MAX_STEPS_PER_TICK, n))
+            # the thread's own CPU time: time spent waiting for the GIL or a core is not the
+            # steps' cost, and counting it shrank the ticks until overhead was all they did
+            t0 = time.thread_time()
             self._advance(n)
-            spent = time.perf_counter() - t0
+            spent = time.thread_time() - t0
             self._per_step = 0.7 * self._per_step + 0.3 * spent / n
             return time.perf_counter()
         period = max(TICK, 1.0 / self._speed)

@@ -135,3 +135,39 @@ def test_an_arrow_label_leaves_its_racers_point_and_its_tip_uncovered(view, qtbo
         tip = arrow.head.pos()
         for point in (origin, (tip.x(), tip.y())):
             assert not label.contains(view.plot.vb.mapViewToScene(QPointF(*point))), vector
+
+
+def _coverage(item_cls: type, pen_width: float) -> np.ndarray:
+    """Which pixels a curve of ``item_cls`` with a ``pen_width`` pen paints (its alpha, 0-255)."""
+    import pyqtgraph as pg
+    from PySide6.QtGui import QImage, QPainter
+
+    t = np.linspace(0.0, 6.0, 300)
+    y = 75 + 50 * np.sin(2 * t) * np.exp(-t / 4)
+    curve = item_cls(20 + 45 * t, y, pen=pg.mkPen("#c00", width=pen_width))
+    image = QImage(300, 150, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(0)
+    painter = QPainter(image)
+    curve.paint(painter, None, None)
+    painter.end()
+    bits = np.frombuffer(image.constBits(), dtype=np.uint8).reshape(150, 300, 4)
+    return bits[:, :, 3].astype(int)
+
+
+def test_a_trail_drawn_as_thin_strokes_covers_the_band_the_wide_pen_covers(qtbot) -> None:
+    """TrailCurve draws its 2.2 px pen as 2×2 one-pixel strokes (10× cheaper than Qt's stroker):
+    the band it paints must be the wide pen's, not a thinner or shifted line."""
+    import pyqtgraph as pg
+
+    from gui.views.contour import TRAIL_WIDTH, TrailCurve
+
+    fast = _coverage(TrailCurve, TRAIL_WIDTH)
+    true = _coverage(pg.PlotCurveItem, TRAIL_WIDTH)
+    thin = _coverage(pg.PlotCurveItem, 1.0)
+    solid_true, solid_fast = true > 128, fast > 128
+    # the wide pen's core is painted, and little outside its antialiased edge
+    assert (solid_true & ~(fast > 0)).sum() == 0
+    assert (solid_fast & ~(true > 0)).sum() <= 0.02 * solid_fast.sum()
+    # as much ink as the wide pen (within 15 %), and clearly more than a 1 px line
+    assert abs(fast.sum() - true.sum()) <= 0.15 * true.sum()
+    assert fast.sum() > 1.5 * thin.sum()

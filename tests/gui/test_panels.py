@@ -467,3 +467,19 @@ def test_with_no_round_pair_that_fits_the_ends_are_labelled() -> None:
     assert values[0] >= -5.6 and values[1] <= -0.8 and values[1] - values[0] >= 4.5
     spacing, values = labels_inside(-3.3, 23.3, 25.0, log=False)
     assert values == [-3.0, 23.0] and spacing == 1.0
+
+
+def test_a_log_axis_over_hundreds_of_decades_draws_no_minor_tick_per_decade(qtbot) -> None:
+    """G spanning 1e-307 … 1e292 made 5,400 minor ticks (2…9 of every decade) on a 60-pixel
+    axis: 70 ms to repaint it. Past one tick per MIN_TICK_PX pixels they go; a short span keeps them."""
+    from gui.views.panels import MIN_TICK_PX, SparseLogAxis
+
+    axis = SparseLogAxis("left")
+    axis.setLogMode(False, True)
+    axis.resize(58, 60)
+    wide = axis.tickValues(-307.6, 292.4, 60.0)
+    assert sum(len(values) for _spacing, values in wide) < 60 / MIN_TICK_PX
+    assert all(spacing is not None for spacing, _values in wide)  # no per-decade minor level
+    tall = axis.tickValues(-3.0, 1.0, 400.0)  # a tall plot keeps them
+    tall_minor = [values for spacing, values in tall if spacing is None]
+    assert tall_minor and any(abs(v - (-3 + math.log10(2))) < 1e-12 for v in tall_minor[0])

@@ -88,3 +88,29 @@ def test_a_long_chunk_is_thinned_to_every_2k_th_step_and_its_last() -> None:
     for name in ("w", "loss", "grad", "G", "M", "lr", "dw"):
         np.testing.assert_array_equal(getattr(thin, name), getattr(chunk, name)[rows])
     assert thin_chunk(chunk, 20_000) is chunk  # short enough: untouched
+
+
+def test_a_flat_out_tick_takes_at_least_min_steps_and_at_most_max_per_racer() -> None:
+    """However dear the last tick's steps looked (a tick that waited for the GIL or a core),
+    a racer takes MIN_STEPS_PER_TICK: shorter ticks were all per-racer overhead, and twelve
+    racers fell to 1/14 of their rate among five. Cheap steps stop at MAX_STEPS_PER_TICK."""
+    import time
+
+    from engine.config import RacerConfig
+    from engine.simulate import surface_for
+    from gui.worker import MAX_STEPS_PER_TICK, MIN_STEPS_PER_TICK
+
+    config = SessionConfig(
+        loss="quadratic", steps=100_000_000, tol=0.0, racers=(RacerConfig("sgd"), RacerConfig("adam"))
+    )
+    worker = RaceWorker()
+    worker.race.start(config, surface_for(config))
+    worker._started, worker._playing, worker._speed = True, True, math.inf
+    worker._per_step = 1.0  # as if a step had cost a second
+    worker._tick(time.perf_counter())
+    assert [run.t for run in worker.race.runs().values()] == [MIN_STEPS_PER_TICK] * 2
+    worker._per_step = 1e-12
+    worker._tick(time.perf_counter())
+    assert [run.t for run in worker.race.runs().values()] == [MIN_STEPS_PER_TICK + MAX_STEPS_PER_TICK] * 2
+    assert 0 < worker._per_step < 1.0  # measured again from the tick's own CPU time
+    assert len(worker.mailbox) > 0
