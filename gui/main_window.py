@@ -1136,7 +1136,8 @@ class MainWindow(QMainWindow):
         html = f"<table style='font-size:{size}' cellspacing=0>" + "".join(rows) + "</table>"
         if html != self._readout_html:  # laying the table out again costs more than building it
             self._readout_html = html
-            self.contour.set_readout(html)
+            # playing, the corner is chosen again twice a second (it weighs every trail's points)
+            self.contour.set_readout(html, place=not self.playing or self._frame % 15 == 0)
 
     def _update_selected_vectors(self) -> None:
         name = self.controls.selected

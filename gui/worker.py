@@ -46,8 +46,9 @@ if TYPE_CHECKING:  # the engine (numba) is imported by the thread, after the win
 
 #: Frame period of the stream; chunks are sent at most this often.
 TICK = 1 / 60
-#: At "max" speed a tick computes for about this long before sending its chunk.
-MAX_SPEED_BUDGET = 0.012
+#: At "max" speed a tick computes for about this long (the worker's own CPU) before sending its
+#: chunk: about one frame, which takes the rows of every tick since the last one anyway.
+MAX_SPEED_BUDGET = 0.02
 GRID_SIZE = 220
 #: At high speed a chunk is thinned to about this many rows (every 2ᵏ-th step and the last):
 #: the eye cannot follow more, and copying every row into the views would stall the GUI.
@@ -55,9 +56,10 @@ MAX_ROWS_PER_CHUNK = 2048
 #: Steps per racer in one tick at "max": bounds the rows a tick allocates and copies (≈ 7 MB),
 #: which is what would otherwise hold the GIL long enough to stall the window.
 MAX_STEPS_PER_TICK = 65_536
-#: …and at least this many: a racer's tick costs ≈ 0.2 ms of Python (chunk, thinning, mailbox)
-#: whatever its length, which with 12 racers at a few hundred steps each was most of the tick.
-MIN_STEPS_PER_TICK = 8192
+#: …and at least this many: a racer's tick costs ≈ 0.5 ms of Python and numpy (chunk, thinning,
+#: mailbox) whatever its length, which with 12 racers at a few hundred steps each was most of the
+#: tick, and the GUI thread waited for the GIL behind it.
+MIN_STEPS_PER_TICK = 16_384
 #: The GIL's switch interval while racing (Python's default is 5 ms). The worker hands the GIL
 #: over at every kernel call and numpy copy; taking it back waited for the GUI thread's Python
 #: to reach the interval, so 12 racers' ticks waited ~12 × 5 ms and the window waited on them.

@@ -298,6 +298,9 @@ class _Arrow:
         self.color = color
         self.name = text
         self.opacity = 1.0
+        self.visible = True
+        self.angle: float | None = None  # of the head, in whole degrees
+        self.label = text
         self.tip, self.direction = (0.0, 0.0), (1.0, 0.0)
         pen = pg.mkPen(color, width=ARROW_WIDTH)
         self.line = pg.PlotCurveItem(pen=pen)
@@ -329,12 +332,16 @@ class _Arrow:
         x1, y1 = origin[0] + ux * length, origin[1] + uy * length
         self.line.setData([origin[0], x1], [origin[1], y1])
         self.head.setPos(x1, y1)
-        # whole degrees: setStyle rebuilds the head's path, and flat out the angle moves every frame
-        self.head.setStyle(angle=float(round(180.0 - math.degrees(math.atan2(uy, ux)))))
+        # whole degrees, set only when they change: setStyle rebuilds the head's path
+        angle = float(round(180.0 - math.degrees(math.atan2(uy, ux))))
+        if angle != self.angle:
+            self.angle = angle
+            self.head.setStyle(angle=angle)
         text = f"{self.name} {short_number(norm)}"
-        if text != self.text.toPlainText():  # laying the label out again costs more than the arrow
+        if text != self.label:  # laying the label out again costs more than the arrow
+            self.label = text
             self.text.setText(text)
-        self.text.setPos(origin[0] + ux * length * 1.22, origin[1] + uy * length * 1.22)
+        # (the label is placed by ContourView._separate_labels, clear of the others)
         self.tip, self.direction = (x1, y1), (ux, uy)  # where the label goes (ContourView)
         if alpha != self.opacity:
             self.opacity = alpha
@@ -342,6 +349,10 @@ class _Arrow:
                 item.setOpacity(alpha)
 
     def set_visible(self, visible: bool) -> None:
+        # each setVisible runs pyqtgraph's Python itemChange twice: only when it changes
+        if visible == self.visible:
+            return
+        self.visible = visible
         for item in (self.line, self.head, self.text):
             item.setVisible(visible)
 
@@ -656,8 +667,9 @@ class ContourView(pg.PlotWidget):
         show_glyph = (
             self.show_vectors["glyph"] and G is not None and all(map(math.isfinite, G)) and max(G) > 0
         )
-        self.glyph.setVisible(bool(show_glyph))
-        self.glyph_label.setVisible(bool(show_glyph))
+        if bool(show_glyph) != self.glyph.isVisible():
+            self.glyph.setVisible(bool(show_glyph))
+            self.glyph_label.setVisible(bool(show_glyph))
         if show_glyph:
             assert G is not None
             r = np.sqrt(np.asarray(G, dtype=float))
@@ -720,10 +732,14 @@ class ContourView(pg.PlotWidget):
         self.plot.vb.setBorder(pg.mkPen("#E69F00", width=4))
         QTimer.singleShot(ms, self, lambda: self.plot.vb.setBorder(None))  # dies with the view
 
-    def set_readout(self, html: str) -> None:
+    def set_readout(self, html: str, *, place: bool = True) -> None:
+        """Show the legend's table; ``place=False`` leaves it in its corner (``place_readout``
+        weighs every trail's points: while playing it runs a few times a second, not each time)."""
         self.readout.setHtml(html)
-        self.readout.setVisible(bool(html))
-        self.place_readout()
+        if self.readout.isVisible() != bool(html):
+            self.readout.setVisible(bool(html))
+        if place:
+            self.place_readout()
 
     def set_notice(self, html: str) -> None:
         """A message in the middle of the plot; empty hides it."""
