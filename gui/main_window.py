@@ -61,6 +61,8 @@ if TYPE_CHECKING:  # built after the first paint (MainWindow.finish_building)
     from gui.maps_dock import MapsDock
 
 REDRAW_MS = 33
+#: While playing, the numbers (readout, table, timeline) change every this many frames (5 Hz).
+NUMBERS_EVERY = 6
 # Narrower than this, the contour's readout leaves out η and uses a smaller font.
 READOUT_COMPACT_BELOW_PX = 430
 PANEL_KEYS = tuple(key for key, *_ in ROWS)
@@ -1066,11 +1068,11 @@ class MainWindow(QMainWindow):
         adaptive = {n: OPTIMIZERS[racers[n].optimizer].adaptive for n in self.histories if n in racers}
         cursor = self.timeline.cursor
         self._frame += 1
-        # Numbers (the on-plot readout, the table, the timeline) change at 10 Hz while playing,
+        # Numbers (the on-plot readout, the table, the timeline) change at 5 Hz while playing,
         # all on the same frames so they agree: at 30 Hz they cannot be read, and laying out text
         # costs more than moving the racers. The contour moves at the frame rate; the line plots
         # in turn, two at a time, so no frame carries all six.
-        numbers = not self.playing or self._frame % 3 == 0
+        numbers = not self.playing or self._frame % NUMBERS_EVERY == 0
         if numbers:
             self.timeline.set_maximum(max(h.last_step for h in self.histories.values()))
         self.contour.update_racers(self.histories, cursor)
@@ -1136,8 +1138,8 @@ class MainWindow(QMainWindow):
         html = f"<table style='font-size:{size}' cellspacing=0>" + "".join(rows) + "</table>"
         if html != self._readout_html:  # laying the table out again costs more than building it
             self._readout_html = html
-            # playing, the corner is chosen again twice a second (it weighs every trail's points)
-            self.contour.set_readout(html, place=not self.playing or self._frame % 15 == 0)
+            # playing, the corner is chosen again every 0.6 s (it weighs every trail's points)
+            self.contour.set_readout(html, place=not self.playing or self._frame % (3 * NUMBERS_EVERY) == 0)
 
     def _update_selected_vectors(self) -> None:
         name = self.controls.selected

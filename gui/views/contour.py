@@ -409,6 +409,8 @@ class ContourView(pg.PlotWidget):
             symbol="s", size=11, pen=pg.mkPen("#111", width=2), brush=pg.mkBrush(255, 255, 255, 200)
         )
         self.start_marker.setZValue(16)
+        for marks in (self.minima, self.start_marker):  # still while racers move: cached pictures
+            marks.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
         self.plot.addItem(self.minima)
         self.plot.addItem(self.start_marker)
         self.readout = pg.TextItem(

@@ -237,11 +237,13 @@ def test_a_racer_far_larger_than_the_rest_is_left_out_of_the_scale_until_selecte
     y0, y1 = panels.plots["M"].vb.viewRange()[1]
     assert y1 - y0 < 30 and panels.clipped["M"] == {"momentum"}
     assert set(panels.clip_marks["M"].data["symbol"]) <= {"t", "t1"} and len(panels.clip_marks["M"].data)
+    assert panels.clip_marks["M"].isVisible()
     panels.set_selected("momentum")  # what the learner looks at always fits
     y0, y1 = panels.plots["M"].vb.viewRange()[1]
     m = histories["momentum"].vec("M")
     assert y0 <= m.min() and m.max() <= y1 and panels.clipped["M"] == set()
     assert len(panels.clip_marks["M"].data) == 0
+    assert not panels.clip_marks["M"].isVisible()  # an empty scatter is not repainted at all
 
 
 def test_a_selected_racer_running_away_does_not_flatten_the_others(panels) -> None:

@@ -8,7 +8,7 @@ from itertools import pairwise
 import pytest
 from PySide6.QtWidgets import QTextBrowser
 
-from gui.main_window import MainWindow
+from gui.main_window import NUMBERS_EVERY, MainWindow
 from tests.gui.conftest import choose_loss_and_wait
 from tests.gui.test_main_window import press_step
 
@@ -37,14 +37,14 @@ def test_while_playing_the_inspector_shows_the_step_the_timeline_shows(window, q
     window._dirty = True
     window._redraw()
     assert window.inspector.shown[1] == window.timeline.slider.maximum() == 2
-    window.playing = True  # as between the 10 Hz number frames of a playing race
+    window.playing = True  # as between the 5 Hz number frames of a playing race
     window._frame = 0
     press_step(window, qtbot, 1)  # a chunk arrives
     window.playing = True
     window._dirty = True
     window._redraw()  # a frame that moves the racers but not the numbers
     assert window.inspector.shown[1] == window.timeline.slider.maximum() == 2  # not a step ahead
-    window._frame = 2
+    window._frame = NUMBERS_EVERY - 1
     window._redraw()  # the next number frame: both move on together
     assert window.inspector.shown[1] == window.timeline.slider.maximum() == 3
 
