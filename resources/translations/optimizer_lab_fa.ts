@@ -590,7 +590,7 @@ Do you want to replace it?</source>
     <name>MainWindow</name>
     <message>
         <source>Optimizer Lab</source>
-        <extracomment>Speed slider stops, in steps per second. The first start plays 10 steps a second: the first 50 steps, where the optimizers differ most, take 5 s, slow enough to follow in a lecture. It is marked &quot;1×&quot; on the slider. A data surface whose window is wider or taller than this ratio is drawn with free axes. The inspector names at most this many rows of a minibatch (then &quot;…&quot;). Presentation mode (F11): text, lines, markers and legend this much larger. Ctrl+plus / Ctrl+minus go through these interface sizes.</extracomment>
+        <extracomment>While playing, the numbers (readout, table, timeline) change every this many frames (5 Hz). Speed slider stops, in steps per second. The first start plays 10 steps a second: the first 50 steps, where the optimizers differ most, take 5 s, slow enough to follow in a lecture. It is marked &quot;1×&quot; on the slider. A data surface whose window is wider or taller than this ratio is drawn with free axes. The inspector names at most this many rows of a minibatch (then &quot;…&quot;). Presentation mode (F11): text, lines, markers and legend this much larger. Ctrl+plus / Ctrl+minus go through these interface sizes.</extracomment>
         <translation>آزمایشگاه بهینه‌سازها</translation>
     </message>
     <message>
@@ -1055,7 +1055,7 @@ Do you want to replace it?</source>
     </message>
     <message>
         <source>linear: L ≤ 0</source>
-        <extracomment>(key, axis label, log-y by default, what it is) — the rows top to bottom; keys and axis labels are the record schema&apos;s (``engine.record.FIELDS``: a field&apos;s name and symbol). Tick labels on a linear plot stay this many text heights apart (centre to centre). ... and at least this many label boxes where that leaves fewer than two (a 60-pixel plot presenting). &quot;Plots show&quot; choices: the first N steps only (None: every step, the axis growing with the race). Most of what distinguishes the optimizers happens in the first 10-100 steps, which a 2,000-step axis squeezes into its first few pixels. Shown in place of a log plot&apos;s label when some value is ≤ 0 and the plot falls back to linear.</extracomment>
+        <extracomment>(key, axis label, log-y by default, what it is) — the rows top to bottom; keys and axis labels are the record schema&apos;s (``engine.record.FIELDS``: a field&apos;s name and symbol). Tick labels on a linear plot stay this many text heights apart (centre to centre). ... and at least this many label boxes where that leaves fewer than two (a 60-pixel plot presenting). A log axis draws its minor ticks (2…9 in each decade) only this many pixels apart or more. &quot;Plots show&quot; choices: the first N steps only (None: every step, the axis growing with the race). Most of what distinguishes the optimizers happens in the first 10-100 steps, which a 2,000-step axis squeezes into its first few pixels. Shown in place of a log plot&apos;s label when some value is ≤ 0 and the plot falls back to linear.</extracomment>
         <translation>خطی: L ≤ 0</translation>
     </message>
     <message>
