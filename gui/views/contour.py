@@ -312,6 +312,8 @@ class _Arrow:
         for item in (self.line, self.head, self.text):
             item.setZValue(40)
             plot.addItem(item, ignoreBounds=True)
+        for item in (self.text, self.text.textItem):  # its text changes far less often than it moves
+            item.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
 
     def set(
         self,
@@ -419,6 +421,10 @@ class ContourView(pg.PlotWidget):
         self.readout.setParentItem(self.plot.vb)
         self.readout.setPos(6, 6)
         self.readout.setZValue(50)
+        # the table changes a few times a second, the racers under it at every frame: repaint
+        # its box and text from cached pictures instead of laying the text out each time
+        for item in (self.readout, self.readout.textItem):
+            item.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
         self.readout.setVisible(False)  # an empty one is a stray little box
         # what the plot is waiting for, in its middle (the engine still loading at start-up)
         self.notice = CentredNote(self.plot.vb, z=60, color="#333", fill=pg.mkBrush(255, 255, 255, 235))
