@@ -217,9 +217,12 @@ def main() -> None:
         )
         if data:
             from engine.data import DataSpec
+            from engine.simulate import Run, surface_for
 
             spec = DataSpec("penguins", "logistic", "bill_length_mm", "species", True, "Gentoo")
             config = replace(config, data=spec, batch_size=32)
+            # the data kernels compile here, not in the worker while it is measured (a cold cache)
+            Run(surface_for(config), "sgd", batch_size=32).advance(2)
         if window.playing:
             window.toggle_play()
         wait_until(lambda: not window.playing, 10, "pause")
