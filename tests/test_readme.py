@@ -83,10 +83,27 @@ def test_the_troubleshooting_section_shows_the_apps_own_words() -> None:
     assert example.splitlines() == lines[:2]
 
 
+def inline_commands(text: str) -> list[str]:
+    """The `code spans` of the prose (fenced blocks left out), whitespace collapsed."""
+    prose = re.sub(r"^```.*?^```", "", text, flags=re.DOTALL | re.MULTILINE)
+    return [" ".join(span.split()) for span in re.findall(r"`([^`]+)`", prose)]
+
+
+def loose_python(command: str) -> bool:
+    """A command that runs a bare `python`/`pip` (after any VAR=value), not the venv's."""
+    bare = re.sub(r"^(\w+=\S*\s+)*", "", command)
+    return bool(re.match(r"(python3?|pip3?) \S", bare)) and "-m venv" not in bare
+
+
 def test_the_examples_are_found_and_use_the_venvs_python() -> None:
     assert len(EXAMPLES) >= 10
-    loose = [c for c in shell_commands(README) if re.match(r"(python3?|pip) ", c) and "-m venv" not in c]
+    loose = [c for c in shell_commands(README) + inline_commands(README) if loose_python(c)]
     assert loose == []  # Debian has no `python`; every example names the venv's
+
+
+def test_a_bare_python_in_the_prose_is_caught() -> None:
+    prose = "Run `PYTHONPATH=. python bench.py` or `.venv/bin/python x.py`, then `python3 -m venv .venv`.\n"
+    assert [c for c in inline_commands(prose) if loose_python(c)] == ["PYTHONPATH=. python bench.py"]
 
 
 @pytest.mark.slow
