@@ -86,9 +86,7 @@ def symbol_font_family(base: QFont) -> str | None:
     Persian letter (which it lacks) still falls back to Vazirmatn.
     """
     for family in dict.fromkeys([*base.families(), *LATIN_FONT_CANDIDATES]):
-        # only a font installed under that name, not whatever Qt substitutes for a missing one
-        resolved = QRawFont.fromFont(QFont(family)).familyName()
-        if resolved.lower().startswith(family.lower()) and _latin_only(family):
+        if _installed_as(family) and _latin_only(family):
             return family
 
     # plain sans families first (the interface's own style), not narrow or condensed ones
@@ -97,9 +95,16 @@ def symbol_font_family(base: QFont) -> str | None:
         return "sans" not in name, "narrow" in name or "condensed" in name, len(f), f
 
     for family in sorted(QFontDatabase.families(), key=preference):
-        if not QFontDatabase.isPrivateFamily(family) and _latin_only(family):
+        if not QFontDatabase.isPrivateFamily(family) and _installed_as(family) and _latin_only(family):
             return family
     return None
+
+
+def _installed_as(family: str) -> bool:
+    """A font is installed under that name, not an alias ("Serif") or whatever Qt substitutes for a
+    missing one. An alias passed the test as the font it stands for (DejaVu Serif on a bare Debian),
+    but for a Persian line Qt resolves it again, to a font without "−", and Vazirmatn's hyphen showed."""
+    return QRawFont.fromFont(QFont(family)).familyName().lower().startswith(family.lower())
 
 
 #: The application's font before any language changed it.

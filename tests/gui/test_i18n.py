@@ -256,3 +256,18 @@ def test_the_command_line_export_draws_the_same_true_minus_as_the_window(qapp: Q
         assert all("vazir" in f.lower() for f in families.values()), families
     finally:
         install_language(qapp, "en")
+
+
+def test_the_symbol_font_is_a_font_installed_under_its_name_never_an_alias(qapp: QApplication) -> None:
+    """On a bare Debian (DejaVu only) the scan returned the alias "Serif": it passed as DejaVu
+    Serif, but Qt resolved it again for a Persian line, Vazirmatn drew "−g" as "-g" and the
+    true-minus test above failed there (not here, where Nimbus Sans is found first)."""
+    from PySide6.QtGui import QRawFont
+
+    from gui.i18n import _installed_as, symbol_font_family
+
+    assert not _installed_as("Serif") and not _installed_as("Sans Serif")
+    resolved = QRawFont.fromFont(QFont("Serif")).familyName()
+    assert _installed_as(resolved)
+    family = symbol_font_family(QFont())
+    assert family is None or _installed_as(family)
