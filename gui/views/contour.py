@@ -440,6 +440,9 @@ class ContourView(pg.PlotWidget):
         self.glyph.setZValue(35)
         self.plot.addItem(self.glyph, ignoreBounds=True)
         self.glyph_label = pg.TextItem("√G", color="#6A3D9A", anchor=(0, 1))
+        self._placed_labels: list[
+            tuple[float, float, float, float]
+        ] = []  # (x, y, w, h) of the arrows' labels
         self.plot.addItem(self.glyph_label, ignoreBounds=True)
         self.glyph.setVisible(False)
         self.glyph_label.setVisible(False)
@@ -686,7 +689,7 @@ class ContourView(pg.PlotWidget):
             self.glyph.setRect(
                 QRectF(QPointF(point[0] - r[0], point[1] - r[1]), QPointF(point[0] + r[0], point[1] + r[1]))
             )
-            self.glyph_label.setPos(point[0] + r[0], point[1] + r[1])
+            self._place_glyph_label(point, (float(r[0]), float(r[1])))
 
     def _largest(self, racer: str | None) -> dict[str, float]:
         """The largest ‖g‖, ‖M‖, ‖Δw‖ of a racer's recorded run (cached per record length)."""
@@ -734,6 +737,28 @@ class ContourView(pg.PlotWidget):
                 y = below if below - h / 2 > y0 else clash[1] + (clash[3] + h) / 2 + py
             arrow.text.setPos(x, y)
             placed.append((x, y, w, h))
+        self._placed_labels = placed
+
+    def _place_glyph_label(self, point: tuple[float, float], r: tuple[float, float]) -> None:
+        """Put "√G" at the first corner of its ellipse clear of the arrows' labels (upper right
+        first; it was always there, and at 900×640 it sat on "−g 1.1")."""
+        px, py = self.plot.vb.viewPixelSize()
+        rect = self.glyph_label.boundingRect()
+        w, h = rect.width() * px, rect.height() * py
+        corners = ((1, 1), (-1, 1), (1, -1), (-1, -1))  # (x side, y side) of the ellipse
+        for sx, sy in corners:
+            cx, cy = point[0] + sx * (r[0] + w / 2), point[1] + sy * (r[1] + h / 2)
+            if not any(
+                abs(b[0] - cx) < (b[2] + w) / 2 and abs(b[1] - cy) < (b[3] + h) / 2
+                for b in self._placed_labels
+            ):
+                break
+        else:
+            sx, sy = corners[0]
+        anchor = ((1 - sx) / 2, (1 + sy) / 2)  # the text's corner that touches the ellipse's
+        if tuple(self.glyph_label.anchor) != anchor:
+            self.glyph_label.setAnchor(anchor)
+        self.glyph_label.setPos(point[0] + sx * r[0], point[1] + sy * r[1])
 
     def flash(self, ms: int = 1800) -> None:
         """Outline the contour for a moment (a lesson's "watch this")."""

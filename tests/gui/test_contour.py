@@ -121,6 +121,25 @@ def test_arrow_labels_neither_overlap_nor_leave_the_plot(view, qtbot) -> None:
             assert not a.intersects(b)
 
 
+def test_the_root_g_label_stays_clear_of_the_arrow_labels(view, qtbot) -> None:
+    """The √G glyph's label sat on its ellipse's upper right corner whatever was there: at
+    900×640 it was drawn over "−g 1.1". It now takes a free corner of the ellipse."""
+    view.set_view((-4.0, 4.0, -4.0, 4.0))
+    view.show_vectors["glyph"] = True
+    qtbot.wait(1)
+    checked = 0
+    for angle in np.linspace(0.0, 2 * np.pi, 24, endpoint=False):
+        g = (-float(np.cos(angle)), -float(np.sin(angle)))  # −g points at ``angle``
+        view.show_state((0.0, 0.0), g, None, (0.3 * -g[0], 0.3 * -g[1]), (1.0, 0.6))
+        glyph = view.glyph_label.sceneBoundingRect()
+        assert view.glyph_label.isVisible()
+        for arrow in view.arrows.values():
+            if arrow.text.isVisible():
+                checked += 1
+                assert not glyph.intersects(arrow.text.sceneBoundingRect()), (round(angle, 2), arrow.name)
+    assert checked >= 24
+
+
 def test_an_arrow_label_leaves_its_racers_point_and_its_tip_uncovered(view, qtbot) -> None:
     """A short −g arrow's label, centred at 1.22× its length, sat on the racer's dot and hid the
     arrow's own minus ("g 0.55"): it now starts past the tip."""
