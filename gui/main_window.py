@@ -956,6 +956,14 @@ class MainWindow(QMainWindow):
         """The selected racer's whole path with the settings just tried (nothing is raced)."""
         if path.racer == self.controls.selected and path.racer in self.histories:
             self.contour.set_ghost(path.w, self.race.colors([path.racer]).get(path.racer, "#333333"))
+            if path.status == "diverged":  # the dashed path only runs off the plot: say why
+                label = self.race.labels([path.racer]).get(path.racer, path.racer)
+                self.statusBar().showMessage(
+                    self.tr(
+                        "What if: with these settings {0} diverges within {1} steps (the dashed path)."
+                    ).format(label, len(path.w) - 1),
+                    10000,
+                )
 
     def _race_reset(self) -> None:
         """A fresh race from step 0: every view starts over from the model's records."""

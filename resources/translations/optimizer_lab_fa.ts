@@ -854,6 +854,10 @@ Do you want to replace it?</source>
         <translation>همهٔ بهینه‌سازها همگرا یا واگرا شدند.</translation>
     </message>
     <message>
+        <source>What if: with these settings {0} diverges within {1} steps (the dashed path).</source>
+        <translation>اگر چنین شود: با این تنظیم‌ها {0} ظرف {1} گام واگرا می‌شود (مسیر خط‌چین).</translation>
+    </message>
+    <message>
         <source>step {0}</source>
         <translation>گام {0}</translation>
     </message>

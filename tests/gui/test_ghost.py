@@ -24,6 +24,16 @@ def test_moving_eta_draws_where_the_new_rate_leads_before_play(window, qtbot) ->
         )
         np.testing.assert_allclose(_ghost(window), reference.w, rtol=0, atol=0)
         assert window.contour.ghost.isVisible()
+        message = window.statusBar().currentMessage()
+        if lr < 0.2:  # settles: nothing to warn about
+            assert reference.status != "diverged" and "diverges" not in message
+        else:  # |1 − κη| = 1.2: past the largest double after ~1,900 steps, off the plot long before
+            assert reference.status == "diverged"
+            steps = len(reference.w) - 1
+            assert (
+                message
+                == f"What if: with these settings SGD diverges within {steps} steps (the dashed path)."
+            )
         assert all(h.last_step == 0 for h in window.histories.values())  # nothing was raced
     # 0.22 > 2/κ: the path the learner sees runs away in w2, 0.18 settles
     assert np.abs(_ghost(window)[:, 1]).max() > 10
