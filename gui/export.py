@@ -36,7 +36,7 @@ import numpy as np
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontInfo, QFontMetricsF, QImage, QPainter, QPainterPath
 from PySide6.QtSvg import QSvgGenerator
-from PySide6.QtWidgets import QApplication, QGraphicsView, QWidget
+from PySide6.QtWidgets import QApplication, QGraphicsItem, QGraphicsView, QWidget
 
 from engine.atomic import PendingFile, atomic_write_bytes, check_mp4
 from engine.config import SessionConfig
@@ -661,13 +661,37 @@ def _logical_size(view: QGraphicsView | QWidget) -> tuple[int, int]:
     return view.width(), view.height()
 
 
+@contextlib.contextmanager
+def _uncached(view: QGraphicsView | QWidget) -> Iterator[None]:
+    """Draw every item afresh while exporting, then give back the cache modes.
+
+    The window caches its readout and the arrows' labels as screen pixmaps (they change a few
+    times a second, the racers under them every frame); rendered through those, an SVG got the
+    text as bitmaps, without its words, and a 4K PNG got it scaled up from screen pixels."""
+    views = [view] if isinstance(view, QGraphicsView) else view.findChildren(QGraphicsView)
+    cached: list[tuple[QGraphicsItem, QGraphicsItem.CacheMode]] = []
+    for v in views:
+        if v.scene() is None:
+            continue
+        for item in v.scene().items():
+            if item.cacheMode() != QGraphicsItem.CacheMode.NoCache:
+                cached.append((item, item.cacheMode()))
+                item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+    try:
+        yield
+    finally:
+        for item, mode in cached:
+            item.setCacheMode(mode)
+
+
 def _paint(view: QGraphicsView | QWidget, painter: QPainter, lw: int, lh: int) -> None:
     """Render a view (scene or widget) with ``painter``, then end the painter."""
     try:
-        if isinstance(view, QGraphicsView):
-            view.render(painter, QRectF(0, 0, lw, lh), view.viewport().rect())
-        else:
-            view.render(painter, QPoint())
+        with _uncached(view):
+            if isinstance(view, QGraphicsView):
+                view.render(painter, QRectF(0, 0, lw, lh), view.viewport().rect())
+            else:
+                view.render(painter, QPoint())
     finally:
         painter.end()
 

@@ -198,3 +198,23 @@ def test_text_can_become_glyph_outlines_that_keep_the_words() -> None:
     assert labelled["a"].get("transform") == "matrix(100,0,0,-50,10,90)"
     assert labelled["a"].find(ns + "title").text == "a"
     assert labelled["e-08"].get("d") == "M36.0,10.0 L41.0,10.0" and labelled["e-08"].get("stroke") == "none"
+
+
+def test_an_export_draws_cached_items_afresh_and_gives_their_cache_back(qtbot) -> None:
+    """The readout and the arrows' labels are cached as screen pixmaps in the window; an export
+    through those wrote them into the SVG as bitmaps, without their words (the Persian export
+    test in tests/cli lost "گام 30")."""
+    from PySide6.QtWidgets import QGraphicsItem
+
+    from gui.export import _uncached
+    from gui.views.contour import ContourView
+
+    view = ContourView()
+    qtbot.addWidget(view)
+    none = QGraphicsItem.CacheMode.NoCache
+    cached = [item for item in view.scene().items() if item.cacheMode() != none]
+    modes = [item.cacheMode() for item in cached]
+    assert len(cached) >= 2  # the readout's box and text at least
+    with _uncached(view):
+        assert all(item.cacheMode() == none for item in view.scene().items())
+    assert [item.cacheMode() for item in cached] == modes
