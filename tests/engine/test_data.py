@@ -315,7 +315,8 @@ def test_with_own_batches_a_new_racer_draws_its_own_and_with_the_same_it_shares(
     same = replace(own, racers=(RacerConfig("sgd", key="sgd"),))
     race = Race(same)
     race.start(same, surface_for(same))
-    assert race.config.racer(race.add("adam")).seed is None
+    key = race.add("adam")  # first: ``race.config`` is a new object after the add
+    assert race.config.racer(key).seed is None
 
 
 def test_a_session_keeps_the_data_batch_noise_and_seeds(tmp_path: Path) -> None:
