@@ -291,6 +291,17 @@ class _Dots(pg.GraphicsObject):
             painter.drawEllipse(to_device.map(QPointF(x, y)), self._radius, self._radius)
 
 
+Box = tuple[float, float, float, float]  # a label's centre x, y and its width, height (view units)
+
+
+def _first_clash(placed: list[Box], box: Box) -> Box | None:
+    """The first of the labels ``placed`` that ``box`` overlaps, or None."""
+    x, y, w, h = box
+    return next(
+        (b for b in placed if abs(b[0] - x) < (b[2] + w) / 2 and abs(b[1] - y) < (b[3] + h) / 2), None
+    )
+
+
 class _Arrow:
     """A vector drawn from a point: a line and a head, with a short label and its size."""
 
@@ -727,10 +738,7 @@ class ContourView(pg.PlotWidget):
             x = min(max(x, x0 + w / 2 + 2 * px), x1 - w / 2 - 2 * px)
             y = min(max(y, y0 + h / 2 + 2 * py), y1 - h / 2 - 2 * py)
             for _ in range(len(placed) + 1):  # step aside from a label already placed
-                clash = next(
-                    (b for b in placed if abs(b[0] - x) < (b[2] + w) / 2 and abs(b[1] - y) < (b[3] + h) / 2),
-                    None,
-                )
+                clash = _first_clash(placed, (x, y, w, h))
                 if clash is None:
                     break
                 below = clash[1] - (clash[3] + h) / 2 - py
@@ -748,10 +756,7 @@ class ContourView(pg.PlotWidget):
         corners = ((1, 1), (-1, 1), (1, -1), (-1, -1))  # (x side, y side) of the ellipse
         for sx, sy in corners:
             cx, cy = point[0] + sx * (r[0] + w / 2), point[1] + sy * (r[1] + h / 2)
-            if not any(
-                abs(b[0] - cx) < (b[2] + w) / 2 and abs(b[1] - cy) < (b[3] + h) / 2
-                for b in self._placed_labels
-            ):
+            if _first_clash(self._placed_labels, (cx, cy, w, h)) is None:
                 break
         else:
             sx, sy = corners[0]
