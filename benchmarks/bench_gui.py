@@ -120,6 +120,16 @@ def parse_args() -> argparse.Namespace:
         metavar="SCENARIO",
         help="profile the GUI thread in a scenario (default: 12 racers, max)",
     )
+    parser.add_argument("--profile-out", metavar="FILE", help="also save the profile (pstats) to FILE")
+    parser.add_argument(
+        "--only", metavar="SCENARIO", action="append", help="measure only this scenario (repeatable)"
+    )
+    parser.add_argument(
+        "--kernel-cache",
+        metavar="DIR",
+        type=Path,
+        help="compile the kernels into DIR and reuse them (repeated runs skip the cold compile)",
+    )
     return parser.parse_args()
 
 
@@ -127,6 +137,9 @@ def main() -> None:
     args = parse_args()
     seconds = args.seconds or (3.0 if args.quick else 8.0)
     root = isolate()
+    if args.kernel_cache:
+        args.kernel_cache.mkdir(parents=True, exist_ok=True)
+        os.environ["OPTIMIZER_LAB_CACHE_DIR"] = str(args.kernel_cache.resolve())
     if args.platform == "xvfb":
         start_display(root)
         os.environ["QT_QPA_PLATFORM"] = "xcb"
@@ -169,10 +182,14 @@ def main() -> None:
         def __init__(self) -> None:
             super().__init__()
             self.count = 0
+            self.area = 0.0  # repainted pixels, in whole viewports
 
         def eventFilter(self, obj: QObject, event: QEvent) -> bool:
             if event.type() == QEvent.Type.Paint:
                 self.count += 1
+                size = obj.size()
+                pixels = sum(r.width() * r.height() for r in event.region())
+                self.area += pixels / max(size.width() * size.height(), 1)
             return False
 
     def run_for(seconds: float) -> None:
@@ -234,6 +251,8 @@ def main() -> None:
     rows: list[dict[str, object]] = []
 
     def measure(name: str, optimizers: tuple[str, ...], speed: float, data: bool = False) -> None:
+        if args.only and name not in args.only:
+            return
         profile = args.profile == name
         race(optimizers, data)
         if speed:
@@ -242,6 +261,8 @@ def main() -> None:
             wait_until(lambda: window.playing, 10, "play")
         run_for(1.0)  # past the first frames, ranges and caches
         s0, c0, p0, t0 = steps_by_racer(), time.process_time(), paints.count, time.perf_counter()
+        a0 = paints.area
+        f0 = window._frame
         g0 = time.thread_time()  # this is the GUI thread: what it alone computed
         if profile:
             import cProfile
@@ -253,10 +274,14 @@ def main() -> None:
         if profile:
             profiler.disable()
         cpu = (time.process_time() - c0) / wall * 100
-        gui = (time.thread_time() - g0) / wall * 100
+        gui_s = time.thread_time() - g0
+        gui = gui_s / wall * 100
         s1 = steps_by_racer()
         rates = [(s1[k] - s0.get(k, 0)) / wall for k in s1]
         fps = (paints.count - p0) / wall
+        area = (paints.area - a0) / max(paints.count - p0, 1) * 100
+        frames = window._frame - f0  # the window's redraws (30 Hz while playing)
+        gui_ms = gui_s * 1000 / max(frames, 1)
         probe.start()
         run_for(seconds)
         stall = probe.stop()
@@ -264,7 +289,7 @@ def main() -> None:
             window.toggle_play()
         run_for(0.3)
         rows.append(
-            dict(name=name, racers=len(optimizers), cpu=cpu, gui=gui, stall=stall, fps=fps,
+            dict(name=name, racers=len(optimizers), cpu=cpu, gui=gui, gui_ms=gui_ms, area=area, stall=stall, fps=fps,
                  per_racer=min(rates) if speed else 0.0, total=sum(rates) if speed else 0.0)
         )  # fmt: skip
         if profile:
@@ -272,6 +297,8 @@ def main() -> None:
 
             print(f"\nWhere the GUI thread spent {name} ({wall:.1f} s, cumulative):")
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(28)
+            if args.profile_out:
+                profiler.dump_stats(args.profile_out)
 
     measure("idle (reference)", FIVE, 0)
     measure("5 racers, 1×", FIVE, 60)
@@ -292,17 +319,21 @@ def main() -> None:
         f"engine ready {ready_s:.0f} s after start (cold kernel cache)\n"
     )
     print(
-        f"{'scenario':<18} {'CPU % of 1 core':>15} {'of it GUI thread':>16} {'longest stall ms':>17} "
-        f"{'repaints/s':>11} "
+        f"{'scenario':<18} {'CPU % of 1 core':>15} {'of it GUI thread':>16} {'GUI CPU ms/frame':>16} "
+        f"{'longest stall ms':>17} "
+        f"{'repaints/s':>11} {'% of plot each':>14} "
         f"{'steps/s, slowest racer':>23} {'steps/s, all':>14}"
     )
     for r in rows:
         rate = f"{r['per_racer']:,.0f}" if r["per_racer"] else "–"
         total = f"{r['total']:,.0f}" if r["total"] else "–"
         print(
-            f"{r['name']:<18} {r['cpu']:>15.1f} {r['gui']:>16.1f} {r['stall']:>17.1f} {r['fps']:>11.1f} "
+            f"{r['name']:<18} {r['cpu']:>15.1f} {r['gui']:>16.1f} {r['gui_ms']:>16.2f} {r['stall']:>17.1f} "
+            f"{r['fps']:>11.1f} {r['area']:>14.0f} "
             f"{rate:>23} {total:>14}"
         )
+    if args.only:  # a part of the table: the targets need all of it
+        return
     twelve, five, slow = by["12 racers, max"], by["5 racers, max"], by["5 racers, 1×"]
     ratio = twelve["per_racer"] / five["per_racer"] if five["per_racer"] else 0.0
     checks = (
