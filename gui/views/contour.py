@@ -22,6 +22,7 @@ from gui import theme
 from gui.history import RacerHistory, display_stride
 from gui.slots import weak_slot
 from gui.views.centred import CentredNote
+from gui.views.curves import FastCurve
 
 if TYPE_CHECKING:
     from engine.contours import SurfacePicture
@@ -118,7 +119,7 @@ def drawable(points: np.ndarray) -> np.ndarray:
 MAX_FAST_WIDTH = 3.5
 
 
-class TrailCurve(pg.PlotCurveItem):
+class TrailCurve(FastCurve):
     """A curve whose wide pen is drawn as a few 1-pixel strokes side by side, on a raster device.
 
     Qt strokes a pen wider than a pixel through its general stroker, which with antialiasing
@@ -314,7 +315,7 @@ class _Arrow:
         self.label = text
         self.tip, self.direction = (0.0, 0.0), (1.0, 0.0)
         pen = pg.mkPen(color, width=ARROW_WIDTH)
-        self.line = pg.PlotCurveItem(pen=pen)
+        self.line = FastCurve(pen=pen)
         self.head = pg.ArrowItem(headLen=12, tipAngle=32, pen=pen, brush=color)
         self.text = pg.TextItem(text, color=color, anchor=(0.5, 0.5), fill=pg.mkBrush(255, 255, 255, 170))
         font = QFont()

@@ -22,6 +22,7 @@ from gui import theme
 from gui.history import RacerHistory, display_stride
 from gui.slots import weak_slot
 from gui.views.centred import CentredNote
+from gui.views.curves import FastCurve
 
 #: The recorded fields plotted, top to bottom: (log-y by default, what it is, for the tooltip).
 _PLOTTED: dict[str, tuple[bool, str]] = {
@@ -677,7 +678,7 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
                     else:
                         # a plain curve: PlotDataItem's log mapping, clipping and downsampling cost
                         # more per frame than the drawing; the data come thinned (_thin) already
-                        curve = pg.PlotCurveItem(pen=pen, connect="finite", antialias=False)
+                        curve = FastCurve(pen=pen, connect="finite", antialias=False)
                         self.plots[key].addItem(curve)
                     self._curves[(name, key, i)] = curve
         for (_name, key, _i), curve in old_curves.items():
