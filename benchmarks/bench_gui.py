@@ -289,8 +289,8 @@ def main() -> None:
             window.toggle_play()
         run_for(0.3)
         rows.append(
-            dict(name=name, racers=len(optimizers), cpu=cpu, gui=gui, gui_ms=gui_ms, area=area, stall=stall, fps=fps,
-                 per_racer=min(rates) if speed else 0.0, total=sum(rates) if speed else 0.0)
+            dict(name=name, racers=len(optimizers), cpu=cpu, gui=gui, gui_ms=gui_ms, area=area, stall=stall,
+                 fps=fps, per_racer=min(rates) if speed else 0.0, total=sum(rates) if speed else 0.0)
         )  # fmt: skip
         if profile:
             import pstats

@@ -46,7 +46,7 @@ def _same_rect(a, b) -> None:
 @pytest.mark.parametrize("pen", PENS.values(), ids=PENS.keys())
 @pytest.mark.parametrize("data", DATA.values(), ids=DATA.keys())
 def test_bounds_and_rect_are_pyqtgraphs(qtbot, pen, data) -> None:
-    widget, reference, fast = _pair(qtbot, pen)
+    _widget, reference, fast = _pair(qtbot, pen)
     x, y = (np.asarray(v, dtype=float) for v in data)
     for item in (reference, fast):
         item.setData(x, y)
