@@ -166,13 +166,19 @@ class TrailCurve(FastCurve):
 class _Racer:
     """The trail of one racer on the contour (its current point is one of the _Dots).
 
-    The trail is two curves: a body, repainted from a cached picture, and a short tip that is
-    all a new frame has to stroke. Wide antialiased lines are the dearest thing Qt draws in
-    software; stroking whole trails 30 times a second was a fifth of the window's CPU.
+    The trail is a body and its pieces, each repainted from a cached picture, and a short tip
+    that is all a new frame has to stroke. Wide antialiased lines are the dearest thing Qt draws
+    in software; stroking whole trails 30 times a second was a fifth of the window's CPU.
+    A full tip becomes a piece (a few dozen points drawn once) instead of making the body take
+    it in: flat out, the tip filled every few frames, and redrawing 12 bodies of 6,000 points
+    each time was the largest part of the window's painting. Every ``MAX_PIECES`` pieces the
+    body takes them all in; a thinned record or a new trail stride draws the body afresh.
     """
 
-    #: Points the tip may grow to before the body takes them in (and is drawn once more).
+    #: Points the tip may grow to before it becomes a piece (drawn once, then cached).
     TIP = 96
+    #: Pieces kept before the body takes them in (and is drawn once more).
+    MAX_PIECES = 16
 
     def __init__(
         self,
@@ -185,23 +191,37 @@ class _Racer:
         fast: bool = True,
     ) -> None:
         color = QColor(color or theme.racer_color(name))
-        pen = pg.mkPen(color, width=TRAIL_WIDTH * pen_scale)
-        self.body = TrailCurve(pen=pen, connect="finite")
-        self.body.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
-        self.tip = TrailCurve(pen=pen, connect="finite")
-        for item in (self.body, self.tip):
-            item.fast = fast
-            item.setZValue(20)
-            plot.addItem(item)
+        self._plot = plot
+        self._fast = fast
+        self._pen = pg.mkPen(color, width=TRAIL_WIDTH * pen_scale)
+        self.body = self._curve(cached=True)
+        self.tip = self._curve(cached=False)
+        #: Full tips, in order after the body: rows (points of the body − 1)·s … on a stride s.
+        self.pieces: list[TrailCurve] = []
+        self._spare: list[TrailCurve] = []  # hidden pieces, reused (adding an item costs more)
         self.color = color
         self.label = label
-        # (record stride, trail stride, points) the body shows: rows 0, s, 2s, … (points − 1)·s
+        # (record stride, trail stride, points) the body and pieces show: rows 0, s, … (points − 1)·s
         self._body: tuple[int, int, int] = (0, 0, 0)
         self._shown: tuple[int, int, int] | None = None
 
+    def _curve(self, *, cached: bool) -> TrailCurve:
+        item = TrailCurve(pen=self._pen, connect="finite")
+        if cached:
+            item.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
+        item.fast = self._fast
+        item.setZValue(20)
+        self._plot.addItem(item)
+        return item
+
+    def parts(self) -> list[TrailCurve]:
+        """The curves that draw the trail, in order along it (each starts where the last ends)."""
+        return [self.body, *self.pieces, self.tip]
+
     def set_pen(self, pen: QPen) -> None:
-        self.body.setPen(pen)
-        self.tip.setPen(pen)
+        self._pen = pen
+        for item in (*self.parts(), *self._spare):
+            item.setPen(pen)
 
     def show(self, history: RacerHistory, end: int) -> None:
         """The trail through rows [0, end) of the record, at most ~MAX_TRAIL_POINTS points."""
@@ -214,12 +234,27 @@ class _Racer:
         on_grid = (end - 1) // stride + 1  # rows 0, stride, … below end
         record, body_stride, points = self._body
         same_rows = (record, body_stride) == (history.stride, stride)
-        if not same_rows or not 0 < points <= on_grid <= points + self.TIP:
-            # rows moved (thinned record, a new trail stride, a cursor moved back) or the tip is full
+        if same_rows and points > 0 and points + self.TIP < on_grid and len(self.pieces) < self.MAX_PIECES:
+            # the tip is full: its points become a piece (a copy: the record is thinned in place)
+            piece = self._spare.pop() if self._spare else self._curve(cached=True)
+            rows = drawable(w[(points - 1) * stride : (on_grid - 1) * stride + 1 : stride].copy())
+            piece.setData(rows[:, 0], rows[:, 1])
+            piece.setVisible(True)
+            self.pieces.append(piece)
+            points = on_grid
+            self._body = (record, body_stride, points)
+        elif not same_rows or not 0 < points <= on_grid <= points + self.TIP:
+            # rows moved (thinned record, a new trail stride, a cursor moved back) or the pieces
+            # are many: the body takes every row on the grid again
             points = on_grid
             body = drawable(w[0 : (points - 1) * stride + 1 : stride])
             self.body.setData(body[:, 0], body[:, 1])
             self._body = (history.stride, stride, points)
+            for piece in self.pieces:
+                piece.setVisible(False)
+                piece.setData([], [])
+            self._spare.extend(self.pieces)
+            self.pieces = []
         tip = w[(points - 1) * stride : end : stride]
         if (end - 1) % stride:
             tip = np.vstack([tip, w[end - 1 : end]])
@@ -227,8 +262,8 @@ class _Racer:
         self.tip.setData(tip[:, 0], tip[:, 1])
 
     def remove(self, plot: pg.PlotItem) -> None:
-        plot.removeItem(self.body)
-        plot.removeItem(self.tip)
+        for item in (*self.parts(), *self._spare):
+            plot.removeItem(item)
 
 
 class _Dots(pg.GraphicsObject):

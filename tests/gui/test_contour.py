@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import numpy as np
 import pytest
 from PySide6.QtCore import QPointF
@@ -18,11 +20,10 @@ def view(qtbot):
 
 
 def _trail(view: ContourView, name: str) -> np.ndarray:
-    racer = view._racers[name]
-    parts = [np.column_stack(item.getData()) for item in (racer.body, racer.tip)]
-    body, tip = parts
-    assert np.array_equal(body[-1], tip[0])  # the tip starts where the body ends: no gap
-    return np.vstack([body, tip[1:]])
+    parts = [np.column_stack(item.getData()) for item in view._racers[name].parts()]
+    for before, after in pairwise(parts):
+        assert np.array_equal(before[-1], after[0])  # each part starts where the last ends: no gap
+    return np.vstack([parts[0], *(part[1:] for part in parts[1:])])
 
 
 def _expected(history: RacerHistory, end: int) -> np.ndarray:
@@ -48,6 +49,35 @@ def test_body_and_tip_draw_the_recorded_path_as_it_grows_thins_and_is_scrubbed(v
         end = history.row_at_step(step) + 1
         np.testing.assert_array_equal(_trail(view, "adam"), _expected(history, end))
         assert view.marker_position("adam") == tuple(history.vec("w")[end - 1])
+
+
+def test_full_tips_become_pieces_and_the_body_is_drawn_again_only_every_so_often(view) -> None:
+    """Flat out the tip fills every few frames: it becomes a piece (drawn once) and the body is
+    left alone, until MAX_PIECES pieces, a thinned record or a cursor moved back."""
+    run = Run("rosenbrock", "momentum", (-1.5, 2.0), tol=0.0, lr=0.001)
+    history = RacerHistory(run.start, float(run.trajectory().loss[0]), max_rows=20_000)
+    view.set_racers({"m": "Momentum"}, run.start)
+    racer = view._racers["m"]
+    body_sets, most_pieces, body = 0, 0, None
+    # past TIP at every frame: 35 frames on one trail stride, then faster, where the trail stride
+    # grows (at 6,000, 12,000 and 18,000 rows) and the record is thinned (past 20,000 rows)
+    frames = [150] * 35 + [400] * 45
+    for n in frames:
+        history.append(run.advance(n))
+        view.update_racers({"m": history})
+        np.testing.assert_array_equal(_trail(view, "m"), _expected(history, len(history)))
+        assert len(racer.pieces) <= racer.MAX_PIECES
+        most_pieces = max(most_pieces, len(racer.pieces))
+        data = racer.body.getData()[0]
+        body_sets += data is not body
+        body = data
+    assert history.stride > 1 and most_pieces == racer.MAX_PIECES
+    # not at every frame: once per MAX_PIECES full tips, and for each new stride
+    assert body_sets <= len(frames) // racer.MAX_PIECES + 6
+    view.update_racers({"m": history}, cursor=3_000)  # back: the body alone again, then the tip
+    end = history.row_at_step(3_000) + 1
+    np.testing.assert_array_equal(_trail(view, "m"), _expected(history, end))
+    assert racer.pieces == []
 
 
 def test_an_unchanged_record_sets_no_new_data(view) -> None:
