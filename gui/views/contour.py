@@ -178,7 +178,7 @@ class _Racer:
     #: Points the tip may grow to before it becomes a piece (drawn once, then cached).
     TIP = 96
     #: Pieces kept before the body takes them in (and is drawn once more).
-    MAX_PIECES = 16
+    MAX_PIECES = 8
 
     def __init__(
         self,
