@@ -1098,7 +1098,7 @@ class MainWindow(QMainWindow):
             self._update_readout()
         if self.playing:
             self._dirty = True  # come back for the slower views even if no chunk arrives
-        self._update_selected_vectors()
+        self._update_selected_vectors(numbers)
         self._update_data_view()
         # explain only what is on screen, on the frames the timeline and legend change too:
         # at every frame it ran steps ahead of the step they showed
@@ -1149,7 +1149,7 @@ class MainWindow(QMainWindow):
             # playing, the corner is chosen again every 0.6 s (it weighs every trail's points)
             self.contour.set_readout(html, place=not self.playing or self._frame % (3 * NUMBERS_EVERY) == 0)
 
-    def _update_selected_vectors(self) -> None:
+    def _update_selected_vectors(self, numbers: bool = True) -> None:
         name = self.controls.selected
         history = self.histories.get(name)
         if history is None or len(history) < 2:
@@ -1166,6 +1166,7 @@ class MainWindow(QMainWindow):
             tuple(history.vec("dw")[i]),
             tuple(history.vec("G")[i]) if opt.adaptive else None,
             racer=name,
+            numbers=numbers,
         )
 
     def _update_inspector(self) -> None:

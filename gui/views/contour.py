@@ -368,8 +368,13 @@ class _Arrow:
         vector: tuple[float, float] | None,
         length: float,
         largest: float | None = None,
+        *,
+        label: bool = True,
     ) -> None:
-        """Draw ``vector`` from ``origin``; ``largest`` (the run's biggest of its kind) scales it."""
+        """Draw ``vector`` from ``origin``; ``largest`` (the run's biggest of its kind) scales it.
+
+        ``label=False`` keeps the label's number as it is (while playing, numbers change at 5 Hz).
+        """
         if vector is None or not all(map(math.isfinite, vector)) or math.hypot(*vector) == 0:
             self.set_visible(False)
             return
@@ -386,7 +391,7 @@ class _Arrow:
         if angle != self.angle:
             self.angle = angle
             self.head.setStyle(angle=angle)
-        text = f"{self.name} {short_number(norm)}"
+        text = f"{self.name} {short_number(norm)}" if label or self.label == self.name else self.label
         if text != self.label:  # laying the label out again costs more than the arrow
             self.label = text
             self.text.setText(text)
@@ -510,6 +515,7 @@ class ContourView(pg.PlotWidget):
         self.fast_trails = True
         self._histories: dict[str, RacerHistory] = {}
         self._largest_cache: tuple[object, dict[str, float]] = (None, {})
+        self._labelled: str | None = None  # the racer whose sizes the arrows' labels give
         self._view: tuple[float, float, float, float] = (-4.0, 4.0, -4.0, 4.0)
         self.set_view(self._view)  # round numbers on the axes until a surface comes
         self._regrid_timer = QTimer(self, singleShot=True, interval=350)
@@ -705,13 +711,20 @@ class ContourView(pg.PlotWidget):
         G: tuple[float, float] | None,
         *,
         racer: str | None = None,
+        numbers: bool = True,
     ) -> None:
         """Arrows (−g, −M, Δw) and the √G glyph of the selected racer at its current point.
 
         With ``racer`` (whose record this view draws), each arrow's length is log-compressed
         against the largest of its kind in that racer's run, and it fades once negligible; the
         label gives the vector's size. Without it, every arrow is full length.
+        ``numbers=False`` (a playing frame between the readout's): the arrows move, their labels'
+        numbers stay until the next such frame, unless another racer is shown (a new label
+        costs more than the arrows, and at 30 Hz no one reads it).
         """
+        numbers = numbers or racer != self._labelled
+        if numbers:
+            self._labelled = racer
         x0, x1, y0, y1 = self.current_view()
         size = min(x1 - x0, y1 - y0)
         neg_g = (-grad[0], -grad[1]) if grad is not None else None
@@ -719,7 +732,11 @@ class ContourView(pg.PlotWidget):
         largest = self._largest(racer)
         for key, vec in (("grad", neg_g), ("M", neg_m), ("dw", dw)):
             self.arrows[key].set(
-                point, vec if self.show_vectors[key] else None, ARROW_LENGTH[key] * size, largest.get(key)
+                point,
+                vec if self.show_vectors[key] else None,
+                ARROW_LENGTH[key] * size,
+                largest.get(key),
+                label=numbers,
             )
         self._separate_labels()
         show_glyph = (

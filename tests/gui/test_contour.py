@@ -132,6 +132,24 @@ def test_the_momentum_arrow_points_the_way_the_step_goes_and_sizes_say_magnitude
     assert "e-" in view.arrows["grad"].text.toPlainText()  # its size, written on it
 
 
+def test_between_the_readouts_frames_the_arrows_move_and_their_numbers_wait(view) -> None:
+    """``numbers=False`` (a playing frame between the readout's, which change at 5 Hz): the
+    arrow follows the step, its label keeps its number; a new racer's arrows say theirs at once."""
+    view.set_view((-4.0, 4.0, -4.0, 4.0))
+
+    def label() -> str:
+        return view.arrows["grad"].text.toPlainText()
+
+    view.show_state((0.0, 0.0), (1.0, 0.0), None, None, None, racer="a")
+    assert label() == "−g 1"
+    view.show_state((0.5, 0.0), (2.5, 0.0), None, None, None, racer="a", numbers=False)
+    assert label() == "−g 1" and _segment(view.arrows["grad"])[0][0] == 0.5  # moved, same words
+    view.show_state((0.5, 0.0), (2.5, 0.0), None, None, None, racer="a")
+    assert label() == "−g 2.5"
+    view.show_state((0.5, 0.0), (4.0, 0.0), None, None, None, racer="b", numbers=False)
+    assert label() == "−g 4"  # another racer: its own size, not the last one's
+
+
 def test_arrow_labels_neither_overlap_nor_leave_the_plot(view, qtbot) -> None:
     # SGD: Δw lies exactly along −g, and at the plot's corner the labels would be cut off
     view.set_view((-4.0, 4.0, -4.0, 4.0))
