@@ -2,7 +2,8 @@
 
 ``run --data penguins --model linear --x flipper_length_mm --y body_mass_g`` fits a data loss
 (``engine.data``), with ``--batch-size`` for minibatches, ``--noise`` for gradient noise on any
-loss and ``--seed`` for both; its CSV gains an ``epoch`` column after ``step``.
+loss and ``--seed`` for both; its CSV gains an ``epoch`` column after ``step``, and ``# key: value``
+lines after the header that say what reproduces it (``engine.trajectory.csv_metadata``).
 """
 
 from __future__ import annotations
@@ -205,10 +206,9 @@ def stream_csv(
 
     The text is exactly ``simulate(...).to_csv(extra)`` (chunked runs are bit-identical); ``write``
     may raise to stop the run (a full disk, a closed pipe). ``header=False`` leaves out the header
-    line (the second racer of a race written to one file).
+    line, not the run's metadata lines (the second racer of a race written to one file).
     """
-    first = run.trajectory().to_csv(extra)
-    write(first if header else first[first.index("\n") + 1 :])
+    write(run.trajectory().to_csv(extra, header=header))
     while not run.done and run.t < steps:
         chunk = run.advance(min(STREAM_CHUNK, steps - run.t))
         if not len(chunk):
@@ -228,8 +228,8 @@ def stream_csv(
             lr=chunk.lr,
             dw=chunk.dw,
             stochastic=run.stochastic_metadata(),
-        ).to_csv(extra)
-        write(rows[rows.index("\n") + 1 :])
+        ).to_csv(extra, header=False, metadata=False)
+        write(rows)
 
 
 def cmd_run(args: argparse.Namespace) -> int:

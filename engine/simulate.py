@@ -455,18 +455,27 @@ class Run:
         )
 
     def stochastic_metadata(self) -> dict[str, Any]:
-        """What reproduces this run's gradients: the data (with the file's hash), batch size, noise, seed."""
-        data = self.surface.data
-        if data is None and self._z is None:
-            return {}
-        out: dict[str, Any] = {}
-        if data is not None:
-            out["data"] = {**data.spec.to_dict(), "sha256": data.sha256}
-            out["rows"] = data.n
-            out["batch_size"] = self.batch_size if 0 < self.batch_size < data.n else 0
-        out["noise"] = self.noise
-        out["seed"] = self.seed
-        return out
+        """What reproduces this run's gradients (``stochastic_metadata``)."""
+        return stochastic_metadata(self.surface, self.batch_size, self.noise, self.seed)
+
+
+def stochastic_metadata(surface: Surface, batch_size: int, noise: float, seed: int) -> dict[str, Any]:
+    """What reproduces a run's gradients: the data (with the file's hash), batch size, noise, seed.
+
+    Empty for an exact formula run. One function, so a run, the window's export of its record and
+    every file say the same (``Trajectory.stochastic``).
+    """
+    data = surface.data
+    if data is None and not noise > 0:
+        return {}
+    out: dict[str, Any] = {}
+    if data is not None:
+        out["data"] = {**data.spec.to_dict(), "sha256": data.sha256}
+        out["rows"] = data.n
+        out["batch_size"] = batch_size if 0 < batch_size < data.n else 0
+    out["noise"] = noise
+    out["seed"] = seed
+    return out
 
 
 def _one_block(rows: int) -> dict[str, np.ndarray]:

@@ -7,6 +7,13 @@ The arrays hold 0.0 where a value does not exist (step 0's g, rate and Δw; G of
 optimizer without a per-weight rate; M of one without momentum). The CSV and JSON files
 say so: an empty cell or ``null``, so a 0 in a file is always a real zero. Reading
 them back gives the arrays again (absent → 0.0).
+
+A CSV of a data loss or a noisy gradient also says what reproduces it (``stochastic``): after the
+header line, before the run's rows, lines ``# key: value`` (value in JSON) — the dataset, its
+SHA-256, the columns, the model, the standardisation, the rows, the batch size, σ and the seed.
+They come after the header, not before it, because ``numpy.genfromtxt(names=True)`` takes the
+first line, commented or not, as the names and ``numpy.loadtxt(skiprows=1)`` counts comment lines;
+both skip ``#`` lines below the header, as does ``pandas.read_csv(comment="#")``.
 """
 
 from __future__ import annotations
@@ -47,6 +54,49 @@ def _zero_for_null(value: Any) -> Any:
     if isinstance(value, list):
         return [_zero_for_null(v) for v in value]
     return value
+
+
+#: What starts a CSV line of metadata (``csv_metadata``) rather than a row.
+CSV_COMMENT = "#"
+#: The order of the metadata lines: ``DataSpec.to_dict()``'s keys (the file's SHA-256 among them),
+#: then the rest of ``Trajectory.stochastic``.
+_DATA_KEYS = ("dataset", "sha256", "model", "x", "y", "positive", "standardize")
+_RUN_KEYS = ("rows", "batch_size", "noise", "seed")
+
+
+def csv_metadata(stochastic: dict[str, Any]) -> str:
+    """``# key: value`` lines (value in JSON, so a path with a newline stays on its line) for a CSV.
+
+    Empty for an exact formula run, whose CSV stays as it always was. A logistic model's
+    ``positive`` class is written only when there is one.
+    """
+    data = stochastic.get("data") or {}
+    items = [(k, data[k]) for k in _DATA_KEYS if k in data and (k != "positive" or data[k])]
+    items += [(k, stochastic[k]) for k in _RUN_KEYS if k in stochastic]
+    items += [(k, v) for k, v in stochastic.items() if k not in _RUN_KEYS and k != "data"]
+    return "".join(f"{CSV_COMMENT} {k}: {json.dumps(v, allow_nan=False)}\n" for k, v in items)
+
+
+def parse_csv_metadata(lines: list[str]) -> dict[str, Any]:
+    """``Trajectory.stochastic`` back from ``csv_metadata`` lines (other comment lines are ignored)."""
+    out: dict[str, Any] = {}
+    data: dict[str, Any] = {}
+    for line in lines:
+        key, sep, value = line.lstrip(CSV_COMMENT).strip().partition(": ")
+        if not sep:
+            continue
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            continue
+        if key in _DATA_KEYS:
+            data[key] = parsed
+        else:
+            out[key] = parsed
+    if data:
+        data.setdefault("positive", "")
+        out = {"data": data, **out}
+    return out
 
 
 #: The largest file ``Trajectory.load`` reads (1 GiB: about 5 million CSV rows).
@@ -132,13 +182,23 @@ class Trajectory(RecordedRows):
         """The CSV columns as one float array, a column per ``CSV_COLUMNS`` entry."""
         return np.column_stack([self.step, *(getattr(self, f.name) for f in FIELDS if f.columns)])
 
-    def to_csv(self, extra: dict[str, str] | None = None) -> str:
-        """CSV text in ``CSV_COLUMNS`` order; ``repr`` of floats round-trips exactly."""
+    def to_csv(
+        self, extra: dict[str, str] | None = None, *, header: bool = True, metadata: bool = True
+    ) -> str:
+        """CSV text in ``CSV_COLUMNS`` order; ``repr`` of floats round-trips exactly.
+
+        ``header`` writes the column names, ``metadata`` the ``csv_metadata`` lines below them:
+        a streamed run's later pieces leave out both, a race's later racers the header only.
+        """
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
         extra = extra or {}
         epoch = self.epoch
-        writer.writerow([*extra, "step", *([EPOCH_COLUMN] if epoch is not None else []), *CSV_COLUMNS[1:]])
+        if header:
+            epoch_column = [EPOCH_COLUMN] if epoch is not None else []
+            writer.writerow([*extra, "step", *epoch_column, *CSV_COLUMNS[1:]])
+        if metadata:
+            buf.write(csv_metadata(self.stochastic))
         absent = absent_columns(self.optimizer)
         always = [c in absent for c in CSV_COLUMNS[1:]]
         at_start = [c in absent or c in ABSENT_AT_START for c in CSV_COLUMNS[1:]]
@@ -232,8 +292,11 @@ class Trajectory(RecordedRows):
 
     @classmethod
     def from_csv(cls, text: str) -> Trajectory:
-        """Arrays back from CSV text (metadata other than the arrays is not in CSV)."""
-        rows = list(csv.reader(io.StringIO(text)))
+        """Arrays back from CSV text, with ``stochastic`` from its ``# key: value`` lines (the
+        optimizer, hyperparameters and the rest of the metadata are not in CSV)."""
+        lines = io.StringIO(text).readlines()
+        comments = [line for line in lines if line.startswith(CSV_COMMENT)]
+        rows = list(csv.reader(line for line in lines if not line.startswith(CSV_COMMENT)))
         header, body = rows[0], rows[1:]
         idx = [header.index(c) for c in CSV_COLUMNS]
         table = np.array([[_number_or_zero(r[i]) for i in idx] for r in body], dtype=np.float64)
@@ -253,5 +316,6 @@ class Trajectory(RecordedRows):
             schedule="constant",
             start=(float(w[0, 0]), float(w[0, 1])),
             step=table[:, 0].astype(np.int64),
+            stochastic=parse_csv_metadata(comments),
             **arrays,
         )

@@ -46,8 +46,8 @@ from engine.messages import message_of, msg
 from engine.minima import with_typed_help
 from engine.optimizers import HYPERPARAMETERS, OPTIMIZERS
 from engine.record import NAMES as RECORD_NAMES
-from engine.simulate import Chunk, run_for, surface_for
-from engine.trajectory import Trajectory
+from engine.simulate import Chunk, run_for, stochastic_metadata, surface_for
+from engine.trajectory import CSV_COMMENT, Trajectory, csv_metadata
 from gui import theme
 from gui.export_svg import output_space_svg
 from gui.history import RacerHistory
@@ -284,6 +284,9 @@ def scene_from_window(window: Any) -> RaceScene:
                 **h.arrays(),
                 status="finished" if h.status == "running" else h.status,
                 diverged_at=h.diverged_at,
+                stochastic=stochastic_metadata(
+                    window.surface, config.batch_size, config.noise, config.seed_of(racer)
+                ),
             ),
             config,
             name,
@@ -1185,24 +1188,30 @@ def data_csv(scene: RaceScene) -> str:
     A race with mid-run edits or an optimizer racing twice gets more columns: the racer's key,
     and the schedule and hyperparameters in force at each row's step (a change shows from its
     step on; empty for a hyperparameter the rule lacks), so the file replays exactly.
+
+    On a data loss or with noise, each racer's rows come after its ``# key: value`` lines
+    (``engine.trajectory.csv_metadata``: the dataset and its SHA-256, the columns, the
+    standardisation, the batch size, σ and the racer's seed).
     """
     optimizers = [t.optimizer or key for key, t in scene.trajectories.items()]
     if not scene.config.edits and len(set(optimizers)) == len(optimizers):
-        parts = []  # the streamed command-line CSV's text, exactly
-        for i, t in enumerate(scene.trajectories.values()):
-            text = t.to_csv(extra={"optimizer": t.optimizer})
-            parts.append(text if i == 0 else text.split("\n", 1)[1])
-        return "".join(parts)
+        # the streamed command-line CSV's text, exactly
+        return "".join(
+            t.to_csv(extra={"optimizer": t.optimizer}, header=i == 0)
+            for i, t in enumerate(scene.trajectories.values())
+        )
     names = [h for h in HYPERPARAMETERS if any(h in t.hyperparameters for t in scene.trajectories.values())]
     parts = []
     for i, (key, t) in enumerate(scene.trajectories.items()):
-        text = t.to_csv(extra={"optimizer": t.optimizer or key})
-        header, body = text.split("\n", 1)
-        suffixes = _settings_columns(scene, key, t.step, names)
-        rows = [f"{line},{suffix}" for line, suffix in zip(body.splitlines(), suffixes, strict=True)]
+        extra = {"optimizer": t.optimizer or key}
         if i == 0:
+            header = t.to_csv(extra, metadata=False).split("\n", 1)[0]
             parts.append(",".join([header, "racer", "schedule", *names]) + "\n")
-        parts.append("".join(row + "\n" for row in rows))
+        parts.append(csv_metadata(t.stochastic))
+        body = t.to_csv(extra, header=False, metadata=False)
+        suffixes = _settings_columns(scene, key, t.step, names)
+        rows = zip(body.splitlines(), suffixes, strict=True)
+        parts.append("".join(f"{line},{suffix}\n" for line, suffix in rows))
     return "".join(parts)
 
 
@@ -1218,10 +1227,12 @@ def _settings_columns(scene: RaceScene, key: str, steps: np.ndarray, names: list
     for i, bound in enumerate(bounds):
         racer = scene.config.settings_at(key, bound + 1 if i else 0)
         hyper = racer.hyperparameters
-        cells = [key, racer.schedule, *(repr(float(hyper[n])) if n in hyper else "" for n in names)]
+        cells = [racer.schedule, *(repr(float(hyper[n])) if n in hyper else "" for n in names)]
         buf = io.StringIO()
         csv.writer(buf, lineterminator="").writerow(cells)  # a schedule "step:size=300,gamma=0.5" is quoted
-        texts.append(buf.getvalue())
+        # a twin's key "sgd#2" is quoted too: pandas.read_csv(comment="#") cuts a line at an unquoted #
+        quoted = '"' + key.replace('"', '""') + '"' if CSV_COMMENT in key else key
+        texts.append(f"{quoted},{buf.getvalue()}")
     # row at step s uses the last edit with after_step < s (row 0, the start, the first settings)
     segment = np.searchsorted(np.asarray(bounds[1:], dtype=np.int64), np.asarray(steps), side="left")
     return [texts[j] for j in segment]
@@ -1240,15 +1251,21 @@ def data_json(scene: RaceScene) -> str:
 
 
 def read_data_csv(text: str) -> dict[str, Trajectory]:
-    """Trajectories back from ``data_csv`` text, per optimizer (arrays exactly as written)."""
+    """Trajectories back from ``data_csv`` text, per optimizer (arrays exactly as written, and
+    each racer's metadata lines: those just above its rows)."""
     lines = text.splitlines()
     header, body = lines[0], lines[1:]
     groups: dict[str, list[str]] = {}
     columns = header.split(",")
     column = columns.index("racer") if "racer" in columns else 0
+    pending: list[str] = []
     for line in body:
+        if line.startswith(CSV_COMMENT):
+            pending.append(line)
+            continue
         name = next(csv.reader([line]))[column]
-        groups.setdefault(name, []).append(line)
+        groups.setdefault(name, []).extend([*pending, line])
+        pending = []
     return {name: Trajectory.from_csv("\n".join([header, *rows])) for name, rows in groups.items()}
 
 

@@ -28,8 +28,15 @@ def main(*args: str) -> subprocess.CompletedProcess:
 
 
 def table(text: str) -> tuple[list[str], np.ndarray]:
-    rows = list(csv.reader(io.StringIO(text)))
+    """The csv module's reading, the metadata lines (``#``) left out as a reader is told to."""
+    rows = list(csv.reader(line for line in io.StringIO(text) if not line.startswith("#")))
     return rows[0], np.array([[float(c) if c else 0.0 for c in r] for r in rows[1:]])
+
+
+def metadata(text: str) -> dict[str, object]:
+    """The ``# key: value`` lines (value in JSON), read by hand."""
+    lines = [line for line in text.splitlines() if line.startswith("#")]
+    return {k: json.loads(v) for k, v in (line[2:].split(": ", 1) for line in lines)}
 
 
 def test_the_penguins_minibatch_run_is_the_engines_run_bit_for_bit(tmp_path: Path) -> None:
@@ -48,6 +55,18 @@ def test_the_penguins_minibatch_run_is_the_engines_run_bit_for_bit(tmp_path: Pat
     np.testing.assert_array_equal(data[:, 4], ref.loss)
     np.testing.assert_array_equal(data[1:, 5:7], ref.grad[1:])
     assert data[11, 1] == 1.0 and data[-1, 1] == pytest.approx(181 + 9 * 32 / 342)  # 2000 = 181·11 + 9
+    # what reproduces it, in lines after the header that CSV readers skip as comments
+    text = out.read_text()
+    assert metadata(text) == {
+        "dataset": "penguins", "sha256": load_table("penguins").sha256, "model": "linear",
+        "x": "flipper_length_mm", "y": "body_mass_g", "standardize": True, "rows": 342,
+        "batch_size": 32, "noise": 0.0, "seed": 7,
+    }  # fmt: skip
+    assert text.splitlines()[0] == DATA_COLUMNS and text.splitlines()[1].startswith("# dataset: ")
+    named = np.genfromtxt(out, delimiter=",", names=True)  # numpy's readers, as they are
+    assert named.dtype.names == tuple(DATA_COLUMNS.split(",")) and named.shape == (2001,)
+    np.testing.assert_array_equal(np.column_stack([named["w1"], named["w2"]]), ref.w)
+    np.testing.assert_array_equal(np.loadtxt(out, delimiter=",", skiprows=1, usecols=(0, 4))[:, 1], ref.loss)
 
 
 def test_a_user_csv_with_a_positive_class(tmp_path: Path) -> None:
@@ -88,9 +107,38 @@ def test_noise_on_a_formula_loss_is_reproducible_from_its_seed() -> None:
     assert a.stdout == b.stdout and a.stdout != c.stdout
     header, data = table(a.stdout)
     assert "epoch" not in header  # a formula loss has no epochs
+    assert metadata(a.stdout) == {"noise": 0.5, "seed": 3}
     ref = simulate("rosenbrock", "adam", steps=200, lr=0.01, noise=0.5, seed=3)
     np.testing.assert_array_equal(data[:, 1:3], ref.w)
     assert data.shape[0] == 201  # a noisy run takes every step
+
+
+def test_an_exact_formula_run_has_no_metadata_lines() -> None:
+    r = main("run", "--loss", "booth", "--optimizer", "sgd", "--steps", "3")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines()[0].startswith("step,w1,w2,loss") and "#" not in r.stdout
+
+
+def test_a_user_csvs_path_and_hash_are_in_the_run_csv_and_read_back(tmp_path: Path) -> None:
+    """A path with a space, a comma and Persian letters stays on its line, and ``Trajectory.load``
+    gives back the same ``stochastic`` as the JSON file of the same run."""
+    path = tmp_path / "ماهی, fish.csv"
+    path.write_text("length,mass\n1,2.5\n2,4.1\n3,6.2\n4,7.9\n5,10.1\n", encoding="utf-8")
+    args = ("run", "--data", str(path), "--x", "length", "--y", "mass", "--batch-size", "2", "--seed", "9",
+            "--noise", "0.125", "--optimizer", "adam", "--steps", "20")  # fmt: skip
+    out_csv, out_json = tmp_path / "fit.csv", tmp_path / "fit.json"
+    assert main(*args, "--out", str(out_csv)).returncode == 0
+    assert main(*args, "--out", str(out_json)).returncode == 0
+    meta = metadata(out_csv.read_text(encoding="utf-8"))
+    assert meta["dataset"] == str(path) and meta["sha256"] == load_table(str(path)).sha256
+    assert (meta["model"], meta["x"], meta["y"], meta["standardize"]) == ("linear", "length", "mass", False)
+    assert (meta["rows"], meta["batch_size"], meta["noise"], meta["seed"]) == (5, 2, 0.125, 9)
+    from engine.trajectory import Trajectory
+
+    back, full = Trajectory.load(out_csv), Trajectory.load(out_json)
+    assert back.stochastic == full.stochastic and back.stochastic["data"]["dataset"] == str(path)
+    np.testing.assert_array_equal(back.w, full.w)
+    np.testing.assert_array_equal(back.epoch, full.epoch)
 
 
 def test_list_shows_the_datasets_and_their_columns() -> None:
@@ -190,3 +238,13 @@ def test_bad_data_options_of_session_and_export_are_usage_errors(
     r = main(command, *args[:-1], str(tmp_path / args[-1]))
     assert r.returncode == 2 and message in r.stderr, r.stderr
     assert "Traceback" not in r.stderr and not list(tmp_path.iterdir())
+
+
+def test_the_readmes_csv_example_is_what_run_writes() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    (example,) = [b for b in readme.split("```text\n")[1:] if b.startswith("step,epoch,")]
+    example = example.split("```", 1)[0]
+    r = main("run", *PENGUINS, "--standardize", "--optimizer", "sgd", "--batch-size", "32", "--seed", "7",
+             "--steps", "1")  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith(example)

@@ -198,6 +198,54 @@ def test_a_session_round_trips_the_data_settings(window, qtbot, tmp_path) -> Non
     assert window.controls.seed_spin.value() == 11 and window.controls.batches_combo.currentIndex() == 1
 
 
+def test_a_reopened_session_gives_the_same_numbers_and_the_csv_export_names_the_seeds(
+    window, qtbot, tmp_path
+) -> None:
+    """The issue's last words: "every number is reproducible from the session's seeds" — played,
+    saved, another surface chosen, the session reopened and played again: the same trajectories,
+    bit for bit; the window's CSV export says the dataset and each racer's own seed."""
+    from engine.trajectory import parse_csv_metadata
+    from gui.export import data_csv, read_data_csv, scene_from_window
+
+    pick(window, qtbot, preset_key(PENGUINS))
+    for change in ({"standardize": True}, {"batch_size": 8}, {"seed": 3}, {"own_batches": True}):
+        with qtbot.waitSignal(window.worker.race_reset, timeout=ENGINE_TIMEOUT_MS):
+            window.controls.gradient_changed.emit(change)
+    play_steps(window, qtbot, 50)
+    fields = ("w", "loss", "grad", "G", "M")
+    before = {k: {f: h.field(f)[:51].copy() for f in fields} for k, h in window.histories.items()}
+    assert all(len(b["w"]) == 51 for b in before.values())
+    scene = scene_from_window(window)
+    text = data_csv(scene)
+    path = tmp_path / "penguins.olab.json"
+    assert window.save_session(path)
+    config = window.config
+    seeds = {r.key: config.seed_of(r) for r in config.enabled_racers()}
+    assert len(set(seeds.values())) == len(seeds)  # own batches: a seed each
+    # the CSV: the header, then above each racer's rows the dataset, batch size and its seed
+    assert text.splitlines()[0].startswith("optimizer,step,epoch,w1,w2")
+    back = read_data_csv(text)
+    for key, t in scene.trajectories.items():
+        got = back[t.optimizer if t.optimizer in back else key].stochastic
+        assert got["seed"] == seeds[key] and got["batch_size"] == 8 and got["rows"] == 342
+        assert got["data"] == {**PENGUINS.to_dict(), "standardize": True, "sha256": got["data"]["sha256"]}
+        np.testing.assert_array_equal(back[t.optimizer if t.optimizer in back else key].w, before[key]["w"])
+    assert parse_csv_metadata(["# seed: 3", "# standardize: true"]) == {
+        "seed": 3,
+        "data": {"standardize": True, "positive": ""},
+    }
+    with qtbot.waitSignal(window.worker.race_reset, timeout=ENGINE_TIMEOUT_MS):
+        window.choose_loss("rosenbrock")
+    with qtbot.waitSignal(window.worker.race_reset, timeout=ENGINE_TIMEOUT_MS):
+        assert window.open_session(path)
+    assert all(h.last_step == 0 for h in window.histories.values())
+    play_steps(window, qtbot, 50)
+    assert set(window.histories) == set(before)
+    for key, history in window.histories.items():
+        for f in fields:
+            np.testing.assert_array_equal(history.field(f)[:51], before[key][f], err_msg=f"{key} {f}")
+
+
 # -- Open CSV… ----------------------------------------------------------------------------------------
 @pytest.fixture
 def dialog(qtbot) -> DataDialog:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import xml.etree.ElementTree as ET
@@ -192,6 +194,68 @@ def test_csv_and_json_round_trip_to_the_engines_arrays(scene, tmp_path) -> None:
             np.testing.assert_array_equal(np.where(np.isnan(written), 0.0, written), getattr(ref, field))
         assert t["grad"][0] == [None, None] and (t["M"][1] == [None, None]) == (name != "adam")
         assert t["optimizer"] == name and t["status"] == ref.status
+
+
+def csv_blocks(text: str) -> list[tuple[dict[str, object], set[str]]]:
+    """Each racer's ``# key: value`` lines (read by hand, values in JSON) and the names in the first
+    cell of the rows under them."""
+    blocks: list[tuple[dict[str, object], set[str]]] = []
+    for line in text.splitlines()[1:]:
+        if line.startswith("# "):
+            if not blocks or blocks[-1][1]:
+                blocks.append(({}, set()))
+            key, value = line[2:].split(": ", 1)
+            blocks[-1][0][key] = json.loads(value)
+        else:
+            blocks[-1][1].add(line.split(",")[0])
+    return blocks
+
+
+@pytest.mark.parametrize("twins", [False, True], ids=["plain", "twin racers"])
+def test_a_data_race_csv_says_each_racers_dataset_batch_and_seed(qapp, tmp_path, twins) -> None:
+    """The issue: "exports store the dataset reference (…) plus a content hash, the columns, the
+    standardisation, the batch size and the seeds" — in CSV too, above each racer's rows, where
+    numpy's readers skip them; the streamed command-line export writes the same text."""
+    from engine.data import DataSpec
+    from engine.datasets import load_table
+    from gui.export import data_csv
+    from gui.export_cli import _stream_data_csv
+
+    spec = DataSpec("penguins", "linear", "flipper_length_mm", "body_mass_g", standardize=True)
+    second = RacerConfig("sgd" if twins else "adam", {"lr": 0.01}, seed=12)
+    config = SessionConfig(
+        data=spec, batch_size=8, seed=5, steps=30, racers=(RacerConfig("sgd", {"lr": 0.05}), second)
+    )
+    scene = build_scene(config)
+    text = data_csv(scene)
+    assert text.splitlines()[0].startswith("optimizer,step,epoch,w1,w2,loss")
+    rows = list(csv.DictReader(line for line in io.StringIO(text) if not line.startswith("#")))
+    keys = list(scene.trajectories)
+    assert len(keys) == 2 and {r["racer" if twins else "optimizer"] for r in rows} == set(keys)
+    common = {
+        "dataset": "penguins", "sha256": load_table("penguins").sha256, "model": "linear",
+        "x": "flipper_length_mm", "y": "body_mass_g", "standardize": True, "rows": 342,
+        "batch_size": 8, "noise": 0.0,
+    }  # fmt: skip
+    blocks = csv_blocks(text)
+    assert [meta for meta, _ in blocks] == [{**common, "seed": 5}, {**common, "seed": 12}]
+    assert [rows for _, rows in blocks] == ([{"sgd"}, {"sgd"}] if twins else [{"sgd"}, {"adam"}])
+    back = read_data_csv(text)
+    for key, t in scene.trajectories.items():
+        got = back[key if twins else t.optimizer]
+        assert got.stochastic == t.stochastic and got.stochastic["seed"] == config.seed_of(config.racer(key))
+        np.testing.assert_array_equal(got.w, t.w)
+        np.testing.assert_array_equal(got.epoch, t.epoch)
+    if twins:  # the twin's key "sgd#2" is quoted: a reader that cuts lines at "#" keeps it whole
+        assert {r["racer"] for r in rows} == {"sgd", "sgd#2"}
+        assert all(line.count("#") == line.count('"sgd#2"') for line in text.splitlines() if line[0] != "#")
+    else:  # twin racers take the scene's path on the command line too
+        table = np.genfromtxt(io.StringIO(text), delimiter=",", names=True, dtype=None, encoding="utf-8")
+        assert table.shape == (62,) and table.dtype.names[:4] == ("optimizer", "step", "epoch", "w1")
+        np.testing.assert_array_equal(table["w1"][:31], scene.trajectories["sgd"].w[:, 0])
+        out = tmp_path / "race.csv"
+        assert _stream_data_csv(config, out) == 0
+        assert out.read_text() == text
 
 
 def test_unwritable_or_wrong_paths_give_a_message(scene, tmp_path) -> None:
