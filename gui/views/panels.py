@@ -631,7 +631,8 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
             symbols.append("x" if diverged else ("t1" if up else "t"))
             brushes.append(pg.mkBrush(self._colors.get(name) or theme.racer_color(name)))
         marks = self.clip_marks[key]
-        marks.setData(x=xs, y=ys, symbol=symbols, brush=brushes, pen=pg.mkPen("#111", width=0.8))
+        if xs or marks.isVisible():  # hidden, it holds none: no need to empty it at every update
+            marks.setData(x=xs, y=ys, symbol=symbols, brush=brushes, pen=pg.mkPen("#111", width=0.8))
         # an empty scatter item still costs ≈ 0.2 ms of Python at every repaint of its plot
         if marks.isVisible() != bool(xs):
             marks.setVisible(bool(xs))
