@@ -23,6 +23,7 @@ from gui.history import RacerHistory, display_stride
 from gui.slots import weak_slot
 from gui.views.centred import CentredNote
 from gui.views.curves import FastCurve
+from gui.views.lazy_plot import LazyColorBar, LazyFormPlotItem
 
 if TYPE_CHECKING:
     from engine.contours import SurfacePicture
@@ -421,8 +422,9 @@ class ContourView(pg.PlotWidget):
     view_changed = Signal(tuple)  # (x_min, x_max, y_min, y_max) after the user panned or zoomed
 
     def __init__(self, parent: object = None) -> None:
-        # no context menus: pyqtgraph would build them (a good part of making a plot), never shown
-        super().__init__(parent, background="w", enableMenu=False)
+        # no context menus: pyqtgraph would build them (a good part of making a plot), never
+        # shown; the hidden form behind them waits until something asks for it (lazy_plot.py)
+        super().__init__(parent, background="w", plotItem=LazyFormPlotItem(enableMenu=False))
         # The surface, its contour lines and the axes are repainted from cached pixmaps; Qt's
         # default 10 MB cache holds fewer than the contour lines alone, and thrashing it made
         # every frame redraw them (10.6 → 3.7 ms a frame measured).
@@ -447,7 +449,7 @@ class ContourView(pg.PlotWidget):
         self.image.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
         self.image.setZValue(-10)
         self.plot.addItem(self.image)
-        self.colorbar = pg.ColorBarItem(colorMap=surface_colormap(), interactive=False, width=14)
+        self.colorbar = LazyColorBar(colorMap=surface_colormap(), interactive=False, width=14)
         self.colorbar.setImageItem(self.image, insert_in=self.plot)
         # its ticks beside its strip in Persian too (a mirrored layout put them across the label)
         self.colorbar.setLayoutDirection(Qt.LeftToRight)

@@ -16,6 +16,7 @@ from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QGraphicsItem
 
 from gui.views.centred import CentredNote
+from gui.views.lazy_plot import LazyFormPlotItem
 
 POINT_SIZE = 6
 BATCH_SIZE_PX = 9
@@ -30,7 +31,7 @@ class DataView(pg.PlotWidget):
 
     def __init__(self, parent: object = None) -> None:
         # no context menus: pyqtgraph would build two per plot (≈ 40 % of making one), never shown
-        super().__init__(parent, background="w", enableMenu=False)
+        super().__init__(parent, background="w", plotItem=LazyFormPlotItem(enableMenu=False))
         self.plot = self.getPlotItem()
         self.plot.setLayoutDirection(Qt.LeftToRight)  # axes never mirror in Persian
         self.plot.showGrid(x=True, y=True, alpha=0.15)

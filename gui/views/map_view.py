@@ -13,6 +13,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Signal
 
 from engine.maps import Axis, MapPicture, MapResult
+from gui.views.lazy_plot import LazyFormPlotItem
 
 #: Axis titles of the weights and the hyperparameters, in the lecture's notation.
 _SYMBOLS = {"w1": "w1", "w2": "w2", "lr": "η", "alpha": "α", "beta": "β", "eps": "ε", "condition": "κ"}
@@ -54,7 +55,9 @@ class MapView(pg.GraphicsLayoutWidget):
         super().__init__()
         self._axes: tuple[Axis, Axis] | None = None
         self.setBackground("w")
-        self.plot = self.addPlot(enableMenu=False)  # no context menu built: never shown
+        # no context menu built (never shown), nor its hidden form (gui/views/lazy_plot.py)
+        self.plot = LazyFormPlotItem(enableMenu=False)
+        self.addItem(self.plot)
         self.plot.hideButtons()
         self.image = pg.ImageItem(axisOrder="row-major")
         self.plot.addItem(self.image)

@@ -23,6 +23,7 @@ from gui.history import RacerHistory, display_stride
 from gui.slots import weak_slot
 from gui.views.centred import CentredNote
 from gui.views.curves import FastCurve
+from gui.views.lazy_plot import LazyFormPlotItem
 
 #: The recorded fields plotted, top to bottom: (log-y by default, what it is, for the tooltip).
 _PLOTTED: dict[str, tuple[bool, str]] = {
@@ -403,8 +404,10 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
         self.log_y: dict[str, bool] = {}
         for i, (key, label, log, tip) in enumerate(ROWS):
             # enableMenu=False: pyqtgraph builds no context menus (never shown here), which were
-            # ≈ 40 % of making a plot, before the window's first paint
-            plot = self.addPlot(row=i, col=0, axisItems={"left": SparseLogAxis("left")}, enableMenu=False)
+            # ≈ 40 % of making a plot, before the window's first paint; nor the menu's form
+            # (half of what was left) until something asks for it (gui/views/lazy_plot.py)
+            plot = LazyFormPlotItem(axisItems={"left": SparseLogAxis("left")}, enableMenu=False)
+            self.addItem(plot, row=i, col=0)
             plot.setLayoutDirection(Qt.LeftToRight)
             plot.setLabel("left", label)
             plot.getAxis("left").setWidth(58)

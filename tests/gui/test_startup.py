@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication
 from gui.app import after_first_paint, report_first_paint
 from gui.main_window import MainWindow
 from gui.slots import weak_slot
+from gui.views.lazy_plot import LAZY_FORM, LazyFormPlotItem
 from tests.gui.conftest import ENGINE_TIMEOUT_MS, close_and_join
 
 
@@ -43,6 +44,22 @@ def test_the_first_frame_has_every_menu_title_and_the_rest_is_built_later(qtbot,
     window.finish_building()  # once only: no second Maps entry, no lessons listed twice
     assert [a.text() for a in window.view_menu.actions()] == view
     assert _menu(window, "&Lessons").actions() == lessons
+    window.close()
+
+
+def test_the_first_frames_plots_build_no_plot_options_form(qtbot, isolated_settings) -> None:
+    """Eight pyqtgraph plots before the first paint: none builds its hidden menu form (about
+    half of making one), and the colour bar's view builds no menu only to drop it."""
+    window = MainWindow()
+    qtbot.addWidget(window)
+    plots = [window.contour.plot, window.contour.colorbar, *window.panels.plots.values()]
+    assert len(plots) == 8
+    assert all(isinstance(p, LazyFormPlotItem) for p in plots)
+    if LAZY_FORM:
+        assert not any(p.form_built for p in plots)
+    assert window.contour.colorbar.vb.menu is None
+    assert window.panels.plots["loss"].getAxis("left").logMode  # set without the form
+    assert window.panels.plots["loss"].getAxis("left").grid == 38  # showGrid(alpha=0.15)
     window.close()
 
 

@@ -1,0 +1,144 @@
+"""LazyFormPlotItem: a pyqtgraph plot whose Plot Options form waits until something needs it.
+
+Compared with pyqtgraph's own PlotItem given the same calls: the same attributes, the same log
+axes and grid, the same state in the form once it is built, and a right-click menu that still
+offers "Plot Options" with that state.
+"""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+import pytest
+from PySide6.QtCore import QPoint, QRectF, Qt
+
+from gui.views import lazy_plot
+from gui.views.lazy_plot import LazyColorBar, LazyFormPlotItem
+from tests.gui.conftest import shown
+
+pytestmark = pytest.mark.skipif(not lazy_plot.LAZY_FORM, reason="pyqtgraph's own PlotItem is used")
+
+
+def _state(plot: pg.PlotItem) -> dict[str, object]:
+    """What log and grid calls leave behind: each axis' log mode and grid, the plot's own."""
+    return {
+        name: (plot.getAxis(name).logMode, plot.getAxis(name).grid)
+        for name in ("left", "bottom", "top", "right")
+    }
+
+
+class _LogItem(pg.GraphicsObject):
+    """An item that notes every log mode its plot gives it (as PlotDataItem is given them)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[tuple[bool, bool]] = []
+
+    def setLogMode(self, x: bool, y: bool) -> None:
+        self.calls.append((x, y))
+
+    def boundingRect(self):
+        return QRectF()
+
+    def paint(self, *args: object) -> None:
+        pass
+
+
+def _configure(plot: pg.PlotItem) -> _LogItem:
+    plot.addItem(pg.PlotCurveItem([1.0, 2.0, 3.0], [1.0, 10.0, 100.0]))
+    item = _LogItem()
+    plot.addItem(item)  # told the log mode at once
+    plot.showGrid(x=True, y=True, alpha=0.15)
+    plot.setLogMode(y=True)  # told again
+    plot.setLogMode(x=False)  # no change: not told
+    return item
+
+
+def test_the_constructor_makes_what_pyqtgraphs_makes(qtbot) -> None:
+    """Guards the copied constructor: a pyqtgraph that makes other attributes fails here."""
+    plain, lazy = pg.PlotItem(enableMenu=False), LazyFormPlotItem(enableMenu=False)
+    assert not lazy.form_built
+    lazy.build_form()
+    ours = {"_ctrl_menu", "_state_group", "_form_built"}
+    assert set(vars(lazy)) - ours == set(vars(plain)) - {"ctrlMenu", "stateGroup"}
+    assert type(lazy.ctrl) is type(plain.ctrl)
+    assert lazy.stateGroup.state() == plain.stateGroup.state()
+
+
+def test_log_and_grid_act_as_pyqtgraphs_without_building_the_form(qtbot) -> None:
+    plain, lazy = pg.PlotItem(enableMenu=False), LazyFormPlotItem(enableMenu=False)
+    plain_item, lazy_item = _configure(plain), _configure(lazy)
+    assert not lazy.form_built  # none of these needed the form
+    assert _state(lazy) == _state(plain)
+    assert _state(lazy)["left"] == (True, 38)  # log y; grid alpha 0.15 → 38 of 255
+    assert _state(lazy)["bottom"] == (False, 38)
+    assert lazy_item.calls == plain_item.calls == [(False, False), (False, True)]
+    plain.showGrid(x=False, alpha=2.0)  # clamped to 255 like the slider
+    lazy.showGrid(x=False, alpha=2.0)
+    assert _state(lazy) == _state(plain)
+    with pytest.raises(ValueError, match="Must specify"):  # pyqtgraph's own check still runs
+        lazy.showGrid()
+
+
+def test_the_form_built_later_shows_the_state_and_drives_the_plot(qtbot) -> None:
+    plain, lazy = pg.PlotItem(enableMenu=False), LazyFormPlotItem(enableMenu=False)
+    _configure(plain)
+    _configure(lazy)
+    form = lazy.build_form()
+    assert lazy.form_built and lazy.ctrl is form
+    for name in ("logXCheck", "logYCheck", "xGridCheck", "yGridCheck"):
+        assert getattr(form, name).isChecked() == getattr(plain.ctrl, name).isChecked(), name
+    assert form.gridAlphaSlider.value() == plain.ctrl.gridAlphaSlider.value() == 38
+    assert lazy.saveState()["logYCheck"] is True
+    # the form's own widgets now drive the plot, as in pyqtgraph
+    form.logYCheck.setChecked(False)
+    plain.ctrl.logYCheck.setChecked(False)
+    form.xGridCheck.setChecked(False)
+    plain.ctrl.xGridCheck.setChecked(False)
+    assert _state(lazy) == _state(plain)
+    assert _state(lazy)["left"] == (False, 38) and _state(lazy)["bottom"] == (False, False)
+
+
+def test_any_other_part_of_the_form_builds_it(qtbot) -> None:
+    lazy = LazyFormPlotItem(enableMenu=False)
+    lazy.setLogMode(x=True)
+    assert lazy.ctrl.fftCheck.isChecked() is False  # not stood in for: the real form is built
+    assert lazy.form_built and lazy.ctrl.logXCheck.isChecked()
+    other = LazyFormPlotItem(enableMenu=False)
+    other.addItem(pg.PlotDataItem([1, 2], [3, 4]))  # reads alpha, downsampling …: builds it
+    assert other.form_built
+
+
+def test_the_right_click_menu_offers_plot_options_with_the_plots_state(qtbot) -> None:
+    lazy = LazyFormPlotItem()  # menus on, as pyqtgraph's default
+    widget = pg.PlotWidget(plotItem=lazy)
+    shown(qtbot, widget, (400, 300))
+    lazy.showGrid(x=True)
+    assert not lazy.form_built
+    centre = widget.mapFromScene(lazy.vb.mapToScene(lazy.vb.boundingRect().center()))
+    qtbot.mouseClick(widget.viewport(), Qt.MouseButton.RightButton, pos=QPoint(centre.x(), centre.y()))
+    menu = lazy.vb.menu
+    qtbot.waitUntil(menu.isVisible)
+    titles = [a.text() for a in menu.actions()]
+    assert "Plot Options" in titles
+    options = next(a.menu() for a in menu.actions() if a.text() == "Plot Options")
+    assert [a.text() for a in options.actions()] == [
+        "Transforms",
+        "Downsample",
+        "Average",
+        "Alpha",
+        "Grid",
+        "Points",
+    ]
+    assert lazy.form_built and lazy.ctrl.xGridCheck.isChecked() and not lazy.ctrl.yGridCheck.isChecked()
+    menu.close()
+
+
+def test_the_colour_bar_builds_neither_menu(qtbot) -> None:
+    plain = pg.ColorBarItem(interactive=False, width=14)
+    bar = LazyColorBar(interactive=False, width=14)
+    assert bar.vb.menu is None and not bar.form_built and not bar.menuEnabled()
+    assert plain.vb.menu is None and not plain.menuEnabled()  # pyqtgraph's: built, then dropped
+    image = pg.ImageItem()
+    bar.setImageItem(image)
+    bar.setLevels((2.0, 5.0))
+    assert bar.levels() == (2.0, 5.0) and image.getLevels() == pytest.approx((2.0, 5.0))
