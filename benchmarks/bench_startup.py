@@ -2,6 +2,7 @@
 the lab's machine-wide kernel cache, against a bare PySide6 + pyqtgraph window in the same run.
 
     PYTHONPATH=. python benchmarks/bench_startup.py [--repeat 5] [--cold-repeat 3] [--platform offscreen]
+    PYTHONPATH=. python benchmarks/bench_startup.py --instructions    # counts, for a busy machine
 
 Each run is a fresh ``python main.py`` with ``OPTIMIZER_LAB_EXIT_AFTER_SHOWN`` set: gui/app.py
 prints ``window-shown <s>`` once the window's first paint pass is over and (with ``ready``)
@@ -28,6 +29,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -55,6 +57,10 @@ window.show()
 app.exec()
 """
 TARGETS = {"warm window": 0.5, "lab ready": 2.0}
+#: the reference ending its process at the first paint, as OPTIMIZER_LAB_EXIT_AFTER_SHOWN=paint does
+REFERENCE_PAINT_EXIT = REFERENCE.replace("import sys, time", "import os, sys, time").replace(
+    "    app.quit()", "    os._exit(0)"
+)
 
 
 class Scratch:
@@ -112,6 +118,20 @@ def run_once(command: list[str], env: dict[str, str], timeout: float = 300) -> d
     return result
 
 
+def instructions(command: list[str], env: dict[str, str], out: Path) -> int:
+    """Instructions the process executes up to its first paint, counted by valgrind's callgrind.
+
+    Unlike seconds, the count hardly depends on what else the machine is doing: a change can be
+    weighed on a busy machine. The process ends at the paint (nothing after it is counted).
+    """
+    valgrind = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}"]
+    done = subprocess.run(valgrind + command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800)
+    counts = [line.split()[-1] for line in done.stderr.splitlines() if "Collected :" in line]
+    if done.returncode != 0 or not counts:
+        raise SystemExit(f"valgrind {' '.join(command)} exited {done.returncode}:\n{done.stderr[-3000:]}")
+    return int(counts[-1])
+
+
 def median(runs: list[dict[str, float]], name: str) -> float | None:
     values = [r[name] for r in runs if name in r]
     return statistics.median(values) if values else None
@@ -138,7 +158,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--cold-repeat", type=int, default=3, help="runs per cold row (default 3)")
     parser.add_argument("--platform", default="offscreen", help="QT_QPA_PLATFORM (offscreen, xcb under Xvfb)")
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="instead: count the instructions to the warm window's first paint and the reference's "
+        "under valgrind (load-independent; about a minute each)",
+    )
     args = parser.parse_args(argv)
+    if args.instructions:
+        return count_instructions(args.platform)
 
     python = sys.executable
     app = [python, str(ROOT / "main.py")]
@@ -208,6 +236,29 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"with the lab cache a fresh account is ready {sooner:.1f}× sooner ({without:.2f} → {with_:.2f})"
         )
+    return 0
+
+
+def count_instructions(platform_name: str) -> int:
+    """Print the instructions to the first paint: the warm window against the bare reference."""
+    if shutil.which("valgrind") is None:
+        raise SystemExit("--instructions needs valgrind (apt install valgrind)")
+    python = sys.executable
+    with tempfile.TemporaryDirectory(prefix="optlab-bench-") as tmp:
+        scratch = Scratch(Path(tmp), platform_name)
+        run_once([python, str(ROOT / "main.py")], scratch.env("warm", "ready"))  # warm cache, bytecode
+        app_env = scratch.env("warm", "paint")
+        app = instructions([python, str(ROOT / "main.py")], app_env, Path(tmp) / "app.cg")
+        reference = instructions(
+            [python, "-c", REFERENCE_PAINT_EXIT], scratch.env("reference"), Path(tmp) / "reference.cg"
+        )
+    where = f"{platform.platform()}, QT_QPA_PLATFORM={platform_name}"
+    print(f"Instructions to the first paint (callgrind); {where}")
+    print()
+    print("| | instructions | × reference |")
+    print("|---|---|---|")
+    print(f"| reference: bare PySide6 + pyqtgraph window | {reference / 1e9:.3f} G | 1.00 |")
+    print(f"| warm: window painted | {app / 1e9:.3f} G | {app / reference:.2f} |")
     return 0
 
 

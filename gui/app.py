@@ -50,13 +50,18 @@ def report_first_paint(window: object, report: object) -> None:
 
 
 def _exit_after_shown(window: object) -> None:
-    """For benchmarks/bench_startup.py: report when the window has painted, then quit."""
+    """For benchmarks/bench_startup.py: report when the window has painted, then quit (mode
+    "1"), wait for the engine and report that too ("ready"), or end the process at once
+    ("paint": nothing after the paint runs, for counting the instructions up to it)."""
     from PySide6.QtWidgets import QApplication
 
-    ready_after = os.environ.get("OPTIMIZER_LAB_EXIT_AFTER_SHOWN") == "ready"
+    mode = os.environ.get("OPTIMIZER_LAB_EXIT_AFTER_SHOWN")
+    ready_after = mode == "ready"
 
     def report() -> None:
         print(f"window-shown {time.perf_counter() - T0:.4f}", flush=True)
+        if mode == "paint":
+            os._exit(0)
         if not ready_after:
             QApplication.quit()
 
