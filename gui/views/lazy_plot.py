@@ -38,6 +38,16 @@ from pyqtgraph.WidgetGroup import WidgetGroup
 COPIED_FROM = ("0.14.0",)
 LAZY_FORM = pg.__version__ in COPIED_FROM
 translate = QtCore.QCoreApplication.translate
+#: the Plot Options menu: its title and (sub-menu title, the form's group) as pyqtgraph makes them
+PLOT_OPTIONS = "Plot Options"
+MENU_GROUPS = (
+    ("Transforms", "transformGroup"),
+    ("Downsample", "decimateGroup"),
+    ("Average", "averageGroup"),
+    ("Alpha", "alphaGroup"),
+    ("Grid", "gridGroup"),
+    ("Points", "pointsGroup"),
+)
 
 
 class _Check:
@@ -251,15 +261,9 @@ class LazyFormPlotItem(_PlotItemClass):
             getattr(c, name).setChecked(getattr(stand_in, name).isChecked())
         c.gridAlphaSlider.setValue(stand_in.gridAlphaSlider.value())
         self.ctrl = c
-        menu_items = [
-            (translate("PlotItem", "Transforms"), c.transformGroup),
-            (translate("PlotItem", "Downsample"), c.decimateGroup),
-            (translate("PlotItem", "Average"), c.averageGroup),
-            (translate("PlotItem", "Alpha"), c.alphaGroup),
-            (translate("PlotItem", "Grid"), c.gridGroup),
-            (translate("PlotItem", "Points"), c.pointsGroup),
-        ]
-        self.ctrlMenu = QtWidgets.QMenu(translate("PlotItem", "Plot Options"))
+        # pyqtgraph's own titles in its own context (names, not literals: not the app's to translate)
+        menu_items = [(translate("PlotItem", title), getattr(c, group)) for title, group in MENU_GROUPS]
+        self.ctrlMenu = QtWidgets.QMenu(translate("PlotItem", PLOT_OPTIONS))
         for name, grp in menu_items:
             sm = self.ctrlMenu.addMenu(name)
             act = QtWidgets.QWidgetAction(self)
