@@ -3,17 +3,22 @@
 Runs the real scripts: make_wheelhouse.sh (needs the network, or pip's cache, like a teacher's
 connected machine), then install_offline.sh into a fresh venv with pip's configuration
 ignored and every index and proxy pointed at a closed local port, so any attempt to reach
-the network would fail. About 20 s here: the wheels come from pip's cache.
+the network would fail. About 20 s here: the wheels come from pip's cache. The install fills the
+machine-wide kernel cache (the one real ``cache --fill`` of the suite, ~100 s of CPU); a student
+with a fresh home then gets every start-up kernel from it.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.engine.cache_helpers import RUN, TYPED_LINES, notes
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGING = ROOT / "resources" / "packaging"
@@ -74,10 +79,43 @@ def test_wheelhouse_installs_with_the_network_off(tmp_path: Path) -> None:
     )
     assert installed.returncode == 0, installed.stdout[-2000:] + installed.stderr[-3000:]
     assert "Optimizer Lab " in installed.stdout
-    machine = venv / "var" / "cache" / "optimizer-lab"  # the kernels compiled once for every account
-    assert f"kernel files to {next(machine.glob('numba-*'))}" in installed.stdout, installed.stderr[-2000:]
+    # The installer filled the machine-wide cache (`cache --fill`): the kernels compiled once for every
+    # account, readable by all, without typed losses (those hash each user's own cache path).
+    machine = venv / "var" / "cache" / "optimizer-lab"
+    (kernels,) = machine.glob("numba-*")
+    files = list(kernels.rglob("*.nb[ic]"))
+    assert f"wrote {len(files)} kernel files to {kernels}" in installed.stdout, installed.stderr[-2000:]
+    assert all(stat.S_IMODE(p.stat().st_mode) == 0o644 for p in files)
+    assert all(stat.S_IMODE(p.stat().st_mode) == 0o755 for p in [kernels, *kernels.rglob("*")] if p.is_dir())
+    assert not list(kernels.glob("expressions*"))
 
     bin_dir = venv / "bin"
+    # A student with a fresh home: every start-up kernel comes from that cache (none is compiled
+    # and saved); the typed loss is compiled by its child into the student's own cache.
+    student = {
+        **_offline_env(),
+        "OPTIMIZER_LAB_CACHE_DIR": str(tmp_path / "student"),
+        "NUMBA_DEBUG_CACHE": "1",
+    }
+    for name in ("NUMBA_CACHE_DIR", "OPTIMIZER_LAB_MACHINE_CACHE"):
+        student.pop(name, None)  # the installed app's own default: <venv>/var/cache/optimizer-lab
+    run = subprocess.run(
+        [str(bin_dir / "python"), "-c", RUN],
+        cwd=tmp_path,
+        env=student,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert [line for line in run.stdout.splitlines() if line.startswith("[cache] data saved")] == []
+    loaded = [line for line in run.stdout.splitlines() if line.startswith("[cache] sealed data loaded")]
+    assert any(f"{tmp_path / 'student'}" in line and "/expressions_" in line for line in loaded)
+    assert any(f"{tmp_path / 'student'}" in line and "/engine_" in line for line in loaded)  # copied in
+    answers = [line for line in run.stdout.splitlines() if not line.startswith("[cache]")]
+    assert answers[1:] == TYPED_LINES
+    assert notes(run.stderr) == []
+
     check = subprocess.run([str(bin_dir / "python"), "-m", "pip", "check"], capture_output=True, text=True)
     assert check.returncode == 0, check.stdout
     run = subprocess.run(
