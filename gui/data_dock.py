@@ -31,6 +31,7 @@ class DataDock(QDockWidget):
         self._sized = False
         self.visibilityChanged.connect(self._first_show)
         self.problem: Any = None
+        self._labels = ("", "")
         self._xs = np.zeros(0)
         self._drawn: tuple[float, float, str] | None = None
         self._no_data = window.tr(
@@ -46,7 +47,15 @@ class DataDock(QDockWidget):
 
     def set_problem(self, problem: Any, x_label: str, y_label: str) -> None:
         """The race's data (``Surface.data``) as the model fits it (standardised if asked), or None
-        when the loss is a formula."""
+        when the loss is a formula.
+
+        The same problem again (the contour regridded after a zoom or a new surface's first view)
+        keeps what is drawn: starting over would clear the model's line, and a paused race sends
+        no new weights to draw it again.
+        """
+        if problem is not None and problem is self.problem and (x_label, y_label) == self._labels:
+            return
+        self._labels = (x_label, y_label)
         self.problem = problem
         self._drawn = None
         if problem is None:

@@ -97,6 +97,34 @@ def test_penguins_with_batch_8_give_a_noisy_sgd_path_and_a_moving_line(window, q
     assert f"step {step:,} · epoch {epoch_at(step, 8, n):.1f}" in window._readout_html
 
 
+def test_the_line_stays_when_standardise_is_flipped_and_the_contour_regrids(window, qtbot) -> None:
+    """A screenshot showed the points without the line after "standardise": the contour regrids the
+    new surface's view, the Data dock was given the same problem again and cleared the line, and
+    the restarted race (paused at step 0) sent nothing to draw it again."""
+    pick(window, qtbot, preset_key(PENGUINS))
+    with qtbot.waitSignal(window.worker.race_reset, timeout=ENGINE_TIMEOUT_MS):
+        window.controls.batch_spin.setValue(8)
+    window.data_dock.toggleViewAction().trigger()  # View ▸ Data, as the menu does
+    qtbot.waitUntil(window.data_dock.isVisible)
+    window._racer_selected("sgd")
+    play_steps(window, qtbot, 10)
+    window._redraw()
+    with qtbot.waitSignal(window.worker.race_reset, timeout=ENGINE_TIMEOUT_MS):
+        window.controls.standardize_check.setChecked(True)
+    window._redraw()
+    problem = window.data_dock.problem
+    assert problem is window.surface.data and problem.spec.standardize
+    xs, ys = window.data_dock.view.shown_model
+    np.testing.assert_array_equal(ys, problem.predict(0.0, 0.0, xs))  # step 0: w = (0, 0)
+    with qtbot.waitSignal(window.worker.surface_ready, timeout=ENGINE_TIMEOUT_MS):
+        window.worker_regrid(window.surface.view)  # what a zoom, or the new surface's view, asks
+    assert window.data_dock.problem is problem
+    assert window.data_dock.view.shown_model is not None, "the line is still drawn"
+    window._redraw()
+    assert window.data_dock.view.shown_model is not None
+    np.testing.assert_array_equal(window.data_dock.view.shown_model[1], problem.predict(0.0, 0.0, xs))
+
+
 def test_standardise_restarts_the_race_on_the_round_bowl(window, qtbot) -> None:
     pick(window, qtbot, preset_key(PENGUINS))
     play_steps(window, qtbot, 5)
