@@ -59,6 +59,8 @@ class DataView(pg.PlotWidget):
         self._x = np.zeros(0)
         self._y = np.zeros(0)
         self.shown_model: tuple[np.ndarray, np.ndarray] | None = None
+        # what the plot's title says of a line off the plot ("" when it is on it)
+        self.where = ""
         self.shown_batch = np.zeros(0, dtype=np.int64)
         self._pen_scale = 1.0
 
@@ -102,6 +104,8 @@ class DataView(pg.PlotWidget):
         if xs is None or ys is None:
             self.shown_model = None
             self.model.setData([], [])
+            self.where = ""
+            self.plot.setTitle(None)
             return
         self.shown_model = (np.asarray(xs), np.asarray(ys))
         self.model.setData(
@@ -109,6 +113,23 @@ class DataView(pg.PlotWidget):
             self.shown_model[1],
             pen=pg.mkPen(QColor(color), width=MODEL_WIDTH * self._pen_scale),
         )
+        self._say_where(self.shown_model[1])
+
+    def _say_where(self, ys: np.ndarray) -> None:
+        """Say so when the line runs wholly above or below the points: on raw columns a model at
+        w ≈ 0 is hundreds of units off, and a plot with no line reads as a missing one."""
+        text = ""
+        finite = ys[np.isfinite(ys)]
+        if len(self._y) and not self.logistic:
+            if not finite.size:
+                text = self.tr("The model's line is off the plot: its weights have diverged.")
+            elif finite.max() < self._y.min():
+                text = self.tr("The model's line is below the data, off the plot.")
+            elif finite.min() > self._y.max():
+                text = self.tr("The model's line is above the data, off the plot.")
+        if text != self.where:
+            self.where = text
+            self.plot.setTitle(text or None, size="9pt", color="#8a4b00")
 
     def set_batch(self, rows: np.ndarray | None) -> None:
         """Ring the rows the shown step's minibatch used (None or all rows: none ringed)."""

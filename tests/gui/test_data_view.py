@@ -49,6 +49,30 @@ def test_logistic_points_sit_in_two_bands_around_0_and_1_with_the_half_level(vie
     assert np.array_equal(view.points.getData()[1], py)
 
 
+def test_a_line_off_the_plot_is_said_in_the_title(view: DataView) -> None:
+    """Raw penguins: at w = (0, 0) the line y = 0 is far below 2,700–6,300 g; a plot without a line
+    must not read as a missing one. On the data, or logistic, the title says nothing."""
+    from engine.data import DataSpec, data_surface
+
+    problem = data_surface(DataSpec("penguins", "linear", "flipper_length_mm", "body_mass_g")).data
+    view.set_data(problem.X, problem.Y, "flipper_length_mm", "body_mass_g")
+    xs = view.x_range(50)
+    title = view.plot.titleLabel
+    view.set_model(xs, problem.predict(0.0, 0.0, xs))
+    assert view.where == "The model's line is below the data, off the plot." and title.isVisible()
+    assert "below the data" in title.text
+    view.set_model(xs, problem.predict(0.0, 1e5, xs))
+    assert "above the data" in view.where
+    view.set_model(xs, problem.predict(float("nan"), 0.0, xs))
+    assert "diverged" in view.where
+    fit = np.linalg.lstsq(np.column_stack([problem.X, np.ones_like(problem.X)]), problem.Y, rcond=None)[0]
+    view.set_model(xs, problem.predict(*fit, xs))
+    assert view.where == "" and not title.isVisible()
+    view.set_model(xs, problem.predict(0.0, 0.0, xs))
+    view.set_model(None, None)
+    assert view.where == "" and not title.isVisible()
+
+
 def test_an_empty_view_says_why(view: DataView) -> None:
     view.set_data(np.arange(3.0), np.arange(3.0), "x", "y")
     view.clear_data("Pick a data loss")
