@@ -122,11 +122,11 @@ class DataView(pg.PlotWidget):
         finite = ys[np.isfinite(ys)]
         if len(self._y) and not self.logistic:
             if not finite.size:
-                text = self.tr("The model's line is off the plot: its weights have diverged.")
+                text = self.tr("The model's weights have diverged: no line.")
             elif finite.max() < self._y.min():
-                text = self.tr("The model's line is below the data, off the plot.")
+                text = self.tr("The model's line is below the data.")
             elif finite.min() > self._y.max():
-                text = self.tr("The model's line is above the data, off the plot.")
+                text = self.tr("The model's line is above the data.")
         if text != self.where:
             self.where = text
             self.plot.setTitle(text or None, size="9pt", color="#8a4b00")

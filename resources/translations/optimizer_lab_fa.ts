@@ -292,17 +292,17 @@
 <context>
     <name>DataView</name>
     <message>
-        <source>The model&apos;s line is off the plot: its weights have diverged.</source>
+        <source>The model&apos;s weights have diverged: no line.</source>
         <extracomment>Logistic targets are drawn this far apart around 0 and 1, by row number (no randomness), so 300 penguins on two lines read as two bands rather than two solid strokes.</extracomment>
-        <translation>خط مدل بیرون از نمودار است: وزن‌هایش واگرا شده‌اند.</translation>
+        <translation>وزن‌های مدل واگرا شده‌اند: خطی نیست.</translation>
     </message>
     <message>
-        <source>The model&apos;s line is below the data, off the plot.</source>
-        <translation>خط مدل زیر داده‌هاست، بیرون از نمودار.</translation>
+        <source>The model&apos;s line is below the data.</source>
+        <translation>خط مدل زیر داده‌هاست.</translation>
     </message>
     <message>
-        <source>The model&apos;s line is above the data, off the plot.</source>
-        <translation>خط مدل بالای داده‌هاست، بیرون از نمودار.</translation>
+        <source>The model&apos;s line is above the data.</source>
+        <translation>خط مدل بالای داده‌هاست.</translation>
     </message>
 </context>
 <context>

@@ -59,7 +59,7 @@ def test_a_line_off_the_plot_is_said_in_the_title(view: DataView) -> None:
     xs = view.x_range(50)
     title = view.plot.titleLabel
     view.set_model(xs, problem.predict(0.0, 0.0, xs))
-    assert view.where == "The model's line is below the data, off the plot." and title.isVisible()
+    assert view.where == "The model's line is below the data." and title.isVisible()
     assert "below the data" in title.text
     view.set_model(xs, problem.predict(0.0, 1e5, xs))
     assert "above the data" in view.where
