@@ -115,6 +115,10 @@ class MainWindow(QMainWindow):
         self.start_point: tuple[float, float] = (0.0, 0.0)
         self.playing = False
         self._dirty = False
+        #: While playing, what has not been drawn since the race last changed: the line plots'
+        #: three pairs (drawn in turn) and "numbers" (drawn on the 5 Hz frames). A frame with no
+        #: new rows draws only these, so at 10 steps/s two frames in three leave the contour be.
+        self._behind: set[int | str] = set()
         self._frame = 0
         self._readout_html = ""
         self._ready = False
@@ -1069,37 +1073,44 @@ class MainWindow(QMainWindow):
     # -- drawing ------------------------------------------------------------------------------------
     def _redraw(self) -> None:
         self._take_chunks()
-        if not self._dirty or not self.histories:
+        if not self.histories or not (self._dirty or self._behind):
             return
-        self._dirty = False
+        changed, self._dirty = self._dirty, False
+        if changed:
+            self._behind = {0, 1, 2, "numbers"}
         racers = self.racers
         adaptive = {n: OPTIMIZERS[racers[n].optimizer].adaptive for n in self.histories if n in racers}
         cursor = self.timeline.cursor
         self._frame += 1
         # Numbers (the on-plot readout, the table, the timeline) change at 5 Hz while playing,
         # all on the same frames so they agree: at 30 Hz they cannot be read, and laying out text
-        # costs more than moving the racers. The contour moves at the frame rate; the line plots
-        # in turn, two at a time, so no frame carries all six.
-        numbers = not self.playing or self._frame % NUMBERS_EVERY == 0
+        # costs more than moving the racers. The contour moves at the frame rate when rows
+        # arrive; the line plots in turn, two at a time, so no frame carries all six.
+        numbers = "numbers" in self._behind and (not self.playing or self._frame % NUMBERS_EVERY == 0)
         if numbers:
             self.timeline.set_maximum(max(h.last_step for h in self.histories.values()))
-        self.contour.update_racers(self.histories, cursor)
+        if changed:
+            self.contour.update_racers(self.histories, cursor)
         if not self.playing:
             self.panels.update_racers(self.histories, adaptive)
-        elif self._frame % 2 == 0:  # each plot at 5 Hz
-            first = 2 * ((self._frame // 2) % 3)
+            self._behind.difference_update((0, 1, 2))
+        # each pair at 5 Hz, on odd frames: never with the numbers (the longest frames flat out)
+        elif self._frame % 2 == 1 and (group := (self._frame // 2) % 3) in self._behind:
             flat_out = math.isinf(SPEEDS[self.speed_slider.value()])
             self.panels.update_racers(
-                self.histories, adaptive, PANEL_KEYS[first : first + 2], stagger=flat_out
+                self.histories, adaptive, PANEL_KEYS[2 * group : 2 * group + 2], stagger=flat_out
             )
-        self.panels.set_cursor(cursor)
+            self._behind.discard(group)
+        if changed:
+            self.panels.set_cursor(cursor)
         if numbers:
+            self._behind.discard("numbers")
             self.status_table.update_racers(self.histories, self.config.steps)
             self._update_readout()
-        if self.playing:
-            self._dirty = True  # come back for the slower views even if no chunk arrives
-        self._update_selected_vectors(numbers)
-        self._update_data_view()
+        if changed or numbers:
+            self._update_selected_vectors(numbers)
+        if changed:
+            self._update_data_view()
         # explain only what is on screen, on the frames the timeline and legend change too:
         # at every frame it ran steps ahead of the step they showed
         if numbers and self.bottom_tabs.currentWidget() is self.inspector:

@@ -8,7 +8,7 @@ from itertools import pairwise
 import pytest
 from PySide6.QtWidgets import QTextBrowser
 
-from gui.main_window import NUMBERS_EVERY, MainWindow
+from gui.main_window import NUMBERS_EVERY, PANEL_KEYS, MainWindow
 from tests.gui.conftest import choose_loss_and_wait
 from tests.gui.test_main_window import press_step
 
@@ -314,3 +314,30 @@ def test_the_legend_marks_converged_only_from_the_step_it_happened(window, qtbot
     window.timeline.set_cursor(sgd.last_step)
     window._redraw()
     assert "✓" in next(row for row in window._readout_html.split("<tr>") if "SGD" in row)
+
+
+def test_a_playing_frame_without_new_rows_leaves_the_contour_and_draws_only_what_is_behind(
+    window, qtbot, monkeypatch
+) -> None:
+    """At 10 steps/s rows arrive every third 30 Hz frame: the frames between them must not draw
+    the contour again (it was a third of the window's CPU at 1×), but the line plots, drawn a
+    pair at a time, and the 5 Hz numbers still catch up with the last rows, each once."""
+    press_step(window, qtbot, 2)
+    calls: list[object] = []
+    monkeypatch.setattr(window.contour, "update_racers", lambda *a, **k: calls.append("contour"))
+    monkeypatch.setattr(window.panels, "update_racers", lambda *a, **k: calls.append(tuple(a[2])))
+    monkeypatch.setattr(window.status_table, "update_racers", lambda *a, **k: calls.append("table"))
+    window.playing = True
+    window._frame = 0
+    window._dirty = True  # rows arrived
+    for _ in range(2 * NUMBERS_EVERY):
+        window._redraw()
+    pairs = [c for c in calls if isinstance(c, tuple)]
+    assert calls.count("contour") == 1  # only on the frame the rows came
+    assert len(pairs) == 3 and sorted(k for pair in pairs for k in pair) == sorted(PANEL_KEYS)
+    assert calls.count("table") == 1  # the numbers once, on a 5 Hz frame
+    assert window._behind == set() and window._frame == NUMBERS_EVERY  # then it stopped
+    calls.clear()
+    window._dirty = True  # the next rows: the contour again at once
+    window._redraw()
+    assert calls == ["contour"]
