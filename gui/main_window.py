@@ -115,9 +115,9 @@ class MainWindow(QMainWindow):
         self.start_point: tuple[float, float] = (0.0, 0.0)
         self.playing = False
         self._dirty = False
-        #: While playing, what has not been drawn since the race last changed: the line plots'
-        #: three pairs (drawn in turn) and "numbers" (drawn on the 5 Hz frames). A frame with no
-        #: new rows draws only these, so at 10 steps/s two frames in three leave the contour be.
+        # While playing, what has not been drawn since the race last changed: the line plots'
+        # three pairs (drawn in turn) and "numbers" (drawn on the 5 Hz frames). A frame with no
+        # new rows draws only these, so at 10 steps/s two frames in three leave the contour be.
         self._behind: set[int | str] = set()
         self._frame = 0
         self._readout_html = ""
