@@ -338,6 +338,6 @@ def test_a_playing_frame_without_new_rows_leaves_the_contour_and_draws_only_what
     assert calls.count("table") == 1  # the numbers once, on a 5 Hz frame
     assert window._behind == set() and window._frame == NUMBERS_EVERY  # then it stopped
     calls.clear()
-    window._dirty = True  # the next rows: the contour again at once
+    window._dirty = True  # the next rows: the contour again at once (and, an odd frame, a pair)
     window._redraw()
-    assert calls == ["contour"]
+    assert calls == ["contour", PANEL_KEYS[:2]] and window._behind == {1, 2, "numbers"}
