@@ -106,7 +106,12 @@ def cmd_session(args: argparse.Namespace) -> int:
     except SessionError as exc:
         raise UsageError(f"--out: {exc}") from None
     racing = ", ".join(r.optimizer for r in config.enabled_racers())
-    print(f"wrote {args.out}: {config.loss}, {racing}, {config.steps} steps", file=sys.stderr)
+    loss = config.loss
+    if config.data is not None:  # the data loss races, not the surface the file keeps for later
+        d = config.data
+        scaled = ", standardised" if d.standardize else ""
+        loss = f"{d.model} regression on {d.dataset} ({d.x} → {d.y}{scaled}), batch size {config.batch_size}"
+    print(f"wrote {args.out}: {loss}, {racing}, {config.steps} steps", file=sys.stderr)
     return 0
 
 
