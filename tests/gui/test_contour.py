@@ -238,3 +238,14 @@ def test_a_trail_drawn_as_thin_strokes_covers_the_band_the_wide_pen_covers(qtbot
     # as much ink as the wide pen (within 15 %), and clearly more than a 1 px line
     assert abs(fast.sum() - true.sum()) <= 0.15 * true.sum()
     assert fast.sum() > 1.5 * thin.sum()
+
+
+def test_the_weight_axes_tick_in_the_weights_own_units_when_zoomed_in(view, qtbot) -> None:
+    """A standardised data loss spans |w| < 1: its ticks must read 0.5, not 500 with "(x0.001)"."""
+    view.plot.setRange(xRange=(-0.4, 1.2), yRange=(-0.75, 0.75), padding=0)
+    qtbot.waitUntil(lambda: view.plot.vb.viewRange()[1][1] < 1)
+    for axis in ("bottom", "left"):
+        item = view.plot.getAxis(axis)
+        assert item.autoSIPrefixScale == 1.0 and "x0.001" not in item.labelString()
+        values = [v for _spacing, ticks in item.tickValues(-0.75, 0.75, 400) for v in ticks]
+        assert any(0.1 <= abs(v) <= 0.75 for v in values)  # ticks in [-0.75, 0.75], not ±700
