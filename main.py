@@ -108,9 +108,7 @@ def cmd_session(args: argparse.Namespace) -> int:
     racing = ", ".join(r.optimizer for r in config.enabled_racers())
     loss = config.loss
     if config.data is not None:  # the data loss races, not the surface the file keeps for later
-        d = config.data
-        scaled = ", standardised" if d.standardize else ""
-        loss = f"{d.model} regression on {d.dataset} ({d.x} → {d.y}{scaled}), batch size {config.batch_size}"
+        loss = f"{config.data.describe()}, batch size {config.batch_size}"
     print(f"wrote {args.out}: {loss}, {racing}, {config.steps} steps", file=sys.stderr)
     return 0
 

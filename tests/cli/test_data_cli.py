@@ -196,7 +196,7 @@ def test_session_and_export_take_the_data_options_and_keep_them(tmp_path: Path) 
              "--out", str(session))  # fmt: skip
     assert r.returncode == 0, r.stderr
     # the summary names the data loss that races (it said "quadratic", the surface kept for later)
-    assert f"linear regression on {csv_path} (length → mass, standardised), batch size 2" in r.stderr
+    assert f"{csv_path.name}: length → mass (linear, standardised), batch size 2" in r.stderr
     assert "quadratic" not in r.stderr
     saved = json.loads(session.read_text(encoding="utf-8"))
     sha = load_table(str(csv_path)).sha256
