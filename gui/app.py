@@ -9,7 +9,6 @@ worker's imports held the interpreter while the window painted.
 
 from __future__ import annotations
 
-import gc
 import os
 import sys
 import time
@@ -75,13 +74,36 @@ def _exit_after_shown(window: object) -> None:
         window.engine_ready.connect(on_ready)  # type: ignore[attr-defined]
 
 
+#: the GUI thread's garbage collector once started (collect_in_gui_thread); it lives as long as the app
+_collector: object | None = None
+
+
+def collect_in_gui_thread(interval_s: float = 1.0) -> object:
+    """Turn Python's automatic garbage collection off and collect from a timer in the GUI thread.
+
+    Automatic collection runs wherever an allocation crosses its threshold: inside a Qt event
+    handler that calls into Python (a layout asking a pyqtgraph item for its size hint) or in the
+    worker thread. A closed window lives on in reference cycles until a pass frees it; freed
+    there, its Qt objects are deleted while Qt is still using them ("pure virtual method called",
+    a segfault: tests/gui/test_gc_safety.py). From a timer, a pass runs between events, in the
+    GUI thread. pyqtgraph's GarbageCollector does this with the automatic thresholds; calling
+    this again returns the one already running.
+    """
+    global _collector
+    if _collector is None:
+        from pyqtgraph.util.garbage_collector import GarbageCollector
+
+        _collector = GarbageCollector(interval=interval_s)
+    return _collector
+
+
 def after_first_paint(start_engine: Callable[[], None]) -> Callable[[], None]:
-    """What runs once the window is on screen: collect garbage again (main.open_window paused
-    it) and ``start_engine`` (the window's: it finishes the window, then starts the worker;
-    later calls do nothing)."""
+    """What runs once the window is on screen: collect garbage again, from the GUI thread
+    (main.open_window paused it; see collect_in_gui_thread), and ``start_engine`` (the window's:
+    it finishes the window, then starts the worker; later calls do nothing)."""
 
     def run() -> None:
-        gc.enable()
+        collect_in_gui_thread()
         start_engine()
 
     return run

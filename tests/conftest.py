@@ -18,6 +18,7 @@ the draws are random and keep exploring (the random gradient check found (x²)^1
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import sys
@@ -98,6 +99,31 @@ def _isolated_qt_settings() -> Iterator[None]:
             folder = SESSION_ROOT / "qsettings" / f"{fmt.name}-{scope.name}"
             QSettings.setPath(fmt, scope, str(folder))
     yield
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
+    """A Qt test runs with automatic garbage collection off (as the app does, gui.app.collect_in_gui_thread).
+
+    An automatic pass can start inside a Qt event handler that calls Python and free an earlier
+    test's closed window there, deleting Qt objects Qt is still using: CI once segfaulted so in
+    pytest-qt's teardown. The test's garbage is collected after its teardown instead, below.
+    """
+    if "qtbot" in item.fixturenames:
+        gc.disable()
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """After a Qt test's teardown (pytest-qt has closed and deleted its widgets): collect its
+    garbage here, between tests and in the main thread, then give automatic collection back."""
+    try:
+        return (yield)
+    finally:
+        if "qtbot" in item.fixturenames:
+            gc.collect()
+            gc.enable()
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

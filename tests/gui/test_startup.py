@@ -87,21 +87,23 @@ class _Paints(QObject):
 
 
 def test_the_engine_starts_after_the_first_paint_with_the_collector_back_on(qtbot, isolated_settings) -> None:
+    import gui.app
+
     window = MainWindow()
     qtbot.addWidget(window)
     paints = _Paints(window)
     QApplication.instance().installEventFilter(paints)
-    was_enabled = gc.isenabled()
-    gc.disable()  # as main.open_window leaves it
+    assert not gc.isenabled()  # as main.open_window leaves it (and tests/conftest.py for Qt tests)
     try:
         with qtbot.waitSignal(window.worker.race_reset, timeout=ENGINE_TIMEOUT_MS):
             report_first_paint(window, after_first_paint(weak_slot(window.start_engine)))
             window.show()
-        assert gc.isenabled()
     finally:
         QApplication.instance().removeEventFilter(paints)
-        if not was_enabled:
-            gc.disable()
+    # collecting again, from the GUI thread's timer: never inside an event handler (test_gc_safety)
+    collector = gui.app._collector
+    assert collector is not None and collector.timer.isActive()
+    assert not gc.isenabled()
     assert paints.events[0] == "paint" and "worker" in paints.events
     assert window._maps is not None  # finished before the worker started
     window.start_engine()  # a second start (the fallback timer) does nothing
