@@ -1105,7 +1105,7 @@ class MainWindow(QMainWindow):
             self.panels.set_cursor(cursor)
         if numbers:
             self._behind.discard("numbers")
-            self.status_table.update_racers(self.histories, self.config.steps)
+            self.status_table.update_racers(self.histories, self.config.steps, self.playing)
             self._update_readout()
         if changed or numbers:
             self._update_selected_vectors(numbers)

@@ -1127,6 +1127,14 @@ Do you want to replace it?</source>
         <source>running</source>
         <translation>در حال اجرا</translation>
     </message>
+    <message>
+        <source>ready</source>
+        <translation>آماده</translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation>در مکث</translation>
+    </message>
 </context>
 <context>
     <name>Timeline</name>

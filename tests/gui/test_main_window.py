@@ -65,6 +65,17 @@ def test_step_button_advances_every_racer_by_one(window, qtbot) -> None:
     assert window.status_table.item(0, 1).text() == "1"
 
 
+def test_the_state_column_says_ready_then_paused_and_running_only_while_playing(window, qtbot) -> None:
+    """It said "running" at step 0 before Play, with nothing moving."""
+    window._redraw()
+    assert [window.status_table.item(r, 4).text() for r in range(5)] == ["ready"] * 5
+    press_step(window, qtbot)
+    window._redraw()
+    assert window.status_table.item(0, 4).text() == "paused"
+    window.status_table.update_racers(window.histories, window.config.steps, playing=True)
+    assert window.status_table.item(0, 4).text() == "running"
+
+
 def test_play_then_pause_stops_the_stream(window, qtbot) -> None:
     window.speed_slider.setValue(SPEEDS.index(600))
     with qtbot.waitSignal(window.worker.playing_changed, timeout=5000):
