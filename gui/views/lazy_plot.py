@@ -150,6 +150,7 @@ class LazyFormPlotItem(_PlotItemClass):
             enableMenu = self.default_menu
         if not LAZY_FORM:
             super().__init__(parent, name, labels, title, viewBox, axisItems, enableMenu, **kwargs)
+            self._no_si_prefixes()
             return
         # pyqtgraph 0.14.0's PlotItem.__init__, without building the Plot Options form
         pg.GraphicsWidget.__init__(self, parent)
@@ -220,6 +221,13 @@ class LazyFormPlotItem(_PlotItemClass):
             self.setTitle(title)
         if kwargs:
             self.plot(**kwargs)
+        self._no_si_prefixes()
+
+    def _no_si_prefixes(self) -> None:
+        """Ticks in the values' own units: below 1, pyqtgraph rescales an axis with a title and
+        notes it there, so a loss of 0.3 read "300" on a colour bar titled "L (x0.001)"."""
+        for axis in self.axes.values():
+            axis["item"].enableAutoSIPrefix(False)
 
     @property
     def form_built(self) -> bool:

@@ -142,3 +142,17 @@ def test_the_colour_bar_builds_neither_menu(qtbot) -> None:
     bar.setImageItem(image)
     bar.setLevels((2.0, 5.0))
     assert bar.levels() == (2.0, 5.0) and image.getLevels() == pytest.approx((2.0, 5.0))
+
+
+def test_axes_tick_in_the_values_own_units(qtbot) -> None:
+    """Below 1, pyqtgraph rescaled a titled axis: a loss of 0.3 read 300 on a bar titled "L (x0.001)"."""
+    bar = LazyColorBar(colorMap=pg.colormap.get("viridis"), interactive=False, width=14)
+    view = shown(qtbot, pg.GraphicsLayoutWidget(), (120, 300))
+    view.addItem(bar)
+    bar.axis.setLabel("L")
+    bar.setLevels((0.1, 0.69))
+    assert bar.axis.autoSIPrefixScale == 1.0
+    assert "x0.001" not in bar.axis.labelString()
+    assert bar.axis.tickStrings([0.2, 0.4], 1.0, 0.2) == ["0.2", "0.4"]
+    plot = LazyFormPlotItem(enableMenu=False)
+    assert not any(axis["item"].autoSIPrefix for axis in plot.axes.values())
