@@ -174,6 +174,10 @@ class _Racer:
     it in: flat out, the tip filled every few frames, and redrawing 12 bodies of 6,000 points
     each time was the largest part of the window's painting. Every ``MAX_PIECES`` pieces the
     body takes them all in; a thinned record or a new trail stride draws the body afresh.
+    Racers flat out fill their tips on the same frames, so after a fresh body the racer with
+    ``phase`` k takes its pieces in after ``MAX_PIECES − k mod MAX_PIECES`` of them, then every
+    ``MAX_PIECES``: at most two of twelve bodies are drawn again on one frame, not all twelve
+    (that frame's paint took ≈ 17 ms of CPU).
     """
 
     #: Points the tip may grow to before it becomes a piece (drawn once, then cached).
@@ -205,6 +209,9 @@ class _Racer:
         # (record stride, trail stride, points) the body and pieces show: rows 0, s, … (points − 1)·s
         self._body: tuple[int, int, int] = (0, 0, 0)
         self._shown: tuple[int, int, int] | None = None
+        #: Its place among the racers (set by the view): staggers the bodies' redraws.
+        self.phase = 0
+        self._max_pieces = self.MAX_PIECES  # pieces before the body takes them in, this round
 
     def _curve(self, *, cached: bool) -> TrailCurve:
         item = TrailCurve(pen=self._pen, connect="finite")
@@ -235,7 +242,7 @@ class _Racer:
         on_grid = (end - 1) // stride + 1  # rows 0, stride, … below end
         record, body_stride, points = self._body
         same_rows = (record, body_stride) == (history.stride, stride)
-        if same_rows and points > 0 and points + self.TIP < on_grid and len(self.pieces) < self.MAX_PIECES:
+        if same_rows and points > 0 and points + self.TIP < on_grid and len(self.pieces) < self._max_pieces:
             # the tip is full: its points become a piece (a copy: the record is thinned in place)
             piece = self._spare.pop() if self._spare else self._curve(cached=True)
             rows = drawable(w[(points - 1) * stride : (on_grid - 1) * stride + 1 : stride].copy())
@@ -247,6 +254,8 @@ class _Racer:
         elif not same_rows or not 0 < points <= on_grid <= points + self.TIP:
             # rows moved (thinned record, a new trail stride, a cursor moved back) or the pieces
             # are many: the body takes every row on the grid again
+            full = same_rows and 0 < points <= on_grid and len(self.pieces) >= self._max_pieces
+            self._max_pieces = self.MAX_PIECES if full else self.MAX_PIECES - self.phase % self.MAX_PIECES
             points = on_grid
             body = drawable(w[0 : (points - 1) * stride + 1 : stride])
             self.body.setData(body[:, 0], body[:, 1])
@@ -662,10 +671,11 @@ class ContourView(pg.PlotWidget):
         for racer in self._racers.values():
             racer.remove(self.plot)
         self._racers = {}
-        for name, label in racers.items():
+        for phase, (name, label) in enumerate(racers.items()):
             racer = _Racer(
                 self.plot, name, label, self._pen_scale, (colors or {}).get(name), fast=self.fast_trails
             )
+            racer.phase = phase
             self._racers[name] = racer
         self.start_marker.setData(pos=[start])
         self.dots.set_points({})

@@ -80,6 +80,36 @@ def test_full_tips_become_pieces_and_the_body_is_drawn_again_only_every_so_often
     assert racer.pieces == []
 
 
+def test_racers_in_step_draw_their_bodies_again_on_different_frames(view) -> None:
+    """Twelve racers flat out fill their tips together; their bodies take the pieces in on
+    different frames (at most two a frame, 12 racers over MAX_PIECES phases), and every trail is
+    still exactly the recorded path."""
+    names = [f"r{i}" for i in range(12)]
+    starts = {n: (-1.5, 2.0 - k / 100) for k, n in enumerate(names)}
+    runs = {n: Run("rosenbrock", "momentum", starts[n], tol=0.0, lr=0.001) for n in names}
+    histories = {
+        n: RacerHistory(r.start, float(r.trajectory().loss[0]), max_rows=20_000) for n, r in runs.items()
+    }
+    view.set_racers({n: n for n in names}, (-1.5, 2.0))
+    racers = [view._racers[n] for n in names]
+    frames = [150] * 35  # past TIP at every frame, on one trail stride
+    most_at_once, redrawn = 0, {n: 0 for n in names}
+    for frame, count in enumerate(frames):
+        for n in names:
+            histories[n].append(runs[n].advance(count))
+        before = [r.body.getData()[0] for r in racers]
+        view.update_racers(histories)
+        fresh = [n for n, r, b in zip(names, racers, before, strict=True) if r.body.getData()[0] is not b]
+        fresh = fresh if frame else []
+        most_at_once = max(most_at_once, len(fresh))
+        for n in fresh:
+            redrawn[n] += 1
+        for n in names:
+            np.testing.assert_array_equal(_trail(view, n), _expected(histories[n], len(histories[n])))
+    assert most_at_once == 2  # (the first frame draws every body: not counted, there was none)
+    assert all(count >= 2 for count in redrawn.values())  # each took its pieces in, more than once
+
+
 def test_an_unchanged_record_sets_no_new_data(view) -> None:
     run = Run("quadratic", "sgd", (2.0, 1.0), tol=0.0)
     history = RacerHistory(run.start, float(run.trajectory().loss[0]))
