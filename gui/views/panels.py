@@ -22,7 +22,7 @@ from gui import theme
 from gui.history import RacerHistory, display_stride
 from gui.slots import weak_slot
 from gui.views.centred import CentredNote
-from gui.views.curves import FastCurve
+from gui.views.curves import BandCurve
 from gui.views.lazy_plot import LazyFormPlotItem
 
 #: The recorded fields plotted, top to bottom: (log-y by default, what it is, for the tooltip).
@@ -682,7 +682,7 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
                     else:
                         # a plain curve: PlotDataItem's log mapping, clipping and downsampling cost
                         # more per frame than the drawing; the data come thinned (_thin) already
-                        curve = FastCurve(pen=pen, connect="finite", antialias=False)
+                        curve = BandCurve(pen=pen, connect="finite", antialias=False)
                         self.plots[key].addItem(curve)
                     self._curves[(name, key, i)] = curve
         for (_name, key, _i), curve in old_curves.items():

@@ -71,3 +71,53 @@ def test_the_pen_padding_follows_a_zoom(qtbot) -> None:
             _same_rect(reference.boundingRect(), fast.boundingRect())
         widths.append(fast.boundingRect().width() - 2.0)  # the data span 2: the rest is padding
     assert widths[1] > 5 * widths[0] > 25 * widths[2] > 0
+
+
+def _painted(curve: pg.PlotCurveItem, pen, seed: int = 3, noise: float = 4.0) -> np.ndarray:
+    """Where ``curve`` paints an 800-point noisy line on a raster image (a bool mask)."""
+    from PySide6.QtGui import QImage, QPainter
+
+    rng = np.random.default_rng(seed)
+    x = np.linspace(5.0, 395.0, 800)
+    curve.setData(x, 100 + 60 * np.sin(x / 40) + rng.normal(0, noise, x.size))
+    curve.setPen(pen)
+    image = QImage(400, 200, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(0)
+    painter = QPainter(image)
+    curve.paint(painter, None, None)
+    painter.end()
+    return np.frombuffer(image.constBits(), np.uint8).reshape(200, 400, 4)[..., 3] > 0
+
+
+def _near(mask: np.ndarray, other: np.ndarray) -> float:
+    """The share of ``mask``'s pixels within one pixel of one of ``other``'s."""
+    grown = other.copy()
+    for dy, dx in ((0, 1), (0, -1), (1, 0), (-1, 0)):
+        grown |= np.roll(np.roll(other, dy, axis=0), dx, axis=1)
+    return float((mask & grown).sum() / mask.sum())
+
+
+@pytest.mark.parametrize("seed, noise", [(3, 4.0), (1, 0.5), (2, 0.0)])
+def test_a_band_curve_paints_the_wide_dashed_pens_band(seed, noise) -> None:
+    """The 2.4 px dashed selected curve as four one-pixel dashed strokes covers the band the wide
+    pen does: about as many pixels, nine in ten within a pixel of the other's (dashes as long);
+    a solid wide pen is drawn exactly as pyqtgraph draws it."""
+    from PySide6.QtCore import Qt
+
+    from gui.views.curves import BandCurve
+
+    dashed = pg.mkPen("#d55e00", width=2.4, style=Qt.PenStyle.DashLine)
+    wide = _painted(pg.PlotCurveItem(antialias=False), dashed, seed, noise)
+    band = _painted(BandCurve(antialias=False), dashed, seed, noise)
+    assert band.sum() == pytest.approx(wide.sum(), rel=0.1)
+    assert _near(band, wide) > 0.9 and _near(wide, band) > 0.9  # (dash ends may lie a pixel apart)
+    thin = _painted(
+        pg.PlotCurveItem(antialias=False),
+        pg.mkPen("#d55e00", width=1.0, style=Qt.PenStyle.DashLine),
+        seed,
+        noise,
+    )
+    assert band.sum() > 1.5 * thin.sum()  # a band, not one stroke
+    solid = pg.mkPen("#d55e00", width=2.4)
+    reference = _painted(pg.PlotCurveItem(antialias=False), solid, seed, noise)
+    np.testing.assert_array_equal(_painted(BandCurve(antialias=False), solid, seed, noise), reference)
