@@ -99,15 +99,19 @@ class BandCurve(FastCurve):
     selected racer's dashed w2 curves (2.4 px) were the dearest part of painting the per-weight
     plots. The dashes stay as long as the wide pen's (its pattern is in pen widths, and its square
     caps lengthen each dash by its width). A solid wide pen is left to pyqtgraph, which already
-    draws it as cheap separate segments; exports and wider pens keep the true stroke.
+    draws it as cheap separate segments; exports (``fast`` False) and wider pens keep the true
+    stroke.
     """
+
+    fast = True
 
     def paint(self, painter: QPainter, option: object, widget: object) -> None:
         pen = self.opts["pen"]
         width = pen.widthF()
         engine = painter.paintEngine()
         if (
-            not 1.5 <= width <= MAX_BAND_WIDTH
+            not self.fast
+            or not 1.5 <= width <= MAX_BAND_WIDTH
             or pen.style() in (Qt.PenStyle.SolidLine, Qt.PenStyle.NoPen)
             or not pen.isCosmetic()
             or self._exportOpts is not False

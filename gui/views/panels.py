@@ -384,6 +384,8 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
     """Six stacked plots with a linked step axis; one curve per optimizer and weight."""
 
     step_picked = Signal(int)
+    #: Dashed wide curves as one-pixel bands on screen (``BandCurve``); exports set it False.
+    fast_curves = True
 
     def __init__(self, parent: object = None) -> None:
         super().__init__(parent)
@@ -684,6 +686,7 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
                         # more per frame than the drawing; the data come thinned (_thin) already
                         curve = BandCurve(pen=pen, connect="finite", antialias=False)
                         self.plots[key].addItem(curve)
+                    curve.fast = self.fast_curves
                     self._curves[(name, key, i)] = curve
         for (_name, key, _i), curve in old_curves.items():
             self.plots[key].removeItem(curve)
