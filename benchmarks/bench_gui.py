@@ -6,7 +6,7 @@ openbox when installed) so the real xcb window is measured; ``--platform offscre
 offscreen platform instead, ``--platform current`` the $DISPLAY you have.
 
 Every racer races on the ill-conditioned bowl with the convergence test off, so none stops (the
-last two scenarios: on the penguins' logistic loss, minibatches of 32):
+"on data" scenarios: on the penguins' logistic loss, minibatches of 32, with the Data dock open):
   idle            the window with five racers, nothing playing: the reference
   5 racers 1×     10 steps/s, the window's "1×" (its first start's speed): CPU use (% of one core,
                   the whole process); "60/s": 60 steps/s, the "1×" of the release issue 18 measured,
@@ -267,6 +267,7 @@ def main() -> None:
         if window.playing:
             window.toggle_play()
         wait_until(lambda: not window.playing, 10, "pause")
+        window.data_dock.setVisible(data)  # on the data loss the learner watches the model fit
         before = resets[0]
         window.apply_config(config, own_racers=True)
         wait_until(lambda: resets[0] > before and len(window.histories) == len(optimizers), 120, "the race")

@@ -51,7 +51,9 @@ class DataView(pg.PlotWidget):
         self.half = pg.InfiniteLine(angle=0, pos=0.5, pen=pg.mkPen("#777", width=1, style=Qt.DashLine))
         self.half.setVisible(False)
         self.plot.addItem(self.points)
-        self.plot.addItem(self.batch)
+        # the rings are larger than the points: counted in the data's bounds, a minibatch with an
+        # outermost row moved the auto range a little and the whole plot was drawn afresh
+        self.plot.addItem(self.batch, ignoreBounds=True)
         self.plot.addItem(self.half)
         self.plot.addItem(self.model, ignoreBounds=True)  # a diverged model must not rescale the data
         self.notice = CentredNote(self.plot.vb, z=60, color="#333", fill=pg.mkBrush(255, 255, 255, 235))

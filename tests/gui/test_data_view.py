@@ -38,6 +38,26 @@ def test_points_model_and_batch_are_drawn_from_the_given_arrays(view: DataView) 
     assert view.shown_model is None and len(view.model.getData()[0]) == 0
 
 
+def test_a_minibatch_with_the_outermost_rows_leaves_the_axes_where_they_are(qtbot, view: DataView) -> None:
+    """The rings are larger than the points; counted in the auto range, a batch holding an
+    outermost row widened the axes by a few pixels (and the plot was drawn afresh each time)."""
+    rng = np.random.default_rng(5)
+    x, y = rng.normal(200.0, 15.0, 344), rng.normal(4200.0, 800.0, 344)
+    view.resize(340, 330)
+    view.show()
+    qtbot.waitExposed(view)
+    view.set_data(x, y, "flipper_length_mm", "body_mass_g")
+    qtbot.waitUntil(lambda: view.plot.vb.viewRange()[0][0] < x.min())
+    view.plot.vb.updateAutoRange()
+    before = view.plot.vb.viewRange()
+    ends = [int(np.argmin(x)), int(np.argmax(x)), int(np.argmin(y)), int(np.argmax(y))]
+    for rows in ([ends[0]], [ends[1], 3], ends, [ends[3]]):
+        view.set_batch(np.array(rows))
+        view.plot.vb.updateAutoRange()
+        assert view.plot.vb.viewRange() == before
+    assert len(view.batch.getData()[0]) == 1  # the rings were drawn
+
+
 def test_logistic_points_sit_in_two_bands_around_0_and_1_with_the_half_level(view: DataView) -> None:
     y = np.array([0.0, 1.0] * 10)
     view.set_data(np.arange(20.0), y, "bill_length_mm", "P(Gentoo)", logistic=True)
