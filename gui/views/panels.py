@@ -384,7 +384,7 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
     """Six stacked plots with a linked step axis; one curve per optimizer and weight."""
 
     step_picked = Signal(int)
-    #: Dashed wide curves as one-pixel bands on screen (``BandCurve``); exports set it False.
+    # dashed wide curves as one-pixel bands on screen (BandCurve); exports set it False
     fast_curves = True
 
     def __init__(self, parent: object = None) -> None:
