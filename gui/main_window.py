@@ -63,6 +63,8 @@ if TYPE_CHECKING:  # built after the first paint (MainWindow.finish_building)
 REDRAW_MS = 33
 #: While playing, the numbers (readout, table, timeline) change every this many frames (5 Hz).
 NUMBERS_EVERY = 6
+# …and the Data dock's model every this many (10 Hz)
+DATA_EVERY = 3
 # Narrower than this, the contour's readout leaves out η and uses a smaller font.
 READOUT_COMPACT_BELOW_PX = 430
 PANEL_KEYS = tuple(key for key, *_ in ROWS)
@@ -1077,7 +1079,7 @@ class MainWindow(QMainWindow):
             return
         changed, self._dirty = self._dirty, False
         if changed:
-            self._behind = {0, 1, 2, "numbers"}
+            self._behind = {0, 1, 2, "numbers", "data"}
         racers = self.racers
         adaptive = {n: OPTIMIZERS[racers[n].optimizer].adaptive for n in self.histories if n in racers}
         cursor = self.timeline.cursor
@@ -1109,7 +1111,10 @@ class MainWindow(QMainWindow):
             self._update_readout()
         if changed or numbers:
             self._update_selected_vectors(numbers)
-        if changed:
+        # the data view (the model's line, the batch's rings) at 10 Hz while playing: each of its
+        # repaints covers the whole plot, and at 1× rows come about every third frame anyway
+        if "data" in self._behind and (not self.playing or self._frame % DATA_EVERY == 0):
+            self._behind.discard("data")
             self._update_data_view()
         # explain only what is on screen, on the frames the timeline and legend change too:
         # at every frame it ran steps ahead of the step they showed

@@ -97,6 +97,35 @@ def test_penguins_with_batch_8_give_a_noisy_sgd_path_and_a_moving_line(window, q
     assert f"step {step:,} · epoch {epoch_at(step, 8, n):.1f}" in window._readout_html
 
 
+def test_while_playing_the_data_view_is_drawn_at_10_hz_and_paused_at_once(window, qtbot, monkeypatch) -> None:
+    """Flat out, new rows come at every frame; the model's line and rings follow every third one
+    (each repaint covers the whole plot). Paused, the newest weights are drawn at the next frame."""
+    from gui.main_window import DATA_EVERY
+
+    pick(window, qtbot, preset_key(PENGUINS))
+    window.data_dock.show()
+    qtbot.waitUntil(window.data_dock.isVisible)
+    play_steps(window, qtbot, 40)
+    window._redraw()
+    drawn: list[int] = []
+    show_model = window.data_dock.show_model
+    monkeypatch.setattr(
+        window.data_dock, "show_model", lambda *a: (drawn.append(window._frame), show_model(*a))
+    )
+    window.playing = True  # frames as while playing (the worker is not asked to play)
+    for _ in range(4 * DATA_EVERY):
+        window._dirty = True  # new rows at every frame, as flat out
+        window._redraw()
+    assert len(drawn) == 4 and all(frame % DATA_EVERY == 0 for frame in drawn)
+    window.playing = False
+    play_steps(window, qtbot, 60)
+    window._redraw()
+    assert len(drawn) == 5
+    xs, ys = window.data_dock.view.shown_model
+    w = window.histories[window.controls.selected].vec("w")[-1]
+    np.testing.assert_array_equal(ys, window.surface.data.predict(*w, xs))
+
+
 def test_the_line_stays_when_standardise_is_flipped_and_the_contour_regrids(window, qtbot) -> None:
     """A screenshot showed the points without the line after "standardise": the contour regrids the
     new surface's view, the Data dock was given the same problem again and cleared the line, and
