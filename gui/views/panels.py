@@ -23,7 +23,7 @@ from gui.history import RacerHistory, display_stride
 from gui.slots import weak_slot
 from gui.views.centred import CentredNote
 from gui.views.curves import BandCurve
-from gui.views.lazy_plot import LazyFormPlotItem
+from gui.views.lazy_plot import LabelCachingAxis, LazyFormPlotItem
 
 #: The recorded fields plotted, top to bottom: (log-y by default, what it is, for the tooltip).
 _PLOTTED: dict[str, tuple[bool, str]] = {
@@ -296,7 +296,7 @@ def log_label(decades: float) -> str:
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
-class SparseLogAxis(pg.AxisItem):
+class SparseLogAxis(LabelCachingAxis):
     """A log axis that labels only decades (or 1-2-5 within one): a short plot has no room
     for pyqtgraph's label at every minor tick, which made them print over each other.
 

@@ -7,6 +7,8 @@ offers "Plot Options" with that state.
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QPoint, QRectF, Qt
@@ -156,3 +158,46 @@ def test_axes_tick_in_the_values_own_units(qtbot) -> None:
     assert bar.axis.tickStrings([0.2, 0.4], 1.0, 0.2) == ["0.2", "0.4"]
     plot = LazyFormPlotItem(enableMenu=False)
     assert not any(axis["item"].autoSIPrefix for axis in plot.axes.values())
+
+
+def _sides(plot: pg.PlotItem) -> dict[str, tuple[type, bool]]:
+    return {
+        side: (type(plot.getAxis(side)), plot.getAxis(side).isVisible())
+        for side in ("left", "bottom", "top", "right")
+    }
+
+
+def test_the_plots_axes_label_like_pyqtgraphs_and_parse_only_changed_labels(qtbot, monkeypatch) -> None:
+    """LabelCachingAxis skips only identical label HTML: a new text, colour or SI prefix still shows."""
+    plain, lazy = pg.PlotItem(enableMenu=False), LazyFormPlotItem(enableMenu=False)
+    assert {s: v for s, (_, v) in _sides(lazy).items()} == {s: v for s, (_, v) in _sides(plain).items()}
+    assert all(kind is lazy_plot.LabelCachingAxis for kind, _ in _sides(lazy).values())
+    given = lazy_plot.LabelCachingAxis("left")
+    mixed = LazyFormPlotItem(enableMenu=False, axisItems={"left": given, "right": pg.AxisItem("right")})
+    assert mixed.getAxis("left") is given and mixed.getAxis("right").isVisible()  # given: shown
+    assert not mixed.getAxis("top").isVisible() and mixed.getAxis("bottom").isVisible()
+
+    parsed: list[str] = []
+    real = pg.QtWidgets.QGraphicsTextItem.setHtml
+    monkeypatch.setattr(
+        pg.QtWidgets.QGraphicsTextItem, "setHtml", lambda item, html: (parsed.append(html), real(item, html))
+    )
+    for plot in (plain, lazy):
+        parsed.clear()
+        axis = plot.getAxis("bottom")
+        axis.enableAutoSIPrefix(True)  # (LazyFormPlotItem turns it off; the label path is tested here)
+        parsed.clear()
+        plot.setLabel("bottom", "w1")
+        axis.setTextPen("#222")
+        for _ in range(5):
+            plot.setXRange(0, 4e-3, padding=0)  # no units: pyqtgraph writes "(x0.001)"
+        with_prefix = axis.label.toPlainText()
+        plot.setXRange(0, 5, padding=0)
+        plain_text, html = axis.label.toPlainText(), axis.label.toHtml()
+        if plot is plain:
+            expected, plain_parses = (with_prefix, plain_text, html), len(parsed)
+            continue
+        assert (with_prefix, plain_text, html) == expected
+        assert "w1" in plain_text and "(x0.001)" in with_prefix and "(x" not in plain_text
+        assert all(a != b for a, b in pairwise(parsed))  # only changes parsed
+        assert len(parsed) == 4 < plain_parses  # grey "w1", then #222, prefixed, back

@@ -10,9 +10,9 @@ from __future__ import annotations
 import gc
 
 from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
 
-from gui.app import after_first_paint, report_first_paint
+from gui.app import _first_paint_probe_class, after_first_paint, report_first_paint
 from gui.main_window import MainWindow
 from gui.slots import weak_slot
 from gui.views.lazy_plot import LAZY_FORM, LazyFormPlotItem
@@ -74,11 +74,12 @@ def test_a_dock_asked_for_before_the_first_paint_is_built_then(qtbot, isolated_s
 class _Paints(QObject):
     """Notes, in order, each paint of the window and when the worker thread started."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: QMainWindow) -> None:
         super().__init__()
         self.window = window
         self.events: list[str] = []
-        window.worker.started.connect(lambda: self.events.append("worker"))
+        if isinstance(window, MainWindow):
+            window.worker.started.connect(lambda: self.events.append("worker"))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint and getattr(watched, "window", lambda: None)() is self.window:
@@ -108,3 +109,43 @@ def test_the_engine_starts_after_the_first_paint_with_the_collector_back_on(qtbo
     assert window._maps is not None  # finished before the worker started
     window.start_engine()  # a second start (the fallback timer) does nothing
     close_and_join(qtbot, window)
+
+
+def test_first_paint_reports_come_after_the_paint_the_last_asked_first(qtbot, monkeypatch) -> None:
+    """The probe watches the window alone until its Show event, then the whole application for
+    the paint: the events of building and showing the window never reach Python."""
+    window = QMainWindow()
+    window.setCentralWidget(QLabel("x"))
+    qtbot.addWidget(window)
+    probe_class = _first_paint_probe_class()
+    seen: list[str] = []
+    real = probe_class.eventFilter
+
+    def counting(self: QObject, watched: QObject, event: QEvent) -> bool:
+        seen.append("window" if watched is window else "other")
+        return real(self, watched, event)
+
+    monkeypatch.setattr(probe_class, "eventFilter", counting)
+    paints = _Paints(window)
+    QApplication.instance().installEventFilter(paints)
+    try:
+        report_first_paint(window, lambda: paints.events.append("asked first"))
+        report_first_paint(window, lambda: paints.events.append("asked second"))
+        assert len(window.findChildren(probe_class)) == 1  # one probe however many reports
+        window.setWindowTitle("t")  # an event of the window before it shows: seen, alone
+        QApplication.sendEvent(window.centralWidget(), QEvent(QEvent.Type.User))  # not seen
+        assert seen and set(seen) == {"window"}
+        with qtbot.waitExposed(window):
+            window.show()
+        qtbot.waitUntil(lambda: "asked first" in paints.events)
+        reports = [e for e in paints.events if e.startswith("asked")]
+        assert paints.events[0] == "paint" and reports == ["asked second", "asked first"]
+        # a window on screen already: the report follows its next paint
+        count = len(paints.events)
+        report_first_paint(window, lambda: paints.events.append("visible"))
+        window.centralWidget().update()
+        qtbot.waitUntil(lambda: "visible" in paints.events)
+        assert "paint" in paints.events[count : paints.events.index("visible")]
+    finally:
+        QApplication.instance().removeEventFilter(paints)
+    window.close()
