@@ -186,7 +186,9 @@ def open_window() -> int:
 
     if (code := check_qt_libraries()) is not None:
         return code
-    from gui.app import run_app
+    from gui.app import quicken_pyside_source_check, run_app
+
+    quicken_pyside_source_check()  # PySide6 is imported now; pyqtgraph and the GUI are not
 
     return run_app([])
 

@@ -8,11 +8,17 @@ while the window paints). Nothing may differ once that is done.
 from __future__ import annotations
 
 import gc
+import sys
 
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
 
-from gui.app import _first_paint_probe_class, after_first_paint, report_first_paint
+from gui.app import (
+    _first_paint_probe_class,
+    after_first_paint,
+    quicken_pyside_source_check,
+    report_first_paint,
+)
 from gui.main_window import MainWindow
 from gui.slots import weak_slot
 from gui.views.lazy_plot import LAZY_FORM, LazyFormPlotItem
@@ -149,3 +155,21 @@ def test_first_paint_reports_come_after_the_paint_the_last_asked_first(qtbot, mo
     finally:
         QApplication.instance().removeEventFilter(paints)
     window.close()
+
+
+def test_pysides_module_check_reads_bytes_and_answers_as_before(monkeypatch, tmp_path) -> None:
+    feature = sys.modules["shibokensupport.feature"]
+    own = feature._mod_uses_pyside
+    monkeypatch.setattr(feature, "_mod_uses_pyside", own)  # put back after the test
+    quicken_pyside_source_check()
+    quick = feature._mod_uses_pyside
+    assert quick is not own
+    quicken_pyside_source_check()  # twice: not wrapped again
+    assert feature._mod_uses_pyside is quick
+    modules = list(sys.modules.values())
+    answers = [quick(m) for m in modules]
+    assert answers == [own(m) for m in modules]
+    assert answers.count(True) >= 20 and answers.count(False) >= 100  # both kinds were asked
+    gone = type(sys)("gone")
+    gone.__file__ = str(tmp_path / "gone.py")  # a file deleted since: PySide's own answer
+    assert quick(gone) is own(gone) is False
