@@ -21,7 +21,8 @@ tests/gui/test_lazy_plot.py compares the attributes both constructors make.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import pyqtgraph as pg
 from pyqtgraph import functions as fn
@@ -124,6 +125,24 @@ class _FormStandIn:
         if plot is None:
             raise AttributeError(name)
         return getattr(plot.build_form(), name)
+
+
+@contextmanager
+def one_layout_pass(layout: pg.GraphicsLayout) -> Iterator[None]:
+    """Items added to ``layout`` inside are laid out once, on leaving, not once per item.
+
+    pyqtgraph's ``GraphicsLayout.addItem`` lays the whole grid out again after every item (for
+    use without an event loop): building the six line plots laid out 1 + 2 + … + 7 plots, every
+    axis and view box resized each time, at a size the window never shows. The result of the
+    one pass is the same.
+    """
+    grid = layout.layout
+    grid.activate = lambda: None  # hides the C++ method from pyqtgraph's Python call
+    try:
+        yield
+    finally:
+        del grid.activate
+        grid.activate()
 
 
 class LabelCachingAxis(pg.AxisItem):

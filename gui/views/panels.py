@@ -23,7 +23,7 @@ from gui.history import RacerHistory, display_stride
 from gui.slots import weak_slot
 from gui.views.centred import CentredNote
 from gui.views.curves import BandCurve
-from gui.views.lazy_plot import LabelCachingAxis, LazyFormPlotItem
+from gui.views.lazy_plot import LabelCachingAxis, LazyFormPlotItem, one_layout_pass
 
 #: The recorded fields plotted, top to bottom: (log-y by default, what it is, for the tooltip).
 _PLOTTED: dict[str, tuple[bool, str]] = {
@@ -404,53 +404,60 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
         self._linear_fallback: dict[str, bool] = {key: False for key, *_ in ROWS}
         self._labels = {key: label for key, label, *_ in ROWS}
         self.log_y: dict[str, bool] = {}
-        for i, (key, label, log, tip) in enumerate(ROWS):
-            # enableMenu=False: pyqtgraph builds no context menus (never shown here), which were
-            # ≈ 40 % of making a plot, before the window's first paint; nor the menu's form
-            # (half of what was left) until something asks for it (gui/views/lazy_plot.py)
-            plot = LazyFormPlotItem(axisItems={"left": SparseLogAxis("left")}, enableMenu=False)
-            self.addItem(plot, row=i, col=0)
-            plot.setLayoutDirection(Qt.LeftToRight)
-            plot.setLabel("left", label)
-            plot.getAxis("left").setWidth(58)
-            plot.getAxis("left").enableAutoSIPrefix(False)  # no "(x0.1)" scale notes beside formulas
-            plot.getAxis("left").setToolTip(self.tr(tip))
-            for axis in ("left", "bottom"):
-                plot.getAxis(axis).setTextPen("#222")
-                plot.getAxis(axis).setPen("#666")
-                # replaying an axis' text on every repaint costs more than the curves
-                plot.getAxis(axis).setCacheMode(QGraphicsItem.DeviceCoordinateCache)
-            plot.showGrid(x=True, y=True, alpha=0.15)
-            plot.setLogMode(y=log)
-            # y follows the data in round steps (fit_range), not pyqtgraph's every-frame autorange
-            plot.disableAutoRange(axis="y")
-            plot.disableAutoRange(axis="x")
-            plot.vb.sigRangeChangedManually.connect(weak_slot(self._user_moved, key))
-            plot.autoBtn.clicked.connect(weak_slot(self._resume_auto, key))
-            self.log_y[key] = log
-            # An axis without a visible label never shows an SI prefix, yet with auto prefixes
-            # on it re-renders its (hidden) label's HTML at every range change: ~300 times
-            # before the first paint. Off for those, the plots look the same.
-            unlabelled = ("top", "right", "bottom") if i < len(ROWS) - 1 else ("top", "right")
-            for axis in unlabelled:
-                plot.getAxis(axis).enableAutoSIPrefix(False)
-            if i < len(ROWS) - 1:
-                plot.getAxis("bottom").setStyle(showValues=False)
-                plot.getAxis("bottom").setHeight(4)
-            else:
-                plot.setLabel("bottom", self.tr("step t"))
-            cursor = pg.InfiniteLine(
-                angle=90, movable=False, pen=pg.mkPen("#555", width=1, style=Qt.DashLine)
+        # the plots and the key below them laid out once (pyqtgraph: once per plot added)
+        with one_layout_pass(self.ci):
+            for i, (key, label, log, tip) in enumerate(ROWS):
+                # enableMenu=False: pyqtgraph builds no context menus (never shown here), which were
+                # ≈ 40 % of making a plot, before the window's first paint; nor the menu's form
+                # (half of what was left) until something asks for it (gui/views/lazy_plot.py)
+                plot = LazyFormPlotItem(axisItems={"left": SparseLogAxis("left")}, enableMenu=False)
+                self.addItem(plot, row=i, col=0)
+                plot.setLayoutDirection(Qt.LeftToRight)
+                plot.setLabel("left", label)
+                plot.getAxis("left").setWidth(58)
+                plot.getAxis("left").enableAutoSIPrefix(False)  # no "(x0.1)" scale notes beside formulas
+                plot.getAxis("left").setToolTip(self.tr(tip))
+                for axis in ("left", "bottom"):
+                    plot.getAxis(axis).setTextPen("#222")
+                    plot.getAxis(axis).setPen("#666")
+                    # replaying an axis' text on every repaint costs more than the curves
+                    plot.getAxis(axis).setCacheMode(QGraphicsItem.DeviceCoordinateCache)
+                plot.showGrid(x=True, y=True, alpha=0.15)
+                plot.setLogMode(y=log)
+                # y follows the data in round steps (fit_range), not pyqtgraph's every-frame autorange
+                plot.disableAutoRange(axis="y")
+                plot.disableAutoRange(axis="x")
+                plot.vb.sigRangeChangedManually.connect(weak_slot(self._user_moved, key))
+                plot.autoBtn.clicked.connect(weak_slot(self._resume_auto, key))
+                self.log_y[key] = log
+                # An axis without a visible label never shows an SI prefix, yet with auto prefixes
+                # on it re-renders its (hidden) label's HTML at every range change: ~300 times
+                # before the first paint. Off for those, the plots look the same.
+                unlabelled = ("top", "right", "bottom") if i < len(ROWS) - 1 else ("top", "right")
+                for axis in unlabelled:
+                    plot.getAxis(axis).enableAutoSIPrefix(False)
+                if i < len(ROWS) - 1:
+                    plot.getAxis("bottom").setStyle(showValues=False)
+                    plot.getAxis("bottom").setHeight(4)
+                else:
+                    plot.setLabel("bottom", self.tr("step t"))
+                cursor = pg.InfiniteLine(
+                    angle=90, movable=False, pen=pg.mkPen("#555", width=1, style=Qt.DashLine)
+                )
+                cursor.setVisible(False)
+                plot.addItem(cursor, ignoreBounds=True)
+                self.cursors[key] = cursor
+                # where a curve leaves the plot: ✗ for a diverged racer, ▲/▼ for one out of scale
+                marks = pg.ScatterPlotItem(pxMode=True, size=11)
+                marks.setZValue(30)
+                plot.addItem(marks, ignoreBounds=True)
+                self.clip_marks[key] = marks
+                self.plots[key] = plot
+            self.title = pg.LabelItem(justify="left", color="#333", size="8pt")
+            self.addItem(self.title, row=len(ROWS), col=0)
+            self.title.setText(
+                "<b>———</b> w1 &nbsp; <b>- - -</b> w2 &nbsp; " + self.tr("(one colour per racer)")
             )
-            cursor.setVisible(False)
-            plot.addItem(cursor, ignoreBounds=True)
-            self.cursors[key] = cursor
-            # where a curve leaves the plot: ✗ for a diverged racer, ▲/▼ for one out of scale
-            marks = pg.ScatterPlotItem(pxMode=True, size=11)
-            marks.setZValue(30)
-            plot.addItem(marks, ignoreBounds=True)
-            self.clip_marks[key] = marks
-            self.plots[key] = plot
         #: "linear: L ≤ 0" in the loss plot's top right corner while it cannot show log10(L).
         self.scale_notes = {"loss": CornerNote(self.plots["loss"].vb, self.tr(LINEAR_FALLBACK_NOTE))}
         self.scene().sigMouseClicked.connect(self._clicked)
@@ -483,9 +490,6 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
         )
         self._key: list[tuple[str, str]] = []  # (colour, label) of each racer
         self._key_size = "8pt"
-        self.title = pg.LabelItem(justify="left", color="#333", size="8pt")
-        self.addItem(self.title, row=len(ROWS), col=0)
-        self.title.setText("<b>———</b> w1 &nbsp; <b>- - -</b> w2 &nbsp; " + self.tr("(one colour per racer)"))
 
     def set_log(self, key: str, log: bool) -> None:
         self.log_y[key] = log

@@ -7,6 +7,7 @@ offers "Plot Options" with that state.
 
 from __future__ import annotations
 
+import contextlib
 from itertools import pairwise
 
 import pyqtgraph as pg
@@ -201,3 +202,33 @@ def test_the_plots_axes_label_like_pyqtgraphs_and_parse_only_changed_labels(qtbo
         assert "w1" in plain_text and "(x0.001)" in with_prefix and "(x" not in plain_text
         assert all(a != b for a, b in pairwise(parsed))  # only changes parsed
         assert len(parsed) == 4 < plain_parses  # grey "w1", then #222, prefixed, back
+
+
+def _stacked(one_pass: bool) -> tuple[pg.GraphicsLayoutWidget, list[pg.PlotItem], list[int]]:
+    """Four plots and a label stacked as the per-weight panels are; counts the view boxes' resizes."""
+    widget = pg.GraphicsLayoutWidget()
+    resizes: list[int] = []
+    plots: list[pg.PlotItem] = []
+    with lazy_plot.one_layout_pass(widget.ci) if one_pass else contextlib.nullcontext():
+        for row in range(4):
+            plot = LazyFormPlotItem(enableMenu=False)
+            plot.vb.sigResized.connect(lambda *_: resizes.append(1))
+            widget.addItem(plot, row=row, col=0)
+            plot.setLabel("left", f"y{row}")
+            plots.append(plot)
+        widget.addItem(pg.LabelItem("key"), row=4, col=0)
+    return widget, plots, resizes
+
+
+def test_one_layout_pass_lays_out_as_pyqtgraph_does_once(qtbot) -> None:
+    each, each_plots, each_resizes = _stacked(one_pass=False)
+    once, once_plots, once_resizes = _stacked(one_pass=True)
+    assert 0 < len(once_resizes) < len(each_resizes)  # laid out, but once, not after every plot
+    assert [p.geometry() for p in once_plots] == [p.geometry() for p in each_plots]
+    for widget in (each, once):
+        shown(qtbot, widget, (500, 600))
+        qtbot.waitExposed(widget)
+    assert once_plots[0].geometry().height() > 100  # laid out at the shown size
+    assert [p.geometry() for p in once_plots] == [p.geometry() for p in each_plots]
+    assert [p.vb.geometry() for p in once_plots] == [p.vb.geometry() for p in each_plots]
+    assert "activate" not in vars(once.ci.layout)  # the C++ method is back
