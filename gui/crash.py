@@ -17,10 +17,12 @@ import sys
 import threading
 import time
 import traceback
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from logging.handlers import RotatingFileHandler
 
 APP_NAME = "optimizer-lab"
 LOG_FILE_NAME = "optimizer-lab.log"
@@ -74,6 +76,10 @@ def log_path() -> Path:
 
 
 def _handler() -> RotatingFileHandler:
+    # imported here: logging.handlers (and its queue, heapq) is ~2 ms before the first paint,
+    # for a file written only when something has gone wrong
+    from logging.handlers import RotatingFileHandler
+
     path = log_path()
     handler: RotatingFileHandler | None = _state["handler"]
     if handler is None or Path(handler.baseFilename) != path.resolve():
