@@ -122,7 +122,9 @@ def instructions(command: list[str], env: dict[str, str], out: Path) -> int:
     """Instructions the process executes up to its first paint, counted by valgrind's callgrind.
 
     Unlike seconds, the count hardly depends on what else the machine is doing: a change can be
-    weighed on a busy machine. The process ends at the paint (nothing after it is counted).
+    weighed on a busy machine. The process ends at the paint (nothing after it is counted), and
+    the app sets no engine fallback timer in this mode: under valgrind, ~50× slower, the first
+    paint came after its 1.5 s, and the count took in the engine's start and numba's import.
     """
     valgrind = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}"]
     done = subprocess.run(valgrind + command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800)
