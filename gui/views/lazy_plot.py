@@ -149,7 +149,7 @@ class LabelCachingAxis(pg.AxisItem):
     """``pg.AxisItem`` that re-parses its label's HTML only when the label's text changes.
 
     pyqtgraph sets the label's HTML again on every range change (to update an automatic SI
-    prefix), pen change and label call, even when the string is the same: ~350 parses of rich
+    prefix), pen change and label call, even when the string is the same: ~320 parses of rich
     text before the first paint (2 % of the instructions to it), nearly all of them no-ops.
     The label looks the same: only identical strings are skipped.
     """
