@@ -412,8 +412,10 @@ def cmd_list(args: argparse.Namespace) -> int:
         lines.append(f"  {'':<17} {table.rows} rows: {columns}")
         for preset in dataset.presets:
             positive = f" --positive {preset.positive}" if preset.positive else ""
+            standardize = " --standardize" if preset.standardize else ""
             lines.append(
-                f"  {'':<17} {preset.title}: --model {preset.model} --x {preset.x} --y {preset.y}{positive}"
+                f"  {'':<17} {preset.title}: --model {preset.model} --x {preset.x} --y {preset.y}"
+                f"{positive}{standardize}"
             )
         lines.append(f"  {'':<17} credit: {dataset.credit}")
     lines.append("\nSchedules:")

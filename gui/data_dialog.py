@@ -191,6 +191,7 @@ class DataDialog(QDialog):
             y=self.y_combo.currentText(),
             positive=self.positive_combo.currentText() if logistic else "",
             sha256=self.table.sha256,
+            standardize=True,  # as the built-in presets start (engine.datasets.Preset says why)
         )
 
     def accept(self) -> None:

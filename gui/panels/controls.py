@@ -112,12 +112,14 @@ def preset_key(spec: object) -> str:
 
 
 def preset_spec(key: str) -> object:
-    """The DataSpec of a loss picker entry "data:<dataset>:<preset>" (not standardised)."""
+    """The DataSpec of a loss picker entry "data:<dataset>:<preset>", standardised as the preset says."""
     from engine.data import DataSpec
 
     name, _, i = key.removeprefix(DATA_PREFIX).rpartition(":")
     preset = DATASETS[name].presets[int(i)]
-    return DataSpec(name, preset.model, preset.x, preset.y, positive=preset.positive)
+    return DataSpec(
+        name, preset.model, preset.x, preset.y, standardize=preset.standardize, positive=preset.positive
+    )
 
 
 class NumberField(QLineEdit):

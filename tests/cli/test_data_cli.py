@@ -147,7 +147,8 @@ def test_list_shows_the_datasets_and_their_columns() -> None:
     text = r.stdout
     assert "penguins          Palmer penguins" in text
     assert "344 rows: species (t), island (t), bill_length_mm (n)" in text
-    assert "--model logistic --x bill_length_mm --y species --positive Gentoo" in text
+    assert "--model logistic --x bill_length_mm --y species --positive Gentoo --standardize" in text
+    assert "--model linear --x flipper_length_mm --y body_mass_g --standardize" in text  # as the window
     assert "Gorman, Williams & Fraser (2014)" in text
 
 

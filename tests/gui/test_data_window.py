@@ -16,9 +16,11 @@ from engine.race import replay
 from engine.simulate import surface_for
 from gui.data_dialog import DataDialog
 from gui.panels.controls import DATA_PREFIX, OPEN_CSV, preset_key
+from tests.engine.test_data_steadiness import step_cosine
 from tests.gui.conftest import ENGINE_TIMEOUT_MS
 
-PENGUINS = DataSpec("penguins", "linear", "flipper_length_mm", "body_mass_g")
+#: The picker's penguins, as a learner gets them: standardised (engine.datasets.Preset says why).
+PENGUINS = DataSpec("penguins", "linear", "flipper_length_mm", "body_mass_g", standardize=True)
 
 
 def pick(window, qtbot, data: str) -> None:
@@ -56,12 +58,11 @@ def test_the_picker_offers_every_preset_and_open_csv(window) -> None:
 
 def test_penguins_with_batch_8_give_a_noisy_sgd_path_and_a_moving_line(window, qtbot) -> None:
     pick(window, qtbot, preset_key(PENGUINS))
+    # standardised from the start: raw millimetres and grams send SGD's default η off at once (lesson 12)
     assert window.config.data == PENGUINS and window.surface.data is not None
+    assert window.controls.standardize_check.isChecked()
     n = window.surface.data.n
     assert window.controls.batch_spin.maximum() == n and window.controls.batch_spin.value() == n
-    # raw millimetres and grams: SGD's default η blows up at once (lesson 12); standardised, it races
-    with qtbot.waitSignal(window.worker.race_reset, timeout=ENGINE_TIMEOUT_MS):
-        window.controls.standardize_check.setChecked(True)
     with qtbot.waitSignal(window.worker.race_reset, timeout=ENGINE_TIMEOUT_MS):
         window.controls.batch_spin.setValue(8)
     assert window.config.batch_size == 8 and window.config.data.standardize
@@ -87,6 +88,9 @@ def test_penguins_with_batch_8_give_a_noisy_sgd_path_and_a_moving_line(window, q
     play_steps(window, qtbot, 80)
     window._redraw()
     assert not np.array_equal(window.data_dock.view.shown_model[1], first), "the line moves as SGD trains"
+    # SGD's path turns about a right angle a step; Adam's keeps its heading (test_data_steadiness)
+    cosines = {k: step_cosine(window.histories[k].vec("w")[:121]) for k in ("sgd", "adam-lecture")}
+    assert abs(cosines["sgd"]) < 0.25 < 0.7 < cosines["adam-lecture"]
     # the batch ringed is the one that step used, 8 rows
     rows = window.data_dock.view.shown_batch
     step = window.histories["sgd"].last_step
@@ -139,10 +143,10 @@ def test_the_line_stays_when_standardise_is_flipped_and_the_contour_regrids(wind
     play_steps(window, qtbot, 10)
     window._redraw()
     with qtbot.waitSignal(window.worker.race_reset, timeout=ENGINE_TIMEOUT_MS):
-        window.controls.standardize_check.setChecked(True)
+        window.controls.standardize_check.setChecked(False)
     window._redraw()
     problem = window.data_dock.problem
-    assert problem is window.surface.data and problem.spec.standardize
+    assert problem is window.surface.data and not problem.spec.standardize
     xs, ys = window.data_dock.view.shown_model
     np.testing.assert_array_equal(ys, problem.predict(0.0, 0.0, xs))  # step 0: w = (0, 0)
     with qtbot.waitSignal(window.worker.surface_ready, timeout=ENGINE_TIMEOUT_MS):
@@ -156,14 +160,21 @@ def test_the_line_stays_when_standardise_is_flipped_and_the_contour_regrids(wind
 
 def test_standardise_restarts_the_race_on_the_round_bowl(window, qtbot) -> None:
     pick(window, qtbot, preset_key(PENGUINS))
+    bowl = window.surface
     play_steps(window, qtbot, 5)
-    raw = window.surface
     with qtbot.waitSignal(window.worker.race_reset, timeout=ENGINE_TIMEOUT_MS):
-        window.controls.standardize_check.setChecked(True)
+        window.controls.standardize_check.setChecked(False)  # the raw features: the ravine
+    raw = window.surface
+    assert not window.config.data.standardize and raw is not bowl
+    assert all(h.last_step == 0 for h in window.histories.values())
+    play_steps(window, qtbot, 5)
+    with qtbot.waitSignal(window.worker.race_reset, timeout=ENGINE_TIMEOUT_MS):
+        window.controls.standardize_check.setChecked(True)  # flipped back: the bowl
     assert window.config.data.standardize and window.surface is not raw
     assert all(h.last_step == 0 for h in window.histories.values())
     # the full-data Hessian's condition: a ravine before, a round bowl after (finite differences of g)
     assert condition(window.surface) < 1.5 < 1e3 < condition(raw)
+    assert condition(bowl) == condition(window.surface)
     assert window.controls.standardize_check.isChecked()
 
 
@@ -232,7 +243,7 @@ def test_own_batches_give_each_racer_its_seed_and_noise_works_on_the_bowl(window
 def test_a_session_round_trips_the_data_settings(window, qtbot, tmp_path) -> None:
     pick(window, qtbot, preset_key(PENGUINS))
     for change in (
-        {"standardize": True},
+        {"standardize": False},
         {"batch_size": 16},
         {"seed": 11},
         {"noise": 0.25},
@@ -241,7 +252,7 @@ def test_a_session_round_trips_the_data_settings(window, qtbot, tmp_path) -> Non
         with qtbot.waitSignal(window.worker.race_reset, timeout=ENGINE_TIMEOUT_MS):
             window.controls.gradient_changed.emit(change)
     saved = window.config
-    assert saved.data.standardize and saved.batch_size == 16 and saved.seed == 11 and saved.noise == 0.25
+    assert not saved.data.standardize and saved.batch_size == 16 and saved.seed == 11 and saved.noise == 0.25
     path = tmp_path / "penguins.olab.json"
     assert window.save_session(path)
     with qtbot.waitSignal(window.worker.race_reset, timeout=ENGINE_TIMEOUT_MS):
@@ -251,7 +262,7 @@ def test_a_session_round_trips_the_data_settings(window, qtbot, tmp_path) -> Non
     c = window.config
     assert (c.data, c.batch_size, c.seed, c.noise) == (saved.data, 16, 11, 0.25)
     assert [r.seed for r in c.racers] == [r.seed for r in saved.racers]
-    assert window.controls.standardize_check.isChecked() and window.controls.batch_spin.value() == 16
+    assert not window.controls.standardize_check.isChecked() and window.controls.batch_spin.value() == 16
     assert window.controls.seed_spin.value() == 11 and window.controls.batches_combo.currentIndex() == 1
 
 
@@ -265,7 +276,8 @@ def test_a_reopened_session_gives_the_same_numbers_and_the_csv_export_names_the_
     from gui.export import data_csv, read_data_csv, scene_from_window
 
     pick(window, qtbot, preset_key(PENGUINS))
-    for change in ({"standardize": True}, {"batch_size": 8}, {"seed": 3}, {"own_batches": True}):
+    assert window.config.data.standardize  # the picker's default
+    for change in ({"batch_size": 8}, {"seed": 3}, {"own_batches": True}):
         with qtbot.waitSignal(window.worker.race_reset, timeout=ENGINE_TIMEOUT_MS):
             window.controls.gradient_changed.emit(change)
     play_steps(window, qtbot, 50)
@@ -360,6 +372,7 @@ def test_a_good_csv_gives_its_spec_with_the_content_hash(dialog, tmp_path) -> No
         "b",
     )
     assert len(dialog.spec.sha256) == 64
+    assert dialog.spec.standardize  # as the built-in presets start
 
 
 def test_the_note_about_left_out_rows_is_in_persian_in_the_persian_interface(qapp) -> None:
@@ -379,6 +392,8 @@ def test_the_note_about_left_out_rows_is_in_persian_in_the_persian_interface(qap
 
 def test_a_racer_diverging_on_raw_features_offers_to_standardise(window, qtbot) -> None:
     pick(window, qtbot, preset_key(PENGUINS))
+    with qtbot.waitSignal(window.worker.race_reset, timeout=ENGINE_TIMEOUT_MS):
+        window.controls.standardize_check.setChecked(False)
     assert not window.config.data.standardize
     with qtbot.waitSignal(window.worker.race_reset, timeout=ENGINE_TIMEOUT_MS):
         window.controls.batch_spin.setValue(8)
