@@ -340,4 +340,5 @@ def test_a_playing_frame_without_new_rows_leaves_the_contour_and_draws_only_what
     calls.clear()
     window._dirty = True  # the next rows: the contour again at once (and, an odd frame, a pair)
     window._redraw()
-    assert calls == ["contour", PANEL_KEYS[:2]] and window._behind == {1, 2, "numbers"}
+    # the numbers wait for a 5 Hz frame, the Data dock for a 10 Hz one (frame 7 is neither)
+    assert calls == ["contour", PANEL_KEYS[:2]] and window._behind == {1, 2, "numbers", "data"}
