@@ -31,7 +31,7 @@ from engine.config import (
 )
 from engine.losses import Surface
 from engine.record import EXACT_FIRST, NAMES, RacerRecord, on_stride, thin_rows
-from engine.simulate import Checkpoint, Chunk, Run, run_for
+from engine.simulate import Checkpoint, Chunk, Run, one_block, run_for
 from engine.trajectory import Trajectory
 
 
@@ -121,12 +121,20 @@ def thin_chunk(chunk: Chunk, max_rows: int) -> Chunk:
 
 
 def advance_run(
-    run: Run, n: int, pending: list[Edit], *, record: bool = True, fill_loss: bool = True
+    run: Run,
+    n: int,
+    pending: list[Edit],
+    *,
+    record: bool = True,
+    fill_loss: bool = True,
+    out: dict[str, np.ndarray] | None = None,
 ) -> Chunk:
     """``n`` steps of ``run``, applying each pending edit exactly after its step (consumed).
 
     ``record=False`` only moves the run on (``Run.skip``) and returns no rows. ``fill_loss=False``:
     a data loss's deferred L may stay NaN (``Run.advance``) for a caller that thins the rows first.
+    ``out``: buffers for the rows (``Run.advance``), used by the last part only: parts before an
+    edit would be overwritten by the next; they are copied when the parts are joined.
     """
     parts = []
     end = run.t + n
@@ -138,7 +146,7 @@ def advance_run(
             break
         stop = min(end, pending[0].after_step) if pending else end
         if record:
-            parts.append(run.advance(stop - run.t, fill_loss=fill_loss))
+            parts.append(run.advance(stop - run.t, fill_loss=fill_loss, out=out if stop == end else None))
         else:
             run.skip(stop - run.t)
     return concat_chunks(parts) if parts else run.advance(0)
@@ -148,6 +156,18 @@ def advance_run(
 #: only the rows it sends: a 65,536-step advance held 7 MB a racer at once, and the C heap kept
 #: those blocks after they were freed (a 5-racer window grew by ≈ 140 MB of them).
 PIECE_STEPS = 8192
+
+
+_PIECES = threading.local()
+
+
+def _piece_buffer() -> dict[str, np.ndarray]:
+    """This thread's buffer for a piece's rows (``PIECE_STEPS`` of them), made once and reused by
+    every run it advances: a fresh one per piece was first-touched, a page fault per 4 KiB."""
+    buffer = getattr(_PIECES, "buffer", None)
+    if buffer is None:
+        buffer = _PIECES.buffer = one_block(PIECE_STEPS)
+    return buffer
 
 
 def advance_thinned(run: Run, n: int, pending: list[Edit], max_rows: int) -> Chunk:
@@ -160,7 +180,8 @@ def advance_thinned(run: Run, n: int, pending: list[Edit], max_rows: int) -> Chu
     parts = []
     end = run.t + n
     while run.t < end and not run.done:
-        piece = advance_run(run, min(PIECE_STEPS, end - run.t), pending, fill_loss=False)
+        # the piece's rows land in this thread's reused buffer: only the kept ones are copied out
+        piece = advance_run(run, min(PIECE_STEPS, end - run.t), pending, fill_loss=False, out=_piece_buffer())
         if not len(piece):
             break
         keep = on_stride(piece.step, stride) | (piece.step <= EXACT_FIRST)

@@ -153,3 +153,38 @@ def test_an_edit_before_the_first_step_changes_the_start_and_restart_keeps_curre
     assert isinstance(reset, RaceReset) and not reset.config.edits
     assert reset.config.racer("rmsprop").hyperparameters["lr"] == 0.03
     assert all(run.t == 0 for run in race.runs().values())
+
+
+@pytest.mark.parametrize("loss", ["rosenbrock", "penguins"])
+def test_a_thinned_advance_in_pieces_keeps_the_rows_thinning_the_whole_advance_keeps(loss: str) -> None:
+    """The live window's flat-out advance steps in pieces whose rows land in a buffer the run
+    reuses (no fresh memory to fault in per tick) and copies out only the rows it keeps: the same
+    rows, bit for bit, as thinning one whole advance, with an edit falling inside a piece, and a
+    chunk handed out earlier is not overwritten by the next advance."""
+    from engine.config import Edit
+    from engine.data import DataSpec
+    from engine.race import PIECE_STEPS, advance_run, advance_thinned, thin_chunk
+    from engine.simulate import run_for, surface_for
+
+    if loss == "penguins":
+        spec = DataSpec(
+            "penguins", "logistic", "bill_length_mm", "species", standardize=True, positive="Gentoo"
+        )
+        config = SessionConfig(
+            data=spec, racers=(RacerConfig("adam", {"lr": 0.05}),), batch_size=8, steps=100_000, tol=0.0
+        )
+    else:
+        config = SessionConfig(loss=loss, start=START, racers=(RacerConfig("adam", {"lr": 0.01}),), tol=0.0)
+    racer = config.racers[0]
+    racer = replace(racer, key=racer.key or racer.optimizer)
+    n = 2 * PIECE_STEPS + 777
+    edit = Edit(racer.key, PIECE_STEPS + 300, {"lr": 0.002})
+    got_run, want_run = (run_for(config, racer, surface_for(config), max_rows=16) for _ in range(2))
+    first = advance_thinned(got_run, n, [edit], 2048)
+    kept = {name: np.array(getattr(first, name), copy=True) for name in ARRAYS}
+    want = want_run.fill_loss(thin_chunk(advance_run(want_run, n, [edit], fill_loss=False), 2048))
+    assert_same_rows(first, want)
+    advance_thinned(got_run, n, [], 2048)  # the run's buffer is written again
+    for name, values in kept.items():
+        np.testing.assert_array_equal(getattr(first, name), values, err_msg=name)
+    assert not np.isnan(first.loss).any()
