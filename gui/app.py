@@ -155,7 +155,7 @@ def collect_in_gui_thread(interval_s: float = 1.0) -> object:
     handler that calls into Python (a layout asking a pyqtgraph item for its size hint) or in the
     worker thread. A closed window lives on in reference cycles until a pass frees it; freed
     there, its Qt objects are deleted while Qt is still using them ("pure virtual method called",
-    a segfault: tests/gui/test_gc_safety.py). From a timer, a pass runs between events, in the
+    a segfault: tests/gui/_gc_child.py). From a timer, a pass runs between events, in the
     GUI thread. pyqtgraph's GarbageCollector does this with the automatic thresholds; calling
     this again returns the one already running.
     """
