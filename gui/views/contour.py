@@ -448,9 +448,6 @@ class ContourView(pg.PlotWidget):
             self.plot.getAxis(axis).setTextPen("#222")
             self.plot.getAxis(axis).setPen("#444")
             self.plot.getAxis(axis).setCacheMode(QGraphicsItem.DeviceCoordinateCache)
-            # ticks in the weights' own units: zoomed in below 1, pyqtgraph relabelled the axis
-            # "w2 (x0.001)" with ticks ±700 while the start field said w2 = 0.7
-            self.plot.getAxis(axis).enableAutoSIPrefix(False)
         # pyqtgraph's "A" button would fit every item, a runaway trail too (a plane of ±1e154):
         # here it means "Reset view", as in the View menu
         self.plot.autoBtn.clicked.disconnect()

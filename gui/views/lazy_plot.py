@@ -190,7 +190,6 @@ class LazyFormPlotItem(_PlotItemClass):
             enableMenu = self.default_menu
         if not LAZY_FORM:
             super().__init__(parent, name, labels, title, viewBox, axisItems, enableMenu, **kwargs)
-            self._no_si_prefixes()
             return
         # pyqtgraph 0.14.0's PlotItem.__init__, without building the Plot Options form
         pg.GraphicsWidget.__init__(self, parent)
@@ -261,23 +260,23 @@ class LazyFormPlotItem(_PlotItemClass):
             self.setTitle(title)
         if kwargs:
             self.plot(**kwargs)
-        self._no_si_prefixes()
-
-    def _no_si_prefixes(self) -> None:
-        """Ticks in the values' own units: below 1, pyqtgraph rescales an axis with a title and
-        notes it there, so a loss of 0.3 read "300" on a colour bar titled "L (x0.001)"."""
-        for axis in self.axes.values():
-            axis["item"].enableAutoSIPrefix(False)
 
     def setAxisItems(self, axisItems: dict[str, pg.AxisItem] | None = None) -> None:
         """pyqtgraph's, with the axes it would make itself made as LabelCachingAxis; shown as
-        pyqtgraph shows its own (left and bottom, and any given)."""
+        pyqtgraph shows its own (left and bottom, and any given).
+
+        Every axis ticks in the values' own units: below 1, pyqtgraph rescales an axis with a
+        title and notes it there, so a loss of 0.3 read "300" on a colour bar titled "L (x0.001)";
+        and an axis without a shown title re-rendered its hidden one at every range change.
+        """
         given = dict(axisItems or {})
         made = {
             side: LabelCachingAxis(side, parent=self)
             for side in ("top", "bottom", "left", "right")
             if side not in given and side not in self.axes
         }
+        for axis in (*given.values(), *made.values()):
+            axis.enableAutoSIPrefix(False)
         super().setAxisItems({**given, **made})
         for side in made:
             self.showAxis(side, side in ("left", "bottom"))

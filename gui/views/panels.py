@@ -415,7 +415,6 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
                 plot.setLayoutDirection(Qt.LeftToRight)
                 plot.setLabel("left", label)
                 plot.getAxis("left").setWidth(58)
-                plot.getAxis("left").enableAutoSIPrefix(False)  # no "(x0.1)" scale notes beside formulas
                 plot.getAxis("left").setToolTip(self.tr(tip))
                 for axis in ("left", "bottom"):
                     plot.getAxis(axis).setTextPen("#222")
@@ -430,12 +429,6 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
                 plot.vb.sigRangeChangedManually.connect(weak_slot(self._user_moved, key))
                 plot.autoBtn.clicked.connect(weak_slot(self._resume_auto, key))
                 self.log_y[key] = log
-                # An axis without a visible label never shows an SI prefix, yet with auto prefixes
-                # on it re-renders its (hidden) label's HTML at every range change: ~300 times
-                # before the first paint. Off for those, the plots look the same.
-                unlabelled = ("top", "right", "bottom") if i < len(ROWS) - 1 else ("top", "right")
-                for axis in unlabelled:
-                    plot.getAxis(axis).enableAutoSIPrefix(False)
                 if i < len(ROWS) - 1:
                     plot.getAxis("bottom").setStyle(showValues=False)
                     plot.getAxis("bottom").setHeight(4)
