@@ -15,14 +15,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QPaintEngine, QPainter, QPainterPath, QPen, QPixmapCache, QTransform
+from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen, QPixmapCache
 from PySide6.QtWidgets import QGraphicsEllipseItem, QGraphicsItem
 
 from gui import theme
 from gui.history import RacerHistory, display_stride
 from gui.slots import weak_slot
 from gui.views.centred import CentredNote
-from gui.views.curves import FastCurve
+from gui.views.curves import FastCurve, StrokedBand
 from gui.views.lazy_plot import LazyColorBar, LazyFormPlotItem
 
 if TYPE_CHECKING:
@@ -116,11 +116,7 @@ def drawable(points: np.ndarray) -> np.ndarray:
     return np.where(np.abs(points) < FAR, points, np.nan)
 
 
-#: The widest pen a trail draws as overlaid 1-pixel strokes (``TrailCurve``); wider ones stroke.
-MAX_FAST_WIDTH = 3.5
-
-
-class TrailCurve(FastCurve):
+class TrailCurve(StrokedBand):
     """A curve whose wide pen is drawn as a few 1-pixel strokes side by side, on a raster device.
 
     Qt strokes a pen wider than a pixel through its general stroker, which with antialiasing
@@ -130,38 +126,18 @@ class TrailCurve(FastCurve):
     the true stroke.
     """
 
-    fast = True
-
     def paint(self, painter: QPainter, option: object, widget: object) -> None:
         pen = self.opts["pen"]
-        width = pen.widthF()
-        engine = painter.paintEngine()
-        if (
-            not self.fast
-            or not 1.5 <= width <= MAX_FAST_WIDTH
-            or self._exportOpts is not False
-            or engine is None
-            or engine.type() != QPaintEngine.Type.Raster
-            or self.xData is None
-            or len(self.xData) == 0
-            or pen.style() != Qt.PenStyle.SolidLine
-        ):
+        if not self._band_allowed(painter) or pen.style() != Qt.PenStyle.SolidLine:
             super().paint(painter, option, widget)
             return
         thin = QPen(pen)
         thin.setWidthF(1.0)
         thin.setCosmetic(True)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        painter.setPen(thin)
-        path = self.getPath()
-        base = painter.transform()
-        n = round(width)
-        for i in range(n):
-            for j in range(n):
-                shift = QTransform.fromTranslate(i - (n - 1) / 2, j - (n - 1) / 2)
-                painter.setTransform(base * shift)  # in device pixels, after the data transform
-                painter.drawPath(path)
-        painter.setTransform(base)
+        n = round(pen.widthF())
+        mid = (n - 1) / 2
+        self._stroke_shifted(painter, thin, [(i - mid, j - mid) for i in range(n) for j in range(n)])
 
 
 class _Racer:

@@ -86,11 +86,46 @@ class FastCurve(pg.PlotCurveItem):
         return out[0], out[1]
 
 
-#: The widest pen ``BandCurve`` draws as 1-pixel strokes side by side; wider ones stroke.
+#: The widest pen drawn as 1-pixel strokes side by side (``StrokedBand``); wider ones stroke.
 MAX_BAND_WIDTH = 3.5
 
 
-class BandCurve(FastCurve):
+class StrokedBand(FastCurve):
+    """A ``FastCurve`` whose wide pen may be drawn, on screen, as 1-pixel strokes side by side.
+
+    Qt strokes a pen wider than a pixel through its general (and dash) stroker, many times the
+    cost of 1-pixel lines; a few of those, shifted by fractions of a pixel, cover the same band.
+    Subclasses say which pens and which shifts; exports (``fast`` False, or pyqtgraph's export
+    options set), other paint devices and wider pens keep the true stroke.
+    """
+
+    fast = True
+
+    def _band_allowed(self, painter: QPainter) -> bool:
+        """On screen, on a raster device, with points, and a pen 1.5–``MAX_BAND_WIDTH`` px wide."""
+        engine = painter.paintEngine()
+        return (
+            self.fast
+            and 1.5 <= self.opts["pen"].widthF() <= MAX_BAND_WIDTH
+            and self._exportOpts is False
+            and engine is not None
+            and engine.type() == QPaintEngine.Type.Raster
+            and self.xData is not None
+            and len(self.xData) > 0
+        )
+
+    def _stroke_shifted(self, painter: QPainter, pen: QPen, shifts: list[tuple[float, float]]) -> None:
+        """``pen`` along the curve once per (dx, dy) shift, in device pixels."""
+        painter.setPen(pen)
+        path = self.getPath()
+        base = painter.transform()
+        for dx, dy in shifts:
+            painter.setTransform(base * QTransform.fromTranslate(dx, dy))  # after the data transform
+            painter.drawPath(path)
+        painter.setTransform(base)
+
+
+class BandCurve(StrokedBand):
     """A ``FastCurve`` whose dashed 1.5–3.5 px cosmetic pen is drawn as four one-pixel dashed
     strokes, ± a quarter of the width apart on each axis: the same band at a third of the cost.
 
@@ -103,27 +138,18 @@ class BandCurve(FastCurve):
     stroke.
     """
 
-    fast = True
-
     def paint(self, painter: QPainter, option: object, widget: object) -> None:
         pen = self.opts["pen"]
-        width = pen.widthF()
-        engine = painter.paintEngine()
         if (
-            not self.fast
-            or not 1.5 <= width <= MAX_BAND_WIDTH
+            not self._band_allowed(painter)
             or pen.style() in (Qt.PenStyle.SolidLine, Qt.PenStyle.NoPen)
             or not pen.isCosmetic()
-            or self._exportOpts is not False
-            or engine is None
-            or engine.type() != QPaintEngine.Type.Raster
-            or self.xData is None
-            or len(self.xData) == 0
             or self.opts["fillLevel"] is not None
             or self.opts["shadowPen"] is not None
         ):
             super().paint(painter, option, widget)
             return
+        width = pen.widthF()
         thin = QPen(pen)
         thin.setWidthF(1.0)
         grow = width - 1.0
@@ -131,11 +157,5 @@ class BandCurve(FastCurve):
             [d * width + (grow if k % 2 == 0 else -grow) for k, d in enumerate(pen.dashPattern())]
         )
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, bool(self.opts["antialias"]))
-        painter.setPen(thin)
-        path = self.getPath()
-        base = painter.transform()
         off = width / 4
-        for dx, dy in ((-off, -off), (off, -off), (-off, off), (off, off)):
-            painter.setTransform(base * QTransform.fromTranslate(dx, dy))  # device pixels
-            painter.drawPath(path)
-        painter.setTransform(base)
+        self._stroke_shifted(painter, thin, [(-off, -off), (off, -off), (-off, off), (off, off)])
