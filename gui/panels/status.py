@@ -35,7 +35,7 @@ def fmt(value: float) -> str:
     return f"{value:.4g}"
 
 
-def state_text(history: RacerHistory, at_limit: bool, playing: bool = True) -> tuple[str, str]:
+def state_text(history: RacerHistory, at_limit: bool, playing: bool) -> tuple[str, str]:
     """(text, colour) of a racer's state: still in the race, it is "running" only while the race
     plays; before its first step it is "ready", stopped after one "paused" (a table saying
     "running" while nothing moves misleads)."""
