@@ -371,7 +371,8 @@ class RaceWorker(QThread):
         from engine.simulate import surface_for
 
         surface = self.race.surface
-        if not keep_surface or surface is None:
+        new_surface = not keep_surface or surface is None
+        if new_surface:
             self.busy.emit("compiling…")
             try:
                 # a typed loss gets its minima (☆), a view fitted to them and log colours if wide
@@ -381,12 +382,17 @@ class RaceWorker(QThread):
                 self.loss_error_column.emit(getattr(exc, "column", None) or 0)
                 self.error.emit("loss", translate_message(exc))
                 return
-            self._emit_surface(surface, config.view or surface.view, config)
             drop_source_cache()  # a first typed loss imports sympy
         self._set_playing(False)
         if not own_racers:
             config = self.race.with_current_racers(config)
-        self._emit_reset(self.race.start(config, surface))
+        # the runs first (a data loss's kernels may load or compile here, seconds on a fresh
+        # cache), then the surface and the reset together: a surface sent before showed the new
+        # contour under the old race's legend, table and trails while they compiled
+        reset = self.race.start(config, surface)
+        if new_surface:
+            self._emit_surface(surface, config.view or surface.view, config)
+        self._emit_reset(reset)
         self._started = True
         self.busy.emit("")
 
