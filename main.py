@@ -1,6 +1,7 @@
 """Optimizer Lab: no arguments opens the window; subcommands do headless work.
 
 python main.py                 the app
+python main.py lab1.olab.json  the app racing that session (what a double-click on the file runs)
 python main.py run ...         one trajectory as CSV/JSON/NPZ
 python main.py list            optimizers, hyperparameters, surfaces, schedules
 python main.py export ...      images, animations and data without a window
@@ -30,7 +31,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
     parser = argparse.ArgumentParser(
         prog="optimizer-lab",
         description="Watch gradient-descent optimizers work, step by step, on a loss surface.",
-        epilog="Without a command, the window opens. 'COMMAND --help' describes each command.",
+        epilog="Without a command, the window opens; with a session file as the only argument "
+        "(optimizer-lab lab1.olab.json), the window opens racing it. 'COMMAND --help' describes "
+        "each command.",
         allow_abbrev=False,  # a typo is an error, not another option
     )
     parser.add_argument("--version", action="version", version=f"Optimizer Lab {__version__}")
@@ -123,6 +126,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if not argv:
         return open_window()
+    if len(argv) == 1 and is_session_argument(argv[0]):
+        return open_window(argv[0])
     from engine.cli import VALUE_OPTIONS, UsageError, _fix_negative_values, cmd_list, cmd_run
     from gui.export_cli import EXPORT_VALUE_OPTIONS
     from gui.map_cli import MAP_VALUE_OPTIONS
@@ -171,8 +176,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
 
 
-def open_window() -> int:
-    """The window; a machine without Qt's system libraries gets the command that installs them."""
+COMMANDS = ("run", "list", "export", "map", "session", "cache")
+
+
+def is_session_argument(arg: str) -> bool:
+    """``main.py lab1.olab.json`` (what a double-click on a session file runs) opens the window on it:
+    a lone argument that is no option or command and names a ``.json`` file or an existing file."""
+    from pathlib import Path
+
+    if arg.startswith("-") or arg in COMMANDS:
+        return False
+    return arg.lower().endswith(".json") or Path(arg).is_file()
+
+
+def open_window(session: str | None = None) -> int:
+    """The window (racing ``session``, a session file, if given); a machine without Qt's system
+    libraries gets the command that installs them."""
     import gc
 
     # Start-up makes ~75,000 objects that live as long as the window; the collector's passes
@@ -190,7 +209,7 @@ def open_window() -> int:
 
     quicken_pyside_source_check()  # PySide6 is imported now; pyqtgraph and the GUI are not
 
-    return run_app([])
+    return run_app([], session)
 
 
 def cli_main(argv: Sequence[str] | None = None) -> int:

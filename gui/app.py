@@ -179,8 +179,11 @@ def after_first_paint(start_engine: Callable[[], None]) -> Callable[[], None]:
     return run
 
 
-def run_app(argv: Sequence[str] = ()) -> int:
-    """Open the main window and run the event loop; returns the exit code."""
+def run_app(argv: Sequence[str] = (), session: str | os.PathLike[str] | None = None) -> int:
+    """Open the main window and run the event loop; returns the exit code.
+
+    ``session``: a session file to race instead of the remembered race (``main.py lab1.olab.json``).
+    """
     from PySide6.QtCore import QCoreApplication, Qt, QTimer
     from PySide6.QtGui import QGuiApplication, QIcon
     from PySide6.QtWidgets import QApplication
@@ -212,6 +215,8 @@ def run_app(argv: Sequence[str] = ()) -> int:
         first = not windows
         windows[:] = [window]
         window.fit_screen()
+        if first and session is not None:
+            window.open_at_start(Path(session))
         start = after_first_paint(weak_slot(window.start_engine))
         report_first_paint(window, start)  # before show(): the first paint may come inside it
         if os.environ.get("OPTIMIZER_LAB_EXIT_AFTER_SHOWN") != "paint":

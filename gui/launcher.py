@@ -32,6 +32,9 @@ ROOT = Path(__file__).resolve().parents[1]
 """The folder holding main.py, gui/ and resources/: the checkout, or site-packages for a wheel."""
 RESOURCES = ROOT / "resources"
 TEMPLATE = RESOURCES / DESKTOP_FILE_NAME
+MIME_PACKAGE = RESOURCES / f"{APP_ID}-session.xml"
+"""The session file type (``*.olab.json``), installed as ``mime/packages/optimizer-lab.xml`` so a
+double-click on a session opens the app (the entry's ``MimeType`` and ``%f``)."""
 
 SYSTEM_DATA_DIR = Path("/usr/local/share")
 """Where ``--all-users`` writes the entry and icons: in every account's XDG_DATA_DIRS by default."""
@@ -153,9 +156,19 @@ def install_launcher(
         shutil.copyfile(src, dst)
         dst.chmod(0o644)  # readable by every account whatever the umask
         written.append(dst)
+    mime_file = _mime_file(data_home)
+    mime_file.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(MIME_PACKAGE, mime_file)
+    mime_file.chmod(0o644)
+    written.append(mime_file)
+    _quiet(["update-mime-database", str(data_home / "mime")])
     _quiet(["update-desktop-database", str(applications)])
     _quiet(["gtk-update-icon-cache", "--quiet", "--ignore-theme-index", str(data_home / "icons" / "hicolor")])
     return written
+
+
+def _mime_file(data_home: Path) -> Path:
+    return data_home / "mime" / "packages" / f"{APP_ID}.xml"
 
 
 def uninstall_launcher(
@@ -167,12 +180,15 @@ def uninstall_launcher(
         data_home / "applications" / DESKTOP_FILE_NAME,
         *([desktop_dir(user_home) / DESKTOP_FILE_NAME] if desktop else []),
         *(dst for _, dst in _icon_targets(user_home, data_home)),
+        _mime_file(data_home),
     ]
     removed = []
     for path in candidates:
         if path.is_file():
             path.unlink()
             removed.append(path)
+    if _mime_file(data_home) in removed:  # the desktop forgets the file type
+        _quiet(["update-mime-database", str(data_home / "mime")])
     return removed
 
 

@@ -145,6 +145,9 @@ class MainWindow(QMainWindow):
         self._lessons: list[Lesson] = []
         self._finished = False
         self._engine_started = False
+        # A session file given on the command line (a double-click on it): raced instead of the
+        # remembered race once the engine starts (open_at_start).
+        self._session_at_start: Path | None = None
         self._play_after_reset = False
         self.timeline = Timeline()
         # Plots, the step timeline and the formulas read left to right in every language.
@@ -537,7 +540,15 @@ class MainWindow(QMainWindow):
         self.finish_building()
         self.worker.start()
         self.worker.set_speed(SPEEDS[self.speed_slider.value()])
+        path, self._session_at_start = self._session_at_start, None
+        if path is not None and self.open_session(path):  # its race instead of the remembered one
+            return
         self.worker.configure(self.config)
+
+    def open_at_start(self, path: Path) -> None:
+        """Race this session file when the engine starts (``main.py lab1.olab.json``, a double-click
+        on the file); a file that cannot be opened is said in a message and the usual race starts."""
+        self._session_at_start = Path(path)
 
     def _engine_ready(self) -> None:
         self._ready = True

@@ -102,6 +102,7 @@ a = Analysis(
     datas=[
         (root + "/resources/icons", "resources/icons"),
         (root + "/resources/optimizer-lab.desktop", "resources"),
+        (root + "/resources/optimizer-lab-session.xml", "resources"),
         (root + "/resources/lessons", "resources/lessons"),
         (root + "/resources/data", "resources/data"),
         (root + "/resources/translations", "resources/translations"),

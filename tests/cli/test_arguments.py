@@ -153,3 +153,33 @@ def test_session_needs_an_out_file() -> None:
     result = run_main("session", "--loss", "rosenbrock")
     assert result.returncode == 2
     assert "the following arguments are required: --out" in result.stderr
+
+
+def test_the_commands_a_session_file_is_told_from_are_the_parsers() -> None:
+    _parser, commands = main.build_parser()
+    assert set(main.COMMANDS) == set(commands)
+
+
+@pytest.mark.parametrize(
+    ("args", "window"),
+    [
+        (["lab1.olab.json"], "lab1.olab.json"),  # what a double-click on a session runs
+        (["Lab 2.JSON"], "Lab 2.JSON"),
+        ([str(SHIPPED)], str(SHIPPED)),
+        ([], None),
+    ],
+)
+def test_a_session_file_alone_opens_the_window_racing_it(args, window, monkeypatch) -> None:
+    opened: list[str | None] = []
+    monkeypatch.setattr(main, "open_window", lambda session=None: opened.append(session) or 0)
+    assert main.main(args) == 0
+    assert opened == [window]
+
+
+def test_a_session_file_with_more_arguments_or_a_command_name_is_not_one(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(main, "open_window", lambda session=None: pytest.fail("no window for these"))
+    assert run_main("lab1.olab.json", "--steps", "5").returncode == 2
+    (tmp_path / "list").write_text("{}")  # a file named like a command: the command wins
+    listed = run_main("list", cwd=tmp_path)
+    assert listed.returncode == 0 and "adam" in listed.stdout
+    assert run_main("lab1.txt").returncode == 2  # neither a session's name nor a file

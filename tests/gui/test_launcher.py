@@ -81,7 +81,8 @@ def test_template_has_placeholders_and_required_keys() -> None:
     entry = parse_desktop_entry(launcher.TEMPLATE.read_text(encoding="utf-8"))
     assert entry["Type"] == "Application"
     assert entry["Name"] == "Optimizer Lab"
-    assert entry["Exec"] == "@EXEC@"
+    assert entry["Exec"] == "@EXEC@ %f"  # a double-clicked session file is passed on
+    assert entry["MimeType"] == "application/x-optimizer-lab-session;"
     assert entry["Icon"] == launcher.APP_ID
     assert entry["Terminal"] == "false"
     assert entry["Categories"].endswith(";")
@@ -103,7 +104,8 @@ def test_installed_entry_passes_the_validator_or_key_checks(home: Path) -> None:
 def test_exec_runs_this_interpreter_on_main_py(home: Path) -> None:
     launcher.install_launcher(home)
     entry = parse_desktop_entry((home / "Desktop" / "optimizer-lab.desktop").read_text(encoding="utf-8"))
-    interpreter, script = split_exec(entry["Exec"])
+    interpreter, script, field = split_exec(entry["Exec"])
+    assert field == "%f"
     assert Path(interpreter) == Path(sys.executable).absolute()  # the venv's python, not its symlink target
     assert os.access(interpreter, os.X_OK)
     assert Path(script) == ROOT / "main.py"
@@ -122,6 +124,8 @@ def test_install_writes_menu_desktop_and_icons_and_uninstall_removes_them(home: 
         assert icon in written
         assert icon.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert (hicolor / "scalable" / "apps" / "optimizer-lab.svg").is_file()
+    mime = home / ".local" / "share" / "mime" / "packages" / "optimizer-lab.xml"
+    assert mime in written and mime.read_bytes() == launcher.MIME_PACKAGE.read_bytes()
 
     removed = launcher.uninstall_launcher(home)
     assert sorted(removed) == sorted(written)
@@ -220,9 +224,56 @@ def test_desktop_exec_line_opens_the_window(home: Path, display: dict[str, str],
     _needs_main_window()
     launcher.install_launcher(home)
     entry = parse_desktop_entry((home / "Desktop" / "optimizer-lab.desktop").read_text(encoding="utf-8"))
-    result = _window_shown(split_exec(entry["Exec"]), display, cwd=tmp_path)
+    result = _window_shown(expand_fields(split_exec(entry["Exec"])), display, cwd=tmp_path)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "window-shown" in result.stdout, result.stdout + result.stderr[-3000:]
+
+
+def expand_fields(args: list[str], file: str | None = None) -> list[str]:
+    """The spec's %f: the file's path, or no argument at all when none is opened."""
+    return [file if a == "%f" else a for a in args if a != "%f" or file is not None]
+
+
+def test_a_double_clicked_session_file_opens_the_window(
+    home: Path, display: dict[str, str], tmp_path: Path
+) -> None:
+    """The file manager runs the Exec line with the session's path for %f: the window opens (the
+    session races once the engine starts: tests/gui/test_main_window.py)."""
+    _needs_main_window()
+    launcher.install_launcher(home)
+    entry = parse_desktop_entry((home / "Desktop" / "optimizer-lab.desktop").read_text(encoding="utf-8"))
+    session = tmp_path / "my lab" / "lab 1.olab.json"
+    session.parent.mkdir()
+    shutil.copyfile(ROOT / "resources" / "sessions" / "lab1.olab.json", session)
+    command = expand_fields(split_exec(entry["Exec"]), str(session))
+    assert command[-1] == str(session)
+    result = _window_shown(command, display, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "window-shown" in result.stdout, result.stdout + result.stderr[-3000:]
+
+
+def test_the_desktop_knows_session_files_after_install(home: Path) -> None:
+    """GLib (what file managers ask) names a *.olab.json file's type from the installed package."""
+    gio, update = shutil.which("gio"), shutil.which("update-mime-database")
+    if gio is None or update is None:
+        pytest.skip("gio or update-mime-database (shared-mime-info) is not installed")
+    data_home = home / ".local" / "share"
+    session = home / "lab1.olab.json"
+    session.write_text("{}")
+    env = {**os.environ, "XDG_DATA_HOME": str(data_home), "HOME": str(home)}
+
+    def content_type() -> str:
+        out = subprocess.run(
+            [gio, "info", "-a", "standard::content-type", str(session)],
+            env=env, capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+        return out.split("standard::content-type:")[1].split()[0]
+
+    assert content_type() != "application/x-optimizer-lab-session"
+    launcher.install_launcher(home)
+    assert content_type() == "application/x-optimizer-lab-session"
+    launcher.uninstall_launcher(home)
+    assert content_type() != "application/x-optimizer-lab-session"
 
 
 def test_macos_command_is_an_executable_bash_script_that_finds_the_checkout(tmp_path: Path) -> None:
@@ -329,7 +380,7 @@ def test_all_users_fills_the_machine_cache_then_installs_in_every_accounts_menu(
     assert lab["filled"] == [lab["machine"]]  # the folder every start looks in
     menu_file = lab["share"] / "applications" / "optimizer-lab.desktop"
     entry = parse_desktop_entry(menu_file.read_text(encoding="utf-8"))
-    assert split_exec(entry["Exec"]) == launcher.launch_command()
+    assert expand_fields(split_exec(entry["Exec"])) == launcher.launch_command()
     assert stat.S_IMODE(menu_file.stat().st_mode) == 0o755
     icon = lab["share"] / "icons" / "hicolor" / "48x48" / "apps" / "optimizer-lab.png"
     assert stat.S_IMODE(icon.stat().st_mode) == 0o644  # readable by every account
