@@ -76,6 +76,11 @@ class StatusTable(QTableWidget):
         self._names: list[str] = []
         self.cellClicked.connect(self._cell_clicked)
 
+    def height_for(self, rows: int) -> int:
+        """The height that shows the header and ``rows`` rows without a scroll bar."""
+        header = self.horizontalHeader().sizeHint().height()
+        return header + rows * self.verticalHeader().defaultSectionSize() + 2 * self.frameWidth()
+
     def _cell_clicked(self, row: int, _column: int) -> None:
         self.racer_clicked.emit(self._names[row])
 

@@ -1,0 +1,42 @@
+"""The default race's five racers fit in the status table at 1366×768, in English and in Persian."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSize
+from PySide6.QtWidgets import QApplication
+
+from engine.config import DEFAULT_RACERS
+from gui.i18n import install_language
+from gui.main_window import DEFAULT_SIZE, ColumnSplitter, MainWindow
+
+
+@pytest.mark.parametrize("language", ["en", "fa"])
+def test_the_default_racers_fit_the_status_table_without_a_scroll_bar(
+    language, qapp: QApplication, qtbot, isolated_settings
+) -> None:
+    """A screenshot at 1366×768 in Persian (its font is taller) showed the fifth racer behind a
+    scroll bar: the column's split was a fixed ratio. Now its first layout gives the table room for
+    its header and five rows, while the contour keeps most of the column."""
+    assert len(DEFAULT_RACERS) <= ColumnSplitter.STATUS_ROWS
+    install_language(qapp, language)
+    try:
+        window = MainWindow()
+        qtbot.addWidget(window)
+        # a 1366×768 screen less a title bar and a panel: the maximized window's inside
+        window.resize(DEFAULT_SIZE - QSize(0, 48))
+        window.show()
+        qtbot.waitExposed(window)
+        table = window.status_table
+        table.setRowCount(ColumnSplitter.STATUS_ROWS)
+        qtbot.waitUntil(lambda: table.viewport().height() > 0)
+        last = ColumnSplitter.STATUS_ROWS - 1
+        assert table.rowViewportPosition(last) + table.rowHeight(last) <= table.viewport().height(), (
+            "every row is in view"
+        )
+        top, bottom = window.centre.sizes()
+        assert top >= 2 * bottom, "the contour keeps two thirds of the column"
+        assert bottom <= table.height_for(ColumnSplitter.STATUS_ROWS) + 60, "and no more room than that"
+        window.close()  # its engine never started: nothing to join
+    finally:
+        install_language(qapp, "en")
