@@ -32,7 +32,7 @@ from engine.config import (
 from engine.losses import Surface
 from engine.record import EXACT_FIRST, NAMES, RacerRecord, on_stride, thin_rows
 from engine.simulate import Checkpoint, Chunk, Run, one_block, run_for
-from engine.trajectory import Trajectory
+from engine.trajectory import CONVERGED, DIVERGED, Trajectory
 
 
 class RaceError(ConfigError):
@@ -562,9 +562,12 @@ class RaceRecord:
             return False
         for key, chunk in chunks:
             record = self.racers.get(key)
+            if record is None:
+                continue
             # rows go on from the record's newest (a thinned chunk's first row may be steps later);
             # a racer taken out and put back has a new record: rows of its old run are dropped
-            if record is not None and len(chunk) and int(chunk.step[0]) > record.last_step:
+            follows = int(chunk.step[0]) > record.last_step if len(chunk) else _ends_here(chunk, record)
+            if follows:
                 record.append(chunk, thin=False)
         # one record thinned per chunk: many at once would stall a frame (RacerRecord.append)
         over = [r for r in self.racers.values() if r.over_cap]
@@ -594,6 +597,16 @@ class RaceRecord:
             record.merge_exact(rows)
             changed = True
         return changed
+
+
+def _ends_here(chunk: Chunk, record: RacerRecord) -> bool:
+    """An empty chunk that says the run stopped where the record ends: the step after the last
+    would have overflowed (diverged, step ``last + 1``), or the run converged. At 1× every tick is
+    one step, so every divergence came this way, and dropping it left the racer "running" at its
+    last finite step for good."""
+    if chunk.status == record.status or chunk.status not in (CONVERGED, DIVERGED):
+        return False
+    return chunk.diverged_at is None or chunk.diverged_at == record.last_step + 1
 
 
 def _new_record(start: RacerStart) -> RacerRecord:
