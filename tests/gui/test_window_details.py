@@ -327,9 +327,14 @@ def test_a_playing_frame_without_new_rows_leaves_the_contour_and_draws_only_what
     monkeypatch.setattr(window.contour, "update_racers", lambda *a, **k: calls.append("contour"))
     monkeypatch.setattr(window.panels, "update_racers", lambda *a, **k: calls.append(tuple(a[2])))
     monkeypatch.setattr(window.status_table, "update_racers", lambda *a, **k: calls.append("table"))
+    window.redraw_timer.stop()  # the frames are this test's calls
     window.playing = True
     window._frame = 0
     window._dirty = True  # rows arrived
+    window._redraw()
+    assert calls == ["contour"]  # frame 1's pair waits half a frame: the contour paints alone
+    qtbot.waitUntil(lambda: len(calls) == 2)
+    assert calls == ["contour", PANEL_KEYS[:2]]
     for _ in range(2 * NUMBERS_EVERY):
         window._redraw()
     pairs = [c for c in calls if isinstance(c, tuple)]
@@ -340,5 +345,41 @@ def test_a_playing_frame_without_new_rows_leaves_the_contour_and_draws_only_what
     calls.clear()
     window._dirty = True  # the next rows: the contour again at once (and, an odd frame, a pair)
     window._redraw()
-    # the numbers wait for a 5 Hz frame, the Data dock for a 10 Hz one (frame 7 is neither)
+    # the numbers wait for a 5 Hz frame, the Data dock for a 10 Hz one (frame 7 is neither), the
+    # pair for half a frame
+    assert calls == ["contour"] and window._behind == {0, 1, 2, "numbers", "data"}
+    qtbot.waitUntil(lambda: len(calls) == 2)
     assert calls == ["contour", PANEL_KEYS[:2]] and window._behind == {1, 2, "numbers", "data"}
+    window.redraw_timer.start()
+
+
+def test_a_frame_due_with_the_put_off_pair_of_plots_waits_for_the_next_pass(window, qtbot, monkeypatch) -> None:
+    """Running late, the GUI thread finds the put-off pair of line plots and the next frame due at
+    once; run together, their repaints were one job of up to 46 ms (12 racers flat out). The frame
+    waits a pass, then runs; a frame with no pair just drawn runs at once."""
+    press_step(window, qtbot, 2)
+    window.redraw_timer.stop()  # the frames are this test's calls
+    drawn: list[object] = []
+    monkeypatch.setattr(window.panels, "update_racers", lambda *a, **k: drawn.append(tuple(a[2])))
+    monkeypatch.setattr(window, "_redraw", lambda: drawn.append("frame"))
+    now = [100.0]
+    monkeypatch.setattr(window, "_clock", lambda: now[0])  # a machine as slow as it likes
+    window.playing = True
+    window._behind = {1}
+    window._pair_due = 1
+    window._draw_due_pair()
+    window._frame_due()
+    assert drawn == [PANEL_KEYS[2:4]]  # the frame did not run in the pair's pass
+    qtbot.waitUntil(lambda: len(drawn) == 2)
+    assert drawn == [PANEL_KEYS[2:4], "frame"] and window._behind == set()
+    window._frame_due()  # the same instant, but the pair was answered by that frame already
+    assert drawn[-1] == "frame" and len(drawn) == 3  # nothing put off: at once
+    window._pair_due = 1  # drawn already: the put-off call draws nothing
+    window._draw_due_pair()
+    assert len(drawn) == 3
+    window._behind, window._pair_due = {1}, 1
+    window._draw_due_pair()
+    now[0] += 0.004  # a later pass: the frame runs at once
+    window._frame_due()
+    assert drawn[-2:] == [PANEL_KEYS[2:4], "frame"] and len(drawn) == 5
+    window.redraw_timer.start()
