@@ -42,6 +42,9 @@ class DataView(pg.PlotWidget):
         self.points = pg.ScatterPlotItem(
             size=POINT_SIZE, pen=pg.mkPen(60, 60, 60, 160), brush=pg.mkBrush(120, 140, 170, 110)
         )
+        # the rows stay put while the model moves over them (every repaint covers the whole
+        # plot): a picture of them, drawn again only when they or the axes change
+        self.points.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
         self.batch = pg.ScatterPlotItem(
             size=BATCH_SIZE_PX, pen=pg.mkPen("#111", width=1.4), brush=pg.mkBrush(255, 255, 255, 0)
         )
@@ -138,6 +141,8 @@ class DataView(pg.PlotWidget):
         rows = np.zeros(0, dtype=np.int64) if rows is None else np.asarray(rows, dtype=np.int64)
         if len(rows) >= len(self._x):
             rows = np.zeros(0, dtype=np.int64)  # a full batch: every point, nothing to tell apart
+        if np.array_equal(rows, self.shown_batch):
+            return  # the same rings (a racer that stopped, a full batch): no repaint
         self.shown_batch = rows
         self.batch.setData(self._x[rows], self._y[rows]) if len(rows) else self.batch.setData([], [])
 

@@ -457,6 +457,8 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
         self._curves: dict[tuple[str, str, int], pg.PlotCurveItem] = {}
         # What each curve was given, before the log axis' log10: the engine's own numbers.
         self._data: dict[tuple[str, str, int], tuple[np.ndarray, np.ndarray]] = {}
+        # …and as drawn (log10 on a log plot): computed once per update, read by _fit_y
+        self._shown_y: dict[tuple[str, str, int], np.ndarray] = {}
         self._y_range: dict[str, tuple[float, float] | None] = dict.fromkeys(self.plots)
         self._auto_y: dict[str, bool] = dict.fromkeys(self.plots, True)
         self._last_step = 1
@@ -577,10 +579,9 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
         """
         extents: dict[str, tuple[float, float]] = {}
         diverged: dict[str, tuple[float, float]] = {}
-        for (name, k, _i), (_x, y) in self._data.items():
+        for (name, k, _i), shown in self._shown_y.items():
             if k != key or not self._curves[(name, k, _i)].isVisible():
                 continue
-            shown = self._shown(key, y)
             finite = shown[np.isfinite(shown)]
             if finite.size == 0:
                 continue
@@ -606,11 +607,11 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
         self.clipped[key] = clipped
         lo, hi = self.plots[key].vb.viewRange()[1]
         xs, ys, symbols, brushes = [], [], [], []
-        for (name, k, i), (x, y) in self._data.items():
+        for (name, k, i), (x, _y) in self._data.items():
             diverged = self._status.get(name) == "diverged"
             if k != key or not (diverged or name in clipped):
                 continue
-            shown = self._shown(key, y)
+            shown = self._shown_y[(name, k, i)]
             with np.errstate(invalid="ignore"):
                 outside = ~((shown >= lo) & (shown <= hi))
             if not diverged:
@@ -658,6 +659,7 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
         # thread ~0.15 s when a new surface (same racers) was raced
         old_curves, self._curves = self._curves, {}
         self._data = {}
+        self._shown_y = {}
         self._status = {}
         self._drawn: dict[tuple[str, str], tuple[int, int]] = {}
         no_m = set(without_momentum)
@@ -871,8 +873,13 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
         curve = self._curves.get((name, key, i))
         if curve is None:
             return
+        old = self._data.get((name, key, i))
+        if old is not None and len(old[0]) == 0 and len(x) == 0:
+            return  # empty and staying so (G of a rule without one, at every update): no repaint
         self._data[(name, key, i)] = (x, y)
-        curve.setData(x, self._shown(key, y))
+        # what the plot draws, kept for fitting its range and marking clipped curves (_fit_y)
+        shown = self._shown_y[(name, key, i)] = self._shown(key, y)
+        curve.setData(x, shown)
 
     def flash(self, key: str, ms: int = 1800) -> None:
         """Tint one plot for a moment: a lesson's "watch this" points the learner at it."""

@@ -144,3 +144,57 @@ def test_noise_must_be_a_number_at_least_zero(qtbot, controls: ControlPanel) -> 
     controls.noise_field.setText("0.5")
     controls.noise_field.editingFinished.emit()
     assert received == [{"noise": 0.5}] and not controls.gradient_error.isVisible()
+
+
+def test_the_same_minibatch_again_is_not_drawn_again(view: DataView, monkeypatch) -> None:
+    """A racer that stopped while the others race keeps its weights and batch: the model's line
+    is not recomputed (DataDock) and the rings are not set again (each repaint covers the plot)."""
+    view.set_data(np.arange(6.0), np.arange(6.0), "x", "y")
+    sets: list[int] = []
+    set_data = view.batch.setData
+    monkeypatch.setattr(view.batch, "setData", lambda *a, **k: (sets.append(1), set_data(*a, **k)))
+    view.set_batch(np.array([4, 2]))
+    view.set_batch(np.array([4, 2]))
+    assert len(sets) == 1 and view.batch.getData()[0].tolist() == [4.0, 2.0]
+    view.set_batch(np.array([2, 4]))  # other rows in another order: drawn
+    view.set_batch(None)
+    view.set_batch(np.arange(6))  # the full batch rings nothing, like None: nothing to draw
+    assert len(sets) == 3 and len(view.batch.getData()[0]) == 0
+    view.set_data(np.arange(7.0), np.arange(7.0), "x", "y")
+    view.set_batch(np.array([6]))  # new data: rows index the new table
+    assert view.batch.getData()[0].tolist() == [6.0]
+
+
+def test_the_points_picture_looks_like_the_points_drawn_afresh(qtbot, view: DataView) -> None:
+    """The points are cached as a picture in device pixels; it must look like drawing them
+    afresh (their translucent colours blend into the picture first: at most 2 of 255 apart),
+    before and after the axes move and while the model's line moves over them."""
+    from PySide6.QtGui import QImage
+    from PySide6.QtWidgets import QGraphicsItem
+
+    rng = np.random.default_rng(3)
+    view.resize(340, 330)
+    view.show()
+    qtbot.waitExposed(view)
+    view.set_data(rng.normal(0, 1, 120), rng.normal(0, 1, 120), "x", "y")
+    xs = view.x_range(50)
+
+    def shot(cached: bool, w: float) -> np.ndarray:
+        view.points.setCacheMode(QGraphicsItem.DeviceCoordinateCache if cached else QGraphicsItem.NoCache)
+        view.set_model(xs, w * xs, "#D55E00")
+        image = view.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+        pixels = np.frombuffer(image.constBits(), np.uint8)
+        rows = pixels.reshape(image.height(), image.bytesPerLine() // 4, 4)
+        return rows[:, : image.width(), :3].astype(int)
+
+    assert view.points.cacheMode() == QGraphicsItem.DeviceCoordinateCache  # as the view makes it
+    view.points.setVisible(False)
+    without = shot(False, 0.5)
+    view.points.setVisible(True)
+    for w in (0.5, -1.0):
+        cached, fresh = shot(True, w), shot(False, w)
+        assert np.abs(cached - fresh).max() <= 2
+        if w == 0.5:  # the points are there: hundreds of pixels differ from the plot without them
+            assert (np.abs(cached - without).max(axis=2) > 20).sum() > 300
+    view.plot.setXRange(-1, 1, padding=0)
+    assert np.abs(shot(True, 2.0) - shot(False, 2.0)).max() <= 2

@@ -485,3 +485,29 @@ def test_a_log_axis_over_hundreds_of_decades_draws_no_minor_tick_per_decade(qtbo
     tall = axis.tickValues(-3.0, 1.0, 400.0)  # a tall plot keeps them
     tall_minor = [values for spacing, values in tall if spacing is None]
     assert tall_minor and any(abs(v - (-3 + math.log10(2))) < 1e-12 for v in tall_minor[0])
+
+
+def test_a_rule_without_g_leaves_its_empty_g_curves_alone_and_the_ranges_follow_the_drawn_values(
+    panels, monkeypatch
+) -> None:
+    """SGD has no G: its G curves stay empty, so later updates do not set them again (each set repaints
+    its plot). The y range is fitted to the values as drawn (log10 on the log G plot)."""
+    names = ["sgd", "adam"]
+    panels.set_racers(names)
+    sets: list[str] = []
+    for (name, key, i), curve in panels._curves.items():
+        original = curve.setData
+        monkeypatch.setattr(
+            curve, "setData", lambda *a, _o=original, _k=(name, key, i), **k: (sets.append(_k), _o(*a, **k))
+        )
+    for steps in (5, 40):
+        histories = {n: _history("quadratic", n, steps) for n in names}
+        panels.update_racers(histories, _adaptive(names))
+    assert ("sgd", "G", 0) in panels._curves and len(panels._curves[("sgd", "G", 0)].getData()[0]) == 0
+    assert sets.count(("sgd", "G", 0)) == sets.count(("sgd", "G", 1)) == 1  # the first update only
+    assert sets.count(("adam", "G", 0)) == 2 and sets.count(("sgd", "w", 1)) == 2
+    g = histories["adam"].vec("G")
+    drawn = np.log10(g[1:][g[1:] > 0])
+    lo, hi = panels.plots["G"].vb.viewRange()[1]
+    assert panels.is_log("G") and lo <= drawn.min() and drawn.max() <= hi
+    assert hi - lo < 3 * (drawn.max() - drawn.min()) + 2  # fitted to the log values, not to G itself

@@ -353,7 +353,9 @@ def test_a_playing_frame_without_new_rows_leaves_the_contour_and_draws_only_what
     window.redraw_timer.start()
 
 
-def test_a_frame_due_with_the_put_off_pair_of_plots_waits_for_the_next_pass(window, qtbot, monkeypatch) -> None:
+def test_a_frame_due_with_the_put_off_pair_of_plots_waits_for_the_next_pass(
+    window, qtbot, monkeypatch
+) -> None:
     """Running late, the GUI thread finds the put-off pair of line plots and the next frame due at
     once; run together, their repaints were one job of up to 46 ms (12 racers flat out). The frame
     waits a pass, then runs; a frame with no pair just drawn runs at once."""
