@@ -66,8 +66,8 @@ REDRAW_MS = 33
 NUMBERS_EVERY = 6
 # …and the Data dock's model every this many (10 Hz)
 DATA_EVERY = 3
-#: A frame due within this many seconds of the put-off pair of line plots ran in the same pass of
-#: the event loop (MainWindow._frame_due).
+# A frame due within this many seconds of the put-off pair of line plots ran in the same pass of
+# the event loop (MainWindow._frame_due).
 PASS_S = 0.002
 # Narrower than this, the contour's readout leaves out η and uses a smaller font.
 READOUT_COMPACT_BELOW_PX = 430
