@@ -715,20 +715,27 @@ class ContourView(pg.PlotWidget):
             self._labelled = racer
         x0, x1, y0, y1 = self.current_view()
         size = min(x1 - x0, y1 - y0)
+        # a point off the plot (a run far away, one that diverged at 1e26): no arrows, whose
+        # labels were held in a corner of the plot, attached to nothing ("−g 6.5e+27")
+        on_plot = x0 <= point[0] <= x1 and y0 <= point[1] <= y1
         neg_g = (-grad[0], -grad[1]) if grad is not None else None
         neg_m = (-m[0], -m[1]) if m is not None else None
         largest = self._largest(racer)
         for key, vec in (("grad", neg_g), ("M", neg_m), ("dw", dw)):
             self.arrows[key].set(
                 point,
-                vec if self.show_vectors[key] else None,
+                vec if self.show_vectors[key] and on_plot else None,
                 ARROW_LENGTH[key] * size,
                 largest.get(key),
                 label=numbers,
             )
         self._separate_labels()
         show_glyph = (
-            self.show_vectors["glyph"] and G is not None and all(map(math.isfinite, G)) and max(G) > 0
+            on_plot
+            and self.show_vectors["glyph"]
+            and G is not None
+            and all(map(math.isfinite, G))
+            and max(G) > 0
         )
         if bool(show_glyph) != self.glyph.isVisible():
             self.glyph.setVisible(bool(show_glyph))
