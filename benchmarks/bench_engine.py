@@ -82,7 +82,7 @@ def numba_recorded(opt: str, n: int) -> tuple[float, float, float]:
 
     def recorded() -> None:
         K.init_state(kid, p, h, *START, S)
-        taken, _ = K.run_chunk(kid, p, o, h, 0, sp, S, n, 0.0, 0, *bufs)
+        taken, _ = K.run_chunk(kid, p, o, h, 0, sp, S, n, 0.0, 0, 1, 0, *bufs)
         assert taken == n, (opt, taken)
 
     def unrecorded() -> None:
@@ -98,7 +98,7 @@ def numba_recorded(opt: str, n: int) -> tuple[float, float, float]:
             *(block[(3 + 2 * i) * (n + 1) : (5 + 2 * i) * (n + 1)].reshape(n + 1, 2) for i in range(5)),
         )
         K.init_state(kid, p, h, *START, S)
-        taken, _ = K.run_chunk(kid, p, o, h, 0, sp, S, n, 0.0, 0, *arrays)
+        taken, _ = K.run_chunk(kid, p, o, h, 0, sp, S, n, 0.0, 0, 1, 0, *arrays)
         assert taken == n, (opt, taken)
 
     recorded()
@@ -265,7 +265,7 @@ def data_step_numba(spec: object, opt: str, size: int, n: int) -> float:
     def run() -> None:
         _stochastic.init_state(kid, p, h, 0.0, 0.0, S)
         kernel = _stochastic.run_chunk_minibatch if 0 < size < surface.data.n else _stochastic.run_chunk_data
-        taken, _ = kernel(kid, p, z, o, h, 0, sp, S, n, -1.0, 0, *bufs)
+        taken, _ = kernel(kid, p, z, o, h, 0, sp, S, n, -1.0, 0, 1, 0, *bufs)
         assert taken == n, taken
 
     run()

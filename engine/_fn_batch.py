@@ -32,7 +32,7 @@ def run_steps_fn(loss, P, opt, H, kind, sp, S, n, tol):
     e1 = np.empty((0, 2))
     e0 = np.empty(0)
     return _advance(
-        loss, exact_grad, 0, P, _NO_Z, _NO_ROWS, opt, H, kind, sp, S, n, tol, -1,
+        loss, exact_grad, 0, P, _NO_Z, _NO_ROWS, opt, H, kind, sp, S, n, tol, -1, 1, 0,
         e1, e0, e1, e1, e1, e1, e1, False, False,
     )  # fmt: skip
 

@@ -29,13 +29,13 @@ def init_state_fn(loss, P, H, x0, y0, S):
 
 
 @njit(
-    types.UniTuple(_I, 2)(LOSS_TYPE, _V, _I, _V, _I, _V, _V, _I, _F, _I, _M, _V, _M, _M, _M, _M, _M),
+    types.UniTuple(_I, 2)(LOSS_TYPE, _V, _I, _V, _I, _V, _V, _I, _F, _I, _I, _I, _M, _V, _M, _M, _M, _M, _M),
     **_JIT,
 )
-def run_chunk_fn(loss, P, opt, H, kind, sp, S, n, tol, row0, w, f, g, G, M, lr, dw):
+def run_chunk_fn(loss, P, opt, H, kind, sp, S, n, tol, row0, stride, pin, w, f, g, G, M, lr, dw):
     return _advance(
-        loss, exact_grad, 0, P, _NO_Z, _NO_ROWS, opt, H, kind, sp, S, n, tol, row0, w, f, g, G, M, lr, dw,
-        True, False,
+        loss, exact_grad, 0, P, _NO_Z, _NO_ROWS, opt, H, kind, sp, S, n, tol, row0, stride, pin,
+        w, f, g, G, M, lr, dw, True, False,
     )  # fmt: skip
 
 

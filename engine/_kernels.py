@@ -335,8 +335,8 @@ def exact_grad(loss_id, P, Z, rows, t, x, y, gx, gy):
 
 @njit(**_INLINE)
 def _advance(
-    loss, draw, loss_id, P, Z, rows, opt, H, kind, sp, S, n, tol, row0, w, f, g, G, M, lr, dw,
-    record, deferred,
+    loss, draw, loss_id, P, Z, rows, opt, H, kind, sp, S, n, tol, row0, stride, pin, w, f, g, G, M, lr,
+    dw, record, deferred,
 ):  # fmt: skip
     """The stepping loop of every single run: exact, minibatch and noisy (one loop, two hooks).
 
@@ -348,6 +348,12 @@ def _advance(
     ``record`` and ``deferred`` are compile-time constants. ``deferred``: a NaN loss from ``loss``
     means "not computed here" (a data loss whose full-data value costs a pass over the rows): the
     row's L is left NaN for the caller to fill where it keeps the row, and S's loss for the wrapper.
+
+    Rows go to row0 + 1, row0 + 2, … but only the steps kept by a thinned record move on to the
+    next row: every step when ``stride`` is 1, else steps t ≤ ``pin`` and multiples of ``stride`` (a
+    power of two; ``engine.record.on_stride``). A step not kept is still written, into the row the
+    next step takes, so the last step taken is always in the row after the kept ones: a flat-out
+    tick of the live window writes the ≈ 1,000 rows it sends, not 16,384 it would copy them from.
     """
     eta, alpha, beta, eps = H[H_LR], H[H_ALPHA], H[H_BETA], H[H_EPS]
     wd, rho, nu1, nu2, psi = H[H_WEIGHT_DECAY], H[H_RHO], H[H_NU], H[H_NU2], H[H_MOMENTUM_DECAY]
@@ -361,6 +367,8 @@ def _advance(
     taken = 0
     status = RUNNING
     mu_carry = 0.0
+    r = row0 + 1
+    mask = stride - 1
     for k in range(n):
         t += 1
         if not (math.isfinite(gx) and math.isfinite(gy)):
@@ -449,7 +457,6 @@ def _advance(
             status = DIVERGED
             break
         if record:
-            r = row0 + 1 + k
             w[r, 0] = xn
             w[r, 1] = yn
             f[r] = vn
@@ -463,6 +470,8 @@ def _advance(
             lr[r, 1] = l2
             dw[r, 0] = d1
             dw[r, 1] = d2
+            if mask == 0 or t <= pin or (t & mask) == 0:
+                r += 1
         x, y, val, gx, gy = xn, yn, vn, gxn, gyn
         taken += 1
         if _below_tol(gx, gy, tol):
@@ -476,8 +485,9 @@ def _advance(
 
 
 @njit(**_JIT)
-def run_chunk(loss_id, P, opt, H, kind, sp, S, n, tol, row0, w, f, g, G, M, lr, dw):
-    """Take up to n steps from state S, writing rows row0+1 … of the record arrays.
+def run_chunk(loss_id, P, opt, H, kind, sp, S, n, tol, row0, stride, pin, w, f, g, G, M, lr, dw):
+    """Take up to n steps from state S, writing rows row0+1 … of the record arrays: every step's
+    (``stride`` 1) or those a thinned record keeps and the last (``_advance``).
 
     Returns (steps taken, status). A step whose new point, loss, rate or state is not
     finite is not recorded: the run stops there as diverged, keeping every finite step
@@ -486,7 +496,7 @@ def run_chunk(loss_id, P, opt, H, kind, sp, S, n, tol, row0, w, f, g, G, M, lr, 
     """
     return _advance(
         loss_value_grad, exact_grad, loss_id, P, _NO_Z, _NO_ROWS, opt, H, kind, sp, S, n, tol, row0,
-        w, f, g, G, M, lr, dw, True, False,
+        stride, pin, w, f, g, G, M, lr, dw, True, False,
     )  # fmt: skip
 
 
@@ -496,7 +506,7 @@ def run_steps(loss_id, P, opt, H, kind, sp, S, n, tol):
     e1 = np.empty((0, 2))
     e0 = np.empty(0)
     return _advance(
-        loss_value_grad, exact_grad, loss_id, P, _NO_Z, _NO_ROWS, opt, H, kind, sp, S, n, tol, -1,
+        loss_value_grad, exact_grad, loss_id, P, _NO_Z, _NO_ROWS, opt, H, kind, sp, S, n, tol, -1, 1, 0,
         e1, e0, e1, e1, e1, e1, e1, False, False,
     )  # fmt: skip
 

@@ -261,24 +261,24 @@ def init_state(model, P, H, x0, y0, S):
 
 
 @njit(**_JIT)
-def run_chunk_data(model, P, Z, opt, H, kind, sp, S, n, tol, row0, w, f, g, G, M, lr, dw):
+def run_chunk_data(model, P, Z, opt, H, kind, sp, S, n, tol, row0, stride, pin, w, f, g, G, M, lr, dw):
     """``_kernels.run_chunk`` for a data loss with the full batch (Z: noise; zeros: exact).
 
     A logistic row's L comes NaN (deferred): ``deferred_losses`` fills the rows a record keeps."""
     out = _advance(
         _data_after_step, drawn_grad, model, P, Z, _rows_scratch(Z), opt, H, kind, sp, S, n, tol, row0,
-        w, f, g, G, M, lr, dw, True, True,
+        stride, pin, w, f, g, G, M, lr, dw, True, True,
     )  # fmt: skip
     _settle(model, P, S)
     return out
 
 
 @njit(**_JIT)
-def run_chunk_minibatch(model, P, Z, opt, H, kind, sp, S, n, tol, row0, w, f, g, G, M, lr, dw):
+def run_chunk_minibatch(model, P, Z, opt, H, kind, sp, S, n, tol, row0, stride, pin, w, f, g, G, M, lr, dw):
     """``run_chunk_data`` with minibatches (Z's batch size < its rows): per step O(B), not O(n)."""
     out = _advance(
         _data_after_batch, drawn_grad, model, P, Z, _rows_scratch(Z), opt, H, kind, sp, S, n, tol, row0,
-        w, f, g, G, M, lr, dw, True, True,
+        stride, pin, w, f, g, G, M, lr, dw, True, True,
     )  # fmt: skip
     _settle(model, P, S)
     return out
@@ -290,7 +290,7 @@ def run_steps_data(model, P, Z, opt, H, kind, sp, S, n, tol):
     e1 = np.empty((0, 2))
     e0 = np.empty(0)
     out = _advance(
-        _data_after_step, drawn_grad, model, P, Z, _rows_scratch(Z), opt, H, kind, sp, S, n, tol, -1,
+        _data_after_step, drawn_grad, model, P, Z, _rows_scratch(Z), opt, H, kind, sp, S, n, tol, -1, 1, 0,
         e1, e0, e1, e1, e1, e1, e1, False, True,
     )  # fmt: skip
     _settle(model, P, S)
@@ -319,7 +319,7 @@ def run_batch_data(model, P, Z, opt, Hs, kind, sp, starts, steps, tol, final_w, 
         elif not _below_tol(S[S_GRAD1], S[S_GRAD2], tol):
             taken, code = _advance(
                 _data_after_step, drawn_grad, model, P, Z, _rows_scratch(Z), opt, Hs[i], kind, sp, S,
-                steps, tol, -1, e1, e0, e1, e1, e1, e1, e1, False, True,
+                steps, tol, -1, 1, 0, e1, e0, e1, e1, e1, e1, e1, False, True,
             )  # fmt: skip
             _settle(model, P, S)
         else:
@@ -346,13 +346,15 @@ _Mx = types.Array(_F, 2, "A")
 
 @njit(
     types.UniTuple(_I, 2)(
-        LOSS_TYPE, _I, _V, _V, _I, _V, _I, _V, _V, _I, _F, _I, _Mx, _V, _Mx, _Mx, _Mx, _Mx, _Mx
+        LOSS_TYPE, _I, _V, _V, _I, _V, _I, _V, _V, _I, _F, _I, _I, _I, _Mx, _V, _Mx, _Mx, _Mx, _Mx, _Mx
     ),
     **_JIT,
 )
-def run_chunk_noisy(loss, loss_id, P, Z, opt, H, kind, sp, S, n, tol, row0, w, f, g, G, M, lr, dw):
+def run_chunk_noisy(
+    loss, loss_id, P, Z, opt, H, kind, sp, S, n, tol, row0, stride, pin, w, f, g, G, M, lr, dw
+):
     """``_kernels.run_chunk`` on a formula loss with σ·N(0, 1) added to each step's gradient."""
     return _advance(
         loss, drawn_grad, loss_id, P, Z, _rows_scratch(Z), opt, H, kind, sp, S, n, tol, row0,
-        w, f, g, G, M, lr, dw, True, False,
+        stride, pin, w, f, g, G, M, lr, dw, True, False,
     )  # fmt: skip

@@ -369,7 +369,7 @@ class DataKernels:
         self._module().loss_grid(model, P, xs, ys, out)
 
     def run_chunk(self, model: int, P: np.ndarray, opt: int, *args: Any) -> tuple[int, int]:
-        """(H, kind, sp, S, n, tol, row0, *record arrays) as ``_kernels.run_chunk`` takes them."""
+        """(H, kind, sp, S, n, tol, row0, stride, pin, *record arrays), as ``_kernels.run_chunk``."""
         return self._module().run_chunk_data(model, P, self._EXACT, opt, *args)
 
     def run_steps(self, model: int, P: np.ndarray, opt: int, *args: Any) -> tuple[int, int]:

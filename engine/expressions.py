@@ -330,10 +330,12 @@ class ExpressionKernels:
         n: int,
         tol: float,
         row0: int,
+        stride: int,
+        pin: int,
         *arrays: Array,
     ) -> tuple[int, int]:
         return self._fn.run_chunk_fn(
-            self.loss_value_grad, P, opt, H, kind, sp, S, n, float(tol), row0, *arrays
+            self.loss_value_grad, P, opt, H, kind, sp, S, n, float(tol), row0, stride, pin, *arrays
         )
 
     def loss_grid(self, loss_id: int, P: Array, xs: Array, ys: Array, out: Array) -> None:

@@ -30,8 +30,8 @@ from engine.config import (
     too_many_racers,
 )
 from engine.losses import Surface
-from engine.record import EXACT_FIRST, NAMES, RacerRecord, on_stride, thin_rows
-from engine.simulate import Checkpoint, Chunk, Run, one_block, run_for
+from engine.record import EXACT_FIRST, NAMES, RacerRecord, stride_for, thin_rows
+from engine.simulate import Checkpoint, Chunk, Run, run_for
 from engine.trajectory import CONVERGED, DIVERGED, Trajectory
 
 
@@ -121,20 +121,12 @@ def thin_chunk(chunk: Chunk, max_rows: int) -> Chunk:
 
 
 def advance_run(
-    run: Run,
-    n: int,
-    pending: list[Edit],
-    *,
-    record: bool = True,
-    fill_loss: bool = True,
-    out: dict[str, np.ndarray] | None = None,
+    run: Run, n: int, pending: list[Edit], *, record: bool = True, fill_loss: bool = True
 ) -> Chunk:
     """``n`` steps of ``run``, applying each pending edit exactly after its step (consumed).
 
     ``record=False`` only moves the run on (``Run.skip``) and returns no rows. ``fill_loss=False``:
     a data loss's deferred L may stay NaN (``Run.advance``) for a caller that thins the rows first.
-    ``out``: buffers for the rows (``Run.advance``), used by the last part only: parts before an
-    edit would be overwritten by the next; they are copied when the parts are joined.
     """
     parts = []
     end = run.t + n
@@ -146,51 +138,22 @@ def advance_run(
             break
         stop = min(end, pending[0].after_step) if pending else end
         if record:
-            parts.append(run.advance(stop - run.t, fill_loss=fill_loss, out=out if stop == end else None))
+            parts.append(run.advance(stop - run.t, fill_loss=fill_loss))
         else:
             run.skip(stop - run.t)
     return concat_chunks(parts) if parts else run.advance(0)
 
 
-#: A thinned advance steps in pieces of at most this many steps (≈ 0.9 MB of rows each), keeping
-#: only the rows it sends: a 65,536-step advance held 7 MB a racer at once, and the C heap kept
-#: those blocks after they were freed (a 5-racer window grew by ≈ 140 MB of them).
-PIECE_STEPS = 8192
-
-
-_PIECES = threading.local()
-
-
-def _piece_buffer() -> dict[str, np.ndarray]:
-    """This thread's buffer for a piece's rows (``PIECE_STEPS`` of them), made once and reused by
-    every run it advances: a fresh one per piece was first-touched, a page fault per 4 KiB."""
-    buffer = getattr(_PIECES, "buffer", None)
-    if buffer is None:
-        buffer = _PIECES.buffer = one_block(PIECE_STEPS)
-    return buffer
-
-
 def advance_thinned(run: Run, n: int, pending: list[Edit], max_rows: int) -> Chunk:
-    """``advance_run`` whose rows come thinned as ``thin_chunk(…, max_rows)`` thins them (every
-    2ᵏ-th step, the first steps, the last row), stepped in pieces so only those rows are ever held."""
-    if n <= max(max_rows, PIECE_STEPS):
-        return run.fill_loss(thin_chunk(advance_run(run, n, pending, fill_loss=False), max_rows))
-    steps = np.arange(run.t + 1, run.t + n + 1)  # the stride thinning the whole chunk would pick
-    _idx, stride = thin_rows(steps, max_rows, pinned=steps <= EXACT_FIRST)
-    parts = []
-    end = run.t + n
-    while run.t < end and not run.done:
-        # the piece's rows land in this thread's reused buffer: only the kept ones are copied out
-        piece = advance_run(run, min(PIECE_STEPS, end - run.t), pending, fill_loss=False, out=_piece_buffer())
-        if not len(piece):
-            break
-        keep = on_stride(piece.step, stride) | (piece.step <= EXACT_FIRST)
-        keep[-1] |= run.t >= end or run.done  # the run's newest row (its current point)
-        idx = np.flatnonzero(keep)
-        parts.append(
-            run.fill_loss(replace(piece, **{name: getattr(piece, name)[idx] for name in ("step", *NAMES)}))
-        )
-    return concat_chunks(parts) if parts else run.advance(0)
+    """``advance_run`` whose rows come thinned as ``thin_chunk(…, max_rows)`` thins ``n`` steps
+    (every 2ᵏ-th step, the first steps, the last row): the kernels write only those rows
+    (``Run.advance_strided``), so no more are ever held, whatever ``n``.
+
+    The stride is the one for all ``n`` steps: a run that stops early keeps the rows on it (thinning
+    its shorter chunk might have kept more; it is that racer's last chunk)."""
+    t = run.t
+    stride = stride_for(t + 1, t + n, max_rows, EXACT_FIRST)
+    return run.advance_strided(n, stride, EXACT_FIRST, pending)
 
 
 def _with_checkpoint(run: Run, chunk: Chunk) -> Chunk:
@@ -367,10 +330,10 @@ class Race:
         pieces = []
         target = min(target, self._config.steps)
         while run.t < target and not run.done:
-            piece = advance_run(
-                run, min(CATCH_UP_STEPS, target - run.t), self._pending[racer.key], fill_loss=False
+            piece = advance_thinned(
+                run, min(CATCH_UP_STEPS, target - run.t), self._pending[racer.key], CATCH_UP_ROWS
             )
-            pieces.append(_with_checkpoint(run, run.fill_loss(thin_chunk(piece, CATCH_UP_ROWS))))
+            pieces.append(_with_checkpoint(run, piece))
         return start, concat_chunks(pieces) if pieces else None
 
     def duplicate(self, key: str, **changes: float | str) -> str:

@@ -84,6 +84,30 @@ def on_stride(steps: np.ndarray, stride: int) -> np.ndarray:
     return (steps & (stride - 1)) == 0
 
 
+def stride_for(first: int, last: int, limit: int, pin: int) -> int:
+    """The stride ``thin_rows`` picks for the steps ``first`` … ``last`` with steps ≤ ``pin`` pinned
+    and the last row kept (1 when they fit in ``limit`` rows), counted without listing them: what a
+    thinned advance tells the kernels before it has any rows (``engine.simulate.Run.advance_strided``)."""
+    if last - first + 1 <= limit:
+        return 1
+    lo, hi = max(first, pin + 1), last - 1  # the loose rows before the last
+    stride = 1
+    while hi >= lo and hi // stride - (lo - 1) // stride >= limit:
+        stride *= 2
+    return stride
+
+
+def kept_steps(first: int, last: int, stride: int, pin: int) -> np.ndarray:
+    """The steps ``first`` … ``last`` (≥ 1) a thinned record keeps: those ≤ ``pin`` and the multiples
+    of ``stride`` (a power of two), ascending, as ``on_stride`` and the kernels' ``_advance`` pick them."""
+    if stride == 1:
+        return np.arange(first, last + 1, dtype=np.int64)
+    pinned = np.arange(first, min(last, pin) + 1, dtype=np.int64)
+    lo = max(first, pin + 1)
+    on = np.arange(-(-lo // stride) * stride, last + 1, stride, dtype=np.int64)
+    return np.concatenate([pinned, on]) if pinned.size else on
+
+
 def thin_rows(
     steps: np.ndarray,
     limit: int,

@@ -17,7 +17,7 @@ import numpy as np
 from engine import _ids as K
 from engine.losses import Surface, get_loss
 from engine.optimizers import HYPER_INDEX, Optimizer, get_optimizer, resolve_hyperparameters
-from engine.record import FIELDS, NAMES, empty_arrays, on_stride, thin_rows
+from engine.record import FIELDS, NAMES, empty_arrays, kept_steps, on_stride, thin_rows
 from engine.schedules import Schedule
 from engine.state import (
     NHYPER,
@@ -39,7 +39,7 @@ from engine.state import (
 from engine.trajectory import CONVERGED, DIVERGED, FINISHED, RecordedRows, Trajectory
 
 if TYPE_CHECKING:
-    from engine.config import RacerConfig, SessionConfig
+    from engine.config import Edit, RacerConfig, SessionConfig
 
 DEFAULT_TOL = 1e-10
 #: Rows kept at full resolution before a long run's record is thinned (see ``Run``).
@@ -207,8 +207,11 @@ class Run:
         """The convergence threshold the kernels use: none (−1) for a stochastic run."""
         return -1.0 if self._z is not None else self.tol
 
-    def _run_chunk(self, n: int, row0: int, bufs: tuple[np.ndarray, ...]) -> tuple[int, int]:
-        """The kernel call of ``advance`` and ``record_all``: exact, minibatch or noisy."""
+    def _run_chunk(
+        self, n: int, row0: int, bufs: tuple[np.ndarray, ...], stride: int = 1, pin: int = 0
+    ) -> tuple[int, int]:
+        """The kernel call of ``advance``, ``advance_strided`` and ``record_all``: exact, minibatch or
+        noisy; rows of every step, or with ``stride`` > 1 only those kept (``_kernels._advance``)."""
         args = (
             self.optimizer.kernel_id,
             self._h,
@@ -218,6 +221,8 @@ class Run:
             n,
             self._tol,
             row0,
+            stride,
+            pin,
         )
         sid = self.surface.kernel_id
         if self._z is None:
@@ -335,15 +340,11 @@ class Run:
 
             _stochastic.deferred_losses(self.surface.kernel_id, self._p, w, loss)
 
-    def advance(self, n: int, *, fill_loss: bool = True, out: dict[str, np.ndarray] | None = None) -> Chunk:
+    def advance(self, n: int, *, fill_loss: bool = True) -> Chunk:
         """Take up to n more steps; return the rows they produced.
 
         ``fill_loss=False``: rows of a data loss may come with L deferred (NaN) — for a caller that
         keeps only some rows and fills those with ``fill_loss`` (the run's own record is always filled).
-        ``out``: arrays of every field with room for ``n`` rows (``one_block``) to write the rows
-        into, which the returned chunk then views — for a caller that reuses them and copies out
-        what it keeps at once (the live window's thinned pieces): fresh memory costs a page fault
-        per 4 KiB at its first touch, on this machine much of a flat-out tick beyond the kernel.
         """
         n = _check_steps(n, "n")
         if self.done or n == 0:
@@ -354,11 +355,6 @@ class Run:
             self._ensure_capacity(self._rows + n)
             bufs = tuple(self._rec.values())
             row0 = self._rows - 1
-        elif out is not None:
-            if len(out["w"]) < n:
-                raise ValueError(f"out has room for {len(out['w'])} rows, not {n}")
-            bufs = tuple(out[name][:n] for name in NAMES)
-            row0 = -1
         else:
             bufs = tuple(empty_arrays(n).values())
             row0 = -1
@@ -376,9 +372,53 @@ class Run:
             self._rows += taken
         else:
             self._append_thinned(steps, new)
+        self._set_outcome(t0, taken, code)
+        return self._chunk(steps, *new)
+
+    def _set_outcome(self, t0: int, taken: int, code: int) -> None:
         self.status = _STATUS[code]
         if code == K.DIVERGED:
             self.diverged_at = t0 + taken + 1
+
+    def advance_strided(self, n: int, stride: int, pin: int, pending: list[Edit] | None = None) -> Chunk:
+        """Up to n more steps, returning only the rows a thinned record keeps: steps ≤ ``pin``, the
+        multiples of ``stride`` (a power of two) and the last step taken (the current point).
+
+        The kernels write only those rows, straight into the arrays the chunk hands out (fresh, so
+        safe to send to another thread), and only they get a deferred L filled: a flat-out tick of
+        the live window (16,384 steps a racer, ≈ 1,000 rows kept) no longer writes every row into a
+        buffer to pick the kept ones out of it. Each edit in ``pending`` (``engine.config.Edit``)
+        applies exactly after its step, as ``engine.race.advance_run`` applies it, and is consumed.
+        The run's own record takes the kept rows on its own stride.
+        """
+        n = _check_steps(n, "n")
+        pending = [] if pending is None else pending
+        t0 = end = int(self._S[S_T])
+        if not self.done:
+            end = t0 + n
+        planned = kept_steps(t0 + 1, end, stride, pin)
+        bufs = tuple(one_block(planned.size + 1).values())
+        rows = 0  # rows of kept steps written so far
+        while True:
+            while pending and pending[0].after_step <= self.t:
+                edit = pending.pop(0)
+                self.update(schedule=edit.schedule, **edit.hyperparameters)
+            if self.done or self.t >= end:
+                break
+            t = int(self._S[S_T])
+            stop = min(end, pending[0].after_step) if pending else end
+            taken, code = self._run_chunk(stop - t, rows - 1, bufs, stride, pin)
+            rows = int(np.searchsorted(planned, t + taken, side="right"))
+            self._set_outcome(t, taken, code)
+        last = self.t
+        steps = planned[:rows]
+        if last > t0 and (not rows or steps[-1] != last):  # the newest row, in the row after the kept
+            steps = np.append(steps, np.int64(last))
+        new = tuple(b[: steps.size] for b in bufs)
+        self._fill(new[0], new[1])
+        if steps.size:
+            self._last = (int(steps[-1]), tuple(a[-1].copy() for a in new))
+            self._append_thinned(steps, new)
         return self._chunk(steps, *new)
 
     def record_all(self, n: int) -> Trajectory:

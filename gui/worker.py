@@ -414,10 +414,8 @@ class RaceWorker(QThread):
     def _advance(self, n: int) -> None:
         if not self._started:
             return
-        out = [
-            (key, thin_chunk(chunk, MAX_ROWS_PER_CHUNK))
-            for key, chunk in self.race.advance(n, MAX_ROWS_PER_CHUNK)
-        ]
+        # thinned by the kernels as ``thin_chunk`` would thin them (``engine.race.advance_thinned``)
+        out = self.race.advance(n, MAX_ROWS_PER_CHUNK)
         if out and self.mailbox.put(self.race.generation, out):
             self.chunks_ready.emit()
         if self.race.runs() and self.race.at_end():

@@ -240,7 +240,7 @@ def test_every_kept_row_has_the_exact_full_data_loss_though_the_kernel_defers_it
     kernel = _stochastic.run_chunk_minibatch if batch_size else _stochastic.run_chunk_data
     z = raw._z if raw._z is not None else np.zeros(4)
     kernel(surface.kernel_id, surface.p, z, raw.optimizer.kernel_id, raw._h, 0, np.zeros(2), raw._S.copy(),
-           200, -1.0, 0, *bufs)  # fmt: skip
+           200, -1.0, 0, 1, 0, *bufs)  # fmt: skip
     assert np.isnan(bufs[1][1:]).all()  # deferred, not computed
     run = Run(surface, "adam", lr=0.05, batch_size=batch_size, seed=4)
     chunk = run.advance(300)

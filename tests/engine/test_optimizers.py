@@ -679,7 +679,7 @@ def test_an_unknown_kernel_id_stops_the_run_instead_of_running_another_rule() ->
     _kernels.init_state(0, P, h, 2.0, 1.0, S)
     bufs = (np.empty((3, 2)), np.empty(3), *(np.empty((3, 2)) for _ in range(5)))
     sp = np.zeros(2)
-    taken, code = _kernels.run_chunk(0, P, len(OPTIMIZERS), h, 0, sp, S, 3, 0.0, -1, *bufs)
+    taken, code = _kernels.run_chunk(0, P, len(OPTIMIZERS), h, 0, sp, S, 3, 0.0, -1, 1, 0, *bufs)
     assert (taken, code) == (0, 2)  # DIVERGED, nothing recorded
     assert S[S_T] == 1
     # and in the many-run batch (its generic block loop goes through the same _update)

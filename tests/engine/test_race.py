@@ -163,7 +163,7 @@ def test_a_thinned_advance_in_pieces_keeps_the_rows_thinning_the_whole_advance_k
     chunk handed out earlier is not overwritten by the next advance."""
     from engine.config import Edit
     from engine.data import DataSpec
-    from engine.race import PIECE_STEPS, advance_run, advance_thinned, thin_chunk
+    from engine.race import advance_run, advance_thinned, thin_chunk
     from engine.simulate import run_for, surface_for
 
     if loss == "penguins":
@@ -177,8 +177,8 @@ def test_a_thinned_advance_in_pieces_keeps_the_rows_thinning_the_whole_advance_k
         config = SessionConfig(loss=loss, start=START, racers=(RacerConfig("adam", {"lr": 0.01}),), tol=0.0)
     racer = config.racers[0]
     racer = replace(racer, key=racer.key or racer.optimizer)
-    n = 2 * PIECE_STEPS + 777
-    edit = Edit(racer.key, PIECE_STEPS + 300, {"lr": 0.002})
+    n = 2 * 8192 + 777
+    edit = Edit(racer.key, 8192 + 300, {"lr": 0.002})
     got_run, want_run = (run_for(config, racer, surface_for(config), max_rows=16) for _ in range(2))
     first = advance_thinned(got_run, n, [edit], 2048)
     kept = {name: np.array(getattr(first, name), copy=True) for name in ARRAYS}
