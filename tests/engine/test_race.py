@@ -188,3 +188,95 @@ def test_a_thinned_advance_in_pieces_keeps_the_rows_thinning_the_whole_advance_k
     for name, values in kept.items():
         np.testing.assert_array_equal(getattr(first, name), values, err_msg=name)
     assert not np.isnan(first.loss).any()
+
+
+def _kernel_stride_config(kind: str) -> SessionConfig:
+    if kind == "penguins, minibatch":
+        from engine.data import DataSpec
+
+        spec = DataSpec(
+            "penguins", "logistic", "bill_length_mm", "species", standardize=True, positive="Gentoo"
+        )
+        return SessionConfig(
+            data=spec, racers=(RacerConfig("adam", {"lr": 0.05}),), batch_size=8, steps=100_000, tol=0.0
+        )
+    if kind == "diverging":  # SGD just past the quadratic's stable rate: overflows near step 22,790
+        return SessionConfig(loss="quadratic", racers=(RacerConfig("sgd", {"lr": 0.2015625}),), tol=0.0)
+    noise = 0.5 if kind == "noisy" else 0.0
+    return SessionConfig(
+        loss="rosenbrock", start=START, racers=(RacerConfig("adam", {"lr": 0.01}),), tol=0.0, noise=noise
+    )
+
+
+@pytest.mark.parametrize("kind", ["exact", "diverging", "penguins, minibatch", "noisy"])
+def test_the_kernels_write_only_the_kept_rows_and_they_are_every_rows_selection(kind: str) -> None:
+    """Flat out the kernels write only the rows a thinned chunk keeps (``Run.advance_strided``): the
+    steps ≤ EXACT_FIRST, the multiples of the stride thinning the tick's steps picks, and the last
+    step taken. Bit for bit they are those rows of the same advance recorded whole, tick after tick
+    (the first crossing EXACT_FIRST, an edit inside one, a run that diverges inside one), each tick's
+    arrays sized to its rows; a data loss's deferred L is filled in every kept row."""
+    from engine.config import Edit
+    from engine.race import advance_run, advance_thinned, thin_chunk
+    from engine.record import EXACT_FIRST, on_stride, thin_rows
+    from engine.simulate import run_for, surface_for
+
+    config = _kernel_stride_config(kind)
+    racer = replace(config.racers[0], key=config.racers[0].optimizer)
+    surface = surface_for(config)
+    got_run, want_run = (run_for(config, racer, surface, max_rows=16) for _ in range(2))
+    lr = racer.hyperparameters["lr"]
+    edits = [Edit(racer.key, 13_000, {"lr": lr * 1.0001}), Edit(racer.key, 40_000, {"lr": lr})]
+    got_pending, want_pending = list(edits), list(edits)
+    max_rows = 2048
+    ticks, first = 0, None
+    for n in (3_000, 20_000, 16_384, 5, 16_384):
+        t0 = want_run.t
+        got = advance_thinned(got_run, n, got_pending, max_rows)
+        whole = want_run.fill_loss(advance_run(want_run, n, want_pending, fill_loss=False))
+        if not len(whole):
+            assert len(got) == 0 and got_run.done
+            break
+        ticks += 1
+        first = got if first is None else first
+        planned = np.arange(t0 + 1, t0 + n + 1)
+        stride = thin_rows(planned, max_rows, pinned=planned <= EXACT_FIRST)[1] if n > max_rows else 1
+        keep = on_stride(whole.step, stride) | (whole.step <= EXACT_FIRST)
+        keep[-1] = True  # the current point (or the last finite step of a diverged run)
+        for name in ARRAYS:
+            np.testing.assert_array_equal(getattr(got, name), getattr(whole, name)[keep], err_msg=name)
+        # one block of every field for the planned kept rows and the last: nothing more was written
+        planned_kept = np.count_nonzero(on_stride(planned, stride) | (planned <= EXACT_FIRST))
+        assert got.w.base is not None and got.w.base.size == 13 * (planned_kept + 1)
+        assert (got.status, got.diverged_at) == (whole.status, whole.diverged_at)
+        assert got_run.t == want_run.t and np.array_equal(
+            got_run.checkpoint().state, want_run.checkpoint().state
+        )
+        assert not np.isnan(got.loss).any()
+        if n == 16_384 and whole.status == "finished":  # no early stop: exactly thin_chunk's rows
+            assert_same_rows(got, thin_chunk(whole, max_rows))
+    assert (not got_pending and not want_pending) or kind == "diverging"
+    assert got_run.status == ("diverged" if kind == "diverging" else "finished")
+    assert ticks == (2 if kind == "diverging" else 5)
+    if kind == "noisy":  # the draws are on: not the exact run's path
+        exact = simulate("rosenbrock", "adam", START, 100, tol=0.0, lr=0.01)
+        assert not np.array_equal(exact.w[1:101], first.w[:100])
+
+
+def test_the_stride_told_to_the_kernels_is_the_one_thinning_the_rows_would_pick() -> None:
+    """``stride_for`` counts what ``thin_rows`` counts, without listing the steps; ``kept_steps``
+    lists the steps ``on_stride`` and the pinned first steps keep."""
+    from engine.record import kept_steps, on_stride, stride_for, thin_rows
+
+    rng = np.random.default_rng(5)
+    for _ in range(400):
+        first = int(rng.choice([1, 2, 100, 2000, 2048, 2049, 5000, 1_000_003]))
+        n = int(rng.integers(1, 70_000))
+        limit = int(rng.choice([16, 64, 2048]))
+        pin = int(rng.choice([0, 2048]))
+        steps = np.arange(first, first + n, dtype=np.int64)
+        want = thin_rows(steps, limit, pinned=steps <= pin)[1] if n > limit else 1
+        stride = stride_for(first, first + n - 1, limit, pin)
+        assert stride == want, (first, n, limit, pin)
+        np.testing.assert_array_equal(
+            kept_steps(first, first + n - 1, stride, pin), steps[on_stride(steps, stride) | (steps <= pin)]
+        )
