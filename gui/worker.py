@@ -56,9 +56,10 @@ MAX_ROWS_PER_CHUNK = 2048
 #: Steps per racer in one tick at "max": bounds the rows a tick allocates and copies (≈ 7 MB),
 #: which is what would otherwise hold the GIL long enough to stall the window.
 MAX_STEPS_PER_TICK = 65_536
-#: …and at least this many: a racer's tick costs ≈ 0.5 ms of Python and numpy (chunk, thinning,
-#: mailbox) whatever its length, which with 12 racers at a few hundred steps each was most of the
-#: tick, and the GUI thread waited for the GIL behind it.
+#: …and at least this many: a racer's tick costs some Python and numpy (≈ 0.5 ms when every row
+#: was written and thinned in numpy; ≈ 0.15 ms now that the kernels write only the kept rows)
+#: whatever its length, which with 12 racers at a few hundred steps each was most of the tick, and
+#: the GUI thread waited for the GIL behind it.
 MIN_STEPS_PER_TICK = 16_384
 #: The GIL's switch interval while racing (Python's default is 5 ms). The worker hands the GIL
 #: over at every kernel call and numpy copy; taking it back waited for the GUI thread's Python
