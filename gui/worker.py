@@ -53,8 +53,9 @@ GRID_SIZE = 220
 #: At high speed a chunk is thinned to about this many rows (every 2ᵏ-th step and the last):
 #: the eye cannot follow more, and copying every row into the views would stall the GUI.
 MAX_ROWS_PER_CHUNK = 2048
-#: Steps per racer in one tick at "max": bounds the rows a tick allocates and copies (≈ 7 MB),
-#: which is what would otherwise hold the GIL long enough to stall the window.
+#: Steps per racer in one tick at "max": bounds a tick's length when steps are cheap (a command such
+#: as Pause waits for the tick, and the window gets rows once a tick). The rows a tick holds no
+#: longer grow with it: the kernels write only those it sends (``engine.race.advance_thinned``).
 MAX_STEPS_PER_TICK = 65_536
 #: …and at least this many: a racer's tick costs some Python and numpy (≈ 0.5 ms when every row
 #: was written and thinned in numpy; ≈ 0.15 ms now that the kernels write only the kept rows)
