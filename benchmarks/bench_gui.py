@@ -29,12 +29,16 @@ steps/s).
                                           # (--profile-cpu: its CPU time, for a loaded machine)
     PYTHONPATH=. python benchmarks/bench_gui.py --only "5 racers, 1×" --kernel-cache /tmp/k
                                           # one scenario; a kept kernel cache skips the compile
+    PYTHONPATH=. python benchmarks/bench_gui.py --only "12 racers, max" --breakdown
+                                          # + the GUI thread's CPU per job and paint, and what
+                                          # ran in the longest jobs
 """
 
 from __future__ import annotations
 
 import argparse
 import atexit
+import itertools
 import math
 import os
 import platform
@@ -138,6 +142,12 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--profile-out", metavar="FILE", help="also save the profile (pstats) to FILE")
     parser.add_argument(
+        "--breakdown",
+        action="store_true",
+        help="also print the GUI thread's CPU per view and job (ms per second, per call, longest) "
+        "and the longest jobs' contents: what each part of a frame costs, with no profiler's overhead",
+    )
+    parser.add_argument(
         "--only", metavar="SCENARIO", action="append", help="measure only this scenario (repeatable)"
     )
     parser.add_argument(
@@ -183,9 +193,11 @@ def main() -> None:
             self.last_cpu = 0.0
             self.max_gap_ms = 0.0
             self.max_cpu_ms = 0.0
+            self.ticks: list[float] = []  # the GUI thread's CPU at each tick (--breakdown)
 
         def start(self) -> None:
             self.clock.start()
+            self.ticks = []
             self.last, self.max_gap_ms, self.max_cpu_ms = 0, 0.0, 0.0
             self.timer.start()
 
@@ -195,10 +207,97 @@ def main() -> None:
 
         def _tick(self) -> None:
             now, cpu = self.clock.nsecsElapsed(), time.thread_time()
+            if breakdown is not None:
+                self.ticks.append(cpu)
             if self.last:
                 self.max_gap_ms = max(self.max_gap_ms, (now - self.last) / 1e6)
                 self.max_cpu_ms = max(self.max_cpu_ms, (cpu - self.last_cpu) * 1e3)
             self.last, self.last_cpu = now, cpu
+
+    class Breakdown:
+        """The GUI thread's CPU (``time.thread_time``) in the window's jobs and views' paints.
+
+        Wraps methods on their classes (before the window is made: PySide6 finds a Python
+        ``paintEvent`` override when the widget is created). Nested calls count in both, e.g. a
+        frame's ``_redraw`` includes ``panels.update_racers``. While ``log`` is set each call's
+        start and end are kept, so the longest gaps of the stall timer can be told apart.
+        """
+
+        def __init__(self) -> None:
+            self.on = False
+            self.log = False
+            self.total: dict[str, float] = {}
+            self.calls: dict[str, int] = {}
+            self.longest: dict[str, float] = {}
+            self.events: list[tuple[float, float, str]] = []
+
+        def wrap(self, cls: type, name: str, label: str) -> None:
+            original = getattr(cls, name)
+            me = self
+
+            def timed(obj: object, *a: object, **k: object) -> object:
+                if not (me.on or me.log):
+                    return original(obj, *a, **k)
+                t0 = time.thread_time()
+                try:
+                    return original(obj, *a, **k)
+                finally:
+                    t1 = time.thread_time()
+                    if me.on:
+                        me.total[label] = me.total.get(label, 0.0) + t1 - t0
+                        me.calls[label] = me.calls.get(label, 0) + 1
+                        me.longest[label] = max(me.longest.get(label, 0.0), t1 - t0)
+                    if me.log:
+                        me.events.append((t0, t1, label))
+
+            setattr(cls, name, timed)
+
+        def install(self) -> None:
+            import gui.views.contour as contour
+            import gui.views.data_view as data_view
+            import gui.views.panels as panels
+            from gui.main_window import MainWindow
+            from gui.panels.status import StatusTable
+
+            for name in (
+                "_redraw",
+                "_take_chunks",
+                "_update_readout",
+                "_update_selected_vectors",
+                "_update_data_view",
+                "_draw_due_pair",
+            ):
+                if hasattr(MainWindow, name):
+                    self.wrap(MainWindow, name, f"window.{name}")
+            self.wrap(panels.PerWeightPanels, "update_racers", "panels.update_racers")
+            self.wrap(contour.ContourView, "update_racers", "contour.update_racers")
+            self.wrap(StatusTable, "update_racers", "status_table.update_racers")
+            for cls, label in (
+                (contour.ContourView, "contour"),
+                (panels.PerWeightPanels, "panels"),
+                (data_view.DataView, "data view"),
+            ):
+                self.wrap(cls, "paintEvent", f"{label}: paint")
+
+        def print_window(self, wall: float) -> None:
+            print(f"\nThe GUI thread's CPU by job and paint ({wall:.1f} s; nested calls count in both):")
+            print(f"  {'':<34} {'ms/s':>7} {'calls/s':>8} {'ms/call':>8} {'longest ms':>10}")
+            for label in sorted(self.total, key=lambda k: -self.total[k]):
+                print(
+                    f"  {label:<34} {self.total[label] / wall * 1e3:>7.1f} {self.calls[label] / wall:>8.1f}"
+                    f" {self.total[label] / self.calls[label] * 1e3:>8.2f} {self.longest[label] * 1e3:>10.1f}"
+                )
+
+        def print_jobs(self, ticks: list[float], count: int = 6) -> None:
+            gaps = sorted(((b - a, a, b) for a, b in itertools.pairwise(ticks)), reverse=True)[:count]
+            print("  longest jobs (GUI-thread CPU between two ticks of the stall timer), what ran in each:")
+            for cpu, a, b in gaps:
+                inside = [
+                    f"{label} {(t1 - t0) * 1e3:.1f}" for t0, t1, label in self.events if a <= t0 and t1 <= b
+                ]
+                print(f"  {cpu * 1e3:6.1f} ms: {', '.join(inside) or '(nothing timed)'}")
+
+    breakdown = Breakdown() if args.breakdown else None
 
     class PaintCounter(QObject):
         """Counts the paint events a widget gets: what the learner sees change, per second."""
@@ -235,6 +334,8 @@ def main() -> None:
     from engine.config import RacerConfig, SessionConfig
     from gui.main_window import SPEEDS, MainWindow
 
+    if breakdown is not None:
+        breakdown.install()
     window = MainWindow()
     window.resize(1366, 768)
     window.show()
@@ -289,6 +390,9 @@ def main() -> None:
         a0 = paints.area
         f0 = window._frame
         g0 = time.thread_time()  # this is the GUI thread: what it alone computed
+        if breakdown is not None:
+            breakdown.__init__()
+            breakdown.on = True
         if profile:
             import cProfile
 
@@ -298,6 +402,9 @@ def main() -> None:
         wall = time.perf_counter() - t0
         if profile:
             profiler.disable()
+        if breakdown is not None:
+            breakdown.on = False
+            breakdown.log = True  # through the stall timer's window: the longest jobs' contents
         cpu = (time.process_time() - c0) / wall * 100
         gui_s = time.thread_time() - g0
         gui = gui_s / wall * 100
@@ -310,6 +417,11 @@ def main() -> None:
         probe.start()
         run_for(seconds)
         stall, stall_cpu = probe.stop()
+        if breakdown is not None:
+            breakdown.log = False
+            print(f"\n{name}:", end="")
+            breakdown.print_window(wall)
+            breakdown.print_jobs(probe.ticks)
         if window.playing:
             window.toggle_play()
         run_for(0.3)
