@@ -453,11 +453,12 @@ def main() -> None:
     window.close()
 
     by = {r["name"]: r for r in rows}
+    cache_note = f"kernel cache kept in {args.kernel_cache}" if args.kernel_cache else "cold kernel cache"
     print(
         f"\nbench_gui: {cpu_name()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"Qt platform {platform_name}{' (Xvfb + openbox)' if args.platform == 'xvfb' else ''}, "
         f"{seconds:g} s windows; load average {load_before[0]:.2f} before, {load_after[0]:.2f} after; "
-        f"engine ready {ready_s:.0f} s after start (cold kernel cache)\n"
+        f"engine ready {ready_s:.0f} s after start ({cache_note})\n"
     )
     print(
         f"{'scenario':<18} {'CPU % of 1 core':>15} {'of it GUI thread':>16} {'GUI CPU ms/frame':>16} "
