@@ -1414,9 +1414,8 @@ class MainWindow(QMainWindow):
         font = QFont(self._base_font)
         font.setPointSizeF(self._base_font.pointSizeF() * scale)
         app.setFont(font)
-        self.contour.set_display_scale(scale)
-        self.panels.set_display_scale(scale)
-        self.data_dock.view.set_display_scale(scale)
+        for view in (self.contour, self.panels, self.data_dock.view):  # from the normal size
+            view.set_display_scale(scale, self._base_font)
         # the card grows less, and presenting shows only the rule: at full scale with its notes it
         # took the per-weight plots' room on a 768-px screen
         self.formula.set_display_scale(scale**0.5, compact=self.presentation_action.isChecked())

@@ -23,12 +23,14 @@ from gui.history import RacerHistory, display_stride
 from gui.slots import weak_slot
 from gui.views.centred import CentredNote
 from gui.views.curves import FastCurve, StrokedBand
-from gui.views.lazy_plot import LazyColorBar, LazyFormPlotItem
+from gui.views.lazy_plot import LazyColorBar, LazyFormPlotItem, set_axis_fonts
 
 if TYPE_CHECKING:
     from engine.contours import SurfacePicture
 
 pg.setConfigOptions(imageAxisOrder="row-major", antialias=True)
+#: The colour bar's axis width at the normal size (pyqtgraph's ColorBarItem sets it so).
+COLORBAR_AXIS_WIDTH = 45
 
 PIXMAP_CACHE_KB = 128 * 1024
 TRAIL_WIDTH = 2.2
@@ -558,19 +560,23 @@ class ContourView(pg.PlotWidget):
         for arrow in self.arrows.values():
             arrow.line.setPen(pg.mkPen(arrow.color, width=ARROW_WIDTH * scale))
 
-    def set_display_scale(self, scale: float) -> None:
-        """Presentation mode: lines, markers, arrows and axis text ``scale`` times their size."""
+    def set_display_scale(self, scale: float, base: QFont | None = None) -> None:
+        """Presentation mode: lines, markers, arrows and axis text ``scale`` times their size.
+
+        ``base``: the normal-size font to scale (the window's before presenting: the application
+        font is already scaled then, and scaling it again made the axes' text 2.25×).
+        """
         self.set_pen_scale(scale)
         self.dots.set_diameter(DOT_DIAMETER_PX * scale)
         self.minima.setSize(17 * scale)
         self.start_marker.setSize(11 * scale)
-        font = QFont()
+        font = QFont(base) if base is not None else QFont()
         font.setPointSizeF(font.pointSizeF() * scale)
-        for axis in ("bottom", "left"):
-            self.plot.getAxis(axis).setStyle(tickFont=font)
-            self.plot.getAxis(axis).label.setFont(font)
-        self.colorbar.axis.setStyle(tickFont=font)
-        self.colorbar.axis.label.setFont(font)
+        # the colour bar's axis has a fixed width (pyqtgraph's 45 px): its numbers and its title,
+        # both larger, overlapped in it
+        self.colorbar.axis.setWidth(round(COLORBAR_AXIS_WIDTH * scale) + (6 if scale > 1 else 0))  # + air
+        for axis in (self.plot.getAxis("bottom"), self.plot.getAxis("left"), self.colorbar.axis):
+            set_axis_fonts(axis, font, font)
         for arrow in self.arrows.values():
             bold = QFont(font)
             bold.setBold(True)

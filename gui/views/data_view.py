@@ -16,7 +16,7 @@ from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QGraphicsItem
 
 from gui.views.centred import CentredNote
-from gui.views.lazy_plot import LazyFormPlotItem
+from gui.views.lazy_plot import LazyFormPlotItem, set_axis_fonts
 
 POINT_SIZE = 6
 BATCH_SIZE_PX = 9
@@ -154,16 +154,16 @@ class DataView(pg.PlotWidget):
         pad = 0.05 * (hi - lo or 1.0)
         return np.linspace(lo - pad, hi + pad, count)
 
-    def set_display_scale(self, scale: float) -> None:
-        """Presentation mode: thicker line, larger points."""
+    def set_display_scale(self, scale: float, base: QFont | None = None) -> None:
+        """Presentation mode: thicker line, larger points; ``base``: the normal-size font to scale
+        (``ContourView.set_display_scale``)."""
         self._pen_scale = scale
         self.points.setSize(POINT_SIZE * scale)
         self.batch.setSize(BATCH_SIZE_PX * scale)
-        font = QFont()
+        font = QFont(base) if base is not None else QFont()
         font.setPointSizeF(font.pointSizeF() * scale)
         for axis in ("bottom", "left"):
-            self.plot.getAxis(axis).setStyle(tickFont=font)
-            self.plot.getAxis(axis).label.setFont(font)
+            set_axis_fonts(self.plot.getAxis(axis), font, font)
         if self.shown_model is not None:
             pen = self.model.opts["pen"]
             self.model.setPen(pg.mkPen(pen.color(), width=MODEL_WIDTH * scale))

@@ -32,7 +32,7 @@ from pyqtgraph.graphicsItems.LabelItem import LabelItem
 from pyqtgraph.graphicsItems.PlotItem import PlotItem as _PlotItemClass
 from pyqtgraph.graphicsItems.PlotItem import plotConfigTemplate_generic as ui_template
 from pyqtgraph.graphicsItems.ViewBox import ViewBox
-from pyqtgraph.Qt import QtCore, QtWidgets
+from pyqtgraph.Qt import QtCore, QtGui, QtWidgets
 from pyqtgraph.WidgetGroup import WidgetGroup
 
 #: The pyqtgraph versions whose PlotItem.__init__ LazyFormPlotItem.__init__ repeats.
@@ -164,6 +164,18 @@ class LabelCachingAxis(pg.AxisItem):
         self._adjustSize()
         self.picture = None
         self.update()
+
+
+def set_axis_fonts(axis: pg.AxisItem, tick_font: QtGui.QFont, label_font: QtGui.QFont) -> None:
+    """An axis' fonts (presentation mode), its width and title made for them.
+
+    pyqtgraph sizes an axis and places its title when its tick font is set or it is resized, not
+    when its title's font changes: set after the ticks' (as every view did), a 1.5× title kept the
+    width and place of the old one and lay across the colour bar's numbers.
+    """
+    axis.label.setFont(label_font)
+    axis.setStyle(tickFont=tick_font)  # sizes the axis with the new title's height
+    axis.resizeEvent()  # and puts the title at the side again (no resize if the width held)
 
 
 class LazyFormPlotItem(_PlotItemClass):

@@ -23,7 +23,7 @@ from gui.history import RacerHistory, display_stride
 from gui.slots import weak_slot
 from gui.views.centred import CentredNote
 from gui.views.curves import BandCurve
-from gui.views.lazy_plot import LabelCachingAxis, LazyFormPlotItem, one_layout_pass
+from gui.views.lazy_plot import LabelCachingAxis, LazyFormPlotItem, one_layout_pass, set_axis_fonts
 
 #: The recorded fields plotted, top to bottom: (log-y by default, what it is, for the tooltip).
 _PLOTTED: dict[str, tuple[bool, str]] = {
@@ -368,6 +368,7 @@ class SparseLogAxis(LabelCachingAxis):
         ticks = super().logTickValues(minVal, maxVal, size, stdTicks)
         if size > 0 and 9 * (maxVal - minVal) * MIN_TICK_PX > size:
             ticks = [(spacing, values) for spacing, values in ticks if spacing is not None]
+        self._has_major = any(spacing is not None for spacing, _values in ticks)
         return ticks
 
     def logTickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
@@ -377,6 +378,11 @@ class SparseLogAxis(LabelCachingAxis):
         strings = super().logTickStrings(values, scale, spacing)
         mantissas = [round(10 ** (v % 1), 6) for v in values]
         keep = {1.0} if sum(m == 1.0 for m in mantissas) >= 2 else {1.0, 2.0, 5.0}
+        if spacing is None and getattr(self, "_has_major", False):
+            # the minor level (2…9 of each decade, and the decades again): the decades are the
+            # major level's to label, or to skip when it labels every 2nd; labelled here too,
+            # "0.01" was printed twice and a skipped "0.1" in the gap meant for it
+            keep = keep - {1.0}
         return [s if m in keep else "" for s, m in zip(strings, mantissas, strict=True)]
 
 
@@ -741,17 +747,21 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
         if getattr(self, "_key", None) and not getattr(self, "closed", False):
             self._layout_key()
 
-    def set_display_scale(self, scale: float) -> None:
-        """Presentation mode: curves, marks and axis text ``scale`` times their size."""
+    def set_display_scale(self, scale: float, base: QFont | None = None) -> None:
+        """Presentation mode: curves, marks and axis text ``scale`` times their size.
+
+        ``base``: the normal-size font to scale (the window's before presenting: the application
+        font is already scaled then, and scaling it again made the axes' text 2.25×).
+        """
         self.set_pen_scale(scale)
-        font = QFont()
-        font.setPointSizeF(font.pointSizeF() * scale)
-        label_font = QFont()  # the rotated row names grow less: they share the axis' width
-        label_font.setPointSizeF(label_font.pointSizeF() * scale**0.5)
+        normal = QFont(base) if base is not None else QFont()
+        font = QFont(normal)
+        font.setPointSizeF(normal.pointSizeF() * scale)
+        label_font = QFont(normal)  # the rotated row names grow less: they share the axis' width
+        label_font.setPointSizeF(normal.pointSizeF() * scale**0.5)
         for plot in self.plots.values():
             for axis in ("left", "bottom"):
-                plot.getAxis(axis).setStyle(tickFont=font)
-                plot.getAxis(axis).label.setFont(label_font)
+                set_axis_fonts(plot.getAxis(axis), font, label_font)
             # presenting, room for the rate's label on two lines beside its ticks
             plot.getAxis("left").setWidth(round(58 * scale) + (40 if scale >= 1.2 else 0))
         # presenting, a plot is ~60 px tall at 768 px: the rate's label, turned on its side, no
