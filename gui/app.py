@@ -39,7 +39,10 @@ def quicken_pyside_source_check() -> None:
         return
 
     def uses_pyside(module: object) -> bool:
-        path = getattr(module, "__file__", None)
+        try:
+            path = getattr(module, "__file__", None)
+        except Exception:  # torch.classes raises RuntimeError for any name: PySide asks its own way
+            path = None
         if isinstance(path, str) and path.endswith(".py") and os.path.isabs(path):
             try:
                 with open(path, "rb") as source:
