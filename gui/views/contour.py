@@ -582,6 +582,7 @@ class ContourView(pg.PlotWidget):
             bold.setBold(True)
             arrow.text.setFont(bold)
             arrow.head.setStyle(headLen=12 * scale)
+        self.glyph_label.setFont(font)  # "√G" kept the normal size when presenting
 
     def set_view(self, view: tuple[float, float, float, float]) -> None:
         self._view = view

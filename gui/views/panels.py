@@ -764,6 +764,8 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
                 set_axis_fonts(plot.getAxis(axis), font, label_font)
             # presenting, room for the rate's label on two lines beside its ticks
             plot.getAxis("left").setWidth(round(58 * scale) + (40 if scale >= 1.2 else 0))
+        self.empty_hint.setFont(label_font)  # "Each step adds a point…": as the row names grow
+        self.empty_hint.place()
         # presenting, a plot is ~60 px tall at 768 px: the rate's label, turned on its side, no
         # longer fits in one line and ran into the G plot's
         self._labels["lr"] = ROWS[0][1] if scale < 1.2 else "η/<br>(√G+ε)"

@@ -56,6 +56,9 @@ def test_presenting_scales_the_axes_text_once(qtbot, isolated_settings) -> None:
         axes.append(window.data_dock.view.plot.getAxis("bottom"))
         for axis in axes:
             assert axis.style["tickFont"].pointSizeF() == normal * PRESENTATION_SCALE
+        # the texts on the plots grow too: the contour's "√G", the line plots' step-0 hint
+        assert window.contour.glyph_label.textItem.font().pointSizeF() == normal * PRESENTATION_SCALE
+        assert window.panels.empty_hint.textItem.font().pointSizeF() > normal
     finally:
         window.toggle_presentation()
     assert QApplication.font().pointSizeF() == normal
