@@ -62,8 +62,11 @@ if TYPE_CHECKING:  # built after the first paint (MainWindow.finish_building)
     from gui.maps_dock import MapsDock
 
 REDRAW_MS = 33
-#: While playing, the numbers (readout, table, timeline) change every this many frames (5 Hz).
+#: While playing, the numbers (readout, table, timeline) change every this many frames (5 Hz),
+#: on a frame that brings rows (which repaints the contour anyway: the readout and the arrows'
+#: labels go in the same repaint), or this many more frames later if no rows come.
 NUMBERS_EVERY = 6
+NUMBERS_WAIT = 2
 # …and the Data dock's model every this many (10 Hz)
 DATA_EVERY = 3
 # A frame due within this many seconds of the put-off pair of line plots ran in the same pass of
@@ -153,6 +156,8 @@ class MainWindow(QMainWindow):
         # new rows draws only these, so at 10 steps/s two frames in three leave the contour be.
         self._behind: set[int | str] = set()
         self._frame = 0
+        self._numbers_at = -NUMBERS_EVERY - NUMBERS_WAIT  # the frame the numbers last changed on
+        self._numbers_shown = 0  # how many times they changed (the readout's corner: every third)
         self._readout_html = ""
         self._ready = False
         self._hovered_racer: str | None = None  # inspected by hovering, not selected
@@ -1133,10 +1138,16 @@ class MainWindow(QMainWindow):
         self._frame += 1
         # Numbers (the on-plot readout, the table, the timeline) change at 5 Hz while playing,
         # all on the same frames so they agree: at 30 Hz they cannot be read, and laying out text
-        # costs more than moving the racers. The contour moves at the frame rate when rows
-        # arrive; the line plots in turn, two at a time, so no frame carries all six.
-        numbers = "numbers" in self._behind and (not self.playing or self._frame % NUMBERS_EVERY == 0)
+        # costs more than moving the racers. They change with rows (the contour repaints for the
+        # racers then: one repaint, not a second one between two rows). The contour moves at the
+        # frame rate when rows arrive; the line plots in turn, two at a time, so no frame carries all six.
+        since = self._frame - self._numbers_at
+        numbers = "numbers" in self._behind and (
+            not self.playing or since >= NUMBERS_EVERY + NUMBERS_WAIT or (changed and since >= NUMBERS_EVERY)
+        )
         if numbers:
+            self._numbers_at = self._frame
+            self._numbers_shown += 1
             self.timeline.set_maximum(max(h.last_step for h in self.histories.values()))
         if changed:
             self.contour.update_racers(self.histories, cursor)
@@ -1242,7 +1253,7 @@ class MainWindow(QMainWindow):
         if html != self._readout_html:  # laying the table out again costs more than building it
             self._readout_html = html
             # playing, the corner is chosen again every 0.6 s (it weighs every trail's points)
-            self.contour.set_readout(html, place=not self.playing or self._frame % (3 * NUMBERS_EVERY) == 0)
+            self.contour.set_readout(html, place=not self.playing or self._numbers_shown % 3 == 0)
 
     def _update_selected_vectors(self, numbers: bool = True) -> None:
         name = self.controls.selected

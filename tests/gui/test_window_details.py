@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from itertools import pairwise
 
 import pytest
 from PySide6.QtWidgets import QTextBrowser
 
-from gui.main_window import NUMBERS_EVERY, PANEL_KEYS, MainWindow
+from gui.main_window import NUMBERS_EVERY, NUMBERS_WAIT, PANEL_KEYS, MainWindow
 from tests.gui.conftest import choose_loss_and_wait
 from tests.gui.test_main_window import press_step
 
@@ -38,14 +39,15 @@ def test_while_playing_the_inspector_shows_the_step_the_timeline_shows(window, q
     window._redraw()
     assert window.inspector.shown[1] == window.timeline.slider.maximum() == 2
     window.playing = True  # as between the 5 Hz number frames of a playing race
-    window._frame = 0
+    window._frame = window._numbers_at = 0
     press_step(window, qtbot, 1)  # a chunk arrives
     window.playing = True
     window._dirty = True
     window._redraw()  # a frame that moves the racers but not the numbers
     assert window.inspector.shown[1] == window.timeline.slider.maximum() == 2  # not a step ahead
     window._frame = NUMBERS_EVERY - 1
-    window._redraw()  # the next number frame: both move on together
+    window._dirty = True
+    window._redraw()  # rows on the next number frame: both move on together
     assert window.inspector.shown[1] == window.timeline.slider.maximum() == 3
 
 
@@ -316,6 +318,18 @@ def test_the_legend_marks_converged_only_from_the_step_it_happened(window, qtbot
     assert "✓" in next(row for row in window._readout_html.split("<tr>") if "SGD" in row)
 
 
+def _count_draws(window, monkeypatch) -> list[object]:
+    """What the window's frames draw: "contour", "table", and each line-plot update's keys
+    ("all": no keys given, every plot)."""
+    calls: list[object] = []
+    monkeypatch.setattr(window.contour, "update_racers", lambda *a, **k: calls.append("contour"))
+    monkeypatch.setattr(
+        window.panels, "update_racers", lambda *a, **k: calls.append(tuple(a[2]) if len(a) > 2 else "all")
+    )
+    monkeypatch.setattr(window.status_table, "update_racers", lambda *a, **k: calls.append("table"))
+    return calls
+
+
 def test_a_playing_frame_without_new_rows_leaves_the_contour_and_draws_only_what_is_behind(
     window, qtbot, monkeypatch
 ) -> None:
@@ -323,13 +337,10 @@ def test_a_playing_frame_without_new_rows_leaves_the_contour_and_draws_only_what
     the contour again (it was a third of the window's CPU at 1×), but the line plots, drawn a
     pair at a time, and the 5 Hz numbers still catch up with the last rows, each once."""
     press_step(window, qtbot, 2)
-    calls: list[object] = []
-    monkeypatch.setattr(window.contour, "update_racers", lambda *a, **k: calls.append("contour"))
-    monkeypatch.setattr(window.panels, "update_racers", lambda *a, **k: calls.append(tuple(a[2])))
-    monkeypatch.setattr(window.status_table, "update_racers", lambda *a, **k: calls.append("table"))
+    calls = _count_draws(window, monkeypatch)
     window.redraw_timer.stop()  # the frames are this test's calls
     window.playing = True
-    window._frame = 0
+    window._frame = window._numbers_at = 0
     window._dirty = True  # rows arrived
     window._redraw()
     assert calls == ["contour"]  # frame 1's pair waits half a frame: the contour paints alone
@@ -340,16 +351,55 @@ def test_a_playing_frame_without_new_rows_leaves_the_contour_and_draws_only_what
     pairs = [c for c in calls if isinstance(c, tuple)]
     assert calls.count("contour") == 1  # only on the frame the rows came
     assert len(pairs) == 3 and sorted(k for pair in pairs for k in pair) == sorted(PANEL_KEYS)
-    assert calls.count("table") == 1  # the numbers once, on a 5 Hz frame
-    assert window._behind == set() and window._frame == NUMBERS_EVERY  # then it stopped
+    assert calls.count("table") == 1  # the numbers once, when no rows came to go with them
+    assert window._numbers_at == NUMBERS_EVERY + NUMBERS_WAIT
+    assert window._behind == set() and window._frame == NUMBERS_EVERY + NUMBERS_WAIT  # then it stopped
     calls.clear()
-    window._dirty = True  # the next rows: the contour again at once (and, an odd frame, a pair)
+    window._frame += 4  # the next rows, on an odd frame: the contour again at once, then a pair
+    window._dirty = True
     window._redraw()
-    # the numbers wait for a 5 Hz frame, the Data dock for a 10 Hz one (frame 7 is neither), the
-    # pair for half a frame
+    # the numbers wait for 5 Hz (changed 3 frames ago), the Data dock for a 10 Hz frame (frame 13
+    # is not), the pair for half a frame
     assert calls == ["contour"] and window._behind == {0, 1, 2, "numbers", "data"}
     qtbot.waitUntil(lambda: len(calls) == 2)
     assert calls == ["contour", PANEL_KEYS[:2]] and window._behind == {1, 2, "numbers", "data"}
+    window.redraw_timer.start()
+
+
+def test_playing_the_numbers_change_at_5_hz_on_frames_that_bring_rows(window, qtbot, monkeypatch) -> None:
+    """The readout, the arrows' labels, the table and the timeline change with the racers' move
+    (one repaint of the contour, not one more for the numbers between two rows): at 10 steps/s
+    (rows every third frame) on every other row frame, 5 Hz; with rows every frame (60/s) every
+    sixth; and without rows they still catch up with the last ones."""
+    press_step(window, qtbot, 2)
+    calls = _count_draws(window, monkeypatch)
+    monkeypatch.setattr(window, "_update_readout", lambda: calls.append("readout"))
+    window.redraw_timer.stop()
+    window.playing = True
+    window._frame = window._numbers_at = 0
+    for rows_every in (3, 1):
+        rows_frames, numbers_frames = [], []
+        for tick in range(6 * NUMBERS_EVERY):
+            window._dirty = tick % rows_every == 0
+            calls.clear()
+            window._redraw()
+            if window._dirty is False and "contour" in calls:
+                rows_frames.append(window._frame)
+            if "table" in calls:
+                assert "readout" in calls  # the readout and the table together
+                numbers_frames.append(window._frame)
+        assert set(numbers_frames) <= set(rows_frames)  # each with a move of the racers
+        gaps = {b - a for a, b in itertools.pairwise(numbers_frames)}
+        assert gaps == {NUMBERS_EVERY} and len(numbers_frames) >= 5  # 5 Hz at 30 frames/s
+    calls.clear()
+    window._numbers_at = window._frame  # the numbers changed on the last frame
+    window._dirty = True
+    window._redraw()  # rows: they wait for 5 Hz
+    assert "table" not in calls and "numbers" in window._behind
+    for _ in range(NUMBERS_EVERY + NUMBERS_WAIT - 1):
+        window._redraw()  # no more rows come (all racers stopped)
+    assert calls.count("table") == 1 and "numbers" not in window._behind
+    assert window._frame - window._numbers_at <= 1  # the latest: NUMBERS_WAIT frames after 5 Hz
     window.redraw_timer.start()
 
 
