@@ -62,10 +62,10 @@ if TYPE_CHECKING:  # built after the first paint (MainWindow.finish_building)
     from gui.maps_dock import MapsDock
 
 REDRAW_MS = 33
-#: While playing, the numbers (readout, table, timeline) change every this many frames (5 Hz),
-#: on a frame that brings rows (which repaints the contour anyway: the readout and the arrows'
-#: labels go in the same repaint), or this many more frames later if no rows come.
+#: While playing, the numbers (readout, table, timeline) change every this many frames (5 Hz).
 NUMBERS_EVERY = 6
+# They change on a frame that brings rows (which repaints the contour anyway: the readout and the
+# arrows' labels go in the same repaint), or this many frames later if no rows come.
 NUMBERS_WAIT = 2
 # …and the Data dock's model every this many (10 Hz)
 DATA_EVERY = 3
