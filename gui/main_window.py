@@ -1154,10 +1154,10 @@ class MainWindow(QMainWindow):
         if not self.playing:
             self.panels.update_racers(self.histories, adaptive)
             self._behind.difference_update((0, 1, 2))
-        # each pair at 5 Hz, on odd frames: never with the numbers (the longest frames flat out);
-        # on a frame that also repaints the contour, half a frame later, as a job of its own
+        # each pair at 5 Hz, on odd frames; on a frame that also repaints the contour or changes
+        # the numbers (the longest frames flat out), half a frame later, as a job of its own
         elif self._frame % 2 == 1 and (group := (self._frame // 2) % 3) in self._behind:
-            if changed:
+            if changed or numbers:
                 self._pair_due = group
                 self._pair_timer.start()
             else:
