@@ -280,3 +280,19 @@ def test_the_stride_told_to_the_kernels_is_the_one_thinning_the_rows_would_pick(
         np.testing.assert_array_equal(
             kept_steps(first, first + n - 1, stride, pin), steps[on_stride(steps, stride) | (steps <= pin)]
         )
+
+
+def test_each_racers_rows_are_handed_on_before_the_next_racer_steps() -> None:
+    """``advance(…, each=…)`` gives each racer's chunk as soon as it is computed (the worker puts
+    it in the window's mailbox then), with the next racer not yet moved, and returns the same."""
+    race = started(rmsprop_trio(steps=1000))
+    seen: list[tuple[str, object, list[int]]] = []
+
+    def each(key: str, chunk: object) -> None:
+        seen.append((key, chunk, [run.t for run in race.runs().values()]))
+
+    out = race.advance(40, 8, each)
+    assert [key for key, *_ in seen] == ["rmsprop", "rmsprop#2", "rmsprop#3"]
+    assert [t for *_, t in seen] == [[40, 0, 0], [40, 40, 0], [40, 40, 40]]
+    assert [(key, chunk) for key, chunk, _ in seen] == out  # the very chunks it returns
+    assert out[0][1].step[-1] == 40

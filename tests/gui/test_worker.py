@@ -114,3 +114,36 @@ def test_a_flat_out_tick_takes_at_least_min_steps_and_at_most_max_per_racer() ->
     assert [run.t for run in worker.race.runs().values()] == [MIN_STEPS_PER_TICK + MAX_STEPS_PER_TICK] * 2
     assert 0 < worker._per_step < 1.0  # measured again from the tick's own CPU time
     assert len(worker.mailbox) > 0
+
+
+def test_flat_out_each_racers_rows_reach_the_mailbox_as_it_is_done_at_1x_all_together() -> None:
+    """Flat out, a tick of 12 racers can outlast a frame: each racer's rows go to the mailbox as
+    soon as they are computed (one signal, when it stops being empty), so every frame has rows to
+    draw. At a set speed a tick's rows arrive together, so the racers move in the same frame."""
+    import time
+
+    from engine.config import RacerConfig
+    from engine.simulate import surface_for
+
+    config = SessionConfig(
+        loss="quadratic", steps=100_000_000, tol=0.0,
+        racers=(RacerConfig("sgd"), RacerConfig("adam"), RacerConfig("rmsprop")),
+    )  # fmt: skip
+    worker = RaceWorker()
+    worker.race.start(config, surface_for(config))
+    worker._started, worker._playing = True, True
+    puts: list[list[str]] = []
+    signals: list[int] = []
+    original = worker.mailbox.put
+    worker.mailbox.put = lambda generation, chunks: puts.append([k for k, _ in chunks]) or original(
+        generation, chunks
+    )
+    worker.chunks_ready.connect(lambda: signals.append(1))
+    worker._speed = math.inf
+    worker._tick(time.perf_counter())
+    assert puts == [["sgd"], ["adam"], ["rmsprop"]] and signals == [1]
+    worker.take_chunks(worker.race.generation)
+    puts.clear()
+    worker._speed, worker._carry = 60.0, 0.0
+    worker._tick(time.perf_counter())  # one step at 60 steps a second
+    assert puts == [["sgd", "adam", "rmsprop"]] and signals == [1, 1]
