@@ -135,8 +135,8 @@ def test_flat_out_each_racers_rows_reach_the_mailbox_as_it_is_done_at_1x_all_tog
     puts: list[list[str]] = []
     signals: list[int] = []
     original = worker.mailbox.put
-    worker.mailbox.put = lambda generation, chunks: puts.append([k for k, _ in chunks]) or original(
-        generation, chunks
+    worker.mailbox.put = lambda generation, chunks: (
+        puts.append([k for k, _ in chunks]) or original(generation, chunks)
     )
     worker.chunks_ready.connect(lambda: signals.append(1))
     worker._speed = math.inf
