@@ -40,10 +40,12 @@ class DataDock(QDockWidget):
         self.view.clear_data(self._no_data)
 
     def _first_show(self, visible: bool) -> None:
-        if visible and not self._sized:  # a quarter of the window: the race keeps its room
+        # a fifth of the window: it opens with every data loss now, and at a quarter the contour
+        # (the race) was left 270 of 1366 pixels
+        if visible and not self._sized:
             self._sized = True
             window = self.parentWidget()
-            window.resizeDocks([self], [max(300, window.width() // 4)], Qt.Horizontal)
+            window.resizeDocks([self], [max(260, window.width() // 5)], Qt.Horizontal)
 
     def set_problem(self, problem: Any, x_label: str, y_label: str) -> None:
         """The race's data (``Surface.data``) as the model fits it (standardised if asked), or None
@@ -65,13 +67,25 @@ class DataDock(QDockWidget):
         self.view.set_data(problem.X, problem.Y, x_label, y_label, logistic=logistic)
         self._xs = self.view.x_range(CURVE_POINTS)
 
-    def show_model(self, w: tuple[float, float] | None, color: str, rows: np.ndarray | None) -> None:
-        """The model with weights ``w`` over the data, ``rows`` (the step's minibatch) ringed."""
+    def show_model(
+        self, w: tuple[float, float] | None, color: str, rows: np.ndarray | None, *, diverged: bool = False
+    ) -> None:
+        """The model with weights ``w`` over the data, ``rows`` (the step's minibatch) ringed.
+
+        ``diverged``: ``w`` is a diverged racer's last row. Its weights are still finite (1e140),
+        and their line, far off the plot, read as "the model's line is above the data"; the view
+        says the weights diverged and draws no line.
+        """
         if self.problem is None or not self.isVisible():
             return
         if w is None:
             self.view.set_model(None, None)
             self.view.set_batch(None)
+            return
+        if diverged:
+            self._drawn = None
+            self.view.set_model(self._xs, np.full(len(self._xs), np.nan), color)
+            self.view.set_batch(rows)
             return
         key = (float(w[0]), float(w[1]), color)
         if key != self._drawn:  # the curve costs a predict: only when the weights moved

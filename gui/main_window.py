@@ -178,6 +178,7 @@ class MainWindow(QMainWindow):
         # Built after the first paint (finish_building): hidden docks and the lessons' menus.
         self._maps: MapsDock | None = None
         self._data_dock: DataDock | None = None
+        self._data_dock_opened = False  # the window showed the Data dock itself (a data loss)
         self._lessons: list[Lesson] = []
         self._finished = False
         self._engine_started = False
@@ -808,8 +809,12 @@ class MainWindow(QMainWindow):
     def _show_data(self) -> None:
         """Give the Data dock the race's data problem (None on a formula surface)."""
         problem = getattr(self.surface, "data", None) if self.surface is not None else None
+        switched = (problem is None) != (self.data_dock.problem is None)
         if problem is None:
             self.data_dock.set_problem(None, "", "")
+            if switched and self._data_dock_opened:  # it opened for the data: a formula needs the room
+                self.data_dock.hide()
+            self._data_dock_opened = False
             return
         spec = problem.spec
         scaled = self.tr("{0} (standardised)")
@@ -819,6 +824,12 @@ class MainWindow(QMainWindow):
         else:
             y_label = scaled.format(spec.y) if spec.standardize else spec.y
         self.data_dock.set_problem(problem, x_label, y_label)
+        # a data loss is about the model fitting the data: show them when the race turns to data
+        # (hidden, a learner who picked the penguins never saw the line move). Closed on a data
+        # loss, it stays closed until the race leaves the data and comes back.
+        if switched and not self.data_dock.isVisible():
+            self._data_dock_opened = True
+            self.data_dock.show()
 
     def batch_rows(self, key: str, step: int) -> Any:
         """The rows racer ``key``'s minibatch used at ``step`` (None: a full batch, or no data)."""
@@ -845,7 +856,8 @@ class MainWindow(QMainWindow):
         w = history.vec("w")[i]
         step = int(history.step[i])
         rows = self.batch_rows(name, step)
-        self.data_dock.show_model((float(w[0]), float(w[1])), self.race.color(name), rows)
+        diverged = history.status == "diverged" and i == len(history) - 1
+        self.data_dock.show_model((float(w[0]), float(w[1])), self.race.color(name), rows, diverged=diverged)
 
     def _map_context(self) -> dict | None:
         """What the Maps panel maps now: the selected racer on the race's surface, start and view."""

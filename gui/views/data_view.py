@@ -125,16 +125,40 @@ class DataView(pg.PlotWidget):
         w ≈ 0 is hundreds of units off, and a plot with no line reads as a missing one."""
         text = ""
         finite = ys[np.isfinite(ys)]
-        if len(self._y) and not self.logistic:
-            if not finite.size:
-                text = self.tr("The model's weights have diverged: no line.")
-            elif finite.max() < self._y.min():
+        if len(self._y) and not finite.size:  # the racer diverged (either model)
+            text = self.tr("The model's weights have diverged: no line.")
+        elif len(self._y) and not self.logistic:
+            if finite.max() < self._y.min():
                 text = self.tr("The model's line is below the data.")
             elif finite.min() > self._y.max():
                 text = self.tr("The model's line is above the data.")
         if text != self.where:
             self.where = text
             self.plot.setTitle(text or None, size="9pt", color="#8a4b00")
+            self._wrap_title()
+
+    def _wrap_title(self) -> None:
+        """Wrap the title at the plot's width. pyqtgraph sizes a title to its one line, and in a
+        narrow dock "The model's weights have diverged: no line." made the plot wider than the
+        dock: the title and the points' right part were cut off."""
+        if not self.where:
+            return
+        label = self.plot.titleLabel
+        text = label.item
+        text.setTextWidth(-1)
+        room = max(self.width() - self.plot.getAxis("left").width() - 24, 80)  # over the view box
+        if text.boundingRect().width() > room:
+            text.setTextWidth(room)
+            option = text.document().defaultTextOption()
+            option.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+            text.document().setDefaultTextOption(option)
+        label.updateMin()
+
+    def resizeEvent(self, event: object) -> None:
+        super().resizeEvent(event)
+        # (Qt resizes it once before __init__ is done, and again while closing: scene cleared)
+        if getattr(self, "where", "") and not getattr(self, "closed", False):
+            self._wrap_title()
 
     def set_batch(self, rows: np.ndarray | None) -> None:
         """Ring the rows the shown step's minibatch used (None or all rows: none ringed)."""

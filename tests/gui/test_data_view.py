@@ -93,6 +93,33 @@ def test_a_line_off_the_plot_is_said_in_the_title(view: DataView) -> None:
     assert view.where == "" and not title.isVisible()
 
 
+@pytest.mark.parametrize("model", ["linear", "logistic"])
+def test_a_long_title_wraps_in_a_narrow_dock_and_the_plot_stays_in_it(qtbot, view, model: str) -> None:
+    """At a fifth of a 1366-px window the diverged racer's title, on one line, was wider than the
+    view: pyqtgraph widened the plot to it and cut off its right part (points and ticks)."""
+    from engine.data import DataSpec, data_surface
+
+    y = "body_mass_g" if model == "linear" else "species"
+    problem = data_surface(DataSpec("penguins", model, "flipper_length_mm", y, positive="Gentoo")).data
+    view.resize(273, 500)
+    view.show()
+    qtbot.waitExposed(view)
+    view.set_data(problem.X, problem.Y, "flipper_length_mm", y, logistic=model == "logistic")
+    xs = view.x_range(50)
+    view.set_model(xs, np.full(len(xs), np.nan))  # a diverged racer, either model
+    assert view.where == "The model's weights have diverged: no line."
+    from PySide6.QtWidgets import QApplication
+
+    for _ in range(3):  # the layout requests the new title posted, and what they post in turn
+        QApplication.processEvents()
+    title = view.plot.titleLabel
+    assert title.item.boundingRect().height() > 1.5 * title.item.document().defaultFont().pointSizeF()
+    assert view.plot.sceneBoundingRect().right() <= view.viewport().width() + 0.5
+    assert title.sceneBoundingRect().right() <= view.viewport().width() + 0.5
+    view.resize(700, 500)  # room again: one line
+    qtbot.waitUntil(lambda: title.item.textWidth() < 0)
+
+
 def test_an_empty_view_says_why(view: DataView) -> None:
     view.set_data(np.arange(3.0), np.arange(3.0), "x", "y")
     view.clear_data("Pick a data loss")

@@ -114,7 +114,7 @@ def test_while_playing_the_data_view_is_drawn_at_10_hz_and_paused_at_once(window
     drawn: list[int] = []
     show_model = window.data_dock.show_model
     monkeypatch.setattr(
-        window.data_dock, "show_model", lambda *a: (drawn.append(window._frame), show_model(*a))
+        window.data_dock, "show_model", lambda *a, **k: (drawn.append(window._frame), show_model(*a, **k))
     )
     window.playing = True  # frames as while playing (the worker is not asked to play)
     for _ in range(4 * DATA_EVERY):
@@ -137,8 +137,7 @@ def test_the_line_stays_when_standardise_is_flipped_and_the_contour_regrids(wind
     pick(window, qtbot, preset_key(PENGUINS))
     with qtbot.waitSignal(window.worker.race_reset, timeout=ENGINE_TIMEOUT_MS):
         window.controls.batch_spin.setValue(8)
-    window.data_dock.toggleViewAction().trigger()  # View ▸ Data, as the menu does
-    qtbot.waitUntil(window.data_dock.isVisible)
+    qtbot.waitUntil(window.data_dock.isVisible)  # opened with the data
     window._racer_selected("sgd")
     play_steps(window, qtbot, 10)
     window._redraw()
@@ -392,6 +391,7 @@ def test_the_note_about_left_out_rows_is_in_persian_in_the_persian_interface(qap
 
 def test_a_racer_diverging_on_raw_features_offers_to_standardise(window, qtbot) -> None:
     pick(window, qtbot, preset_key(PENGUINS))
+    qtbot.waitUntil(window.data_dock.isVisible)  # shown with the data (test_the_data_dock_opens…)
     with qtbot.waitSignal(window.worker.race_reset, timeout=ENGINE_TIMEOUT_MS):
         window.controls.standardize_check.setChecked(False)
     assert not window.config.data.standardize
@@ -404,6 +404,18 @@ def test_a_racer_diverging_on_raw_features_offers_to_standardise(window, qtbot) 
     qtbot.waitUntil(lambda: window.standardize_hint.isVisibleTo(window), timeout=ENGINE_TIMEOUT_MS)
     text = window.standardize_hint_label.text()
     assert "diverged" in text and all(window.race.label(k) in text for k in diverged)
+    # the data view says so too: its last weights are finite (1e140) but no line of theirs is drawn
+    window._racer_selected(diverged[0])
+    window._redraw()
+    history = window.histories[diverged[0]]
+    assert np.all(np.isfinite(history.vec("w")[-1]))
+    assert window.data_dock.view.where == "The model's weights have diverged: no line."
+    assert not np.isfinite(window.data_dock.view.shown_model[1]).any()
+    window.timeline.set_cursor(1)  # a step before it blew up: its line then, on the plot
+    window._redraw()
+    assert window.data_dock.view.where != "The model's weights have diverged: no line."
+    assert np.isfinite(window.data_dock.view.shown_model[1]).all()
+    window.timeline.set_cursor(None)
     with qtbot.waitSignal(window.worker.race_reset, timeout=ENGINE_TIMEOUT_MS):
         window.standardize_hint_button.click()
     assert window.config.data.standardize and window.controls.standardize_check.isChecked()
@@ -412,3 +424,28 @@ def test_a_racer_diverging_on_raw_features_offers_to_standardise(window, qtbot) 
     window._take_chunks()
     assert not any(h.status == "diverged" for h in window.histories.values())
     assert not window.standardize_hint.isVisibleTo(window)
+
+
+def test_the_data_dock_opens_when_the_race_turns_to_data_and_closes_again_after(window, qtbot) -> None:
+    """Picking the penguins shows the data with the model's line (hidden, a learner never saw the
+    fit); a formula loss closes it again. Closed by the learner on a data loss, it stays closed
+    for other data, and one the learner opened on a formula stays open."""
+    assert window.surface.data is None and not window.data_dock.isVisible()
+    pick(window, qtbot, preset_key(PENGUINS))
+    qtbot.waitUntil(window.data_dock.isVisible)
+    with qtbot.waitSignal(window.worker.race_reset, timeout=ENGINE_TIMEOUT_MS):
+        window.controls.standardize_check.setChecked(False)  # the same data, another problem
+    assert window.data_dock.isVisible()
+    window.data_dock.close()  # the learner's choice
+    pick(window, qtbot, f"{DATA_PREFIX}penguins:1")
+    assert not window.data_dock.isVisible()
+    pick(window, qtbot, "rosenbrock")
+    assert not window.data_dock.isVisible()
+    pick(window, qtbot, preset_key(PENGUINS))
+    qtbot.waitUntil(window.data_dock.isVisible)
+    pick(window, qtbot, "rosenbrock")
+    qtbot.waitUntil(lambda: not window.data_dock.isVisible())
+    window.data_dock.show()  # opened on a formula: the learner's, kept
+    pick(window, qtbot, preset_key(PENGUINS))
+    pick(window, qtbot, "quadratic")
+    assert window.data_dock.isVisible()
