@@ -487,7 +487,7 @@ class SceneRenderer:
         self.contour = ContourView()
         self.contour.fast_trails = False  # a file shows the true wide strokes, not the screen's fast ones
         self.panels = PerWeightPanels()
-        self.panels.fast_curves = False  # nor the screen's fast dashed bands (BandCurve)
+        self.panels.fast_curves = False  # nor the screen's fast dashed bands (PlotLines)
         self._layout: tuple[int, int] | None = None
         self._panels_ready = False
         self._pen_scale = 1.0

@@ -511,3 +511,24 @@ def test_a_rule_without_g_leaves_its_empty_g_curves_alone_and_the_ranges_follow_
     lo, hi = panels.plots["G"].vb.viewRange()[1]
     assert panels.is_log("G") and lo <= drawn.min() and drawn.max() <= hi
     assert hi - lo < 3 * (drawn.max() - drawn.min()) + 2  # fitted to the log values, not to G itself
+
+
+def test_each_plot_draws_all_its_racers_curves_as_one_item(panels) -> None:
+    """One PlotLines item a plot holds every racer's curves of it (no curve item each); a new
+    set of racers keeps the curves of the racers that stay and drops the others'."""
+    import pyqtgraph as pg
+
+    from gui.views.plot_lines import PlotLines
+
+    panels.set_racers(["sgd", "adam", "rmsprop"], without_momentum=["sgd", "rmsprop"])
+    for key, plot in panels.plots.items():
+        children = plot.vb.childGroup.childItems()
+        assert not any(isinstance(item, pg.PlotCurveItem) for item in children), key
+        assert [item for item in children if isinstance(item, PlotLines)] == [panels.lines[key]]
+        mine = [curve for (_n, k, _i), curve in panels._curves.items() if k == key]
+        assert panels.lines[key].lines == mine, key
+    assert len(panels.lines["M"].lines) == 2 and len(panels.lines["loss"].lines) == 3
+    kept = panels._curves[("adam", "w", 1)]
+    panels.set_racers(["adam"])
+    assert panels.lines["w"].lines == [panels._curves[("adam", "w", 0)], kept]
+    assert all(len(lines.lines) == (1 if key == "loss" else 2) for key, lines in panels.lines.items())

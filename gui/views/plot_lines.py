@@ -1,0 +1,282 @@
+"""Every racer's lines of one plot as ONE graphics item, painted in one ``paint`` call.
+
+The per-weight plots held one ``PlotCurveItem`` per racer and weight (12 racers: ~24 a plot,
+~140 in all). Each ``setData`` then ran pyqtgraph's Python per curve — bounds invalidation,
+``prepareGeometryChange``, ``informViewBoundsChanged``, signals — and each repaint its
+``boundingRect``/``dataBounds`` and pen set-up: with 12 racers flat out that was a fifth of the
+GUI thread. The plots fit their own ranges (``fit_range``), so no item's bounds are needed for
+ranging: ``PlotLines`` covers its view box, keeps each line's path, and paints the lines in z
+order exactly as a ``BandCurve`` each would (the same pens, ``connect="finite"`` gaps, the
+one-pixel band for a wide dashed pen on screen, segments for a wide solid one).
+``PlotLine`` is a light handle with the part of the curve API the panels use (``setData``,
+``getData``, ``setPen``, ``setZValue``, ``opts["pen"]`` …).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from pyqtgraph.graphicsItems.PlotCurveItem import arrayToLineSegments
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QPaintEngine, QPainter, QPainterPath, QPen, QTransform
+from PySide6.QtWidgets import QGraphicsItem
+
+from gui.views.curves import MAX_BAND_WIDTH
+
+#: Room around a line's data bounds, in pen widths, when only its part of the plot is repainted:
+#: pyqtgraph's own (a square cap's corner reaches √2/2 of the width; a band's strokes less).
+_PAD_WIDTHS = 0.7072
+#: ... and in pixels more when deciding which lines an exposed rectangle needs painted.
+_SLACK_PX = 1.0
+
+
+class PlotLine:
+    """One racer's line for one weight in a ``PlotLines``: its data, pen, z and visibility.
+
+    Changing any of them repaints only the part of the plot the line covered and now covers.
+    """
+
+    def __init__(self, owner: PlotLines, pen: QPen) -> None:
+        self._owner = owner
+        self.opts: dict[str, object] = {"pen": pen}
+        self.xData: np.ndarray | None = None
+        self.yData: np.ndarray | None = None
+        self._z = 0.0
+        self._visible = True
+        self._path: QPainterPath | None = None  # in data coordinates: a view change keeps it
+        self._segments: object = None  # pyqtgraph's QLineF array, for a wide solid pen
+        self._segments_ok = False
+        self._bounds: QRectF | None = QRectF()  # the data's; null: nothing drawn; None: not finite
+        self._y_extent: tuple[float, float] | None = None  # the finite values' (min, max)
+
+    # -- the curve API the panels use ------------------------------------------------------
+    def setData(self, x: object, y: object) -> None:
+        """New points; ``x`` ascending (steps), so its ends are its bounds."""
+        old = self._bounds
+        self.xData = x = np.asarray(x, dtype=float)
+        self.yData = y = np.asarray(y, dtype=float)
+        self._path = None
+        self._segments_ok = False
+        self._bounds, self._y_extent = QRectF(), None
+        if len(x) and len(y):
+            x0, x1 = float(x[0]), float(x[-1])
+            y0, y1 = float(np.fmin.reduce(y)), float(np.fmax.reduce(y))  # NaN skipped (all NaN: NaN)
+            if math.isfinite(y0) and math.isfinite(y1):
+                self._y_extent = (y0, y1)
+                finite = math.isfinite(x0) and math.isfinite(x1)
+                self._bounds = QRectF(x0, y0, x1 - x0, y1 - y0) if finite else None
+            else:  # ±inf, or no finite value: repaint the whole plot; the extent, as numpy finds it
+                self._bounds = None
+                values = y[np.isfinite(y)]
+                if values.size:
+                    self._y_extent = (float(values.min()), float(values.max()))
+        self._owner.line_changed(self, old)
+
+    def y_extent(self) -> tuple[float, float] | None:
+        """The smallest and largest finite value (None: none), found once per ``setData``."""
+        return self._y_extent
+
+    def getData(self) -> tuple[np.ndarray | None, np.ndarray | None]:
+        return self.xData, self.yData
+
+    def setPen(self, pen: QPen) -> None:
+        old = self.opts["pen"]
+        self.opts["pen"] = pen
+        if pen != old:
+            self._owner.line_changed(self, self._bounds, old)
+
+    def setZValue(self, z: float) -> None:
+        if z != self._z:
+            self._z = float(z)
+            self._owner.order_changed(self)
+
+    def zValue(self) -> float:
+        return self._z
+
+    def setVisible(self, visible: bool) -> None:
+        if visible != self._visible:
+            self._visible = bool(visible)
+            self._owner.line_changed(self, self._bounds)
+
+    def isVisible(self) -> bool:
+        return self._visible
+
+    # -- what the item paints -------------------------------------------------------------------
+    def path(self) -> QPainterPath:
+        """The line as pyqtgraph's ``arrayToQPath`` makes it (non-finite points: gaps). Not a
+        polyline: the raster engine strokes that a little differently (dash phase, end pixels)."""
+        if self._path is None:
+            x, y = self.xData, self.yData
+            if x is None or y is None or len(x) == 0 or len(y) == 0:
+                self._path = QPainterPath()
+            else:
+                self._path = pg.arrayToQPath(x, y, connect="finite", finiteCheck=True)
+        return self._path
+
+    def segments(self) -> tuple:
+        """The line as separate segments (``drawLines`` arguments), as pyqtgraph draws a wide solid pen."""
+        if not self._segments_ok:
+            self._segments = arrayToLineSegments(self.xData, self.yData, "finite", True, out=self._segments)
+            self._segments_ok = True
+        return self._segments.drawargs()
+
+
+def _uses_segments(pen: QPen) -> bool:
+    """pyqtgraph's rule (``antialias`` off): a wide, solid, opaque pen is drawn as separate
+    segments, far cheaper than stroking one wide polyline."""
+    return (
+        pen.widthF() > 1.0
+        and pen.style() == Qt.PenStyle.SolidLine
+        and pen.isSolid()
+        and pen.color().alphaF() == 1.0
+    )
+
+
+class PlotLines(pg.GraphicsObject):
+    """All lines of one plot, painted together; its bounds are the plot's view box.
+
+    ``fast`` False (exports) strokes wide dashed pens truly instead of as one-pixel bands.
+    """
+
+    fast = True
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: list[PlotLine] = []
+        self._order: list[PlotLine] | None = None  # the lines in paint order (z, then added)
+        self._rect: QRectF | None = None
+        self._pixel: tuple[float, float] | None = None  # a device pixel in data units
+        # the exposed rectangle in item coordinates: lines wholly outside it are not painted
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
+
+    # -- lines ----------------------------------------------------------------------------------
+    def add_line(self, pen: QPen) -> PlotLine:
+        line = PlotLine(self, pen)
+        self.lines.append(line)
+        self._order = None
+        return line
+
+    def remove_line(self, line: PlotLine) -> None:
+        self.lines.remove(line)
+        self._order = None
+        self._update_around(line._bounds, line.opts["pen"])
+
+    def line_changed(self, line: PlotLine, old: QRectF | None, old_pen: QPen | None = None) -> None:
+        """Repaint where the line was and where it is now (as a curve item's own update did)."""
+        pen = line.opts["pen"]
+        if old_pen is not None and old_pen.widthF() > pen.widthF():
+            pen = old_pen
+        new = line._bounds
+        if old is None or new is None:
+            self._update_around(None, pen)
+        elif old.isNull() or new is old:
+            self._update_around(new, pen)
+        else:  # one rectangle: where the line was and is (usually nearly the same)
+            self._update_around(old if new.isNull() else old.united(new), pen)
+
+    def order_changed(self, line: PlotLine) -> None:
+        self._order = None
+        self._update_around(line._bounds, line.opts["pen"])
+
+    def _update_around(self, bounds: QRectF | None, pen: QPen) -> None:
+        if bounds is None:
+            self.update()
+            return
+        if bounds.isNull():
+            return  # no line, or one point: nothing was drawn there
+        px, py = self._pixel or self._pixel_size()
+        if px <= 0 or py <= 0:
+            self.update()
+            return
+        pad = pen.widthF() * _PAD_WIDTHS
+        self.update(bounds.adjusted(-pad * px, -pad * py, pad * px, pad * py))
+
+    def _pixel_size(self) -> tuple[float, float]:
+        """A device pixel's width and height in data units (0 until the item is in a view)."""
+        t = self.sceneTransform()
+        sx, sy = math.hypot(t.m11(), t.m12()), math.hypot(t.m21(), t.m22())
+        if not (sx > 0 and sy > 0 and math.isfinite(sx) and math.isfinite(sy)) or self.scene() is None:
+            return 0.0, 0.0
+        self._pixel = (1.0 / sx, 1.0 / sy)
+        return self._pixel
+
+    # -- the graphics item -----------------------------------------------------------------------
+    def viewTransformChanged(self) -> None:
+        super().viewTransformChanged()
+        self._pixel = None
+        self.prepareGeometryChange()
+        self._rect = None
+
+    def boundingRect(self) -> QRectF:
+        if self._rect is None:
+            parent = self.parentItem()  # the view box's child group: its parent is the view box
+            box = parent.parentItem() if parent is not None else None
+            if box is None:
+                return QRectF()
+            self._rect = self.mapRectFromItem(box, box.boundingRect())
+        return QRectF(self._rect)
+
+    def _in_order(self) -> list[PlotLine]:
+        if self._order is None:
+            self._order = sorted(self.lines, key=PlotLine.zValue)  # stable: added order within a z
+        return self._order
+
+    def paint(self, painter: QPainter, option: object, widget: object) -> None:
+        exporting = self._exportOpts is not False
+        painter.setRenderHint(
+            QPainter.RenderHint.Antialiasing,
+            bool(self._exportOpts.get("antialias", True)) if exporting else False,
+        )
+        engine = painter.paintEngine()
+        band_ok = (
+            self.fast and not exporting and engine is not None and engine.type() == QPaintEngine.Type.Raster
+        )
+        exposed = getattr(option, "exposedRect", None)
+        pixel = self._pixel or self._pixel_size()
+        for line in self._in_order():
+            if not line._visible or line.xData is None or len(line.xData) == 0:
+                continue
+            pen = line.opts["pen"]
+            style = pen.style()
+            if style == Qt.PenStyle.NoPen:
+                continue
+            bounds = line._bounds
+            if exposed is not None and bounds is not None and pixel[0] > 0:
+                pad = pen.widthF() * _PAD_WIDTHS + _SLACK_PX
+                grown = bounds.adjusted(-pad * pixel[0], -pad * pixel[1], pad * pixel[0], pad * pixel[1])
+                if not grown.intersects(exposed):
+                    continue
+            if _uses_segments(pen):
+                painter.setPen(pen)
+                painter.drawLines(*line.segments())
+            elif (
+                band_ok
+                and style != Qt.PenStyle.SolidLine
+                and pen.isCosmetic()
+                and 1.5 <= pen.widthF() <= MAX_BAND_WIDTH
+            ):
+                _paint_band(painter, pen, line.path())
+            else:
+                painter.setPen(pen)
+                painter.drawPath(line.path())
+
+
+def _paint_band(painter: QPainter, pen: QPen, path: QPainterPath) -> None:
+    """A dashed 1.5–3.5 px cosmetic pen as four one-pixel dashed strokes, ± a quarter of the width
+    apart on each axis: ``BandCurve``'s band (see there), at a third of the wide pen's cost."""
+    width = pen.widthF()
+    thin = QPen(pen)
+    thin.setWidthF(1.0)
+    grow = width - 1.0
+    thin.setDashPattern(
+        [d * width + (grow if k % 2 == 0 else -grow) for k, d in enumerate(pen.dashPattern())]
+    )
+    painter.setPen(thin)
+    base = painter.transform()
+    off = width / 4
+    for dx, dy in ((-off, -off), (off, -off), (-off, off), (off, off)):
+        painter.setTransform(base * QTransform.fromTranslate(dx, dy))  # after the data transform
+        painter.drawPath(path)
+    painter.setTransform(base)

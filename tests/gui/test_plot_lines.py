@@ -1,0 +1,207 @@
+"""PlotLines: every racer's lines of a plot as one item, drawn exactly as one BandCurve per line."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+import pytest
+from PySide6.QtCore import QEvent, QObject, QRect, Qt
+from PySide6.QtGui import QImage, QPainter, QTransform
+
+from gui.views.curves import BandCurve
+from gui.views.plot_lines import PlotLines
+from tests.gui.conftest import shown
+
+W, H = 420, 240
+#: data → pixels: 1 step is 4 px across, 1 unit is 20 px up (the painter's transform, as in a plot)
+DATA_TO_PIXELS = QTransform(4.0, 0.0, 0.0, -20.0, 10.0, 200.0)
+
+
+def _lines() -> list[tuple[object, np.ndarray, np.ndarray, float]]:
+    """(pen, x, y, z) for the lines of one plot: w1 solid and w2 dashed for three racers, the
+    selected one (z 10, wide pens) added first, a gap (NaN, as a log plot's value ≤ 0) in one."""
+    rng = np.random.default_rng(7)
+    x = np.arange(0.0, 100.0, 0.125)
+    out = []
+    for k, (color, width, z) in enumerate(
+        (("#d55e00", 2.4, 10.0), ("#0072b2", 1.0, 0.0), ("#009e73", 1.0, 0.0))
+    ):
+        for i, style in enumerate((Qt.PenStyle.SolidLine, Qt.PenStyle.DashLine)):
+            y = 4 + 3 * np.sin(x / (9 + 4 * k) + i) + rng.normal(0, 0.2, x.size)
+            if k == 1 and i == 0:
+                y[300:340] = np.nan
+            out.append((pg.mkPen(color, width=width, style=style), x, y, z))
+    return out
+
+
+def _image() -> tuple[QImage, QPainter]:
+    image = QImage(W, H, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(0xFFFFFFFF)
+    painter = QPainter(image)
+    painter.setTransform(DATA_TO_PIXELS)
+    return image, painter
+
+
+def _pixels(image: QImage) -> np.ndarray:
+    return np.frombuffer(image.constBits(), np.uint8).reshape(H, W, 4).copy()
+
+
+def _one_item(lines, fast: bool = True) -> tuple[np.ndarray, PlotLines, list]:
+    item = PlotLines()
+    item.fast = fast
+    handles = []
+    for pen, x, y, z in lines:
+        handle = item.add_line(pen)
+        handle.setData(x, y)
+        handle.setZValue(z)
+        handles.append(handle)
+    image, painter = _image()
+    item.paint(painter, None, None)
+    painter.end()
+    return _pixels(image), item, handles
+
+
+def _one_curve_each(lines, fast: bool = True) -> np.ndarray:
+    """The reference: a BandCurve per line, painted in z order (then the order added), as the
+    scene painted them when each was an item of its own."""
+    image, painter = _image()
+    for pen, x, y, _z in sorted(lines, key=lambda line: line[3]):
+        curve = BandCurve(pen=pen, connect="finite", antialias=False)
+        curve.fast = fast
+        curve.setData(x, y)
+        painter.save()
+        curve.paint(painter, None, None)
+        painter.restore()
+    painter.end()
+    return _pixels(image)
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["screen", "export"])
+def test_one_item_paints_every_line_as_a_band_curve_each_would(qapp, fast) -> None:
+    """Pixel for pixel: pens, dashes, the wide dashed band on screen (its true stroke in an
+    export), the wide solid pen's segments, the NaN gap, and the selected racer on top."""
+    lines = _lines()
+    ours, _item, _handles = _one_item(lines, fast)
+    reference = _one_curve_each(lines, fast)
+    assert (ours[..., :3] != 255).any(axis=2).sum() > 5000  # something was drawn
+    np.testing.assert_array_equal(ours, reference)
+    if fast:  # the band and the true wide dashed stroke differ: the comparison sees which is drawn
+        assert not np.array_equal(ours, _one_curve_each(lines, fast=False))
+
+
+def test_the_selected_racer_is_drawn_on_top_whatever_order_the_lines_came_in(qapp) -> None:
+    x = np.array([0.0, 100.0])
+    item = PlotLines()
+    selected = item.add_line(pg.mkPen("#ff0000", width=2.4))
+    other = item.add_line(pg.mkPen("#0000ff", width=2.4))
+    selected.setData(x, np.array([0.0, 10.0]))  # the two cross at step 50, value 5
+    other.setData(x, np.array([10.0, 0.0]))
+
+    def at_crossing() -> tuple[int, int, int]:
+        image, painter = _image()
+        item.paint(painter, None, None)
+        painter.end()
+        px = DATA_TO_PIXELS.map(50.0, 5.0)
+        rgba = _pixels(image)[round(px[1]), round(px[0])]
+        return int(rgba[2]), int(rgba[1]), int(rgba[0])  # (BGRA in memory)
+
+    assert at_crossing() == (0, 0, 255)  # same z: the one added later on top
+    selected.setZValue(10)
+    assert selected.zValue() == 10
+    assert at_crossing() == (255, 0, 0)
+    selected.setZValue(0)
+    assert at_crossing() == (0, 0, 255)
+
+
+def test_a_nan_is_a_gap_and_a_hidden_line_is_not_drawn(qapp) -> None:
+    x = np.arange(0.0, 100.0)
+    y = np.full(x.size, 5.0)
+    y[40:60] = np.nan  # e.g. L ≤ 0 on a log plot
+    item = PlotLines()
+    line = item.add_line(pg.mkPen("#000", width=1.0))
+    line.setData(x, y)
+    image, painter = _image()
+    item.paint(painter, None, None)
+    painter.end()
+    drawn = (_pixels(image)[..., :3] != 255).any(axis=2).any(axis=0)  # columns with ink
+    left, right = DATA_TO_PIXELS.map(39.0, 0.0)[0], DATA_TO_PIXELS.map(60.0, 0.0)[0]
+    assert drawn[: round(left)].sum() >= round(left) - 12  # solid up to the gap
+    assert not drawn[round(left) + 1 : round(right)].any()  # nothing across it
+    assert drawn[round(right) : round(DATA_TO_PIXELS.map(99.0, 0.0)[0])].all()
+    line.setVisible(False)
+    assert not line.isVisible()
+    image, painter = _image()
+    item.paint(painter, None, None)
+    painter.end()
+    assert (_pixels(image)[..., :3] == 255).all()
+
+
+def test_a_handle_keeps_what_it_was_given(qapp) -> None:
+    item = PlotLines()
+    pen = pg.mkPen("#123456", width=1.0, style=Qt.PenStyle.DashLine)
+    line = item.add_line(pen)
+    assert line.getData() == (None, None) and line.opts["pen"] is pen and line.isVisible()
+    x, y = np.array([1.0, 2.0, 3.0]), np.array([0.5, np.nan, -np.inf])
+    line.setData(x, y)
+    got_x, got_y = line.getData()
+    np.testing.assert_array_equal(got_x, x)
+    np.testing.assert_array_equal(got_y, y)
+    assert line.y_extent() == (0.5, 0.5)  # the finite values' only: no NaN, no -inf
+    line.setData(x, np.array([0.5, np.nan, 2.0]))
+    assert line.y_extent() == (0.5, 2.0)
+    line.setData([], [])
+    assert len(line.getData()[0]) == 0 and line.y_extent() is None
+    wide = pg.mkPen("#123456", width=2.4)
+    line.setPen(wide)
+    assert line.opts["pen"] is wide
+    item.remove_line(line)
+    assert item.lines == []
+
+
+class _Regions(QObject):
+    """The regions of a widget's paint events."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rects: list[QRect] = []
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.rects.extend(event.region())
+        return False
+
+
+def test_one_changed_line_repaints_only_around_it(qtbot) -> None:
+    """A line that changes repaints where it was and is (with its pen's width), not the plot."""
+    widget = shown(qtbot, pg.PlotWidget(), (500, 400))
+    widget.setRange(xRange=(0, 100), yRange=(0, 10), padding=0)
+    item = PlotLines()
+    widget.getPlotItem().addItem(item, ignoreBounds=True)
+    far = item.add_line(pg.mkPen("#000", width=1.0))
+    far.setData(np.arange(0.0, 100.0), np.full(100, 8.0))
+    short = item.add_line(pg.mkPen("#000", width=1.0))
+    short.setData(np.array([10.0, 20.0]), np.array([2.0, 3.0]))
+    qtbot.waitExposed(widget)
+    regions = _Regions()
+    widget.viewport().installEventFilter(regions)
+    quiet = [0]
+
+    def settled() -> bool:
+        """Two polls in a row without a paint: the first layout's repaints are over."""
+        quiet[0] = 0 if regions.rects else quiet[0] + 1
+        regions.rects.clear()
+        return quiet[0] >= 2
+
+    qtbot.waitUntil(settled)
+    short.setData(np.array([10.0, 20.0]), np.array([2.5, 3.0]))
+    qtbot.waitUntil(lambda: bool(regions.rects))
+    vb = widget.getViewBox()
+    corner_a = widget.mapFromScene(vb.mapViewToScene(pg.Point(10.0, 3.0)))
+    corner_b = widget.mapFromScene(vb.mapViewToScene(pg.Point(20.0, 2.0)))
+    around = QRect(corner_a, corner_b).normalized().adjusted(-4, -4, 4, 4)
+    assert all(around.contains(r) for r in regions.rects), (regions.rects, around)
+    regions.rects.clear()
+    far.setData(np.arange(0.0, 100.0), np.full(100, 8.5))  # the whole width: a wide strip
+    qtbot.waitUntil(lambda: bool(regions.rects))
+    assert max(r.width() for r in regions.rects) > 0.9 * vb.width()
+    assert sum(r.height() for r in regions.rects) < 0.25 * vb.height()
