@@ -191,7 +191,11 @@ class PlotLines(pg.GraphicsObject):
             self.update()
             return
         pad = pen.widthF() * _PAD_WIDTHS
-        self.update(bounds.adjusted(-pad * px, -pad * py, pad * px, pad * py))
+        # within the view box: a diverging racer's 1e150 overflowed Qt's integer device rectangle,
+        # and the repaint it asked for did not happen (its curve, cut at the plot's edge, missing)
+        rect = bounds.adjusted(-pad * px, -pad * py, pad * px, pad * py).intersected(self.boundingRect())
+        if not rect.isEmpty():
+            self.update(rect)
 
     def _pixel_size(self) -> tuple[float, float]:
         """A device pixel's width and height in data units (0 until the item is in a view)."""
@@ -210,12 +214,14 @@ class PlotLines(pg.GraphicsObject):
         self._rect = None
 
     def boundingRect(self) -> QRectF:
+        """The view box's range in data coordinates, from its state: mapping the box's rectangle
+        needs the view's inverse transform, which Qt drops as singular (identity) over a range
+        like ±1e21 (a diverging racer), and the item then claimed a sliver of the plot."""
         if self._rect is None:
-            parent = self.parentItem()  # the view box's child group: its parent is the view box
-            box = parent.parentItem() if parent is not None else None
+            box = self.getViewBox()
             if box is None:
                 return QRectF()
-            self._rect = self.mapRectFromItem(box, box.boundingRect())
+            self._rect = box.viewRect()
         return QRectF(self._rect)
 
     def _in_order(self) -> list[PlotLine]:
@@ -233,7 +239,9 @@ class PlotLines(pg.GraphicsObject):
         band_ok = (
             self.fast and not exporting and engine is not None and engine.type() == QPaintEngine.Type.Raster
         )
-        exposed = getattr(option, "exposedRect", None)
+        # Qt finds the exposed rectangle in item coordinates with the inverse transform: wrong
+        # (identity) when Qt deems that singular, so then every line is drawn
+        exposed = getattr(option, "exposedRect", None) if painter.worldTransform().isInvertible() else None
         pixel = self._pixel or self._pixel_size()
         for line in self._in_order():
             if not line._visible or line.xData is None or len(line.xData) == 0:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 import pytest
-from PySide6.QtCore import QEvent, QObject, QRect, Qt
+from PySide6.QtCore import QEvent, QObject, QRect, QRectF, Qt
 from PySide6.QtGui import QImage, QPainter, QTransform
 
 from gui.views.curves import BandCurve
@@ -205,3 +205,50 @@ def test_one_changed_line_repaints_only_around_it(qtbot) -> None:
     qtbot.waitUntil(lambda: bool(regions.rects))
     assert max(r.width() for r in regions.rects) > 0.9 * vb.width()
     assert sum(r.height() for r in regions.rects) < 0.25 * vb.height()
+
+
+def test_a_range_of_1e21_keeps_the_items_bounds_and_draws_its_lines(qtbot) -> None:
+    """Over ±1e21 (a racer diverging) Qt takes the view's transform as singular and maps
+    rectangles back into the plot as if by the identity: the item's bounds and the exposed
+    rectangle must not come from that (its curve, cut at the plot's edge, went missing)."""
+    widget = shown(qtbot, pg.PlotWidget(), (420, 160))
+    widget.setRange(xRange=(-1, 51), yRange=(-6e21, 2e21), padding=0)
+    item = PlotLines()
+    widget.getPlotItem().addItem(item, ignoreBounds=True)
+    line = item.add_line(pg.mkPen("#ff0000", width=1.0))
+    line.setData(np.array([1.0, 10.0, 20.0, 40.0]), np.array([0.0, -1e21, -3e21, -5e21]))
+    qtbot.waitExposed(widget)
+    qtbot.waitUntil(lambda: not item.sceneTransform().isInvertible())  # Qt's verdict at this scale
+    rect = item.boundingRect()
+    assert (rect.left(), rect.right()) == pytest.approx((-1.0, 51.0))
+    assert (rect.top(), rect.bottom()) == pytest.approx((-6e21, 2e21))
+    image = widget.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+    pixels = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine() // 4, 4)
+    red = (pixels[..., 2] > 200) & (pixels[..., 1] < 60) & (pixels[..., 0] < 60)
+    assert red.sum() > 100  # the line, across most of the plot
+
+
+def test_lines_are_drawn_whatever_exposed_rectangle_a_singular_transform_gave(qapp) -> None:
+    """What Qt passed on screen over ±1e21: the exposed rectangle in the box's pixels (its inverse
+    of the data transform taken as the identity). Every line is drawn then, none skipped."""
+    from PySide6.QtWidgets import QGraphicsRectItem, QGraphicsScene, QStyleOptionGraphicsItem
+
+    to_pixels = QTransform(7.6, 0.0, 0.0, -2.0e-20, 10.0, 60.0)  # y: 1e21 → 20 px
+    scene = QGraphicsScene()
+    box = QGraphicsRectItem()  # the view box's child group, with the data transform
+    box.setTransform(to_pixels)
+    scene.addItem(box)
+    item = PlotLines()
+    item.setParentItem(box)
+    line = item.add_line(pg.mkPen("#ff0000", width=1.0))
+    line.setData(np.array([1.0, 10.0, 20.0, 40.0]), np.array([0.0, -1e21, -3e21, -5e21]))
+    image = QImage(W, H, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(0xFFFFFFFF)
+    painter = QPainter(image)
+    painter.setTransform(to_pixels)
+    assert not painter.worldTransform().isInvertible()
+    option = QStyleOptionGraphicsItem()
+    option.exposedRect = QRectF(61.0, 3.0, 315.0, 66.0)
+    item.paint(painter, option, None)
+    painter.end()
+    assert (_pixels(image)[..., :3] != 255).any(axis=2).sum() > 100
