@@ -454,7 +454,7 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
                 self.clip_marks[key] = marks
                 # every racer's curves of the plot as one item (gui/views/plot_lines.py)
                 lines = PlotLines()
-                plot.addItem(lines, ignoreBounds=True)
+                plot.addItem(lines)  # its bounds for an export's auto-range (the window fits its own)
                 self.lines[key] = lines
                 self.plots[key] = plot
             self.title = pg.LabelItem(justify="left", color="#333", size="8pt")

@@ -73,10 +73,31 @@ class PlotLine:
                 if values.size:
                     self._y_extent = (float(values.min()), float(values.max()))
         self._owner.line_changed(self, old)
+        self._owner.data_changed()
 
     def y_extent(self) -> tuple[float, float] | None:
         """The smallest and largest finite value (None: none), found once per ``setData``."""
         return self._y_extent
+
+    def span(self, ax: int) -> tuple[float, float, float] | None:
+        """(lo, hi, padding in pixels) along x (0) or y (1), as a ``PlotCurveItem`` gave its view
+        box for auto-ranging (``dataBounds``, ``pixelPadding``); None: no finite value there."""
+        if not self._visible or self.xData is None or len(self.xData) == 0:
+            return None
+        if ax == 0:
+            lo, hi = float(self.xData[0]), float(self.xData[-1])
+            if not (math.isfinite(lo) and math.isfinite(hi)):
+                finite = self.xData[np.isfinite(self.xData)]
+                if finite.size == 0:
+                    return None
+                lo, hi = float(finite.min()), float(finite.max())
+        elif self._y_extent is None:
+            return None
+        else:
+            lo, hi = self._y_extent
+        pen = self.opts["pen"]
+        pad = pen.widthF() * _PAD_WIDTHS if pen.isCosmetic() and pen.style() != Qt.PenStyle.NoPen else 0.0
+        return lo, hi, pad
 
     def getData(self) -> tuple[np.ndarray | None, np.ndarray | None]:
         return self.xData, self.yData
@@ -175,6 +196,38 @@ class PlotLines(pg.GraphicsObject):
             self._update_around(new, pen)
         else:  # one rectangle: where the line was and is (usually nearly the same)
             self._update_around(old if new.isNull() else old.united(new), pen)
+
+    def data_changed(self) -> None:
+        """A line's data changed: tell the view box, if it auto-ranges (an export fitting its
+        axes), as a curve item did; the live plots fit their own ranges and skip this."""
+        box = self.getViewBox()
+        if box is not None and any(on is not False for on in box.state["autoRange"]):
+            self.informViewBoundsChanged()
+
+    def dataBounds(self, ax: int, frac: float = 1.0, orthoRange: object = None) -> tuple:
+        """The range pyqtgraph's auto-range found over one curve item per line: the lines' union,
+        widened by each line's pen padding at the pixel size of that union (``ViewBox.
+        childrenBounds``), so the padding is already in and ``pixelPadding`` is 0. Only the whole
+        data (``frac`` 1, no ``orthoRange``), which is all the plots ask for."""
+        if frac != 1.0 or orthoRange is not None:
+            return (None, None)
+        spans = [span for line in self.lines if (span := line.span(ax)) is not None]
+        if not spans:
+            return (None, None)
+        # as the view box does: each span a QRectF (bottom = top + height), then the union
+        ends = [(a, a + (b - a), pad) for a, b, pad in spans]
+        lo, hi = min(e[0] for e in ends), max(e[1] for e in ends)
+        box = self.getViewBox()
+        size = 0.0 if box is None else (box.width() if ax == 0 else box.height())
+        if size > 0:
+            pixel = (hi - lo) / size
+            for a, b, pad in ends:
+                if pad:
+                    lo, hi = min(lo, a - pad * pixel), max(hi, b + pad * pixel)
+        return (lo, hi)
+
+    def pixelPadding(self) -> float:
+        return 0.0  # in dataBounds already
 
     def order_changed(self, line: PlotLine) -> None:
         self._order = None

@@ -252,3 +252,49 @@ def test_lines_are_drawn_whatever_exposed_rectangle_a_singular_transform_gave(qa
     item.paint(painter, option, None)
     painter.end()
     assert (_pixels(image)[..., :3] != 255).any(axis=2).sum() > 100
+
+
+def test_an_auto_ranging_plot_fits_the_lines_as_it_fitted_one_curve_each(qtbot) -> None:
+    """Exports fit the panels' axes with pyqtgraph's auto-range: the item gives the range it found
+    over one curve item per line (each widened by its own pen: the widest pen's line is not the
+    highest here), also after new data."""
+    plots = []
+    for _ in range(2):
+        widget = shown(qtbot, pg.PlotWidget(), (420, 260))
+        widget.setRange(xRange=(0, 100), yRange=(0, 1), padding=0)
+        plots.append(widget)
+    reference, ours = plots
+    item = PlotLines()
+    ours.getPlotItem().addItem(item)
+    data = [
+        (pg.mkPen("#000", width=1.0), np.arange(0.0, 50.0), np.linspace(-3.0, 7.0, 50)),
+        (pg.mkPen("#f00", width=2.4), np.arange(10.0, 60.0), np.linspace(6.0, -2.5, 50)),
+        (
+            pg.mkPen("#00f", width=1.0, style=Qt.PenStyle.DashLine),
+            np.arange(5.0),
+            [1.0, np.nan, np.inf, 2, 3],
+        ),
+        (pg.mkPen("#0f0", width=1.0), np.arange(3.0), [np.nan, np.nan, np.nan]),
+    ]
+    curves, lines = [], []
+    for pen, x, y in data:
+        curve = BandCurve(pen=pen, connect="finite", antialias=False)
+        curve.setData(x, np.asarray(y, dtype=float))
+        reference.getPlotItem().addItem(curve)
+        curves.append(curve)
+        line = item.add_line(pen)
+        line.setData(x, y)
+        lines.append(line)
+    for widget in plots:
+        widget.getPlotItem().enableAutoRange(axis="y")
+        widget.getViewBox().updateAutoRange()
+
+    def same() -> bool:
+        return np.allclose(ours.getViewBox().viewRange(), reference.getViewBox().viewRange(), rtol=1e-12)
+
+    assert same() and reference.getViewBox().viewRange()[1][1] > 7.0
+    curves[0].setData(np.arange(0.0, 50.0), np.linspace(-9.0, 7.0, 50))  # auto-ranging follows new data
+    lines[0].setData(np.arange(0.0, 50.0), np.linspace(-9.0, 7.0, 50))
+    qtbot.waitUntil(lambda: reference.getViewBox().viewRange()[1][0] < -9.0)
+    qtbot.waitUntil(lambda: ours.getViewBox().viewRange()[1][0] < -9.0)
+    assert same()
