@@ -67,8 +67,6 @@ NUMBERS_EVERY = 6
 # They change on a frame that brings rows (which repaints the contour anyway: the readout and the
 # arrows' labels go in the same repaint), or this many frames later if no rows come.
 NUMBERS_WAIT = 2
-# …and the Data dock's model every this many (10 Hz)
-DATA_EVERY = 3
 # A frame due within this many seconds of the put-off pair of line plots ran in the same pass of
 # the event loop (MainWindow._frame_due).
 PASS_S = 0.002
@@ -1182,9 +1180,10 @@ class MainWindow(QMainWindow):
             self._update_readout()
         if changed or numbers:
             self._update_selected_vectors(numbers)
-        # the data view (the model's line, the batch's rings) at 10 Hz while playing: each of its
-        # repaints covers the whole plot, and at 1× rows come about every third frame anyway
-        if "data" in self._behind and (not self.playing or self._frame % DATA_EVERY == 0):
+        # the data view (the model's line, the batch's rings) with the numbers while playing (5 Hz,
+        # on frames that bring rows): each of its repaints covers the whole plot, and at 10 Hz it
+        # was an eighth of the window's CPU at 1×; so its line is at the step the readout says
+        if "data" in self._behind and (not self.playing or numbers):
             self._behind.discard("data")
             self._update_data_view()
         # explain only what is on screen, on the frames the timeline and legend change too:

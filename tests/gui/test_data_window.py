@@ -101,13 +101,16 @@ def test_penguins_with_batch_8_give_a_noisy_sgd_path_and_a_moving_line(window, q
     assert f"step {step:,} · epoch {epoch_at(step, 8, n):.1f}" in window._readout_html
 
 
-def test_while_playing_the_data_view_is_drawn_at_10_hz_and_paused_at_once(window, qtbot, monkeypatch) -> None:
-    """Flat out, new rows come at every frame; the model's line and rings follow every third one
-    (each repaint covers the whole plot). Paused, the newest weights are drawn at the next frame."""
-    from gui.main_window import DATA_EVERY
+def test_while_playing_the_data_view_changes_with_the_numbers_and_paused_at_once(
+    window, qtbot, monkeypatch
+) -> None:
+    """Playing, the model's line and rings change on the frames the numbers change on (5 Hz, with
+    rows: its line is at the step the readout says; each repaint covers the whole plot), at 1×
+    (rows every third frame) and flat out (every frame). Paused, the newest weights are drawn at
+    the next frame."""
+    from gui.main_window import NUMBERS_EVERY
 
     pick(window, qtbot, preset_key(PENGUINS))
-    window.data_dock.show()
     qtbot.waitUntil(window.data_dock.isVisible)
     play_steps(window, qtbot, 40)
     window._redraw()
@@ -116,15 +119,24 @@ def test_while_playing_the_data_view_is_drawn_at_10_hz_and_paused_at_once(window
     monkeypatch.setattr(
         window.data_dock, "show_model", lambda *a, **k: (drawn.append(window._frame), show_model(*a, **k))
     )
+    numbers: list[int] = []
+    update_readout = window._update_readout
+    monkeypatch.setattr(window, "_update_readout", lambda: (numbers.append(window._frame), update_readout()))
     window.playing = True  # frames as while playing (the worker is not asked to play)
-    for _ in range(4 * DATA_EVERY):
-        window._dirty = True  # new rows at every frame, as flat out
-        window._redraw()
-    assert len(drawn) == 4 and all(frame % DATA_EVERY == 0 for frame in drawn)
+    for rows_every in (3, 1):
+        drawn.clear()
+        numbers.clear()
+        for tick in range(4 * NUMBERS_EVERY):
+            window._dirty = tick % rows_every == 0
+            window._redraw()
+        assert drawn == numbers and len(drawn) >= 3, (rows_every, drawn, numbers)
+        gaps = {b - a for a, b in zip(drawn, drawn[1:], strict=False)}
+        assert gaps == {NUMBERS_EVERY}, gaps  # 5 Hz at 30 frames a second
     window.playing = False
+    before = len(drawn)
     play_steps(window, qtbot, 60)
     window._redraw()
-    assert len(drawn) == 5
+    assert len(drawn) == before + 1
     xs, ys = window.data_dock.view.shown_model
     w = window.histories[window.controls.selected].vec("w")[-1]
     np.testing.assert_array_equal(ys, window.surface.data.predict(*w, xs))
