@@ -4,6 +4,7 @@ words), and get every number back from a saved session and its seeds."""
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 
 import numpy as np
@@ -130,7 +131,7 @@ def test_while_playing_the_data_view_changes_with_the_numbers_and_paused_at_once
             window._dirty = tick % rows_every == 0
             window._redraw()
         assert drawn == numbers and len(drawn) >= 3, (rows_every, drawn, numbers)
-        gaps = {b - a for a, b in zip(drawn, drawn[1:], strict=False)}
+        gaps = {b - a for a, b in itertools.pairwise(drawn)}
         assert gaps == {NUMBERS_EVERY}, gaps  # 5 Hz at 30 frames a second
     window.playing = False
     before = len(drawn)
