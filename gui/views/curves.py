@@ -15,7 +15,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QPaintEngine, QPainter, QPen, QTransform
+from PySide6.QtGui import QPaintEngine, QPainter, QPainterPath, QPen, QTransform
 
 
 class FastCurve(pg.PlotCurveItem):
@@ -116,13 +116,35 @@ class StrokedBand(FastCurve):
 
     def _stroke_shifted(self, painter: QPainter, pen: QPen, shifts: list[tuple[float, float]]) -> None:
         """``pen`` along the curve once per (dx, dy) shift, in device pixels."""
-        painter.setPen(pen)
-        path = self.getPath()
-        base = painter.transform()
-        for dx, dy in shifts:
-            painter.setTransform(base * QTransform.fromTranslate(dx, dy))  # after the data transform
-            painter.drawPath(path)
-        painter.setTransform(base)
+        stroke_shifted(painter, pen, self.getPath(), shifts)
+
+
+def stroke_shifted(
+    painter: QPainter, pen: QPen, path: QPainterPath, shifts: list[tuple[float, float]]
+) -> None:
+    """``pen`` along ``path`` once per (dx, dy) shift, in device pixels (after the data transform)."""
+    painter.setPen(pen)
+    base = painter.transform()
+    for dx, dy in shifts:
+        painter.setTransform(base * QTransform.fromTranslate(dx, dy))
+        painter.drawPath(path)
+    painter.setTransform(base)
+
+
+def band_strokes(pen: QPen) -> tuple[QPen, list[tuple[float, float]]]:
+    """A 1.5–3.5 px cosmetic pen as one-pixel strokes: the thin pen (its dashes as long as the
+    wide pen's) and the four shifts, ± a quarter of the width on each axis, to stroke it at
+    (``BandCurve``, and the per-weight plots' ``PlotLines``)."""
+    width = pen.widthF()
+    thin = QPen(pen)
+    thin.setWidthF(1.0)
+    if pen.style() != Qt.PenStyle.SolidLine:
+        grow = width - 1.0
+        thin.setDashPattern(
+            [d * width + (grow if k % 2 == 0 else -grow) for k, d in enumerate(pen.dashPattern())]
+        )
+    off = width / 4
+    return thin, [(-off, -off), (off, -off), (-off, off), (off, off)]
 
 
 class BandCurve(StrokedBand):
@@ -150,14 +172,6 @@ class BandCurve(StrokedBand):
         ):
             super().paint(painter, option, widget)
             return
-        width = pen.widthF()
-        thin = QPen(pen)
-        thin.setWidthF(1.0)
-        if pen.style() != Qt.PenStyle.SolidLine:
-            grow = width - 1.0
-            thin.setDashPattern(
-                [d * width + (grow if k % 2 == 0 else -grow) for k, d in enumerate(pen.dashPattern())]
-            )
+        thin, shifts = band_strokes(pen)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, bool(self.opts["antialias"]))
-        off = width / 4
-        self._stroke_shifted(painter, thin, [(-off, -off), (off, -off), (-off, off), (off, off)])
+        self._stroke_shifted(painter, thin, shifts)

@@ -20,10 +20,10 @@ import numpy as np
 import pyqtgraph as pg
 from pyqtgraph.graphicsItems.PlotCurveItem import arrayToLineSegments
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QPaintEngine, QPainter, QPainterPath, QPen, QTransform
+from PySide6.QtGui import QPaintEngine, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem
 
-from gui.views.curves import MAX_BAND_WIDTH
+from gui.views.curves import MAX_BAND_WIDTH, band_strokes, stroke_shifted
 
 #: Room around a line's data bounds, in pen widths, when only its part of the plot is repainted:
 #: pyqtgraph's own (a square cap's corner reaches √2/2 of the width; a band's strokes less).
@@ -320,22 +320,9 @@ class PlotLines(pg.GraphicsObject):
 
 
 def _paint_band(painter: QPainter, pen: QPen, path: QPainterPath) -> None:
-    """A 1.5–3.5 px cosmetic pen as four one-pixel strokes, ± a quarter of the width apart on each
-    axis: ``BandCurve``'s band (see there). Dashed, a third of the wide pen's cost; solid (the
-    selected racer's w1), cheaper than pyqtgraph's separate wide segments, which were the dearest
-    draw of a plots' paint (a quarter of a pair's paint at 1×)."""
-    width = pen.widthF()
-    thin = QPen(pen)
-    thin.setWidthF(1.0)
-    if pen.style() != Qt.PenStyle.SolidLine:
-        grow = width - 1.0
-        thin.setDashPattern(
-            [d * width + (grow if k % 2 == 0 else -grow) for k, d in enumerate(pen.dashPattern())]
-        )
-    painter.setPen(thin)
-    base = painter.transform()
-    off = width / 4
-    for dx, dy in ((-off, -off), (off, -off), (-off, off), (off, off)):
-        painter.setTransform(base * QTransform.fromTranslate(dx, dy))  # after the data transform
-        painter.drawPath(path)
-    painter.setTransform(base)
+    """A 1.5–3.5 px cosmetic pen as four one-pixel strokes: ``BandCurve``'s band (see there).
+    Dashed, a third of the wide pen's cost; solid (the selected racer's w1), cheaper than
+    pyqtgraph's separate wide segments, which were the dearest draw of a plots' paint (a quarter
+    of a pair's paint at 1×)."""
+    thin, shifts = band_strokes(pen)
+    stroke_shifted(painter, thin, path, shifts)
