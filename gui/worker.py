@@ -423,14 +423,15 @@ class RaceWorker(QThread):
             return
         generation = self.race.generation
 
-        def put(key: str, chunk: Chunk) -> None:
-            if self.mailbox.put(generation, [(key, chunk)]):
+        def put(chunks: list[tuple[str, Chunk]]) -> None:
+            if self.mailbox.put(generation, chunks):  # it was empty: tell the window
                 self.chunks_ready.emit()
 
+        each = (lambda key, chunk: put([(key, chunk)])) if each_racer else None
         # thinned by the kernels as ``thin_chunk`` would thin them (``engine.race.advance_thinned``)
-        out = self.race.advance(n, MAX_ROWS_PER_CHUNK, put if each_racer else None)
-        if out and not each_racer and self.mailbox.put(generation, out):
-            self.chunks_ready.emit()
+        out = self.race.advance(n, MAX_ROWS_PER_CHUNK, each)
+        if out and not each_racer:
+            put(out)
         if self.race.runs() and self.race.at_end():
             self._set_playing(False)
             self.race_finished.emit("limit" if self.race.limit_reached() else "all stopped")
