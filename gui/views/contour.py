@@ -463,9 +463,10 @@ class ContourView(pg.PlotWidget):
         self.readout.setPos(6, 6)
         self.readout.setZValue(50)
         # the table changes a few times a second, the racers under it at every frame: repaint
-        # its box and text from cached pictures instead of laying the text out each time
-        for item in (self.readout, self.readout.textItem):
-            item.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
+        # its text from a cached picture instead of laying it out each time. Not its box: one
+        # polygon, and pyqtgraph's TextItem changes its size without telling Qt, so a cached
+        # box kept the first one's size (the first 12-row table showed over a strip of box)
+        self.readout.textItem.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
         self.readout.setVisible(False)  # an empty one is a stray little box
         # what the plot is waiting for, in its middle (the engine still loading at start-up)
         self.notice = CentredNote(self.plot.vb, z=60, color="#333", fill=pg.mkBrush(255, 255, 255, 235))

@@ -279,3 +279,17 @@ def test_the_weight_axes_tick_in_the_weights_own_units_when_zoomed_in(view, qtbo
         assert item.autoSIPrefixScale == 1.0 and "x0.001" not in item.labelString()
         values = [v for _spacing, ticks in item.tickValues(-0.75, 0.75, 400) for v in ticks]
         assert any(0.1 <= abs(v) <= 0.75 for v in values)  # ticks in [-0.75, 0.75], not ±700
+
+
+def test_the_readouts_box_covers_its_table(view, qtbot) -> None:
+    """The readout's box is drawn around the whole table from its first showing (it was cached
+    at the empty readout's size: the first twelve-row table stood over a strip of box)."""
+    view.setBackground("k")  # the box is light: it shows against black
+    view.grab()  # painted once with the readout hidden and empty
+    rows = "".join(f"<tr><td>racer number {i} η=0.05</td><td>L=24.2</td></tr>" for i in range(12))
+    view.set_readout(f"<table>{rows}</table>")
+    box = view.mapFromScene(view.readout.sceneBoundingRect()).boundingRect()
+    image = view.grab().toImage()
+    for x, y in ((box.left() + 2, box.bottom() - 2), (box.right() - 2, box.bottom() - 2),
+                 (box.left() + 2, box.top() + 2), (box.right() - 2, box.top() + 2)):  # fmt: skip
+        assert image.pixelColor(x, y).lightness() > 200, (x, y, box)

@@ -214,7 +214,7 @@ def test_an_export_draws_cached_items_afresh_and_gives_their_cache_back(qtbot) -
     none = QGraphicsItem.CacheMode.NoCache
     cached = [item for item in view.scene().items() if item.cacheMode() != none]
     modes = [item.cacheMode() for item in cached]
-    assert len(cached) >= 2  # the readout's box and text at least
+    assert len(cached) >= 2  # the readout's text and the surface at least
     with _uncached(view):
         assert all(item.cacheMode() == none for item in view.scene().items())
     assert [item.cacheMode() for item in cached] == modes
