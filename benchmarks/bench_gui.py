@@ -14,7 +14,8 @@ Every racer races on the ill-conditioned bowl with the convergence test off, so 
   5 / 12 racers   flat out: the longest event-loop stall, repaints/s, steps/s of each racer
 Each scenario is measured twice: first CPU, repaints and steps with nothing else running, then
 the stalls with a 2 ms timer ticking (a stall is the longest gap between its ticks; the timer
-costs CPU itself). On a loaded machine the %-of-a-core figures swing; two columns hold up
+costs CPU itself). "worker": the worker thread's CPU (% of a core: the kernels and their
+Python). On a loaded machine the %-of-a-core figures swing; two columns hold up
 better: the GUI thread's CPU time per frame (``time.thread_time`` over the window's redraws), the
 longest job's CPU (the most GUI-thread CPU between two ticks of the stall timer: the stall
 without the waits for a core) and the share of the contour each repaint covers. Targets
@@ -348,6 +349,11 @@ def main() -> None:
     window.contour.viewport().installEventFilter(paints)
     probe = LoopProbe()
 
+    def worker_cpu() -> float:
+        """The worker thread's CPU seconds so far (its racing: the kernels and their Python)."""
+        clock = time.pthread_getcpuclockid(window.worker.thread_ident)
+        return time.clock_gettime(clock)
+
     def steps_by_racer() -> dict[str, int]:
         return {k: h.last_step for k, h in window.histories.items()}
 
@@ -390,6 +396,7 @@ def main() -> None:
         a0 = paints.area
         f0 = window._frame
         g0 = time.thread_time()  # this is the GUI thread: what it alone computed
+        w0 = worker_cpu()
         if breakdown is not None:
             breakdown.__init__()
             breakdown.on = True
@@ -407,6 +414,7 @@ def main() -> None:
             breakdown.log = True  # through the stall timer's window: the longest jobs' contents
         cpu = (time.process_time() - c0) / wall * 100
         gui_s = time.thread_time() - g0
+        worker = (worker_cpu() - w0) / wall * 100
         gui = gui_s / wall * 100
         s1 = steps_by_racer()
         rates = [(s1[k] - s0.get(k, 0)) / wall for k in s1]
@@ -426,8 +434,8 @@ def main() -> None:
             window.toggle_play()
         run_for(0.3)
         rows.append(
-            dict(name=name, racers=len(optimizers), cpu=cpu, gui=gui, gui_ms=gui_ms, area=area, stall=stall,
-                 stall_cpu=stall_cpu,
+            dict(name=name, racers=len(optimizers), cpu=cpu, gui=gui, worker=worker, gui_ms=gui_ms, area=area,
+                 stall=stall, stall_cpu=stall_cpu,
                  fps=fps, per_racer=min(rates) if speed else 0.0, total=sum(rates) if speed else 0.0)
         )  # fmt: skip
         if profile:
@@ -461,7 +469,8 @@ def main() -> None:
         f"engine ready {ready_s:.0f} s after start ({cache_note})\n"
     )
     print(
-        f"{'scenario':<18} {'CPU % of 1 core':>15} {'of it GUI thread':>16} {'GUI CPU ms/frame':>16} "
+        f"{'scenario':<18} {'CPU % of 1 core':>15} {'of it GUI thread':>16} {'worker':>7} "
+        f"{'GUI CPU ms/frame':>16} "
         f"{'longest stall ms':>17} {'longest job CPU ms':>18} "
         f"{'repaints/s':>11} {'% of plot each':>14} "
         f"{'steps/s, slowest racer':>23} {'steps/s, all':>14}"
@@ -470,7 +479,7 @@ def main() -> None:
         rate = f"{r['per_racer']:,.0f}" if r["per_racer"] else "–"
         total = f"{r['total']:,.0f}" if r["total"] else "–"
         print(
-            f"{r['name']:<18} {r['cpu']:>15.1f} {r['gui']:>16.1f} "
+            f"{r['name']:<18} {r['cpu']:>15.1f} {r['gui']:>16.1f} {r['worker']:>7.1f} "
             f"{'–' if math.isnan(r['gui_ms']) else format(r['gui_ms'], '.2f'):>16} "
             f"{r['stall']:>17.1f} {r['stall_cpu']:>18.1f} "
             f"{r['fps']:>11.1f} {r['area']:>14.0f} "

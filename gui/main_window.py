@@ -1221,6 +1221,10 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(1, self, self._frame_due)
             return
         self._redraw()
+        # faster than a step a frame (and not flat out), the next frame's rows are computed now,
+        # while this one paints: one tick a frame; slower, the worker's own clock ticks less often
+        if self.playing and 1000 / REDRAW_MS < SPEEDS[self.speed_slider.value()] < math.inf:
+            self.worker.frame()
 
     def step_text(self, step: int) -> str:
         """ "step 120", or "step 120 · epoch 3.8" on a data loss (epochs: passes over the data)."""

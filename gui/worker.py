@@ -46,6 +46,16 @@ if TYPE_CHECKING:  # the engine (numba) is imported by the thread, after the win
 
 #: Frame period of the stream; chunks are sent at most this often.
 TICK = 1 / 60
+#: While the window asks for rows on each of its frames (``RaceWorker.frame``: at set speeds of
+#: more than a step a frame), the worker ticks once a frame, so every frame draws exactly one
+#: tick's rows. On its own 60 Hz clock it ran two ticks a frame (each racer's Python twice, the
+#: second merged into the first in the mailbox: ≈ 7 % of a core at 60 steps/s), and as the two
+#: clocks drifted a frame got one tick or three. Without a frame for this long (no window, a
+#: stalled one) it ticks on its own clock.
+FRAME_TIMEOUT = 0.1
+#: At a set speed a tick computes the steps due since the last one, but never more than this
+#: many seconds' worth beyond one period: a stall is not caught up.
+MAX_LAG = 0.25
 #: At "max" speed a tick computes for about this long (the worker's own CPU) before sending its
 #: chunk: about one frame, which takes the rows of every tick since the last one anyway.
 MAX_SPEED_BUDGET = 0.02
@@ -208,9 +218,12 @@ class RaceWorker(QThread):
         self._playing = False
         self._speed = 60.0  # steps per second; math.inf = as fast as the engine goes
         self._carry = 0.0
+        self._ticked_at = 0.0  # when the last set-speed tick ran (``_clock``)
+        self._framed_at = -math.inf  # when the window last asked for a frame's rows
         self._per_step = 1e-6  # measured seconds per step (all racers), for max speed
         self.mailbox = ChunkMailbox()
         self._compiler_prepared = False
+        self.thread_ident: int | None = None  # the thread's, once it runs
 
     # -- commands (GUI thread) -------------------------------------------------------
     def post(self, command: str, *args: Any) -> None:
@@ -242,6 +255,10 @@ class RaceWorker(QThread):
 
     def set_speed(self, steps_per_second: float) -> None:
         self.post("speed", steps_per_second)
+
+    def frame(self) -> None:
+        """The window has taken a frame's rows: at a set speed, compute the next frame's now."""
+        self.post("frame")
 
     def update_racer(self, racer: RacerConfig) -> None:
         """Hyperparameters of a running racer change from its next step on (logged as an edit)."""
@@ -280,6 +297,7 @@ class RaceWorker(QThread):
 
     # -- the thread ------------------------------------------------------------------
     def run(self) -> None:
+        self.thread_ident = threading.get_ident()  # benchmarks read the thread's CPU clock
         sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL))
         try:
             self._warm_up()
@@ -314,11 +332,13 @@ class RaceWorker(QThread):
         # first typed formula stalled the window; here the window still says it is loading
         import engine._fn_kernels
 
+    _clock = staticmethod(time.perf_counter)  # seconds; tests set their own
+
     def _loop(self) -> None:
-        next_tick = time.perf_counter()
+        next_tick = self._clock()
         while not self.isInterruptionRequested():
             active = self._playing and self._started and not self.race.at_end()
-            timeout = max(0.0, next_tick - time.perf_counter()) if active else None
+            timeout = max(0.0, next_tick - self._clock()) if active else None
             try:
                 command, args = self._queue.get(timeout=timeout)
             except queue.Empty:
@@ -326,10 +346,14 @@ class RaceWorker(QThread):
             else:
                 if command == "stop":
                     return
-                self._handle(command, args)
+                if command != "frame":
+                    self._handle(command, args)
+                elif active and not math.isinf(self._speed):
+                    self._framed_at = self._clock()
+                    next_tick = self._tick()
                 continue
             if self._playing:
-                next_tick = self._tick(next_tick)
+                next_tick = self._tick()
 
     def _handle(self, command: str, args: tuple[Any, ...]) -> None:
         if command == "configure":
@@ -366,6 +390,8 @@ class RaceWorker(QThread):
             playing = False
         if playing != self._playing:
             self._playing = playing
+            # the first tick after Play computes a period's steps at once: the racers move now
+            self._ticked_at = self._clock() - self._period()
             self.playing_changed.emit(playing)
 
     def _configure(self, config: SessionConfig, keep_surface: bool, own_racers: bool = True) -> None:
@@ -455,9 +481,13 @@ class RaceWorker(QThread):
                 return
             self._advance(min(MAX_STEPS_PER_TICK, target - min(behind)))
 
-    def _tick(self, due: float) -> float:
+    def _period(self) -> float:
+        """Seconds between two ticks on the worker's own clock at the set speed."""
+        return max(TICK, 1.0 / self._speed) if self._speed > 0 else TICK
+
+    def _tick(self) -> float:
         """Compute the steps due now; return when the next tick is due."""
-        now = time.perf_counter()
+        now = self._clock()
         if math.isinf(self._speed):
             n = int(MAX_SPEED_BUDGET / max(self._per_step, 1e-9))
             n = max(MIN_STEPS_PER_TICK, min(MAX_STEPS_PER_TICK, n))
@@ -467,12 +497,15 @@ class RaceWorker(QThread):
             self._advance(n, each_racer=True)
             spent = time.thread_time() - t0
             self._per_step = 0.7 * self._per_step + 0.3 * spent / n
-            return time.perf_counter()
-        period = max(TICK, 1.0 / self._speed)
-        self._carry += self._speed * period
-        n = int(self._carry)
+            return self._clock()
+        period = self._period()
+        # the steps due since the last tick, at the speed set now (a stall is not caught up)
+        self._carry += self._speed * min(max(now - self._ticked_at, 0.0), period + MAX_LAG)
+        self._ticked_at = now
+        n = int(self._carry + 1e-9)  # a period's 60 × (1/60) is 0.9999…
         self._carry -= n
         if n:
             self._advance(n)
-        due += period
-        return due if due > now - 0.25 else now + period  # never try to catch up a stall
+        if now - self._framed_at < FRAME_TIMEOUT:
+            return now + FRAME_TIMEOUT  # the window's frames drive the ticks
+        return now + period

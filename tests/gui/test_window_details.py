@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from itertools import pairwise
 
 import pytest
 from PySide6.QtWidgets import QTextBrowser
 
-from gui.main_window import NUMBERS_EVERY, NUMBERS_WAIT, PANEL_KEYS, MainWindow
+from gui.main_window import NUMBERS_EVERY, NUMBERS_WAIT, PANEL_KEYS, SPEEDS, MainWindow
 from tests.gui.conftest import choose_loss_and_wait
 from tests.gui.test_main_window import press_step
 
@@ -452,3 +453,31 @@ def test_a_frame_due_with_the_put_off_pair_of_plots_waits_for_the_next_pass(
     window._frame_due()
     assert drawn[-2:] == [PANEL_KEYS[2:4], "frame"] and len(drawn) == 5
     window.redraw_timer.start()
+
+
+def test_playing_at_a_set_speed_each_frame_asks_the_worker_for_the_next_frames_rows(
+    window, monkeypatch
+) -> None:
+    """At a set speed of more than a step a frame, the window's frames drive the worker's ticks
+    (one tick's rows a frame, computed while the frame paints); paused, slower (the worker's own
+    clock ticks less often than frames come) or flat out, nothing is asked."""
+    window.redraw_timer.stop()  # the frames are this test's calls
+    asked: list[int] = []
+    monkeypatch.setattr(window.worker, "frame", lambda: asked.append(window._frame))
+    monkeypatch.setattr(window, "_redraw", lambda: setattr(window, "_frame", window._frame + 1))
+    try:
+        window._frame_due()  # paused
+        assert asked == []
+        window.playing = True
+        window.speed_slider.setValue(SPEEDS.index(60))
+        window._frame_due()
+        assert asked == [window._frame]  # after the frame took its rows
+        window.speed_slider.setValue(SPEEDS.index(10))  # 1×: a step every third frame
+        window._frame_due()
+        assert len(asked) == 1
+        window.speed_slider.setValue(SPEEDS.index(math.inf))
+        window._frame_due()
+        assert len(asked) == 1
+    finally:
+        window.playing = False
+        window.redraw_timer.start()

@@ -94,8 +94,6 @@ def test_a_flat_out_tick_takes_at_least_min_steps_and_at_most_max_per_racer() ->
     """However dear the last tick's steps looked (a tick that waited for the GIL or a core),
     a racer takes MIN_STEPS_PER_TICK: shorter ticks were all per-racer overhead, and twelve
     racers fell to 1/14 of their rate among five. Cheap steps stop at MAX_STEPS_PER_TICK."""
-    import time
-
     from engine.config import RacerConfig
     from engine.simulate import surface_for
     from gui.worker import MAX_STEPS_PER_TICK, MIN_STEPS_PER_TICK
@@ -107,10 +105,10 @@ def test_a_flat_out_tick_takes_at_least_min_steps_and_at_most_max_per_racer() ->
     worker.race.start(config, surface_for(config))
     worker._started, worker._playing, worker._speed = True, True, math.inf
     worker._per_step = 1.0  # as if a step had cost a second
-    worker._tick(time.perf_counter())
+    worker._tick()
     assert [run.t for run in worker.race.runs().values()] == [MIN_STEPS_PER_TICK] * 2
     worker._per_step = 1e-12
-    worker._tick(time.perf_counter())
+    worker._tick()
     assert [run.t for run in worker.race.runs().values()] == [MIN_STEPS_PER_TICK + MAX_STEPS_PER_TICK] * 2
     assert 0 < worker._per_step < 1.0  # measured again from the tick's own CPU time
     assert len(worker.mailbox) > 0
@@ -120,8 +118,6 @@ def test_flat_out_each_racers_rows_reach_the_mailbox_as_it_is_done_at_1x_all_tog
     """Flat out, a tick of 12 racers can outlast a frame: each racer's rows go to the mailbox as
     soon as they are computed (one signal, when it stops being empty), so every frame has rows to
     draw. At a set speed a tick's rows arrive together, so the racers move in the same frame."""
-    import time
-
     from engine.config import RacerConfig
     from engine.simulate import surface_for
 
@@ -140,10 +136,79 @@ def test_flat_out_each_racers_rows_reach_the_mailbox_as_it_is_done_at_1x_all_tog
     )
     worker.chunks_ready.connect(lambda: signals.append(1))
     worker._speed = math.inf
-    worker._tick(time.perf_counter())
+    worker._tick()
     assert puts == [["sgd"], ["adam"], ["rmsprop"]] and signals == [1]
     worker.take_chunks(worker.race.generation)
     puts.clear()
     worker._speed, worker._carry = 60.0, 0.0
-    worker._tick(time.perf_counter())  # one step at 60 steps a second
+    worker._ticked_at = worker._clock() - 1 / 60
+    worker._tick()  # one step at 60 steps a second
     assert puts == [["sgd", "adam", "rmsprop"]] and signals == [1, 1]
+
+
+@pytest.fixture
+def clocked_worker(qtbot):
+    """A worker whose clock the test moves (``now[0]``), set before its thread reads it."""
+    now = [1000.0]
+    w = RaceWorker()
+    w._clock = lambda: now[0]
+    w.start()
+    yield w, now
+    w.stop()
+    qtbot.waitUntil(w.isFinished, timeout=ENGINE_TIMEOUT_MS)
+
+
+def test_at_a_set_speed_each_frame_the_window_asks_for_gets_one_ticks_rows(clocked_worker, qtbot) -> None:
+    """While the window asks on each frame, a set speed ticks once a frame with the steps due since
+    the last (frames 1/30 s apart at 60 steps/s: two steps each), not on its own 60 Hz clock
+    (two ticks a frame, each racer's Python twice, and one or three ticks a frame as clocks drift)."""
+    worker, now = clocked_worker  # its clock stands still between frames
+    puts: list[list[int]] = []
+    original = worker.mailbox.put
+    worker.mailbox.put = lambda generation, chunks: (
+        puts.append([len(chunk) for _, chunk in chunks]) or original(generation, chunks)
+    )
+    with qtbot.waitSignal(worker.race_reset, timeout=ENGINE_TIMEOUT_MS):
+        worker.configure(replace(SessionConfig(), tol=0.0, steps=100_000_000))
+    worker.set_speed(60.0)
+    worker.set_playing(True)
+    qtbot.waitUntil(lambda: len(puts) == 1)  # Play moves the racers at once: one period's step
+    assert puts == [[1] * 5]
+    for frame in range(1, 31):
+        now[0] += 1 / 30
+        worker.frame()
+        qtbot.waitUntil(lambda frame=frame: len(puts) == frame + 1)
+    assert puts[1:] == [[2] * 5] * 30
+    assert [run.t for run in worker.race.runs().values()] == [61] * 5
+    worker.set_playing(False)
+    qtbot.waitUntil(lambda: not worker._playing)
+    worker.frame()  # paused: a frame computes nothing
+    now[0] += 1.0
+    worker.step_once()
+    qtbot.waitUntil(lambda: len(puts) == 32)
+    assert puts[-1] == [1] * 5
+
+
+def test_without_frames_a_set_speed_ticks_on_its_own_clock_and_never_catches_up_a_stall() -> None:
+    """No window asking (or one stalled for longer than FRAME_TIMEOUT): the worker ticks every
+    period itself; a tick after a long gap computes at most MAX_LAG beyond one period's steps."""
+    from engine.config import RacerConfig
+    from engine.simulate import surface_for
+    from gui.worker import FRAME_TIMEOUT, MAX_LAG
+
+    config = SessionConfig(loss="quadratic", steps=100_000_000, tol=0.0, racers=(RacerConfig("sgd"),))
+    worker = RaceWorker()
+    worker.race.start(config, surface_for(config))
+    now = [50.0]
+    worker._clock = lambda: now[0]
+    worker._started, worker._speed = True, 10.0
+    worker._set_playing(True)
+    assert worker._tick() == 50.1  # Play: one step now, the next a period later
+    assert worker.race.step() == 1
+    now[0] = 50.1
+    assert worker._tick() == pytest.approx(50.2) and worker.race.step() == 2
+    now[0] = 60.0  # ten seconds without a tick: only a period and MAX_LAG of them are made up
+    worker._tick()
+    assert worker.race.step() == 2 + int(10 * (0.1 + MAX_LAG) + 1e-9)
+    worker._framed_at = now[0] - FRAME_TIMEOUT / 2  # a window asked recently: it drives the ticks
+    assert worker._tick() == now[0] + FRAME_TIMEOUT
