@@ -72,6 +72,9 @@ NUMBERS_WAIT = 2
 PASS_S = 0.002
 # Narrower than this, the contour's readout leaves out η and uses a smaller font.
 READOUT_COMPACT_BELOW_PX = 430
+# …and with more racers than this: twelve full rows covered a third of the contour and, on
+# Rosenbrock, its minimum (each racer's η is in the racers list and the formula card)
+READOUT_FULL_RACERS = 6
 PANEL_KEYS = tuple(key for key, *_ in ROWS)
 #: Speed slider stops, in steps per second.
 SPEEDS = (1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1500, 3000, 10_000, 30_000, 100_000, math.inf)
@@ -1241,9 +1244,11 @@ class MainWindow(QMainWindow):
         cursor = self.timeline.cursor
         step = max((h.last_step for h in self.histories.values()), default=0) if cursor is None else cursor
         step_text = self.step_text(step)
-        rows = [f"<tr><td colspan=3><b>{step_text}</b></td></tr>"]
-        # on a narrow plot the full table would cover half of it: η is in the controls anyway
-        compact = self.contour.plot.vb.width() < READOUT_COMPACT_BELOW_PX * self.ui_scale
+        # on a narrow plot, or with many racers, the full table would cover half of it: η is in
+        # the controls anyway; many racers stand in two columns (a box half as tall)
+        many = len(self.histories) > READOUT_FULL_RACERS
+        compact = many or self.contour.plot.vb.width() < READOUT_COMPACT_BELOW_PX * self.ui_scale
+        cells = []
         labels = self.race.labels()
         colors = self.race.colors()
         for name, h in self.histories.items():
@@ -1257,12 +1262,18 @@ class MainWindow(QMainWindow):
             ended = cursor is None or cursor >= h.last_step
             state = {"diverged": " ✗", "converged": " ✓"}.get(h.status, "") if ended else ""
             swatch = f"color:{colors.get(name, '#333')}; font-size:{12 * self.ui_scale:.0f}pt"
-            rows.append(
-                f"<tr><td><span style='{swatch}'>━●</span></td>"
+            cells.append(
+                f"<td><span style='{swatch}'>━●</span></td>"
                 f"<td>{html_escape(labels[name])}"
                 f"{'' if compact else f' <span dir=ltr>η={lr:g}</span>'}</td>"
-                f"<td align=right>&nbsp;L={fmt(float(h.loss[row]))}{state}</td></tr>"
+                f"<td align=right>&nbsp;L={fmt(float(h.loss[row]))}{state}</td>"
             )
+        columns = 2 if many else 1
+        height = -(-len(cells) // columns)  # racers down the first column, then the second
+        rows = [f"<tr><td colspan={3 * columns}><b>{step_text}</b></td></tr>"]
+        for i in range(height):
+            gap = "<td>&nbsp;&nbsp;</td>" if columns > 1 else ""
+            rows.append("<tr>" + gap.join(cells[i::height]) + "</tr>")
         size = f"{(8 if compact else 9) * self.ui_scale:.0f}pt"
         html = f"<table style='font-size:{size}' cellspacing=0>" + "".join(rows) + "</table>"
         if html != self._readout_html:  # laying the table out again costs more than building it

@@ -6,7 +6,7 @@ import json
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPointF, Qt
 
 from engine import get_loss, simulate
 from engine.config import MAX_RACERS, RacerConfig, SessionConfig
@@ -208,3 +208,30 @@ def test_csv_gives_each_row_the_schedule_in_force_even_one_with_commas() -> None
     np.testing.assert_array_equal(back["sgd#2"].w, scene.trajectories["sgd#2"].w)
     ref = simulate("rosenbrock", "sgd", (-1.5, 2.0), 10, tol=config.tol, lr=0.002)
     np.testing.assert_array_equal(back["sgd#2"].w[:11], ref.w)
+
+
+def test_twelve_racers_stand_in_two_short_columns_of_the_readout_clear_of_the_start_and_minimum(
+    window, qtbot
+) -> None:
+    """Twelve full rows (name, η, L) covered a third of the contour, Rosenbrock's start and its
+    minimum ☆ among it: more than six racers stand in two columns, without η (in the list)."""
+    from gui.main_window import READOUT_FULL_RACERS
+
+    window.resize(1366, 768)
+    names = ("sgd", "momentum", "adagrad", "rmsprop", "adam", "nesterov",
+             "amsgrad", "adamw", "nadam", "adadelta", "lion", "radam")  # fmt: skip
+    race(window, qtbot, SessionConfig(loss="rosenbrock", racers=tuple(RacerConfig(n) for n in names)))
+    window._update_readout()
+    html = window._readout_html
+    assert html.count("<tr>") == 1 + 6 and html.count("L=") == 12 and "η=" not in html
+    contour = window.contour
+    contour.place_readout()
+    box = contour.readout.sceneBoundingRect()
+    for marks in (contour.start_marker, contour.minima):
+        x, y = marks.getData()
+        for point in zip(x, y, strict=True):
+            assert not box.contains(contour.plot.vb.mapViewToScene(QPointF(*point)))
+    fewer = names[:READOUT_FULL_RACERS]
+    race(window, qtbot, SessionConfig(loss="rosenbrock", racers=tuple(RacerConfig(n) for n in fewer)))
+    window._update_readout()
+    assert window._readout_html.count("<tr>") == 1 + 6 and window._readout_html.count("η=") == 6
