@@ -53,7 +53,7 @@ from gui.race import RaceModel
 from gui.session_files import SessionFiles
 from gui.settings import remembered_json
 from gui.slots import weak_slot
-from gui.views.contour import ContourView
+from gui.views.contour import READOUT_MARGIN_PX, ContourView
 from gui.views.panels import ROWS, STEP_WINDOWS, PerWeightPanels
 from gui.worker import GhostPath, RaceWorker, SurfacePayload, drop_source_cache
 
@@ -160,6 +160,7 @@ class MainWindow(QMainWindow):
         self._numbers_at = -NUMBERS_EVERY - NUMBERS_WAIT  # the frame the numbers last changed on
         self._numbers_shown = 0  # how many times they changed (the readout's corner: every third)
         self._readout_html = ""
+        self._readout_one_column: tuple[int, int] | None = None  # (plot width, racers) too narrow for two
         self._ready = False
         self._hovered_racer: str | None = None  # inspected by hovering, not selected
         self._error_column = 0  # where the last typed loss went wrong (1-based; 0: nowhere)
@@ -1268,18 +1269,30 @@ class MainWindow(QMainWindow):
                 f"{'' if compact else f' <span dir=ltr>η={lr:g}</span>'}</td>"
                 f"<td align=right>&nbsp;L={fmt(float(h.loss[row]))}{state}</td>"
             )
-        columns = 2 if many else 1
-        height = -(-len(cells) // columns)  # racers down the first column, then the second
-        rows = [f"<tr><td colspan={3 * columns}><b>{step_text}</b></td></tr>"]
-        for i in range(height):
-            gap = "<td>&nbsp;&nbsp;</td>" if columns > 1 else ""
-            rows.append("<tr>" + gap.join(cells[i::height]) + "</tr>")
         size = f"{(8 if compact else 9) * self.ui_scale:.0f}pt"
-        html = f"<table style='font-size:{size}' cellspacing=0>" + "".join(rows) + "</table>"
+        width = self.contour.plot.vb.width()
+        room = (round(width), len(cells))  # two columns did not fit a plot this wide: one
+        two = many and room != self._readout_one_column
+        html = self._readout_table(step_text, cells, 2 if two else 1, size)
         if html != self._readout_html:  # laying the table out again costs more than building it
             self._readout_html = html
             # playing, the corner is chosen again every 0.6 s (it weighs every trail's points)
-            self.contour.set_readout(html, place=not self.playing or self._numbers_shown % 3 == 0)
+            place = not self.playing or self._numbers_shown % 3 == 0
+            self.contour.set_readout(html, place=place)
+        if two and self.contour.readout.boundingRect().width() > width - 2 * READOUT_MARGIN_PX:
+            # a projector's narrow plot: one column, until the plot or the racers change
+            self._readout_one_column = room
+            self._readout_html = self._readout_table(step_text, cells, 1, size)
+            self.contour.set_readout(self._readout_html, place=True)
+
+    @staticmethod
+    def _readout_table(step_text: str, cells: list[str], columns: int, size: str) -> str:
+        """The readout's HTML: the step, then the racers' cells down one or two columns."""
+        height = -(-len(cells) // columns)  # racers down the first column, then the second
+        gap = "<td>&nbsp;&nbsp;</td>" if columns > 1 else ""
+        rows = [f"<tr><td colspan={3 * columns}><b>{step_text}</b></td></tr>"]
+        rows += ["<tr>" + gap.join(cells[i::height]) + "</tr>" for i in range(height)]
+        return f"<table style='font-size:{size}' cellspacing=0>" + "".join(rows) + "</table>"
 
     def _update_selected_vectors(self, numbers: bool = True) -> None:
         name = self.controls.selected

@@ -40,6 +40,8 @@ MAX_TRAIL_POINTS = 6000
 DOT_DIAMETER_PX = 13.0
 #: Points this close to the legend's box count as hidden by it (markers are drawn 11–13 px wide).
 READOUT_CLEARANCE_PX = 12.0
+#: The readout's distance from the plot's edges.
+READOUT_MARGIN_PX = 6.0
 #: Full arrow lengths as shares of the view. They differ so that parallel vectors stay apart:
 #: SGD's Δw lies exactly along −g, and at one length it hid it, labels on top of each other.
 ARROW_LENGTH = {"grad": 0.17, "M": 0.135, "dw": 0.10}
@@ -851,7 +853,7 @@ class ContourView(pg.PlotWidget):
         width, height = vb.width(), vb.height()
         if width <= 0 or height <= 0:
             return
-        m = 6.0
+        m = READOUT_MARGIN_PX
         corners = [
             (m, m),
             (width - size.width() - m, m),

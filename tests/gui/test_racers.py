@@ -231,6 +231,16 @@ def test_twelve_racers_stand_in_two_short_columns_of_the_readout_clear_of_the_st
         x, y = marks.getData()
         for point in zip(x, y, strict=True):
             assert not box.contains(contour.plot.vb.mapViewToScene(QPointF(*point)))
+    # a projector's narrow plot has no room for two columns: one, within the plot
+    window.resize(1024, 700)
+    qtbot.waitUntil(lambda: contour.plot.vb.width() < box.width() + 12)
+    window._update_readout()
+    assert window._readout_html.count("<tr>") == 1 + 12
+    assert contour.readout.boundingRect().width() <= contour.plot.vb.width() - 12
+    window.resize(1366, 768)
+    qtbot.waitUntil(lambda: contour.plot.vb.width() > box.width() + 12)
+    window._update_readout()
+    assert window._readout_html.count("<tr>") == 1 + 6  # room again: two columns
     fewer = names[:READOUT_FULL_RACERS]
     race(window, qtbot, SessionConfig(loss="rosenbrock", racers=tuple(RacerConfig(n) for n in fewer)))
     window._update_readout()
