@@ -449,6 +449,10 @@ class MainWindow(QMainWindow):
         self.log_loss_action.toggled.connect(weak_slot(self.panels.set_log, "loss", signal_args=1))
         bar.addAction(self.log_loss_action)
         self.addToolBar(bar)
+        # twelve racers' rows on a projector's narrow plot hide racers: the table has them too
+        self.legend_action = QAction(self.tr("Legend on the plot"), self, checkable=True, checked=True)
+        self.legend_action.setToolTip(self.tr("Each racer's name and loss over the contour"))
+        self.legend_action.toggled.connect(weak_slot(self._legend_toggled, signal_args=1))
 
         menu = self.menuBar()
         file_menu = menu.addMenu(self.tr("&File"))
@@ -475,6 +479,7 @@ class MainWindow(QMainWindow):
         for action in self.vector_actions.values():
             view_menu.addAction(action)
         view_menu.addAction(self.log_loss_action)
+        view_menu.addAction(self.legend_action)
         language_menu = view_menu.addMenu(self.tr("Language"))
         self.language_actions: dict[str, QAction] = {}
         current = "fa" if self.layoutDirection() == Qt.RightToLeft else "en"
@@ -1240,8 +1245,17 @@ class MainWindow(QMainWindow):
         epoch = epoch_at(step, self.config.batch_size, problem.n)
         return self.tr("step {0} · epoch {1}").format(f"{step:,}", f"{epoch:.1f}")
 
+    def _legend_toggled(self, shown: bool) -> None:
+        self._readout_html = ""
+        if shown and self.histories:
+            self._update_readout()
+        else:
+            self.contour.set_readout("")
+
     def _update_readout(self) -> None:
         """The on-plot legend: step counter, then each racer's colour, name, η and live loss."""
+        if not self.legend_action.isChecked():
+            return
         cursor = self.timeline.cursor
         step = max((h.last_step for h in self.histories.values()), default=0) if cursor is None else cursor
         step_text = self.step_text(step)

@@ -770,6 +770,14 @@ Do you want to replace it?</source>
         <translation>مقیاس لگاریتمی برای نمودار زیان</translation>
     </message>
     <message>
+        <source>Legend on the plot</source>
+        <translation>راهنما روی نمودار</translation>
+    </message>
+    <message>
+        <source>Each racer&apos;s name and loss over the contour</source>
+        <translation>نام و زیان هر شرکت‌کننده روی نمودار تراز</translation>
+    </message>
+    <message>
         <source>&amp;File</source>
         <translation>&amp;پرونده</translation>
     </message>

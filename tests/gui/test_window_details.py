@@ -481,3 +481,22 @@ def test_playing_at_a_set_speed_each_frame_asks_the_worker_for_the_next_frames_r
     finally:
         window.playing = False
         window.redraw_timer.start()
+
+
+def test_the_legend_on_the_plot_can_be_hidden_and_stays_hidden_while_the_race_runs(window, qtbot) -> None:
+    """View ▸ Legend on the plot: off, the readout leaves the contour (twelve racers' rows hide
+    racers on a projector's narrow plot) and stays off through new steps; on, it is back at once."""
+    readout = window.contour.readout
+    assert window.legend_action in window.view_menu.actions()
+    press_step(window, qtbot, 1)
+    window._dirty = True
+    window._redraw()
+    assert readout.isVisible() and "step 1" in readout.textItem.toPlainText()
+    window.legend_action.setChecked(False)
+    assert not readout.isVisible()
+    press_step(window, qtbot, 2)
+    window._dirty = True
+    window._redraw()
+    assert not readout.isVisible()
+    window.legend_action.setChecked(True)
+    assert readout.isVisible() and "step 3" in readout.textItem.toPlainText()
