@@ -220,6 +220,7 @@ class RaceWorker(QThread):
         self._carry = 0.0
         self._ticked_at = 0.0  # when the last set-speed tick ran (``_clock``)
         self._framed_at = -math.inf  # when the window last asked for a frame's rows
+        self._frame_asked = False  # a "frame" waits in the queue (set by the GUI thread)
         self._per_step = 1e-6  # measured seconds per step (all racers), for max speed
         self.mailbox = ChunkMailbox()
         self._compiler_prepared = False
@@ -257,8 +258,14 @@ class RaceWorker(QThread):
         self.post("speed", steps_per_second)
 
     def frame(self) -> None:
-        """The window has taken a frame's rows: at a set speed, compute the next frame's now."""
-        self.post("frame")
+        """The window has taken a frame's rows: at a set speed, compute the next frame's now.
+
+        At most one such request waits: a tick longer than a frame (twelve racers on data at a high
+        set speed) would otherwise let them pile up, and a Pause behind them wait for each.
+        """
+        if not self._frame_asked:
+            self._frame_asked = True
+            self.post("frame")
 
     def update_racer(self, racer: RacerConfig) -> None:
         """Hyperparameters of a running racer change from its next step on (logged as an edit)."""
@@ -348,7 +355,9 @@ class RaceWorker(QThread):
                     return
                 if command != "frame":
                     self._handle(command, args)
-                elif active and not math.isinf(self._speed):
+                    continue
+                self._frame_asked = False
+                if active and not math.isinf(self._speed):
                     self._framed_at = self._clock()
                     next_tick = self._tick()
                 continue

@@ -212,3 +212,16 @@ def test_without_frames_a_set_speed_ticks_on_its_own_clock_and_never_catches_up_
     assert worker.race.step() == 2 + int(10 * (0.1 + MAX_LAG) + 1e-9)
     worker._framed_at = now[0] - FRAME_TIMEOUT / 2  # a window asked recently: it drives the ticks
     assert worker._tick() == now[0] + FRAME_TIMEOUT
+
+
+def test_frames_asked_while_a_tick_runs_do_not_pile_up_before_a_pause() -> None:
+    """A tick longer than a frame (twelve racers on data at a high set speed) must not let the
+    window's frames queue up: at most one waits, and a Pause comes right after it."""
+    worker = RaceWorker()  # its thread not started: the queue is what this test reads
+    for _ in range(10):
+        worker.frame()
+    worker.set_playing(False)
+    assert [worker._queue.get_nowait()[0] for _ in range(worker._queue.qsize())] == ["frame", "pause"]
+    worker._frame_asked = False  # the thread took the frame: the next one is asked again
+    worker.frame()
+    assert worker._queue.get_nowait()[0] == "frame"
