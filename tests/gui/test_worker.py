@@ -207,9 +207,11 @@ def test_without_frames_a_set_speed_ticks_on_its_own_clock_and_never_catches_up_
     assert worker.race.step() == 1
     now[0] = 50.1
     assert worker._tick() == pytest.approx(50.2) and worker.race.step() == 2
-    now[0] = 60.0  # ten seconds without a tick: only a period and MAX_LAG of them are made up
-    worker._tick()
-    assert worker.race.step() == 2 + int(10 * (0.1 + MAX_LAG) + 1e-9)
+    now[0] = 60.0  # ten seconds without a tick: only a period and MAX_LAG of them are made up,
+    ticks = 1  # a period's steps a tick, the next at once
+    while worker._tick() == now[0]:
+        ticks += 1
+    assert worker.race.step() == 2 + int(10 * (0.1 + MAX_LAG) + 1e-9) and ticks == 3
     worker._framed_at = now[0] - FRAME_TIMEOUT / 2  # a window asked recently: it drives the ticks
     assert worker._tick() == now[0] + FRAME_TIMEOUT
 
@@ -225,3 +227,32 @@ def test_frames_asked_while_a_tick_runs_do_not_pile_up_before_a_pause() -> None:
     worker._frame_asked = False  # the thread took the frame: the next one is asked again
     worker.frame()
     assert worker._queue.get_nowait()[0] == "frame"
+
+
+def test_a_set_speed_the_machine_cannot_keep_up_with_is_caught_up_in_short_ticks() -> None:
+    """Twelve racers on data at 100,000 steps/s cost more than a second a second: one tick of all
+    that was due took 1.5–2 s and a Pause waited for it. A tick takes at most a frame's steps and
+    about MAX_SPEED_BUDGET of CPU, the rest at once in the next (after any command), and no more
+    than MAX_LAG's steps wait."""
+    from engine.config import RacerConfig
+    from engine.simulate import surface_for
+    from gui.worker import MAX_LAG, MAX_SPEED_BUDGET
+
+    config = SessionConfig(loss="quadratic", steps=100_000_000, tol=0.0, racers=(RacerConfig("sgd"),))
+    worker = RaceWorker()
+    worker.race.start(config, surface_for(config))
+    now = [10.0]
+    worker._clock = lambda: now[0]
+    worker._started, worker._speed = True, 100_000.0
+    worker._set_playing(True)
+    worker._per_step = 1e-3  # as if a step cost a millisecond
+    assert worker._tick() == 10.0  # behind: the next tick at once
+    assert worker.race.step() == round(MAX_SPEED_BUDGET / 1e-3)
+    now[0] = 20.0  # ten seconds on: only a period and MAX_LAG of the steps wait
+    worker._per_step = 1e-3
+    worker._tick()
+    assert worker.race.step() == 2 * round(MAX_SPEED_BUDGET / 1e-3)
+    assert worker._carry <= 100_000 * (1 / 60 + MAX_LAG)
+    worker._speed, worker._carry = 60.0, 0.0  # a speed it keeps up with: a period's step, on time
+    worker._ticked_at = now[0] - 1 / 60
+    assert worker._tick() == now[0] + 1 / 60
