@@ -189,20 +189,28 @@ def test_at_a_set_speed_each_frame_the_window_asks_for_gets_one_ticks_rows(clock
     assert puts[-1] == [1] * 5
 
 
-def test_without_frames_a_set_speed_ticks_on_its_own_clock_and_never_catches_up_a_stall() -> None:
-    """No window asking (or one stalled for longer than FRAME_TIMEOUT): the worker ticks every
-    period itself; a tick after a long gap computes at most MAX_LAG beyond one period's steps."""
+def _playing_at(speed: float, start: float) -> tuple[RaceWorker, list[float]]:
+    """A worker (its thread not started) racing SGD on the bowl at ``speed``, just set playing
+    at the time ``now[0] = start`` of a clock the test moves; its ticks are the test's calls."""
     from engine.config import RacerConfig
     from engine.simulate import surface_for
-    from gui.worker import FRAME_TIMEOUT, MAX_LAG
 
     config = SessionConfig(loss="quadratic", steps=100_000_000, tol=0.0, racers=(RacerConfig("sgd"),))
     worker = RaceWorker()
     worker.race.start(config, surface_for(config))
-    now = [50.0]
+    now = [start]
     worker._clock = lambda: now[0]
-    worker._started, worker._speed = True, 10.0
+    worker._started, worker._speed = True, speed
     worker._set_playing(True)
+    return worker, now
+
+
+def test_without_frames_a_set_speed_ticks_on_its_own_clock_and_never_catches_up_a_stall() -> None:
+    """No window asking (or one stalled for longer than FRAME_TIMEOUT): the worker ticks every
+    period itself; a tick after a long gap computes at most MAX_LAG beyond one period's steps."""
+    from gui.worker import FRAME_TIMEOUT, MAX_LAG
+
+    worker, now = _playing_at(10.0, 50.0)
     assert worker._tick() == 50.1  # Play: one step now, the next a period later
     assert worker.race.step() == 1
     now[0] = 50.1
@@ -234,17 +242,9 @@ def test_a_set_speed_the_machine_cannot_keep_up_with_is_caught_up_in_short_ticks
     that was due took 1.5–2 s and a Pause waited for it. A tick takes at most a frame's steps and
     about MAX_SPEED_BUDGET of CPU, the rest at once in the next (after any command), and no more
     than MAX_LAG's steps wait."""
-    from engine.config import RacerConfig
-    from engine.simulate import surface_for
     from gui.worker import MAX_LAG, MAX_SPEED_BUDGET
 
-    config = SessionConfig(loss="quadratic", steps=100_000_000, tol=0.0, racers=(RacerConfig("sgd"),))
-    worker = RaceWorker()
-    worker.race.start(config, surface_for(config))
-    now = [10.0]
-    worker._clock = lambda: now[0]
-    worker._started, worker._speed = True, 100_000.0
-    worker._set_playing(True)
+    worker, now = _playing_at(100_000.0, 10.0)
     worker._per_step = 1e-3  # as if a step cost a millisecond
     assert worker._tick() == 10.0  # behind: the next tick at once
     assert worker.race.step() == round(MAX_SPEED_BUDGET / 1e-3)
