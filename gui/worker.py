@@ -75,6 +75,10 @@ MAX_STEPS_PER_TICK = 65_536
 #: whatever its length, which with 12 racers at a few hundred steps each was most of the tick, and
 #: the GUI thread waited for the GIL behind it.
 MIN_STEPS_PER_TICK = 16_384
+#: …unless those take more CPU than this (steps dear enough: twelve racers on data): a command
+#: such as Pause waits for the tick. Above the per-racer Python of a tick (≈ 2 ms with twelve),
+#: so ticks never shrink to all overhead.
+MAX_TICK_CPU = 0.08
 #: The GIL's switch interval while racing (Python's default is 5 ms). The worker hands the GIL
 #: over at every kernel call and numpy copy; taking it back waited for the GUI thread's Python
 #: to reach the interval, so 12 racers' ticks waited ~12 × 5 ms and the window waited on them.
@@ -501,8 +505,11 @@ class RaceWorker(QThread):
         """Compute the steps due now; return when the next tick is due."""
         now = self._clock()
         if math.isinf(self._speed):
-            n = int(MAX_SPEED_BUDGET / max(self._per_step, 1e-9))
-            n = max(MIN_STEPS_PER_TICK, min(MAX_STEPS_PER_TICK, n))
+            per_step = max(self._per_step, 1e-12)
+            # at least MIN_STEPS_PER_TICK, unless that takes more than MAX_TICK_CPU: twelve
+            # racers on data ran 0.2 s ticks flat out, and a Pause waited for the tick to end
+            least = min(MIN_STEPS_PER_TICK, max(1, int(MAX_TICK_CPU / per_step)))
+            n = max(least, min(MAX_STEPS_PER_TICK, int(MAX_SPEED_BUDGET / per_step)))
             # the thread's own CPU time: time spent waiting for the GIL or a core is not the
             # steps' cost, and counting it shrank the ticks until overhead was all they did
             t0 = time.thread_time()

@@ -91,12 +91,13 @@ def test_a_long_chunk_is_thinned_to_every_2k_th_step_and_its_last() -> None:
 
 
 def test_a_flat_out_tick_takes_at_least_min_steps_and_at_most_max_per_racer() -> None:
-    """However dear the last tick's steps looked (a tick that waited for the GIL or a core),
-    a racer takes MIN_STEPS_PER_TICK: shorter ticks were all per-racer overhead, and twelve
-    racers fell to 1/14 of their rate among five. Cheap steps stop at MAX_STEPS_PER_TICK."""
+    """A racer takes at least MIN_STEPS_PER_TICK: shorter ticks were all per-racer overhead, and
+    twelve racers fell to 1/14 of their rate among five; unless those cost more than MAX_TICK_CPU
+    (twelve racers on data ran 0.2 s ticks, and a Pause waited). Cheap steps stop at
+    MAX_STEPS_PER_TICK."""
     from engine.config import RacerConfig
     from engine.simulate import surface_for
-    from gui.worker import MAX_STEPS_PER_TICK, MIN_STEPS_PER_TICK
+    from gui.worker import MAX_STEPS_PER_TICK, MAX_TICK_CPU, MIN_STEPS_PER_TICK
 
     config = SessionConfig(
         loss="quadratic", steps=100_000_000, tol=0.0, racers=(RacerConfig("sgd"), RacerConfig("adam"))
@@ -104,12 +105,19 @@ def test_a_flat_out_tick_takes_at_least_min_steps_and_at_most_max_per_racer() ->
     worker = RaceWorker()
     worker.race.start(config, surface_for(config))
     worker._started, worker._playing, worker._speed = True, True, math.inf
-    worker._per_step = 1.0  # as if a step had cost a second
+    worker._per_step = 1e-6  # as if a step had cost a microsecond: 20,000 fit the budget…
     worker._tick()
-    assert [run.t for run in worker.race.runs().values()] == [MIN_STEPS_PER_TICK] * 2
+    assert [run.t for run in worker.race.runs().values()] == [20_000] * 2
+    worker._per_step = 4e-6  # …four: 5,000, fewer than the least a racer takes…
+    worker._tick()
+    assert [run.t for run in worker.race.runs().values()] == [20_000 + MIN_STEPS_PER_TICK] * 2
+    worker._per_step = 1e-3  # …unless the least takes more than MAX_TICK_CPU (Pause waits for it)
+    worker._tick()
+    t = 20_000 + MIN_STEPS_PER_TICK + round(MAX_TICK_CPU / 1e-3)
+    assert [run.t for run in worker.race.runs().values()] == [t] * 2
     worker._per_step = 1e-12
     worker._tick()
-    assert [run.t for run in worker.race.runs().values()] == [MIN_STEPS_PER_TICK + MAX_STEPS_PER_TICK] * 2
+    assert [run.t for run in worker.race.runs().values()] == [t + MAX_STEPS_PER_TICK] * 2
     assert 0 < worker._per_step < 1.0  # measured again from the tick's own CPU time
     assert len(worker.mailbox) > 0
 
