@@ -22,7 +22,7 @@ from gui import theme
 from gui.history import RacerHistory, display_stride
 from gui.slots import weak_slot
 from gui.views.centred import CentredNote
-from gui.views.curves import FastCurve, StrokedBand
+from gui.views.curves import FastCurve, FastScatter, StrokedBand
 from gui.views.lazy_plot import LazyColorBar, LazyFormPlotItem, set_axis_fonts
 
 if TYPE_CHECKING:
@@ -444,11 +444,11 @@ class ContourView(pg.PlotWidget):
         self.lines = _LevelLines()
         self.lines.setZValue(-5)
         self.plot.addItem(self.lines, ignoreBounds=True)
-        self.minima = pg.ScatterPlotItem(
+        self.minima = FastScatter(
             symbol="star", size=17, pen=pg.mkPen("#111", width=1.2), brush=pg.mkBrush("#ffffff")
         )
         self.minima.setZValue(15)
-        self.start_marker = pg.ScatterPlotItem(
+        self.start_marker = FastScatter(
             symbol="s", size=11, pen=pg.mkPen("#111", width=2), brush=pg.mkBrush(255, 255, 255, 200)
         )
         self.start_marker.setZValue(16)
