@@ -14,6 +14,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
+from pyqtgraph.functions import create_qpolygonf, ndarray_from_qpolygonf
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QPaintEngine, QPainter, QPainterPath, QPen, QTransform
 
@@ -130,6 +131,33 @@ class FastScatter(pg.ScatterPlotItem):
         if known and bounds is self.bounds:
             self._rect, self._rect_for = rect, bounds
         return QRectF(rect)
+
+
+def polyline_path(x: np.ndarray, y: np.ndarray, connect: object = "finite") -> QPainterPath:
+    """pyqtgraph's ``arrayToQPath(x, y, connect, finiteCheck=True)``, made faster for finite points.
+
+    Those go straight into one polygon, the path pyqtgraph makes of them (a move, then a line to
+    each point, repeated points kept; a ``lineTo`` would drop those): ≈ 12 µs against ≈ 30
+    through pyqtgraph's checks, for a trail's tip at every frame and each line of a pair of
+    plots a few times a second. Gaps, other ``connect`` modes, fewer than two points and more
+    than 20,000 (which pyqtgraph joins from chunks) go pyqtgraph's way.
+    """
+    n = len(x)
+    if (
+        not 2 <= n <= 20_000
+        or len(y) != n
+        or not (isinstance(connect, str) and connect in ("all", "finite"))
+        or not (np.isfinite(x).all() and np.isfinite(y).all())
+    ):
+        return pg.arrayToQPath(x, y, connect=connect, finiteCheck=True)
+    polygon = create_qpolygonf(n)
+    points = ndarray_from_qpolygonf(polygon)
+    points[:, 0] = x
+    points[:, 1] = y
+    path = QPainterPath()
+    path.reserve(n)
+    path.addPolygon(polygon)
+    return path
 
 
 #: The widest pen drawn as 1-pixel strokes side by side (``StrokedBand``); wider ones stroke.

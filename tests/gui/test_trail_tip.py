@@ -1,4 +1,5 @@
-"""A trail's curve (TrailCurve): its path is pyqtgraph's, and its one-pixel strokes follow its pen."""
+"""Paths made faster (``polyline_path``) for trails and plot lines are pyqtgraph's; a trail's
+one-pixel strokes follow its pen."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import pytest
 from PySide6.QtGui import QImage, QPainter, QPainterPath
 
 from gui.views.contour import TRAIL_WIDTH, TrailCurve
+from gui.views.curves import polyline_path
+from gui.views.plot_lines import PlotLines
 
 NAN = np.nan
 T = np.linspace(0.0, 6.0, 90)
@@ -34,6 +37,20 @@ def test_a_trails_path_has_pyqtgraphs_elements(qtbot, data) -> None:
     curve.setData(*data)
     want = pg.arrayToQPath(*data, connect="finite", finiteCheck=True)
     assert _elements(curve.getPath()) == _elements(want)
+
+
+@pytest.mark.parametrize("connect", ["finite", "all"])
+@pytest.mark.parametrize("data", DATA.values(), ids=DATA.keys())
+def test_a_polyline_path_has_pyqtgraphs_elements(data, connect) -> None:
+    want = pg.arrayToQPath(*data, connect=connect, finiteCheck=True)
+    assert _elements(polyline_path(*data, connect)) == _elements(want)
+
+
+@pytest.mark.parametrize("data", DATA.values(), ids=DATA.keys())
+def test_a_plot_lines_path_has_pyqtgraphs_elements(qtbot, data) -> None:
+    line = PlotLines().add_line(pg.mkPen("#c00"))
+    line.setData(*data)
+    assert _elements(line.path()) == _elements(pg.arrayToQPath(*data, connect="finite", finiteCheck=True))
 
 
 def _painted(curve: TrailCurve) -> np.ndarray:
