@@ -614,6 +614,8 @@ class ContourView(pg.PlotWidget):
         self.fast_trails = True
         self._histories: dict[str, RacerHistory] = {}
         self._largest_cache: tuple[object, dict[str, float]] = (None, {})
+        # (record, stride, k, step of row k−1, maxima of rows 1 … k−1): rows weighed (_largest)
+        self._largest_rows: tuple = (None, 0, 0, 0, {})
         self._labelled: str | None = None  # the racer whose sizes the arrows' labels give
         self._view: tuple[float, float, float, float] = (-4.0, 4.0, -4.0, 4.0)
         self.set_view(self._view)  # round numbers on the axes until a surface comes
@@ -868,21 +870,38 @@ class ContourView(pg.PlotWidget):
             self._place_glyph_label(point, (float(r[0]), float(r[1])))
 
     def _largest(self, racer: str | None) -> dict[str, float]:
-        """The largest ‖g‖, ‖M‖, ‖Δw‖ of a racer's recorded run (cached per record length)."""
+        """The largest ‖g‖, ‖M‖, ‖Δw‖ of a racer's recorded run (cached per record length).
+
+        Rows already weighed are not weighed again: at 60 steps a second the record is at its
+        12,000-row cap within minutes, and three norms over all of it at every frame cost ≈ 1 ms.
+        The rows before the newest (an append may replace that one) are kept as weighed while
+        the record is the same object on the same stride and the last of them holds the same
+        step (a thinning or an insertion of exact rows before it moves it); only the rows after
+        them are weighed. The maxima are those of all rows, as before: a max is exact.
+        """
         history = self._histories.get(racer) if racer is not None else None
         if history is None or len(history) < 2:
             return {}
-        stamp = (racer, len(history), history.last_step, history.stride)
-        if self._largest_cache[0] != stamp:
-            out = {}
-            for key in ("grad", "M", "dw"):
-                v = history.vec(key)[1:]
-                with np.errstate(invalid="ignore", over="ignore"):
-                    norms = np.hypot(v[:, 0], v[:, 1])
-                finite = norms[np.isfinite(norms)]
-                out[key] = float(finite.max()) if finite.size else 0.0
-            self._largest_cache = (stamp, out)
-        return self._largest_cache[1]
+        n = len(history)
+        stamp = (racer, n, history.last_step, history.stride)
+        if self._largest_cache[0] == stamp and self._largest_rows[0] is history:
+            return self._largest_cache[1]
+        kept, stride, k, step, prefix = self._largest_rows
+        if not (kept is history and stride == history.stride and 1 <= k < n and history.step[k - 1] == step):
+            k, prefix = 1, {}  # rows 1 … k−1 weighed: none
+        out, weighed = {}, {}
+        for key in ("grad", "M", "dw"):
+            v = history.vec(key)[k:]
+            with np.errstate(invalid="ignore", over="ignore"):
+                norms = np.hypot(v[:, 0], v[:, 1])
+            norms = np.where(np.isfinite(norms), norms, -np.inf)
+            before = max(prefix.get(key, -math.inf), float(norms[:-1].max(initial=-math.inf)))
+            weighed[key] = before
+            best = max(before, float(norms[-1]))
+            out[key] = best if best > -math.inf else 0.0
+        self._largest_rows = (history, history.stride, n - 1, history.step[n - 2], weighed)
+        self._largest_cache = (stamp, out)
+        return out
 
     def _separate_labels(self) -> None:
         """Keep the arrows' labels apart and inside the plot (they sit at the arrow tips)."""
