@@ -149,6 +149,13 @@ def parse_args() -> argparse.Namespace:
         "and the longest jobs' contents: what each part of a frame costs, with no profiler's overhead",
     )
     parser.add_argument(
+        "--items",
+        action="store_true",
+        help="with --breakdown: also the GUI thread's CPU in the graphics items' Python paint, "
+        "boundingRect and shape (pyqtgraph's and the views'), per class: what Qt's walk of the scene "
+        "costs in Python at every repaint",
+    )
+    parser.add_argument(
         "--only", metavar="SCENARIO", action="append", help="measure only this scenario (repeatable)"
     )
     parser.add_argument(
@@ -232,7 +239,7 @@ def main() -> None:
             self.longest: dict[str, float] = {}
             self.events: list[tuple[float, float, str]] = []
 
-        def wrap(self, cls: type, name: str, label: str) -> None:
+        def wrap(self, cls: type, name: str, label: str, *, logged: bool = True) -> None:
             original = getattr(cls, name)
             me = self
 
@@ -248,7 +255,7 @@ def main() -> None:
                         me.total[label] = me.total.get(label, 0.0) + t1 - t0
                         me.calls[label] = me.calls.get(label, 0) + 1
                         me.longest[label] = max(me.longest.get(label, 0.0), t1 - t0)
-                    if me.log:
+                    if me.log and logged:
                         me.events.append((t0, t1, label))
 
             setattr(cls, name, timed)
@@ -279,6 +286,38 @@ def main() -> None:
                 (data_view.DataView, "data view"),
             ):
                 self.wrap(cls, "paintEvent", f"{label}: paint")
+            if args.items:
+                self.wrap_items()
+
+        def wrap_items(self) -> None:
+            """Every graphics item class's own Python ``paint``, ``boundingRect`` and ``shape``
+            (pyqtgraph's and the views'), labelled "item Class.method"; a method calling its base
+            class's counts in both."""
+            import inspect
+
+            import pyqtgraph as pg
+            from PySide6.QtWidgets import QGraphicsItem
+
+            import gui.views.centred
+            import gui.views.contour
+            import gui.views.curves
+            import gui.views.lazy_plot
+            import gui.views.panels
+            import gui.views.plot_lines
+
+            modules = [
+                gui.views.centred, gui.views.contour, gui.views.curves, gui.views.lazy_plot,
+                gui.views.panels, gui.views.plot_lines,
+            ]  # fmt: skip
+            classes = {c for _n, c in inspect.getmembers(pg, inspect.isclass)}
+            for module in modules:
+                classes.update(c for _n, c in inspect.getmembers(module, inspect.isclass))
+            for cls in classes:
+                if not issubclass(cls, QGraphicsItem) or not cls.__module__.startswith(("pyqtgraph", "gui")):
+                    continue
+                for name in ("paint", "boundingRect", "shape"):
+                    if name in cls.__dict__:
+                        self.wrap(cls, name, f"item {cls.__name__}.{name}", logged=False)
 
         def print_window(self, wall: float) -> None:
             print(f"\nThe GUI thread's CPU by job and paint ({wall:.1f} s; nested calls count in both):")

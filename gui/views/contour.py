@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
+from pyqtgraph.graphicsItems.PlotCurveItem import arrayToLineSegments
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen, QPixmapCache
 from PySide6.QtWidgets import QGraphicsEllipseItem, QGraphicsItem
@@ -22,7 +23,7 @@ from gui import theme
 from gui.history import RacerHistory, display_stride
 from gui.slots import weak_slot
 from gui.views.centred import CentredNote
-from gui.views.curves import FastCurve, StrokedBand
+from gui.views.curves import FastScatter, StrokedBand, polyline_path
 from gui.views.lazy_plot import LazyColorBar, LazyFormPlotItem, set_axis_fonts
 
 if TYPE_CHECKING:
@@ -130,18 +131,30 @@ class TrailCurve(StrokedBand):
     the true stroke.
     """
 
+    _strokes: tuple[QPen, QPen, list[tuple[float, float]]] | None = None  # (for pen, thin, shifts)
+
+    def generatePath(self, x: np.ndarray, y: np.ndarray) -> QPainterPath:
+        """pyqtgraph's path, made faster for finite points (``polyline_path``): a tip's path is
+        made again at every frame."""
+        if self.opts["stepMode"] or self.opts["skipFiniteCheck"]:
+            return super().generatePath(x, y)
+        return polyline_path(x, y, self.opts["connect"])
+
     def paint(self, painter: QPainter, option: object, widget: object) -> None:
         pen = self.opts["pen"]
         if not self._band_allowed(painter) or pen.style() != Qt.PenStyle.SolidLine:
             super().paint(painter, option, widget)
             return
-        thin = QPen(pen)
-        thin.setWidthF(1.0)
-        thin.setCosmetic(True)
+        strokes = self._strokes
+        if strokes is None or strokes[0] is not pen:  # the thin pen and shifts, once per pen
+            thin = QPen(pen)
+            thin.setWidthF(1.0)
+            thin.setCosmetic(True)
+            n = round(pen.widthF())
+            mid = (n - 1) / 2
+            strokes = self._strokes = (pen, thin, [(i - mid, j - mid) for i in range(n) for j in range(n)])
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        n = round(pen.widthF())
-        mid = (n - 1) / 2
-        self._stroke_shifted(painter, thin, [(i - mid, j - mid) for i in range(n) for j in range(n)])
+        self._stroke_shifted(painter, strokes[1], strokes[2])
 
 
 class _Racer:
@@ -328,6 +341,102 @@ def _first_clash(placed: list[Box], box: Box) -> Box | None:
     )
 
 
+class _Shaft(pg.GraphicsObject):
+    """An arrow's line: one segment, painted as the ``PlotCurveItem`` it replaces painted it (the
+    same path, pen and antialiasing, so the same pixels) and bounded by the same rect.
+
+    The selected racer's arrows move at every frame; as curves each move cost ≈ 35 µs of
+    ``setData`` (array checks, bounds, the view box told, signals) and each paint ≈ 80 µs (a
+    curve's general paint, the path from ``arrayToQPath``). ``getData``, ``setData`` and
+    ``setPen`` are the curve's, for two-point data.
+    """
+
+    def __init__(self, pen: QPen) -> None:
+        super().__init__()
+        self._pen = pen
+        self._x = self._y = np.zeros(0)
+        self._path = QPainterPath()
+        self._rect: QRectF | None = None
+        self._pixel: tuple[float, float] | None = None  # a view pixel in data units, (x, y)
+        self._antialias = bool(pg.getConfigOption("antialias"))  # as a curve reads it
+
+    def getData(self) -> tuple[np.ndarray, np.ndarray]:
+        return self._x, self._y
+
+    def setData(self, x: Iterable[float], y: Iterable[float]) -> None:
+        """The segment from (x[0], y[0]) to (x[1], y[1])."""
+        self._x, self._y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+        self.prepareGeometryChange()
+        if len(self._x) == 2 and np.isfinite(self._x).all() and np.isfinite(self._y).all():
+            # what arrayToQPath makes of two points: a move and a line
+            self._path = QPainterPath(QPointF(self._x[0], self._y[0]))
+            self._path.lineTo(self._x[1], self._y[1])
+        else:
+            self._path = pg.arrayToQPath(self._x, self._y) if len(self._x) else QPainterPath()
+        self._rect = None
+        self.update()
+
+    def setPen(self, pen: QPen) -> None:
+        self.prepareGeometryChange()
+        self._pen = pen
+        self._rect = None
+        self.update()
+
+    def viewTransformChanged(self) -> None:
+        super().viewTransformChanged()
+        self.prepareGeometryChange()
+        self._pixel = self._rect = None
+
+    def boundingRect(self) -> QRectF:
+        """``PlotCurveItem``'s: the finite data's bounds, padded by the pen (0.7072 of its
+        width, in pixels for a cosmetic pen)."""
+        if self._rect is None:
+            x, y = self._x[np.isfinite(self._x)], self._y[np.isfinite(self._y)]
+            if not (x.size and y.size):
+                return QRectF()
+            xmn, xmx, ymn, ymx = float(x.min()), float(x.max()), float(y.min()), float(y.max())
+            pen, px, py = self._pen, 0.0, 0.0
+            if pen.style() != Qt.PenStyle.NoPen:
+                pad = pen.widthF() * 0.7072
+                if not pen.isCosmetic():
+                    xmn, xmx, ymn, ymx = xmn - pad, xmx + pad, ymn - pad, ymx + pad
+                else:
+                    if self._pixel is None:
+                        vx, vy = self.pixelVectors()
+                        if vx is None or vy is None:
+                            return QRectF(xmn, ymn, xmx - xmn, ymx - ymn)
+                        self._pixel = (_length(vx), _length(vy))
+                    px, py = self._pixel[0] * pad, self._pixel[1] * pad
+            self._rect = QRectF(xmn - px, ymn - py, (2 * px) + xmx - xmn, (2 * py) + ymx - ymn)
+        return self._rect
+
+    def paint(self, painter: QPainter, *_: object) -> None:
+        if len(self._x) == 0 or self._pen.style() == Qt.PenStyle.NoPen:
+            return
+        aa = self._exportOpts.get("antialias", True) if self._exportOpts is not False else self._antialias
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, aa)
+        painter.setPen(self._pen)
+        pen = self._pen
+        if (
+            not aa
+            and pen.widthF() > 1.0
+            and pen.style() == Qt.PenStyle.SolidLine
+            and pen.isSolid()
+            and pen.color().alphaF() == 1.0
+        ):  # a curve's rule: a wide opaque pen without antialiasing as segments
+            painter.drawLines(*arrayToLineSegments(self._x, self._y, "all", True).drawargs())
+        else:
+            painter.drawPath(self._path)
+
+
+def _length(vector: object) -> float:
+    """A pixel vector's length, 0 where pyqtgraph found it 0 (overflow)."""
+    try:
+        return float(vector.length())  # type: ignore[attr-defined]
+    except OverflowError:
+        return 0.0
+
+
 class _Arrow:
     """A vector drawn from a point: a line and a head, with a short label and its size."""
 
@@ -340,7 +449,7 @@ class _Arrow:
         self.label = text
         self.tip, self.direction = (0.0, 0.0), (1.0, 0.0)
         pen = pg.mkPen(color, width=ARROW_WIDTH)
-        self.line = FastCurve(pen=pen)
+        self.line = _Shaft(pen)
         self.head = pg.ArrowItem(headLen=12, tipAngle=32, pen=pen, brush=color)
         self.text = pg.TextItem(text, color=color, anchor=(0.5, 0.5), fill=pg.mkBrush(255, 255, 255, 170))
         font = QFont()
@@ -446,11 +555,11 @@ class ContourView(pg.PlotWidget):
         self.lines = _LevelLines()
         self.lines.setZValue(-5)
         self.plot.addItem(self.lines, ignoreBounds=True)
-        self.minima = pg.ScatterPlotItem(
+        self.minima = FastScatter(
             symbol="star", size=17, pen=pg.mkPen("#111", width=1.2), brush=pg.mkBrush("#ffffff")
         )
         self.minima.setZValue(15)
-        self.start_marker = pg.ScatterPlotItem(
+        self.start_marker = FastScatter(
             symbol="s", size=11, pen=pg.mkPen("#111", width=2), brush=pg.mkBrush(255, 255, 255, 200)
         )
         self.start_marker.setZValue(16)
@@ -507,6 +616,8 @@ class ContourView(pg.PlotWidget):
         self.fast_trails = True
         self._histories: dict[str, RacerHistory] = {}
         self._largest_cache: tuple[object, dict[str, float]] = (None, {})
+        # (record, stride, k, step of row k−1, maxima of rows 1 … k−1): rows weighed (_largest)
+        self._largest_rows: tuple = (None, 0, 0, 0, {})
         self._labelled: str | None = None  # the racer whose sizes the arrows' labels give
         self._view: tuple[float, float, float, float] = (-4.0, 4.0, -4.0, 4.0)
         self.set_view(self._view)  # round numbers on the axes until a surface comes
@@ -761,21 +872,38 @@ class ContourView(pg.PlotWidget):
             self._place_glyph_label(point, (float(r[0]), float(r[1])))
 
     def _largest(self, racer: str | None) -> dict[str, float]:
-        """The largest ‖g‖, ‖M‖, ‖Δw‖ of a racer's recorded run (cached per record length)."""
+        """The largest ‖g‖, ‖M‖, ‖Δw‖ of a racer's recorded run (cached per record length).
+
+        Rows already weighed are not weighed again: at 60 steps a second the record is at its
+        12,000-row cap within minutes, and three norms over all of it at every frame cost ≈ 1 ms.
+        The rows before the newest (an append may replace that one) are kept as weighed while
+        the record is the same object on the same stride and the last of them holds the same
+        step (a thinning or an insertion of exact rows before it moves it); only the rows after
+        them are weighed. The maxima are those of all rows, as before: a max is exact.
+        """
         history = self._histories.get(racer) if racer is not None else None
         if history is None or len(history) < 2:
             return {}
-        stamp = (racer, len(history), history.last_step, history.stride)
-        if self._largest_cache[0] != stamp:
-            out = {}
-            for key in ("grad", "M", "dw"):
-                v = history.vec(key)[1:]
-                with np.errstate(invalid="ignore", over="ignore"):
-                    norms = np.hypot(v[:, 0], v[:, 1])
-                finite = norms[np.isfinite(norms)]
-                out[key] = float(finite.max()) if finite.size else 0.0
-            self._largest_cache = (stamp, out)
-        return self._largest_cache[1]
+        n = len(history)
+        stamp = (racer, n, history.last_step, history.stride)
+        if self._largest_cache[0] == stamp and self._largest_rows[0] is history:
+            return self._largest_cache[1]
+        kept, stride, k, step, prefix = self._largest_rows
+        if not (kept is history and stride == history.stride and 1 <= k < n and history.step[k - 1] == step):
+            k, prefix = 1, {}  # rows 1 … k−1 weighed: none
+        out, weighed = {}, {}
+        for key in ("grad", "M", "dw"):
+            v = history.vec(key)[k:]
+            with np.errstate(invalid="ignore", over="ignore"):
+                norms = np.hypot(v[:, 0], v[:, 1])
+            norms = np.where(np.isfinite(norms), norms, -np.inf)
+            before = max(prefix.get(key, -math.inf), float(norms[:-1].max(initial=-math.inf)))
+            weighed[key] = before
+            best = max(before, float(norms[-1]))
+            out[key] = best if best > -math.inf else 0.0
+        self._largest_rows = (history, history.stride, n - 1, history.step[n - 2], weighed)
+        self._largest_cache = (stamp, out)
+        return out
 
     def _separate_labels(self) -> None:
         """Keep the arrows' labels apart and inside the plot (they sit at the arrow tips)."""

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 import pyqtgraph as pg
 from pyqtgraph import functions as fn
@@ -155,6 +155,56 @@ class LabelCachingAxis(pg.AxisItem):
     """
 
     _label_html: str | None = None
+    _rect: QtCore.QRectF | None = None
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.geometryChanged.connect(self._drop_rect)  # (a bound method: held weakly)
+
+    # -- the bounding rect, kept ------------------------------------------------------------
+    # Qt asks every axis for its rect at each repaint that walks it; with a grid pyqtgraph's
+    # maps the view box's rect into the axis every time (≈ 10–17 µs of Python, a dozen times a
+    # repaint of the per-weight plots). It depends on the axis' geometry, its grid, tick length
+    # and label overlap setting, and with a grid on the linked view box's geometry (a sibling in
+    # the plot's layout: their offset is in the two geometries): it is kept until one changes.
+    # A zoom moves neither. Comparing those at every call cost nearly as much as pyqtgraph's,
+    # so the changes say so: both geometryChanged signals, setGrid, setStyle.
+
+    def _drop_rect(self, *_: object) -> None:
+        self._rect = None
+
+    def boundingRect(self) -> QtCore.QRectF:
+        """pyqtgraph's rect, found again after a change that moves it (see above)."""
+        if self._rect is not None:
+            return QtCore.QRectF(self._rect)
+        rect = super().boundingRect()
+        view = self.linkedView() if self.grid is not False else None
+        if view is None or view.parentItem() is self.parentItem():  # else its offset may move
+            self._rect = rect
+        return QtCore.QRectF(rect)
+
+    def linkToView(self, view: ViewBox) -> None:
+        old = self.linkedView()
+        super().linkToView(view)
+        if old is not view:
+            view.geometryChanged.connect(self._drop_rect)
+        self._rect = None
+
+    def unlinkFromView(self) -> None:
+        view = self.linkedView()
+        super().unlinkFromView()
+        if view is not None:
+            with suppress(RuntimeError, TypeError):  # not connected (linked by pyqtgraph's constructor)
+                view.geometryChanged.disconnect(self._drop_rect)
+        self._rect = None
+
+    def setGrid(self, grid: int | float | bool) -> None:
+        super().setGrid(grid)
+        self._rect = None
+
+    def setStyle(self, **kwargs: object) -> None:
+        super().setStyle(**kwargs)
+        self._rect = None
 
     def _updateLabel(self) -> None:
         html = self.labelString()

@@ -22,6 +22,7 @@ from gui import theme
 from gui.history import RacerHistory, display_stride
 from gui.slots import weak_slot
 from gui.views.centred import CentredNote
+from gui.views.curves import FastScatter
 from gui.views.lazy_plot import LabelCachingAxis, LazyFormPlotItem, one_layout_pass, set_axis_fonts
 from gui.views.plot_lines import PlotLine, PlotLines
 
@@ -401,7 +402,7 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
         self.ci.setContentsMargins(2, 2, 2, 2)
         self.plots: dict[str, pg.PlotItem] = {}
         self.cursors: dict[str, pg.InfiniteLine] = {}
-        self.clip_marks: dict[str, pg.ScatterPlotItem] = {}
+        self.clip_marks: dict[str, FastScatter] = {}
         self.lines: dict[str, PlotLines] = {}
         #: Racers each plot leaves out of its range (diverged, or far out of scale) and marks.
         self.clipped: dict[str, set[str]] = {key: set() for key, *_ in ROWS}
@@ -448,7 +449,7 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
                 plot.addItem(cursor, ignoreBounds=True)
                 self.cursors[key] = cursor
                 # where a curve leaves the plot: ✗ for a diverged racer, ▲/▼ for one out of scale
-                marks = pg.ScatterPlotItem(pxMode=True, size=11)
+                marks = FastScatter(pxMode=True, size=11)
                 marks.setZValue(30)
                 plot.addItem(marks, ignoreBounds=True)
                 self.clip_marks[key] = marks

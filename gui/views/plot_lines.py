@@ -23,7 +23,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QPaintEngine, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem
 
-from gui.views.curves import MAX_BAND_WIDTH, band_strokes, stroke_shifted
+from gui.views.curves import MAX_BAND_WIDTH, band_strokes, polyline_path, stroke_shifted
 
 #: Room around a line's data bounds, in pen widths, when only its part of the plot is repainted:
 #: pyqtgraph's own (a square cap's corner reaches √2/2 of the width; a band's strokes less).
@@ -126,14 +126,16 @@ class PlotLine:
 
     # -- what the item paints -------------------------------------------------------------------
     def path(self) -> QPainterPath:
-        """The line as pyqtgraph's ``arrayToQPath`` makes it (non-finite points: gaps). Not a
-        polyline: the raster engine strokes that a little differently (dash phase, end pixels)."""
+        """The line as pyqtgraph's ``arrayToQPath`` makes it (non-finite points: gaps), made
+        faster for finite points (``polyline_path``: a pair of plots makes ten to twenty a
+        few times a second). Not a polyline: the raster engine strokes that a little
+        differently (dash phase, end pixels)."""
         if self._path is None:
             x, y = self.xData, self.yData
             if x is None or y is None or len(x) == 0 or len(y) == 0:
                 self._path = QPainterPath()
             else:
-                self._path = pg.arrayToQPath(x, y, connect="finite", finiteCheck=True)
+                self._path = polyline_path(x, y)
         return self._path
 
     def segments(self) -> tuple:

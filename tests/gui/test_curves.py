@@ -1,4 +1,5 @@
-"""FastCurve: the bounds pyqtgraph's own curve finds, for every kind of data, found cheaper."""
+"""FastCurve and FastScatter: the bounds pyqtgraph's own items find, for every kind of data,
+found cheaper (FastScatter's kept until something that moves them changes)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import numpy as np
 import pyqtgraph as pg
 import pytest
 
-from gui.views.curves import FastCurve
+from gui.views.curves import FastCurve, FastScatter
 
 INF, NAN = np.inf, np.nan
 
@@ -71,6 +72,72 @@ def test_the_pen_padding_follows_a_zoom(qtbot) -> None:
             _same_rect(reference.boundingRect(), fast.boundingRect())
         widths.append(fast.boundingRect().width() - 2.0)  # the data span 2: the rest is padding
     assert widths[1] > 5 * widths[0] > 25 * widths[2] > 0
+
+
+def _scatter_pair(qtbot, **opts) -> tuple[pg.PlotWidget, pg.ScatterPlotItem, FastScatter]:
+    widget = pg.PlotWidget()
+    qtbot.addWidget(widget)
+    widget.resize(400, 300)
+    widget.setRange(xRange=(-2, 5), yRange=(-3, 6), padding=0)
+    reference, fast = pg.ScatterPlotItem(**opts), FastScatter(**opts)
+    for item in (reference, fast):
+        widget.addItem(item)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget, reference, fast
+
+
+def test_a_scatters_kept_rect_follows_its_data_sizes_pens_and_every_zoom(qtbot) -> None:
+    """The rect is found once, then kept: and it is pyqtgraph's again after each change that
+    moves it (new points, emptied, a larger symbol or pen, a zoom, a resized plot)."""
+    widget, reference, fast = _scatter_pair(qtbot, symbol="star", size=17, pen=pg.mkPen("#111", width=1.2))
+    both = (reference, fast)
+    calls = []
+    fast.pixelVectors = lambda *a: calls.append(1) or pg.ScatterPlotItem.pixelVectors(fast, *a)
+    for item in both:
+        item.setData(pos=[(0.0, 1.0), (2.0, -1.0)])
+    _same_rect(reference.boundingRect(), fast.boundingRect())
+    for _ in range(3):
+        _same_rect(reference.boundingRect(), fast.boundingRect())
+    assert len(calls) == 1  # kept: found once for four calls
+
+    def changed(change) -> None:
+        for item in both:
+            change(item)
+        _same_rect(reference.boundingRect(), fast.boundingRect())
+
+    changed(lambda item: item.setData(pos=[(4.0, 5.0)]))
+    changed(lambda item: item.setData(pos=np.zeros((0, 2))))  # emptied
+    changed(lambda item: item.setData(pos=[(1.0, 1.0), (-1.0, 3.0)]))
+    changed(lambda item: item.setSize(40))  # presenting: no prepareGeometryChange in pyqtgraph
+    changed(lambda item: item.setPen(pg.mkPen("#111", width=6)))
+    for span in (70.0, 0.7):  # zoomed out 10×, then in 100×
+        widget.setRange(xRange=(-2, span - 2), yRange=(-3, span - 3), padding=0)
+        qtbot.waitUntil(lambda s=span: widget.getViewBox().viewPixelSize()[0] < s / 100)
+        _same_rect(reference.boundingRect(), fast.boundingRect())
+    before = fast.boundingRect().width()
+    pixel = widget.getViewBox().viewPixelSize()[0]
+    widget.resize(800, 200)  # the same range over more pixels: smaller padding
+    qtbot.waitUntil(lambda: widget.getViewBox().viewPixelSize()[0] < pixel * 0.6)
+    _same_rect(reference.boundingRect(), fast.boundingRect())
+    assert fast.boundingRect().width() < before
+
+
+def test_a_scatter_shown_after_its_rect_was_asked_for_gets_the_shown_plots_padding(qtbot) -> None:
+    """A rect found before the plot was laid out and shown is not kept past it."""
+    widget = pg.PlotWidget()
+    qtbot.addWidget(widget)
+    fast, reference = FastScatter(size=11), pg.ScatterPlotItem(size=11)
+    for item in (fast, reference):
+        item.setData(pos=[(0.0, 0.0)])
+        widget.addItem(item)
+    unpadded = fast.boundingRect()
+    widget.resize(400, 300)
+    widget.setRange(xRange=(-2, 5), yRange=(-3, 6), padding=0)
+    widget.show()
+    qtbot.waitExposed(widget)
+    _same_rect(reference.boundingRect(), fast.boundingRect())
+    assert fast.boundingRect() != unpadded
 
 
 def _painted(curve: pg.PlotCurveItem, pen, seed: int = 3, noise: float = 4.0) -> np.ndarray:
