@@ -167,8 +167,9 @@ def _near(mask: np.ndarray, other: np.ndarray) -> float:
 @pytest.mark.parametrize("seed, noise", [(3, 4.0), (1, 0.5), (2, 0.0)])
 def test_a_band_curve_paints_the_wide_dashed_pens_band(seed, noise) -> None:
     """The 2.4 px dashed selected curve as four one-pixel dashed strokes covers the band the wide
-    pen does: about as many pixels, nine in ten within a pixel of the other's (dashes as long);
-    so does a solid wide pen's, against pyqtgraph's wide segments."""
+    pen does: nearly as many pixels (two rows where the pen covers two or three: one pixel apart,
+    the strokes leave no hole), nine in ten within a pixel of the other's (dashes as long); so does
+    a solid wide pen's, against pyqtgraph's wide segments."""
     from PySide6.QtCore import Qt
 
     from gui.views.curves import BandCurve
@@ -176,8 +177,9 @@ def test_a_band_curve_paints_the_wide_dashed_pens_band(seed, noise) -> None:
     dashed = pg.mkPen("#d55e00", width=2.4, style=Qt.PenStyle.DashLine)
     wide = _painted(pg.PlotCurveItem(antialias=False), dashed, seed, noise)
     band = _painted(BandCurve(antialias=False), dashed, seed, noise)
-    assert band.sum() == pytest.approx(wide.sum(), rel=0.1)
-    assert _near(band, wide) > 0.9 and _near(wide, band) > 0.9  # (dash ends may lie a pixel apart)
+    assert 0.75 * wide.sum() <= band.sum() <= 1.1 * wide.sum()
+    # (dash ends may lie a pixel apart, and the wide pen's third row is a pixel from the band)
+    assert _near(band, wide) > 0.9 and _near(wide, band) > 0.85
     thin = _painted(
         pg.PlotCurveItem(antialias=False),
         pg.mkPen("#d55e00", width=1.0, style=Qt.PenStyle.DashLine),
@@ -189,7 +191,33 @@ def test_a_band_curve_paints_the_wide_dashed_pens_band(seed, noise) -> None:
     solid = pg.mkPen("#d55e00", width=2.4)
     segments = _painted(pg.PlotCurveItem(antialias=False), solid, seed, noise)
     solid_band = _painted(BandCurve(antialias=False), solid, seed, noise)
-    assert solid_band.sum() == pytest.approx(segments.sum(), rel=0.2)  # a 2–3 px band, as 2.4 px is
+    assert 0.75 * segments.sum() <= solid_band.sum() <= 1.2 * segments.sum()  # a 2 px band for 2.4 px
     assert _near(solid_band, segments) > 0.95 and _near(segments, solid_band) > 0.95
     one_pixel = _painted(pg.PlotCurveItem(antialias=False), pg.mkPen("#d55e00", width=1.0), seed, noise)
     assert solid_band.sum() > 1.5 * one_pixel.sum()
+
+
+@pytest.mark.parametrize("width", [2.4, 3.4])
+def test_a_band_has_no_hole_where_a_flat_line_steps_a_pixel(width) -> None:
+    """The selected racer's wide line on a nearly flat stretch (G or L settling): its one-pixel
+    strokes 1.2 px apart left a pixel row empty between them wherever the line's height fell
+    just short of a row boundary, small hollow boxes along the line. Every column of the band is
+    one run of painted rows, as wide as the pen's (2–3 rows for 2.4 px, 2–4 for 3.4)."""
+    from PySide6.QtGui import QImage, QPainter
+
+    from gui.views.curves import BandCurve
+
+    curve = BandCurve(antialias=False)
+    x = np.linspace(5.0, 395.0, 800)
+    curve.setData(x, 100 + 0.01 * x)  # climbs four pixels over 390: every sub-pixel height
+    curve.setPen(pg.mkPen("#cc79a7", width=width))
+    image = QImage(400, 200, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(0)
+    painter = QPainter(image)
+    curve.paint(painter, None, None)
+    painter.end()
+    mask = np.frombuffer(image.constBits(), np.uint8).reshape(200, 400, 4)[..., 3] > 0
+    for column in range(10, 390):
+        rows = np.flatnonzero(mask[:, column])
+        assert rows.size and rows[-1] - rows[0] + 1 == rows.size, (column, rows)  # no hole
+        assert round(width) - 1 <= rows.size <= round(width) + 1
