@@ -75,16 +75,23 @@ class FastCurve(pg.PlotCurveItem):
     def _pixel_size(self) -> tuple[float, float]:
         """A pixel's length in data units along x and y (0 where unknown), as pyqtgraph finds it;
         kept once the item is on screen (before, there is no pixel to measure)."""
-        vx, vy = self.pixelVectors()
-        out = []
-        for v in (vx, vy):
-            try:
-                out.append(0.0 if v is None else v.length())
-            except OverflowError:
-                out.append(0.0)
-        if vx is not None and vy is not None:
-            self._pixel = (out[0], out[1])
-        return out[0], out[1]
+        px, py, known = pixel_lengths(self)
+        if known:
+            self._pixel = (px, py)
+        return px, py
+
+
+def pixel_lengths(item: pg.GraphicsObject) -> tuple[float, float, bool]:
+    """A view pixel's length along x and y in ``item``'s units, as pyqtgraph's bounding rects find
+    it (0 where unknown or overflowing), and whether both were known (the item is on screen)."""
+    vx, vy = item.pixelVectors()
+    lengths = []
+    for v in (vx, vy):
+        try:
+            lengths.append(0.0 if v is None else v.length())
+        except OverflowError:
+            lengths.append(0.0)
+    return lengths[0], lengths[1], vx is not None and vy is not None
 
 
 class FastScatter(pg.ScatterPlotItem):
@@ -118,15 +125,8 @@ class FastScatter(pg.ScatterPlotItem):
         known = True
         pad = self.pixelPadding()
         if pad > 0:  # as pyqtgraph finds it: a view pixel's length in local units
-            vx, vy = self.pixelVectors()
-            known = vx is not None and vy is not None
-            lengths = []
-            for v in (vx, vy):
-                try:
-                    lengths.append(0.0 if v is None else v.length())
-                except OverflowError:
-                    lengths.append(0.0)
-            px, py = lengths[0] * pad, lengths[1] * pad
+            px, py, known = pixel_lengths(self)
+            px, py = px * pad, py * pad
         rect = QRectF(xmn - px, ymn - py, (2 * px) + xmx - xmn, (2 * py) + ymx - ymn)
         if known and bounds is self.bounds:
             self._rect, self._rect_for = rect, bounds
