@@ -11,6 +11,13 @@ Set ``OPTIMIZER_LAB_TEST_CACHE_DIR`` to keep the compiled kernels between runs (
 repeating the suite with ``tests/repeat_gui_tests.py``); by default every session compiles afresh,
 as a fresh CI machine does.
 
+The suite runs in pytest-xdist workers (``-n`` in pyproject.toml's addopts). Each worker is a
+session of its own here: its own temporary home, settings and kernel cache (two processes
+compiling into one numba cache can drop each other's index entries). A worker inherits the
+environment the controller set below, so it takes the real home from the controller (``~`` is
+the controller's temporary home by then) and logs refused writes to the controller's log, which
+the controller checks when every worker has finished.
+
 Under CI (``CI`` set, as ``.ci/run`` does) hypothesis draws the same examples every run, so a
 build fails for the change it tests, never for a new random draw; on a developer's machine
 the draws are random and keep exploring (the random gradient check found (x²)^1.5's 0/0 so).
@@ -19,6 +26,7 @@ the draws are random and keep exploring (the random gradient check found (x²)^1
 from __future__ import annotations
 
 import gc
+import json
 import os
 import shutil
 import sys
@@ -40,11 +48,30 @@ def _real_homes() -> set[Path]:
     return {h for h in homes if h.is_dir()}
 
 
-REAL_HOMES = _real_homes()
-"""The user's home as the login and as ``$HOME`` named it before this module ran."""
-SESSION_ROOT = Path(tempfile.mkdtemp(prefix="optimizer-lab-tests-"))
+#: What a session tells the pytest-xdist workers it starts: its temporary home, the real homes, its leak log.
+_CONTROLLER = "OPTIMIZER_LAB_TEST_CONTROLLER"
+
+
+def _controller() -> dict[str, str | list[str]] | None:
+    """The controller's session, if this process is its xdist worker (its home still the controller's).
+
+    A pytest that a test starts with a home of its own (tests/test_isolation.py) is a session of
+    its own, with that home as the real one, even when started from a worker.
+    """
+    if not os.environ.get("PYTEST_XDIST_WORKER") or _CONTROLLER not in os.environ:
+        return None
+    controller = json.loads(os.environ[_CONTROLLER])
+    return controller if os.environ.get("HOME") == controller["home"] else None
+
+
+CONTROLLER = _controller()
+REAL_HOMES = {Path(h) for h in CONTROLLER["real_homes"]} if CONTROLLER else _real_homes()
+"""The user's home as the login and as ``$HOME`` named it before this module ran (in the controller)."""
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "") if CONTROLLER else ""
+SESSION_ROOT = Path(tempfile.mkdtemp(prefix=f"optimizer-lab-tests-{WORKER}{'-' if WORKER else ''}"))
 TEST_HOME = SESSION_ROOT / "home"
-KERNEL_CACHE = Path(os.environ.get("OPTIMIZER_LAB_TEST_CACHE_DIR") or SESSION_ROOT / "kernel-cache")
+_kept = os.environ.get("OPTIMIZER_LAB_TEST_CACHE_DIR")
+KERNEL_CACHE = Path(_kept) / WORKER if _kept else SESSION_ROOT / "kernel-cache"
 
 #: Where the app and the libraries it uses look for the user's folders, all pointed into TEST_HOME.
 ISOLATED_ENV = {
@@ -67,7 +94,7 @@ os.environ.update(ISOLATED_ENV)
 # Anything that still writes under the real home (code that looks the home up itself, a child
 # started with an environment of its own making) is stopped and reported: an audit hook here
 # and, through sitecustomize, in every Python the tests start (tests/home_guard.py).
-LEAK_LOG = SESSION_ROOT / "writes-under-the-real-home.log"
+LEAK_LOG = Path(CONTROLLER["leak_log"]) if CONTROLLER else SESSION_ROOT / "writes-under-the-real-home.log"
 _allowed = [SESSION_ROOT, Path(tempfile.gettempdir()), Path(__file__).resolve().parents[1], Path(sys.prefix)]
 home_guard.install(REAL_HOMES, _allowed, LEAK_LOG)
 _site = SESSION_ROOT / "site"
@@ -76,6 +103,9 @@ _site.mkdir()
 os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(_site), os.environ.get("PYTHONPATH")) if p)
 for _name in ("XDG_CONFIG_DIRS", "XDG_DATA_DIRS"):
     os.environ.pop(_name, None)  # no system-wide settings leak in either
+os.environ[_CONTROLLER] = json.dumps(
+    {"home": str(TEST_HOME), "real_homes": sorted(map(str, REAL_HOMES)), "leak_log": str(LEAK_LOG)}
+)
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from hypothesis import settings  # noqa: E402  (after the environment is set)
@@ -143,3 +173,15 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
             print(message, file=sys.stderr)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
     shutil.rmtree(SESSION_ROOT, ignore_errors=True)
+
+
+#: Files started before all others: the offline install's four minutes of pip and of the kernel
+#: cache's fill, in other processes. The xdist workers take whole files in collection order
+#: (``--dist loadfile``); collected last, it would run alone at the end while the other worker idled.
+FIRST = ("tests/test_offline_install.py",)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The ``FIRST`` files first, then the others in their usual order."""
+    first = {config.rootpath / name for name in FIRST}
+    items.sort(key=lambda item: item.path not in first)

@@ -68,7 +68,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.cold:
         env["OPTIMIZER_LAB_TEST_CACHE_DIR"] = str(logs / "kernel-cache")
     command = [sys.executable, "-X", "faulthandler", "-m", "pytest", "-v", "-p", "no:cacheprovider"]
-    command += ["-o", "faulthandler_timeout=600", *args.paths]
+    # one process (-n 0, not pyproject's xdist workers): a crash ends the run and names its test
+    command += ["-n", "0", "-o", "faulthandler_timeout=600", *args.paths]
     print(f"{args.runs} runs of: {' '.join(command[1:])}", flush=True)
     counts = {"passed": 0, "failed": 0, "crashed": 0}
     for run in range(1, args.runs + 1):

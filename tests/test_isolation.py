@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests import home_guard
-from tests.conftest import KERNEL_CACHE, LEAK_LOG, REAL_HOMES, SESSION_ROOT, TEST_HOME
+from tests.conftest import CONTROLLER, KERNEL_CACHE, LEAK_LOG, REAL_HOMES, SESSION_ROOT, TEST_HOME
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -23,6 +23,20 @@ def test_home_and_the_user_folders_are_the_sessions() -> None:
     assert Path.home() == TEST_HOME
     for folder in (user_cache_dir, user_config_dir, user_data_dir, user_log_dir):
         assert TEST_HOME in Path(folder("optimizer-lab")).parents, folder.__name__
+
+
+def test_the_real_home_is_guarded_in_every_xdist_worker() -> None:
+    """A worker starts with ``~`` already the controller's temporary home: it guards the login's
+    home all the same, and has a temporary home and kernel cache of its own."""
+    if sys.platform != "win32":
+        import pwd
+
+        login = Path(pwd.getpwuid(os.getuid()).pw_dir)
+        assert login in REAL_HOMES or not login.is_dir()
+    assert not any(h.parent.name.startswith("optimizer-lab-tests-") for h in REAL_HOMES), REAL_HOMES
+    if CONTROLLER:  # an xdist worker: the controller's log, not its home or cache
+        assert Path(CONTROLLER["home"]) != TEST_HOME and Path(CONTROLLER["leak_log"]) == LEAK_LOG
+        assert Path(CONTROLLER["home"]).parent not in KERNEL_CACHE.parents
 
 
 def test_the_kernel_cache_is_the_sessions() -> None:
