@@ -497,6 +497,14 @@ class RaceWorker(QThread):
                 return
             self._advance(min(MAX_STEPS_PER_TICK, target - min(behind)))
 
+    def _advance_measured(self, n: int, *, each_racer: bool = False) -> None:
+        """``_advance`` that updates ``_per_step`` (all racers' CPU a step, which sizes ticks)
+        from the thread's own CPU time: time spent waiting for the GIL or a core is not the
+        steps' cost, and counting it shrank the ticks until overhead was all they did."""
+        t0 = time.thread_time()
+        self._advance(n, each_racer=each_racer)
+        self._per_step = 0.7 * self._per_step + 0.3 * (time.thread_time() - t0) / n
+
     def _period(self) -> float:
         """Seconds between two ticks on the worker's own clock at the set speed."""
         return max(TICK, 1.0 / self._speed) if self._speed > 0 else TICK
@@ -510,12 +518,7 @@ class RaceWorker(QThread):
             # racers on data ran 0.2 s ticks flat out, and a Pause waited for the tick to end
             least = min(MIN_STEPS_PER_TICK, max(1, int(MAX_TICK_CPU / per_step)))
             n = max(least, min(MAX_STEPS_PER_TICK, int(MAX_SPEED_BUDGET / per_step)))
-            # the thread's own CPU time: time spent waiting for the GIL or a core is not the
-            # steps' cost, and counting it shrank the ticks until overhead was all they did
-            t0 = time.thread_time()
-            self._advance(n, each_racer=True)
-            spent = time.thread_time() - t0
-            self._per_step = 0.7 * self._per_step + 0.3 * spent / n
+            self._advance_measured(n, each_racer=True)
             return self._clock()
         period = self._period()
         # the steps due since the last tick, at the speed set now; a stall is not caught up (at
@@ -531,9 +534,7 @@ class RaceWorker(QThread):
         n = int(min(self._carry, max(most, 1.0)) + 1e-9)  # a period's 60 × (1/60) is 0.9999…
         self._carry -= n
         if n:
-            t0 = time.thread_time()
-            self._advance(n)
-            self._per_step = 0.7 * self._per_step + 0.3 * (time.thread_time() - t0) / n
+            self._advance_measured(n)
         if self._carry >= 1.0:
             return self._clock()  # behind: the rest at once, after any command waiting
         if now - self._framed_at < FRAME_TIMEOUT:
