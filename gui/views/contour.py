@@ -38,6 +38,9 @@ TRAIL_WIDTH = 2.2
 ARROW_WIDTH = 2.4
 CONTOUR_WIDTH = 1.0
 MAX_TRAIL_POINTS = 6000
+#: While a race plays, a racer (or the selected racer's arrows) moved less than this many pixels
+#: since it was drawn is not drawn again: nothing on screen would change.
+STILL_PX = 0.5
 DOT_DIAMETER_PX = 13.0
 #: Points this close to the legend's box count as hidden by it (markers are drawn 11–13 px wide).
 READOUT_CLEARANCE_PX = 12.0
@@ -202,6 +205,9 @@ class _Racer:
         # (record stride, trail stride, points) the body and pieces show: rows 0, s, … (points − 1)·s
         self._body: tuple[int, int, int] = (0, 0, 0)
         self._shown: tuple[int, int, int] | None = None
+        self.end = 0  # rows [0, end) drawn
+        self._drawn_from: RacerHistory | None = None  # ... of this record
+        self.end_point = np.zeros(2)
         #: Its place among the racers (set by the view): staggers the bodies' redraws.
         self.phase = 0
         self._max_pieces = self.MAX_PIECES  # pieces before the body takes them in, this round
@@ -224,12 +230,18 @@ class _Racer:
         for item in (*self.parts(), *self._spare):
             item.setPen(pen)
 
-    def show(self, history: RacerHistory, end: int) -> None:
-        """The trail through rows [0, end) of the record, at most ~MAX_TRAIL_POINTS points."""
+    def show(self, history: RacerHistory, end: int, near: tuple[float, float] | None = None) -> bool:
+        """The trail through rows [0, end) of the record, at most ~MAX_TRAIL_POINTS points;
+        whether it changed. ``near`` (x, y in data units, while playing): rows that all lie this
+        close to the end drawn are not drawn yet (see ``still``)."""
         shown = (end, history.stride, history.last_step)
         if shown == self._shown:
-            return  # nothing new (paused, converged, diverged): no repaint either
+            return False  # nothing new (paused, converged, diverged): no repaint either
+        if near is not None and self.still(history, end, near):
+            return False
         self._shown = shown
+        self.end, self._drawn_from = end, history
+        self.end_point = history.vec("w")[end - 1].copy()  # the point the trail ends at
         w = history.vec("w")
         stride = display_stride(end, MAX_TRAIL_POINTS)
         on_grid = (end - 1) // stride + 1  # rows 0, stride, … below end
@@ -263,6 +275,25 @@ class _Racer:
             tip = np.vstack([tip, w[end - 1 : end]])
         tip = drawable(tip)
         self.tip.setData(tip[:, 0], tip[:, 1])
+        return True
+
+    def still(self, history: RacerHistory, end: int, near: tuple[float, float]) -> bool:
+        """Whether rows [drawn end, end) all lie within ``near`` of the point the trail ends at:
+        drawing them would change nothing on screen. A racer that has settled moves a tiny
+        fraction of a pixel a step, and redrawing its tip at every frame was most of the
+        window's work while a race played on (≈ 0.5 ms a racer a frame at 60 steps/s). The
+        rows must follow on from those drawn (the same record stride and trail stride, more
+        of them); any that move farther, or are not finite, and the trail is drawn."""
+        if history is not self._drawn_from or self._shown is None or self._shown[1] != history.stride:
+            return False
+        if not 0 < self.end < end:
+            return False
+        if display_stride(end, MAX_TRAIL_POINTS) != self._body[1]:
+            return False
+        # from the drawn end's row on: on a thinned record an append replaces the newest row
+        with np.errstate(invalid="ignore"):
+            away = np.abs(history.vec("w")[self.end - 1 : end] - self.end_point)
+            return bool((away[:, 0] <= near[0]).all() and (away[:, 1] <= near[1]).all())
 
     def remove(self, plot: pg.PlotItem) -> None:
         for item in (*self.parts(), *self._spare):
@@ -281,11 +312,13 @@ class _Dots(pg.GraphicsObject):
         self._radius = diameter_px / 2
         self._pen = pg.mkPen("#1a1a1a", width=1.6)
         self._points: dict[str, tuple[float, float, QColor]] = {}
+        self.points: dict[str, tuple[float, float, QColor]] = {}  # as last given
         self._bounds = QRectF()
 
     def set_points(self, points: dict[str, tuple[float, float, QColor]]) -> None:
         """Racer → (x, y, colour), drawn in that order; non-finite points are not drawn."""
         self.prepareGeometryChange()
+        self.points = dict(points)
         self._points = {k: p for k, p in points.items() if math.isfinite(p[0]) and math.isfinite(p[1])}
         self._bounds = QRectF()
         self.update()
@@ -474,23 +507,51 @@ class _Arrow:
 
         ``label=False`` keeps the label's number as it is (while playing, numbers change at 5 Hz).
         """
+        self.draw(origin, self.shape(origin, vector, length, largest), label=label)
+
+    @staticmethod
+    def shape(
+        origin: tuple[float, float], vector: tuple[float, float] | None, length: float, largest: float | None
+    ) -> tuple[float, float, float, float, float, float] | None:
+        """Where ``vector`` drawn from ``origin`` ends: (x1, y1, ux, uy, norm, opacity); None: not drawn."""
         if vector is None or not all(map(math.isfinite, vector)) or math.hypot(*vector) == 0:
-            self.set_visible(False)
-            return
-        self.set_visible(True)
+            return None
         norm = math.hypot(*vector)
         share, alpha = arrow_scale(norm, norm if largest is None else largest)
         length *= share
         ux, uy = vector[0] / norm, vector[1] / norm
-        x1, y1 = origin[0] + ux * length, origin[1] + uy * length
+        return origin[0] + ux * length, origin[1] + uy * length, ux, uy, norm, alpha
+
+    @staticmethod
+    def head_angle(ux: float, uy: float) -> float:
+        """The head's angle for a unit direction, in whole degrees."""
+        return float(round(180.0 - math.degrees(math.atan2(uy, ux))))
+
+    def text_for(self, norm: float, label: bool) -> str:
+        """The label for a vector of size ``norm``: its name and size, or as it is (``label`` False)."""
+        return f"{self.name} {short_number(norm)}" if label or self.label == self.name else self.label
+
+    def draw(
+        self,
+        origin: tuple[float, float],
+        shape: tuple[float, float, float, float, float, float] | None,
+        *,
+        label: bool = True,
+    ) -> None:
+        """Draw the arrow ``shape`` found (or hide it: None); ``label`` as in ``set``."""
+        if shape is None:
+            self.set_visible(False)
+            return
+        self.set_visible(True)
+        x1, y1, ux, uy, norm, alpha = shape
         self.line.setData([origin[0], x1], [origin[1], y1])
         self.head.setPos(x1, y1)
         # whole degrees, set only when they change: setStyle rebuilds the head's path
-        angle = float(round(180.0 - math.degrees(math.atan2(uy, ux))))
+        angle = self.head_angle(ux, uy)
         if angle != self.angle:
             self.angle = angle
             self.head.setStyle(angle=angle)
-        text = f"{self.name} {short_number(norm)}" if label or self.label == self.name else self.label
+        text = self.text_for(norm, label)
         if text != self.label:  # laying the label out again costs more than the arrow
             self.label = text
             self.text.setText(text)
@@ -619,6 +680,7 @@ class ContourView(pg.PlotWidget):
         # (record, stride, k, step of row k−1, maxima of rows 1 … k−1): rows weighed (_largest)
         self._largest_rows: tuple = (None, 0, 0, 0, {})
         self._labelled: str | None = None  # the racer whose sizes the arrows' labels give
+        self._state_drawn: tuple[list[object], list[float]] | None = None  # (_state_still)
         self._view: tuple[float, float, float, float] = (-4.0, 4.0, -4.0, 4.0)
         self.set_view(self._view)  # round numbers on the axes until a surface comes
         self._regrid_timer = QTimer(self, singleShot=True, interval=350)
@@ -673,6 +735,7 @@ class ContourView(pg.PlotWidget):
         self.lines.set_pen(pg.mkPen(theme.CONTOUR_PEN, width=CONTOUR_WIDTH * scale))
         for arrow in self.arrows.values():
             arrow.line.setPen(pg.mkPen(arrow.color, width=ARROW_WIDTH * scale))
+        self._state_drawn = None  # the arrows' heads and labels are drawn anew
 
     def set_display_scale(self, scale: float, base: QFont | None = None) -> None:
         """Presentation mode: lines, markers, arrows and axis text ``scale`` times their size.
@@ -777,20 +840,36 @@ class ContourView(pg.PlotWidget):
             arrow.set_visible(False)
         self.glyph.setVisible(False)
         self.glyph_label.setVisible(False)
+        self._state_drawn = None
 
-    def update_racers(self, histories: dict[str, RacerHistory], cursor: int | None = None) -> None:
-        """Redraw trails and markers; with ``cursor``, markers sit at that step."""
+    def update_racers(
+        self, histories: dict[str, RacerHistory], cursor: int | None = None, *, still_px: float = 0.0
+    ) -> None:
+        """Redraw trails and markers; with ``cursor``, markers sit at that step.
+
+        ``still_px`` (a playing race): a racer whose new rows all lie within that many pixels of
+        the end of its trail is not drawn again until they move farther (``_Racer.still``); its
+        dot stays at the trail's end. With every racer still, nothing is repainted.
+        """
         self._histories = histories
+        near = None
+        if still_px > 0:
+            px, py = self.plot.vb.viewPixelSize()
+            if px > 0 and py > 0 and math.isfinite(px) and math.isfinite(py):
+                near = (still_px * px, still_px * py)
         points = {}
         for name, history in histories.items():
             racer = self._racers.get(name)
             if racer is None:
                 continue
             end = len(history) if cursor is None else history.row_at_step(cursor) + 1
-            racer.show(history, end)
-            w = history.vec("w")
-            points[name] = (float(w[end - 1, 0]), float(w[end - 1, 1]), racer.color)
-        self.dots.set_points(points)
+            if racer.show(history, end, near) or near is None:
+                x, y = history.vec("w")[end - 1]
+            else:  # still (or nothing new): the dot stays where its trail ends
+                x, y = racer.end_point
+            points[name] = (float(x), float(y), racer.color)
+        if near is None or points != self.dots.points:
+            self.dots.set_points(points)
 
     def set_ghost(self, w: np.ndarray | None, color: str = "#333333") -> None:
         """Draw a path not raced yet, dashed and faint, or hide it (None)."""
@@ -821,6 +900,7 @@ class ContourView(pg.PlotWidget):
         *,
         racer: str | None = None,
         numbers: bool = True,
+        still_px: float = 0.0,
     ) -> None:
         """Arrows (−g, −M, Δw) and the √G glyph of the selected racer at its current point.
 
@@ -829,11 +909,10 @@ class ContourView(pg.PlotWidget):
         label gives the vector's size. Without it, every arrow is full length.
         ``numbers=False`` (a playing frame between the readout's): the arrows move, their labels'
         numbers stay until the next such frame, unless another racer is shown (a new label
-        costs more than the arrows, and at 30 Hz no one reads it).
+        costs more than the arrows, and at 30 Hz no one reads it). ``still_px`` (a playing race):
+        a state drawn within that many pixels of the one on screen is not drawn (``_state_still``).
         """
         numbers = numbers or racer != self._labelled
-        if numbers:
-            self._labelled = racer
         x0, x1, y0, y1 = self.current_view()
         size = min(x1 - x0, y1 - y0)
         # a point off the plot (a run far away, one that diverged at 1e26): no arrows, whose
@@ -842,15 +921,15 @@ class ContourView(pg.PlotWidget):
         neg_g = (-grad[0], -grad[1]) if grad is not None else None
         neg_m = (-m[0], -m[1]) if m is not None else None
         largest = self._largest(racer)
-        for key, vec in (("grad", neg_g), ("M", neg_m), ("dw", dw)):
-            self.arrows[key].set(
+        shapes = {
+            key: _Arrow.shape(
                 point,
                 vec if self.show_vectors[key] and on_plot else None,
                 ARROW_LENGTH[key] * size,
                 largest.get(key),
-                label=numbers,
             )
-        self._separate_labels()
+            for key, vec in (("grad", neg_g), ("M", neg_m), ("dw", dw))
+        }
         show_glyph = (
             on_plot
             and self.show_vectors["glyph"]
@@ -858,18 +937,63 @@ class ContourView(pg.PlotWidget):
             and all(map(math.isfinite, G))
             and max(G) > 0
         )
+        r = (0.0, 0.0)
+        if show_glyph:
+            assert G is not None
+            radii = np.sqrt(np.asarray(G, dtype=float))
+            radii = np.maximum(radii / radii.max() * 0.09 * size, 0.004 * size)
+            r = (float(radii[0]), float(radii[1]))
+        if still_px > 0 and self._state_still(racer, numbers, point, shapes, show_glyph, r, still_px):
+            return
+        if numbers:
+            self._labelled = racer
+        for key, shape in shapes.items():
+            self.arrows[key].draw(point, shape, label=numbers)
+        self._separate_labels()
         if bool(show_glyph) != self.glyph.isVisible():
             self.glyph.setVisible(bool(show_glyph))
             self.glyph_label.setVisible(bool(show_glyph))
         if show_glyph:
-            assert G is not None
-            r = np.sqrt(np.asarray(G, dtype=float))
-            r = r / r.max() * 0.09 * size
-            r = np.maximum(r, 0.004 * size)
             self.glyph.setRect(
                 QRectF(QPointF(point[0] - r[0], point[1] - r[1]), QPointF(point[0] + r[0], point[1] + r[1]))
             )
-            self._place_glyph_label(point, (float(r[0]), float(r[1])))
+            self._place_glyph_label(point, r)
+
+    def _state_still(
+        self,
+        racer: str | None,
+        numbers: bool,
+        point: tuple[float, float],
+        shapes: dict[str, tuple[float, float, float, float, float, float] | None],
+        glyph: bool,
+        r: tuple[float, float],
+        still_px: float,
+    ) -> bool:
+        """Whether the arrows and glyph would be drawn as they are, to within ``still_px`` pixels
+        (the same arrows, head angles, labels and fading; ends and radii that close); if not,
+        the new state is kept as the one drawn. A settled racer's vectors shrink or turn by a
+        fraction of a pixel a frame, and moving the arrows, their labels and the glyph again
+        cost ≈ 1 ms of a frame at 60 steps/s."""
+        px, py = self.plot.vb.viewPixelSize()
+        if not (px > 0 and py > 0):
+            return False
+        same: list[object] = [racer, glyph]
+        spots = [point[0] / px, point[1] / py, r[0] / px, r[1] / py]
+        for arrow, shape in zip(self.arrows.values(), shapes.values(), strict=True):
+            if shape is None:
+                same.append(None)
+                continue
+            x1, y1, ux, uy, norm, alpha = shape
+            same += [arrow.head_angle(ux, uy), round(alpha, 2), arrow.text_for(norm, numbers)]
+            spots += [x1 / px, y1 / py]
+        drawn = self._state_drawn
+        self._state_drawn = (same, spots)
+        if drawn is None or drawn[0] != same or len(drawn[1]) != len(spots):
+            return False
+        if all(abs(a - b) <= still_px for a, b in zip(drawn[1], spots, strict=True)):
+            self._state_drawn = drawn  # the state drawn stays the reference
+            return True
+        return False
 
     def _largest(self, racer: str | None) -> dict[str, float]:
         """The largest ‖g‖, ‖M‖, ‖Δw‖ of a racer's recorded run (cached per record length).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from itertools import pairwise
 
 import numpy as np
@@ -10,7 +11,7 @@ from PySide6.QtCore import QPointF
 
 from engine.simulate import Run
 from gui.history import RacerHistory
-from gui.views.contour import MAX_TRAIL_POINTS, SHORTEST, ContourView, arrow_scale
+from gui.views.contour import MAX_TRAIL_POINTS, SHORTEST, STILL_PX, ContourView, arrow_scale
 from tests.gui.conftest import shown
 
 
@@ -120,6 +121,78 @@ def test_an_unchanged_record_sets_no_new_data(view) -> None:
     before = tip.getData()[0]
     view.update_racers({"sgd": history})
     assert tip.getData()[0] is before  # the same arrays: nothing was set, nothing repaints
+
+
+def _settled(view: ContourView) -> tuple[RacerHistory, Run]:
+    """SGD on the bowl after 300 steps: each step moves it far less than a pixel."""
+    run = Run("quadratic", "sgd", (2.0, 1.0), tol=0.0)
+    history = RacerHistory(run.start, float(run.trajectory().loss[0]))
+    view.set_racers({"sgd": "SGD"}, run.start)
+    history.append(run.advance(300))
+    view.update_racers({"sgd": history}, still_px=STILL_PX)
+    return history, run
+
+
+def test_a_playing_racer_that_moves_less_than_half_a_pixel_is_not_drawn_again(view, monkeypatch) -> None:
+    """While a race plays (``still_px``), rows within half a pixel of the trail's end change nothing
+    on screen: no new data, no repaint, the dot where the trail ends. Rows that reach farther
+    than that are drawn, all of them (none skipped); paused (no ``still_px``) every row is."""
+    history, run = _settled(view)
+    racer = view._racers["sgd"]
+    px, _py = view.plot.vb.viewPixelSize()
+    drawn_end = history.vec("w")[-1].copy()
+    assert 0 < np.abs(history.vec("w")[-1] - history.vec("w")[-2]).max() < 1e-3 * px  # settled
+    repaints: list[object] = []
+    for item in (racer.tip, view.dots):
+        monkeypatch.setattr(item, "update", lambda *a, r=repaints: r.append(a))
+    tip = racer.tip.getData()[0]
+    for _ in range(5):
+        history.append(run.advance(2))  # a frame's rows at 60 steps/s
+        view.update_racers({"sgd": history}, still_px=STILL_PX)
+    assert racer.tip.getData()[0] is tip and repaints == []  # nothing set, nothing repainted
+    assert view.marker_position("sgd") == tuple(drawn_end)  # at the trail's end, not at the newest row
+    # a row half a pixel and more away (a learner's edit kicks it): drawn, with the rows before it
+    moved = history.vec("w")[-1] + (0.6 * px, 0.0)
+    kick = run.advance(1)
+    kick = replace(kick, w=np.array([moved]))
+    history.append(kick)
+    view.update_racers({"sgd": history}, still_px=STILL_PX)
+    np.testing.assert_array_equal(_trail(view, "sgd"), _expected(history, len(history)))
+    assert view.marker_position("sgd") == tuple(moved) and repaints
+    # paused: the newest row, however close
+    history.append(run.advance(2))
+    view.update_racers({"sgd": history})
+    np.testing.assert_array_equal(_trail(view, "sgd"), _expected(history, len(history)))
+    assert view.marker_position("sgd") == tuple(history.vec("w")[-1])
+
+
+def test_still_arrows_are_not_moved_and_arrows_that_move_a_pixel_are(view, monkeypatch) -> None:
+    """The selected racer's arrows, labels and glyph are set again only if some end moves half a
+    pixel or more, a head turns a degree, a label's words or an arrow's fading change."""
+    view.set_view((-4.0, 4.0, -4.0, 4.0))
+    px, _py = view.plot.vb.viewPixelSize()
+    moved: list[object] = []
+    monkeypatch.setattr(view.arrows["grad"].line, "setData", lambda *a: moved.append(a))
+    state = ((0.0, 0.0), (1.0, 0.5), (0.2, 0.1), (-0.1, -0.05), (1.0, 0.25))
+    view.show_state(*state, racer="a", still_px=STILL_PX)
+    assert len(moved) == 1
+    # a thousandth of a pixel, labels as they are: nothing moves
+    nudged = ((0.001 * px, 0.0), (1.0, 0.5), (0.2, 0.1), (-0.1, -0.05), (1.0, 0.25))
+    view.show_state(*nudged, racer="a", numbers=False, still_px=STILL_PX)
+    assert len(moved) == 1
+    view.show_state(*nudged, racer="a", numbers=True, still_px=STILL_PX)  # the same words
+    assert len(moved) == 1
+    # a pixel: moved; a new label's words: drawn; without still_px: always
+    view.show_state((px, 0.0), *state[1:], racer="a", numbers=False, still_px=STILL_PX)
+    assert len(moved) == 2
+    view.show_state((px, 0.0), (1.5, 0.75), *state[2:], racer="a", numbers=True, still_px=STILL_PX)
+    assert len(moved) == 3 and view.arrows["grad"].text.toPlainText() == "−g 1.7"
+    view.show_state((px, 0.0), (1.5, 0.75), *state[2:], racer="a", numbers=True)
+    assert len(moved) == 4
+    # the racers replaced (the arrows hidden): the same state is drawn again
+    view.set_racers({"b": "B"}, (0.0, 0.0))
+    view.show_state((px, 0.0), (1.5, 0.75), *state[2:], racer="a", still_px=STILL_PX)
+    assert len(moved) == 5 and view.arrows["grad"].line.isVisible()
 
 
 def test_arrow_lengths_fall_by_a_quarter_a_decade_and_fade_when_negligible() -> None:
