@@ -298,3 +298,68 @@ def test_an_auto_ranging_plot_fits_the_lines_as_it_fitted_one_curve_each(qtbot) 
     qtbot.waitUntil(lambda: reference.getViewBox().viewRange()[1][0] < -9.0)
     qtbot.waitUntil(lambda: ours.getViewBox().viewRange()[1][0] < -9.0)
     assert same()
+
+
+class _Recorded(PlotLines):
+    """A ``PlotLines`` that keeps the rectangles it asks to repaint (None: all of it)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked: list[QRectF | None] = []
+
+    def update(self, rect: QRectF | None = None) -> None:
+        self.asked.append(None if rect is None else QRectF(rect))
+        super().update() if rect is None else super().update(rect)
+
+
+def _data_rect(x: np.ndarray, y: np.ndarray) -> QRectF:
+    return QRectF(float(x[0]), float(np.nanmin(y)), float(x[-1] - x[0]), float(np.nanmax(y) - np.nanmin(y)))
+
+
+def test_an_append_repaints_only_the_lines_changed_tail(qtbot) -> None:
+    """Playing, a line's new points are its old ones and a few more: only the segment from the
+    last point both share to the new end is repainted (with its pen's width), not the plot;
+    anything else repaints where the line was and is, as before."""
+    widget = shown(qtbot, pg.PlotWidget(), (500, 400))
+    widget.setRange(xRange=(0, 100), yRange=(0, 10), padding=0)
+    item = _Recorded()
+    widget.getPlotItem().addItem(item, ignoreBounds=True)
+    line = item.add_line(pg.mkPen("#000", width=1.0))
+    steps = np.arange(0.0, 100.0)
+    values = 5 + 3 * np.sin(steps / 7)
+    qtbot.waitExposed(widget)
+    vb = widget.getViewBox()
+    qtbot.waitUntil(lambda: item._pixel_size() == pytest.approx((100 / vb.width(), 10 / vb.height())))
+
+    def asked(rows: np.ndarray, y: np.ndarray | None = None) -> QRectF:
+        item.asked.clear()
+        line.setData(steps[rows], values[rows] if y is None else y)
+        assert len(item.asked) == 1 and item.asked[0] is not None, item.asked
+        return item.asked[0]
+
+    line.setData(steps[:60], values[:60])
+    rect = asked(np.arange(64))  # four points appended
+    assert rect.left() <= 59.0 < 63.0 <= rect.right() and rect.width() < 6.0
+    tail = _data_rect(steps[59:64], values[59:64])
+    assert rect.top() <= tail.top() and rect.bottom() >= tail.bottom()
+    # thinned: the old last row (63) is off the stride's grid, so the shared points end at 62
+    line.setData(steps[[*range(0, 63, 2), 63]], values[[*range(0, 63, 2), 63]])
+    rect = asked(np.array([*range(0, 67, 2), 67]))
+    assert rect.left() <= 62.0 and rect.right() >= 67.0 and rect.width() < 7.0
+    tail = _data_rect(steps[62:68], values[62:68])  # the highest is the shared point's, 62
+    assert rect.top() <= tail.top() and rect.bottom() >= tail.bottom()
+    item.asked.clear()
+    line.setData(steps[[*range(0, 67, 2), 67]], values[[*range(0, 67, 2), 67]])
+    assert item.asked == []  # the same data again (a diverged racer's at every fit): nothing changes
+    line.setData(steps[:80], values[:80])
+    rect = asked(np.arange(80), np.where(steps[:80] == 30.0, 9.0, values[:80]))  # a point changed
+    assert 25.0 < rect.left() <= 29.0 and rect.right() >= 79.0  # from the point before it
+    for rows, y in (
+        (np.arange(80), np.where(steps[:80] == 1.0, 9.0, values[:80])),  # the second point changed
+        (np.arange(0, 80, 2), None),  # the stride changed
+        (np.arange(40), values[:40] - 1.0),  # a new, shorter line
+    ):
+        line.setData(steps[:80], values[:80])
+        rect = asked(rows, y)
+        new_y = values[rows] if y is None else y
+        assert rect.contains(_data_rect(steps[:80], values[:80]).united(_data_rect(steps[rows], new_y)))
