@@ -53,8 +53,13 @@ class PlotLine:
 
     # -- the curve API the panels use ------------------------------------------------------
     def setData(self, x: object, y: object) -> None:
-        """New points; ``x`` ascending (steps), so its ends are its bounds."""
+        """New points; ``x`` ascending (steps), so its ends are its bounds.
+
+        Playing, a line's new points are its old ones plus a few appended: then only its
+        changed tail is repainted (``_changed_tail``), not the whole line's rectangle.
+        """
         old = self._bounds
+        old_x, old_y = self.xData, self.yData
         self.xData = x = np.asarray(x, dtype=float)
         self.yData = y = np.asarray(y, dtype=float)
         self._path = None
@@ -72,7 +77,11 @@ class PlotLine:
                 values = y[np.isfinite(y)]
                 if values.size:
                     self._y_extent = (float(values.min()), float(values.max()))
-        self._owner.line_changed(self, old)
+        tail = _changed_tail(old_x, old_y, x, y) if old is not None and self._bounds is not None else None
+        if tail is not None:
+            self._owner._update_around(tail, self.opts["pen"])
+        else:
+            self._owner.line_changed(self, old)
         self._owner.data_changed()
 
     def y_extent(self) -> tuple[float, float] | None:
@@ -144,6 +153,36 @@ class PlotLine:
             self._segments = arrayToLineSegments(self.xData, self.yData, "finite", True, out=self._segments)
             self._segments_ok = True
         return self._segments.drawargs()
+
+
+def _changed_tail(
+    old_x: np.ndarray | None, old_y: np.ndarray | None, x: np.ndarray, y: np.ndarray
+) -> QRectF | None:
+    """The data rectangle a line's new points change, if they keep its first ``k`` ≥ 2 old ones
+    (a NaN matching a NaN): old[k-1:] ∪ new[k-1:], as the segment from point k-1 on may change.
+    None (repaint the whole line's rectangles): no such prefix, or a tail without finite bounds.
+
+    ``_thin_rows`` keeps the last row, off the stride's grid: the prefix then ends a point
+    before the old end, which is in the tail.
+    """
+    if old_x is None or old_y is None or len(old_x) < 2 or len(old_y) != len(old_x) or len(y) != len(x):
+        return None
+    m = min(len(old_x), len(x))
+    if m < 2:
+        return None
+    a, b = old_y[:m], y[:m]
+    same = (old_x[:m] == x[:m]) & ((a == b) | (np.isnan(a) & np.isnan(b)))
+    k = m if same.all() else int(same.argmin())
+    if k < 2:
+        return None
+    was, now = old_y[k - 1 :], y[k - 1 :]  # NaN skipped (all NaN: NaN); -inf, inf kept
+    y0 = float(np.fmin(np.fmin.reduce(was), np.fmin.reduce(now)))
+    y1 = float(np.fmax(np.fmax.reduce(was), np.fmax.reduce(now)))
+    x0 = float(x[k - 1])
+    x1 = max(float(old_x[-1]), float(x[-1]))
+    if not all(math.isfinite(v) for v in (x0, x1, y0, y1)):
+        return None
+    return QRectF(x0, y0, x1 - x0, y1 - y0)
 
 
 def _uses_segments(pen: QPen) -> bool:

@@ -298,3 +298,167 @@ def test_an_auto_ranging_plot_fits_the_lines_as_it_fitted_one_curve_each(qtbot) 
     qtbot.waitUntil(lambda: reference.getViewBox().viewRange()[1][0] < -9.0)
     qtbot.waitUntil(lambda: ours.getViewBox().viewRange()[1][0] < -9.0)
     assert same()
+
+
+class _Recorded(PlotLines):
+    """A ``PlotLines`` that keeps the rectangles it asks to repaint (None: all of it)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked: list[QRectF | None] = []
+
+    def update(self, rect: QRectF | None = None) -> None:
+        self.asked.append(None if rect is None else QRectF(rect))
+        super().update() if rect is None else super().update(rect)
+
+
+def _data_rect(x: np.ndarray, y: np.ndarray) -> QRectF:
+    return QRectF(float(x[0]), float(np.nanmin(y)), float(x[-1] - x[0]), float(np.nanmax(y) - np.nanmin(y)))
+
+
+def test_an_append_repaints_only_the_lines_changed_tail(qtbot) -> None:
+    """Playing, a line's new points are its old ones and a few more: only the segment from the
+    last point both share to the new end is repainted (with its pen's width), not the plot;
+    anything else repaints where the line was and is, as before."""
+    widget = shown(qtbot, pg.PlotWidget(), (500, 400))
+    widget.setRange(xRange=(0, 100), yRange=(0, 10), padding=0)
+    item = _Recorded()
+    widget.getPlotItem().addItem(item, ignoreBounds=True)
+    line = item.add_line(pg.mkPen("#000", width=1.0))
+    steps = np.arange(0.0, 100.0)
+    values = 5 + 3 * np.sin(steps / 7)
+    qtbot.waitExposed(widget)
+    vb = widget.getViewBox()
+    qtbot.waitUntil(lambda: item._pixel_size() == pytest.approx((100 / vb.width(), 10 / vb.height())))
+
+    def asked(rows: np.ndarray, y: np.ndarray | None = None) -> QRectF:
+        item.asked.clear()
+        line.setData(steps[rows], values[rows] if y is None else y)
+        assert len(item.asked) == 1 and item.asked[0] is not None, item.asked
+        return item.asked[0]
+
+    line.setData(steps[:60], values[:60])
+    rect = asked(np.arange(64))  # four points appended
+    assert rect.left() <= 59.0 < 63.0 <= rect.right() and rect.width() < 6.0
+    tail = _data_rect(steps[59:64], values[59:64])
+    assert rect.top() <= tail.top() and rect.bottom() >= tail.bottom()
+    # thinned: the old last row (63) is off the stride's grid, so the shared points end at 62
+    line.setData(steps[[*range(0, 63, 2), 63]], values[[*range(0, 63, 2), 63]])
+    rect = asked(np.array([*range(0, 67, 2), 67]))
+    assert rect.left() <= 62.0 and rect.right() >= 67.0 and rect.width() < 7.0
+    tail = _data_rect(steps[62:68], values[62:68])  # the highest is the shared point's, 62
+    assert rect.top() <= tail.top() and rect.bottom() >= tail.bottom()
+    item.asked.clear()
+    line.setData(steps[[*range(0, 67, 2), 67]], values[[*range(0, 67, 2), 67]])
+    assert item.asked == []  # the same data again (a diverged racer's at every fit): nothing changes
+    line.setData(steps[:80], values[:80])
+    rect = asked(np.arange(80), np.where(steps[:80] == 30.0, 9.0, values[:80]))  # a point changed
+    assert 25.0 < rect.left() <= 29.0 and rect.right() >= 79.0  # from the point before it
+    for rows, y in (
+        (np.arange(80), np.where(steps[:80] == 1.0, 9.0, values[:80])),  # the second point changed
+        (np.arange(0, 80, 2), None),  # the stride changed
+        (np.arange(40), values[:40] - 1.0),  # a new, shorter line
+    ):
+        line.setData(steps[:80], values[:80])
+        rect = asked(rows, y)
+        new_y = values[rows] if y is None else y
+        assert rect.contains(_data_rect(steps[:80], values[:80]).united(_data_rect(steps[rows], new_y)))
+
+
+def _backing_store(widget: pg.PlotWidget) -> np.ndarray:
+    """What the window shows: the offscreen platform grabs its backing store, where partial
+    repaints leave any pixel they missed (``widget.grab()`` would paint it all afresh)."""
+    return _rgb32(widget.screen().grabWindow(widget.winId()).toImage())
+
+
+def _rgb32(image: QImage) -> np.ndarray:
+    image = image.convertToFormat(QImage.Format.Format_RGB32)
+    shape = (image.height(), image.bytesPerLine() // 4, 4)
+    return np.frombuffer(image.constBits(), np.uint8).reshape(shape).copy()
+
+
+def test_appends_leave_the_picture_a_full_repaint_gives(qtbot) -> None:
+    """After a run of appends (thinned rows, so the last point moves; gaps; a log plot's NaN; a
+    diverged line cut at the edge) the window holds exactly the pixels of a plot given the
+    final data at once: the tails' repaints leave nothing stale, and they were narrow."""
+    from gui.views.panels import _thin_rows
+
+    steps = np.arange(0.0, 2000.0)
+    rng = np.random.default_rng(3)
+    gap = np.where((steps >= 1300) & (steps < 1316), np.nan, 1.0)  # each tail keeps a finite point
+    noisy = gap * (5 + np.sin(steps / 30) + rng.normal(0, 0.1, steps.size))
+    log_like = 0.3 + 0.2 * np.sin(steps / 40) + rng.normal(0, 0.05, steps.size)  # now and then ≤ 0
+    with np.errstate(invalid="ignore"):
+        logged = np.where(log_like > 0, np.log10(log_like) + 8, np.nan)
+    series = [  # (pen, z, values, rows from 0 (w, L) or from 1)
+        (pg.mkPen("#d55e00", width=2.4), 10.0, 6 + 2 * np.sin(steps / 90), 0),
+        (pg.mkPen("#d55e00", width=2.4, style=Qt.PenStyle.DashLine), 10.0, 4 + np.cos(steps / 60), 0),
+        (pg.mkPen("#0072b2", width=1.0), 0.0, noisy, 1),
+        (pg.mkPen("#0072b2", width=1.0, style=Qt.PenStyle.DashLine), 0.0, 3 + np.sin(steps / 45), 1),
+        (pg.mkPen("#009e73", width=1.0), 0.0, logged, 1),
+        (pg.mkPen("#cc79a7", width=1.0), 0.0, np.clip(9.5 - (steps - 1100) / 60, 0.5, 9.5), 1),  # steep
+    ]
+
+    def plot() -> tuple[pg.PlotWidget, PlotLines, list]:
+        widget = shown(qtbot, pg.PlotWidget(), (520, 320))
+        widget.setBackground("w")
+        widget.showGrid(x=True, y=True)
+        widget.setRange(xRange=(0, 2000), yRange=(0, 10), padding=0)
+        item = PlotLines()
+        widget.getPlotItem().addItem(item, ignoreBounds=True)
+        handles = []
+        for pen, z, _values, _first in series:
+            handle = item.add_line(pen)
+            handle.setZValue(z)
+            handles.append(handle)
+        return widget, item, handles
+
+    def give(handles: list, n: int) -> list[tuple[np.ndarray, np.ndarray]]:
+        given = []
+        for handle, (_pen, _z, values, first) in zip(handles, series, strict=True):
+            rows = _thin_rows(n, first)
+            handle.setData(steps[rows], values[rows])
+            given.append((steps[rows], values[rows]))
+        return given
+
+    live, _item, handles = plot()
+    give(handles, 1100)
+    qtbot.waitExposed(live)
+    regions = _Regions()
+    live.viewport().installEventFilter(regions)
+    quiet = [0]
+
+    def settled() -> bool:
+        quiet[0] = 0 if regions.rects else quiet[0] + 1
+        regions.rects.clear()
+        return quiet[0] >= 2
+
+    qtbot.waitUntil(settled)
+    widest = 0
+    for n in range(1123, 1590, 23):  # every row count gives stride 2; half leave the last row off grid
+        given = give(handles, n)
+        qtbot.waitUntil(lambda: bool(regions.rects))
+        widest = max(widest, max(r.width() for r in regions.rects))
+        regions.rects.clear()
+    assert widest < 0.15 * live.getViewBox().width()
+    for i, step, edge in ((3, 1400.0, 0.4), (0, 1450.0, 9.6)):  # diverged: cut where it leaves the
+        x, y = given[i]  # plot, its end moved to the edge (the old tail's far side repainted too)
+        j = int(np.searchsorted(x, step))
+        cut = y[: j + 1].copy()
+        cut[j] = edge
+        handles[i].setData(x[: j + 1], cut)
+        given[i] = (x[: j + 1], cut)
+        qtbot.waitUntil(lambda: bool(regions.rects))  # each cut painted on its own
+        assert max(r.width() for r in regions.rects) < 0.5 * live.getViewBox().width()
+        qtbot.waitUntil(settled)
+    ours = _backing_store(live)  # now: another window shown repaints this one whole (inactive)
+
+    fresh, _item, fresh_handles = plot()
+    for handle, (x, y) in zip(fresh_handles, given, strict=True):
+        handle.setData(x, y)
+    qtbot.waitExposed(fresh)
+    box = live.getViewBox().sceneBoundingRect()
+    qtbot.waitUntil(lambda: fresh.getViewBox().sceneBoundingRect() == box)  # laid out as the live one
+    reference = _rgb32(fresh.grab().toImage())  # painted whole
+    assert (ours[..., :3] != 255).any(axis=2).sum() > 5000  # lines and grid drawn
+    np.testing.assert_array_equal(ours, reference)
