@@ -55,13 +55,12 @@ from gui.settings import remembered_json
 from gui.slots import weak_slot
 from gui.views.contour import READOUT_MARGIN_PX, STILL_PX, ContourView
 from gui.views.panels import ROWS, STEP_WINDOWS, PerWeightPanels
-from gui.worker import GhostPath, RaceWorker, SurfacePayload, drop_source_cache
+from gui.worker import REDRAW_MS, GhostPath, RaceWorker, SurfacePayload, drop_source_cache
 
 if TYPE_CHECKING:  # built after the first paint (MainWindow.finish_building)
     from gui.data_dock import DataDock
     from gui.maps_dock import MapsDock
 
-REDRAW_MS = 33
 #: While playing, the numbers (readout, table, timeline) change every this many frames (5 Hz).
 NUMBERS_EVERY = 6
 # They change on a frame that brings rows (which repaints the contour anyway: the readout and the
