@@ -56,10 +56,10 @@ FRAME_TIMEOUT = 0.1
 #: At a set speed a tick computes the steps due since the last one, but never more than this
 #: many seconds' worth beyond one period: a stall is not caught up.
 MAX_LAG = 0.25
-#: The window's frame period in ms (its redraw timer, ``MainWindow``): a tick at a set speed
-#: takes at most a frame's steps.
-REDRAW_MS = 33
-FRAME = REDRAW_MS / 1000
+#: The window's frame period, 30 a second: a tick at a set speed takes at most a frame's steps.
+FRAME = 1 / 30
+#: ... as the window's redraw timer's whole milliseconds (``MainWindow``).
+REDRAW_MS = round(1000 * FRAME)
 #: At "max" speed a tick computes for about this long (the worker's own CPU) before sending its
 #: chunk: about one frame, which takes the rows of every tick since the last one anyway.
 MAX_SPEED_BUDGET = 0.02
