@@ -51,7 +51,7 @@ from engine.trajectory import CSV_COMMENT, Trajectory, csv_metadata
 from gui import theme
 from gui.export_svg import output_space_svg
 from gui.history import RacerHistory
-from gui.i18n import tr_engine, translate_message
+from gui.i18n import tr_engine, translate_message, whole_name
 
 #: The logical canvas an export is laid out on; bigger outputs are the same picture, sharper.
 BASE_SIZE = (1280, 720)
@@ -407,7 +407,7 @@ def legend_html(scene: RaceScene, step: int | None = None) -> str:
         loss = ltr("L = " + fmt_number(float(t.loss[max(row, 0)])))
         rows.append(
             f"<tr><td><span style='color:{color}; font-size:13pt'>{sample}</span>&nbsp;"
-            f"<b>{html.escape(label)}</b></td>"
+            f"<b>{whole_name(html.escape(label))}</b></td>"
             f"<td>&nbsp;{ltr(hyper)}&nbsp;</td>"
             f"<td align=right>&nbsp;&nbsp;{loss}{state}</td></tr>"
         )
@@ -442,7 +442,7 @@ def panels_key_html(scene: RaceScene, width: float | None = None) -> str:
             used = 0.0
         used += need
         sample = f"<span style='color:{color}'>━━</span>"
-        lines[-1].append(f"{sample} {html.escape(label)} {ltr(hyper)}")
+        lines[-1].append(f"{sample} {whole_name(html.escape(label))} {ltr(hyper)}")
     keys = "<br>".join(" &nbsp; ".join(line) for line in lines)
     styles = f"{ltr('<b>———</b> w1 &nbsp; <b>- - -</b> w2')} &nbsp; " + _t(
         msg("on {surface}", surface=tr_engine(scene.surface.title))
@@ -740,7 +740,7 @@ def render_svg(view: QGraphicsView | QWidget, title: str, size: tuple[int, int] 
     _paint(view, painter, lw, lh)
     buffer.close()
     return output_space_svg(
-        bytes(data.data()), size or (lw, lh), resolve_family=_qt_family, text_path=_qt_text_path
+        bytes(data.data()), size or (lw, lh), resolve_family=_qt_family, text_path=_qt_text_path, rtl=is_rtl()
     )
 
 

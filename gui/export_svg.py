@@ -261,19 +261,76 @@ _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _TEXT_ATTRS = ("x", "y", "font-family", "font-size", "font-weight", "font-style", _XML_SPACE)
 
 
-def _text_to_paths(root: ET.Element, text_path: TextPath) -> None:
-    """Each text run as the outlines of the glyphs Qt drew, so no renderer needs the font.
+#: Brackets and their mirror images (Unicode's Bidi_Mirrored pairs the app's text uses).
+_MIRROR = str.maketrans("()[]{}<>«»", ")(][}{><»«")
+#: Letters and digits of left-to-right scripts: a run with one is strongly left to right.
+_LTR = re.compile(r"[A-Za-z0-9\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]")
+
+
+#: Direction marks and embeddings count as strong here: an LRM-marked "(η=0.02)" stays as is.
+_LTR_MARKS = re.compile("[\u200e\u202a\u202d\u2066]")
+_RTL_MARKS = re.compile("[\u200f\u202b\u202e\u2067]")
+#: The end of an embedding or isolate: what follows is at the line's level again.
+_POP = re.compile("[\u202c\u2069]")
+
+
+def _strong(text: str, line: str) -> str | None:
+    """A run's strong direction: "R" (right-to-left letters or marks), "L", ``line`` at the
+    end of an embedding, or None (only neutrals)."""
+    if _RTL.search(text) or _RTL_MARKS.search(text):
+        return "R"
+    if _LTR.search(text) or _LTR_MARKS.search(text):
+        return "L"
+    return line if _POP.search(text) else None
+
+
+def drawn_runs(texts: list[str], rtl: bool) -> list[str]:
+    """The characters Qt drew for each of a group's text runs, in order: brackets in a run of
+    their own mirrored where the bidi algorithm made them right to left.
+
+    ``QSvgGenerator`` writes each run's characters, not its glyphs, and Qt splits a line where
+    the direction changes: "تکانه (درس)" became the runs "تکانه", "(", "درس", ")", and the
+    brackets outlined alone drew "تکانه) درس(" in the Persian SVG. Qt draws a right-to-left
+    run's characters from right to left, each bracket as its mirror image: " (" is drawn ") ".
+    A neutral run takes the
+    direction of the strong runs on both sides if they agree, else the line's (``rtl``; the
+    group's ends count as the line's), as the bidi algorithm resolves neutrals. Qt writes a
+    line's runs in logical or in reversed order; either way a run's neighbours are the same.
+    """
+    line = "R" if rtl else "L"
+    strong = [_strong(t, line) for t in texts]
+    out = []
+    for i, text in enumerate(texts):
+        if strong[i] is not None or text.translate(_MIRROR) == text:
+            out.append(text)
+            continue
+        before = next((s for s in reversed(strong[:i]) if s), line)
+        after = next((s for s in strong[i + 1 :] if s), line)
+        side = before if before == after else line
+        out.append(text[::-1].translate(_MIRROR) if side == "R" else text)
+    return out
+
+
+def _text_to_paths(root: ET.Element, text_path: TextPath, rtl: bool = False) -> None:
+    """Each text run as the outlines of the glyphs Qt drew, so no renderer needs the font
+    (brackets as drawn in right-to-left text: ``drawn_runs``; ``rtl``: the interface's lines
+    run right to left).
 
     The words stay in the file as the path's ``<title>`` (and ``aria-label``): searchable,
     read aloud, and shown as a tooltip in browsers.
     """
+    drawn: dict[int, str] = {}
+    for parent in root.iter():
+        runs = [e for e in parent if _tag(e) == "text" and not len(e)]
+        for element, text in zip(runs, drawn_runs([e.text or "" for e in runs], rtl), strict=True):
+            drawn[id(element)] = text
     for element in list(root.iter()):
         if _tag(element) != "text" or len(element):
             continue
         text = element.text or ""
         g = element.get
         d = text_path(
-            text,
+            drawn.get(id(element), text),
             g("font-family", ""),
             float(g("font-size", "12")),
             g("font-weight", "400"),
@@ -320,10 +377,12 @@ def output_space_svg(
     resolve_family: Callable[[str], str] | None = None,
     measure: Measure | None = None,
     text_path: TextPath | None = None,
+    rtl: bool = False,
 ) -> bytes:
     """Rewrite ``QSvgGenerator`` output so it renders the same in librsvg, CairoSVG, Inkscape and browsers.
 
     ``size``: the width and height (pixels) the picture is meant for; the viewBox is kept.
+    ``rtl``: the picture's text lines run right to left (a Persian export).
     """
     root = ET.fromstring(data)
     if size is not None:
@@ -355,7 +414,7 @@ def output_space_svg(
 
     visit(root, IDENTITY)
     if text_path is not None:
-        _text_to_paths(root, text_path)
+        _text_to_paths(root, text_path, rtl)
     for element in root.iter():
         family = element.get("font-family")
         if family is not None:

@@ -189,3 +189,14 @@ def translate_message(message: object) -> str:
 def is_rtl() -> bool:
     app = QApplication.instance()
     return app is not None and app.layoutDirection() == Qt.RightToLeft
+
+
+def whole_name(name: str) -> str:
+    """A racer's name after its colour sample, kept whole in a right-to-left line.
+
+    In Persian "Adam (درس)" after "━●" read "(درس) ━● Adam": the name's Latin word joined the
+    sample's left-to-right run and its Persian word went to the other side of the sample. A
+    right-to-left embedding (RLE…PDF: Qt drew isolates wrongly, see ``lesson_panel``) keeps the
+    name one unit, after the sample as every other row's.
+    """
+    return f"\u202b{name}\u202c" if is_rtl() else name

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QGraphicsItem
 from engine.record import BY_NAME as RECORD_FIELDS
 from gui import theme
 from gui.history import RacerHistory, display_stride
+from gui.i18n import whole_name
 from gui.slots import weak_slot
 from gui.views.centred import CentredNote
 from gui.views.curves import FastScatter
@@ -730,7 +731,10 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
         """The key's entries, wrapped at the plots' width: a fixed three a line was wider than
         the plots presenting at 1024 pixels, and the layout then pushed them off the window."""
         entries = [("<b>———</b> w1 &nbsp; <b>- - -</b> w2 &nbsp;|", "——— w1   - - - w2  |")] + [
-            (f"<span style='color:{color}'><b>━━</b></span>&nbsp;{html.escape(label)}", f"━━ {label}")
+            (
+                f"<span style='color:{color}'><b>━━</b></span>&nbsp;{whole_name(html.escape(label))}",
+                f"━━ {label}",
+            )
             for color, label in self._key
         ]
         if len(entries) == 1:

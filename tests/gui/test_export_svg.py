@@ -35,7 +35,7 @@ from PIL import Image
 
 from engine.config import RacerConfig, SessionConfig
 from gui.export import build_scene, drain, export, iter_export_widget
-from gui.export_svg import font_family_text, output_space_svg, transform_path
+from gui.export_svg import drawn_runs, font_family_text, output_space_svg, transform_path
 
 SIZE = (1280, 720)
 MAX_MEAN_DIFFERENCE = 3.0
@@ -218,3 +218,73 @@ def test_an_export_draws_cached_items_afresh_and_gives_their_cache_back(qtbot) -
     with _uncached(view):
         assert all(item.cacheMode() == none for item in view.scene().items())
     assert [item.cacheMode() for item in cached] == modes
+
+
+# Runs as QSvgGenerator wrote them for the Persian panels' key (Qt 6.11): "تکانه (درس)" and
+# "Adam (درس)", each in a right-to-left embedding, then the settings in LRM marks. Qt draws a
+# right-to-left run from right to left with brackets mirrored; the file holds its characters.
+KEY_RUNS = [
+    " ",
+    "\u202b",
+    "تکانه",
+    " (",
+    "درس",
+    ")",
+    "\u202c",
+    " ",
+    "\u200e",
+    "(",
+    "η=0.02, α=0.9)",
+    "\u200e",
+]
+ADAM_RUNS = [
+    " ",
+    "\u202b",
+    "درس",
+    ")",
+    " (",
+    "Adam",
+    "\u202c",
+    " ",
+    "\u200e",
+    "(",
+    "η=0.01, α=0.9)",
+    "\u200e",
+]
+
+
+def test_brackets_in_right_to_left_runs_are_outlined_as_qt_drew_them() -> None:
+    """Outlined as written, the brackets of "تکانه (درس)" came out "تکانه) درس(" in librsvg; a
+    neutral run takes the direction of its strong neighbours when they agree, else the line's."""
+    drawn = drawn_runs(KEY_RUNS, rtl=True)
+    assert drawn[3:6] == [") ", "درس", "("]  # right to left: reversed, each bracket mirrored
+    assert drawn[9] == "("  # the settings' bracket, after an LRM: left to right, as written
+    assert [t for i, t in enumerate(drawn) if i not in (3, 5)] == [
+        t for i, t in enumerate(KEY_RUNS) if i not in (3, 5)
+    ]
+    assert drawn_runs(ADAM_RUNS, rtl=True)[3:5] == ["(", ") "]  # between Adam and درس: the line's
+    # a Persian name typed in an English window: "(" between two right-to-left words is one of
+    # them; ")" before the left-to-right line's end is not
+    assert drawn_runs(["تکانه", " (", "درس", ")", " x"], rtl=False) == ["تکانه", ") ", "درس", ")", " x"]
+    assert drawn_runs(["f", "(", "x", ")", "y"], rtl=True) == ["f", "(", "x", ")", "y"]  # between Latin letters
+
+
+def test_each_run_is_outlined_with_the_characters_qt_drew_and_keeps_its_words() -> None:
+    runs = "".join(
+        f'<text x="{10 * i}" y="10" font-family="Vazirmatn" font-size="12">{t}</text>'
+        for i, t in enumerate(KEY_RUNS)
+    )
+    data = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10" viewBox="0 0 10 10">'
+        f"<g>{runs}</g></svg>"
+    ).encode()
+    asked: list[str] = []
+
+    def glyphs(text: str, *_: object) -> str:
+        asked.append(text)
+        return "M0,0L1,1"
+
+    out = ET.fromstring(output_space_svg(data, text_path=glyphs, rtl=True))
+    assert asked == drawn_runs(KEY_RUNS, rtl=True)
+    words = [e.get("aria-label") for e in out.iter() if e.get("aria-label")]
+    assert "(" in words and ")" in words  # the words as written, not as drawn

@@ -271,3 +271,37 @@ def test_the_symbol_font_is_a_font_installed_under_its_name_never_an_alias(qapp:
     assert _installed_as(resolved)
     family = symbol_font_family(QFont())
     assert family is None or _installed_as(family)
+
+
+def _x_of(text: str) -> list[float]:
+    """Where each character of ``text`` starts in a right-to-left line (cursor x, pixels)."""
+    layout = QTextLayout(text, QFont())
+    option = QTextOption()
+    option.setTextDirection(Qt.RightToLeft)
+    layout.setTextOption(option)
+    layout.beginLayout()
+    line = layout.createLine()
+    line.setLineWidth(1000)
+    layout.endLayout()
+    return [line.cursorToX(i)[0] for i in range(len(text))]
+
+
+def test_a_racers_name_stays_whole_after_its_colour_sample_in_persian(qapp) -> None:
+    """The legend's and the key's rows are a colour sample, then the name. In Persian "Adam (درس)"
+    read "(درس) ━● Adam": the sample between the name's words. Kept whole, the name is all on
+    the sample's left (after it, reading right to left), as "تکانه (درس)" and "SGD" are."""
+    from gui.i18n import whole_name
+
+    sample = "\u200e━●\u200e\u00a0"
+    assert whole_name("Adam (درس)") == "Adam (درس)"  # left to right: as it is
+    qapp.setLayoutDirection(Qt.RightToLeft)
+    try:
+        for name in ("Adam (درس)", "تکانه (درس)", "SGD"):
+            x = _x_of(sample + whole_name(name))
+            dot = x[sample.index("●")]
+            start = len(sample) + 1  # after the embedding's opening mark
+            assert all(x[i] < dot for i in range(start, start + len(name))), (name, x)
+        x = _x_of(sample + "Adam (درس)")  # as it was: Adam right of the sample, (درس) left
+        assert max(x[len(sample) :]) > x[sample.index("●")]
+    finally:
+        qapp.setLayoutDirection(Qt.LeftToRight)
