@@ -391,26 +391,32 @@ def compile_expression(text: str) -> Surface:
         module = _by_formula.get(formula)
         if module is None:  # texts that differ only in spacing share one compiled module
             module = _by_formula[formula] = ExpressionKernels(_load_light_module(folded, formula))
+        # messages, so the window and an export show them in the interface's language
         notes = []
         if not has_variables(tree):
-            notes.append("L does not depend on x or y: the gradient is zero everywhere.")
+            notes.append(msg("L does not depend on x or y: the gradient is zero everywhere."))
         elif module.ZERO_GRADIENT:
-            notes.append("The gradient of L is zero everywhere, so no optimizer will move.")
+            notes.append(msg("The gradient of L is zero everywhere, so no optimizer will move."))
         if _functions_used(tree, set()) & _KINKED:
             notes.append(
-                "At kinks the gradient is a subgradient: abs'(0) = 0, relu'(0) = 0, "
-                "max/min on a tie take half of each side."
+                msg(
+                    "At kinks the gradient is a subgradient: abs'(0) = 0, relu'(0) = 0, "
+                    "max/min on a tie take half of each side."
+                )
             )
+        note = notes[0] if notes else ""
+        for more in notes[1:]:
+            note = msg("{note} {more}", note=note, more=more)
         surface = Surface(
             name="custom",
-            title="Custom loss",
+            title=msg("Custom loss"),
             formula=f"L = {formula}",
             view=DEFAULT_VIEW,
             start=_choose_start(module),
             kernels_module=module,
             kernel_id=0,
             expression=stripped,
-            note=" ".join(notes),
+            note=note,
         )
         _surfaces[stripped] = surface
     return surface

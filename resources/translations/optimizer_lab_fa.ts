@@ -2002,6 +2002,26 @@ Do you want to replace it?</source>
         <translation>یک جدول CSV</translation>
     </message>
     <message>
+        <source>L does not depend on x or y: the gradient is zero everywhere.</source>
+        <translation>‪L‬ به x و y بستگی ندارد: گرادیان همه‌جا صفر است.</translation>
+    </message>
+    <message>
+        <source>The gradient of L is zero everywhere, so no optimizer will move.</source>
+        <translation>گرادیان ‪L‬ همه‌جا صفر است، پس هیچ بهینه‌سازی حرکت نمی‌کند.</translation>
+    </message>
+    <message>
+        <source>At kinks the gradient is a subgradient: abs&apos;(0) = 0, relu&apos;(0) = 0, max/min on a tie take half of each side.</source>
+        <translation>در نقطه‌های شکست، گرادیان یک زیرگرادیان است: ‪abs&apos;(0) = 0‬، ‪relu&apos;(0) = 0‬، و ‪max/min‬ در حالت برابری نیمی از هر طرف را می‌گیرند.</translation>
+    </message>
+    <message>
+        <source>{note} {more}</source>
+        <translation>{note} {more}</translation>
+    </message>
+    <message>
+        <source>Custom loss</source>
+        <translation>تابع زیان دلخواه</translation>
+    </message>
+    <message>
         <source>{label}: the formula gives {shown} but the engine recorded {recorded}</source>
         <translation>‏‪{label}‬: فرمول ‪{shown}‬ را می‌دهد اما موتور ‪{recorded}‬ را ثبت کرده است</translation>
     </message>

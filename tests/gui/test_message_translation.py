@@ -121,6 +121,23 @@ def test_unknown_name_in_a_loss_is_explained_in_persian(persian) -> None:
     assert "'z'" in text and "5" in text and "x" in text and "y" in text
 
 
+def test_a_typed_losss_title_and_notes_are_in_persian(persian) -> None:
+    """A Persian export of a typed loss was titled "Custom loss: L = …", and its notes (a kink's
+    subgradient, a zero gradient) were in English in the status bar. Their English is unchanged."""
+    from engine.expressions import compile_expression
+    from gui.i18n import tr_engine
+
+    surface = compile_expression("abs(x) + 0*y")  # a kink; compiled in this process (light module)
+    assert surface.title == "Custom loss" and surface.note.startswith("At kinks the gradient")
+    assert tr_engine(surface.title) == "تابع زیان دلخواه"
+    note = tr_engine(surface.note)
+    assert PERSIAN.search(note) and "abs'(0) = 0" in note, note
+    both = compile_expression("abs(3)")  # no x or y, and a kink: two notes, each translated
+    assert str(both.note).startswith("L does not depend on x or y") and "At kinks" in both.note
+    text = tr_engine(both.note)
+    assert "depend" not in text and "kinks" not in text and "relu'(0) = 0" in text, text
+
+
 def test_composed_messages_are_translated_part_by_part(persian) -> None:
     data = {
         "format": "optimizer-lab-session",
