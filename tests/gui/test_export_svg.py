@@ -266,7 +266,8 @@ def test_brackets_in_right_to_left_runs_are_outlined_as_qt_drew_them() -> None:
     # a Persian name typed in an English window: "(" between two right-to-left words is one of
     # them; ")" before the left-to-right line's end is not
     assert drawn_runs(["تکانه", " (", "درس", ")", " x"], rtl=False) == ["تکانه", ") ", "درس", ")", " x"]
-    assert drawn_runs(["f", "(", "x", ")", "y"], rtl=True) == ["f", "(", "x", ")", "y"]  # between Latin letters
+    # between Latin letters: as written
+    assert drawn_runs(["f", "(", "x", ")", "y"], rtl=True) == ["f", "(", "x", ")", "y"]
 
 
 def test_each_run_is_outlined_with_the_characters_qt_drew_and_keeps_its_words() -> None:
