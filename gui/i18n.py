@@ -192,11 +192,12 @@ def is_rtl() -> bool:
 
 
 def whole_name(name: str) -> str:
-    """A racer's name after its colour sample, kept whole in a right-to-left line.
+    """A racer's name (or a whole key entry) kept one unit in a right-to-left line.
 
     In Persian "Adam (درس)" after "━●" read "(درس) ━● Adam": the name's Latin word joined the
-    sample's left-to-right run and its Persian word went to the other side of the sample. A
-    right-to-left embedding (RLE…PDF: Qt drew isolates wrongly, see ``lesson_panel``) keeps the
-    name one unit, after the sample as every other row's.
+    sample's left-to-right run and its Persian word went to the other side of the sample; in the
+    plots' key, entries of Latin names ran together and SGD's sample landed beside RMSprop. A
+    right-to-left embedding (RLE…PDF: Qt drew isolates wrongly, see ``lesson_panel``) keeps it
+    one unit, in the line's order.
     """
     return f"\u202b{name}\u202c" if is_rtl() else name

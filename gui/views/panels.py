@@ -730,9 +730,13 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
     def _layout_key(self) -> None:
         """The key's entries, wrapped at the plots' width: a fixed three a line was wider than
         the plots presenting at 1024 pixels, and the layout then pushed them off the window."""
-        entries = [("<b>———</b> w1 &nbsp; <b>- - -</b> w2 &nbsp;|", "——— w1   - - - w2  |")] + [
+        # each entry one unit (whole_name): in Persian the entries' samples and names were shuffled
+        styles = f"{whole_name('<b>———</b> w1')} &nbsp; {whole_name('<b>- - -</b> w2')} &nbsp;|"
+        entries = [(styles, "——— w1   - - - w2  |")] + [
             (
-                f"<span style='color:{color}'><b>━━</b></span>&nbsp;{whole_name(html.escape(label))}",
+                whole_name(
+                    f"<span style='color:{color}'><b>━━</b></span>&nbsp;{whole_name(html.escape(label))}"
+                ),
                 f"━━ {label}",
             )
             for color, label in self._key

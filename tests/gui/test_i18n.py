@@ -273,11 +273,11 @@ def test_the_symbol_font_is_a_font_installed_under_its_name_never_an_alias(qapp:
     assert family is None or _installed_as(family)
 
 
-def _x_of(text: str) -> list[float]:
-    """Where each character of ``text`` starts in a right-to-left line (cursor x, pixels)."""
+def _x_of(text: str, direction: Qt.LayoutDirection = Qt.RightToLeft) -> list[float]:
+    """Where each character of ``text`` starts in a line of that direction (cursor x, pixels)."""
     layout = QTextLayout(text, QFont())
     option = QTextOption()
-    option.setTextDirection(Qt.RightToLeft)
+    option.setTextDirection(direction)
     layout.setTextOption(option)
     layout.beginLayout()
     line = layout.createLine()
@@ -305,3 +305,43 @@ def test_a_racers_name_stays_whole_after_its_colour_sample_in_persian(qapp) -> N
         assert max(x[len(sample) :]) > x[sample.index("●")]
     finally:
         qapp.setLayoutDirection(Qt.LeftToRight)
+
+
+def test_the_plots_key_reads_right_to_left_each_sample_beside_its_own_name(qapp, qtbot) -> None:
+    """In Persian the key under the plots showed "RMSprop ━ AdaGrad ━ تکانه (درس) ━ SGD ━ | …",
+    SGD's black sample beside RMSprop: Latin names ran together with the samples between them.
+    Each entry is one unit now: read from the right, every sample comes just before its name,
+    and the entries keep their order."""
+    from PySide6.QtGui import QTextDocument
+
+    from gui.views.panels import PerWeightPanels
+
+    names = ["sgd", "momentum", "adagrad", "adam"]
+    labels = {"sgd": "SGD", "momentum": "تکانه (درس)", "adagrad": "AdaGrad", "adam": "Adam (درس)"}
+    qapp.setLayoutDirection(Qt.RightToLeft)
+    try:
+        panels = PerWeightPanels()
+        qtbot.addWidget(panels)
+        panels.resize(2000, 600)  # one line
+        panels.set_key(names, labels)
+        document = QTextDocument()
+        document.setHtml(panels.title.text)
+        text = document.toPlainText()
+    finally:
+        qapp.setLayoutDirection(Qt.LeftToRight)
+    samples = [i for i, ch in enumerate(text) if ch == "━"][::2]  # each sample's first stroke
+    assert len(samples) == len(names)
+    # the label's paragraph may run either way (pyqtgraph's LabelItem): the key must read right
+    # to left in both
+    for direction in (Qt.RightToLeft, Qt.LeftToRight):
+        x = _x_of(text, direction)
+        for k, name in enumerate(names):
+            start = text.index(labels[name], samples[k])
+            sample = x[samples[k]]
+            assert all(x[i] < sample for i in range(start, start + len(labels[name]))), (direction, name)
+            if k:  # after the previous entry: to its left
+                before = text.index(labels[names[k - 1]])
+                assert sample < min(x[before + j] for j in range(len(labels[names[k - 1]]))), (
+                    direction,
+                    name,
+                )
