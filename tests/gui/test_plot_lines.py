@@ -7,6 +7,7 @@ import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QEvent, QObject, QRect, QRectF, Qt
 from PySide6.QtGui import QImage, QPainter, QTransform
+from PySide6.QtWidgets import QWidget
 
 from gui.views.curves import BandCurve
 from gui.views.plot_lines import PlotLines
@@ -170,6 +171,25 @@ class _Regions(QObject):
             self.rects.extend(event.region())
         return False
 
+    def settle(self, qtbot) -> None:
+        """Wait until the repaints are over (two polls in a row without a paint)."""
+        quiet = [0]
+
+        def settled() -> bool:
+            quiet[0] = 0 if self.rects else quiet[0] + 1
+            self.rects.clear()
+            return quiet[0] >= 2
+
+        qtbot.waitUntil(settled)
+
+    @classmethod
+    def after_settling(cls, qtbot, widget: QWidget) -> _Regions:
+        """Watching ``widget``'s paints once the first layout's repaints are over."""
+        regions = cls()
+        widget.viewport().installEventFilter(regions)
+        regions.settle(qtbot)
+        return regions
+
 
 def test_one_changed_line_repaints_only_around_it(qtbot) -> None:
     """A line that changes repaints where it was and is (with its pen's width), not the plot."""
@@ -182,17 +202,7 @@ def test_one_changed_line_repaints_only_around_it(qtbot) -> None:
     short = item.add_line(pg.mkPen("#000", width=1.0))
     short.setData(np.array([10.0, 20.0]), np.array([2.0, 3.0]))
     qtbot.waitExposed(widget)
-    regions = _Regions()
-    widget.viewport().installEventFilter(regions)
-    quiet = [0]
-
-    def settled() -> bool:
-        """Two polls in a row without a paint: the first layout's repaints are over."""
-        quiet[0] = 0 if regions.rects else quiet[0] + 1
-        regions.rects.clear()
-        return quiet[0] >= 2
-
-    qtbot.waitUntil(settled)
+    regions = _Regions.after_settling(qtbot, widget)
     short.setData(np.array([10.0, 20.0]), np.array([2.5, 3.0]))
     qtbot.waitUntil(lambda: bool(regions.rects))
     vb = widget.getViewBox()
@@ -424,16 +434,7 @@ def test_appends_leave_the_picture_a_full_repaint_gives(qtbot) -> None:
     live, _item, handles = plot()
     give(handles, 1100)
     qtbot.waitExposed(live)
-    regions = _Regions()
-    live.viewport().installEventFilter(regions)
-    quiet = [0]
-
-    def settled() -> bool:
-        quiet[0] = 0 if regions.rects else quiet[0] + 1
-        regions.rects.clear()
-        return quiet[0] >= 2
-
-    qtbot.waitUntil(settled)
+    regions = _Regions.after_settling(qtbot, live)
     widest = 0
     for n in range(1123, 1590, 23):  # every row count gives stride 2; half leave the last row off grid
         given = give(handles, n)
@@ -450,7 +451,7 @@ def test_appends_leave_the_picture_a_full_repaint_gives(qtbot) -> None:
         given[i] = (x[: j + 1], cut)
         qtbot.waitUntil(lambda: bool(regions.rects))  # each cut painted on its own
         assert max(r.width() for r in regions.rects) < 0.5 * live.getViewBox().width()
-        qtbot.waitUntil(settled)
+        regions.settle(qtbot)
     ours = _backing_store(live)  # now: another window shown repaints this one whole (inactive)
 
     fresh, _item, fresh_handles = plot()
