@@ -75,8 +75,6 @@ READOUT_COMPACT_BELOW_PX = 430
 # Rosenbrock, its minimum (each racer's η is in the racers list and the formula card)
 READOUT_FULL_RACERS = 6
 PANEL_KEYS = tuple(key for key, *_ in ROWS)
-#: The line plots drawn as one (``MainWindow._plots_due``): all three pairs.
-ALL_PLOTS = 3
 #: Speed slider stops, in steps per second.
 SPEEDS = (1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1500, 3000, 10_000, 30_000, 100_000, math.inf)
 #: The first start plays 10 steps a second: the first 50 steps, where the optimizers differ
@@ -1176,9 +1174,9 @@ class MainWindow(QMainWindow):
         if not self.playing:
             self.panels.update_racers(self.histories, adaptive)
             self._behind.difference_update((0, 1, 2))
-        # the line plots at 5 Hz (_plots_due); on a frame that also repaints the contour or changes
+        # each pair at 5 Hz, on odd frames; on a frame that also repaints the contour or changes
         # the numbers (the longest frames flat out), half a frame later, as a job of its own
-        elif (group := self._plots_due()) is not None:
+        elif self._frame % 2 == 1 and (group := (self._frame // 2) % 3) in self._behind:
             if changed or numbers:
                 self._pair_due = group
                 self._pair_timer.start()
@@ -1203,41 +1201,23 @@ class MainWindow(QMainWindow):
         if numbers and self.bottom_tabs.currentWidget() is self.inspector:
             self._update_inspector()
 
-    def _plots_due(self) -> int | None:
-        """The line plots due on this playing frame: a pair (0, 1, 2) or all six (ALL_PLOTS).
-
-        Each plot changes at 5 Hz. Flat out, the pairs take turns on odd frames, so that no
-        frame repaints all six beside the contour (with 12 racers, the longest jobs). At a set
-        speed all six change together on every sixth frame: one repaint of the plots instead of
-        three, each with its fixed cost whatever it adds (5 racers at 60 steps/s: the GUI
-        thread's CPU a frame 9.2 → 6.2–6.7 ms).
-        """
-        if self._frame % 2 == 0:
-            return None
-        if math.isinf(SPEEDS[self.speed_slider.value()]):
-            group = (self._frame // 2) % 3
-            return group if group in self._behind else None
-        return ALL_PLOTS if self._frame % 6 == 1 and not self._behind.isdisjoint((0, 1, 2)) else None
-
     def _draw_pair(self, group: int, adaptive: dict[str, bool] | None = None) -> None:
-        """Line plots ``2·group`` and ``2·group + 1`` (all six: ``ALL_PLOTS``) take the rows not
-        yet drawn (while playing)."""
+        """Line plots ``2·group`` and ``2·group + 1`` take the rows not yet drawn (while playing)."""
         if adaptive is None:
             racers = self.racers
             adaptive = {n: OPTIMIZERS[racers[n].optimizer].adaptive for n in self.histories if n in racers}
         flat_out = math.isinf(SPEEDS[self.speed_slider.value()])
-        groups = (0, 1, 2) if group == ALL_PLOTS else (group,)
-        keys = PANEL_KEYS if group == ALL_PLOTS else PANEL_KEYS[2 * group : 2 * group + 2]
-        self.panels.update_racers(self.histories, adaptive, keys, stagger=flat_out)
-        self._behind.difference_update(groups)
+        self.panels.update_racers(
+            self.histories, adaptive, PANEL_KEYS[2 * group : 2 * group + 2], stagger=flat_out
+        )
+        self._behind.discard(group)
 
     def _draw_due_pair(self) -> None:
         """The pair put off by a frame that repainted the contour. Painted in the same pass, the
         contour and two line plots were the longest job with 12 racers flat out (their paints
         took up to 25 and 20 ms of CPU), and the event loop answered nothing in between."""
         group, self._pair_due = self._pair_due, None
-        groups = (0, 1, 2) if group == ALL_PLOTS else (group,)
-        if group is None or self._behind.isdisjoint(groups) or not self.playing or not self.histories:
+        if group is None or group not in self._behind or not self.playing or not self.histories:
             return  # drawn already, or paused since (a paused frame draws all six)
         self._draw_pair(group)
         self._pair_drawn_at = self._clock()

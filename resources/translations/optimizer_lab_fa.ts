@@ -606,7 +606,7 @@ Do you want to replace it?</source>
     <name>MainWindow</name>
     <message>
         <source>Optimizer Lab</source>
-        <extracomment>While playing, the numbers (readout, table, timeline) change every this many frames (5 Hz). The line plots drawn as one (``MainWindow._plots_due``): all three pairs. Speed slider stops, in steps per second. The first start plays 10 steps a second: the first 50 steps, where the optimizers differ most, take 5 s, slow enough to follow in a lecture. It is marked &quot;1×&quot; on the slider. A data surface whose window is wider or taller than this ratio is drawn with free axes. The inspector names at most this many rows of a minibatch (then &quot;…&quot;). Presentation mode (F11): text, lines, markers and legend this much larger. Ctrl+plus / Ctrl+minus go through these interface sizes.</extracomment>
+        <extracomment>While playing, the numbers (readout, table, timeline) change every this many frames (5 Hz). Speed slider stops, in steps per second. The first start plays 10 steps a second: the first 50 steps, where the optimizers differ most, take 5 s, slow enough to follow in a lecture. It is marked &quot;1×&quot; on the slider. A data surface whose window is wider or taller than this ratio is drawn with free axes. The inspector names at most this many rows of a minibatch (then &quot;…&quot;). Presentation mode (F11): text, lines, markers and legend this much larger. Ctrl+plus / Ctrl+minus go through these interface sizes.</extracomment>
         <translation>آزمایشگاه بهینه‌سازها</translation>
     </message>
     <message>

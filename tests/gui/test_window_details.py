@@ -331,47 +331,39 @@ def _count_draws(window, monkeypatch) -> list[object]:
     return calls
 
 
-@pytest.mark.parametrize("flat_out", [False, True], ids=["set speed", "flat out"])
 def test_a_playing_frame_without_new_rows_leaves_the_contour_and_draws_only_what_is_behind(
-    window, qtbot, monkeypatch, flat_out
+    window, qtbot, monkeypatch
 ) -> None:
     """At 10 steps/s rows arrive every third 30 Hz frame: the frames between them must not draw
-    the contour again (it was a third of the window's CPU at 1×), but the line plots and the 5 Hz
-    numbers still catch up with the last rows, each once. The line plots: at a set speed all six
-    in one update (one repaint of the plots, not three: 5 racers at 60 steps/s, 9.2 → 7.4 ms of
-    the GUI thread a frame); flat out a pair at a time, so no frame repaints all six."""
+    the contour again (it was a third of the window's CPU at 1×), but the line plots, drawn a
+    pair at a time, and the 5 Hz numbers still catch up with the last rows, each once."""
     press_step(window, qtbot, 2)
-    if flat_out:
-        window.speed_slider.setValue(SPEEDS.index(math.inf))
-    first = PANEL_KEYS[:2] if flat_out else PANEL_KEYS
     calls = _count_draws(window, monkeypatch)
     window.redraw_timer.stop()  # the frames are this test's calls
     window.playing = True
     window._frame = window._numbers_at = 0
     window._dirty = True  # rows arrived
     window._redraw()
-    assert calls == ["contour"]  # frame 1's plots wait half a frame: the contour paints alone
+    assert calls == ["contour"]  # frame 1's pair waits half a frame: the contour paints alone
     qtbot.waitUntil(lambda: len(calls) == 2)
-    assert calls == ["contour", first]
+    assert calls == ["contour", PANEL_KEYS[:2]]
     for _ in range(2 * NUMBERS_EVERY):
         window._redraw()
-    plots = [c for c in calls if isinstance(c, tuple)]
+    pairs = [c for c in calls if isinstance(c, tuple)]
     assert calls.count("contour") == 1  # only on the frame the rows came
-    assert len(plots) == (3 if flat_out else 1)
-    assert sorted(k for keys in plots for k in keys) == sorted(PANEL_KEYS)  # each plot once
+    assert len(pairs) == 3 and sorted(k for pair in pairs for k in pair) == sorted(PANEL_KEYS)
     assert calls.count("table") == 1  # the numbers once, when no rows came to go with them
     assert window._numbers_at == NUMBERS_EVERY + NUMBERS_WAIT
     assert window._behind == set() and window._frame == NUMBERS_EVERY + NUMBERS_WAIT  # then it stopped
     calls.clear()
-    window._frame += 4  # the next rows, on frame 13: the contour again at once, then the plots
+    window._frame += 4  # the next rows, on an odd frame: the contour again at once, then a pair
     window._dirty = True
     window._redraw()
     # the numbers wait for 5 Hz (changed 3 frames ago), the Data dock for a 10 Hz frame (frame 13
-    # is not), the plots for half a frame
+    # is not), the pair for half a frame
     assert calls == ["contour"] and window._behind == {0, 1, 2, "numbers", "data"}
     qtbot.waitUntil(lambda: len(calls) == 2)
-    assert calls == ["contour", first]
-    assert window._behind == ({1, 2, "numbers", "data"} if flat_out else {"numbers", "data"})
+    assert calls == ["contour", PANEL_KEYS[:2]] and window._behind == {1, 2, "numbers", "data"}
     window.redraw_timer.start()
 
 
