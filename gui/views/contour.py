@@ -23,7 +23,7 @@ from gui import theme
 from gui.history import RacerHistory, display_stride
 from gui.slots import weak_slot
 from gui.views.centred import CentredNote
-from gui.views.curves import FastScatter, StrokedBand, polyline_path
+from gui.views.curves import FastScatter, StrokedBand, pixel_lengths, polyline_path, uses_segments
 from gui.views.lazy_plot import LazyColorBar, LazyFormPlotItem, set_axis_fonts
 
 if TYPE_CHECKING:
@@ -435,10 +435,10 @@ class _Shaft(pg.GraphicsObject):
                     xmn, xmx, ymn, ymx = xmn - pad, xmx + pad, ymn - pad, ymx + pad
                 else:
                     if self._pixel is None:
-                        vx, vy = self.pixelVectors()
-                        if vx is None or vy is None:
+                        lx, ly, known = pixel_lengths(self)
+                        if not known:
                             return QRectF(xmn, ymn, xmx - xmn, ymx - ymn)
-                        self._pixel = (_length(vx), _length(vy))
+                        self._pixel = (lx, ly)
                     px, py = self._pixel[0] * pad, self._pixel[1] * pad
             self._rect = QRectF(xmn - px, ymn - py, (2 * px) + xmx - xmn, (2 * py) + ymx - ymn)
         return self._rect
@@ -449,25 +449,10 @@ class _Shaft(pg.GraphicsObject):
         aa = self._exportOpts.get("antialias", True) if self._exportOpts is not False else self._antialias
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, aa)
         painter.setPen(self._pen)
-        pen = self._pen
-        if (
-            not aa
-            and pen.widthF() > 1.0
-            and pen.style() == Qt.PenStyle.SolidLine
-            and pen.isSolid()
-            and pen.color().alphaF() == 1.0
-        ):  # a curve's rule: a wide opaque pen without antialiasing as segments
+        if not aa and uses_segments(self._pen):  # a curve's rule, without antialiasing
             painter.drawLines(*arrayToLineSegments(self._x, self._y, "all", True).drawargs())
         else:
             painter.drawPath(self._path)
-
-
-def _length(vector: object) -> float:
-    """A pixel vector's length, 0 where pyqtgraph found it 0 (overflow)."""
-    try:
-        return float(vector.length())  # type: ignore[attr-defined]
-    except OverflowError:
-        return 0.0
 
 
 class _Arrow:

@@ -81,6 +81,17 @@ class FastCurve(pg.PlotCurveItem):
         return px, py
 
 
+def uses_segments(pen: QPen) -> bool:
+    """pyqtgraph's rule (``antialias`` off): a wide, solid, opaque pen is drawn as separate
+    segments, far cheaper than stroking one wide polyline."""
+    return (
+        pen.widthF() > 1.0
+        and pen.style() == Qt.PenStyle.SolidLine
+        and pen.isSolid()
+        and pen.color().alphaF() == 1.0
+    )
+
+
 def pixel_lengths(item: pg.GraphicsObject) -> tuple[float, float, bool]:
     """A view pixel's length along x and y in ``item``'s units, as pyqtgraph's bounding rects find
     it (0 where unknown or overflowing), and whether both were known (the item is on screen)."""

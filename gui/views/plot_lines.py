@@ -23,7 +23,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QPaintEngine, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem
 
-from gui.views.curves import MAX_BAND_WIDTH, band_strokes, polyline_path, stroke_shifted
+from gui.views.curves import MAX_BAND_WIDTH, band_strokes, polyline_path, stroke_shifted, uses_segments
 
 #: Room around a line's data bounds, in pen widths, when only its part of the plot is repainted:
 #: pyqtgraph's own (a square cap's corner reaches √2/2 of the width; a band's strokes less).
@@ -185,17 +185,6 @@ def _changed_tail(
     return QRectF(x0, y0, x1 - x0, y1 - y0)
 
 
-def _uses_segments(pen: QPen) -> bool:
-    """pyqtgraph's rule (``antialias`` off): a wide, solid, opaque pen is drawn as separate
-    segments, far cheaper than stroking one wide polyline."""
-    return (
-        pen.widthF() > 1.0
-        and pen.style() == Qt.PenStyle.SolidLine
-        and pen.isSolid()
-        and pen.color().alphaF() == 1.0
-    )
-
-
 class PlotLines(pg.GraphicsObject):
     """All lines of one plot, painted together; its bounds are the plot's view box.
 
@@ -352,7 +341,7 @@ class PlotLines(pg.GraphicsObject):
                     continue
             if band_ok and pen.isCosmetic() and 1.5 <= pen.widthF() <= MAX_BAND_WIDTH:
                 _paint_band(painter, pen, line.path())
-            elif _uses_segments(pen):
+            elif uses_segments(pen):
                 painter.setPen(pen)
                 painter.drawLines(*line.segments())
             else:
