@@ -51,7 +51,7 @@ from engine.trajectory import CSV_COMMENT, Trajectory, csv_metadata
 from gui import theme
 from gui.export_svg import output_space_svg
 from gui.history import RacerHistory
-from gui.i18n import tr_engine, translate_message, whole_name
+from gui.i18n import is_rtl, tr_engine, translate_message, whole_name
 
 #: The logical canvas an export is laid out on; bigger outputs are the same picture, sharper.
 BASE_SIZE = (1280, 720)
@@ -352,11 +352,6 @@ def fmt_number(value: float) -> str:
 def _t(message: str) -> str:
     """A ``msg`` in the interface language (Persian after ``install_language(app, 'fa')``)."""
     return translate_message(message)
-
-
-def is_rtl() -> bool:
-    """Whether the interface language runs right to left (text runs; plots and numbers stay LTR)."""
-    return QApplication.layoutDirection() == Qt.LayoutDirection.RightToLeft
 
 
 def ltr(text: str) -> str:

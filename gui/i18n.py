@@ -187,6 +187,7 @@ def translate_message(message: object) -> str:
 
 
 def is_rtl() -> bool:
+    """Whether the interface language runs right to left (text runs; plots and numbers stay LTR)."""
     app = QApplication.instance()
     return app is not None and app.layoutDirection() == Qt.RightToLeft
 
