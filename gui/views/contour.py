@@ -205,8 +205,7 @@ class _Racer:
         # (record stride, trail stride, points) the body and pieces show: rows 0, s, … (points − 1)·s
         self._body: tuple[int, int, int] = (0, 0, 0)
         self._shown: tuple[int, int, int] | None = None
-        self.end = 0  # rows [0, end) drawn
-        self._drawn_from: RacerHistory | None = None  # ... of this record
+        self._drawn_from: RacerHistory | None = None  # the record _shown's rows are of
         self.end_point = np.zeros(2)
         #: Its place among the racers (set by the view): staggers the bodies' redraws.
         self.phase = 0
@@ -240,7 +239,7 @@ class _Racer:
         if near is not None and self.still(history, end, near):
             return False
         self._shown = shown
-        self.end, self._drawn_from = end, history
+        self._drawn_from = history
         self.end_point = history.vec("w")[end - 1].copy()  # the point the trail ends at
         w = history.vec("w")
         stride = display_stride(end, MAX_TRAIL_POINTS)
@@ -284,15 +283,16 @@ class _Racer:
         window's work while a race played on (≈ 0.5 ms a racer a frame at 60 steps/s). The
         rows must follow on from those drawn (the same record stride and trail stride, more
         of them); any that move farther, or are not finite, and the trail is drawn."""
-        if history is not self._drawn_from or self._shown is None or self._shown[1] != history.stride:
+        if history is not self._drawn_from or self._shown is None:
             return False
-        if not 0 < self.end < end:
+        drawn, stride, _ = self._shown  # rows [0, drawn) are drawn
+        if stride != history.stride or not 0 < drawn < end:
             return False
         if display_stride(end, MAX_TRAIL_POINTS) != self._body[1]:
             return False
         # from the drawn end's row on: on a thinned record an append replaces the newest row
         with np.errstate(invalid="ignore"):
-            away = np.abs(history.vec("w")[self.end - 1 : end] - self.end_point)
+            away = np.abs(history.vec("w")[drawn - 1 : end] - self.end_point)
             return bool((away[:, 0] <= near[0]).all() and (away[:, 1] <= near[1]).all())
 
     def remove(self, plot: pg.PlotItem) -> None:
