@@ -292,10 +292,10 @@ def drawn_runs(texts: list[str], rtl: bool) -> list[str]:
     the direction changes: "تکانه (درس)" became the runs "تکانه", "(", "درس", ")", and the
     brackets outlined alone drew "تکانه) درس(" in the Persian SVG. Qt draws a right-to-left
     run's characters from right to left, each bracket as its mirror image: " (" is drawn ") ".
-    A neutral run takes the
-    direction of the strong runs on both sides if they agree, else the line's (``rtl``; the
-    group's ends count as the line's), as the bidi algorithm resolves neutrals. Qt writes a
-    line's runs in logical or in reversed order; either way a run's neighbours are the same.
+    A neutral run takes the direction of the strong runs on both sides if they agree, else the
+    line's (``rtl``; the group's ends count as the line's), as the bidi algorithm resolves
+    neutrals. Qt writes a line's runs in logical or in reversed order; either way a run's
+    neighbours are the same.
     """
     line = "R" if rtl else "L"
     strong = [_strong(t, line) for t in texts]

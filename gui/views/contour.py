@@ -240,8 +240,8 @@ class _Racer:
             return False
         self._shown = shown
         self._drawn_from = history
-        self.end_point = history.vec("w")[end - 1].copy()  # the point the trail ends at
         w = history.vec("w")
+        self.end_point = w[end - 1].copy()  # the point the trail ends at
         stride = display_stride(end, MAX_TRAIL_POINTS)
         on_grid = (end - 1) // stride + 1  # rows 0, stride, … below end
         record, body_stride, points = self._body
