@@ -1190,6 +1190,8 @@ class MainWindow(QMainWindow):
             self._update_readout()
         if changed or numbers:
             self._update_selected_vectors(numbers, still_px)
+            # a racer under the legend shows through it (playing, it clears after a moment)
+            self.contour.give_way(self._clock() if self.playing else None)
         # the data view (the model's line, the batch's rings) with the numbers while playing (5 Hz,
         # on frames that bring rows): each of its repaints covers the whole plot, and at 10 Hz it
         # was an eighth of the window's CPU at 1×; so its line is at the step the readout says

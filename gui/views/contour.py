@@ -46,6 +46,13 @@ DOT_DIAMETER_PX = 13.0
 READOUT_CLEARANCE_PX = 12.0
 #: The readout's distance from the plot's edges.
 READOUT_MARGIN_PX = 6.0
+#: The legend's opacity while a racer's dot or the selected racer's arrows are under it
+#: (``ContourView.give_way``): twelve racers on a projector's narrow plot fill half of it,
+#: and no corner is free of them.
+READOUT_FADED = 0.4
+#: Playing, seconds clear of the racers before a faded legend shows again: a racer bouncing
+#: on its edge would make it flicker at the frame rate.
+READOUT_CLEAR_S = 0.6
 #: Full arrow lengths as shares of the view. They differ so that parallel vectors stay apart:
 #: SGD's Δw lies exactly along −g, and at one length it hid it, labels on top of each other.
 ARROW_LENGTH = {"grad": 0.17, "M": 0.135, "dw": 0.10}
@@ -666,6 +673,7 @@ class ContourView(pg.PlotWidget):
         self._largest_rows: tuple = (None, 0, 0, 0, {})
         self._labelled: str | None = None  # the racer whose sizes the arrows' labels give
         self._state_drawn: tuple[list[object], list[float]] | None = None  # (_state_still)
+        self._covered_at: float | None = None  # when the legend last had a racer under it (give_way)
         self._view: tuple[float, float, float, float] = (-4.0, 4.0, -4.0, 4.0)
         self.set_view(self._view)  # round numbers on the axes until a surface comes
         self._regrid_timer = QTimer(self, singleShot=True, interval=350)
@@ -1125,4 +1133,52 @@ class ContourView(pg.PlotWidget):
         best = min(range(4), key=lambda i: hidden[i])
         if hidden[best] < hidden[current]:
             current = best
-        self.readout.setPos(*corners[current])
+        if (self.readout.pos().x(), self.readout.pos().y()) != corners[current]:
+            self.readout.setPos(*corners[current])
+            self.give_way()  # what is under it now, at once
+
+    def give_way(self, now: float | None = None) -> None:
+        """Fade the legend while a racer's dot or the selected racer's arrows are under it.
+
+        With many racers, or on a projector's narrow plot, the legend covers a large part of
+        the plot, and a racer under it disappeared, arrows and all. Faded (``READOUT_FADED``),
+        the racers show through it; the legend comes back once nothing is under it.
+        ``now`` (seconds, while playing): it comes back only after ``READOUT_CLEAR_S`` clear,
+        so a racer on its edge does not make it flicker; None (paused, a timeline step): at once.
+        """
+        readout = self.readout
+        covered = readout.isVisible() and self._under_readout()
+        if covered:
+            self._covered_at = now if now is not None else -math.inf
+        elif self._covered_at is not None and (
+            now is None or self._covered_at == -math.inf or now - self._covered_at >= READOUT_CLEAR_S
+        ):
+            self._covered_at = None
+        opacity = READOUT_FADED if self._covered_at is not None else 1.0
+        if readout.opacity() != opacity:
+            readout.setOpacity(opacity)
+
+    def _under_readout(self) -> bool:
+        """Whether a racer's dot or an arrow's tip of the selected racer is under the legend."""
+        vb = self.plot.vb
+        width, height = vb.width(), vb.height()
+        (x0, x1), (y0, y1) = vb.viewRange()
+        if not (width > 0 and height > 0 and x1 > x0 and y1 > y0):
+            return False
+        points = [(p[0], p[1]) for p in self.dots.points.values()]
+        points += [arrow.tip for arrow in self.arrows.values() if arrow.visible]
+        if not points:
+            return False
+        xy = np.asarray(points, dtype=float)
+        px = (xy[:, 0] - x0) / (x1 - x0) * width
+        py = (y1 - xy[:, 1]) / (y1 - y0) * height
+        box = self.readout.boundingRect()
+        left, top = self.readout.pos().x(), self.readout.pos().y()
+        pad = DOT_DIAMETER_PX / 2  # a dot half under the box is hidden by half
+        inside = (
+            (px >= left - pad)
+            & (px <= left + box.width() + pad)
+            & (py >= top - pad)
+            & (py <= top + box.height() + pad)
+        )
+        return bool(inside.any())

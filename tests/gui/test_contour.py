@@ -11,7 +11,15 @@ from PySide6.QtCore import QPointF
 
 from engine.simulate import Run
 from gui.history import RacerHistory
-from gui.views.contour import MAX_TRAIL_POINTS, SHORTEST, STILL_PX, ContourView, arrow_scale
+from gui.views.contour import (
+    MAX_TRAIL_POINTS,
+    READOUT_CLEAR_S,
+    READOUT_FADED,
+    SHORTEST,
+    STILL_PX,
+    ContourView,
+    arrow_scale,
+)
 from tests.gui.conftest import shown
 
 
@@ -366,3 +374,59 @@ def test_the_readouts_box_covers_its_table(view, qtbot) -> None:
     for x, y in ((box.left() + 2, box.bottom() - 2), (box.right() - 2, box.bottom() - 2),
                  (box.left() + 2, box.top() + 2), (box.right() - 2, box.top() + 2)):  # fmt: skip
         assert image.pixelColor(x, y).lightness() > 200, (x, y, box)
+
+
+def _legend_over(view: ContourView, x: float, y: float) -> None:
+    """Show a twelve-row legend with its box over the point (x, y) of the plot."""
+    rows = "".join(f"<tr><td>racer number {i}</td><td>L=24.2</td></tr>" for i in range(12))
+    view.set_readout(f"<table>{rows}</table>", place=False)
+    at = view.plot.vb.mapFromView(QPointF(x, y))
+    view.readout.setPos(at.x() - 30, at.y() - 30)
+
+
+def _lightness_at(view: ContourView, x: float, y: float) -> int:
+    at = view.mapFromScene(view.plot.vb.mapViewToScene(QPointF(x, y)))
+    return view.grab().toImage().pixelColor(at.x(), at.y()).lightness()
+
+
+def test_the_legend_fades_while_a_racers_dot_is_under_it_and_comes_back_once_clear(view) -> None:
+    """Twelve racers on a projector's narrow plot: the legend covered half of it, and a racer
+    under it (dot, arrows) could not be seen. Faded, the black dot shows through it."""
+    view.set_view((-4.0, 4.0, -4.0, 4.0))
+    view.set_racers({"a": "A"}, (0.0, 0.0), {"a": "#000000"})
+    view.update_racers({"a": RacerHistory((0.0, 0.0), 1.0)})
+    _legend_over(view, 0.0, 0.0)
+    assert _lightness_at(view, 0.0, 0.0) > 200  # the legend's white box over the black dot
+    view.give_way(now=10.0)  # playing
+    assert view.readout.opacity() == READOUT_FADED
+    assert _lightness_at(view, 0.0, 0.0) < 120  # the dot shows through
+    view.update_racers({"a": RacerHistory((-3.5, -3.5), 1.0)})  # out from under it
+    view.give_way(now=10.0 + READOUT_CLEAR_S / 2)
+    assert view.readout.opacity() == READOUT_FADED  # not yet: a racer on its edge would flicker
+    view.give_way(now=10.0 + READOUT_CLEAR_S + 0.01)
+    assert view.readout.opacity() == 1.0
+    view.update_racers({"a": RacerHistory((0.0, 0.0), 1.0)})
+    view.give_way()  # paused, or a step on the timeline: at once, both ways
+    assert view.readout.opacity() == READOUT_FADED
+    view.update_racers({"a": RacerHistory((-3.5, -3.5), 1.0)})
+    view.give_way()
+    assert view.readout.opacity() == 1.0
+    view.set_readout("")  # no legend: nothing to fade
+    view.update_racers({"a": RacerHistory((0.0, 0.0), 1.0)})
+    view.give_way()
+    assert view.readout.opacity() == 1.0
+
+
+def test_the_legend_fades_over_the_selected_racers_arrow_and_moving_it_looks_again(view) -> None:
+    view.set_view((-4.0, 4.0, -4.0, 4.0))
+    view.set_racers({"a": "A"}, (-3.0, -3.0))
+    view.update_racers({"a": RacerHistory((-3.0, -3.0), 1.0)})
+    view.show_state((-3.0, -3.0), (-1.0, -1.0), None, None, None)  # −g points up and right
+    tip = view.arrows["grad"].tip
+    assert tip[0] > -3.0 and tip[1] > -3.0
+    _legend_over(view, *tip)
+    view.give_way()
+    assert view.readout.opacity() == READOUT_FADED
+    view.readout.setPos(-1000, -1000)  # then the legend goes to a corner clear of it
+    view.place_readout()  # (it moved, so it looks at once)
+    assert view.readout.opacity() == 1.0

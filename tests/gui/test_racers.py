@@ -245,3 +245,32 @@ def test_twelve_racers_stand_in_two_short_columns_of_the_readout_clear_of_the_st
     race(window, qtbot, SessionConfig(loss="rosenbrock", racers=tuple(RacerConfig(n) for n in fewer)))
     window._update_readout()
     assert window._readout_html.count("<tr>") == 1 + 6 and window._readout_html.count("η=") == 6
+
+
+def test_on_a_projectors_plot_the_legend_fades_over_a_racer_and_comes_back_when_it_leaves(
+    window, qtbot
+) -> None:
+    """At 1024×768 twelve racers' legend covers half the plot; a racer under it showed nothing."""
+    from gui.views.contour import READOUT_FADED
+
+    window.resize(1024, 700)
+    names = ("sgd", "momentum", "adagrad", "rmsprop", "adam", "nesterov",
+             "amsgrad", "adamw", "nadam", "adadelta", "lion", "radam")  # fmt: skip
+    race(window, qtbot, SessionConfig(loss="rosenbrock", racers=tuple(RacerConfig(n) for n in names)))
+    press_step(window, qtbot, 3)
+    window._dirty = True
+    window._redraw()
+    contour, vb = window.contour, window.contour.plot.vb
+    contour.readout.setPos(-2000, -2000)  # off the plot: nothing under it
+    window._dirty = True
+    window._redraw()
+    assert contour.readout.opacity() == 1.0
+    point = vb.mapFromView(QPointF(*contour.marker_position("adam")))
+    contour.readout.setPos(point.x() - 20, point.y() - 20)  # over Adam's dot
+    window._dirty = True
+    window._redraw()  # a paused frame: at once
+    assert contour.readout.opacity() == READOUT_FADED
+    contour.readout.setPos(-2000, -2000)
+    window._dirty = True
+    window._redraw()
+    assert contour.readout.opacity() == 1.0
