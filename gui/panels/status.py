@@ -24,6 +24,10 @@ COLUMNS = (
     "‖g‖",
     QT_TRANSLATE_NOOP("StatusTable", "State"),
 )
+STATE = len(COLUMNS) - 1
+#: Characters of a racer's name kept in view before the state column is elided instead: at
+#: 1024 pixels, "diverged at step 6" at its full width left the names "…".
+NAME_MIN_CHARS = 14
 
 
 def fmt(value: float) -> str:
@@ -69,12 +73,37 @@ class StatusTable(QTableWidget):
         self.setSelectionMode(QAbstractItemView.SingleSelection)
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeToContents)
-        # the name gives way (elided) on a narrow window, so the numbers and the state stay in view
+        # the name gives way (elided) on a narrow window, so the numbers and the state stay in
+        # view; the state in turn gives way before the name is narrower than NAME_MIN_CHARS
         header.setSectionResizeMode(0, QHeaderView.Stretch)
+        header.setSectionResizeMode(STATE, QHeaderView.Fixed)
         header.setStretchLastSection(False)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        # one line a cell: wrapped at its space, "● Momentum (lecture)" was elided to "…"
+        self.setWordWrap(False)
         self._names: list[str] = []
+        self._states_changed = False
         self.cellClicked.connect(self._cell_clicked)
+        header.sectionResized.connect(self._section_resized)
+
+    def _section_resized(self, column: int, _old: int, _new: int) -> None:
+        if 0 < column < STATE:  # a number's column grew or shrank with its numbers
+            self._fit_state()
+
+    def resizeEvent(self, event: object) -> None:
+        super().resizeEvent(event)
+        self._fit_state()
+
+    def _fit_state(self) -> None:
+        """The state column as wide as its longest text, unless the name would then keep fewer
+        than ``NAME_MIN_CHARS`` characters: then the state is elided (its tooltip has it all)."""
+        header = self.horizontalHeader()
+        want = max(self.sizeHintForColumn(STATE), header.sectionSizeFromContents(STATE).width())
+        numbers = sum(self.columnWidth(c) for c in range(1, STATE))
+        room = self.viewport().width() - numbers - self.fontMetrics().averageCharWidth() * NAME_MIN_CHARS
+        width = max(min(want, room), header.minimumSectionSize())
+        if width != self.columnWidth(STATE):
+            header.resizeSection(STATE, width)
 
     def height_for(self, rows: int) -> int:
         """The height that shows the header and ``rows`` rows without a scroll bar."""
@@ -113,6 +142,9 @@ class StatusTable(QTableWidget):
             changed = self._set_numbers(histories, limit, playing)
         if changed:
             model.dataChanged.emit(model.index(0, 1), model.index(self.rowCount() - 1, len(COLUMNS) - 1))
+        if self._states_changed:
+            self._states_changed = False
+            self._fit_state()
 
     def _set_numbers(self, histories: dict[str, RacerHistory], limit: int, playing: bool) -> bool:
         changed = False
@@ -136,6 +168,9 @@ class StatusTable(QTableWidget):
                 item = self.item(row, col)
                 if item.text() != value:
                     item.setText(value)
+                    if col == STATE:
+                        item.setToolTip(value)  # when a narrow table elides it
+                        self._states_changed = True
                     changed = True
                 if col == 4 and item.foreground().color() != QColor(color):
                     item.setForeground(QColor(color))

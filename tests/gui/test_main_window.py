@@ -561,6 +561,44 @@ def test_a_narrow_status_table_elides_names_and_keeps_the_state_in_view(qtbot) -
     assert table.item(0, 0).toolTip() == "Momentum (heavy ball)"
 
 
+def test_on_a_projectors_table_a_long_state_gives_way_before_the_names_do(qtbot) -> None:
+    """At 1024 pixels "diverged at step 6" at its full width left every name "…"."""
+    from engine.simulate import Run
+    from gui.history import RacerHistory
+    from gui.panels.status import NAME_MIN_CHARS, STATE, StatusTable
+
+    table = StatusTable()
+    qtbot.addWidget(table)
+    names = ["momentum", "nesterov", "adagrad"]
+    table.set_racers(names)
+    histories = {}
+    for name in names:
+        run = Run("quadratic", name, (-3.5, 1.5), tol=0.0, **({"lr": 5.0} if name == "momentum" else {}))
+        histories[name] = RacerHistory(run.start, float(run.trajectory().loss[0]))
+        histories[name].append(run.advance(300))
+    assert histories["momentum"].status == "diverged"
+    table.update_racers(histories, 2000)
+    table.resize(390, 160)
+    table.show()
+    state = table.item(0, STATE).text()
+    assert state.startswith("diverged at step") and table.item(0, STATE).toolTip() == state
+    name_min = table.fontMetrics().averageCharWidth() * NAME_MIN_CHARS
+    qtbot.waitUntil(lambda: table.columnWidth(0) >= name_min)
+    # the name's start is drawn, not "…" (wrapped at its space, it was all elided)
+    image = table.grab().toImage()
+    top = table.viewport().y() + table.rowViewportPosition(0)
+    x0 = table.viewport().x() + table.columnWidth(0) // 3
+    xs = range(x0, x0 + table.columnWidth(0) // 3)
+    ys = range(top + 2, top + table.rowHeight(0) - 3)  # not the grid
+    pixels = [image.pixelColor(x, y) for x in xs for y in ys]
+    assert sum(p.alpha() == 255 and p.lightness() < 200 for p in pixels) > 20
+    assert table.columnWidth(STATE) < table.fontMetrics().horizontalAdvance(state)  # elided
+    last = table.columnViewportPosition(STATE) + table.columnWidth(STATE)
+    assert last <= table.viewport().width()  # no scroll bar
+    table.resize(700, 160)  # room again: the whole state
+    qtbot.waitUntil(lambda: table.columnWidth(STATE) >= table.fontMetrics().horizontalAdvance(state))
+
+
 def test_a_thinned_step_is_recomputed_exactly_where_the_timeline_looks(window, qtbot) -> None:
     """A long run keeps only what is drawn; the step looked at comes back exact, from a checkpoint."""
     from dataclasses import replace
