@@ -1174,11 +1174,6 @@ class ContourView(pg.PlotWidget):
         py = (y1 - xy[:, 1]) / (y1 - y0) * height
         box = self.readout.boundingRect()
         left, top = self.readout.pos().x(), self.readout.pos().y()
-        pad = DOT_DIAMETER_PX / 2  # a dot half under the box is hidden by half
-        inside = (
-            (px >= left - pad)
-            & (px <= left + box.width() + pad)
-            & (py >= top - pad)
-            & (py <= top + box.height() + pad)
-        )
+        # a point on the box's edge is still half in view: only one inside it counts
+        inside = (px >= left) & (px <= left + box.width()) & (py >= top) & (py <= top + box.height())
         return bool(inside.any())

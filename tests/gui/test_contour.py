@@ -411,6 +411,10 @@ def test_the_legend_fades_while_a_racers_dot_is_under_it_and_comes_back_once_cle
     view.update_racers({"a": RacerHistory((-3.5, -3.5), 1.0)})
     view.give_way()
     assert view.readout.opacity() == 1.0
+    at = view.plot.vb.mapFromView(QPointF(0.0, 0.0))
+    view.readout.setPos(at.x() + 3, at.y() - 30)  # the dot's centre just off its left edge
+    view.give_way()
+    assert view.readout.opacity() == 1.0  # half of it is in view: no need to fade
     view.set_readout("")  # no legend: nothing to fade
     view.update_racers({"a": RacerHistory((0.0, 0.0), 1.0)})
     view.give_way()
