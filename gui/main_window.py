@@ -171,6 +171,7 @@ class MainWindow(QMainWindow):
 
         self.controls = ControlPanel()
         self.contour = ContourView()
+        self.contour.gives_way = True  # its legend fades over the racers under it
         self.panels = PerWeightPanels()
         self.status_table = StatusTable()
         self.formula = FormulaCard()

@@ -25,8 +25,9 @@ COLUMNS = (
     QT_TRANSLATE_NOOP("StatusTable", "State"),
 )
 STATE = len(COLUMNS) - 1
-#: Characters of a racer's name kept in view before the state column is elided instead: at
-#: 1024 pixels, "diverged at step 6" at its full width left the names "…".
+# Characters of a racer's name kept in view before the state column is elided instead: at
+# 1024 pixels, "diverged at step 6" at its full width left the names "…". (Not a "#:" comment:
+# lupdate gives those to the next translatable string as a note for the translator.)
 NAME_MIN_CHARS = 14
 
 

@@ -674,6 +674,9 @@ class ContourView(pg.PlotWidget):
         self._labelled: str | None = None  # the racer whose sizes the arrows' labels give
         self._state_drawn: tuple[list[object], list[float]] | None = None  # (_state_still)
         self._covered_at: float | None = None  # when the legend last had a racer under it (give_way)
+        #: Whether the legend fades over racers (``give_way``): the window's does; an export's
+        #: stays as it is (a still image with a faded legend looked washed out).
+        self.gives_way = False
         self._view: tuple[float, float, float, float] = (-4.0, 4.0, -4.0, 4.0)
         self.set_view(self._view)  # round numbers on the axes until a surface comes
         self._regrid_timer = QTimer(self, singleShot=True, interval=350)
@@ -1147,7 +1150,7 @@ class ContourView(pg.PlotWidget):
         so a racer on its edge does not make it flicker; None (paused, a timeline step): at once.
         """
         readout = self.readout
-        covered = readout.isVisible() and self._under_readout()
+        covered = self.gives_way and readout.isVisible() and self._under_readout()
         if covered:
             self._covered_at = now if now is not None else -math.inf
         elif self._covered_at is not None and (

@@ -393,6 +393,7 @@ def test_the_legend_fades_while_a_racers_dot_is_under_it_and_comes_back_once_cle
     """Twelve racers on a projector's narrow plot: the legend covered half of it, and a racer
     under it (dot, arrows) could not be seen. Faded, the black dot shows through it."""
     view.set_view((-4.0, 4.0, -4.0, 4.0))
+    view.gives_way = True  # the window's does; an export's does not
     view.set_racers({"a": "A"}, (0.0, 0.0), {"a": "#000000"})
     view.update_racers({"a": RacerHistory((0.0, 0.0), 1.0)})
     _legend_over(view, 0.0, 0.0)
@@ -415,6 +416,11 @@ def test_the_legend_fades_while_a_racers_dot_is_under_it_and_comes_back_once_cle
     view.readout.setPos(at.x() + 3, at.y() - 30)  # the dot's centre just off its left edge
     view.give_way()
     assert view.readout.opacity() == 1.0  # half of it is in view: no need to fade
+    view.gives_way = False  # an export's legend: as it is
+    view.readout.setPos(at.x() - 30, at.y() - 30)
+    view.give_way()
+    assert view.readout.opacity() == 1.0
+    view.gives_way = True
     view.set_readout("")  # no legend: nothing to fade
     view.update_racers({"a": RacerHistory((0.0, 0.0), 1.0)})
     view.give_way()
@@ -423,6 +429,7 @@ def test_the_legend_fades_while_a_racers_dot_is_under_it_and_comes_back_once_cle
 
 def test_the_legend_fades_over_the_selected_racers_arrow_and_moving_it_looks_again(view) -> None:
     view.set_view((-4.0, 4.0, -4.0, 4.0))
+    view.gives_way = True
     view.set_racers({"a": "A"}, (-3.0, -3.0))
     view.update_racers({"a": RacerHistory((-3.0, -3.0), 1.0)})
     view.show_state((-3.0, -3.0), (-1.0, -1.0), None, None, None)  # −g points up and right
