@@ -51,7 +51,7 @@ from engine.trajectory import CSV_COMMENT, Trajectory, csv_metadata
 from gui import theme
 from gui.export_svg import output_space_svg
 from gui.history import RacerHistory
-from gui.i18n import is_rtl, tr_engine, translate_message, whole_name
+from gui.i18n import is_rtl, ltr, tr_engine, translate_message, whole_name
 
 #: The logical canvas an export is laid out on; bigger outputs are the same picture, sharper.
 BASE_SIZE = (1280, 720)
@@ -352,11 +352,6 @@ def fmt_number(value: float) -> str:
 def _t(message: str) -> str:
     """A ``msg`` in the interface language (Persian after ``install_language(app, 'fa')``)."""
     return translate_message(message)
-
-
-def ltr(text: str) -> str:
-    """Text that must read left to right inside a right-to-left line (formulas, η=0.05, ━●)."""
-    return f"\u200e{text}\u200e" if is_rtl() else text  # LRM marks: Qt's rich text ignores span dir
 
 
 def racer_title(name: str, config: SessionConfig | None = None) -> str:

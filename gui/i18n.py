@@ -202,3 +202,8 @@ def whole_name(name: str) -> str:
     one unit, in the line's order.
     """
     return f"\u202b{name}\u202c" if is_rtl() else name
+
+
+def ltr(text: str) -> str:
+    """Text that must read left to right inside a right-to-left line (formulas, η=0.05, ━●)."""
+    return f"\u200e{text}\u200e" if is_rtl() else text  # LRM marks: Qt's rich text ignores span dir
