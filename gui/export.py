@@ -434,11 +434,12 @@ def panels_key_html(scene: RaceScene, width: float | None = None) -> str:
             used = 0.0
         used += need
         sample = f"<span style='color:{color}'>━━</span>"
-        lines[-1].append(f"{sample} {whole_name(html.escape(label))} {ltr(hyper)}")
+        # each entry one unit, as in the window's key (gui.views.panels): in Persian the line
+        # ran left to right, "SGD (η=0.05)" first at the left and each sample left of its name
+        lines[-1].append(whole_name(f"{sample} {whole_name(html.escape(label))} {ltr(hyper)}"))
     keys = "<br>".join(" &nbsp; ".join(line) for line in lines)
-    styles = f"{ltr('<b>———</b> w1 &nbsp; <b>- - -</b> w2')} &nbsp; " + _t(
-        msg("on {surface}", surface=tr_engine(scene.surface.title))
-    )
+    on = _t(msg("on {surface}", surface=tr_engine(scene.surface.title)))
+    styles = f"{whole_name('<b>———</b> w1')} &nbsp; {whole_name('<b>- - -</b> w2')} &nbsp; {whole_name(on)}"
     return f"{keys}<br>{styles}"
 
 
