@@ -51,7 +51,7 @@ from engine.trajectory import CSV_COMMENT, Trajectory, csv_metadata
 from gui import theme
 from gui.export_svg import output_space_svg
 from gui.history import RacerHistory
-from gui.i18n import is_rtl, tr_engine, translate_message, whole_name
+from gui.i18n import is_rtl, ltr, table_html, tr_engine, translate_message, whole_name
 
 #: The logical canvas an export is laid out on; bigger outputs are the same picture, sharper.
 BASE_SIZE = (1280, 720)
@@ -354,11 +354,6 @@ def _t(message: str) -> str:
     return translate_message(message)
 
 
-def ltr(text: str) -> str:
-    """Text that must read left to right inside a right-to-left line (formulas, η=0.05, ━●)."""
-    return f"\u200e{text}\u200e" if is_rtl() else text  # LRM marks: Qt's rich text ignores span dir
-
-
 def racer_title(name: str, config: SessionConfig | None = None) -> str:
     """What the legend calls a racer: its own label if it has one, else the optimizer's title."""
     racer = next((r for r in config.racers if r.optimizer == name), None) if config is not None else None
@@ -386,7 +381,7 @@ def title_text(surface: Surface) -> str:
 def legend_html(scene: RaceScene, step: int | None = None) -> str:
     """The on-plot legend: each optimizer, its hyperparameters, its loss at ``step``."""
     shown = scene.last_step if step is None else step
-    rows = [f"<tr><td colspan=3><b>{_t(msg('step {step}', step=f'{shown:,}'))}</b></td></tr>"]
+    rows = [[f"<td colspan=3><b>{_t(msg('step {step}', step=f'{shown:,}'))}</b></td>"]]
     states = {"diverged": " ✗ " + _t(msg("diverged")), "converged": " ✓"}
     # the dot next to the name in either direction; explicitly left to right, so an SVG
     # drawn from the text (gui.export_svg) cannot reverse a run of symbols
@@ -401,17 +396,19 @@ def legend_html(scene: RaceScene, step: int | None = None) -> str:
         hyper = hyper_text(racer.optimizer, dict(racer.hyperparameters), racer.schedule)
         loss = ltr("L = " + fmt_number(float(t.loss[max(row, 0)])))
         rows.append(
-            f"<tr><td><span style='color:{color}; font-size:13pt'>{sample}</span>&nbsp;"
-            f"<b>{whole_name(html.escape(label))}</b></td>"
-            f"<td>&nbsp;{ltr(hyper)}&nbsp;</td>"
-            f"<td align=right>&nbsp;&nbsp;{loss}{state}</td></tr>"
+            [
+                f"<td><span style='color:{color}; font-size:13pt'>{sample}</span>&nbsp;"
+                f"<b>{whole_name(html.escape(label))}</b></td>",
+                f"<td>&nbsp;{ltr(hyper)}&nbsp;</td>",
+                f"<td align=right>&nbsp;&nbsp;{loss}{state}</td>",
+            ]
         )
     key = " &nbsp; ".join(
         (f"□ {_t(msg('start'))}", f"☆ {_t(msg('minimum'))}", f"● {_t(msg('current point'))}")
     )
-    rows.append(f"<tr><td colspan=3 style='color:#444'>{key}</td></tr>")
-    direction = " dir=rtl" if is_rtl() else ""
-    return f"<table{direction} style='font-size:10pt' cellspacing=1>" + "".join(rows) + "</table>"
+    rows.append([f"<td colspan=3 style='color:#444'>{key}</td>"])
+    # in Persian the columns run from the right: colour and name, settings, then the loss
+    return table_html(rows, "style='font-size:10pt' cellspacing=1")
 
 
 def panels_key_html(scene: RaceScene, width: float | None = None) -> str:
@@ -437,11 +434,12 @@ def panels_key_html(scene: RaceScene, width: float | None = None) -> str:
             used = 0.0
         used += need
         sample = f"<span style='color:{color}'>━━</span>"
-        lines[-1].append(f"{sample} {whole_name(html.escape(label))} {ltr(hyper)}")
+        # each entry one unit, as in the window's key (gui.views.panels): in Persian the line
+        # ran left to right, "SGD (η=0.05)" first at the left and each sample left of its name
+        lines[-1].append(whole_name(f"{sample} {whole_name(html.escape(label))} {ltr(hyper)}"))
     keys = "<br>".join(" &nbsp; ".join(line) for line in lines)
-    styles = f"{ltr('<b>———</b> w1 &nbsp; <b>- - -</b> w2')} &nbsp; " + _t(
-        msg("on {surface}", surface=tr_engine(scene.surface.title))
-    )
+    on = _t(msg("on {surface}", surface=tr_engine(scene.surface.title)))
+    styles = f"{whole_name('<b>———</b> w1')} &nbsp; {whole_name('<b>- - -</b> w2')} &nbsp; {whole_name(on)}"
     return f"{keys}<br>{styles}"
 
 

@@ -9,6 +9,8 @@ In Persian the layout runs right to left; plots, formulas and numbers stay left 
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, Qt, QTranslator
@@ -202,3 +204,40 @@ def whole_name(name: str) -> str:
     one unit, in the line's order.
     """
     return f"\u202b{name}\u202c" if is_rtl() else name
+
+
+def ltr(text: str) -> str:
+    """Text that must read left to right inside a right-to-left line (formulas, η=0.05, ━●)."""
+    return f"\u200e{text}\u200e" if is_rtl() else text  # LRM marks: Qt's rich text ignores span dir
+
+
+_CELL_ALIGN = re.compile(r"^(<td\b[^>]*\balign=)(left|right)\b")
+_CELL_SPAN = re.compile(r"^<td\b[^>]*\bcolspan=(\d+)")
+
+
+def table_html(rows: Iterable[Sequence[str]], attributes: str) -> str:
+    """A rich-text table from rows of ``<td>`` cells given in reading order (a racer's colour,
+    name, settings, then its loss), mirrored in a right-to-left language.
+
+    Qt lays a table's columns out left to right even with ``dir=rtl``: in Persian the legend
+    read like the English one, the name at the left and the loss at the right. So each row's
+    cells go in reverse order, their ``align=left``/``align=right`` swapped, a short row filled
+    up first so its cells stay under their own columns; ``dir=rtl`` still runs every cell's own
+    lines right to left (``whole_name``, ``ltr`` inside them).
+    """
+    if not is_rtl():
+        return f"<table {attributes}>" + "".join("<tr>" + "".join(row) + "</tr>" for row in rows) + "</table>"
+
+    def span(row: Sequence[str]) -> int:
+        return sum(int(m[1]) if (m := _CELL_SPAN.match(c)) else 1 for c in row)
+
+    def mirrored(cell: str) -> str:
+        return _CELL_ALIGN.sub(lambda m: m[1] + ("left" if m[2] == "right" else "right"), cell)
+
+    rows = list(rows)
+    width = max((span(row) for row in rows), default=0)
+    body = "".join(
+        "<tr>" + "<td></td>" * (width - span(row)) + "".join(mirrored(c) for c in reversed(row)) + "</tr>"
+        for row in rows
+    )
+    return f"<table dir=rtl {attributes}>{body}</table>"

@@ -43,7 +43,7 @@ from engine.config import DEFAULT_RACERS, ConfigError, RacerConfig, SessionConfi
 from engine.losses import LOSSES
 from engine.optimizers import OPTIMIZERS
 from engine.race import Race
-from gui.i18n import LANGUAGES, current_language, tr_engine, translate_message
+from gui.i18n import LANGUAGES, current_language, ltr, table_html, tr_engine, translate_message, whole_name
 from gui.lessons import Lesson, LessonError
 from gui.panels.controls import ControlPanel
 from gui.panels.inspector import Inspector, Timeline
@@ -1281,11 +1281,14 @@ class MainWindow(QMainWindow):
             ended = cursor is None or cursor >= h.last_step
             state = {"diverged": " ✗", "converged": " ✓"}.get(h.status, "") if ended else ""
             swatch = f"color:{colors.get(name, '#333')}; font-size:{12 * self.ui_scale:.0f}pt"
+            # in Persian the name stays one unit and η, the loss and the sample left to right
+            eta = "" if compact else f" <span dir=ltr>{ltr(f'η={lr:g}')}</span>"
             cells.append(
-                f"<td><span style='{swatch}'>━●</span></td>"
-                f"<td>{html_escape(labels[name])}"
-                f"{'' if compact else f' <span dir=ltr>η={lr:g}</span>'}</td>"
-                f"<td align=right>&nbsp;L={fmt(float(h.loss[row]))}{state}</td>"
+                [
+                    f"<td><span style='{swatch}'>{ltr('━●')}</span></td>",
+                    f"<td>{whole_name(html_escape(labels[name]))}{eta}</td>",
+                    f"<td align=right>&nbsp;{ltr(f'L={fmt(float(h.loss[row]))}')}{state}</td>",
+                ]
             )
         size = f"{(8 if compact else 9) * self.ui_scale:.0f}pt"
         width = self.contour.plot.vb.width()
@@ -1304,13 +1307,17 @@ class MainWindow(QMainWindow):
             self.contour.set_readout(self._readout_html, place=True)
 
     @staticmethod
-    def _readout_table(step_text: str, cells: list[str], columns: int, size: str) -> str:
-        """The readout's HTML: the step, then the racers' cells down one or two columns."""
+    def _readout_table(step_text: str, cells: list[list[str]], columns: int, size: str) -> str:
+        """The readout's HTML: the step, then the racers' cells down one or two columns (from
+        the right in Persian: ``table_html``)."""
         height = -(-len(cells) // columns)  # racers down the first column, then the second
-        gap = "<td>&nbsp;&nbsp;</td>" if columns > 1 else ""
-        rows = [f"<tr><td colspan={3 * columns}><b>{step_text}</b></td></tr>"]
-        rows += ["<tr>" + gap.join(cells[i::height]) + "</tr>" for i in range(height)]
-        return f"<table style='font-size:{size}' cellspacing=0>" + "".join(rows) + "</table>"
+        rows = [[f"<td colspan={3 * columns}><b>{step_text}</b></td>"]]
+        for i in range(height):
+            row: list[str] = []
+            for racer in cells[i::height]:
+                row += [*(["<td>&nbsp;&nbsp;</td>"] if row else []), *racer]
+            rows.append(row)
+        return table_html(rows, f"style='font-size:{size}' cellspacing=0")
 
     def _update_selected_vectors(self, numbers: bool = True, still_px: float = 0.0) -> None:
         name = self.controls.selected

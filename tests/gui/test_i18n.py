@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QTextLayout, QTextOption
+from PySide6.QtGui import QFont, QTextCursor, QTextDocument, QTextLayout, QTextOption
 from PySide6.QtWidgets import QApplication, QToolBar
 
 from gui.i18n import install_language
@@ -312,8 +312,6 @@ def test_the_plots_key_reads_right_to_left_each_sample_beside_its_own_name(qapp,
     SGD's black sample beside RMSprop: Latin names ran together with the samples between them.
     Each entry is one unit now: read from the right, every sample comes just before its name,
     and the entries keep their order."""
-    from PySide6.QtGui import QTextDocument
-
     from gui.views.panels import PerWeightPanels
 
     names = ["sgd", "momentum", "adagrad", "adam"]
@@ -329,19 +327,152 @@ def test_the_plots_key_reads_right_to_left_each_sample_beside_its_own_name(qapp,
         text = document.toPlainText()
     finally:
         qapp.setLayoutDirection(Qt.LeftToRight)
-    samples = [i for i, ch in enumerate(text) if ch == "━"][::2]  # each sample's first stroke
-    assert len(samples) == len(names)
-    # the label's paragraph may run either way (pyqtgraph's LabelItem): the key must read right
-    # to left in both
+    assert_key_reads_right_to_left(text, [labels[n] for n in names])
+
+
+def assert_key_reads_right_to_left(text: str, labels: list[str]) -> None:
+    """In a plots key's first line ``text``, read from the right, every "━━" sample comes just
+    before its own name and the entries keep their order, whichever way its paragraph runs
+    (pyqtgraph's LabelItem may lay it out either way)."""
+    text = text.split("\n")[0]
+    # each sample's second stroke: the cursor before the first may be at a direction boundary,
+    # where a left-to-right line puts it at the line's start
+    samples = [i for i, ch in enumerate(text) if ch == "━"][1::2]
+    assert len(samples) == len(labels)
     for direction in (Qt.RightToLeft, Qt.LeftToRight):
         x = _x_of(text, direction)
-        for k, name in enumerate(names):
-            start = text.index(labels[name], samples[k])
+        for k, label in enumerate(labels):
+            start = text.index(label, samples[k])
             sample = x[samples[k]]
-            assert all(x[i] < sample for i in range(start, start + len(labels[name]))), (direction, name)
+            assert all(x[i] < sample for i in range(start, start + len(label))), (direction, label)
             if k:  # after the previous entry: to its left
-                before = text.index(labels[names[k - 1]])
-                assert sample < min(x[before + j] for j in range(len(labels[names[k - 1]]))), (
-                    direction,
-                    name,
-                )
+                before = text.index(labels[k - 1])
+                assert sample < min(x[before + j] for j in range(len(labels[k - 1]))), (direction, label)
+
+
+def test_the_exported_plots_key_reads_right_to_left_in_persian(qapp) -> None:
+    """The Persian export's key under the plots ran left to right ("━━ SGD (η=0.05)" first, at
+    the left, each sample left of its name) while the window's read from the right. Each entry
+    is one unit now, as in the window's key; English is as it was (``ltr`` and ``whole_name``
+    change nothing there)."""
+    from engine.config import RacerConfig, SessionConfig
+    from gui.export import build_scene, panels_key_html, racer_look
+
+    config = SessionConfig(
+        steps=20, racers=(RacerConfig("sgd"), RacerConfig("momentum-lecture"), RacerConfig("adam-lecture"))
+    )
+    scene = build_scene(config)
+    try:
+        install_language(qapp, "fa")
+        labels = [racer_look(scene, key)[0] for key in scene.trajectories]
+        document = QTextDocument()
+        document.setHtml(panels_key_html(scene))
+    finally:
+        install_language(qapp, "en")
+    assert "تکانه (درس)" in labels
+    assert_key_reads_right_to_left(document.toPlainText(), labels)
+
+
+def table_rows_x(document: QTextDocument) -> dict[int, list[tuple[str, float]]]:
+    """Each table row's characters, in logical order, with the x Qt lays each out at (the
+    cursor's x before it, in the document's pixels): what the reader sees from left to right."""
+    rows: dict[int, list[tuple[str, float]]] = {}
+    layout = document.documentLayout()
+    block = document.begin()
+    while block.isValid():
+        cursor = QTextCursor(block)
+        table = cursor.currentTable()
+        if table is not None:
+            left = layout.blockBoundingRect(block).x()
+            lines = block.layout()
+            row = rows.setdefault(table.cellAt(cursor).row(), [])
+            for i, ch in enumerate(block.text()):
+                row.append((ch, left + lines.lineForTextPosition(i).cursorToX(i)[0]))
+        block = block.next()
+    return rows
+
+
+def racer_row_x(
+    rows: dict[int, list[tuple[str, float]]], label: str, loss: str
+) -> tuple[float, list[float], float]:
+    """In the legend row of the racer ``label``: the x of its colour dot, of each of its name's
+    characters, and of the "L" that starts its loss (``loss``: "L = " or "L=")."""
+    for row in rows.values():
+        text = "".join(ch for ch, _x in row)
+        if label in text and loss in text:
+            xs = [x for _ch, x in row]
+            start = text.index(label)
+            return xs[text.index("●")], xs[start : start + len(label)], xs[text.index(loss)]
+    raise AssertionError(f"no legend row for {label!r}")
+
+
+@pytest.mark.parametrize("language", ["en", "fa"])
+def test_the_exported_legend_reads_in_the_languages_direction(qapp, language: str) -> None:
+    """Qt lays a table's columns out left to right even with dir=rtl: the Persian export's legend
+    had the name at the left and the loss at the right, as in English. Read from the right now:
+    the colour sample, the name just left of it, then the settings, the loss at the far left."""
+    from engine.config import RacerConfig, SessionConfig
+    from gui.export import build_scene, legend_html, racer_look
+
+    scene = build_scene(SessionConfig(steps=20, racers=(RacerConfig("sgd"), RacerConfig("momentum-lecture"))))
+    try:
+        install_language(qapp, language)
+        labels = [racer_look(scene, key)[0] for key in scene.trajectories]
+        document = QTextDocument()
+        document.setHtml(legend_html(scene))
+        rows = table_rows_x(document)
+    finally:
+        install_language(qapp, "en")
+    assert any(re.search("[\u0600-\u06ff]", label) for label in labels) == (language == "fa")
+    for label in labels:
+        sample, name, loss = racer_row_x(rows, label, "L = ")
+        if language == "fa":
+            assert loss < min(name) and max(name) < sample, (label, sample, name, loss)
+        else:
+            assert sample < min(name) and max(name) < loss, (label, sample, name, loss)
+
+
+def test_the_windows_legend_reads_from_the_right_in_persian(qapp, persian, window) -> None:
+    """The window's legend was a left-to-right table in Persian too (sample at the left, loss at
+    the right): it reads from the right now, through the same mirrored table as the export."""
+    document = window.contour.readout.textItem.document()
+    rows = table_rows_x(document)
+    labels = window.race.labels()
+    assert len(labels) == 5
+    for label in labels.values():
+        sample, name, loss = racer_row_x(rows, label, "L=")
+        assert loss < min(name) and max(name) < sample, (label, sample, name, loss)
+
+
+def test_a_mirrored_tables_short_row_stays_under_its_own_column(qapp) -> None:
+    """Racers stand in two columns when there are many; the last row may hold one racer. Mirrored,
+    its cells stay under the first column (now the right one), not under the second. English is
+    the table as given, byte for byte."""
+    from gui.i18n import table_html
+
+    def racer(n: int) -> list[str]:
+        return [f"<td>s{n}</td>", f"<td>name{n}</td>", f"<td align=right>L{n}</td>"]
+
+    rows = [["<td colspan=6>step</td>"], [*racer(0), "<td>&nbsp;</td>", *racer(2)], racer(1)]
+    assert table_html(rows, "cellspacing=0") == (
+        "<table cellspacing=0><tr><td colspan=6>step</td></tr><tr>"
+        + "".join(rows[1])
+        + "</tr><tr>"
+        + "".join(rows[2])
+        + "</tr></table>"
+    )
+    qapp.setLayoutDirection(Qt.RightToLeft)
+    try:
+        html = table_html(rows, "cellspacing=0")
+    finally:
+        qapp.setLayoutDirection(Qt.LeftToRight)
+    assert "<td align=left>L0</td>" in html  # the loss at the table's outer edge, mirrored
+    document = QTextDocument()
+    document.setHtml(html)
+    x = {}
+    for row in table_rows_x(document).values():
+        text = "".join(ch for ch, _x in row)
+        for word in re.findall(r"[a-zL]+\d", text):
+            x[word] = row[text.index(word)][1]
+    assert x["s0"] > x["name0"] > x["L0"] > x["s2"] > x["name2"] > x["L2"], x
+    assert x["s1"] > x["L0"] and x["L1"] > x["s2"], x  # racer 1 under racer 0, at the right
