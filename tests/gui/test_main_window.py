@@ -536,50 +536,44 @@ def test_the_source_pyside_reads_at_import_is_not_kept(qtbot, isolated_settings)
     close_and_join(qtbot, w)
 
 
-def test_a_narrow_status_table_elides_names_and_keeps_the_state_in_view(qtbot) -> None:
-    """On a 1024-pixel screen the State column ran off the table, behind a scroll bar."""
+def _status_table(qtbot, names: list[str], steps: int, lr: dict[str, float] | None = None):
+    """A status table 390 pixels wide (a 1024-pixel screen's) showing ``names`` after ``steps``
+    steps on the bowl (``lr``: a racer's η, else its default)."""
     from engine.simulate import Run
     from gui.history import RacerHistory
     from gui.panels.status import StatusTable
 
     table = StatusTable()
     qtbot.addWidget(table)
-    names = ["momentum", "adagrad", "rmsprop"]
     table.set_racers(names)
     histories = {}
     for name in names:
-        run = Run("quadratic", name, (-3.5, 1.5), tol=0.0)
+        run = Run("quadratic", name, (-3.5, 1.5), tol=0.0, **({"lr": lr[name]} if name in (lr or {}) else {}))
         histories[name] = RacerHistory(run.start, float(run.trajectory().loss[0]))
-        histories[name].append(run.advance(1234))
+        histories[name].append(run.advance(steps))
     table.update_racers(histories, 2000)
     table.resize(390, 160)
     table.show()
-    qtbot.wait(10)
+    return table, histories
+
+
+def test_a_narrow_status_table_elides_names_and_keeps_the_state_in_view(qtbot) -> None:
+    """On a 1024-pixel screen the State column ran off the table, behind a scroll bar."""
+    table, _ = _status_table(qtbot, ["momentum", "adagrad", "rmsprop"], 1234)
+    qtbot.waitUntil(
+        lambda: table.columnWidth(4) >= table.fontMetrics().horizontalAdvance(table.item(0, 4).text())
+    )
     last = table.columnViewportPosition(4) + table.columnWidth(4)
     assert last <= table.viewport().width()
-    assert table.columnWidth(4) >= table.fontMetrics().horizontalAdvance(table.item(0, 4).text())
     assert table.item(0, 0).toolTip() == "Momentum (heavy ball)"
 
 
 def test_on_a_projectors_table_a_long_state_gives_way_before_the_names_do(qtbot) -> None:
     """At 1024 pixels "diverged at step 6" at its full width left every name "…"."""
-    from engine.simulate import Run
-    from gui.history import RacerHistory
-    from gui.panels.status import NAME_MIN_CHARS, STATE, StatusTable
+    from gui.panels.status import NAME_MIN_CHARS, STATE
 
-    table = StatusTable()
-    qtbot.addWidget(table)
-    names = ["momentum", "nesterov", "adagrad"]
-    table.set_racers(names)
-    histories = {}
-    for name in names:
-        run = Run("quadratic", name, (-3.5, 1.5), tol=0.0, **({"lr": 5.0} if name == "momentum" else {}))
-        histories[name] = RacerHistory(run.start, float(run.trajectory().loss[0]))
-        histories[name].append(run.advance(300))
+    table, histories = _status_table(qtbot, ["momentum", "nesterov", "adagrad"], 300, {"momentum": 5.0})
     assert histories["momentum"].status == "diverged"
-    table.update_racers(histories, 2000)
-    table.resize(390, 160)
-    table.show()
     state = table.item(0, STATE).text()
     assert state.startswith("diverged at step") and table.item(0, STATE).toolTip() == state
     name_min = table.fontMetrics().averageCharWidth() * NAME_MIN_CHARS
