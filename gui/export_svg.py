@@ -276,7 +276,9 @@ _POP = re.compile("[\u202c\u2069]")
 
 def _strong(text: str, line: str) -> str | None:
     """A run's strong direction: "R" (right-to-left letters or marks), "L", ``line`` at the
-    end of an embedding, or None (only neutrals)."""
+    end of an embedding, or None (only neutrals). An isolate opened at the run's end holds
+    none of its characters: a title's ": ⁦" before its isolated formula is neutral."""
+    text = text.rstrip("\u2066\u2067\u2068")
     if _RTL.search(text) or _RTL_MARKS.search(text):
         return "R"
     if _LTR.search(text) or _LTR_MARKS.search(text):
@@ -285,12 +287,14 @@ def _strong(text: str, line: str) -> str | None:
 
 
 def drawn_runs(texts: list[str], rtl: bool) -> list[str]:
-    """The characters Qt drew for each of a group's text runs, in order: brackets in a run of
-    their own mirrored where the bidi algorithm made them right to left.
+    """The characters Qt drew for each of a group's text runs, in order: a run of neutrals
+    (brackets, punctuation, spaces) reversed, its brackets mirrored, where the bidi algorithm
+    made it right to left.
 
     ``QSvgGenerator`` writes each run's characters, not its glyphs, and Qt splits a line where
     the direction changes: "تکانه (درس)" became the runs "تکانه", "(", "درس", ")", and the
-    brackets outlined alone drew "تکانه) درس(" in the Persian SVG. Qt draws a right-to-left
+    brackets outlined alone drew "تکانه) درس(" in the Persian SVG; a title's ": " between the
+    Persian name and its formula was drawn ": " instead of " :". Qt draws a right-to-left
     run's characters from right to left, each bracket as its mirror image: " (" is drawn ") ".
     A neutral run takes the direction of the strong runs on both sides if they agree, else the
     line's (``rtl``; the group's ends count as the line's), as the bidi algorithm resolves
@@ -301,7 +305,7 @@ def drawn_runs(texts: list[str], rtl: bool) -> list[str]:
     strong = [_strong(t, line) for t in texts]
     out = []
     for i, text in enumerate(texts):
-        if strong[i] is not None or text.translate(_MIRROR) == text:
+        if strong[i] is not None or text[::-1].translate(_MIRROR) == text:  # (the same either way)
             out.append(text)
             continue
         before = next((s for s in reversed(strong[:i]) if s), line)

@@ -270,6 +270,21 @@ def test_brackets_in_right_to_left_runs_are_outlined_as_qt_drew_them() -> None:
     assert drawn_runs(["f", "(", "x", ")", "y"], rtl=True) == ["f", "(", "x", ")", "y"]
 
 
+def test_neutral_runs_qt_drew_right_to_left_are_outlined_reversed() -> None:
+    """The runs Qt 6.11 wrote for a Persian title and the legend's last row. Outlined as
+    written, rsvg drew "10): بدحالت" for Qt's "10) :بدحالت" and "□شروع" for "□ شروع";
+    the ": " before the formula's isolate is outside it (neutral), as is "□ " before "شروع"."""
+    title = ["\u2069", "L = (w1² + ", "κ·", "w2²)/2 (condition = 10)", "کاسهٔ", " ", "بدحالت", ": \u2066"]
+    assert drawn_runs(title, rtl=True) == [*title[:-1], "\u2066 :"]
+    key = ["□ ", "شروع", " \xa0 ", "☆", " ", "کمینه", " \xa0 ● ", "نقطهٔ", " ", "کنونی"]
+    drawn = drawn_runs(key, rtl=True)
+    assert drawn[0] == " □" and drawn[6] == " ● \xa0 "
+    assert [t for i, t in enumerate(drawn) if i not in (0, 6)] == [
+        t for i, t in enumerate(key) if i not in (0, 6)
+    ]
+    assert drawn_runs(["a", ": ", "b"], rtl=True) == ["a", ": ", "b"]  # between Latin: as written
+
+
 def test_each_run_is_outlined_with_the_characters_qt_drew_and_keeps_its_words() -> None:
     runs = "".join(
         f'<text x="{10 * i}" y="10" font-family="Vazirmatn" font-size="12">{t}</text>'
