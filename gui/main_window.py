@@ -526,6 +526,7 @@ class MainWindow(QMainWindow):
         self.status_table.racer_clicked.connect(self._racer_selected)
         self.timeline.cursor_changed.connect(self._cursor_changed)
         self.lesson_panel.play_requested.connect(self._play_lesson)
+        self.lesson_panel.chosen.connect(self.open_lesson)
         self.lesson_panel.highlight.connect(self.highlight)
         self.lesson_panel.closed.connect(self._show_controls)
         self.panels.step_picked.connect(self._step_picked)
@@ -575,6 +576,7 @@ class MainWindow(QMainWindow):
             menu.setEnabled(bool(menu.actions()))
             self.help_lessons_menu.addActions(menu.actions())
         self.help_lessons_menu.setEnabled(bool(self.help_lessons_menu.actions()))
+        self.lesson_panel.show_choices(self._lessons, language)  # the tab before a lesson is open
 
     # -- engine lifecycle -------------------------------------------------------------------
     def start_engine(self) -> None:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import html
 import re
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, QUrl, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -112,6 +113,8 @@ class LessonPanel(QWidget):
     #: "Play this lesson" was clicked: the window applies ``panel.lesson.config`` and plays it.
     play_requested = Signal()
     closed = Signal()
+    #: A lesson was picked from the list the panel shows while none is open (``show_choices``).
+    chosen = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -120,6 +123,7 @@ class LessonPanel(QWidget):
         self.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Expanding)
         self._lesson: Lesson | None = None
         self._language = "en"
+        self._choices: dict[str, Lesson] = {}  # id → lesson, listed while none is open
         self.hint_buttons: list[QToolButton] = []
 
         self.kind_label = QLabel()
@@ -147,8 +151,17 @@ class LessonPanel(QWidget):
         self.body = QTextBrowser()
         self.body.setOpenLinks(False)
         self.body.setFrameShape(QFrame.NoFrame)
-        self.body.setStyleSheet("QTextBrowser { background: transparent; font-size: 10pt; }")
+        # through the palette and font, not a style sheet: a style sheet on the browser reached
+        # its scroll bar, whose handle then drew as a black block
+        viewport = self.body.viewport()  # (its own palette: the scroll bar keeps the style's)
+        palette = viewport.palette()
+        palette.setColor(QPalette.ColorRole.Base, Qt.GlobalColor.transparent)
+        viewport.setPalette(palette)
+        font = self.body.font()
+        font.setPointSizeF(10)
+        self.body.setFont(font)
         self.body.document().setDocumentMargin(2)
+        self.body.anchorClicked.connect(self._link_clicked)
 
         self.watch_label = QLabel()
         self.watch_label.setStyleSheet("font-weight: bold; color: #444;")
@@ -182,12 +195,9 @@ class LessonPanel(QWidget):
     def show_lesson(self, lesson: Lesson, language: str = "en") -> None:
         """Lay out ``lesson`` in ``language`` (English where the lesson lacks it)."""
         self._lesson = lesson
-        self._language = language
-        rtl = language in RTL_LANGUAGES
-        self.setLayoutDirection(Qt.RightToLeft if rtl else Qt.LeftToRight)
-        option = self.body.document().defaultTextOption()
-        option.setTextDirection(Qt.RightToLeft if rtl else Qt.LeftToRight)
-        self.body.document().setDefaultTextOption(option)
+        self._set_language(language)
+        for widget in (self.close_button, self.play_button):
+            widget.setVisible(True)
 
         self.title_label.setText(rich_text(lesson.text("title", language), language))
         self.summary_label.setText(rich_text(lesson.text("summary", language), language))
@@ -208,8 +218,68 @@ class LessonPanel(QWidget):
         self._show_hints(lesson, language)
         self._retranslate()
 
+    def show_choices(self, lessons: list[Lesson], language: str = "en") -> None:
+        """With no lesson open, every lesson and comparison as a link that opens it.
+
+        The tab was blank but for a "Play this lesson" button that did nothing: a learner who
+        opened it found no way on but the menus.
+        """
+        if self._lesson is not None:
+            return
+        self._choices = {lesson.id: lesson for lesson in lessons}
+        self._set_language(language)
+        self.title_label.setText(html.escape(self.tr("Choose a lesson")))
+        self.summary_label.setStyleSheet("QLabel#lesson_summary { color: #555; font-style: italic; }")
+        self.summary_label.setText(
+            html.escape(self.tr("Each sets up a race and says what to watch. Click one to open it."))
+        )
+        parts = []
+        for kind, heading in (("lesson", self.tr("Lessons")), ("compare", self.tr("Comparisons"))):
+            items = [lesson for lesson in lessons if lesson.kind == kind]
+            if not items:
+                continue
+            rows = "".join(self._choice_row(lesson, language) for lesson in items)
+            parts.append(
+                f"<p style='margin:8px 0 4px 0'><b>{html.escape(heading)}</b></p>"
+                f"<table {'width=100% ' if language in RTL_LANGUAGES else ''}cellspacing=0 cellpadding=2>"
+                f"{rows}</table>"
+            )
+        if not parts:
+            none = self.tr("No lessons were found.")
+            parts.append(f"<p>{html.escape(none)}</p>")
+        self.body.setHtml("".join(parts))
+        self._show_hints(None, language)
+        for widget in (self.close_button, self.play_button):
+            widget.setVisible(False)
+        self._retranslate()
+
     # -- internals -----------------------------------------------------------------------------
-    def _show_hints(self, lesson: Lesson, language: str) -> None:
+    def _set_language(self, language: str) -> None:
+        self._language = language
+        rtl = language in RTL_LANGUAGES
+        self.setLayoutDirection(Qt.RightToLeft if rtl else Qt.LeftToRight)
+        option = self.body.document().defaultTextOption()
+        option.setTextDirection(Qt.RightToLeft if rtl else Qt.LeftToRight)
+        self.body.document().setDefaultTextOption(option)
+
+    @staticmethod
+    def _choice_row(lesson: Lesson, language: str) -> str:
+        """A lesson's number and linked title: in a right-to-left language the number on the
+        right (Qt lays a table's columns out left to right even in a right-to-left text)."""
+        title = lesson.text("title", language)
+        if language not in RTL_LANGUAGES:
+            link = f"<a href='lesson:{lesson.id}'>{html.escape(title)}</a>"
+            return f"<tr><td align=right valign=top>{lesson.order}.</td><td>{link}</td></tr>"
+        # the title's cell takes the width, so the table reaches the right edge, where it starts
+        link = f"<a href='lesson:{lesson.id}'>{html.escape(isolate_ltr(title))}</a>"
+        number = f"<td nowrap align=left valign=top>{lesson.order}.</td>"
+        return f"<tr><td width=100% align=right>{link}</td>{number}</tr>"
+
+    def _link_clicked(self, url: QUrl) -> None:
+        if url.scheme() == "lesson" and (lesson := self._choices.get(url.path())) is not None:
+            self.chosen.emit(lesson)
+
+    def _show_hints(self, lesson: Lesson | None, language: str) -> None:
         while self.hints_box.count():
             item = self.hints_box.takeAt(0)
             row = item.layout()
@@ -219,7 +289,8 @@ class LessonPanel(QWidget):
                     if widget is not None:
                         widget.deleteLater()
         self.hint_buttons = []
-        for hint in lesson.watch:
+        watch = lesson.watch if lesson is not None else ()
+        for hint in watch:
             button = QToolButton()
             button.setProperty("target", hint.target)
             button.setCursor(Qt.PointingHandCursor)
@@ -233,7 +304,7 @@ class LessonPanel(QWidget):
             row.addWidget(text, 1)
             self.hints_box.addLayout(row)
             self.hint_buttons.append(button)
-        self.watch_label.setVisible(bool(lesson.watch))
+        self.watch_label.setVisible(bool(watch))
 
     def _hint_clicked(self, target: str) -> None:
         self.highlight.emit(target)

@@ -565,8 +565,28 @@ Do you want to replace it?</source>
 <context>
     <name>LessonPanel</name>
     <message>
+        <source>Choose a lesson</source>
+        <extracomment>Letters of right-to-left scripts (Arabic/Persian blocks, Hebrew) and the ZWNJ/RLM joiners. Formulas up to this length are kept on one line; longer ones must wrap to fit ~300 px. Plot symbols as the per-weight plots label them (``gui.views.panels.ROWS``). A hint was clicked: the target to highlight (``lr``, ``G``, …, ``contour``, ``inspector``). &quot;Play this lesson&quot; was clicked: the window applies ``panel.lesson.config`` and plays it. A lesson was picked from the list the panel shows while none is open (``show_choices``).</extracomment>
+        <translation>یک درس انتخاب کنید</translation>
+    </message>
+    <message>
+        <source>Each sets up a race and says what to watch. Click one to open it.</source>
+        <translation>هر درس یک مسابقه را آماده می‌کند و می‌گوید به چه نگاه کنید. برای باز کردن، روی آن کلیک کنید.</translation>
+    </message>
+    <message>
+        <source>Lessons</source>
+        <translation>درس‌ها</translation>
+    </message>
+    <message>
+        <source>Comparisons</source>
+        <translation>مقایسه‌ها</translation>
+    </message>
+    <message>
+        <source>No lessons were found.</source>
+        <translation>هیچ درسی پیدا نشد.</translation>
+    </message>
+    <message>
         <source>surface</source>
-        <extracomment>Letters of right-to-left scripts (Arabic/Persian blocks, Hebrew) and the ZWNJ/RLM joiners. Formulas up to this length are kept on one line; longer ones must wrap to fit ~300 px. Plot symbols as the per-weight plots label them (``gui.views.panels.ROWS``). A hint was clicked: the target to highlight (``lr``, ``G``, …, ``contour``, ``inspector``). &quot;Play this lesson&quot; was clicked: the window applies ``panel.lesson.config`` and plays it.</extracomment>
         <translation>سطح زیان</translation>
     </message>
     <message>

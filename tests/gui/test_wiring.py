@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QUrl
 from PySide6.QtWidgets import QDoubleSpinBox
 
 from engine.session import save_session
@@ -36,6 +37,15 @@ def test_lessons_menu_opens_the_lesson(window) -> None:
     actions = [a for m in window.menuBar().actions() if m.menu() for a in m.menu().actions()]
     next(a for a in actions if a.text() == title).trigger()
     assert window.lesson_panel.lesson is lesson
+
+
+def test_the_lesson_tabs_list_opens_the_lesson_clicked(window, qtbot) -> None:
+    lesson = window.lessons[3]
+    assert window.lesson_panel.lesson is None
+    assert f'href="lesson:{lesson.id}"' in window.lesson_panel.body.toHtml()
+    window.lesson_panel.body.anchorClicked.emit(QUrl(f"lesson:{lesson.id}"))
+    assert window.lesson_panel.lesson is lesson
+    qtbot.waitUntil(lambda: window.config.loss == lesson.config.loss, timeout=10_000)
 
 
 def test_timeline_back_and_forward_actions(window, qtbot) -> None:
