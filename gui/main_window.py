@@ -74,6 +74,9 @@ READOUT_COMPACT_BELOW_PX = 430
 # …and with more racers than this: twelve full rows covered a third of the contour and, on
 # Rosenbrock, its minimum (each racer's η is in the racers list and the formula card)
 READOUT_FULL_RACERS = 6
+# …and where even one compact column is wider than the plot, names are cut to these lengths in
+# turn, then left out (0)
+READOUT_NAME_LIMITS = (12, 8, 4, 0)
 PANEL_KEYS = tuple(key for key, *_ in ROWS)
 #: Speed slider stops, in steps per second.
 SPEEDS = (1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1500, 3000, 10_000, 30_000, 100_000, math.inf)
@@ -159,7 +162,9 @@ class MainWindow(QMainWindow):
         self._numbers_at = -NUMBERS_EVERY - NUMBERS_WAIT  # the frame the numbers last changed on
         self._numbers_shown = 0  # how many times they changed (the readout's corner: every third)
         self._readout_html = ""
-        self._readout_one_column: tuple[int, int] | None = None  # (plot width, racers) too narrow for two
+        self._readout_one_column: tuple[int, tuple[str, ...]] | None = None  # (plot width, names): one column
+        # (plot width, names) → the names' length that fits it (0: none), where the whole did not
+        self._readout_fits: tuple[tuple[int, tuple[str, ...]], int] | None = None
         self._ready = False
         self._hovered_racer: str | None = None  # inspected by hovering, not selected
         self._error_column = 0  # where the last typed loss went wrong (1-based; 0: nowhere)
@@ -1269,9 +1274,46 @@ class MainWindow(QMainWindow):
         # the controls anyway; many racers stand in two columns (a box half as tall)
         many = len(self.histories) > READOUT_FULL_RACERS
         compact = many or self.contour.plot.vb.width() < READOUT_COMPACT_BELOW_PX * self.ui_scale
-        cells = []
+        labels = self.race.labels()
+        width = self.contour.plot.vb.width()
+        fits = self._readout_fits
+        room = (round(width), tuple(labels.get(n, n) for n in self.histories))
+        limit = fits[1] if fits is not None and fits[0] == room else None
+        cells = self._readout_cells(compact, limit)
+        size = f"{(8 if compact else 9) * self.ui_scale:.0f}pt"
+        two = many and limit is None and room != self._readout_one_column
+        html = self._readout_table(step_text, cells, 2 if two else 1, size)
+        if html != self._readout_html:  # laying the table out again costs more than building it
+            self._readout_html = html
+            # playing, the corner is chosen again every 0.6 s (it weighs every trail's points)
+            place = not self.playing or self._numbers_shown % 3 == 0
+            self.contour.set_readout(html, place=place)
+        room_px = width - 2 * READOUT_MARGIN_PX
+        if two and self.contour.readout.boundingRect().width() > room_px:
+            # a projector's narrow plot: one column, until the plot or the racers change
+            self._readout_one_column = room
+            self._readout_html = self._readout_table(step_text, cells, 1, size)
+            self.contour.set_readout(self._readout_html, place=True)
+        # Still wider than the plot (a narrow plot beside the Data dock): the names are cut
+        # short, then left out (the colours and the table below name the racers); the plot
+        # cut the box instead, and every loss read "L=0" for "L=0.5706".
+        for shorter in READOUT_NAME_LIMITS:
+            if self.contour.readout.boundingRect().width() <= room_px:
+                break
+            if limit is not None and shorter >= limit:
+                continue
+            limit = shorter
+            self._readout_fits = (room, limit)
+            self._readout_html = self._readout_table(step_text, self._readout_cells(compact, limit), 1, size)
+            self.contour.set_readout(self._readout_html, place=True)
+
+    def _readout_cells(self, compact: bool, name_limit: int | None = None) -> list[list[str]]:
+        """Each racer's legend cells: its colour, its name (and η unless ``compact``), its loss
+        at the step shown. ``name_limit``: names cut to that many characters (0: no names)."""
+        cursor = self.timeline.cursor
         labels = self.race.labels()
         colors = self.race.colors()
+        cells = []
         for name, h in self.histories.items():
             row = len(h) - 1 if cursor is None else h.row_at_step(cursor)
             # η in force at the step shown (it may have been changed mid-run)
@@ -1284,36 +1326,24 @@ class MainWindow(QMainWindow):
             state = {"diverged": " ✗", "converged": " ✓"}.get(h.status, "") if ended else ""
             swatch = f"color:{colors.get(name, '#333')}; font-size:{12 * self.ui_scale:.0f}pt"
             # in Persian the name stays one unit and η, the loss and the sample left to right
-            eta = "" if compact else f" <span dir=ltr>{ltr(f'η={lr:g}')}</span>"
-            cells.append(
-                [
-                    f"<td><span style='{swatch}'>{ltr('━●')}</span></td>",
-                    f"<td>{whole_name(html_escape(labels[name]))}{eta}</td>",
-                    f"<td align=right>&nbsp;{ltr(f'L={fmt(float(h.loss[row]))}')}{state}</td>",
-                ]
-            )
-        size = f"{(8 if compact else 9) * self.ui_scale:.0f}pt"
-        width = self.contour.plot.vb.width()
-        room = (round(width), len(cells))  # two columns did not fit a plot this wide: one
-        two = many and room != self._readout_one_column
-        html = self._readout_table(step_text, cells, 2 if two else 1, size)
-        if html != self._readout_html:  # laying the table out again costs more than building it
-            self._readout_html = html
-            # playing, the corner is chosen again every 0.6 s (it weighs every trail's points)
-            place = not self.playing or self._numbers_shown % 3 == 0
-            self.contour.set_readout(html, place=place)
-        if two and self.contour.readout.boundingRect().width() > width - 2 * READOUT_MARGIN_PX:
-            # a projector's narrow plot: one column, until the plot or the racers change
-            self._readout_one_column = room
-            self._readout_html = self._readout_table(step_text, cells, 1, size)
-            self.contour.set_readout(self._readout_html, place=True)
+            eta = "" if compact or name_limit is not None else f" <span dir=ltr>{ltr(f'η={lr:g}')}</span>"
+            label = labels[name]
+            if name_limit is not None and len(label) > name_limit:
+                label = label[: max(name_limit - 1, 0)] + "…" if name_limit else ""
+            racer = [f"<td><span style='{swatch}'>{ltr('━●')}</span></td>"]
+            if label:
+                racer.append(f"<td>{whole_name(html_escape(label))}{eta}</td>")
+            racer.append(f"<td align=right>&nbsp;{ltr(f'L={fmt(float(h.loss[row]))}')}{state}</td>")
+            cells.append(racer)
+        return cells
 
     @staticmethod
     def _readout_table(step_text: str, cells: list[list[str]], columns: int, size: str) -> str:
         """The readout's HTML: the step, then the racers' cells down one or two columns (from
         the right in Persian: ``table_html``)."""
         height = -(-len(cells) // columns)  # racers down the first column, then the second
-        rows = [[f"<td colspan={3 * columns}><b>{step_text}</b></td>"]]
+        span = max((len(racer) for racer in cells), default=3) * columns + columns - 1
+        rows = [[f"<td colspan={span}><b>{step_text}</b></td>"]]
         for i in range(height):
             row: list[str] = []
             for racer in cells[i::height]:

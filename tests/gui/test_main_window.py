@@ -455,6 +455,30 @@ def test_the_readout_is_compact_on_a_narrow_plot(window, qtbot) -> None:
     assert window.contour.readout.boundingRect().width() < 0.8 * wide
 
 
+def test_on_a_plot_narrower_than_the_legend_names_are_cut_and_every_loss_is_whole(window, qtbot) -> None:
+    """Beside the Data dock at 1024×768 the plot cut the legend's box: every loss read "L=0"."""
+    from gui.main_window import READOUT_MARGIN_PX
+    from gui.panels.status import fmt
+
+    window.resize(760, 600)
+    contour = window.contour
+    qtbot.waitUntil(lambda: 0 < contour.plot.vb.width() < 230)
+    press_step(window, qtbot, 3)
+    window._dirty = True
+    window._redraw()
+    box = contour.readout.boundingRect()
+    assert box.width() <= contour.plot.vb.width() - 2 * READOUT_MARGIN_PX
+    text = contour.readout.textItem.toPlainText()
+    for h in window.histories.values():
+        assert f"L={fmt(float(h.loss[-1]))}" in text  # whole
+    assert "…" in text or "Momentum (lecture)" not in text  # the names gave way
+    window.resize(1366, 768)  # room again: the whole names
+    qtbot.waitUntil(lambda: contour.plot.vb.width() > 400)
+    window._dirty = True
+    window._redraw()
+    assert "Momentum (lecture)" in contour.readout.textItem.toPlainText()
+
+
 @pytest.mark.parametrize(
     ("available", "size", "maximized"),
     [
