@@ -97,26 +97,42 @@ class MapPanel(QWidget):
         self.message.setWordWrap(True)
         self.view = MapView()
 
+        # The combos may be narrower than their longest item (elided, whole in the open list),
+        # one setting a row and the buttons two by two: at their full widths side by side the
+        # dock needed 426 pixels, and opened on a 1024-pixel screen it pushed the window past
+        # the screen's edge.
+        for combo in (self.kind, self.x_param, self.y_param, self.grid, self.color_by):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(4)
+        for edit in (self.x_range, self.y_range):
+            edit.setMinimumWidth(60)
+        for button in (self.compute_button, self.cancel_button, self.save_button):
+            # the style's 80-pixel floor for a push button, down to the text's width
+            button.setMinimumWidth(button.fontMetrics().horizontalAdvance(button.text()) + 16)
         form = QGridLayout()
         form.addWidget(QLabel(self.tr("Map")), 0, 0)
-        form.addWidget(self.kind, 0, 1, 1, 3)
+        form.addWidget(self.kind, 0, 1)
         self._x_label, self._y_label = QLabel(self.tr("x axis")), QLabel(self.tr("y axis"))
-        form.addWidget(self._x_label, 1, 0)
-        form.addWidget(self.x_param, 1, 1)
-        form.addWidget(self.x_range, 1, 2, 1, 2)
-        form.addWidget(self._y_label, 2, 0)
-        form.addWidget(self.y_param, 2, 1)
-        form.addWidget(self.y_range, 2, 2, 1, 2)
+        for row, (label, combo, edit) in enumerate(
+            ((self._x_label, self.x_param, self.x_range), (self._y_label, self.y_param, self.y_range)),
+            start=1,
+        ):
+            axis = QHBoxLayout()
+            axis.addWidget(combo, 1)
+            axis.addWidget(edit, 1)
+            form.addWidget(label, row, 0)
+            form.addLayout(axis, row, 1)
         form.addWidget(QLabel(self.tr("Grid")), 3, 0)
         form.addWidget(self.grid, 3, 1)
-        form.addWidget(QLabel(self.tr("Colour")), 3, 2)
-        form.addWidget(self.color_by, 3, 3)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.live)
-        buttons.addWidget(self.compute_button)
-        buttons.addWidget(self.cancel_button)
-        buttons.addWidget(self.save_button)
-        buttons.addWidget(self.progress, 1)
+        form.addWidget(QLabel(self.tr("Colour")), 4, 0)
+        form.addWidget(self.color_by, 4, 1)
+        form.setColumnStretch(1, 1)
+        buttons = QGridLayout()
+        buttons.addWidget(self.live, 0, 0)
+        buttons.addWidget(self.compute_button, 0, 1)
+        buttons.addWidget(self.cancel_button, 1, 0)
+        buttons.addWidget(self.save_button, 1, 1)
+        buttons.addWidget(self.progress, 2, 0, 1, 2)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addLayout(buttons)

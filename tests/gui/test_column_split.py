@@ -40,3 +40,31 @@ def test_the_default_racers_fit_the_status_table_without_a_scroll_bar(
         window.close()  # its engine never started: nothing to join
     finally:
         install_language(qapp, "en")
+
+
+@pytest.mark.parametrize("language", ["en", "fa"])
+def test_the_maps_dock_opens_within_a_1024_pixel_screen(
+    language, qapp: QApplication, qtbot, isolated_settings
+) -> None:
+    """Opened on a 1024×768 projector, the Maps dock (426 pixels at least) pushed the window past
+    the screen's right edge: its controls and the Data dock's plot were cut off."""
+    install_language(qapp, language)
+    try:
+        window = MainWindow()
+        qtbot.addWidget(window)
+        window.resize(1008, 720)  # a maximized window's inside on a 1024×768 screen
+        window.show()
+        qtbot.waitExposed(window)
+        window.finish_building()
+        window.maps.show()
+        window.data_dock.show()
+        qtbot.waitUntil(lambda: window.maps.panel.width() > 0)
+        assert window.minimumSizeHint().width() <= 1008
+        assert window.width() <= 1008
+        panel = window.maps.panel
+        for widget in (panel.kind, panel.compute_button, panel.save_button, panel.color_by):
+            right = widget.mapTo(panel, widget.rect().topRight()).x()
+            assert right <= panel.width(), widget  # nothing cut at the dock's edge
+        window.close()  # its engine never started: nothing to join
+    finally:
+        install_language(qapp, "en")
