@@ -464,6 +464,8 @@ class RaceWorker(QThread):
         """
         if not self._started:
             return
+        from engine.record import DRAW_ROWS
+
         generation = self.race.generation
 
         def put(chunks: list[tuple[str, Chunk]]) -> None:
@@ -471,8 +473,9 @@ class RaceWorker(QThread):
                 self.chunks_ready.emit()
 
         each = (lambda key, chunk: put([(key, chunk)])) if each_racer else None
-        # thinned by the kernels as ``thin_chunk`` would thin them (``engine.race.advance_thinned``)
-        out = self.race.advance(n, MAX_ROWS_PER_CHUNK, each)
+        # thinned by the kernels as ``thin_chunk`` would thin them (``engine.race.advance_thinned``),
+        # and no finer than the window's records keep them (``engine.record.draw_stride``)
+        out = self.race.advance(n, MAX_ROWS_PER_CHUNK, each, DRAW_ROWS)
         if out and not each_racer:
             put(out)
         if self.race.runs() and self.race.at_end():
