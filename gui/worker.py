@@ -77,9 +77,12 @@ MAX_STEPS_PER_TICK = 65_536
 #: the GUI thread waited for the GIL behind it.
 MIN_STEPS_PER_TICK = 16_384
 #: …unless those take more CPU than this (steps dear enough: twelve racers on data): a command
-#: such as Pause waits for the tick. Above the per-racer Python of a tick (≈ 2 ms with twelve),
-#: so ticks never shrink to all overhead.
-MAX_TICK_CPU = 0.08
+#: such as Pause waits for the tick, so a tick is at most about a frame (at 80 ms, with the window's
+#: share of two cores and the GIL, Pause took 0.1–0.3 s to reach the worker, ``bench_pause.py``).
+#: Well above the per-racer Python of a tick (≈ 1.2 ms with twelve on data), so ticks never shrink
+#: to overhead: flat out on data their cost is the full-data L of each kept row, now no finer than
+#: the window keeps (``engine.record.draw_stride``).
+MAX_TICK_CPU = 0.025
 #: The GIL's switch interval while racing (Python's default is 5 ms). The worker hands the GIL
 #: over at every kernel call and numpy copy; taking it back waited for the GUI thread's Python
 #: to reach the interval, so 12 racers' ticks waited ~12 × 5 ms and the window waited on them.

@@ -108,7 +108,7 @@ def test_a_flat_out_tick_takes_at_least_min_steps_and_at_most_max_per_racer() ->
     worker._per_step = 1e-6  # as if a step had cost a microsecond: 20,000 fit the budget…
     worker._tick()
     assert [run.t for run in worker.race.runs().values()] == [20_000] * 2
-    worker._per_step = 4e-6  # …four: 5,000, fewer than the least a racer takes…
+    worker._per_step = 1.4e-6  # …1.4: 14,285, fewer than the least a racer takes…
     worker._tick()
     assert [run.t for run in worker.race.runs().values()] == [20_000 + MIN_STEPS_PER_TICK] * 2
     worker._per_step = 1e-3  # …unless the least takes more than MAX_TICK_CPU (Pause waits for it)
@@ -120,6 +120,26 @@ def test_a_flat_out_tick_takes_at_least_min_steps_and_at_most_max_per_racer() ->
     assert [run.t for run in worker.race.runs().values()] == [t + MAX_STEPS_PER_TICK] * 2
     assert 0 < worker._per_step < 1.0  # measured again from the tick's own CPU time
     assert len(worker.mailbox) > 0
+
+
+def test_a_pause_flat_out_waits_for_at_most_about_a_frame_of_steps_however_dear() -> None:
+    """A Pause (any command) waits for the tick the worker is in. Twelve racers on the penguins'
+    logistic loss cost ≈ 12.8 µs a step of all (the full-data L of each kept row): ticks planned at
+    80 ms of CPU took 0.1–0.3 s on a busy two-core machine before the racers stopped. A flat-out
+    tick plans at most about a frame (1/30 s) of the worker's CPU, whatever the steps cost."""
+    from engine.config import RacerConfig
+    from engine.simulate import surface_for
+
+    config = SessionConfig(loss="quadratic", steps=100_000_000, tol=0.0, racers=(RacerConfig("sgd"),))
+    worker = RaceWorker()
+    worker.race.start(config, surface_for(config))
+    worker._started, worker._playing, worker._speed = True, True, math.inf
+    for per_step in (12.8e-6, 4e-6, 1e-3, 0.01):  # twelve on data, five on data, dearer still
+        before = worker.race.step()
+        worker._per_step = per_step
+        worker._tick()
+        taken = worker.race.step() - before
+        assert taken >= 1 and taken * per_step <= 1 / 30, per_step
 
 
 def test_flat_out_each_racers_rows_reach_the_mailbox_as_it_is_done_at_1x_all_together() -> None:
