@@ -438,11 +438,28 @@ class RaceWorker(QThread):
         # cache), then the surface and the reset together: a surface sent before showed the new
         # contour under the old race's legend, table and trails while they compiled
         reset = self.race.start(config, surface)
+        self._load_skip(config, surface)
         if new_surface:
             self._emit_surface(surface, config.view or surface.view, config)
         self._emit_reset(reset)
         self._started = True
         self.busy.emit("")
+
+    @staticmethod
+    def _load_skip(config: SessionConfig, surface: Surface) -> None:
+        """Load (or compile) the kernel that fast-forwards a run of this surface (``Run.skip``) here.
+
+        A Pause makes the rows around the newest step exact on the GUI thread, recomputed from a
+        checkpoint (``RaceRecord.exact_around``); no start compiled that kernel, so on a fresh kernel
+        cache the first Pause froze the window while it compiled (6 s on the bowl, 9 s on the
+        penguins' full batch), and reading it from the cache takes the GIL too. Here the window
+        still says "compiling…"; once loaded, this costs a run's set-up and one step.
+        """
+        from engine.simulate import run_for
+
+        racers = config.enabled_racers()
+        if racers:
+            run_for(config, racers[0], surface, max_rows=16).skip(1)
 
     def _emit_surface(
         self, surface: Surface, view: tuple[float, float, float, float], config: SessionConfig | None = None

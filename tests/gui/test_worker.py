@@ -59,6 +59,22 @@ def test_a_window_that_takes_nothing_in_never_holds_the_worker_back(worker, qtbo
     assert len(worker.mailbox) == 0
 
 
+def test_a_new_race_loads_the_fast_forward_kernel_in_the_worker_not_at_the_first_pause(
+    worker, qtbot, monkeypatch
+) -> None:
+    """A Pause recomputes the rows around the newest step on the GUI thread, fast-forwarding from a
+    checkpoint (``Run.skip``). Nothing before had run that kernel: on a fresh kernel cache the first
+    Pause froze the window for 6–9 s while it compiled. Each new race runs it once in the worker."""
+    import threading
+
+    threads: list[int] = []
+    original = Run.skip
+    monkeypatch.setattr(Run, "skip", lambda run, n: threads.append(threading.get_ident()) or original(run, n))
+    with qtbot.waitSignal(worker.race_reset, timeout=ENGINE_TIMEOUT_MS):
+        worker.configure(SessionConfig())
+    assert threads and set(threads) == {worker.thread_ident}
+
+
 def test_the_mailbox_keeps_a_newer_races_rows_until_the_window_knows_that_race() -> None:
     run = Run("quadratic", "adam", (-3.5, 1.5), tol=0.0)
     box = ChunkMailbox()
