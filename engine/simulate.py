@@ -8,6 +8,7 @@ the compiled state vector, chunked and one-shot runs are bit-identical.
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -154,6 +155,10 @@ class Run:
         self.tol = _check_tol(tol)
         self.start = _check_start(self.surface.start if start is None else start)
         self.max_rows = max(_check_steps(max_rows, "max_rows"), 16)
+        #: The thread CPU seconds spent on deferred L (a data loss's, of the rows kept) and the rows
+        #: it was computed for: the live window sizes a flat-out tick's rows by it (gui/worker.py).
+        self.fill_cpu = 0.0
+        self.filled = 0
         self._h = hyper_vector(self.hyperparameters)
         self._sched = self.schedule.kernel_args()
         self._p = self.surface.p
@@ -339,7 +344,10 @@ class Run:
         if self.surface.data is not None and loss.size and np.isnan(loss).any():
             from engine import _stochastic
 
+            t0 = time.thread_time()
             _stochastic.deferred_losses(self.surface.kernel_id, self._p, w, loss)
+            self.fill_cpu += time.thread_time() - t0
+            self.filled += loss.size
 
     def advance(self, n: int, *, fill_loss: bool = True) -> Chunk:
         """Take up to n more steps; return the rows they produced.

@@ -83,6 +83,14 @@ MIN_STEPS_PER_TICK = 16_384
 #: to overhead: flat out on data their cost is the full-data L of each kept row, now no finer than
 #: the window keeps (``engine.record.draw_stride``).
 MAX_TICK_CPU = 0.025
+#: Flat out on a data loss each row a tick keeps costs a full-data L (≈ 6 µs on the penguins' 342
+#: rows; O(the table's rows)): 2,048 rows a racer were 150 ms of a twelve-racer tick, and ticks
+#: bounded at MAX_TICK_CPU kept every step and its L (a third of the steps/s). A racer keeps at most
+#: the rows whose L (as measured, ``Run.fill_cpu``) takes about this share of MAX_TICK_CPU…
+ROWS_SHARE = 0.5
+#: …and at least this many (the first steps, ≤ EXACT_FIRST, are kept whatever): ≈ 1,600 rows a
+#: second a racer, more than the window draws (its record keeps DRAW_ROWS for the whole run).
+MIN_ROWS_PER_TICK = 64
 #: The GIL's switch interval while racing (Python's default is 5 ms). The worker hands the GIL
 #: over at every kernel call and numpy copy; taking it back waited for the GUI thread's Python
 #: to reach the interval, so 12 racers' ticks waited ~12 × 5 ms and the window waited on them.
@@ -233,6 +241,7 @@ class RaceWorker(QThread):
         self._framed_at = -math.inf  # when the window last asked for a frame's rows
         self._frame_asked = False  # a "frame" waits in the queue (set by the GUI thread)
         self._per_step = 1e-6  # measured seconds per step (all racers), for max speed
+        self._per_row = 0.0  # measured seconds of a kept row's deferred L (a data loss; else 0)
         self.mailbox = ChunkMailbox()
         self._compiler_prepared = False
         self.thread_ident: int | None = None  # the thread's, once it runs
@@ -476,7 +485,7 @@ class RaceWorker(QThread):
     def _emit_reset(self, reset: Any) -> None:
         self.race_reset.emit(reset.starts)
 
-    def _advance(self, n: int, *, each_racer: bool = False) -> None:
+    def _advance(self, n: int, *, each_racer: bool = False, max_rows: int = MAX_ROWS_PER_CHUNK) -> None:
         """``n`` steps of every racer, their rows into the mailbox: all at once, or (``each_racer``,
         flat out) each racer's as soon as it is computed. A flat-out tick of 12 racers can outlast
         a frame; handed on at its end, the window had frames with no rows to draw (issue 18's
@@ -495,7 +504,7 @@ class RaceWorker(QThread):
         each = (lambda key, chunk: put([(key, chunk)])) if each_racer else None
         # thinned by the kernels as ``thin_chunk`` would thin them (``engine.race.advance_thinned``),
         # and no finer than the window's records keep them (``engine.record.draw_stride``)
-        out = self.race.advance(n, MAX_ROWS_PER_CHUNK, each, DRAW_ROWS)
+        out = self.race.advance(n, max_rows, each, DRAW_ROWS)
         if out and not each_racer:
             put(out)
         if self.race.runs() and self.race.at_end():
@@ -521,13 +530,30 @@ class RaceWorker(QThread):
                 return
             self._advance(min(MAX_STEPS_PER_TICK, target - min(behind)))
 
-    def _advance_measured(self, n: int, *, each_racer: bool = False) -> None:
+    def _advance_measured(
+        self, n: int, *, each_racer: bool = False, max_rows: int = MAX_ROWS_PER_CHUNK
+    ) -> None:
         """``_advance`` that updates ``_per_step`` (all racers' CPU a step, which sizes ticks)
         from the thread's own CPU time: time spent waiting for the GIL or a core is not the
-        steps' cost, and counting it shrank the ticks until overhead was all they did."""
+        steps' cost, and counting it shrank the ticks until overhead was all they did. It updates
+        ``_per_row`` too (a kept row's deferred L, which sizes a flat-out tick's rows)."""
+        runs = self.race.runs().values()
+        cpu0, rows0 = sum(r.fill_cpu for r in runs), sum(r.filled for r in runs)
         t0 = time.thread_time()
-        self._advance(n, each_racer=each_racer)
+        self._advance(n, each_racer=each_racer, max_rows=max_rows)
         self._per_step = 0.7 * self._per_step + 0.3 * (time.thread_time() - t0) / n
+        filled = sum(r.filled for r in runs) - rows0
+        if filled > 0:
+            per_row = (sum(r.fill_cpu for r in runs) - cpu0) / filled
+            self._per_row = per_row if self._per_row == 0.0 else 0.7 * self._per_row + 0.3 * per_row
+
+    def _rows_per_tick(self) -> int:
+        """Rows a racer keeps in a flat-out tick: MAX_ROWS_PER_CHUNK, unless their deferred L would
+        take more than ROWS_SHARE of MAX_TICK_CPU (a data loss), down to MIN_ROWS_PER_TICK."""
+        racers = max(1, len(self.race.runs()))
+        if self._per_row * racers * MAX_ROWS_PER_CHUNK <= ROWS_SHARE * MAX_TICK_CPU:
+            return MAX_ROWS_PER_CHUNK
+        return max(MIN_ROWS_PER_TICK, int(ROWS_SHARE * MAX_TICK_CPU / (self._per_row * racers)))
 
     def _period(self) -> float:
         """Seconds between two ticks on the worker's own clock at the set speed."""
@@ -542,7 +568,7 @@ class RaceWorker(QThread):
             # racers on data ran 0.2 s ticks flat out, and a Pause waited for the tick to end
             least = min(MIN_STEPS_PER_TICK, max(1, int(MAX_TICK_CPU / per_step)))
             n = max(least, min(MAX_STEPS_PER_TICK, int(MAX_SPEED_BUDGET / per_step)))
-            self._advance_measured(n, each_racer=True)
+            self._advance_measured(n, each_racer=True, max_rows=self._rows_per_tick())
             return self._clock()
         period = self._period()
         # the steps due since the last tick, at the speed set now; a stall is not caught up (at

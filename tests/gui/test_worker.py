@@ -158,6 +158,41 @@ def test_a_pause_flat_out_waits_for_at_most_about_a_frame_of_steps_however_dear(
         assert taken >= 1 and taken * per_step <= 1 / 30, per_step
 
 
+def test_flat_out_on_data_a_tick_keeps_the_rows_whose_loss_fits_in_its_share() -> None:
+    """On a data loss each kept row costs a full-data L (≈ 6 µs on the penguins): 2,048 rows a racer
+    were most of a tick, and ticks short enough for a prompt Pause kept every step (a third of the
+    steps/s). The worker measures a row's L (``Run.fill_cpu``) and keeps no more rows a racer than
+    take ROWS_SHARE of MAX_TICK_CPU, at least about MIN_ROWS_PER_TICK; cheap rows (the bowl's) stay at
+    MAX_ROWS_PER_CHUNK."""
+    from engine.config import RacerConfig
+    from engine.data import DataSpec
+    from engine.simulate import surface_for
+    from gui.worker import MIN_ROWS_PER_TICK
+
+    spec = DataSpec("penguins", "logistic", "bill_length_mm", "species", True, "Gentoo")
+    config = SessionConfig(
+        data=spec, batch_size=32, steps=100_000_000, tol=0.0, racers=(RacerConfig("sgd"), RacerConfig("adam"))
+    )
+    worker = RaceWorker()
+    worker.race.start(config, surface_for(config))
+    worker.race.advance(EXACT_FIRST, MAX_ROWS_PER_CHUNK)  # past the first steps, always kept whole
+    worker._started, worker._playing, worker._speed = True, True, math.inf
+    generation = worker.race.generation
+
+    def tick(per_row: float) -> list[int]:
+        worker._per_step, worker._per_row = 1e-6, per_row
+        worker._tick()
+        return [len(chunk) for _, chunk in worker.take_chunks(generation)]
+
+    assert worker._rows_per_tick() == MAX_ROWS_PER_CHUNK  # nothing measured yet
+    tick(0.0)
+    assert worker._per_row > 0  # measured from the tick's deferred L
+    # dear rows: the least (on a power-of-two stride: half to all of them), and the newest step
+    assert all(MIN_ROWS_PER_TICK // 2 < r <= MIN_ROWS_PER_TICK + 1 for r in tick(1e-3))
+    # cheap ones: as many as a chunk keeps
+    assert all(MAX_ROWS_PER_CHUNK // 2 < r <= MAX_ROWS_PER_CHUNK + 1 for r in tick(1e-9))
+
+
 def test_flat_out_each_racers_rows_reach_the_mailbox_as_it_is_done_at_1x_all_together() -> None:
     """Flat out, a tick of 12 racers can outlast a frame: each racer's rows go to the mailbox as
     soon as they are computed (one signal, when it stops being empty), so every frame has rows to
