@@ -30,7 +30,7 @@ from engine.config import (
     too_many_racers,
 )
 from engine.losses import Surface
-from engine.record import EXACT_FIRST, NAMES, RacerRecord, stride_for, thin_rows
+from engine.record import EXACT_FIRST, NAMES, RacerRecord, draw_stride, stride_for, thin_rows
 from engine.simulate import Checkpoint, Chunk, Run, run_for
 from engine.trajectory import CONVERGED, DIVERGED, Trajectory
 
@@ -144,15 +144,16 @@ def advance_run(
     return concat_chunks(parts) if parts else run.advance(0)
 
 
-def advance_thinned(run: Run, n: int, pending: list[Edit], max_rows: int) -> Chunk:
+def advance_thinned(run: Run, n: int, pending: list[Edit], max_rows: int, least_stride: int = 1) -> Chunk:
     """``advance_run`` whose rows come thinned as ``thin_chunk(…, max_rows)`` thins ``n`` steps
     (every 2ᵏ-th step, the first steps, the last row): the kernels write only those rows
     (``Run.advance_strided``), so no more are ever held, whatever ``n``.
 
-    The stride is the one for all ``n`` steps: a run that stops early keeps the rows on it (thinning
-    its shorter chunk might have kept more; it is that racer's last chunk)."""
+    The stride is the one for all ``n`` steps, and at least ``least_stride`` (a power of two): a run
+    that stops early keeps the rows on it (thinning its shorter chunk might have kept more; it is
+    that racer's last chunk)."""
     t = run.t
-    stride = stride_for(t + 1, t + n, max_rows, EXACT_FIRST)
+    stride = max(stride_for(t + 1, t + n, max_rows, EXACT_FIRST), least_stride)
     return run.advance_strided(n, stride, EXACT_FIRST, pending)
 
 
@@ -239,11 +240,16 @@ class Race:
         return RacerStart(racer.key, run.start, float(run.trajectory().loss[0]), run.status)
 
     def advance(
-        self, n: int, max_rows: int | None = None, each: Callable[[str, Chunk], None] | None = None
+        self,
+        n: int,
+        max_rows: int | None = None,
+        each: Callable[[str, Chunk], None] | None = None,
+        draw_rows: int | None = None,
     ) -> list[tuple[str, Chunk]]:
         """Up to ``n`` more steps of every running racer, never past the step limit.
 
-        ``max_rows``: each racer's rows come thinned to about that many (``advance_thinned``).
+        ``max_rows``: each racer's rows come thinned to about that many (``advance_thinned``), and
+        with ``draw_rows`` no finer than a record of that many rows keeps them (``draw_stride``).
         ``each(key, chunk)`` is called as each racer's rows are ready, before the next racer's
         steps: a caller can hand them on at once instead of after the slowest of twelve.
         """
@@ -257,7 +263,8 @@ class Race:
                     if max_rows is None:
                         chunk = advance_run(run, k, pending)
                     else:
-                        chunk = advance_thinned(run, k, pending, max_rows)
+                        least = 1 if draw_rows is None else draw_stride(run.t + 1, draw_rows)
+                        chunk = advance_thinned(run, k, pending, max_rows, least)
                     out.append((key, _with_checkpoint(run, chunk)))
                     if each is not None:
                         each(*out[-1])

@@ -149,6 +149,23 @@ DRAW_ROWS = 12_288
 EXACT_FIRST = 2048
 #: Rows a record may run over its cap while its thinning waits its turn (see ``RacerRecord.append``).
 SLACK = 4096
+
+
+def draw_stride(step: int, rows: int = DRAW_ROWS) -> int:
+    """The finest stride rows from ``step`` on are worth on a ``RacerRecord`` of ``rows`` rows that
+    has reached it: the largest power of two at most ``step / (2 · rows)`` (1 before ``2 · rows``).
+
+    Such a record keeps its rows on a power-of-two stride of at least ``(step − EXACT_FIRST) /
+    (rows + EXACT_FIRST + SLACK)`` (past that many rows it thins), more than this, so rows between
+    are dropped as it takes them: a flat-out tick need not compute them, nor their deferred L (on a
+    data loss the full-data L of each kept row cost more than the step itself).
+    """
+    stride = 1
+    while 2 * stride * 2 * rows <= step:
+        stride *= 2
+    return stride
+
+
 #: Checkpoints of the kernel state a record keeps (every other is dropped past this): any step can
 #: be recomputed exactly from the nearest one before it.
 MAX_CHECKPOINTS = 512

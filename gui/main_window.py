@@ -987,6 +987,8 @@ class MainWindow(QMainWindow):
         self._dirty = True  # a last full frame when it stops: all plots, table and readout
         self.play_action.setText(self.tr("Pause") if playing else self.tr("Play"))
         self.play_action.setIcon(self._pause_icon if playing else self._play_icon)
+        if not playing:  # drawn now, not at the redraw timer's next tick (up to a frame later)
+            self._redraw()
 
     def _race_finished(self, why: str) -> None:
         if why == "limit":

@@ -77,9 +77,20 @@ MAX_STEPS_PER_TICK = 65_536
 #: the GUI thread waited for the GIL behind it.
 MIN_STEPS_PER_TICK = 16_384
 #: …unless those take more CPU than this (steps dear enough: twelve racers on data): a command
-#: such as Pause waits for the tick. Above the per-racer Python of a tick (≈ 2 ms with twelve),
-#: so ticks never shrink to all overhead.
-MAX_TICK_CPU = 0.08
+#: such as Pause waits for the tick, so a tick is at most about a frame (at 80 ms, with the window's
+#: share of two cores and the GIL, Pause took 0.1–0.3 s to reach the worker, ``bench_pause.py``).
+#: Well above the per-racer Python of a tick (≈ 1.2 ms with twelve on data), so ticks never shrink
+#: to overhead: flat out on data their cost is the full-data L of each kept row, now no finer than
+#: the window keeps (``engine.record.draw_stride``).
+MAX_TICK_CPU = 0.025
+#: Flat out on a data loss each row a tick keeps costs a full-data L (≈ 6 µs on the penguins' 342
+#: rows; O(the table's rows)): 2,048 rows a racer were 150 ms of a twelve-racer tick, and ticks
+#: bounded at MAX_TICK_CPU kept every step and its L (a third of the steps/s). A racer keeps at most
+#: the rows whose L (as measured, ``Run.fill_cpu``) takes about this share of MAX_TICK_CPU…
+ROWS_SHARE = 0.5
+#: …and at least this many (the first steps, ≤ EXACT_FIRST, are kept whatever): ≈ 1,600 rows a
+#: second a racer, more than the window draws (its record keeps DRAW_ROWS for the whole run).
+MIN_ROWS_PER_TICK = 64
 #: The GIL's switch interval while racing (Python's default is 5 ms). The worker hands the GIL
 #: over at every kernel call and numpy copy; taking it back waited for the GUI thread's Python
 #: to reach the interval, so 12 racers' ticks waited ~12 × 5 ms and the window waited on them.
@@ -230,6 +241,7 @@ class RaceWorker(QThread):
         self._framed_at = -math.inf  # when the window last asked for a frame's rows
         self._frame_asked = False  # a "frame" waits in the queue (set by the GUI thread)
         self._per_step = 1e-6  # measured seconds per step (all racers), for max speed
+        self._per_row = 0.0  # measured seconds of a kept row's deferred L (a data loss; else 0)
         self.mailbox = ChunkMailbox()
         self._compiler_prepared = False
         self.thread_ident: int | None = None  # the thread's, once it runs
@@ -435,11 +447,28 @@ class RaceWorker(QThread):
         # cache), then the surface and the reset together: a surface sent before showed the new
         # contour under the old race's legend, table and trails while they compiled
         reset = self.race.start(config, surface)
+        self._load_skip(config, surface)
         if new_surface:
             self._emit_surface(surface, config.view or surface.view, config)
         self._emit_reset(reset)
         self._started = True
         self.busy.emit("")
+
+    @staticmethod
+    def _load_skip(config: SessionConfig, surface: Surface) -> None:
+        """Load (or compile) the kernel that fast-forwards a run of this surface (``Run.skip``) here.
+
+        A Pause makes the rows around the newest step exact on the GUI thread, recomputed from a
+        checkpoint (``RaceRecord.exact_around``); no start compiled that kernel, so on a fresh kernel
+        cache the first Pause froze the window while it compiled (6 s on the bowl, 9 s on the
+        penguins' full batch), and reading it from the cache takes the GIL too. Here the window
+        still says "compiling…"; once loaded, this costs a run's set-up and one step.
+        """
+        from engine.simulate import run_for
+
+        racers = config.enabled_racers()
+        if racers:
+            run_for(config, racers[0], surface, max_rows=16).skip(1)
 
     def _emit_surface(
         self, surface: Surface, view: tuple[float, float, float, float], config: SessionConfig | None = None
@@ -456,7 +485,7 @@ class RaceWorker(QThread):
     def _emit_reset(self, reset: Any) -> None:
         self.race_reset.emit(reset.starts)
 
-    def _advance(self, n: int, *, each_racer: bool = False) -> None:
+    def _advance(self, n: int, *, each_racer: bool = False, max_rows: int = MAX_ROWS_PER_CHUNK) -> None:
         """``n`` steps of every racer, their rows into the mailbox: all at once, or (``each_racer``,
         flat out) each racer's as soon as it is computed. A flat-out tick of 12 racers can outlast
         a frame; handed on at its end, the window had frames with no rows to draw (issue 18's
@@ -464,6 +493,8 @@ class RaceWorker(QThread):
         """
         if not self._started:
             return
+        from engine.record import DRAW_ROWS
+
         generation = self.race.generation
 
         def put(chunks: list[tuple[str, Chunk]]) -> None:
@@ -471,8 +502,9 @@ class RaceWorker(QThread):
                 self.chunks_ready.emit()
 
         each = (lambda key, chunk: put([(key, chunk)])) if each_racer else None
-        # thinned by the kernels as ``thin_chunk`` would thin them (``engine.race.advance_thinned``)
-        out = self.race.advance(n, MAX_ROWS_PER_CHUNK, each)
+        # thinned by the kernels as ``thin_chunk`` would thin them (``engine.race.advance_thinned``),
+        # and no finer than the window's records keep them (``engine.record.draw_stride``)
+        out = self.race.advance(n, max_rows, each, DRAW_ROWS)
         if out and not each_racer:
             put(out)
         if self.race.runs() and self.race.at_end():
@@ -498,13 +530,30 @@ class RaceWorker(QThread):
                 return
             self._advance(min(MAX_STEPS_PER_TICK, target - min(behind)))
 
-    def _advance_measured(self, n: int, *, each_racer: bool = False) -> None:
+    def _advance_measured(
+        self, n: int, *, each_racer: bool = False, max_rows: int = MAX_ROWS_PER_CHUNK
+    ) -> None:
         """``_advance`` that updates ``_per_step`` (all racers' CPU a step, which sizes ticks)
         from the thread's own CPU time: time spent waiting for the GIL or a core is not the
-        steps' cost, and counting it shrank the ticks until overhead was all they did."""
+        steps' cost, and counting it shrank the ticks until overhead was all they did. It updates
+        ``_per_row`` too (a kept row's deferred L, which sizes a flat-out tick's rows)."""
+        runs = self.race.runs().values()
+        cpu0, rows0 = sum(r.fill_cpu for r in runs), sum(r.filled for r in runs)
         t0 = time.thread_time()
-        self._advance(n, each_racer=each_racer)
+        self._advance(n, each_racer=each_racer, max_rows=max_rows)
         self._per_step = 0.7 * self._per_step + 0.3 * (time.thread_time() - t0) / n
+        filled = sum(r.filled for r in runs) - rows0
+        if filled > 0:
+            per_row = (sum(r.fill_cpu for r in runs) - cpu0) / filled
+            self._per_row = per_row if self._per_row == 0.0 else 0.7 * self._per_row + 0.3 * per_row
+
+    def _rows_per_tick(self) -> int:
+        """Rows a racer keeps in a flat-out tick: MAX_ROWS_PER_CHUNK, unless their deferred L would
+        take more than ROWS_SHARE of MAX_TICK_CPU (a data loss), down to MIN_ROWS_PER_TICK."""
+        racers = max(1, len(self.race.runs()))
+        if self._per_row * racers * MAX_ROWS_PER_CHUNK <= ROWS_SHARE * MAX_TICK_CPU:
+            return MAX_ROWS_PER_CHUNK
+        return max(MIN_ROWS_PER_TICK, int(ROWS_SHARE * MAX_TICK_CPU / (self._per_row * racers)))
 
     def _period(self) -> float:
         """Seconds between two ticks on the worker's own clock at the set speed."""
@@ -519,7 +568,7 @@ class RaceWorker(QThread):
             # racers on data ran 0.2 s ticks flat out, and a Pause waited for the tick to end
             least = min(MIN_STEPS_PER_TICK, max(1, int(MAX_TICK_CPU / per_step)))
             n = max(least, min(MAX_STEPS_PER_TICK, int(MAX_SPEED_BUDGET / per_step)))
-            self._advance_measured(n, each_racer=True)
+            self._advance_measured(n, each_racer=True, max_rows=self._rows_per_tick())
             return self._clock()
         period = self._period()
         # the steps due since the last tick, at the speed set now; a stall is not caught up (at

@@ -296,3 +296,43 @@ def test_each_racers_rows_are_handed_on_before_the_next_racer_steps() -> None:
     assert [t for *_, t in seen] == [[40, 0, 0], [40, 40, 0], [40, 40, 40]]
     assert [(key, chunk) for key, chunk, _ in seen] == out  # the very chunks it returns
     assert out[0][1].step[-1] == 40
+
+
+def test_draw_stride_is_the_largest_power_of_two_within_half_the_rows_a_record_keeps() -> None:
+    from engine.record import draw_stride
+
+    assert [draw_stride(t, 100) for t in (0, 1, 199, 200, 399, 400, 799, 800, 10**6)] == [
+        1, 1, 1, 1, 1, 2, 2, 4, 4096,
+    ]  # fmt: skip
+
+
+def test_rows_no_finer_than_the_windows_record_keeps_leave_it_the_same_bit_for_bit() -> None:
+    """Flat out the worker's chunks come no finer than ``draw_stride`` (``Race.advance(…,
+    draw_rows)``): a record of that many rows drops the rows between as it takes them. Past 200,000
+    steps in ticks of 1,024 the window's record holds the same rows, bit for bit, as one fed every
+    step, from less than half the rows (on a data loss each kept row costs a full-data L)."""
+    from engine.race import RaceRecord
+    from engine.record import DRAW_ROWS
+    from engine.simulate import surface_for
+
+    racers = (RacerConfig("adam", {"lr": 0.01}),)
+    config = SessionConfig(loss="rosenbrock", start=START, steps=100_000_000, tol=0.0, racers=racers)
+    surface = surface_for(config)
+    fed: list[tuple[Race, RaceRecord, list[int]]] = []
+    for _ in range(2):
+        race, record = Race(), RaceRecord()
+        race.subscribe(record.take_event)
+        race.start(config, surface)
+        fed.append((race, record, []))
+    for _tick in range(200):
+        for (race, record, rows), draw_rows in zip(fed, (None, DRAW_ROWS), strict=True):
+            chunks = race.advance(1024, 2048, None, draw_rows)
+            rows.append(sum(len(chunk) for _, chunk in chunks))
+            record.take_chunks(race.generation, chunks)
+    (_, whole, every), (_, drawn, fewer) = fed
+    a, b = whole.racers["adam"], drawn.racers["adam"]
+    assert a.stride > 1 and a.last_step == b.last_step == 200 * 1024
+    np.testing.assert_array_equal(b.step, a.step)
+    for name in ("loss", "w", "grad", "G", "M", "lr", "dw"):
+        np.testing.assert_array_equal(b.field(name), a.field(name), err_msg=name)
+    assert sum(fewer) < sum(every) / 2 and fewer[-1] <= 1024 // 8 + 1

@@ -91,6 +91,30 @@ def test_play_then_pause_stops_the_stream(window, qtbot) -> None:
     assert window.play_action.text() == "Play"
 
 
+def test_a_pause_draws_the_paused_frame_as_soon_as_the_worker_says_it_stopped(window, qtbot) -> None:
+    """The learner presses Pause and sees the race stopped at once: the frame that shows it paused
+    (every plot, the table saying "paused" at the newest step) is drawn when the worker says it
+    stopped, not at the redraw timer's next tick, up to a frame later (stopped here: it never comes)."""
+    window.speed_slider.setValue(SPEEDS.index(math.inf))
+    window.controls.steps_spin.setValue(10_000_000)
+    with qtbot.waitSignal(window.worker.playing_changed, timeout=5000):
+        window.play_action.trigger()
+    qtbot.waitUntil(lambda: window.race.last_step() > 3000, timeout=20_000)
+    window.redraw_timer.stop()
+    try:
+        with qtbot.waitSignal(window.worker.playing_changed, timeout=5000) as blocker:
+            window.play_action.trigger()
+        assert blocker.args == [False] and not window.playing
+        assert not window._dirty
+        newest = window.race.last_step()
+        assert newest > 3000 and not window.worker._playing
+        steps = [window.status_table.item(r, 1).text().replace(",", "") for r in range(5)]
+        assert str(newest) in steps
+        assert "running" not in [window.status_table.item(r, 4).text() for r in range(5)]
+    finally:
+        window.redraw_timer.start()
+
+
 def test_streamed_numbers_are_the_engines(window, qtbot) -> None:
     window.speed_slider.setValue(SPEEDS.index(math.inf))
     window.controls.steps_spin.setValue(150)

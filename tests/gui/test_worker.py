@@ -59,6 +59,22 @@ def test_a_window_that_takes_nothing_in_never_holds_the_worker_back(worker, qtbo
     assert len(worker.mailbox) == 0
 
 
+def test_a_new_race_loads_the_fast_forward_kernel_in_the_worker_not_at_the_first_pause(
+    worker, qtbot, monkeypatch
+) -> None:
+    """A Pause recomputes the rows around the newest step on the GUI thread, fast-forwarding from a
+    checkpoint (``Run.skip``). Nothing before had run that kernel: on a fresh kernel cache the first
+    Pause froze the window for 6–9 s while it compiled. Each new race runs it once in the worker."""
+    import threading
+
+    threads: list[int] = []
+    original = Run.skip
+    monkeypatch.setattr(Run, "skip", lambda run, n: threads.append(threading.get_ident()) or original(run, n))
+    with qtbot.waitSignal(worker.race_reset, timeout=ENGINE_TIMEOUT_MS):
+        worker.configure(SessionConfig())
+    assert threads and set(threads) == {worker.thread_ident}
+
+
 def test_the_mailbox_keeps_a_newer_races_rows_until_the_window_knows_that_race() -> None:
     run = Run("quadratic", "adam", (-3.5, 1.5), tol=0.0)
     box = ChunkMailbox()
@@ -108,7 +124,7 @@ def test_a_flat_out_tick_takes_at_least_min_steps_and_at_most_max_per_racer() ->
     worker._per_step = 1e-6  # as if a step had cost a microsecond: 20,000 fit the budget…
     worker._tick()
     assert [run.t for run in worker.race.runs().values()] == [20_000] * 2
-    worker._per_step = 4e-6  # …four: 5,000, fewer than the least a racer takes…
+    worker._per_step = 1.4e-6  # …1.4: 14,285, fewer than the least a racer takes…
     worker._tick()
     assert [run.t for run in worker.race.runs().values()] == [20_000 + MIN_STEPS_PER_TICK] * 2
     worker._per_step = 1e-3  # …unless the least takes more than MAX_TICK_CPU (Pause waits for it)
@@ -120,6 +136,61 @@ def test_a_flat_out_tick_takes_at_least_min_steps_and_at_most_max_per_racer() ->
     assert [run.t for run in worker.race.runs().values()] == [t + MAX_STEPS_PER_TICK] * 2
     assert 0 < worker._per_step < 1.0  # measured again from the tick's own CPU time
     assert len(worker.mailbox) > 0
+
+
+def test_a_pause_flat_out_waits_for_at_most_about_a_frame_of_steps_however_dear() -> None:
+    """A Pause (any command) waits for the tick the worker is in. Twelve racers on the penguins'
+    logistic loss cost ≈ 12.8 µs a step of all (the full-data L of each kept row): ticks planned at
+    80 ms of CPU took 0.1–0.3 s on a busy two-core machine before the racers stopped. A flat-out
+    tick plans at most about a frame (1/30 s) of the worker's CPU, whatever the steps cost."""
+    from engine.config import RacerConfig
+    from engine.simulate import surface_for
+
+    config = SessionConfig(loss="quadratic", steps=100_000_000, tol=0.0, racers=(RacerConfig("sgd"),))
+    worker = RaceWorker()
+    worker.race.start(config, surface_for(config))
+    worker._started, worker._playing, worker._speed = True, True, math.inf
+    for per_step in (12.8e-6, 4e-6, 1e-3, 0.01):  # twelve on data, five on data, dearer still
+        before = worker.race.step()
+        worker._per_step = per_step
+        worker._tick()
+        taken = worker.race.step() - before
+        assert taken >= 1 and taken * per_step <= 1 / 30, per_step
+
+
+def test_flat_out_on_data_a_tick_keeps_the_rows_whose_loss_fits_in_its_share() -> None:
+    """On a data loss each kept row costs a full-data L (≈ 6 µs on the penguins): 2,048 rows a racer
+    were most of a tick, and ticks short enough for a prompt Pause kept every step (a third of the
+    steps/s). The worker measures a row's L (``Run.fill_cpu``) and keeps no more rows a racer than
+    take ROWS_SHARE of MAX_TICK_CPU, at least about MIN_ROWS_PER_TICK; cheap rows (the bowl's) stay at
+    MAX_ROWS_PER_CHUNK."""
+    from engine.config import RacerConfig
+    from engine.data import DataSpec
+    from engine.simulate import surface_for
+    from gui.worker import MIN_ROWS_PER_TICK
+
+    spec = DataSpec("penguins", "logistic", "bill_length_mm", "species", True, "Gentoo")
+    config = SessionConfig(
+        data=spec, batch_size=32, steps=100_000_000, tol=0.0, racers=(RacerConfig("sgd"), RacerConfig("adam"))
+    )
+    worker = RaceWorker()
+    worker.race.start(config, surface_for(config))
+    worker.race.advance(EXACT_FIRST, MAX_ROWS_PER_CHUNK)  # past the first steps, always kept whole
+    worker._started, worker._playing, worker._speed = True, True, math.inf
+    generation = worker.race.generation
+
+    def tick(per_row: float) -> list[int]:
+        worker._per_step, worker._per_row = 1e-6, per_row
+        worker._tick()
+        return [len(chunk) for _, chunk in worker.take_chunks(generation)]
+
+    assert worker._rows_per_tick() == MAX_ROWS_PER_CHUNK  # nothing measured yet
+    tick(0.0)
+    assert worker._per_row > 0  # measured from the tick's deferred L
+    # dear rows: the least (on a power-of-two stride: half to all of them), and the newest step
+    assert all(MIN_ROWS_PER_TICK // 2 < r <= MIN_ROWS_PER_TICK + 1 for r in tick(1e-3))
+    # cheap ones: as many as a chunk keeps
+    assert all(MAX_ROWS_PER_CHUNK // 2 < r <= MAX_ROWS_PER_CHUNK + 1 for r in tick(1e-9))
 
 
 def test_flat_out_each_racers_rows_reach_the_mailbox_as_it_is_done_at_1x_all_together() -> None:
