@@ -167,18 +167,25 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
+def set_up(platform_name: str, kernel_cache: Path | None) -> Path:
+    """A scratch home (``isolate``), the kernel cache to keep (if any) and the Qt platform
+    (``xvfb`` starts a display of its own); returns the scratch root."""
+    root = isolate()
+    if kernel_cache:
+        kernel_cache.mkdir(parents=True, exist_ok=True)
+        os.environ["OPTIMIZER_LAB_CACHE_DIR"] = str(kernel_cache.resolve())
+    if platform_name == "xvfb":
+        start_display(root)
+        os.environ["QT_QPA_PLATFORM"] = "xcb"
+    elif platform_name == "offscreen":
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    return root
+
+
 def main() -> None:
     args = parse_args()
     seconds = args.seconds or (3.0 if args.quick else 8.0)
-    root = isolate()
-    if args.kernel_cache:
-        args.kernel_cache.mkdir(parents=True, exist_ok=True)
-        os.environ["OPTIMIZER_LAB_CACHE_DIR"] = str(args.kernel_cache.resolve())
-    if args.platform == "xvfb":
-        start_display(root)
-        os.environ["QT_QPA_PLATFORM"] = "xcb"
-    elif args.platform == "offscreen":
-        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    set_up(args.platform, args.kernel_cache)
     load_before = os.getloadavg()
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 

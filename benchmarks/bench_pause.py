@@ -35,7 +35,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench_gui import TWELVE, cpu_name, isolate, start_display
+from bench_gui import TWELVE, cpu_name, set_up
 
 
 def parse_args() -> argparse.Namespace:
@@ -57,15 +57,7 @@ def parse_args() -> argparse.Namespace:
 
 def main() -> None:
     args = parse_args()
-    root = isolate()
-    if args.kernel_cache:
-        args.kernel_cache.mkdir(parents=True, exist_ok=True)
-        os.environ["OPTIMIZER_LAB_CACHE_DIR"] = str(args.kernel_cache.resolve())
-    if args.platform == "xvfb":
-        start_display(root)
-        os.environ["QT_QPA_PLATFORM"] = "xcb"
-    elif args.platform == "offscreen":
-        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    set_up(args.platform, args.kernel_cache)
     load_before = os.getloadavg()
 
     from PySide6.QtCore import QCoreApplication, QEventLoop, Qt, QTimer
