@@ -51,6 +51,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 TWELVE = (
     "sgd", "momentum", "adagrad", "rmsprop", "adam", "nesterov",
@@ -180,6 +181,21 @@ def set_up(platform_name: str, kernel_cache: Path | None) -> Path:
     elif platform_name == "offscreen":
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     return root
+
+
+def open_window(wait_until: Callable[[Callable[[], bool], float, str], None]) -> tuple[Any, list[int]]:
+    """The window at 1366×768, shown, once its engine has reset the first race, and the count
+    of its race's resets so far (a list, to count the ones to come)."""
+    from gui.main_window import MainWindow
+
+    window = MainWindow()
+    window.resize(1366, 768)
+    window.show()
+    window.start_engine()
+    resets = [0]
+    window.race.reset.connect(lambda: resets.__setitem__(0, resets[0] + 1))
+    wait_until(lambda: resets[0] > 0, 300, "the engine (cold kernel compile)")
+    return window, resets
 
 
 def main() -> None:
@@ -379,17 +395,11 @@ def main() -> None:
     app = QApplication([])
     t0 = time.perf_counter()
     from engine.config import RacerConfig, SessionConfig
-    from gui.main_window import SPEEDS, MainWindow
+    from gui.main_window import SPEEDS
 
     if breakdown is not None:
         breakdown.install()
-    window = MainWindow()
-    window.resize(1366, 768)
-    window.show()
-    window.start_engine()
-    resets = [0]
-    window.race.reset.connect(lambda: resets.__setitem__(0, resets[0] + 1))
-    wait_until(lambda: resets[0] > 0, 300, "the engine (cold kernel compile)")
+    window, resets = open_window(wait_until)
     ready_s = time.perf_counter() - t0
     paints = PaintCounter()
     window.contour.viewport().installEventFilter(paints)

@@ -35,7 +35,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench_gui import TWELVE, cpu_name, set_up
+from bench_gui import TWELVE, cpu_name, open_window, set_up
 
 
 def parse_args() -> argparse.Namespace:
@@ -78,15 +78,9 @@ def main() -> None:
     QCoreApplication.setOrganizationName("optimizer-lab-bench")
     app = QApplication([])
     from engine.config import RacerConfig, SessionConfig
-    from gui.main_window import SPEEDS, MainWindow
+    from gui.main_window import SPEEDS
 
-    window = MainWindow()
-    window.resize(1366, 768)
-    window.show()
-    window.start_engine()
-    resets = [0]
-    window.race.reset.connect(lambda: resets.__setitem__(0, resets[0] + 1))
-    wait_until(lambda: resets[0] > 0, 300, "the engine (cold kernel compile)")
+    window, resets = open_window(wait_until)
     worker = window.worker
 
     # what the press is timed against: the worker's pause (in its thread), its last rows, the paused frame
