@@ -563,6 +563,12 @@ class _Arrow:
             item.setVisible(visible)
 
 
+def _in_box(px: np.ndarray, py: np.ndarray, box: tuple[float, float, float, float], pad: float) -> np.ndarray:
+    """Which points (pixels) lie within ``pad`` pixels of ``box`` (left, top, width, height)."""
+    left, top, width, height = box
+    return (px >= left - pad) & (px <= left + width + pad) & (py >= top - pad) & (py <= top + height + pad)
+
+
 class ContourView(pg.PlotWidget):
     """Loss surface, racers, the selected racer's vectors and its √G glyph."""
 
@@ -1108,7 +1114,6 @@ class ContourView(pg.PlotWidget):
             (m, height - size.height() - m),
             (width - size.width() - m, height - size.height() - m),
         ]
-        (x0, x1), (y0, y1) = vb.viewRange()
         # ≈ 500-1,000 points a racer tell the corners apart; with 12 racers 2,000 cost 7 ms a call
         clouds = [h.vec("w")[:: max(1, len(h) // 500)] for h in self._histories.values()]
         weights = [np.ones(c.shape[0]) for c in clouds]
@@ -1119,16 +1124,10 @@ class ContourView(pg.PlotWidget):
         if not clouds:
             return
         points, weight = np.concatenate(clouds), np.concatenate(weights)
-        px = (points[:, 0] - x0) / (x1 - x0) * width
-        py = (y1 - points[:, 1]) / (y1 - y0) * height
-        w_box, h_box = size.width(), size.height()
-        pad = READOUT_CLEARANCE_PX  # a marker just outside the box is half under it (a 13 px disc)
+        px, py = self._view_pixels(points)
+        # a marker just outside the box is half under it (a 13 px disc)
         hidden = [
-            float(
-                weight[
-                    (px >= cx - pad) & (px <= cx + w_box + pad) & (py >= cy - pad) & (py <= cy + h_box + pad)
-                ].sum()
-            )
+            float(weight[_in_box(px, py, (cx, cy, size.width(), size.height()), READOUT_CLEARANCE_PX)].sum())
             for cx, cy in corners
         ]
         pos = self.readout.pos()
@@ -1164,19 +1163,21 @@ class ContourView(pg.PlotWidget):
     def _under_readout(self) -> bool:
         """Whether a racer's dot or an arrow's tip of the selected racer is under the legend."""
         vb = self.plot.vb
-        width, height = vb.width(), vb.height()
         (x0, x1), (y0, y1) = vb.viewRange()
-        if not (width > 0 and height > 0 and x1 > x0 and y1 > y0):
+        if not (vb.width() > 0 and vb.height() > 0 and x1 > x0 and y1 > y0):
             return False
         points = [(p[0], p[1]) for p in self.dots.points.values()]
         points += [arrow.tip for arrow in self.arrows.values() if arrow.visible]
         if not points:
             return False
-        xy = np.asarray(points, dtype=float)
-        px = (xy[:, 0] - x0) / (x1 - x0) * width
-        py = (y1 - xy[:, 1]) / (y1 - y0) * height
-        box = self.readout.boundingRect()
-        left, top = self.readout.pos().x(), self.readout.pos().y()
+        px, py = self._view_pixels(np.asarray(points, dtype=float))
+        pos, size = self.readout.pos(), self.readout.boundingRect()
         # a point on the box's edge is still half in view: only one inside it counts
-        inside = (px >= left) & (px <= left + box.width()) & (py >= top) & (py <= top + box.height())
-        return bool(inside.any())
+        return bool(_in_box(px, py, (pos.x(), pos.y(), size.width(), size.height()), 0.0).any())
+
+    def _view_pixels(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``points`` (data coordinates, one a row) in the view box's pixels, as the legend,
+        a child of the view box, is placed."""
+        vb = self.plot.vb
+        (x0, x1), (y0, y1) = vb.viewRange()
+        return (points[:, 0] - x0) / (x1 - x0) * vb.width(), (y1 - points[:, 1]) / (y1 - y0) * vb.height()
