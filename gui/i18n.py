@@ -215,7 +215,7 @@ _CELL_ALIGN = re.compile(r"^(<td\b[^>]*\balign=)(left|right)\b")
 _CELL_SPAN = re.compile(r"^<td\b[^>]*\bcolspan=(\d+)")
 
 
-def table_html(rows: Iterable[Sequence[str]], attributes: str) -> str:
+def table_html(rows: Iterable[Sequence[str]], attributes: str, rtl: bool | None = None) -> str:
     """A rich-text table from rows of ``<td>`` cells given in reading order (a racer's colour,
     name, settings, then its loss), mirrored in a right-to-left language.
 
@@ -223,9 +223,10 @@ def table_html(rows: Iterable[Sequence[str]], attributes: str) -> str:
     read like the English one, the name at the left and the loss at the right. So each row's
     cells go in reverse order, their ``align=left``/``align=right`` swapped, a short row filled
     up first so its cells stay under their own columns; ``dir=rtl`` still runs every cell's own
-    lines right to left (``whole_name``, ``ltr`` inside them).
+    lines right to left (``whole_name``, ``ltr`` inside them). ``rtl``: the text's direction
+    where it is not the interface's (a lesson in a language of its own); None: the interface's.
     """
-    if not is_rtl():
+    if not (is_rtl() if rtl is None else rtl):
         return f"<table {attributes}>" + "".join("<tr>" + "".join(row) + "</tr>" for row in rows) + "</table>"
 
     def span(row: Sequence[str]) -> int:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.i18n import table_html
 from gui.lessons import Lesson
 from gui.slots import weak_slot
 
@@ -238,12 +239,12 @@ class LessonPanel(QWidget):
             items = [lesson for lesson in lessons if lesson.kind == kind]
             if not items:
                 continue
-            rows = "".join(self._choice_row(lesson, language) for lesson in items)
-            parts.append(
-                f"<p style='margin:8px 0 4px 0'><b>{html.escape(heading)}</b></p>"
-                f"<table {'width=100% ' if language in RTL_LANGUAGES else ''}cellspacing=0 cellpadding=2>"
-                f"{rows}</table>"
-            )
+            # in a right-to-left language the number on the right (``table_html`` mirrors the
+            # row), and the table as wide as the text, so that it starts at the right edge
+            rows = [self._choice_row(lesson, language) for lesson in items]
+            rtl = language in RTL_LANGUAGES
+            table = table_html(rows, f"{'width=100% ' if rtl else ''}cellspacing=0 cellpadding=2", rtl)
+            parts.append(f"<p style='margin:8px 0 4px 0'><b>{html.escape(heading)}</b></p>{table}")
         if not parts:
             none = self.tr("No lessons were found.")
             parts.append(f"<p>{html.escape(none)}</p>")
@@ -263,17 +264,15 @@ class LessonPanel(QWidget):
         self.body.document().setDefaultTextOption(option)
 
     @staticmethod
-    def _choice_row(lesson: Lesson, language: str) -> str:
-        """A lesson's number and linked title: in a right-to-left language the number on the
-        right (Qt lays a table's columns out left to right even in a right-to-left text)."""
+    def _choice_row(lesson: Lesson, language: str) -> list[str]:
+        """A lesson's number and linked title, as table cells in reading order (right to left,
+        the title's cell takes the table's width: a left-to-right one then squeezed the number
+        to a digit a line)."""
+        rtl = language in RTL_LANGUAGES
         title = lesson.text("title", language)
-        if language not in RTL_LANGUAGES:
-            link = f"<a href='lesson:{lesson.id}'>{html.escape(title)}</a>"
-            return f"<tr><td align=right valign=top>{lesson.order}.</td><td>{link}</td></tr>"
-        # the title's cell takes the width, so the table reaches the right edge, where it starts
-        link = f"<a href='lesson:{lesson.id}'>{html.escape(isolate_ltr(title))}</a>"
-        number = f"<td nowrap align=left valign=top>{lesson.order}.</td>"
-        return f"<tr><td width=100% align=right>{link}</td>{number}</tr>"
+        link = f"<a href='lesson:{lesson.id}'>{html.escape(isolate_ltr(title) if rtl else title)}</a>"
+        number = f"<td nowrap align=right valign=top>{lesson.order}.</td>"
+        return [number, f"<td{' width=100%' if rtl else ''} align=left>{link}</td>"]
 
     def _link_clicked(self, url: QUrl) -> None:
         if url.scheme() == "lesson" and (lesson := self._choices.get(url.path())) is not None:
