@@ -1275,13 +1275,13 @@ class MainWindow(QMainWindow):
         # on a narrow plot, or with many racers, the full table would cover half of it: η is in
         # the controls anyway; many racers stand in two columns (a box half as tall)
         many = len(self.histories) > READOUT_FULL_RACERS
-        compact = many or self.contour.plot.vb.width() < READOUT_COMPACT_BELOW_PX * self.ui_scale
-        labels = self.race.labels()
         width = self.contour.plot.vb.width()
+        compact = many or width < READOUT_COMPACT_BELOW_PX * self.ui_scale
+        labels = self.race.labels()
         fits = self._readout_fits
         room = (round(width), tuple(labels.get(n, n) for n in self.histories))
         limit = fits[1] if fits is not None and fits[0] == room else None
-        cells = self._readout_cells(compact, limit)
+        cells = self._readout_cells(labels, compact, limit)
         size = f"{(8 if compact else 9) * self.ui_scale:.0f}pt"
         two = many and limit is None and room != self._readout_one_column
         html = self._readout_table(step_text, cells, 2 if two else 1, size)
@@ -1306,14 +1306,16 @@ class MainWindow(QMainWindow):
                 continue
             limit = shorter
             self._readout_fits = (room, limit)
-            self._readout_html = self._readout_table(step_text, self._readout_cells(compact, limit), 1, size)
+            cells = self._readout_cells(labels, compact, limit)
+            self._readout_html = self._readout_table(step_text, cells, 1, size)
             self.contour.set_readout(self._readout_html, place=True)
 
-    def _readout_cells(self, compact: bool, name_limit: int | None = None) -> list[list[str]]:
+    def _readout_cells(
+        self, labels: dict[str, str], compact: bool, name_limit: int | None = None
+    ) -> list[list[str]]:
         """Each racer's legend cells: its colour, its name (and η unless ``compact``), its loss
         at the step shown. ``name_limit``: names cut to that many characters (0: no names)."""
         cursor = self.timeline.cursor
-        labels = self.race.labels()
         colors = self.race.colors()
         cells = []
         for name, h in self.histories.items():

@@ -128,7 +128,7 @@ class StatusTable(QTableWidget):
             self.setItem(row, 0, item)
             for col in range(1, len(COLUMNS)):
                 cell = QTableWidgetItem("")
-                if col < 4:
+                if col < STATE:
                     cell.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
                 self.setItem(row, col, cell)
 
@@ -142,7 +142,7 @@ class StatusTable(QTableWidget):
         with QSignalBlocker(model):
             changed = self._set_numbers(histories, limit, playing)
         if changed:
-            model.dataChanged.emit(model.index(0, 1), model.index(self.rowCount() - 1, len(COLUMNS) - 1))
+            model.dataChanged.emit(model.index(0, 1), model.index(self.rowCount() - 1, STATE))
         if self._states_changed:
             self._states_changed = False
             self._fit_state()
@@ -173,7 +173,7 @@ class StatusTable(QTableWidget):
                         item.setToolTip(value)  # when a narrow table elides it
                         self._states_changed = True
                     changed = True
-                if col == 4 and item.foreground().color() != QColor(color):
+                if col == STATE and item.foreground().color() != QColor(color):
                     item.setForeground(QColor(color))
                     changed = True
         return changed
