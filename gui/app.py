@@ -123,7 +123,8 @@ def _first_paint_probe_class() -> type:
 
 def _exit_after_shown(window: object) -> None:
     """For benchmarks/bench_startup.py: report when the window has painted, then quit (mode
-    "1"), wait for the engine and report that too ("ready"), or end the process at once
+    "1"), wait for the engine and the first race and report them too ("ready": the engine's
+    kernels loaded, then the race on screen), or end the process at once
     ("paint": nothing after the paint runs, for counting the instructions up to it)."""
     from PySide6.QtWidgets import QApplication
 
@@ -142,9 +143,17 @@ def _exit_after_shown(window: object) -> None:
 
         def on_ready() -> None:
             print(f"engine-ready {time.perf_counter() - T0:.4f}", flush=True)
+
+        def raced() -> None:
+            print(f"race-ready {time.perf_counter() - T0:.4f}", flush=True)
             QApplication.quit()
 
+        def on_race() -> None:  # the views took the first race: its paint pass shows it
+            window.race.reset.disconnect(on_race)  # type: ignore[attr-defined]
+            report_first_paint(window, raced)
+
         window.engine_ready.connect(on_ready)  # type: ignore[attr-defined]
+        window.race.reset.connect(on_race)  # type: ignore[attr-defined]
 
 
 #: the GUI thread's garbage collector once started (collect_in_gui_thread); it lives as long as the app
