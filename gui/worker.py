@@ -443,13 +443,16 @@ class RaceWorker(QThread):
         self._set_playing(False)
         if not own_racers:
             config = self.race.with_current_racers(config)
-        # the runs first (a data loss's kernels may load or compile here, seconds on a fresh
-        # cache), then the surface and the reset together: a surface sent before showed the new
-        # contour under the old race's legend, table and trails while they compiled
-        reset = self.race.start(config, surface)
+        # Everything slow first, with nothing sent: the runs' kernels (a data loss's may load or
+        # compile, seconds on a fresh cache) and the surface's picture. Then the race's reset
+        # (``race.start`` tells the window at once) and the surface, back to back: a surface sent
+        # before showed the new contour under the old race's legend, table and trails while they
+        # compiled; a reset sent before showed the new racers on the old contour.
         self._load_skip(config, surface)
-        if new_surface:
-            self._emit_surface(surface, config.view or surface.view, config)
+        payload = self._surface_payload(surface, config.view or surface.view, config) if new_surface else None
+        reset = self.race.start(config, surface)
+        if payload is not None:
+            self.surface_ready.emit(payload)
         self._emit_reset(reset)
         self._started = True
         self.busy.emit("")
@@ -473,6 +476,13 @@ class RaceWorker(QThread):
     def _emit_surface(
         self, surface: Surface, view: tuple[float, float, float, float], config: SessionConfig | None = None
     ) -> None:
+        self.surface_ready.emit(self._surface_payload(surface, view, config))
+
+    @staticmethod
+    def _surface_payload(
+        surface: Surface, view: tuple[float, float, float, float], config: SessionConfig | None = None
+    ) -> SurfacePayload:
+        """The surface's grid and contour picture over ``view``: what the window's contour draws."""
         import numpy as np
 
         from engine.contours import surface_picture
@@ -480,7 +490,7 @@ class RaceWorker(QThread):
         xs = np.linspace(view[0], view[1], GRID_SIZE)
         ys = np.linspace(view[2], view[3], GRID_SIZE)
         picture = surface_picture(xs, ys, surface.grid(xs, ys), surface.log_levels)
-        self.surface_ready.emit(SurfacePayload(surface, tuple(view), xs, ys, picture, config))
+        return SurfacePayload(surface, tuple(view), xs, ys, picture, config)
 
     def _emit_reset(self, reset: Any) -> None:
         self.race_reset.emit(reset.starts)
