@@ -1085,15 +1085,36 @@ class ContourView(pg.PlotWidget):
     def set_readout(self, html: str, *, place: bool = True) -> None:
         """Show the legend's table; ``place=False`` leaves it in its corner (``place_readout``
         weighs every trail's points: while playing it runs a few times a second, not each time)."""
+        before = self.readout.boundingRect()
         self.readout.setHtml(html)
         if self.readout.isVisible() != bool(html):
             self.readout.setVisible(bool(html))
         if place:
             self.place_readout()
+        elif self.readout.boundingRect().size() != before.size():
+            # grown or shrunk in its corner (L=1 became L=0.2654): the same corner, at the new size;
+            # a box kept where it was ran past the plot's right edge, and the plot cut its losses
+            corners = self._readout_corners(before)
+            if corners:
+                pos = self.readout.pos()
+                here = min(
+                    range(4), key=lambda i: abs(corners[i][0] - pos.x()) + abs(corners[i][1] - pos.y())
+                )
+                self.readout.setPos(*self._readout_corners(self.readout.boundingRect())[here])
 
     def set_notice(self, html: str) -> None:
         """A message in the middle of the plot; empty hides it."""
         self.notice.show_html(html)
+
+    def _readout_corners(self, size: QRectF) -> list[tuple[float, float]]:
+        """Where a readout of ``size`` stands in each corner of the plot: top left, top right,
+        bottom left, bottom right (none before the plot has a size)."""
+        width, height = self.plot.vb.width(), self.plot.vb.height()
+        if width <= 0 or height <= 0:
+            return []
+        m = READOUT_MARGIN_PX
+        right, bottom = width - size.width() - m, height - size.height() - m
+        return [(m, m), (right, m), (m, bottom), (right, bottom)]
 
     def place_readout(self) -> None:
         """Move the readout to the corner of the plot where it hides the fewest trail points.
@@ -1102,18 +1123,10 @@ class ContourView(pg.PlotWidget):
         the first steps. The start and the minima count as many points: they are never hidden
         if a corner is free of them. The readout stays put unless another corner is better.
         """
-        vb = self.plot.vb
         size = self.readout.boundingRect()
-        width, height = vb.width(), vb.height()
-        if width <= 0 or height <= 0:
+        corners = self._readout_corners(size)
+        if not corners:
             return
-        m = READOUT_MARGIN_PX
-        corners = [
-            (m, m),
-            (width - size.width() - m, m),
-            (m, height - size.height() - m),
-            (width - size.width() - m, height - size.height() - m),
-        ]
         # ≈ 500-1,000 points a racer tell the corners apart; with 12 racers 2,000 cost 7 ms a call
         clouds = [h.vec("w")[:: max(1, len(h) // 500)] for h in self._histories.values()]
         weights = [np.ones(c.shape[0]) for c in clouds]

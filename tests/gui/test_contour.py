@@ -376,6 +376,32 @@ def test_the_readouts_box_covers_its_table(view, qtbot) -> None:
         assert image.pixelColor(x, y).lightness() > 200, (x, y, box)
 
 
+def test_a_legend_growing_between_its_placings_stays_in_its_corner_and_in_the_plot(view, qtbot) -> None:
+    """Playing, the legend's corner is weighed only every few updates (``place=False`` between):
+    a legend at the top right whose losses grew (L=1 → L=0.2654) ran past the plot's right
+    edge, and the plot cut the losses ("L=0.2"). It keeps its corner at its new size."""
+    view.resize(500, 400)
+    view.show()
+    qtbot.waitExposed(view)
+    view.set_view((-4.0, 4.0, -4.0, 4.0))
+    short = "<table><tr><td>SGD</td><td>L=1</td></tr></table>"
+    long = "<table><tr><td>SGD</td><td>L=0.26543333</td></tr><tr><td>Adam</td><td>L=0.2</td></tr></table>"
+    view.set_readout(short, place=False)
+    width, height = view.plot.vb.width(), view.plot.vb.height()
+    for corner in range(4):
+        view.readout.setPos(*view._readout_corners(view.readout.boundingRect())[corner])
+        view.set_readout(long, place=False)
+        box = view.readout.boundingRect()
+        pos = view.readout.pos()
+        assert (pos.x(), pos.y()) == view._readout_corners(box)[corner]
+        assert 0 < pos.x() < pos.x() + box.width() < width
+        assert 0 < pos.y() < pos.y() + box.height() < height
+        view.set_readout(short, place=False)  # and back: the same corner again
+        assert (view.readout.pos().x(), view.readout.pos().y()) == view._readout_corners(
+            view.readout.boundingRect()
+        )[corner]
+
+
 def _legend_over(view: ContourView, x: float, y: float) -> None:
     """Show a twelve-row legend with its box over the point (x, y) of the plot."""
     rows = "".join(f"<tr><td>racer number {i}</td><td>L=24.2</td></tr>" for i in range(12))
