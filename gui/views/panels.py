@@ -501,6 +501,8 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
 
     def set_log(self, key: str, log: bool) -> None:
         self.log_y[key] = log
+        if key == "loss":  # turned on over losses ≤ 0 already drawn: linear at once, and said
+            self._linear_fallback[key] = log and self._nonpositive_loss()
         self._apply_scale(key)
 
     def is_log(self, key: str) -> bool:
@@ -869,12 +871,16 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
 
         The label says so ("linear: L ≤ 0"); no curve is ever left out without a word.
         """
-        nonpositive = any(
-            bool(np.any(y[np.isfinite(y)] <= 0)) for (_n, k, _i), (_x, y) in self._data.items() if k == "loss"
-        )
+        nonpositive = self._nonpositive_loss()
         if nonpositive != self._linear_fallback["loss"]:
             self._linear_fallback["loss"] = nonpositive
             self._apply_scale("loss")
+
+    def _nonpositive_loss(self) -> bool:
+        """Whether any loss curve holds a finite value ≤ 0 (which log10 would drop)."""
+        return any(
+            bool(np.any(y[np.isfinite(y)] <= 0)) for (_n, k, _i), (_x, y) in self._data.items() if k == "loss"
+        )
 
     def _set_x_range(self, last_step: int) -> None:
         """Grow the shared step axis in nice jumps (…, 100, 200, 500, 1000, …).

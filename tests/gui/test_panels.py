@@ -295,6 +295,29 @@ def test_a_log_loss_plot_shows_losses_at_or_below_zero_linearly_and_says_so(pane
     assert panels.is_log("loss") and not note.isVisible()
 
 
+def test_log_turned_on_over_losses_below_zero_already_drawn_shows_them_linearly_and_says_so(panels) -> None:
+    """A finished race with L < 0, then "log L": every curve past L = 0 vanished (log10 of a
+    negative number), without a word; the check ran only when new rows came."""
+    histories = {"adam": _history("saddle", "adam", 100, start=None)}
+    panels.set_racers(["adam"])
+    panels.set_log("loss", False)
+    panels.update_racers(histories, _adaptive(histories))
+    note = panels.scale_notes["loss"]
+    assert not note.isVisible()
+    panels.set_log("loss", True)  # the race is over: no rows come any more
+    assert not panels.is_log("loss") and panels.log_y["loss"]
+    _x, shown = panels._curves[("adam", "loss", 0)].getData()
+    np.testing.assert_array_equal(shown, histories["adam"].loss)  # every point, none dropped
+    assert note.isVisible() and "L ≤ 0" in note.toPlainText()
+    panels.set_log("loss", False)  # off again: linear, and nothing to say
+    assert not panels.is_log("loss") and not note.isVisible()
+    positive = {"adam": _history("quadratic", "adam", 50)}
+    panels.set_racers(["adam"])
+    panels.update_racers(positive, _adaptive(positive))
+    panels.set_log("loss", True)  # all above zero: log, as asked
+    assert panels.is_log("loss") and not note.isVisible()
+
+
 def test_a_rule_without_momentum_gets_no_m_curve(panels) -> None:
     histories = {n: _history("quadratic", n, 20) for n in ("sgd", "rmsprop", "adam")}
     panels.set_racers(list(histories), without_momentum=["sgd", "rmsprop"])
