@@ -31,8 +31,8 @@ FILL_TIME_LIMIT = 600.0
 
 def warm_up() -> None:
     """Compile what a start compiles before the first race (gui/worker.py's warm-up), plus a
-    typed loss's shared runners, the many-run sweep, data losses, gradient noise and the
-    fast-forward kernels each race's start loads. Runs in the fill's own child process."""
+    typed loss's shared runners, the many-run sweep, data losses and gradient noise. Runs in the
+    fill's own child process."""
     import numpy as np
 
     from engine import _compile_child, batch, get_loss, simulate
@@ -50,17 +50,6 @@ def warm_up() -> None:
     simulate(penguins, "adam", steps=2)
     simulate(penguins, "adam", steps=2, batch_size=8, noise=0.1)
     simulate("quadratic", "adam", steps=2, noise=0.1)
-    for surface in (get_loss("quadratic"), penguins, get_loss("x^2 + y^2")):
-        load_fast_forward(surface)
-
-
-def load_fast_forward(surface: object) -> None:
-    """Compile the kernel that fast-forwards a run recording nothing (``Run.skip``) on ``surface``'s
-    kind of loss (built-in, data, typed). Every race's start loads it (a Pause recomputes rows
-    with it): missing from the lab's cache, a fresh account's first race waited 6–8 s for it."""
-    from engine.simulate import Run
-
-    Run(surface, "adam").skip(1)  # type: ignore[arg-type]
 
 
 def default_machine_cache() -> Path:

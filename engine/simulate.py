@@ -297,17 +297,13 @@ class Run:
         if self.done or n <= 0:
             return
         t0 = int(self._S[S_T])
-        if self._z is not None:
-            # a drawn gradient: the stochastic kernels, every step written into the same one row (no
-            # step is on a stride this long). Through ``advance`` the run's own record kept rows and
-            # filled their deferred L: the window's Pause on twelve racers on data spent ≈ 50 ms in it
-            bufs = tuple(one_block(1).values())
-            taken, code = self._run_chunk(n, -1, bufs, SKIP_STRIDE)
-        else:
-            taken, code = self.surface.kernels.run_steps(
-                self.surface.kernel_id, self._p, self.optimizer.kernel_id, self._h, self._sched[0],
-                self._sched[1], self._S, n, self.tol,
-            )  # fmt: skip
+        # The run's own stepping kernel, every step written into the same one row (no step is on a
+        # stride this long): the state it reaches is bit for bit the recording kernels'. Through
+        # ``advance`` the run's record kept rows and filled their deferred L (a Pause on twelve
+        # racers on data spent ≈ 50 ms in it); a kernel of its own (``run_steps``, ≈ 20 % faster a
+        # step) had to be compiled for each kind of loss: 6–8 s of a fresh cache's first race.
+        bufs = tuple(one_block(1).values())
+        taken, code = self._run_chunk(n, -1, bufs, SKIP_STRIDE)
         self._rows, self._last = 1, None
         self._step[0] = t0 + taken
         self.status = _STATUS[code]

@@ -443,12 +443,11 @@ class RaceWorker(QThread):
         self._set_playing(False)
         if not own_racers:
             config = self.race.with_current_racers(config)
-        # Everything slow first, with nothing sent: the runs' kernels (a data loss's may load or
-        # compile, seconds on a fresh cache) and the surface's picture. Then the race's reset
-        # (``race.start`` tells the window at once) and the surface, back to back: a surface sent
-        # before showed the new contour under the old race's legend, table and trails while they
-        # compiled; a reset sent before showed the new racers on the old contour.
-        self._load_skip(config, surface)
+        # The surface's picture first, then the race (its runs' kernels load or compile before it
+        # tells the window: a data loss's take seconds on a fresh cache), then the two back to
+        # back: a surface sent before the runs were made showed the new contour under the old
+        # race's legend, table and trails while they compiled; a reset sent before the picture
+        # was made showed the new racers on the old contour.
         payload = self._surface_payload(surface, config.view or surface.view, config) if new_surface else None
         reset = self.race.start(config, surface)
         if payload is not None:
@@ -456,22 +455,6 @@ class RaceWorker(QThread):
         self._emit_reset(reset)
         self._started = True
         self.busy.emit("")
-
-    @staticmethod
-    def _load_skip(config: SessionConfig, surface: Surface) -> None:
-        """Load (or compile) the kernel that fast-forwards a run of this surface (``Run.skip``) here.
-
-        A Pause makes the rows around the newest step exact on the GUI thread, recomputed from a
-        checkpoint (``RaceRecord.exact_around``); no start compiled that kernel, so on a fresh kernel
-        cache the first Pause froze the window while it compiled (6 s on the bowl, 9 s on the
-        penguins' full batch), and reading it from the cache takes the GIL too. Here the window
-        still says "compiling…"; once loaded, this costs a run's set-up and one step.
-        """
-        from engine.simulate import run_for
-
-        racers = config.enabled_racers()
-        if racers:
-            run_for(config, racers[0], surface, max_rows=16).skip(1)
 
     def _emit_surface(
         self, surface: Surface, view: tuple[float, float, float, float], config: SessionConfig | None = None

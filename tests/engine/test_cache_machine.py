@@ -125,6 +125,5 @@ def test_the_fills_own_typed_loss_is_not_held_to_a_learners_time_limit(monkeypat
     import engine.data
 
     monkeypatch.setattr(engine.data, "data_surface", lambda spec: engine.get_loss("quadratic"))
-    monkeypatch.setattr(cache_cli, "load_fast_forward", lambda surface: None)
     cache_cli.warm_up()
     assert len(limits) >= 2 and {limit for _loss, limit in limits} == {cache_cli.FILL_TIME_LIMIT}

@@ -276,6 +276,35 @@ def test_a_session_config_starts_the_same_runs_as_simulate() -> None:
     np.testing.assert_array_equal(run.trajectory().w, ref.w)
 
 
+@pytest.mark.parametrize("kind", ["built-in", "data"])
+def test_a_skip_runs_the_kernel_the_run_steps_with_and_needs_none_of_its_own(kind) -> None:
+    """The window's Pause recomputes the rows around the newest step from a checkpoint on the GUI
+    thread (``Run.skip``). Skipping had a kernel of its own for each kind of loss, compiled on
+    a fresh cache at the first race's start (6 s for the bowl, 8 s for the penguins) or, before,
+    at the first Pause with the window frozen. A run that has stepped has every kernel its skip
+    needs: no signature is added to any of the engine's kernels."""
+    import numba
+
+    from engine import _fn_kernels, _kernels, _stochastic
+    from engine.data import DataSpec, data_surface
+
+    def compiled() -> dict[str, int]:
+        return {
+            f"{module.__name__}.{name}": len(kernel.signatures)
+            for module in (_kernels, _stochastic, _fn_kernels)
+            for name, kernel in vars(module).items()
+            if isinstance(kernel, numba.core.registry.CPUDispatcher)
+        }
+
+    spec = DataSpec("penguins", "logistic", "bill_length_mm", "species", standardize=True, positive="Gentoo")
+    run = Run("quadratic" if kind == "built-in" else data_surface(spec), "adam", tol=0.0)
+    run.advance(5)
+    before = compiled()
+    run.skip(50)
+    assert run.t == 55
+    assert compiled() == before
+
+
 @pytest.mark.parametrize("batch_size", [8, 0])
 def test_a_skip_on_data_keeps_no_rows_fills_no_loss_and_goes_on_bit_for_bit(monkeypatch, batch_size) -> None:
     """``Run.skip`` fast-forwards to where rows are wanted (the window's Pause recomputes the rows

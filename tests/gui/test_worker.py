@@ -60,30 +60,14 @@ def test_a_window_that_takes_nothing_in_never_holds_the_worker_back(worker, qtbo
     assert len(worker.mailbox) == 0
 
 
-def test_a_new_race_loads_the_fast_forward_kernel_in_the_worker_not_at_the_first_pause(
+def test_a_new_surfaces_race_reaches_the_window_only_with_its_picture_made(
     worker, qtbot, monkeypatch
 ) -> None:
-    """A Pause recomputes the rows around the newest step on the GUI thread, fast-forwarding from a
-    checkpoint (``Run.skip``). Nothing before had run that kernel: on a fresh kernel cache the first
-    Pause froze the window for 6–9 s while it compiled. Each new race runs it once in the worker."""
-    import threading
-
-    threads: list[int] = []
-    original = Run.skip
-    monkeypatch.setattr(Run, "skip", lambda run, n: threads.append(threading.get_ident()) or original(run, n))
-    with qtbot.waitSignal(worker.race_reset, timeout=ENGINE_TIMEOUT_MS):
-        worker.configure(SessionConfig())
-    assert threads and set(threads) == {worker.thread_ident}
-
-
-def test_a_new_surfaces_race_reaches_the_window_only_with_its_kernels_loaded_and_its_picture_made(
-    worker, qtbot, monkeypatch
-) -> None:
-    """While a new loss's kernels load (seconds on a fresh cache: the fast-forward kernel, a
-    data loss's runs) and its contour picture is computed, the window must keep showing the old
-    race: the race's reset went out first, and the window showed the new racers and their
-    losses on the old contour for as long as the load took. Now nothing is told before both;
-    then the reset and the surface go out back to back."""
+    """While a new loss's contour picture is computed (and, before, a kernel loaded), the window
+    must keep showing the old race: the race's reset went out first, and the window showed the
+    new racers and their losses on the old contour for as long as that took (once 60 s, a
+    kernel compiling). Now nothing is told before the picture; then the reset and the surface
+    go out back to back."""
     from engine.race import RaceReset
     from gui import worker as worker_module
 
@@ -91,25 +75,20 @@ def test_a_new_surfaces_race_reaches_the_window_only_with_its_kernels_loaded_and
     worker.race.subscribe(lambda event: told.append("reset") if isinstance(event, RaceReset) else None)
     worker.surface_ready.connect(lambda _payload: told.append("surface"), Qt.ConnectionType.DirectConnection)
     seen_at_load: list[list[str]] = []
-    original_skip, original_picture = Run.skip, worker_module.RaceWorker._surface_payload
-
-    def skip(run: Run, n: int) -> None:
-        seen_at_load.append(list(told))
-        original_skip(run, n)
+    original_picture = worker_module.RaceWorker._surface_payload
 
     def picture(*args: object) -> object:
         seen_at_load.append(list(told))
         return original_picture(*args)
 
-    monkeypatch.setattr(Run, "skip", skip)
     monkeypatch.setattr(worker_module.RaceWorker, "_surface_payload", staticmethod(picture))
     with qtbot.waitSignal(worker.race_reset, timeout=ENGINE_TIMEOUT_MS):
         worker.configure(SessionConfig())
-    assert told == ["reset", "surface"] and seen_at_load == [[], []]
+    assert told == ["reset", "surface"] and seen_at_load == [[]]
     told.clear(), seen_at_load.clear()
     with qtbot.waitSignal(worker.race_reset, timeout=ENGINE_TIMEOUT_MS):
         worker.configure(replace(SessionConfig(), loss="rosenbrock"))
-    assert told == ["reset", "surface"] and seen_at_load == [[], []]
+    assert told == ["reset", "surface"] and seen_at_load == [[]]
 
 
 def test_the_mailbox_keeps_a_newer_races_rows_until_the_window_knows_that_race() -> None:
