@@ -20,8 +20,8 @@ import pytest
 
 from tests.engine.cache_helpers import RUN, TYPED_LINES, notes
 
-#: Each race's start loads the kernel that fast-forwards a run (``Run.skip``): not in the fill, a
-#: student's first race waited 6–8 s for it to compile.
+#: A Pause fast-forwards runs (``Run.skip``): a kernel of its own, missing from the fill, once kept a
+#: student's first race waiting 6–8 s; it must come from the fill like every other.
 FAST_FORWARD = """
 from engine.data import DataSpec, data_surface
 from engine.simulate import Run

@@ -220,7 +220,10 @@ def test_a_map_of_a_typed_loss_compiles_nothing_in_this_process() -> None:
     from numba.core import event
 
     from engine import _fn_batch, _fn_kernels  # noqa: F401  (compiled once on a fresh cache: no formula's)
+    from engine._kernels import grad_norm_below
     from engine.simulate import Run
+
+    grad_norm_below(1.0, 1.0, 0.0)  # every run's convergence test, compiled by the window's warm-up
 
     with event.install_recorder("numba:compile") as compiles:
         surface = get_loss("x^2 + 5*y^2 + 0.5*cos(2*y)")  # compiled by the compile child, loaded here
