@@ -502,7 +502,9 @@ def run_chunk(loss_id, P, opt, H, kind, sp, S, n, tol, row0, stride, pin, w, f, 
 
 @njit(**_JIT)
 def run_steps(loss_id, P, opt, H, kind, sp, S, n, tol):
-    """``run_chunk`` without the record: only the state S advances (fast-forward, benchmarks)."""
+    """``run_chunk`` without the record: only the state S advances. The floor a recorded step is
+    measured against (benchmarks/bench_engine.py); ``Run.skip`` fast-forwards with ``run_chunk``
+    itself, which every run has loaded already."""
     e1 = np.empty((0, 2))
     e0 = np.empty(0)
     return _advance(

@@ -284,19 +284,6 @@ def run_chunk_minibatch(model, P, Z, opt, H, kind, sp, S, n, tol, row0, stride, 
     return out
 
 
-@njit(**_JIT)
-def run_steps_data(model, P, Z, opt, H, kind, sp, S, n, tol):
-    """``run_chunk_data`` without the record (benchmarks, fast-forward)."""
-    e1 = np.empty((0, 2))
-    e0 = np.empty(0)
-    out = _advance(
-        _data_after_step, drawn_grad, model, P, Z, _rows_scratch(Z), opt, H, kind, sp, S, n, tol, -1, 1, 0,
-        e1, e0, e1, e1, e1, e1, e1, False, True,
-    )  # fmt: skip
-    _settle(model, P, S)
-    return out
-
-
 @njit(**_JIT, parallel=True)
 def loss_grid(model, P, xs, ys, out):
     """The full-data loss on a grid, out[j, i] = L(xs[i], ys[j]) (the contour)."""

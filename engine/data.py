@@ -372,9 +372,6 @@ class DataKernels:
         """(H, kind, sp, S, n, tol, row0, stride, pin, *record arrays), as ``_kernels.run_chunk``."""
         return self._module().run_chunk_data(model, P, self._EXACT, opt, *args)
 
-    def run_steps(self, model: int, P: np.ndarray, opt: int, *args: Any) -> tuple[int, int]:
-        return self._module().run_steps_data(model, P, self._EXACT, opt, *args)
-
     def run_batch(self, model: int, P: np.ndarray, opt: int, *args: Any) -> None:
         self._module().run_batch_data(model, P, self._EXACT, opt, *args)
 
