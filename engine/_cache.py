@@ -66,6 +66,7 @@ _KERNEL_SOURCES = (
     "_surfaces.py",
     "_fn_kernels.py",
     "_fn_batch.py",
+    "_fn_steps.py",
     "_loss_type.py",
     "_stochastic.py",
 )

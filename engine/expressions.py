@@ -28,9 +28,9 @@ its machine code in the private cache; this process only loads them (~0.03 s), s
 holds the GIL here for a typed loss. ``compile_expression`` still waits for the child and holds
 a lock meanwhile: call it from a worker thread, never the GUI thread. A formula typed before
 loads from the cache without a child and without importing sympy. The value, grid and
-single-run kernels (``engine._fn_kernels``) and the many-run batch (the Maps panel:
-``engine._fn_batch``) are shared runners, compiled once for every formula;
-``engine.simulate.surface_for`` runs the first step once, so the window's first frame never waits.
+single-run kernels (``engine._fn_kernels``), the fast-forward (``engine._fn_steps``) and the
+many-run batch (the Maps panel: ``engine._fn_batch``) are shared runners, compiled once for every
+formula; ``engine.simulate.surface_for`` runs the first step once, so the window's first frame never waits.
 """
 
 from __future__ import annotations
@@ -303,9 +303,10 @@ Array = Any  # a float64 numpy array, as the kernels take it
 class ExpressionKernels:
     """The kernel interface of ``engine._kernels`` for one expression.
 
-    Everything goes through the shared function-pointer runners of ``engine._fn_kernels`` and
-    ``engine._fn_batch``, compiled once and cached on disk, so no formula compiles a runner in this
-    process (numba would hold the GIL for seconds, beyond the compile child's limits).
+    Everything goes through the shared function-pointer runners of ``engine._fn_kernels``,
+    ``engine._fn_steps`` and ``engine._fn_batch``, compiled once and cached on disk, so no formula
+    compiles a runner in this process (numba would hold the GIL for seconds, beyond the compile
+    child's limits).
     """
 
     def __init__(self, light: ModuleType) -> None:
@@ -344,9 +345,9 @@ class ExpressionKernels:
     def run_steps(
         self, loss_id: int, P: Array, opt: int, H: Array, kind: int, sp: Array, S: Array, n: int, tol: float
     ) -> tuple[int, int]:
-        from engine import _fn_batch
+        from engine import _fn_steps
 
-        return _fn_batch.run_steps_fn(self.loss_value_grad, P, opt, H, kind, sp, S, n, float(tol))
+        return _fn_steps.run_steps_fn(self.loss_value_grad, P, opt, H, kind, sp, S, n, float(tol))
 
     def run_batch(
         self, loss_id: int, P: Array, opt: int, Hs: Array, kind: int, sp: Array, *rest: Any

@@ -122,6 +122,7 @@ def test_the_fills_own_typed_loss_is_not_held_to_a_learners_time_limit(monkeypat
     )
     monkeypatch.setattr(engine, "get_loss", lambda spec: type("L", (), {"grid": lambda self, *a: None})())
     monkeypatch.setattr(engine, "batch", lambda *a, **k: None)
+    monkeypatch.setattr(engine, "Run", lambda *a, **k: type("R", (), {"skip": lambda self, n: None})())
     import engine.data
 
     monkeypatch.setattr(engine.data, "data_surface", lambda spec: engine.get_loss("quadratic"))

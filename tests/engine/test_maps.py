@@ -219,7 +219,7 @@ def test_a_map_of_a_typed_loss_compiles_nothing_in_this_process() -> None:
     child's limits: a map of a typed loss runs on the shared runner, compiled once for all formulas."""
     from numba.core import event
 
-    from engine import _fn_batch, _fn_kernels  # noqa: F401  (compiled once on a fresh cache: no formula's)
+    from engine import _fn_batch, _fn_kernels, _fn_steps  # noqa: F401  (compiled once on a fresh cache)
     from engine.simulate import Run
 
     with event.install_recorder("numba:compile") as compiles:

@@ -92,7 +92,8 @@ def test_a_map_of_a_typed_loss_compiles_nothing_in_the_windows_process(qtbot, wi
     from numba.core import event
     from PySide6.QtCore import Qt
 
-    import engine._fn_batch  # noqa: F401  (compiled once for every formula, as a filled cache has it)
+    import engine._fn_batch
+    import engine._fn_steps  # noqa: F401  (compiled once for every formula, as a filled cache has them)
 
     text = "x^2 + 3*y^2 + 0.37*cos(2*x*y)"
     with event.install_recorder("numba:compile") as compiles:
