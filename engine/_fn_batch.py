@@ -1,4 +1,4 @@
-"""The many-run batch and the fast-forward of typed losses, the loss passed as a function pointer.
+"""The many-run batch of typed losses, the loss passed as a function pointer.
 
 Like ``engine._fn_kernels`` (whose types it shares), compiled once for every formula and cached on
 disk, so a map of a typed loss compiles nothing in the window's process: a batch runner specialised
@@ -7,34 +7,24 @@ child's limits. The price is an indirect call per loss evaluation in a loop that
 vectorises over runs: a map of a typed loss is slower than one of a built-in surface
 (benchmarks/bench_maps.py), and every pixel is bit-identical to ``simulate`` (the specialised runner
 inlined, vectorised the loss and so differed). A module of its own: the parallel batch is the
-biggest kernel to compile on a fresh cache, and only Maps and the fast-forward need it.
+biggest kernel to compile on a fresh cache, and only Maps and ``batch`` need it (a start never does:
+``Run.skip`` fast-forwards with ``engine._fn_kernels``' own runner).
 """
 
 from __future__ import annotations
 
-import numpy as np
 from numba import njit, types
 
-from engine._kernels import _JIT, _NO_ROWS, _NO_Z, _advance, _batch, exact_grad
+from engine._kernels import _JIT, _batch
 from engine._loss_type import LOSS_TYPE
 
-__all__ = ["run_batch_fn", "run_steps_fn"]
+__all__ = ["run_batch_fn"]
 
 _F = types.float64
 _I = types.int64
 _V = types.Array(_F, 1, "A")
 _M = types.Array(_F, 2, "A")
 _IV = types.Array(_I, 1, "A")
-
-
-@njit(types.UniTuple(_I, 2)(LOSS_TYPE, _V, _I, _V, _I, _V, _V, _I, _F), **_JIT)
-def run_steps_fn(loss, P, opt, H, kind, sp, S, n, tol):
-    e1 = np.empty((0, 2))
-    e0 = np.empty(0)
-    return _advance(
-        loss, exact_grad, 0, P, _NO_Z, _NO_ROWS, opt, H, kind, sp, S, n, tol, -1, 1, 0,
-        e1, e0, e1, e1, e1, e1, e1, False, False,
-    )  # fmt: skip
 
 
 @njit(types.void(LOSS_TYPE, _V, _I, _M, _I, _V, _M, _I, _F, _M, _V, _IV, _IV), **_JIT, parallel=True)

@@ -4,8 +4,8 @@ A runner specialised on a loss (as the built-ins' is) must be compiled for every
 expression: about 3 s of numba for the 14-optimizer loop. Compiled once here against the
 *type* of a loss (a first-class function), it is cached on disk like any kernel, and a new
 expression only compiles its own small loss function (≈ 0.3 s). The indirect call costs a
-few ns a step, which a learner watching 60 steps a second never sees. The many-run batch and the
-fast-forward (``engine._fn_batch``) take the loss the same way.
+few ns a step, which a learner watching 60 steps a second never sees. The many-run batch
+(``engine._fn_batch``) takes the loss the same way.
 """
 
 from __future__ import annotations

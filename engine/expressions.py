@@ -28,8 +28,8 @@ its machine code in the private cache; this process only loads them (~0.03 s), s
 holds the GIL here for a typed loss. ``compile_expression`` still waits for the child and holds
 a lock meanwhile: call it from a worker thread, never the GUI thread. A formula typed before
 loads from the cache without a child and without importing sympy. The value, grid and
-single-run kernels (``engine._fn_kernels``) and the many-run batch (the Maps panel:
-``engine._fn_batch``) are shared runners, compiled once for every formula;
+single-run kernels (``engine._fn_kernels``, which also fast-forward) and the many-run batch (the
+Maps panel: ``engine._fn_batch``) are shared runners, compiled once for every formula;
 ``engine.simulate.surface_for`` runs the first step once, so the window's first frame never waits.
 """
 
@@ -305,7 +305,8 @@ class ExpressionKernels:
 
     Everything goes through the shared function-pointer runners of ``engine._fn_kernels`` and
     ``engine._fn_batch``, compiled once and cached on disk, so no formula compiles a runner in this
-    process (numba would hold the GIL for seconds, beyond the compile child's limits).
+    process (numba would hold the GIL for seconds, beyond the compile
+    child's limits).
     """
 
     def __init__(self, light: ModuleType) -> None:
@@ -340,13 +341,6 @@ class ExpressionKernels:
 
     def loss_grid(self, loss_id: int, P: Array, xs: Array, ys: Array, out: Array) -> None:
         self._fn.loss_grid_fn(self.loss_value_grad, P, xs, ys, out)
-
-    def run_steps(
-        self, loss_id: int, P: Array, opt: int, H: Array, kind: int, sp: Array, S: Array, n: int, tol: float
-    ) -> tuple[int, int]:
-        from engine import _fn_batch
-
-        return _fn_batch.run_steps_fn(self.loss_value_grad, P, opt, H, kind, sp, S, n, float(tol))
 
     def run_batch(
         self, loss_id: int, P: Array, opt: int, Hs: Array, kind: int, sp: Array, *rest: Any

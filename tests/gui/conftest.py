@@ -149,6 +149,18 @@ def choose_loss_and_wait(qtbot, window: MainWindow, spec: str, timeout: int = 60
         window.choose_loss(spec)
 
 
+@pytest.fixture(scope="session")
+def typed_loss_runners() -> None:
+    """The shared runners every typed loss races on, compiled once per worker (as a filled cache has them).
+
+    A window's first typed loss loads (on a fresh cache: compiles) the single-run runners
+    (``engine._fn_kernels``, which also fast-forward) in its worker thread, while the test waits with a
+    time limit, and how long depends on what the worker ran before. Here they are compiled once, before
+    the window, with no time limit: the formula's own compile (in its child) is all that is left.
+    """
+    import engine._fn_kernels  # noqa: F401
+
+
 @pytest.fixture
 def isolated_settings(tmp_path) -> Iterator[None]:
     QCoreApplication.setOrganizationName("optimizer-lab-tests")

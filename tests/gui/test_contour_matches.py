@@ -83,7 +83,7 @@ def test_the_contour_matches_the_function_after_a_splitter_move(window, qtbot) -
             assert np.percentile(_colour_errors(window, wrong), 90) > 12
 
 
-def test_a_typed_loss_shows_its_minima_in_a_view_fitted_to_them(window, qtbot) -> None:
+def test_a_typed_loss_shows_its_minima_in_a_view_fitted_to_them(typed_loss_runners, window, qtbot) -> None:
     choose_loss_and_wait(qtbot, window, "(x-5)^2 + (y+4)^2")
     stars = window.contour.minima.getData()
     assert list(zip(*stars, strict=True)) == [(5.0, -4.0)]

@@ -166,7 +166,9 @@ def _long_formula() -> str:
     )
 
 
-def test_a_long_valid_formula_compiles_in_another_process_while_the_event_loop_runs(window, qtbot) -> None:
+def test_a_long_valid_formula_compiles_in_another_process_while_the_event_loop_runs(
+    typed_loss_runners, window, qtbot
+) -> None:
     """numba holds the GIL while it compiles: it must not do so in the window's process.
 
     Deterministic form of "no stall": this process compiles nothing (numba's compile events),

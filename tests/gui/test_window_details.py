@@ -161,7 +161,7 @@ def test_the_legend_keeps_clear_of_the_start_square_at_first_start(window, qtbot
     assert not box.adjusted(-8, -8, 8, 8).contains(start)  # the square (11 px) is all in sight
 
 
-def test_a_bad_formula_keeps_what_was_typed_with_the_error_marked(window, qtbot) -> None:
+def test_a_bad_formula_keeps_what_was_typed_with_the_error_marked(typed_loss_runners, window, qtbot) -> None:
     choose_loss_and_wait(qtbot, window, "x^2 + 2*y^2")  # a typed loss racing, then a mistake in the next
     edit = window.controls.expression_edit
     edit.setText("x^2 + z*y")
