@@ -23,7 +23,7 @@ Semantics the learner sees:
   where L and its gradient are finite (so ``log(x)`` starts at (2, 2), not in the gap).
 
 A formula new to the disk cache is differentiated *and* compiled by numba in the bounded child
-process (``engine._compile_child``: 5 s of CPU, 1 GiB), which leaves the sealed loss module and
+process (``engine._compile_child``: 10 s of CPU, 1 GiB), which leaves the sealed loss module and
 its machine code in the private cache; this process only loads them (~0.03 s), so numba never
 holds the GIL here for a typed loss. ``compile_expression`` still waits for the child and holds
 a lock meanwhile: call it from a worker thread, never the GUI thread. A formula typed before
