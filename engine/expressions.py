@@ -305,8 +305,7 @@ class ExpressionKernels:
 
     Everything goes through the shared function-pointer runners of ``engine._fn_kernels`` and
     ``engine._fn_batch``, compiled once and cached on disk, so no formula compiles a runner in this
-    process (numba would hold the GIL for seconds, beyond the compile
-    child's limits).
+    process (numba would hold the GIL for seconds, beyond the compile child's limits).
     """
 
     def __init__(self, light: ModuleType) -> None:

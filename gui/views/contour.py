@@ -1096,10 +1096,7 @@ class ContourView(pg.PlotWidget):
             # a box kept where it was ran past the plot's right edge, and the plot cut its losses
             corners = self._readout_corners(before)
             if corners:
-                pos = self.readout.pos()
-                here = min(
-                    range(4), key=lambda i: abs(corners[i][0] - pos.x()) + abs(corners[i][1] - pos.y())
-                )
+                here = self._readout_corner(corners)
                 self.readout.setPos(*self._readout_corners(self.readout.boundingRect())[here])
 
     def set_notice(self, html: str) -> None:
@@ -1115,6 +1112,11 @@ class ContourView(pg.PlotWidget):
         m = READOUT_MARGIN_PX
         right, bottom = width - size.width() - m, height - size.height() - m
         return [(m, m), (right, m), (m, bottom), (right, bottom)]
+
+    def _readout_corner(self, corners: list[tuple[float, float]]) -> int:
+        """Which of ``corners`` (``_readout_corners``) the readout stands in: the nearest one."""
+        pos = self.readout.pos()
+        return min(range(4), key=lambda i: abs(corners[i][0] - pos.x()) + abs(corners[i][1] - pos.y()))
 
     def place_readout(self) -> None:
         """Move the readout to the corner of the plot where it hides the fewest trail points.
@@ -1143,8 +1145,7 @@ class ContourView(pg.PlotWidget):
             float(weight[_in_box(px, py, (cx, cy, size.width(), size.height()), READOUT_CLEARANCE_PX)].sum())
             for cx, cy in corners
         ]
-        pos = self.readout.pos()
-        current = min(range(4), key=lambda i: abs(corners[i][0] - pos.x()) + abs(corners[i][1] - pos.y()))
+        current = self._readout_corner(corners)
         best = min(range(4), key=lambda i: hidden[i])
         if hidden[best] < hidden[current]:
             current = best
