@@ -29,6 +29,7 @@ import gc
 import json
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -36,7 +37,7 @@ from pathlib import Path
 
 import pytest
 
-from tests import home_guard
+from tests import home_guard, kernel_seed
 
 
 def _real_homes() -> set[Path]:
@@ -108,11 +109,37 @@ os.environ[_CONTROLLER] = json.dumps(
 )
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+#: What this worker did with the session's kernel seed (tests/kernel_seed.py), or None.
+SEED_NOTE: str | None = None
+if WORKER and not _kept and kernel_seed.ENV in os.environ:  # before any test imports the engine
+    SEED_NOTE = kernel_seed.take(Path(os.environ[kernel_seed.ENV]), KERNEL_CACHE)
+
 from hypothesis import settings  # noqa: E402  (after the environment is set)
 
 settings.register_profile("ci", derandomize=True, database=None)
 if os.environ.get("CI"):
     settings.load_profile("ci")
+
+
+_seed: subprocess.Popen[bytes] | None = None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The whole suite in xdist workers: compile the kernels once for all of them (tests/kernel_seed.py).
+
+    Only for a run of every test (no paths given) in several workers: a run of one file compiles
+    just what it needs. A kept cache (``OPTIMIZER_LAB_TEST_CACHE_DIR``) needs no seed.
+    """
+    global _seed
+    whole_suite = config.args_source == pytest.Config.ArgsSource.TESTPATHS
+    workers = getattr(config.option, "numprocesses", None)
+    if CONTROLLER or _kept or not whole_suite or not workers or sys.platform == "win32":
+        return
+    if kernel_seed.ENV in os.environ:  # a session started by a test of a seeded session
+        return
+    folder = SESSION_ROOT / "kernel-seed"
+    _seed = kernel_seed.start(folder)
+    os.environ[kernel_seed.ENV] = str(folder)  # the workers, started after this, inherit it
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -172,6 +199,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         else:
             print(message, file=sys.stderr)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    if _seed is not None and _seed.poll() is None:  # the run ended before the seed did
+        _seed.kill()
+        _seed.wait()
     shutil.rmtree(SESSION_ROOT, ignore_errors=True)
 
 
