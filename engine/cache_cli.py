@@ -1,7 +1,8 @@
 """``optimizer-lab-cli cache``: where the kernel cache is, and filling a machine-wide one for a lab.
 
 Lab machines often give each login a fresh home folder, so every student would compile the
-kernels (10–15 s on a busy 2-core machine) at every session. An installer runs ::
+kernels (12 s on a quiet 2-core machine, up to half a minute on a busy one) at every session.
+An installer runs ::
 
     optimizer-lab-cli cache --fill            # into <sys.prefix>/var/cache/optimizer-lab
     optimizer-lab-cli cache --fill /var/cache/optimizer-lab
@@ -119,7 +120,8 @@ def cmd_cache(args: argparse.Namespace) -> int:
         return 0
     if args.fill is not None:
         dest = Path(args.fill) if args.fill else default_machine_cache()
-        print(f"compiling the kernels for {dest} (half a minute or so)…", file=sys.stderr)
+        took = "two or three minutes on a 2-core machine"
+        print(f"compiling the kernels for {dest} ({took})…", file=sys.stderr)
         try:
             final, count, problem = fill_machine_cache(dest)
         except (OSError, RuntimeError) as exc:

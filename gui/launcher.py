@@ -220,7 +220,7 @@ def _machine_cache_status() -> str:
         if folder.is_dir() and _cache.machine_cache_problem(folder) is None:
             return f"Kernels for every account are ready in {place}: a first start needs no compiling."
     return (
-        "The first start compiles the kernels (a few seconds). For a lab whose accounts start empty, "
+        "The first start compiles the kernels (up to half a minute). For a lab whose accounts start empty, "
         f"an administrator runs once, as root: {_command_text('--install-launcher', '--all-users')}"
     )
 
@@ -252,7 +252,8 @@ def _for_all_users(install: bool) -> int:
                 f"The kernel cache {cache} stays (it goes with the install; delete it with: rm -r {cache})."
             )
         return 0
-    print(f"compiling the kernels for every account into {cache} (half a minute or so)…", file=sys.stderr)
+    took = "two or three minutes on a 2-core machine"
+    print(f"compiling the kernels for every account into {cache} ({took})…", file=sys.stderr)
     try:
         final, count, problem = cache_cli.fill_machine_cache(cache)
     except (OSError, RuntimeError) as exc:
