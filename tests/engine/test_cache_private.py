@@ -268,10 +268,10 @@ def test_the_seal_binds_content_to_its_file_name() -> None:
 
 
 @pytest.mark.slow
-def test_a_cached_typed_loss_is_found_without_sympy(tmp_path: Path) -> None:
+def test_a_cached_typed_loss_is_found_without_sympy() -> None:
     """Its cache key and checks read files, never import sympy (a cached formula loads fast)."""
     code = f"import sys\nfrom engine import get_loss\nget_loss({TYPED!r})\nprint('sympy' in sys.modules)\n"
-    env = engine_env(tmp_path)
+    env = engine_env(None)
     first = run_engine(env, code)  # fills (or finds) the test session's cache
     assert first.returncode == 0, first.stderr[-3000:]
     again = run_engine(env, code)
