@@ -1,7 +1,7 @@
 """``optimizer-lab-cli cache``: where the kernel cache is, and filling a machine-wide one for a lab.
 
 Lab machines often give each login a fresh home folder, so every student would compile the
-kernels (12 s on a quiet 2-core machine, up to half a minute on a busy one) at every session.
+kernels (22 s on a quiet 2-core machine, longer on a busy one) at every session.
 An installer runs ::
 
     optimizer-lab-cli cache --fill            # into <sys.prefix>/var/cache/optimizer-lab

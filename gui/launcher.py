@@ -220,7 +220,7 @@ def _machine_cache_status() -> str:
         if folder.is_dir() and _cache.machine_cache_problem(folder) is None:
             return f"Kernels for every account are ready in {place}: a first start needs no compiling."
     return (
-        "The first start compiles the kernels (up to half a minute). For a lab whose accounts start empty, "
+        "The first start compiles the kernels (about half a minute). For a lab whose accounts start empty, "
         f"an administrator runs once, as root: {_command_text('--install-launcher', '--all-users')}"
     )
 

@@ -623,7 +623,7 @@ class MainWindow(QMainWindow):
             self.contour.set_notice(
                 "<b>{}</b><br>{}".format(
                     self.tr("Loading the optimizers…"),
-                    self.tr("The first start compiles them for this computer: up to half a minute, once.")
+                    self.tr("The first start compiles them for this computer: about half a minute, once.")
                     if first
                     else self.tr("A few seconds."),
                 )

@@ -854,8 +854,8 @@ Do you want to replace it?</source>
         <translation>بارگذاری بهینه‌سازها…</translation>
     </message>
     <message>
-        <source>The first start compiles them for this computer: up to half a minute, once.</source>
-        <translation>نخستین اجرا آن‌ها را برای این رایانه کامپایل می‌کند: تا نیم دقیقه، فقط یک بار.</translation>
+        <source>The first start compiles them for this computer: about half a minute, once.</source>
+        <translation>نخستین اجرا آن‌ها را برای این رایانه کامپایل می‌کند: حدود نیم دقیقه، فقط یک بار.</translation>
     </message>
     <message>
         <source>A few seconds.</source>
