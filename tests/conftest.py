@@ -127,11 +127,13 @@ _seed: subprocess.Popen[bytes] | None = None
 def pytest_configure(config: pytest.Config) -> None:
     """The whole suite in xdist workers: compile the kernels once for all of them (tests/kernel_seed.py).
 
-    Only for a run of every test (no paths given) in several workers: a run of one file compiles
-    just what it needs. A kept cache (``OPTIMIZER_LAB_TEST_CACHE_DIR``) needs no seed.
+    Only for a run of every test (no paths, ``-k``, ``-m`` or ``--lf`` given) in several workers:
+    a narrower run compiles just what it needs. A kept cache (``OPTIMIZER_LAB_TEST_CACHE_DIR``)
+    needs no seed.
     """
     global _seed
-    whole_suite = config.args_source == pytest.Config.ArgsSource.TESTPATHS
+    narrowed = config.option.keyword or config.option.markexpr or getattr(config.option, "lf", False)
+    whole_suite = config.args_source == pytest.Config.ArgsSource.TESTPATHS and not narrowed
     workers = getattr(config.option, "numprocesses", None)
     if CONTROLLER or _kept or not whole_suite or not workers or sys.platform == "win32":
         return
