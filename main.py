@@ -108,7 +108,7 @@ def cmd_session(args: argparse.Namespace) -> int:
         load_session(args.out)  # what was written opens again
     except SessionError as exc:
         raise UsageError(f"--out: {exc}") from None
-    racing = ", ".join(r.optimizer for r in config.enabled_racers())
+    racing = ", ".join(r.key for r in config.enabled_racers())  # adam, adam#2: each racer
     loss = config.loss
     if config.data is not None:  # the data loss races, not the surface the file keeps for later
         loss = f"{config.data.describe()}, batch size {config.batch_size}"

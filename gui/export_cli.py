@@ -50,7 +50,8 @@ def add_race_arguments(p: argparse.ArgumentParser) -> None:
     add_data_arguments(p)
     p.add_argument(
         "--optimizers",
-        help=f"comma-separated optimizer ids, e.g. adagrad,rmsprop,adam (default {','.join(DEFAULT_RACERS)})",
+        help="comma-separated optimizer ids, e.g. adagrad,rmsprop,adam; an id listed again races again "
+        f"(adam,adam: the second is adam#2 for --set) (default {','.join(DEFAULT_RACERS)})",
     )
     p.add_argument("--start", help="start point X,Y (default: the surface's own)")
     p.add_argument("--steps", help="steps per optimizer (default 2000)")
@@ -59,7 +60,7 @@ def add_race_arguments(p: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="NAME.PARAM=VALUE",
-        help="one optimizer's hyperparameter, e.g. --set adam.lr=0.05 (repeatable)",
+        help="one racer's hyperparameter, e.g. --set adam.lr=0.05 or --set adam#2.lr=0.1 (repeatable)",
     )
     for option, name in HYPER_OPTIONS.items():
         h = HYPERPARAMETERS[name]
@@ -204,7 +205,10 @@ def config_from_args(args: argparse.Namespace) -> SessionConfig:
                 get_optimizer(name)
             except ValueError as exc:
                 raise UsageError(f"--optimizers: {exc}") from None
-            racers[name] = current.get(name, RacerConfig(name)).with_values(enabled=True)
+            # an id listed again is another racer, keyed as the window keys it: adam, adam#2, …
+            times = sum(1 for r in racers.values() if r.optimizer == name) + 1
+            key = name if times == 1 else f"{name}#{times}"
+            racers[key] = current.get(key, RacerConfig(name, key=key)).with_values(enabled=True)
     else:
         racers = {n: r for n, r in current.items() if r.enabled}
     try:

@@ -108,6 +108,30 @@ def test_the_version_is_the_packages() -> None:
     assert main.__version__ == project["version"]
 
 
+def test_an_optimizer_listed_twice_races_twice_and_set_names_the_second_by_its_key(tmp_path) -> None:
+    """A slide comparing two learning rates of one rule: --optimizers adam,adam (the window's
+    "race again with…"); the CLI once kept one Adam and said nothing."""
+    out = tmp_path / "two-adams.olab.json"
+    args = ["session", "--loss", "rosenbrock", "--optimizers", "adam,sgd,adam", "--set", "adam#2.lr=0.1"]
+    result = run_main(*args, "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert f"wrote {out}: rosenbrock, adam, sgd, adam#2, 2000 steps" in result.stderr
+    racers = load_session(out).enabled_racers()
+    assert [(r.key, r.optimizer) for r in racers] == [("adam", "adam"), ("sgd", "sgd"), ("adam#2", "adam")]
+    assert racers[2].hyperparameters["lr"] == 0.1 and racers[0].hyperparameters["lr"] != 0.1
+    assert racers[0].color != racers[2].color
+
+    from gui.export import build_scene, legend_html
+
+    legend = legend_html(build_scene(load_session(out)))  # each Adam named by what differs
+    lr = racers[0].hyperparameters["lr"]
+    assert f"<b>Adam η={lr:g}</b>" in legend and "<b>Adam η=0.1</b>" in legend
+
+    wrong = run_main("session", "--optimizers", "adam,adam", "--set", "adam#3.lr=0.1", "--out", str(out))
+    assert wrong.returncode == 2
+    assert "--set adam#3.lr=0.1: 'adam#3' is not racing; racing: adam, adam#2" in wrong.stderr
+
+
 def test_session_writes_a_file_that_export_and_the_window_open(tmp_path) -> None:
     out = tmp_path / "lab1.olab.json"
     result = run_main(*LAB1, "--out", str(out))
