@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import math
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -279,12 +279,15 @@ def _hyper_text(values: Mapping[str, float]) -> str:
     return ", ".join(f"{HYPERPARAMETERS[k].symbol}={v:g}" for k, v in values.items())
 
 
-def label_parts(racer: RacerConfig, racers: tuple[RacerConfig, ...]) -> tuple[str, str]:
+def label_parts(
+    racer: RacerConfig, racers: tuple[RacerConfig, ...], leave_out: Collection[str] = ()
+) -> tuple[str, str]:
     """(the optimizer's title, what tells this racer from its namesakes) for an automatic label.
 
     "RMSprop", "β=0.5": the settings that differ between racers of the same optimizer, so
     the lecture's three RMSprop racers read "RMSprop β=0.5 / β=0.9 / β=0.99". The title is
-    kept apart so the GUI can translate it.
+    kept apart so the GUI can translate it. ``leave_out``: hyperparameters the caller shows
+    beside the label anyway (the window's legend shows every racer's η: "Adam η=0.1 η=0.1").
     """
     title = OPTIMIZERS[racer.optimizer].title
     namesakes = [r for r in racers if r.optimizer == racer.optimizer]
@@ -293,7 +296,7 @@ def label_parts(racer: RacerConfig, racers: tuple[RacerConfig, ...]) -> tuple[st
     differ = {
         k: v
         for k, v in racer.hyperparameters.items()
-        if len({r.hyperparameters.get(k) for r in namesakes}) > 1
+        if k not in leave_out and len({r.hyperparameters.get(k) for r in namesakes}) > 1
     }
     detail = _hyper_text(differ)
     if len({r.schedule for r in namesakes}) > 1 and racer.schedule != "constant":

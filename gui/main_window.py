@@ -1111,8 +1111,10 @@ class MainWindow(QMainWindow):
     def _legend_labels(self, names: list[str] | None = None) -> dict[str, str]:
         names = list(self.histories) if names is None else names
         racers = self.racers
-        return {
-            n: f"{self.race.label(n)}  η={racers[n].hyperparameters['lr']:g}" for n in names if n in racers
+        return {  # η beside the label, not in it too ("Adam η=0.1  η=0.1")
+            n: f"{self.race.label(n, leave_out=('lr',))}  η={racers[n].hyperparameters['lr']:g}"
+            for n in names
+            if n in racers
         }
 
     def _chunks_ready(self) -> None:
@@ -1278,10 +1280,11 @@ class MainWindow(QMainWindow):
         width = self.contour.plot.vb.width()
         compact = many or width < READOUT_COMPACT_BELOW_PX * self.ui_scale
         labels = self.race.labels()
+        beside_eta = self.race.labels(leave_out=("lr",))  # where the row shows η anyway
         fits = self._readout_fits
         room = (round(width), tuple(labels.get(n, n) for n in self.histories))
         limit = fits[1] if fits is not None and fits[0] == room else None
-        cells = self._readout_cells(labels, compact, limit)
+        cells = self._readout_cells(labels, compact, limit, beside_eta)
         size = f"{(8 if compact else 9) * self.ui_scale:.0f}pt"
         two = many and limit is None and room != self._readout_one_column
         html = self._readout_table(step_text, cells, 2 if two else 1, size)
@@ -1306,15 +1309,20 @@ class MainWindow(QMainWindow):
                 continue
             limit = shorter
             self._readout_fits = (room, limit)
-            cells = self._readout_cells(labels, compact, limit)
+            cells = self._readout_cells(labels, compact, limit, beside_eta)
             self._readout_html = self._readout_table(step_text, cells, 1, size)
             self.contour.set_readout(self._readout_html, place=True)
 
     def _readout_cells(
-        self, labels: dict[str, str], compact: bool, name_limit: int | None = None
+        self,
+        labels: dict[str, str],
+        compact: bool,
+        name_limit: int | None = None,
+        beside_eta: dict[str, str] | None = None,
     ) -> list[list[str]]:
         """Each racer's legend cells: its colour, its name (and η unless ``compact``), its loss
-        at the step shown. ``name_limit``: names cut to that many characters (0: no names)."""
+        at the step shown. ``name_limit``: names cut to that many characters (0: no names).
+        ``beside_eta``: the names to show next to η (two Adams told apart by η say it once)."""
         cursor = self.timeline.cursor
         colors = self.race.colors()
         cells = []
@@ -1331,7 +1339,7 @@ class MainWindow(QMainWindow):
             swatch = f"color:{colors.get(name, '#333')}; font-size:{12 * self.ui_scale:.0f}pt"
             # in Persian the name stays one unit and η, the loss and the sample left to right
             eta = "" if compact or name_limit is not None else f" <span dir=ltr>{ltr(f'η={lr:g}')}</span>"
-            label = labels[name]
+            label = (beside_eta or labels)[name] if eta else labels[name]
             if name_limit is not None and len(label) > name_limit:
                 label = label[: max(name_limit - 1, 0)] + "…" if name_limit else ""
             racer = [f"<td><span style='{swatch}'>{ltr('━●')}</span></td>"]

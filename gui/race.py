@@ -9,6 +9,7 @@ This module only turns them into signals and labels in the interface language.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
@@ -80,8 +81,9 @@ class RaceModel(QObject):
     def color(self, key: str) -> str:
         return self.racer(key).color
 
-    def label(self, key: str, config: SessionConfig | None = None) -> str:
-        """The racer's label in the interface language ("RMSprop β=0.5"), in ``config`` or the race."""
+    def label(self, key: str, config: SessionConfig | None = None, leave_out: Collection[str] = ()) -> str:
+        """The racer's label in the interface language ("RMSprop β=0.5"), in ``config`` or the race;
+        ``leave_out``: hyperparameters shown beside it, not in it (``engine.config.label_parts``)."""
         from engine.config import label_parts
 
         racers = (config or self.config).current_racers()
@@ -90,12 +92,17 @@ class RaceModel(QObject):
             return key
         if racer.label:
             return racer.label
-        title, detail = label_parts(racer, racers)
+        title, detail = label_parts(racer, racers, leave_out)
         return f"{tr_engine(title)} {translate_message(detail)}".strip()
 
-    def labels(self, keys: list[str] | None = None, config: SessionConfig | None = None) -> dict[str, str]:
+    def labels(
+        self,
+        keys: list[str] | None = None,
+        config: SessionConfig | None = None,
+        leave_out: Collection[str] = (),
+    ) -> dict[str, str]:
         keys = list(self.histories) if keys is None else keys
-        return {k: self.label(k, config) for k in keys}
+        return {k: self.label(k, config, leave_out) for k in keys}
 
     def colors(self, keys: list[str] | None = None) -> dict[str, str]:
         keys = list(self.histories) if keys is None else keys

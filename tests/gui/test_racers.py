@@ -274,3 +274,34 @@ def test_on_a_projectors_plot_the_legend_fades_over_a_racer_and_comes_back_when_
     window._dirty = True
     window._redraw()
     assert contour.readout.opacity() == 1.0
+
+
+def test_two_racers_of_one_rule_told_apart_by_eta_say_it_once_in_the_legend(
+    window, qtbot, monkeypatch
+) -> None:
+    """The legend shows each racer's η beside its name; a name that is "Adam η=0.2" because its
+    namesake has another η said it twice ("Adam η=0.2 η=0.2"). The list and the table keep it."""
+    import re
+
+    from gui import main_window
+
+    racers = (
+        RacerConfig("adam", {"lr": 0.05}),
+        RacerConfig("sgd", {"lr": 0.001}),
+        RacerConfig("adam", {"lr": 0.2}),
+    )
+    race(window, qtbot, SessionConfig(loss="rosenbrock", start=(-1.2, 1.0), steps=100, racers=racers))
+    press_step(window, qtbot)
+    window._redraw()
+    window._update_readout()
+    text = re.sub(r"<[^>]+>", "", window._readout_html)  # the legend as read
+    assert text.count("η=0.05") == 1 and text.count("η=0.2") == 1 and text.count("η=0.001") == 1, text
+    assert text.count("Adam") == 2
+    assert "Adam η=0.05" in list_texts(window) and "● Adam η=0.2" in table_texts(window)
+    trails = {r.label for r in window.contour._racers.values()}
+    assert trails == {"Adam  η=0.05", "SGD  η=0.001", "Adam  η=0.2"}
+    # a narrow plot's legend leaves η out of its rows: there the name tells them apart
+    monkeypatch.setattr(main_window, "READOUT_COMPACT_BELOW_PX", 100_000)
+    window._update_readout()
+    text = re.sub(r"<[^>]+>", "", window._readout_html)
+    assert text.count("Adam η=0.05") == 1 and text.count("Adam η=0.2") == 1 and "η=0.001" not in text, text
