@@ -153,16 +153,19 @@ def take(folder: Path, cache: Path) -> str:
     """Wait for the seed in ``folder``, then copy its kernels into ``cache``; what happened, in words."""
     import fcntl
 
-    with open(folder / LOCK) as lock:
-        fcntl.flock(lock, fcntl.LOCK_SH)  # blocks until the seed is done
     try:
+        with open(folder / LOCK) as lock:
+            fcntl.flock(lock, fcntl.LOCK_SH)  # blocks until the seed is done
         status = json.loads((folder / STATUS).read_text())
     except (OSError, ValueError) as exc:
         return f"no kernel seed ({exc}): this worker compiles its kernels itself"
     if not status["ok"]:
         return f"no kernel seed ({status['why']}): this worker compiles its kernels itself"
-    cache.mkdir(mode=0o700, parents=True, exist_ok=True)
-    shutil.copytree(folder / MERGED, cache, dirs_exist_ok=True)
+    try:
+        cache.mkdir(mode=0o700, parents=True, exist_ok=True)
+        shutil.copytree(folder / MERGED, cache, dirs_exist_ok=True)
+    except OSError as exc:  # a file cut short fails its seal (engine._cache): it is compiled again
+        return f"kernel seed only partly copied ({exc}): this worker compiles the rest itself"
     return f"kernel seed: {status['files']} files"
 
 

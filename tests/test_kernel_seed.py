@@ -46,3 +46,18 @@ def test_a_kernel_comes_whole_from_the_first_part_that_has_it_and_typed_losses_s
         "numba-f/engine_1/_k.g-9.py311.nbi": b"g index",
         "numba-f/engine_1/_k.g-9.py311.1.nbc": b"g",
     }
+
+
+def test_a_worker_without_a_usable_seed_says_so_and_copies_nothing(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    assert "no kernel seed" in kernel_seed.take(tmp_path / "never-started", cache)
+    folder = tmp_path / "seed"
+    folder.mkdir()
+    (folder / kernel_seed.LOCK).touch()
+    (folder / kernel_seed.STATUS).write_text('{"ok": false, "why": "failed: data (exit 1)"}')
+    (folder / kernel_seed.MERGED / "numba-f").mkdir(parents=True)
+    note = kernel_seed.take(folder, cache)
+    assert note == "no kernel seed (failed: data (exit 1)): this worker compiles its kernels itself"
+    assert not cache.exists()
+    (folder / kernel_seed.STATUS).write_text('{"ok": true, "files": 0}')
+    assert kernel_seed.take(folder, cache) == "kernel seed: 0 files" and (cache / "numba-f").is_dir()
