@@ -231,7 +231,8 @@ def check_seed(value: Any, what: str) -> int:
     return value
 
 
-def _unique_key(optimizer: str, taken: set[str]) -> str:
+def unique_key(optimizer: str, taken: set[str]) -> str:
+    """A racer's key: the optimizer's id, or ``id#2``, ``id#3``… if taken (as the window keys copies)."""
     if optimizer not in taken:
         return optimizer
     n = 2
@@ -262,7 +263,7 @@ def _fill_racers(racers: tuple[RacerConfig, ...]) -> tuple[RacerConfig, ...]:
     for racer in racers:
         changes: dict[str, str] = {}
         if not racer.key:
-            changes["key"] = _unique_key(racer.optimizer, taken_keys)
+            changes["key"] = unique_key(racer.optimizer, taken_keys)
             taken_keys.add(changes["key"])
         if not racer.color or racer.color in seen_colors:
             changes["color"] = free_color(racer.optimizer, taken_colors | seen_colors)

@@ -25,9 +25,9 @@ from engine.config import (
     Edit,
     RacerConfig,
     SessionConfig,
-    _unique_key,
     free_color,
     too_many_racers,
+    unique_key,
 )
 from engine.losses import Surface
 from engine.record import EXACT_FIRST, NAMES, RacerRecord, draw_stride, stride_for, thin_rows
@@ -324,7 +324,7 @@ class Race:
             if len(racers) >= MAX_RACERS:
                 raise RaceError(too_many_racers(len(racers) + 1))
             taken = {r.key for r in racers}
-            key = _unique_key(racer.optimizer, taken)
+            key = unique_key(racer.optimizer, taken)
             color = free_color(racer.optimizer, {r.color for r in racers})
             racer = replace(racer, key=key, color=color, seed=_own_seed(racer, racers, self._config.seed))
             racers.insert(len(racers) if index is None else index, racer)

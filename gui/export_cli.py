@@ -26,7 +26,7 @@ from engine.cli import (
     stochastic_settings,
     whole_number,
 )
-from engine.config import DEFAULT_RACERS, ConfigError, RacerConfig, SessionConfig
+from engine.config import DEFAULT_RACERS, ConfigError, RacerConfig, SessionConfig, unique_key
 from engine.optimizers import HYPERPARAMETERS, get_optimizer
 
 #: Rows of a race (all racers) a .json data export may hold in memory (about 1.5 kB each while the
@@ -205,9 +205,7 @@ def config_from_args(args: argparse.Namespace) -> SessionConfig:
                 get_optimizer(name)
             except ValueError as exc:
                 raise UsageError(f"--optimizers: {exc}") from None
-            # an id listed again is another racer, keyed as the window keys it: adam, adam#2, …
-            times = sum(1 for r in racers.values() if r.optimizer == name) + 1
-            key = name if times == 1 else f"{name}#{times}"
+            key = unique_key(name, set(racers))  # listed again, another racer: adam, adam#2, …
             racers[key] = current.get(key, RacerConfig(name, key=key)).with_values(enabled=True)
     else:
         racers = {n: r for n, r in current.items() if r.enabled}
