@@ -1280,7 +1280,8 @@ class MainWindow(QMainWindow):
         width = self.contour.plot.vb.width()
         compact = many or width < READOUT_COMPACT_BELOW_PX * self.ui_scale
         labels = self.race.labels()
-        beside_eta = self.race.labels(leave_out=("lr",))  # where the row shows η anyway
+        # where a row shows η, its name need not say it too (a compact legend has no η column)
+        beside_eta = labels if compact else self.race.labels(leave_out=("lr",))
         fits = self._readout_fits
         room = (round(width), tuple(labels.get(n, n) for n in self.histories))
         limit = fits[1] if fits is not None and fits[0] == room else None
@@ -1339,7 +1340,7 @@ class MainWindow(QMainWindow):
             swatch = f"color:{colors.get(name, '#333')}; font-size:{12 * self.ui_scale:.0f}pt"
             # in Persian the name stays one unit and η, the loss and the sample left to right
             eta = "" if compact or name_limit is not None else f" <span dir=ltr>{ltr(f'η={lr:g}')}</span>"
-            label = (beside_eta or labels)[name] if eta else labels[name]
+            label = beside_eta[name] if eta and beside_eta is not None else labels[name]
             if name_limit is not None and len(label) > name_limit:
                 label = label[: max(name_limit - 1, 0)] + "…" if name_limit else ""
             racer = [f"<td><span style='{swatch}'>{ltr('━●')}</span></td>"]

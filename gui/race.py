@@ -84,16 +84,7 @@ class RaceModel(QObject):
     def label(self, key: str, config: SessionConfig | None = None, leave_out: Collection[str] = ()) -> str:
         """The racer's label in the interface language ("RMSprop β=0.5"), in ``config`` or the race;
         ``leave_out``: hyperparameters shown beside it, not in it (``engine.config.label_parts``)."""
-        from engine.config import label_parts
-
-        racers = (config or self.config).current_racers()
-        racer = next((r for r in racers if r.key == key), None)
-        if racer is None:  # a record whose racer has just gone
-            return key
-        if racer.label:
-            return racer.label
-        title, detail = label_parts(racer, racers, leave_out)
-        return f"{tr_engine(title)} {translate_message(detail)}".strip()
+        return self.labels([key], config, leave_out)[key]
 
     def labels(
         self,
@@ -101,8 +92,23 @@ class RaceModel(QObject):
         config: SessionConfig | None = None,
         leave_out: Collection[str] = (),
     ) -> dict[str, str]:
+        """``label`` of each key, the race's current settings worked out once for all of them."""
+        from engine.config import label_parts
+
         keys = list(self.histories) if keys is None else keys
-        return {k: self.label(k, config, leave_out) for k in keys}
+        racers = (config or self.config).current_racers()
+        by_key = {r.key: r for r in racers}
+        out = {}
+        for key in keys:
+            racer = by_key.get(key)
+            if racer is None:  # a record whose racer has just gone
+                out[key] = key
+            elif racer.label:
+                out[key] = racer.label
+            else:
+                title, detail = label_parts(racer, racers, leave_out)
+                out[key] = f"{tr_engine(title)} {translate_message(detail)}".strip()
+        return out
 
     def colors(self, keys: list[str] | None = None) -> dict[str, str]:
         keys = list(self.histories) if keys is None else keys
