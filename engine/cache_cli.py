@@ -22,9 +22,15 @@ import sys
 import tempfile
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from engine import _cache
 
+if TYPE_CHECKING:
+    from engine.losses import Surface
+
+#: What the fill takes, for the lines that announce it (≈ 150 s of compiling on a quiet 2-core machine).
+FILL_TAKES = "two or three minutes on a 2-core machine"
 #: The typed loss of the warm-up is ours, not a learner's: its compile gets this many seconds, not
 #: the 5 s that bound a learner's formula (a busy machine took longer, and the fill then failed).
 FILL_TIME_LIMIT = 600.0
@@ -34,10 +40,15 @@ def warm_up() -> None:
     """Compile what a start compiles before the first race (gui/worker.py's warm-up), plus a
     typed loss's shared runners, the many-run sweep, data losses and gradient noise. Runs in the
     fill's own child process."""
+    warm_up_surfaces()
+    warm_up_data()
+
+
+def warm_up_surfaces() -> None:
+    """The built-in surfaces' and typed losses' kernels: single runs, grids, sweeps, noise."""
     import numpy as np
 
     from engine import _compile_child, batch, get_loss, simulate
-    from engine.data import DataSpec, data_surface
 
     _compile_child.TIME_LIMIT = FILL_TIME_LIMIT
 
@@ -46,11 +57,21 @@ def warm_up() -> None:
     simulate(get_loss("x^2 + y^2"), "adam", steps=2)
     batch(get_loss("x^2 + y^2"), "adam", np.zeros((2, 2)), 2)
     batch("quadratic", "adam", np.zeros((2, 2)), 2)
+    simulate("quadratic", "adam", steps=2, noise=0.1)
+
+
+def warm_up_data() -> Surface:
+    """The data losses' kernels (full batch and minibatches with noise); the penguins' surface."""
+    import numpy as np
+
+    from engine import simulate
+    from engine.data import DataSpec, data_surface
+
     penguins = data_surface(DataSpec("penguins", "linear", "flipper_length_mm", "body_mass_g"))
     penguins.grid(np.array([0.0, 1.0]), np.array([0.0, 1.0]))
     simulate(penguins, "adam", steps=2)
     simulate(penguins, "adam", steps=2, batch_size=8, noise=0.1)
-    simulate("quadratic", "adam", steps=2, noise=0.1)
+    return penguins
 
 
 def default_machine_cache() -> Path:
@@ -120,8 +141,7 @@ def cmd_cache(args: argparse.Namespace) -> int:
         return 0
     if args.fill is not None:
         dest = Path(args.fill) if args.fill else default_machine_cache()
-        took = "two or three minutes on a 2-core machine"
-        print(f"compiling the kernels for {dest} ({took})…", file=sys.stderr)
+        print(f"compiling the kernels for {dest} ({FILL_TAKES})…", file=sys.stderr)
         try:
             final, count, problem = fill_machine_cache(dest)
         except (OSError, RuntimeError) as exc:

@@ -252,8 +252,7 @@ def _for_all_users(install: bool) -> int:
                 f"The kernel cache {cache} stays (it goes with the install; delete it with: rm -r {cache})."
             )
         return 0
-    took = "two or three minutes on a 2-core machine"
-    print(f"compiling the kernels for every account into {cache} ({took})…", file=sys.stderr)
+    print(f"compiling the kernels for every account into {cache} ({cache_cli.FILL_TAKES})…", file=sys.stderr)
     try:
         final, count, problem = cache_cli.fill_machine_cache(cache)
     except (OSError, RuntimeError) as exc:
