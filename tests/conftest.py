@@ -109,10 +109,8 @@ os.environ[_CONTROLLER] = json.dumps(
 )
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-#: What this worker did with the session's kernel seed (tests/kernel_seed.py), or None.
-SEED_NOTE: str | None = None
 if WORKER and not _kept and kernel_seed.ENV in os.environ:  # before any test imports the engine
-    SEED_NOTE = kernel_seed.take(Path(os.environ[kernel_seed.ENV]), KERNEL_CACHE)
+    kernel_seed.take(Path(os.environ[kernel_seed.ENV]), KERNEL_CACHE)  # the controller says if it failed
 
 from hypothesis import settings  # noqa: E402  (after the environment is set)
 
@@ -208,6 +206,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if _seed is not None and _seed.poll() is None:  # the run ended before the seed did
         _seed.kill()
         _seed.wait()
+    elif _seed is not None and (why := kernel_seed.problem(SESSION_ROOT / "kernel-seed")) is not None:
+        # the run passed, only slower: each worker compiled the kernels itself
+        print(f"the kernel seed was not used ({why})", file=sys.stderr)
     shutil.rmtree(SESSION_ROOT, ignore_errors=True)
 
 

@@ -141,8 +141,8 @@ def start(folder: Path) -> subprocess.Popen[bytes]:
     return seed
 
 
-def take(folder: Path, cache: Path) -> str:
-    """Wait for the seed in ``folder``, then copy its kernels into ``cache``; what happened, in words."""
+def problem(folder: Path) -> str | None:
+    """Wait for the seed in ``folder`` to end; why it cannot be used, or None."""
     import fcntl
 
     try:
@@ -150,15 +150,20 @@ def take(folder: Path, cache: Path) -> str:
             fcntl.flock(lock, fcntl.LOCK_SH)  # blocks until the seed is done
         status = json.loads((folder / STATUS).read_text())
     except (OSError, ValueError) as exc:
-        return f"no kernel seed ({exc}): this worker compiles its kernels itself"
-    if not status["ok"]:
-        return f"no kernel seed ({status['why']}): this worker compiles its kernels itself"
+        return str(exc)
+    return None if status["ok"] else status["why"]
+
+
+def take(folder: Path, cache: Path) -> str:
+    """Wait for the seed in ``folder``, then copy its kernels into ``cache``; what happened, in words."""
+    if (why := problem(folder)) is not None:
+        return f"no kernel seed ({why}): this worker compiles its kernels itself"
     try:
         cache.mkdir(mode=0o700, parents=True, exist_ok=True)
         shutil.copytree(folder / MERGED, cache, dirs_exist_ok=True)
     except OSError as exc:  # a file cut short fails its seal (engine._cache): it is compiled again
         return f"kernel seed only partly copied ({exc}): this worker compiles the rest itself"
-    return f"kernel seed: {status['files']} files"
+    return "kernel seed copied"
 
 
 if __name__ == "__main__":
