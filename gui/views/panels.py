@@ -404,6 +404,7 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
         self.plots: dict[str, pg.PlotItem] = {}
         self.cursors: dict[str, pg.InfiniteLine] = {}
         self.clip_marks: dict[str, FastScatter] = {}
+        self._marks_at: dict[str, tuple] = {}  # what each plot's marks were last given
         self.lines: dict[str, PlotLines] = {}
         #: Racers each plot leaves out of its range (diverged, or far out of scale) and marks.
         self.clipped: dict[str, set[str]] = {key: set() for key, *_ in ROWS}
@@ -625,7 +626,7 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
         """Cut diverged curves where they leave the plot and mark where any curve leaves it."""
         self.clipped[key] = clipped
         lo, hi = self.plots[key].vb.viewRange()[1]
-        xs, ys, symbols, brushes = [], [], [], []
+        xs, ys, symbols, colors = [], [], [], []
         for (name, k, i), (x, _y) in self._data.items():
             diverged = self._status.get(name) == "diverged"
             if k != key or not (diverged or name in clipped):
@@ -651,9 +652,14 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
             xs.append(float(x[j]))
             ys.append(edge)
             symbols.append("x" if diverged else ("t1" if up else "t"))
-            brushes.append(pg.mkBrush(self._colors.get(name) or theme.racer_color(name)))
+            colors.append(self._colors.get(name) or theme.racer_color(name))
         marks = self.clip_marks[key]
-        if xs or marks.isVisible():  # hidden, it holds none: no need to empty it at every update
+        # the same marks again (a curve leaves at the same step while it plays on): a scatter's
+        # setData is ≈ 0.5 ms, and each plot's marks were given at every update
+        given = (xs, ys, symbols, colors)
+        if (xs or marks.isVisible()) and given != self._marks_at.get(key):
+            self._marks_at[key] = given
+            brushes = [pg.mkBrush(color) for color in colors]
             marks.setData(x=xs, y=ys, symbol=symbols, brush=brushes, pen=pg.mkPen("#111", width=0.8))
         # an empty scatter item still costs ≈ 0.2 ms of Python at every repaint of its plot
         if marks.isVisible() != bool(xs):
@@ -714,6 +720,7 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
             # nothing from the last race may stay on an axis (Lesson 1 opened on "−2e+60")
             self.plots[key].setYRange(0.0, 1.0, padding=0.0)
             self.clip_marks[key].setData(x=[], y=[])
+            self._marks_at.pop(key, None)
             self.clip_marks[key].setVisible(False)
             self.clipped[key] = set()
             if self._linear_fallback[key]:

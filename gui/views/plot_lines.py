@@ -170,19 +170,33 @@ def _changed_tail(
     m = min(len(old_x), len(x))
     if m < 2:
         return None
-    a, b = old_y[:m], y[:m]
-    same = (old_x[:m] == x[:m]) & ((a == b) | (np.isnan(a) & np.isnan(b)))
-    k = m if same.all() else int(same.argmin())
+    k = _byte_prefix(old_x, old_y, x, y, m)
+    if k is None:
+        a, b = old_y[:m], y[:m]
+        same = (old_x[:m] == x[:m]) & ((a == b) | (np.isnan(a) & np.isnan(b)))
+        k = m if same.all() else int(same.argmin())
     if k < 2:
         return None
-    was, now = old_y[k - 1 :], y[k - 1 :]  # NaN skipped (all NaN: NaN); -inf, inf kept
-    y0 = float(np.fmin(np.fmin.reduce(was), np.fmin.reduce(now)))
-    y1 = float(np.fmax(np.fmax.reduce(was), np.fmax.reduce(now)))
+    both = np.concatenate((old_y[k - 1 :], y[k - 1 :]))  # NaN skipped (all NaN: NaN); -inf, inf kept
+    y0, y1 = float(np.fmin.reduce(both)), float(np.fmax.reduce(both))
     x0 = float(x[k - 1])
     x1 = max(float(old_x[-1]), float(x[-1]))
     if not all(math.isfinite(v) for v in (x0, x1, y0, y1)):
         return None
     return QRectF(x0, y0, x1 - x0, y1 - y0)
+
+
+def _byte_prefix(old_x: np.ndarray, old_y: np.ndarray, x: np.ndarray, y: np.ndarray, m: int) -> int | None:
+    """The usual appends at a byte comparison's cost (≈ 2 µs, the elementwise search ≈ 40 µs: 55
+    lines at 5 Hz were a tenth of the window's CPU at 1×): ``m`` if the first ``m`` points are the
+    same bytes, ``m - 1`` if all but the last are (thinned, the old last row is off the grid);
+    else None (search). Equal bytes are equal values (a NaN the same NaN); values equal but not
+    in bytes (0.0 and -0.0) only make the prefix a point shorter: a wider repaint, still right.
+    """
+    for k in (m, m - 1):
+        if old_x[:k].tobytes() == x[:k].tobytes() and old_y[:k].tobytes() == y[:k].tobytes():
+            return k
+    return None
 
 
 class PlotLines(pg.GraphicsObject):

@@ -238,6 +238,11 @@ def test_a_racer_far_larger_than_the_rest_is_left_out_of_the_scale_until_selecte
     assert y1 - y0 < 30 and panels.clipped["M"] == {"momentum"}
     assert set(panels.clip_marks["M"].data["symbol"]) <= {"t", "t1"} and len(panels.clip_marks["M"].data)
     assert panels.clip_marks["M"].isVisible()
+    given = []  # the same marks again (played on, the curve leaves at the same step): not given again
+    panels.clip_marks["M"].setData = lambda *a, **k: given.append(k)
+    panels._fit_y("M")  # what each update with new rows does
+    assert given == [] and panels.clipped["M"] == {"momentum"}
+    del panels.clip_marks["M"].setData
     panels.set_selected("momentum")  # what the learner looks at always fits
     y0, y1 = panels.plots["M"].vb.viewRange()[1]
     m = histories["momentum"].vec("M")

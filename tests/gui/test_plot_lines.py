@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pyqtgraph as pg
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from PySide6.QtCore import QEvent, QObject, QRect, QRectF, Qt
 from PySide6.QtGui import QImage, QPainter, QTransform
 from PySide6.QtWidgets import QWidget
 
 from gui.views.curves import BandCurve
-from gui.views.plot_lines import PlotLines
+from gui.views.plot_lines import PlotLines, _changed_tail
 from tests.gui.conftest import shown
 
 W, H = 420, 240
@@ -373,6 +377,50 @@ def test_an_append_repaints_only_the_lines_changed_tail(qtbot) -> None:
         rect = asked(rows, y)
         new_y = values[rows] if y is None else y
         assert rect.contains(_data_rect(steps[:80], values[:80]).united(_data_rect(steps[rows], new_y)))
+
+
+def _tail_by_search(old_x: np.ndarray, old_y: np.ndarray, x: np.ndarray, y: np.ndarray) -> QRectF | None:
+    """``_changed_tail`` as an elementwise search (a NaN matches a NaN), its fast path left out."""
+    m = min(len(old_x), len(x))
+    same = [
+        old_x[i] == x[i] and (old_y[i] == y[i] or (np.isnan(old_y[i]) and np.isnan(y[i]))) for i in range(m)
+    ]
+    k = same.index(False) if False in same else m
+    if len(old_x) < 2 or k < 2:
+        return None
+    tail = np.concatenate((old_y[k - 1 :], y[k - 1 :]))
+    x0, x1, y0, y1 = x[k - 1], max(old_x[-1], x[-1]), np.nanmin(tail), np.nanmax(tail)
+    return None if not np.all(np.isfinite([x0, x1, y0, y1])) else QRectF(x0, y0, x1 - x0, y1 - y0)
+
+
+_VALUES = st.sampled_from([0.0, -0.0, 1.0, 2.5, -3.0, float("nan"), float("inf")])
+
+
+@given(
+    st.lists(_VALUES, min_size=2, max_size=12),
+    st.integers(0, 12),
+    st.lists(_VALUES, max_size=6),
+    st.booleans(),
+)
+def test_a_changed_tail_covers_what_an_elementwise_search_finds(
+    values: list[float], keep: int, appended: list[float], thinned: bool
+) -> None:
+    """The byte comparison that finds the usual appends fast gives the search's rectangle, or
+    (values equal but not in bytes, 0.0 and -0.0) one a point wider: never less to repaint."""
+    old_y = np.array(values)
+    old_x = np.arange(float(len(old_y)))
+    y = np.concatenate((old_y[:keep], appended)) if not thinned else np.concatenate((old_y[:-1], appended))
+    flipped = keep % 3 == 2
+    y = np.where(y == 0.0, -y, y) if flipped else y  # now and then 0.0 as -0.0: same value
+    x = np.arange(float(len(y)))
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # an all-NaN tail: nanmin says so
+        ours, search = _changed_tail(old_x, old_y, x, y), _tail_by_search(old_x, old_y, x, y)
+    if not flipped or ours is None or search is None:
+        assert ours == search or (flipped and ours is None), (ours, search)  # None: repaint it all
+    else:
+        assert ours.left() <= search.left() and ours.right() >= search.right(), (ours, search)
+        assert ours.top() <= search.top() and ours.bottom() >= search.bottom(), (ours, search)
 
 
 def _backing_store(widget: pg.PlotWidget) -> np.ndarray:

@@ -10,7 +10,7 @@ from itertools import pairwise
 import pytest
 from PySide6.QtWidgets import QTextBrowser
 
-from gui.main_window import NUMBERS_EVERY, NUMBERS_WAIT, PANEL_KEYS, SPEEDS, MainWindow
+from gui.main_window import NUMBERS_EVERY, NUMBERS_WAIT, PANEL_KEYS, PLOTS_TOGETHER_UP_TO, SPEEDS, MainWindow
 from tests.gui.conftest import choose_loss_and_wait
 from tests.gui.test_main_window import press_step
 
@@ -331,13 +331,41 @@ def _count_draws(window, monkeypatch) -> list[object]:
     return calls
 
 
-def test_a_playing_frame_without_new_rows_leaves_the_contour_and_draws_only_what_is_behind(
+def test_slow_a_frame_without_new_rows_leaves_the_contour_and_the_six_plots_come_with_the_numbers(
     window, qtbot, monkeypatch
 ) -> None:
-    """At 10 steps/s rows arrive every third 30 Hz frame: the frames between them must not draw
-    the contour again (it was a third of the window's CPU at 1×), but the line plots, drawn a
-    pair at a time, and the 5 Hz numbers still catch up with the last rows, each once."""
+    """At 10 steps/s (1×) rows arrive every third 30 Hz frame: the frames between them must not
+    draw the contour again (it was a third of the window's CPU at 1×); the six line plots take
+    the rows together with the 5 Hz numbers, half a frame after them (one repaint of the plots,
+    not three), each once."""
+    assert SPEEDS[window.speed_slider.value()] == 10 <= PLOTS_TOGETHER_UP_TO
     press_step(window, qtbot, 2)
+    calls = _count_draws(window, monkeypatch)
+    window.redraw_timer.stop()  # the frames are this test's calls
+    window.playing = True
+    window._frame = window._numbers_at = 0
+    window._dirty = True  # rows arrived
+    window._redraw()
+    assert calls == ["contour"]  # the numbers changed 1 frame ago: no plot, no table yet
+    for _ in range(NUMBERS_EVERY + NUMBERS_WAIT - 1):
+        window._redraw()
+    assert calls == ["contour", "table"] and window._numbers_at == NUMBERS_EVERY + NUMBERS_WAIT
+    qtbot.waitUntil(lambda: len(calls) == 3)  # the plots, half a frame later
+    assert calls == ["contour", "table", "all"] and window._behind == set()
+    for _ in range(2 * NUMBERS_EVERY):
+        window._redraw()
+    assert calls == ["contour", "table", "all"] and window._pair_due is None  # nothing more to draw
+    window.redraw_timer.start()
+
+
+def test_faster_a_playing_frame_without_new_rows_leaves_the_contour_and_draws_only_what_is_behind(
+    window, qtbot, monkeypatch
+) -> None:
+    """Faster than PLOTS_TOGETHER_UP_TO, each update brings many rows: the line plots take them a
+    pair a frame in turn (no frame carries all six), and a frame without rows draws only what is
+    still behind, each once."""
+    press_step(window, qtbot, 2)
+    window.speed_slider.setValue(next(i for i, s in enumerate(SPEEDS) if s > PLOTS_TOGETHER_UP_TO))
     calls = _count_draws(window, monkeypatch)
     window.redraw_timer.stop()  # the frames are this test's calls
     window.playing = True
@@ -354,8 +382,9 @@ def test_a_playing_frame_without_new_rows_leaves_the_contour_and_draws_only_what
     assert len(pairs) == 3 and sorted(k for pair in pairs for k in pair) == sorted(PANEL_KEYS)
     assert calls.count("table") == 1  # the numbers once, when no rows came to go with them
     assert window._numbers_at == NUMBERS_EVERY + NUMBERS_WAIT
-    assert window._behind == set() and window._frame == NUMBERS_EVERY + NUMBERS_WAIT  # then it stopped
+    assert window._behind == set() and window._pair_due is None  # then it stopped
     calls.clear()
+    window._frame = NUMBERS_EVERY + NUMBERS_WAIT
     window._frame += 4  # the next rows, on an odd frame: the contour again at once, then a pair
     window._dirty = True
     window._redraw()
@@ -403,8 +432,6 @@ def test_playing_the_numbers_change_at_5_hz_on_frames_that_bring_rows(window, qt
         window._redraw()
         assert "table" not in calls and "numbers" in window._behind
         frames = {}
-        # a frame with nothing behind returns without counting: a bounded loop, so a frame that
-        # drew the pair at once (nothing left behind) fails below instead of looping for good
         for _ in range(NUMBERS_EVERY + NUMBERS_WAIT):
             calls.clear()
             window._redraw()
