@@ -88,7 +88,7 @@ DEFAULT_SPEED = 10
 DEFAULT_SPEED_INDEX = SPEEDS.index(DEFAULT_SPEED)
 #: Up to this speed (steps per second) the six line plots take their rows together, with the
 #: numbers (5 Hz): a step or a few per update, and one repaint of the plots instead of three
-#: (5 racers at 1×: 24 → 17 % of a core, README). Faster, two plots a frame in turn (_redraw).
+#: (the window's CPU at 1×: README, "The live window"). Faster, two plots a frame in turn.
 PLOTS_TOGETHER_UP_TO = 60
 #: A data surface whose window is wider or taller than this ratio is drawn with free axes.
 MAX_LOCKED_ASPECT = 20.0

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
-from gui.i18n import tr_engine, translate_message
+from gui.i18n import current_language, tr_engine, translate_message
 
 if TYPE_CHECKING:
     from engine.config import RacerConfig, SessionConfig
@@ -45,6 +45,9 @@ class RaceModel(QObject):
         #: worker may already race a newer configuration whose reset is still on its way here).
         self.record: RaceRecord = RaceRecord(race.config)
         self._labels: dict[str, str] = {}  # last reported, to tell when an edit renames a racer
+        # labels worked out for one (config, language): the readout asks twice at 5 Hz while playing
+        self._made_for: tuple[object, str] | None = None
+        self._made: dict[tuple[tuple[str, ...], tuple[str, ...]], dict[str, str]] = {}
         self._event.connect(self._on_event)  # queued when the worker thread reports
         race.subscribe(self._event.emit)
 
@@ -92,11 +95,19 @@ class RaceModel(QObject):
         config: SessionConfig | None = None,
         leave_out: Collection[str] = (),
     ) -> dict[str, str]:
-        """``label`` of each key, the race's current settings worked out once for all of them."""
+        """``label`` of each key, the race's current settings worked out once for all of them (and
+        kept until the race or the language changes: a config is immutable)."""
         from engine.config import label_parts
 
         keys = list(self.histories) if keys is None else keys
-        racers = (config or self.config).current_racers()
+        config = config or self.config
+        language = current_language()
+        if self._made_for is None or self._made_for[0] is not config or self._made_for[1] != language:
+            self._made_for, self._made = (config, language), {}
+        asked = (tuple(keys), tuple(sorted(leave_out)))
+        if (made := self._made.get(asked)) is not None:
+            return dict(made)
+        racers = config.current_racers()
         by_key = {r.key: r for r in racers}
         out = {}
         for key in keys:
@@ -108,6 +119,7 @@ class RaceModel(QObject):
             else:
                 title, detail = label_parts(racer, racers, leave_out)
                 out[key] = f"{tr_engine(title)} {translate_message(detail)}".strip()
+        self._made[asked] = dict(out)
         return out
 
     def colors(self, keys: list[str] | None = None) -> dict[str, str]:

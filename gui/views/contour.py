@@ -183,8 +183,11 @@ class _Racer:
     (that frame's paint took ≈ 17 ms of CPU).
     """
 
-    #: Points the tip may grow to before it becomes a piece (drawn once, then cached).
-    TIP = 96
+    #: Points the tip may grow to before it becomes a piece (drawn once, then cached). At 1× the
+    #: tip grows a point a frame and is stroked at every frame: at 96 points (ten seconds' worth)
+    #: the trails were ≈ 18 ms/s of the window's paint, at 24 half that. Flat out a frame brings
+    #: more than either, so each frame makes a piece all the same.
+    TIP = 24
     #: Pieces kept before the body takes them in (and is drawn once more).
     MAX_PIECES = 8
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -274,6 +275,37 @@ def test_on_a_projectors_plot_the_legend_fades_over_a_racer_and_comes_back_when_
     window._dirty = True
     window._redraw()
     assert contour.readout.opacity() == 1.0
+
+
+def test_the_labels_kept_for_the_readout_follow_an_edit_and_the_language(window, qtbot, qapp) -> None:
+    """The readout asks for the labels twice at 5 Hz while playing, so the model keeps them for
+    one race and language: an edit (a new config) and a switch of language make them afresh."""
+    from dataclasses import replace
+
+    from gui.i18n import install_language
+
+    racers = (RacerConfig("adam", {"lr": 0.05}), RacerConfig("adam", {"lr": 0.2}))
+    race(window, qtbot, SessionConfig(loss="rosenbrock", start=(-1.2, 1.0), steps=100, racers=racers))
+    model = window.race
+    assert model.labels() == {"adam": "Adam η=0.05", "adam#2": "Adam η=0.2"}
+    assert model.labels(leave_out=("lr",)) == {"adam": "Adam", "adam#2": "Adam"}
+    assert model.labels() == {"adam": "Adam η=0.05", "adam#2": "Adam η=0.2"}  # kept, the same
+    before = model.config
+    second = model.current()["adam#2"]
+    model.edit(replace(second, hyperparameters={**second.hyperparameters, "lr": 0.3}))
+    qtbot.waitUntil(lambda: model.config is not before, timeout=ENGINE_TIMEOUT_MS)
+    assert model.labels() == {"adam": "Adam η=0.05", "adam#2": "Adam η=0.3"}
+    model.add("momentum-lecture")
+    qtbot.waitUntil(lambda: "momentum-lecture" in model.current(), timeout=ENGINE_TIMEOUT_MS)
+    keys = list(model.current())
+    english = model.labels(keys)["momentum-lecture"]
+    try:
+        install_language(qapp, "fa")
+        persian = model.labels(keys)["momentum-lecture"]
+    finally:
+        install_language(qapp, "en")
+    assert re.search("[\u0600-\u06ff]", persian) and not re.search("[\u0600-\u06ff]", english), persian
+    assert model.labels(keys)["momentum-lecture"] == english
 
 
 def test_two_racers_of_one_rule_told_apart_by_eta_say_it_once_in_the_legend(
