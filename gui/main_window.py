@@ -86,10 +86,11 @@ SPEEDS = (1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1500, 3000, 10_000, 30_000, 10
 #: most, take 5 s, slow enough to follow in a lecture. It is marked "1×" on the slider.
 DEFAULT_SPEED = 10
 DEFAULT_SPEED_INDEX = SPEEDS.index(DEFAULT_SPEED)
-#: Up to this speed (steps per second) the six line plots take their rows together, with the
-#: numbers (5 Hz): a step or a few per update, and one repaint of the plots instead of three
-#: (the window's CPU at 1×: README, "The live window"). Faster, two plots a frame in turn.
-PLOTS_TOGETHER_UP_TO = 60
+#: Up to this many rows a second (steps per second × racers: 5 racers at 60 steps/s, 12 at 20)
+#: the six line plots take their rows together, with the numbers (5 Hz): one repaint of the
+#: plots instead of three (the window's CPU at 1×: README, "The live window"). More, and two
+#: plots a frame in turn: twelve racers' six plots at 60 steps/s were one 56 ms job.
+PLOTS_TOGETHER_ROWS = 300
 #: A data surface whose window is wider or taller than this ratio is drawn with free axes.
 MAX_LOCKED_ASPECT = 20.0
 #: The inspector names at most this many rows of a minibatch (then "…").
@@ -1194,7 +1195,7 @@ class MainWindow(QMainWindow):
             self.panels.update_racers(self.histories, adaptive)
             self._behind.difference_update((0, 1, 2))
         # slow, all six with the numbers, half a frame later (a job of its own)
-        elif SPEEDS[self.speed_slider.value()] <= PLOTS_TOGETHER_UP_TO:
+        elif SPEEDS[self.speed_slider.value()] * len(self.histories) <= PLOTS_TOGETHER_ROWS:
             if numbers and self._behind.intersection((0, 1, 2)):
                 self._pair_due = ALL_PLOTS
                 self._pair_timer.start()

@@ -10,7 +10,7 @@ from itertools import pairwise
 import pytest
 from PySide6.QtWidgets import QTextBrowser
 
-from gui.main_window import NUMBERS_EVERY, NUMBERS_WAIT, PANEL_KEYS, PLOTS_TOGETHER_UP_TO, SPEEDS, MainWindow
+from gui.main_window import NUMBERS_EVERY, NUMBERS_WAIT, PANEL_KEYS, PLOTS_TOGETHER_ROWS, SPEEDS, MainWindow
 from tests.gui.conftest import choose_loss_and_wait
 from tests.gui.test_main_window import press_step
 
@@ -338,8 +338,8 @@ def test_slow_a_frame_without_new_rows_leaves_the_contour_and_the_six_plots_come
     draw the contour again (it was a third of the window's CPU at 1×); the six line plots take
     the rows together with the 5 Hz numbers, half a frame after them (one repaint of the plots,
     not three), each once."""
-    assert SPEEDS[window.speed_slider.value()] == 10 <= PLOTS_TOGETHER_UP_TO
     press_step(window, qtbot, 2)
+    assert SPEEDS[window.speed_slider.value()] == 10 and 10 * len(window.histories) <= PLOTS_TOGETHER_ROWS
     calls = _count_draws(window, monkeypatch)
     window.redraw_timer.stop()  # the frames are this test's calls
     window.playing = True
@@ -361,11 +361,12 @@ def test_slow_a_frame_without_new_rows_leaves_the_contour_and_the_six_plots_come
 def test_faster_a_playing_frame_without_new_rows_leaves_the_contour_and_draws_only_what_is_behind(
     window, qtbot, monkeypatch
 ) -> None:
-    """Faster than PLOTS_TOGETHER_UP_TO, each update brings many rows: the line plots take them a
+    """Past PLOTS_TOGETHER_ROWS rows a second, each update brings many: the line plots take them a
     pair a frame in turn (no frame carries all six), and a frame without rows draws only what is
     still behind, each once."""
     press_step(window, qtbot, 2)
-    window.speed_slider.setValue(next(i for i, s in enumerate(SPEEDS) if s > PLOTS_TOGETHER_UP_TO))
+    racers = len(window.histories)
+    window.speed_slider.setValue(next(i for i, s in enumerate(SPEEDS) if s * racers > PLOTS_TOGETHER_ROWS))
     calls = _count_draws(window, monkeypatch)
     window.redraw_timer.stop()  # the frames are this test's calls
     window.playing = True
