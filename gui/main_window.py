@@ -231,6 +231,7 @@ class MainWindow(QMainWindow):
         self._pair_timer = QTimer(self, singleShot=True, interval=REDRAW_MS // 2)
         self._pair_timer.timeout.connect(self._draw_due_pair)
         self._pair_drawn_at = -1.0  # time.perf_counter() when it was last drawn
+        self._frame_drawn_at = -1.0  # … and the last frame
         self.redraw_timer = QTimer(self, interval=REDRAW_MS)
         self.redraw_timer.timeout.connect(self._frame_due)
         self.redraw_timer.start()
@@ -1247,6 +1248,11 @@ class MainWindow(QMainWindow):
         """The pair put off by a frame that repainted the contour. Painted in the same pass, the
         contour and two line plots were the longest job with 12 racers flat out (their paints
         took up to 25 and 20 ms of CPU), and the event loop answered nothing in between."""
+        if self._clock() - self._frame_drawn_at < PASS_S:
+            # the frame ran in this pass (its timer came first): the pair waits for the next one
+            self._frame_drawn_at = -1.0
+            QTimer.singleShot(1, self, self._draw_due_pair)
+            return
         group, self._pair_due = self._pair_due, None
         if group is None or not self.playing or not self.histories:
             return  # paused since (a paused frame draws all six)
@@ -1263,12 +1269,14 @@ class MainWindow(QMainWindow):
     def _frame_due(self) -> None:
         """The redraw timer's tick. A GUI thread running late finds the put-off pair and the next
         frame due together, and Qt runs both timers, then both repaints, in one pass of the event
-        loop: that frame waits for the next pass (a millisecond), after the pair's repaint."""
+        loop: whichever comes second waits for the next pass (a millisecond), after the first's
+        repaint (here the frame; ``_draw_due_pair`` the pair)."""
         if self._clock() - self._pair_drawn_at < PASS_S:
             self._pair_drawn_at = -1.0
             QTimer.singleShot(1, self, self._frame_due)
             return
         self._redraw()
+        self._frame_drawn_at = self._clock()
         # faster than a step a frame (and not flat out), the next frame's rows are computed now,
         # while this one paints: one tick a frame; slower, the worker's own clock ticks less often
         if self.playing and 1000 / REDRAW_MS < SPEEDS[self.speed_slider.value()] < math.inf:

@@ -462,6 +462,7 @@ def test_a_frame_due_with_the_put_off_pair_of_plots_waits_for_the_next_pass(
     monkeypatch.setattr(window, "_redraw", lambda: drawn.append("frame"))
     now = [100.0]
     monkeypatch.setattr(window, "_clock", lambda: now[0])  # a machine as slow as it likes
+    window._frame_drawn_at = -1.0  # (on the real clock)
     window.playing = True
     window._behind = {1}
     window._pair_due = 1
@@ -480,6 +481,14 @@ def test_a_frame_due_with_the_put_off_pair_of_plots_waits_for_the_next_pass(
     now[0] += 0.004  # a later pass: the frame runs at once
     window._frame_due()
     assert drawn[-2:] == [PANEL_KEYS[2:4], "frame"] and len(drawn) == 5
+    # the other order: the frame's timer first, the pair's in the same pass; the pair waits a pass
+    now[0] += 0.004
+    window._behind, window._pair_due = {1}, 1
+    window._frame_due()
+    window._draw_due_pair()
+    assert drawn[-1] == "frame" and len(drawn) == 6 and window._pair_due == 1
+    qtbot.waitUntil(lambda: len(drawn) == 7)
+    assert drawn[-1] == PANEL_KEYS[2:4] and window._behind == set()
     window.redraw_timer.start()
 
 
