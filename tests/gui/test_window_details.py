@@ -331,6 +331,18 @@ def _count_draws(window, monkeypatch) -> list[object]:
     return calls
 
 
+def _first_frame_with_rows(window, monkeypatch) -> list[object]:
+    """Playing, frame 1 (the numbers last changed on frame 0) with new rows; what it drew. The
+    redraw timer stops: the frames are the test's calls (it starts the timer again)."""
+    calls = _count_draws(window, monkeypatch)
+    window.redraw_timer.stop()
+    window.playing = True
+    window._frame = window._numbers_at = 0
+    window._dirty = True  # rows arrived
+    window._redraw()
+    return calls
+
+
 def test_slow_a_frame_without_new_rows_leaves_the_contour_and_the_six_plots_come_with_the_numbers(
     window, qtbot, monkeypatch
 ) -> None:
@@ -340,12 +352,7 @@ def test_slow_a_frame_without_new_rows_leaves_the_contour_and_the_six_plots_come
     not three), each once."""
     press_step(window, qtbot, 2)
     assert SPEEDS[window.speed_slider.value()] == 10 and 10 * len(window.histories) <= PLOTS_TOGETHER_ROWS
-    calls = _count_draws(window, monkeypatch)
-    window.redraw_timer.stop()  # the frames are this test's calls
-    window.playing = True
-    window._frame = window._numbers_at = 0
-    window._dirty = True  # rows arrived
-    window._redraw()
+    calls = _first_frame_with_rows(window, monkeypatch)
     assert calls == ["contour"]  # the numbers changed 1 frame ago: no plot, no table yet
     for _ in range(NUMBERS_EVERY + NUMBERS_WAIT - 1):
         window._redraw()
@@ -367,12 +374,7 @@ def test_faster_a_playing_frame_without_new_rows_leaves_the_contour_and_draws_on
     press_step(window, qtbot, 2)
     racers = len(window.histories)
     window.speed_slider.setValue(next(i for i, s in enumerate(SPEEDS) if s * racers > PLOTS_TOGETHER_ROWS))
-    calls = _count_draws(window, monkeypatch)
-    window.redraw_timer.stop()  # the frames are this test's calls
-    window.playing = True
-    window._frame = window._numbers_at = 0
-    window._dirty = True  # rows arrived
-    window._redraw()
+    calls = _first_frame_with_rows(window, monkeypatch)
     assert calls == ["contour"]  # frame 1's pair waits half a frame: the contour paints alone
     qtbot.waitUntil(lambda: len(calls) == 2)
     assert calls == ["contour", PANEL_KEYS[:2]]
