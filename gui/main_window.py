@@ -1118,13 +1118,11 @@ class MainWindow(QMainWindow):
         self.status_table.set_racers(names, self.race.labels(names), colors)
 
     def _legend_labels(self, names: list[str] | None = None) -> dict[str, str]:
-        names = list(self.histories) if names is None else names
         racers = self.racers
-        return {  # η beside the label, not in it too ("Adam η=0.1  η=0.1")
-            n: f"{self.race.label(n, leave_out=('lr',))}  η={racers[n].hyperparameters['lr']:g}"
-            for n in names
-            if n in racers
-        }
+        names = [n for n in (self.histories if names is None else names) if n in racers]
+        # η beside the label, not in it too ("Adam η=0.1  η=0.1"); the labels worked out once
+        labels = self.race.labels(names, leave_out=("lr",))
+        return {n: f"{labels[n]}  η={racers[n].hyperparameters['lr']:g}" for n in names}
 
     def _chunks_ready(self) -> None:
         """Rows are waiting: playing, the next frame takes them (one pull a frame, however many
@@ -1259,11 +1257,10 @@ class MainWindow(QMainWindow):
         if group == ALL_PLOTS:
             self.panels.update_racers(self.histories, self._adaptive())
             self._behind.difference_update((0, 1, 2))
-            self._pair_drawn_at = self._clock()
-            return
-        if group not in self._behind:
+        elif group in self._behind:
+            self._draw_pair(group)
+        else:
             return  # drawn already
-        self._draw_pair(group)
         self._pair_drawn_at = self._clock()
 
     def _frame_due(self) -> None:
