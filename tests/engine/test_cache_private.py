@@ -187,7 +187,7 @@ def _victim_run(home: Path, shared_tmp: Path) -> dict[str, object]:
     import numpy as np
 
     from engine import _cache as fresh
-    from engine import _compile_child, get_loss, simulate
+    from engine import _compile_child, _surfaces, get_loss, simulate
     from engine._parser import fold, parse
     from engine._symbolic import loss_function_source
 
@@ -204,7 +204,9 @@ def _victim_run(home: Path, shared_tmp: Path) -> dict[str, object]:
     _compile_child.generated_source = lambda text, **_: loss_function_source(fold(parse(text)))
     _compile_child.compile_in_child = child_work_here
 
-    builtin = tuple(float(v) for v in simulate("quadratic", "adam", steps=5).w[-1])
+    # a built-in kernel: the bowl's, for κ = 10 (every kernel's index is looked up in the same
+    # cache folder; the race kernel's compile took 23 s of this child's 36, the bowl's 0.4 s)
+    builtin = tuple(float(v) for v in _surfaces.quadratic(1.0, 2.0, np.array([10.0])))
     surface = get_loss(TYPED)
     value = tuple(float(v) for v in surface.kernels_module.loss_value_grad(0, 1.0, 1.0, np.zeros(1)))
     step = simulate(surface, "sgd", start=(-2.0, 2.0), steps=1, lr=0.1).w[-1]
@@ -217,8 +219,6 @@ def _victim_run(home: Path, shared_tmp: Path) -> dict[str, object]:
 def test_another_user_cannot_plant_kernels_where_the_cache_used_to_fall_back(machine: Path) -> None:
     import numba
     import sympy  # noqa: F401 - here the test users cannot read the standard library under /root
-
-    from engine import simulate
 
     # The child keeps the modules already imported, but imports the engine afresh and numba loads
     # more of itself: both must be readable by the other user (not so for a checkout or venv
@@ -243,8 +243,8 @@ def test_another_user_cannot_plant_kernels_where_the_cache_used_to_fall_back(mac
     run = _as_user(VICTIM, lambda: _victim_run(victim_home, shared_tmp))
     assert isinstance(run, dict)
     assert list(markers.iterdir()) == []  # no payload ran
-    builtin = tuple(float(v) for v in simulate("quadratic", "adam", steps=5).w[-1])
-    assert run["lines"] == [f"builtin {builtin!r}", *TYPED_LINES]
+    # L = (1² + 10·2²)/2 = 20.5, ∂L/∂x = 1, ∂L/∂y = 10·2 = 20
+    assert run["lines"] == ["builtin (20.5, 1.0, 20.0)", *TYPED_LINES]
     (line,) = run["notes"]
     assert "kernel cache not used" in line and "cannot be created (Permission denied)" in line, line
     cache = Path(run["cache"])
