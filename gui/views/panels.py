@@ -25,7 +25,7 @@ from gui.slots import weak_slot
 from gui.views.centred import CentredNote
 from gui.views.curves import FastScatter
 from gui.views.lazy_plot import LabelCachingAxis, LazyFormPlotItem, one_layout_pass, set_axis_fonts
-from gui.views.plot_lines import PlotLine, PlotLines
+from gui.views.plot_lines import PlotLine, PlotLines, finite_extent
 
 #: The recorded fields plotted, top to bottom: (log-y by default, what it is, for the tooltip).
 _PLOTTED: dict[str, tuple[bool, str]] = {
@@ -408,6 +408,10 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
         self.lines: dict[str, PlotLines] = {}
         #: Racers each plot leaves out of its range (diverged, or far out of scale) and marks.
         self.clipped: dict[str, set[str]] = {key: set() for key, *_ in ROWS}
+        #: Each curve's (smallest, largest) finite value shown: what fits the plot's range.
+        self._extent: dict[tuple[str, str, int], tuple[float, float] | None] = {}
+        #: Out-of-scale curves drawn with gaps where they are far outside the plot (_mark_clipped).
+        self._gapped: set[tuple[str, str, int]] = set()
         self._status: dict[str, str] = {}
         self._colors: dict[str, str] = {}
         # a log plot showing linear values because some are ≤ 0 (the log of those does not exist)
@@ -541,6 +545,7 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
         self._auto_y[key] = False
         self._auto_x = False
         self.set_x_view(*self.plots[key].vb.viewRange()[0])
+        self._mark_clipped(key, self.clipped[key])  # the out-of-scale curves' gaps, for this range
 
     def set_x_view(self, lo: float, hi: float, padding: float = 0.0) -> None:
         """Show steps lo … hi in every plot now (a user's zoom, an export)."""
@@ -595,8 +600,9 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
         """
         extents: dict[str, tuple[float, float]] = {}
         diverged: dict[str, tuple[float, float]] = {}
-        for (name, k, _i), shown in self._shown_y.items():
-            curve = self._curves[(name, k, _i)]
+        for line, shown in self._shown_y.items():
+            name, k, _i = line
+            curve = self._curves[line]
             if k != key or not curve.isVisible():
                 continue
             if self._status.get(name) == "diverged":
@@ -607,7 +613,7 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
                 lo, hi = np.percentile(finite, [5.0, 60.0])
                 target = diverged
             else:
-                extent = curve.y_extent()  # of ``shown``, which the curve draws (found by setData)
+                extent = self._extent.get(line)  # of ``shown`` (found by setData)
                 if extent is None:
                     continue
                 lo, hi = extent
@@ -623,32 +629,39 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
         self._mark_clipped(key, outliers | (set(diverged) if extents else set()))
 
     def _mark_clipped(self, key: str, clipped: set[str]) -> None:
-        """Cut diverged curves where they leave the plot and mark where any curve leaves it."""
+        """Cut diverged curves where they leave the plot, leave gaps in out-of-scale ones where
+        they are far outside it, and mark where any curve leaves it."""
         self.clipped[key] = clipped
         lo, hi = self.plots[key].vb.viewRange()[1]
         xs, ys, symbols, colors = [], [], [], []
-        for (name, k, i), (x, _y) in self._data.items():
+        for line, (x, _y) in self._data.items():
+            name, k, _i = line
             diverged = self._status.get(name) == "diverged"
             if k != key or not (diverged or name in clipped):
+                if k == key and line in self._gapped:  # back in scale: all its points again
+                    self._show_whole(line)
                 continue
-            shown = self._shown_y[(name, k, i)]
+            shown = self._shown_y[line]
             with np.errstate(invalid="ignore"):
                 outside = ~((shown >= lo) & (shown <= hi))
             if not diverged:
                 outside &= ~np.isnan(shown)  # a gap (≤ 0 on a log plot) is not a way out
             leaves = np.flatnonzero(outside) if name in clipped else np.zeros(0, dtype=int)
-            curve = self._curves[(name, k, i)]
+            curve = self._curves[line]
             if leaves.size == 0:
-                if diverged:
-                    curve.setData(x, shown)  # a wider range shows all it has again
+                if diverged or line in self._gapped:
+                    self._show_whole(line)  # a wider range shows all it has again
                 continue
             j = int(leaves[0])
             up = not shown[j] < lo
             edge = hi - 0.04 * (hi - lo) if up else lo + 0.04 * (hi - lo)
             if diverged:  # its curve ends at the edge: past it are numbers no plot can show
+                self._gapped.discard(line)
                 cut = shown[: j + 1].copy()
                 cut[j] = edge
                 curve.setData(x[: j + 1], cut)
+            else:
+                self._show_gapped(line, outside)
             xs.append(float(x[j]))
             ys.append(edge)
             symbols.append("x" if diverged else ("t1" if up else "t"))
@@ -664,6 +677,28 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
         # an empty scatter item still costs ≈ 0.2 ms of Python at every repaint of its plot
         if marks.isVisible() != bool(xs):
             marks.setVisible(bool(xs))
+
+    def _show_whole(self, line: tuple[str, str, int]) -> None:
+        self._gapped.discard(line)
+        self._curves[line].setData(self._data[line][0], self._shown_y[line])
+
+    def _show_gapped(self, line: tuple[str, str, int], outside: np.ndarray) -> None:
+        """An out-of-scale curve without its points that lie outside the plot between two more
+        outside it: what stays runs from inside to the edge and back. A racer running away
+        with its sign flipping at every step (SGD with too large an η) went from far above
+        to far below the plot and back at every step: drawn whole, its line filled the plot
+        as a hatched block over the other racers' curves."""
+        inside = ~outside
+        beside_inside = np.zeros_like(inside)
+        beside_inside[1:] |= inside[:-1]
+        beside_inside[:-1] |= inside[1:]
+        far = outside & ~beside_inside
+        if not far.any():
+            if line in self._gapped:
+                self._show_whole(line)
+            return
+        self._gapped.add(line)
+        self._curves[line].setData(self._data[line][0], np.where(far, np.nan, self._shown_y[line]))
 
     def set_racers(
         self,
@@ -685,6 +720,8 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
         old_curves, self._curves = self._curves, {}
         self._data = {}
         self._shown_y = {}
+        self._extent = {}
+        self._gapped = set()
         self._status = {}
         self._drawn: dict[tuple[str, str], tuple[int, int]] = {}
         no_m = set(without_momentum)
@@ -919,10 +956,16 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
         old = self._data.get((name, key, i))
         if old is not None and len(old[0]) == 0 and len(x) == 0:
             return  # empty and staying so (G of a rule without one, at every update): no repaint
-        self._data[(name, key, i)] = (x, y)
+        line = (name, key, i)
+        self._data[line] = (x, y)
         # what the plot draws, kept for fitting its range and marking clipped curves (_fit_y)
-        shown = self._shown_y[(name, key, i)] = self._shown(key, y)
+        shown = self._shown_y[line] = self._shown(key, y)
+        if line in self._gapped:
+            # drawn with gaps: by _mark_clipped, which follows (update_racers, _apply_scale)
+            self._extent[line] = finite_extent(shown)
+            return
         curve.setData(x, shown)
+        self._extent[line] = curve.y_extent()
 
     def flash(self, key: str, ms: int = 1800) -> None:
         """Tint one plot for a moment: a lesson's "watch this" points the learner at it."""

@@ -32,6 +32,12 @@ _PAD_WIDTHS = 0.7072
 _SLACK_PX = 1.0
 
 
+def finite_extent(y: np.ndarray) -> tuple[float, float] | None:
+    """The smallest and largest finite value of ``y`` (None: none)."""
+    values = y[np.isfinite(y)]
+    return (float(values.min()), float(values.max())) if values.size else None
+
+
 class PlotLine:
     """One racer's line for one weight in a ``PlotLines``: its data, pen, z and visibility.
 
@@ -74,9 +80,7 @@ class PlotLine:
                 self._bounds = QRectF(x0, y0, x1 - x0, y1 - y0) if finite else None
             else:  # ±inf, or no finite value: repaint the whole plot; the extent, as numpy finds it
                 self._bounds = None
-                values = y[np.isfinite(y)]
-                if values.size:
-                    self._y_extent = (float(values.min()), float(values.max()))
+                self._y_extent = finite_extent(y)
         tail = _changed_tail(old_x, old_y, x, y) if old is not None and self._bounds is not None else None
         if tail is not None:
             self._owner._update_around(tail, self.opts["pen"])

@@ -268,6 +268,39 @@ def test_a_selected_racer_running_away_does_not_flatten_the_others(panels) -> No
     assert panels.plots["loss"].vb.viewRange()[1][1] < top + 2  # log L: not up to 1e100
 
 
+def test_a_runaway_racers_zig_zag_leaves_gaps_far_outside_the_plot_not_a_block(panels) -> None:
+    """SGD at η = 0.3 on the κ = 10 bowl: w2 and g2 double and flip sign at every step. Drawn
+    whole, out of scale, its lines crossed the plot from far above to far below at every step
+    and covered the selected racer's curve as a hatched block."""
+    histories = {"sgd": _history("quadratic", "sgd", 150, start=None, lr=0.3)}
+    histories["adam"] = _history("quadratic", "adam", 150, start=None)
+    panels.set_racers(list(histories))
+    panels.set_selected("adam")
+    panels.update_racers(histories, _adaptive(histories))
+    for key in ("w", "grad"):
+        y0, y1 = panels.plots[key].vb.viewRange()[1]
+        assert "sgd" in panels.clipped[key] and len(panels.clip_marks[key].data), key
+        x, values = panels.curve_data("sgd", key, 1)
+        drawn_x, drawn = panels._curves[("sgd", key, 1)].getData()
+        np.testing.assert_array_equal(drawn_x, x)
+        inside = (values >= y0) & (values <= y1)
+        beside = inside | np.r_[False, inside[:-1]] | np.r_[inside[1:], False]
+        # every point inside the plot, and each one next to it, as it is; the rest left out
+        np.testing.assert_array_equal(drawn[beside], values[beside])
+        assert np.isnan(drawn[~beside]).all() and (~beside).sum() > 100, key
+        # no line from outside to outside the plot at each of those steps: one crossing at most
+        both_out = ~((drawn[1:] >= y0) & (drawn[1:] <= y1)) & ~((drawn[:-1] >= y0) & (drawn[:-1] <= y1))
+        assert np.sum(both_out & np.isfinite(drawn[1:]) & np.isfinite(drawn[:-1])) <= 1, key
+        # the scale fits the others: the gaps do not make SGD look in scale on the next update
+        panels._fit_y(key)
+        assert panels.plots[key].vb.viewRange()[1] == [y0, y1] and "sgd" in panels.clipped[key]
+        # the learner zooms out over all of it: every point is drawn again
+        vb = panels.plots[key].vb
+        vb.setYRange(-1e50, 1e50, padding=0.0)
+        vb.sigRangeChangedManually.emit(vb.state["mouseEnabled"])
+        np.testing.assert_array_equal(panels._curves[("sgd", key, 1)].getData()[1], values)
+
+
 def test_ranges_reset_between_races(panels) -> None:
     histories = {"sgd": _history("quadratic", "sgd", 60, lr=1.05)}
     panels.set_racers(list(histories))
