@@ -147,20 +147,22 @@ def machine() -> Iterator[Path]:
 
 
 def _plant(old_fallback: Path, markers: Path) -> list[Path]:
-    """Where the old code fell back to: a planted module and a pickled index for every kernel."""
+    """Where the old code fell back to: a planted module and a pickled index for every kernel
+    of the built-in runs (those of the typed losses' runners, ``engine._fn_kernels``, are looked
+    up in the same folder; importing that module compiles them, 15 s of a fresh test session)."""
     from numba.core.registry import CPUDispatcher
 
-    from engine import _fn_kernels, _kernels, _surfaces, expressions
+    from engine import _kernels, _surfaces, expressions
 
     planted: list[tuple[Path, bytes]] = []
-    for module in (_kernels, _fn_kernels, _surfaces):
+    for module in (_kernels, _surfaces):
         for kernel in vars(module).values():
             cache_file = getattr(getattr(kernel, "_cache", None), "_cache_file", None)
             if isinstance(kernel, CPUDispatcher) and cache_file is not None:
                 relative = Path(cache_file._cache_path).relative_to(_cache.CACHE_DIR) / cache_file._index_name
                 index = pickle.dumps(_Payload(str(markers / f"ran-{relative.name}")))
                 planted.append((old_fallback / relative, index))
-    runner = Path(_fn_kernels.__file__).read_text(encoding="utf-8")
+    runner = Path(expressions.__file__).with_name("_fn_kernels.py").read_text(encoding="utf-8")
     key = expressions._module_key(TYPED, runner, ["light"])
     module = f"import os\nos.mkdir({str(markers / 'ran-module')!r})\n"
     planted.append((old_fallback / "expressions" / f"loss_{key}.py", module.encode()))
