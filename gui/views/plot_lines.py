@@ -332,10 +332,11 @@ class PlotLines(pg.GraphicsObject):
 
     def paint(self, painter: QPainter, option: object, widget: object) -> None:
         exporting = self._exportOpts is not False
-        painter.setRenderHint(
-            QPainter.RenderHint.Antialiasing,
-            bool(self._exportOpts.get("antialias", True)) if exporting else False,
-        )
+        # on screen without: a wide pen's smooth edges cost several times its strokes; a file
+        # (``fast`` False: the exports render the view) with, as pyqtgraph's exporters ask: drawn
+        # without, a PNG's slightly sloping 1.5 px line went from one pixel thick to two and back
+        antialias = bool(self._exportOpts.get("antialias", True)) if exporting else not self.fast
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, antialias)
         engine = painter.paintEngine()
         band_ok = (
             self.fast and not exporting and engine is not None and engine.type() == QPaintEngine.Type.Raster
@@ -359,7 +360,7 @@ class PlotLines(pg.GraphicsObject):
                     continue
             if band_ok and pen.isCosmetic() and 1.5 <= pen.widthF() <= MAX_BAND_WIDTH:
                 _paint_band(painter, pen, line.path())
-            elif uses_segments(pen):
+            elif not antialias and uses_segments(pen):
                 painter.setPen(pen)
                 painter.drawLines(*line.segments())
             else:

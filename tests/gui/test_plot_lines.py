@@ -66,12 +66,14 @@ def _one_item(lines, fast: bool = True) -> tuple[np.ndarray, PlotLines, list]:
     return _pixels(image), item, handles
 
 
-def _one_curve_each(lines, fast: bool = True) -> np.ndarray:
+def _one_curve_each(lines, fast: bool = True, antialias: bool | None = None) -> np.ndarray:
     """The reference: a BandCurve per line, painted in z order (then the order added), as the
-    scene painted them when each was an item of its own."""
+    scene painted them when each was an item of its own: on screen without antialiasing, in an
+    export (not ``fast``) with it, as pyqtgraph's exporters ask."""
     image, painter = _image()
     for pen, x, y, _z in sorted(lines, key=lambda line: line[3]):
-        curve = BandCurve(pen=pen, connect="finite", antialias=False)
+        smooth = not fast if antialias is None else antialias
+        curve = BandCurve(pen=pen, connect="finite", antialias=smooth)
         curve.fast = fast
         curve.setData(x, y)
         painter.save()
@@ -90,8 +92,10 @@ def test_one_item_paints_every_line_as_a_band_curve_each_would(qapp, fast) -> No
     reference = _one_curve_each(lines, fast)
     assert (ours[..., :3] != 255).any(axis=2).sum() > 5000  # something was drawn
     np.testing.assert_array_equal(ours, reference)
-    if fast:  # the band and the true wide dashed stroke differ: the comparison sees which is drawn
-        assert not np.array_equal(ours, _one_curve_each(lines, fast=False))
+    # the comparison sees which is drawn: not the true stroke without antialiasing, which on
+    # screen the band replaces, and in a file the smooth one (without it, a PNG's sloping 1.5 px
+    # line went from one pixel thick to two and back)
+    assert not np.array_equal(ours, _one_curve_each(lines, fast=False, antialias=False))
 
 
 def test_the_selected_racer_is_drawn_on_top_whatever_order_the_lines_came_in(qapp) -> None:
