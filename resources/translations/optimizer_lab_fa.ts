@@ -1108,7 +1108,7 @@ Do you want to replace it?</source>
     </message>
     <message>
         <source>step t</source>
-        <extracomment>Racers each plot leaves out of its range (diverged, or far out of scale) and marks.</extracomment>
+        <extracomment>Racers each plot leaves out of its range (diverged, or far out of scale) and marks. Each curve&apos;s (smallest, largest) finite value shown: what fits the plot&apos;s range. Out-of-scale curves drawn with gaps where they are far outside the plot (_mark_clipped).</extracomment>
         <translation>گام t</translation>
     </message>
     <message>
