@@ -119,6 +119,9 @@ class _LevelLines(pg.GraphicsObject):
         painter.drawPath(self._path)
 
 
+#: Trails drawn afresh in one frame while playing, at most: the others wait a frame (``_Racer``).
+BODIES_PER_FRAME = 2
+
 #: Trail points farther out than this are left out (a gap): a diverging run's 1e150 made Qt's
 #: stroker fill the plot with the racer's colour when the axes are not 1:1.
 FAR = 1e12
@@ -180,7 +183,12 @@ class _Racer:
     Racers flat out fill their tips on the same frames, so after a fresh body the racer with
     ``phase`` k takes its pieces in after ``MAX_PIECES − k mod MAX_PIECES`` of them, then every
     ``MAX_PIECES``: at most two of twelve bodies are drawn again on one frame, not all twelve
-    (that frame's paint took ≈ 17 ms of CPU).
+    (that frame's paint took ≈ 17 ms of CPU). Rows that move under a drawn trail (a thinned
+    record, a new trail stride) redraw the body too, and racers flat out reach those row counts
+    together: up to twelve bodies on one frame, a job of up to 50 ms of CPU. While playing, a
+    view lets ``BODIES_PER_FRAME`` bodies be drawn a frame; a racer over that keeps its trail
+    and dot as they are for a frame or a few (its drawn points are copies, so a thinned record
+    does not change them).
     """
 
     #: Points the tip may grow to before it becomes a piece (drawn once, then cached). At 1× the
@@ -220,6 +228,8 @@ class _Racer:
         #: Its place among the racers (set by the view): staggers the bodies' redraws.
         self.phase = 0
         self._max_pieces = self.MAX_PIECES  # pieces before the body takes them in, this round
+        #: Whether the last ``show`` drew the body afresh (a view counts them per frame).
+        self.drew_body = False
 
     def _curve(self, *, cached: bool) -> TrailCurve:
         item = TrailCurve(pen=self._pen, connect="finite")
@@ -239,24 +249,40 @@ class _Racer:
         for item in (*self.parts(), *self._spare):
             item.setPen(pen)
 
-    def show(self, history: RacerHistory, end: int, near: tuple[float, float] | None = None) -> bool:
+    def show(
+        self,
+        history: RacerHistory,
+        end: int,
+        near: tuple[float, float] | None = None,
+        *,
+        body_allowed: bool = True,
+    ) -> bool:
         """The trail through rows [0, end) of the record, at most ~MAX_TRAIL_POINTS points;
         whether it changed. ``near`` (x, y in data units, while playing): rows that all lie this
-        close to the end drawn are not drawn yet (see ``still``)."""
+        close to the end drawn are not drawn yet (see ``still``). Not ``body_allowed``: if a
+        drawn body would be drawn afresh, nothing changes (the view's frame has drawn enough)."""
+        self.drew_body = False
         shown = (end, history.stride, history.last_step)
         if shown == self._shown:
             return False  # nothing new (paused, converged, diverged): no repaint either
         if near is not None and self.still(history, end, near):
             return False
-        self._shown = shown
-        self._drawn_from = history
-        w = history.vec("w")
-        self.end_point = w[end - 1].copy()  # the point the trail ends at
         stride = display_stride(end, MAX_TRAIL_POINTS)
         on_grid = (end - 1) // stride + 1  # rows 0, stride, … below end
         record, body_stride, points = self._body
         same_rows = (record, body_stride) == (history.stride, stride)
-        if same_rows and points > 0 and points + self.TIP < on_grid and len(self.pieces) < self._max_pieces:
+        piece_due = (
+            same_rows and points > 0 and points + self.TIP < on_grid and len(self.pieces) < self._max_pieces
+        )
+        if not piece_due and (not same_rows or not 0 < points <= on_grid <= points + self.TIP):
+            if not body_allowed and self._shown is not None:  # (a first trail is drawn at once)
+                return False
+            self.drew_body = True
+        self._shown = shown
+        self._drawn_from = history
+        w = history.vec("w")
+        self.end_point = w[end - 1].copy()  # the point the trail ends at
+        if piece_due:
             # the tip is full: its points become a piece (a copy: the record is thinned in place)
             piece = self._spare.pop() if self._spare else self._curve(cached=True)
             rows = drawable(w[(points - 1) * stride : (on_grid - 1) * stride + 1 : stride].copy())
@@ -265,13 +291,14 @@ class _Racer:
             self.pieces.append(piece)
             points = on_grid
             self._body = (record, body_stride, points)
-        elif not same_rows or not 0 < points <= on_grid <= points + self.TIP:
+        elif self.drew_body:
             # rows moved (thinned record, a new trail stride, a cursor moved back) or the pieces
             # are many: the body takes every row on the grid again
             full = same_rows and 0 < points <= on_grid and len(self.pieces) >= self._max_pieces
             self._max_pieces = self.MAX_PIECES if full else self.MAX_PIECES - self.phase % self.MAX_PIECES
             points = on_grid
-            body = drawable(w[0 : (points - 1) * stride + 1 : stride])
+            # a copy: a body kept a frame longer (BODIES_PER_FRAME) outlives these rows
+            body = drawable(w[0 : (points - 1) * stride + 1 : stride].copy())
             self.body.setData(body[:, 0], body[:, 1])
             self._body = (history.stride, stride, points)
             for piece in self.pieces:
@@ -280,8 +307,7 @@ class _Racer:
             self._spare.extend(self.pieces)
             self.pieces = []
         tip = w[(points - 1) * stride : end : stride]
-        if (end - 1) % stride:
-            tip = np.vstack([tip, w[end - 1 : end]])
+        tip = np.vstack([tip, w[end - 1 : end]]) if (end - 1) % stride else tip.copy()
         tip = drawable(tip)
         self.tip.setData(tip[:, 0], tip[:, 1])
         return True
@@ -863,12 +889,15 @@ class ContourView(pg.PlotWidget):
             if px > 0 and py > 0 and math.isfinite(px) and math.isfinite(py):
                 near = (still_px * px, still_px * py)
         points = {}
+        bodies = BODIES_PER_FRAME if near is not None else math.inf
         for name, history in histories.items():
             racer = self._racers.get(name)
             if racer is None:
                 continue
             end = len(history) if cursor is None else history.row_at_step(cursor) + 1
-            if racer.show(history, end, near) or near is None:
+            drawn = racer.show(history, end, near, body_allowed=bodies > 0)
+            bodies -= racer.drew_body
+            if drawn or near is None:
                 x, y = history.vec("w")[end - 1]
             else:  # still (or nothing new): the dot stays where its trail ends
                 x, y = racer.end_point

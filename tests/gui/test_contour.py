@@ -12,6 +12,7 @@ from PySide6.QtCore import QPointF
 from engine.simulate import Run
 from gui.history import RacerHistory
 from gui.views.contour import (
+    BODIES_PER_FRAME,
     MAX_TRAIL_POINTS,
     READOUT_CLEAR_S,
     READOUT_FADED,
@@ -117,6 +118,48 @@ def test_racers_in_step_draw_their_bodies_again_on_different_frames(view) -> Non
             np.testing.assert_array_equal(_trail(view, n), _expected(histories[n], len(histories[n])))
     assert most_at_once == 2  # (the first frame draws every body: not counted, there was none)
     assert all(count >= 2 for count in redrawn.values())  # each took its pieces in, more than once
+
+
+def test_racers_whose_rows_move_together_draw_their_bodies_a_few_a_frame(view) -> None:
+    """Twelve racers flat out reach a new trail stride (6,000, 12,000, 18,000 rows) and a
+    thinned record (past 20,000) on the same frame: each draws its body afresh, twelve bodies in
+    one frame's job. While playing, BODIES_PER_FRAME a frame; the others keep their trail and dot
+    as they were, then catch up, and every trail is the recorded path again."""
+    names = [f"r{i}" for i in range(12)]
+    runs = {
+        n: Run("rosenbrock", "momentum", (-1.5, 2.0 - k / 100), tol=0.0, lr=0.001)
+        for k, n in enumerate(names)
+    }
+    histories = {
+        n: RacerHistory(r.start, float(r.trajectory().loss[0]), max_rows=20_000) for n, r in runs.items()
+    }
+    view.set_racers({n: n for n in names}, (-1.5, 2.0))
+    racers = [view._racers[n] for n in names]
+    most_at_once, kept_back = 0, 0
+    for frame, count in enumerate([150] * 35 + [400] * 45):
+        for n in names:
+            histories[n].append(runs[n].advance(count))
+        before = [r.body.getData()[0] for r in racers]
+        view.update_racers(histories, still_px=STILL_PX)
+        fresh = sum(r.body.getData()[0] is not b for r, b in zip(racers, before, strict=True))
+        most_at_once = max(most_at_once, fresh if frame else 0)
+        for n, racer in zip(names, racers, strict=True):
+            trail = _trail(view, n)
+            # a racer kept back shows the trail it had: it still ends at its dot
+            assert tuple(trail[-1]) == tuple(racer.end_point) == view.marker_position(n)
+            kept_back += not np.array_equal(racer.end_point, histories[n].vec("w")[-1])
+    assert histories[names[0]].stride > 1  # the record was thinned on the way
+    assert most_at_once == BODIES_PER_FRAME and kept_back > 0
+    caught_up = 0
+    for _ in range(len(names) // BODIES_PER_FRAME):  # frames with no new rows: they catch up
+        view.update_racers(histories, still_px=STILL_PX)
+        caught_up += sum(racer.drew_body for racer in racers)
+    view.update_racers(histories, still_px=STILL_PX)
+    assert caught_up > 0 and not any(racer.drew_body for racer in racers)  # none left waiting
+    # paused (no budget, no "still"): each trail is the recorded path on its grid again
+    view.update_racers(histories)
+    for n in names:
+        np.testing.assert_array_equal(_trail(view, n), _expected(histories[n], len(histories[n])))
 
 
 def test_an_unchanged_record_sets_no_new_data(view) -> None:
