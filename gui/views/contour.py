@@ -228,8 +228,10 @@ class _Racer:
         #: Its place among the racers (set by the view): staggers the bodies' redraws.
         self.phase = 0
         self._max_pieces = self.MAX_PIECES  # pieces before the body takes them in, this round
-        #: Whether the last ``show`` drew the body afresh (a view counts them per frame).
+        #: Whether the last ``show`` drew the body afresh (a view counts them per frame), and
+        #: whether it was kept waiting to (the view lets it go first next frame).
         self.drew_body = False
+        self.waiting = False
 
     def _curve(self, *, cached: bool) -> TrailCurve:
         item = TrailCurve(pen=self._pen, connect="finite")
@@ -261,7 +263,7 @@ class _Racer:
         whether it changed. ``near`` (x, y in data units, while playing): rows that all lie this
         close to the end drawn are not drawn yet (see ``still``). Not ``body_allowed``: if a
         drawn body would be drawn afresh, nothing changes (the view's frame has drawn enough)."""
-        self.drew_body = False
+        self.drew_body = self.waiting = False
         shown = (end, history.stride, history.last_step)
         if shown == self._shown:
             return False  # nothing new (paused, converged, diverged): no repaint either
@@ -276,6 +278,7 @@ class _Racer:
         )
         if not piece_due and (not same_rows or not 0 < points <= on_grid <= points + self.TIP):
             if not body_allowed and self._shown is not None:  # (a first trail is drawn at once)
+                self.waiting = True
                 return False
             self.drew_body = True
         self._shown = shown
@@ -888,12 +891,11 @@ class ContourView(pg.PlotWidget):
             px, py = self.plot.vb.viewPixelSize()
             if px > 0 and py > 0 and math.isfinite(px) and math.isfinite(py):
                 near = (still_px * px, still_px * py)
-        points = {}
+        points = dict.fromkeys(name for name in histories if name in self._racers)  # the dots' order
         bodies = BODIES_PER_FRAME if near is not None else math.inf
-        for name, history in histories.items():
-            racer = self._racers.get(name)
-            if racer is None:
-                continue
+        # those kept waiting last frame first: a burst of bodies is drawn in turn, none waits long
+        for name in sorted(points, key=lambda name: not self._racers[name].waiting):
+            history, racer = histories[name], self._racers[name]
             end = len(history) if cursor is None else history.row_at_step(cursor) + 1
             drawn = racer.show(history, end, near, body_allowed=bodies > 0)
             bodies -= racer.drew_body

@@ -162,6 +162,27 @@ def test_racers_whose_rows_move_together_draw_their_bodies_a_few_a_frame(view) -
         np.testing.assert_array_equal(_trail(view, n), _expected(histories[n], len(histories[n])))
 
 
+def test_racers_kept_waiting_for_their_bodies_go_first_the_next_frame(view) -> None:
+    names = ["a", "b", "c", "d"]
+    runs = {
+        n: Run("rosenbrock", "momentum", (-1.5, 2.0 - k / 100), tol=0.0, lr=0.001)
+        for k, n in enumerate(names)
+    }
+    histories = {n: RacerHistory(r.start, float(r.trajectory().loss[0])) for n, r in runs.items()}
+    view.set_racers({n: n for n in names}, (-1.5, 2.0))
+    for rows in (1_000, 6_000):  # past 6,000 rows a new trail stride: every body is drawn again
+        for n in names:
+            histories[n].append(runs[n].advance(rows))
+        view.update_racers(histories, still_px=STILL_PX)
+    racers = {n: view._racers[n] for n in names}
+    assert [racers[n].waiting for n in names] == [False, False, True, True]
+    for n in names:  # past 12,000 rows: all four need their bodies drawn again
+        histories[n].append(runs[n].advance(6_000))
+    view.update_racers(histories, still_px=STILL_PX)
+    assert [racers[n].drew_body for n in names] == [False, False, True, True]
+    assert [racers[n].waiting for n in names] == [True, True, False, False]
+
+
 def test_an_unchanged_record_sets_no_new_data(view) -> None:
     run = Run("quadratic", "sgd", (2.0, 1.0), tol=0.0)
     history = RacerHistory(run.start, float(run.trajectory().loss[0]))
