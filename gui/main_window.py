@@ -1166,7 +1166,8 @@ class MainWindow(QMainWindow):
         self._take_chunks()
         # every tick counts (the numbers' 5 Hz is in ticks), also one with nothing to draw
         self._frame += 1
-        if not self.histories or not (self._dirty or self._behind):
+        waiting = self.contour.bodies_waiting  # trails kept a frame (ContourView.BODIES_PER_FRAME)
+        if not self.histories or not (self._dirty or self._behind or waiting):
             return
         changed, self._dirty = self._dirty, False
         if changed:
@@ -1188,7 +1189,7 @@ class MainWindow(QMainWindow):
             self.timeline.set_maximum(max(h.last_step for h in self.histories.values()))
         # playing live, what moved less than half a pixel is not drawn again (ContourView)
         still_px = STILL_PX if self.playing and cursor is None else 0.0
-        if changed:
+        if changed or waiting:
             self.contour.update_racers(self.histories, cursor, still_px=still_px)
         if not self.playing:
             self.panels.update_racers(self.histories, adaptive)

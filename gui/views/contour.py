@@ -907,6 +907,12 @@ class ContourView(pg.PlotWidget):
         if near is None or points != self.dots.points:
             self.dots.set_points(points)
 
+    @property
+    def bodies_waiting(self) -> bool:
+        """Whether a trail was kept waiting to draw its body (``BODIES_PER_FRAME``): the next
+        frame must update the racers even if no rows come (the race may have ended)."""
+        return any(racer.waiting for racer in self._racers.values())
+
     def set_ghost(self, w: np.ndarray | None, color: str = "#333333") -> None:
         """Draw a path not raced yet, dashed and faint, or hide it (None)."""
         if w is None or len(w) == 0:

@@ -399,6 +399,26 @@ def test_faster_a_playing_frame_without_new_rows_leaves_the_contour_and_draws_on
     window.redraw_timer.start()
 
 
+def test_a_trail_kept_waiting_for_its_body_is_drawn_on_the_next_frame_without_new_rows(
+    window, qtbot, monkeypatch
+) -> None:
+    """A racer whose body waited (a frame draws BODIES_PER_FRAME) catches up on the next frames
+    even when no rows come: the race may have ended on the frame that kept it waiting."""
+    press_step(window, qtbot, 2)
+    calls = _count_draws(window, monkeypatch)
+    window.redraw_timer.stop()
+    window.playing = True
+    window._behind = set()
+    window._dirty = False
+    window._redraw()
+    assert calls == []  # nothing new, nothing waiting: nothing drawn
+    racer = next(iter(window.contour._racers.values()))
+    racer.waiting = True
+    window._redraw()
+    assert calls == ["contour"]
+    window.redraw_timer.start()
+
+
 def test_playing_the_numbers_change_at_5_hz_on_frames_that_bring_rows(window, qtbot, monkeypatch) -> None:
     """The readout, the arrows' labels, the table and the timeline change with the racers' move
     (one repaint of the contour, not one more for the numbers between two rows): at 10 steps/s
