@@ -636,9 +636,11 @@ class PerWeightPanels(pg.GraphicsLayoutWidget):
         xs, ys, symbols, colors = [], [], [], []
         for line, (x, _y) in self._data.items():
             name, k, _i = line
+            if k != key:
+                continue
             diverged = self._status.get(name) == "diverged"
-            if k != key or not (diverged or name in clipped):
-                if k == key and line in self._gapped:  # back in scale: all its points again
+            if not (diverged or name in clipped):
+                if line in self._gapped:  # back in scale: all its points again
                     self._show_whole(line)
                 continue
             shown = self._shown_y[line]
