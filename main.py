@@ -205,9 +205,10 @@ def open_window(session: str | None = None) -> int:
 
     if (code := check_qt_libraries()) is not None:
         return code
-    from gui.app import quicken_pyside_source_check, run_app
+    from gui.app import import_pyqtgraph_lazily, quicken_pyside_source_check, run_app
 
     quicken_pyside_source_check()  # PySide6 is imported now; pyqtgraph and the GUI are not
+    import_pyqtgraph_lazily()
 
     return run_app([], session)
 

@@ -55,6 +55,92 @@ def quicken_pyside_source_check() -> None:
     feature._mod_uses_pyside = uses_pyside  # type: ignore[union-attr]
 
 
+#: pyqtgraph's mirrors of the Qt modules, and the PySide6 module each stands for.
+_PYQTGRAPH_MIRRORS = {
+    "pyqtgraph.Qt.QtCore": "PySide6.QtCore",
+    "pyqtgraph.Qt.QtGui": "PySide6.QtGui",
+    "pyqtgraph.Qt.QtWidgets": "PySide6.QtWidgets",
+}
+
+
+def import_pyqtgraph_lazily() -> None:
+    """Import pyqtgraph with its Qt mirror modules filled on first use, as pyqtgraph's main does.
+
+    pyqtgraph 0.14 copies every name of PySide6's QtCore, QtGui and QtWidgets into its own
+    mirror modules at import; PySide6 creates its classes lazily, so that copy creates all of
+    them and their ~600 Python enum types: ~0.1 s of the ~0.25 s pyqtgraph's import takes. Its
+    main branch (commit 92096ee, unreleased; its next release needs Python ≥ 3.12) fills the
+    mirrors lazily instead, with a module ``__getattr__``. This does the same from outside:
+    while pyqtgraph is imported, PySide6's modules list only the classes already created (so
+    the copy takes just those), and each mirror gets the same ``__getattr__``. A name resolves
+    to the same object either way. Does nothing once pyqtgraph is imported.
+    """
+    import importlib
+    import importlib.abc
+    import importlib.machinery
+
+    if "pyqtgraph" in sys.modules:
+        return
+    qt_modules = {name: importlib.import_module(qt) for name, qt in _PYQTGRAPH_MIRRORS.items()}
+
+    class _MirrorLoader(importlib.abc.Loader):
+        def __init__(self, loader: importlib.abc.Loader, qt_module: object) -> None:
+            self.loader = loader
+            self.qt_module = qt_module
+
+        def create_module(self, spec: importlib.machinery.ModuleSpec) -> object:
+            return self.loader.create_module(spec)
+
+        def exec_module(self, module: object) -> None:
+            self.loader.exec_module(module)  # type: ignore[arg-type]
+            if "__getattr__" in vars(module):  # a pyqtgraph that is lazy already
+                return
+            qt_module = self.qt_module
+
+            def __getattr__(name: str) -> object:
+                value = getattr(qt_module, name)
+                setattr(module, name, value)
+                return value
+
+            module.__getattr__ = __getattr__  # type: ignore[attr-defined]
+
+    class _MirrorFinder(importlib.abc.MetaPathFinder):
+        def find_spec(self, fullname: str, path: object, target: object = None) -> object:
+            """The spec the next finders give (a frozen app's importer too), its loader wrapped."""
+            if fullname not in qt_modules:
+                return None
+            for finder in sys.meta_path:
+                find = getattr(finder, "find_spec", None)
+                if finder is self or find is None or (spec := find(fullname, path, target)) is None:
+                    continue
+                if hasattr(spec.loader, "exec_module"):
+                    spec.loader = _MirrorLoader(spec.loader, qt_modules[fullname])
+                return spec
+            return None
+
+    def created_only(qt_module: object) -> Callable[[], list[str]]:
+        return lambda: [name for name in vars(qt_module) if name != "__dir__"]
+
+    finder = _MirrorFinder()
+    own_dirs = {qt_module: vars(qt_module).get("__dir__") for qt_module in qt_modules.values()}
+    sys.meta_path.insert(0, finder)
+    try:
+        for qt_module in own_dirs:
+            qt_module.__dir__ = created_only(qt_module)  # type: ignore[attr-defined]
+        importlib.import_module("pyqtgraph")
+    except AttributeError:  # a mirror was loaded some way this could not wrap: pyqtgraph's own way
+        for name in [name for name in sys.modules if name.partition(".")[0] == "pyqtgraph"]:
+            del sys.modules[name]
+    finally:
+        sys.meta_path.remove(finder)
+        for qt_module, own_dir in own_dirs.items():
+            if own_dir is None:
+                vars(qt_module).pop("__dir__", None)
+            else:
+                qt_module.__dir__ = own_dir  # type: ignore[attr-defined]
+    importlib.import_module("pyqtgraph")  # imported already, unless it failed above
+
+
 def report_first_paint(window: object, report: object) -> None:
     """Call ``report()`` once the window's first paint pass has finished (not merely ``show()``).
 

@@ -114,6 +114,10 @@ if WORKER and not _kept and kernel_seed.ENV in os.environ:  # before any test im
 
 from hypothesis import settings  # noqa: E402  (after the environment is set)
 
+from gui.app import import_pyqtgraph_lazily  # noqa: E402
+
+import_pyqtgraph_lazily()  # as main.py does: the tests see pyqtgraph's Qt mirrors as the app has them
+
 settings.register_profile("ci", derandomize=True, database=None)
 if os.environ.get("CI"):
     settings.load_profile("ci")

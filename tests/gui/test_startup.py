@@ -8,7 +8,10 @@ while the window paints). Nothing may differ once that is done.
 from __future__ import annotations
 
 import gc
+import json
+import subprocess
 import sys
+from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
@@ -182,3 +185,69 @@ def test_pysides_module_check_reads_bytes_and_answers_as_before(monkeypatch, tmp
     gone = type(sys)("gone")
     gone.__file__ = str(tmp_path / "gone.py")  # a file deleted since: PySide's own answer
     assert quick(gone) is own(gone) is False
+
+
+_MIRRORS_CHILD = """
+import json, sys
+import PySide6.QtCore, PySide6.QtGui, PySide6.QtWidgets
+from gui.app import import_pyqtgraph_lazily
+
+qt = [PySide6.QtCore, PySide6.QtGui, PySide6.QtWidgets]
+full_dir = [set(dir(m)) for m in qt]
+finders = list(sys.meta_path)
+if sys.argv[1] == "unwrapped":  # no mirror found to wrap (as if loaded some other way)
+    import gui.app
+    gui.app._PYQTGRAPH_MIRRORS = {n + "X": q for n, q in gui.app._PYQTGRAPH_MIRRORS.items()}
+if sys.argv[1] in ("lazy", "unwrapped"):
+    import_pyqtgraph_lazily()
+    import_pyqtgraph_lazily()  # a second call changes nothing
+else:
+    import pyqtgraph
+import pyqtgraph.Qt as pgqt
+
+created = len(vars(PySide6.QtWidgets))
+mirrors = [pgqt.QtCore, pgqt.QtGui, pgqt.QtWidgets]
+# names the mirror holds as something other than PySide6's own (pyqtgraph's shims, module dunders)
+own = [sorted(n for n in dir(q) if getattr(m, n) is not getattr(q, n)) for m, q in zip(mirrors, qt)]
+try:
+    pgqt.QtWidgets.QNoSuchWidget
+    missing = "found"
+except AttributeError as exc:
+    missing = str(exc)
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+import pyqtgraph as pg
+plot = pg.PlotWidget()
+plot.plot([0, 1, 2], [2, 0, 1])
+print(json.dumps({
+    "created": created, "all": len(full_dir[2]), "dirs_kept": [set(dir(m)) for m in qt] == full_dir,
+    "finders_kept": sys.meta_path == finders, "own": own, "missing": missing,
+    "shims": [pgqt.QtGui.QFileSystemModel is PySide6.QtWidgets.QFileSystemModel,
+              plot.getPlotItem().listDataItems()[0].xData.tolist()],
+}))
+"""
+
+
+def _mirrors(mode: str) -> dict:
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", _MIRRORS_CHILD, mode], cwd=root, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def test_pyqtgraph_imported_lazily_creates_few_qt_classes_and_resolves_every_name_as_before() -> None:
+    """A fresh interpreter each way: this one imported pyqtgraph long ago."""
+    eager, lazy = _mirrors("eager"), _mirrors("lazy")
+    assert eager["created"] >= eager["all"]  # pyqtgraph's own import creates every class
+    assert lazy["created"] < eager["all"] / 2  # only what pyqtgraph's import uses
+    assert lazy["dirs_kept"] and lazy["finders_kept"]
+    assert lazy["own"] == eager["own"]  # the same object for every other name of the three modules
+    assert lazy["shims"] == eager["shims"] == [True, [0.0, 1.0, 2.0]]
+    assert "QNoSuchWidget" in lazy["missing"]
+
+
+def test_pyqtgraph_is_imported_its_own_way_when_its_mirrors_cannot_be_made_lazy() -> None:
+    unwrapped = _mirrors("unwrapped")
+    assert unwrapped == _mirrors("eager") | {"dirs_kept": True, "finders_kept": True}
