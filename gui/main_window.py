@@ -88,7 +88,7 @@ DEFAULT_SPEED = 10
 DEFAULT_SPEED_INDEX = SPEEDS.index(DEFAULT_SPEED)
 #: Up to this many rows a second (steps per second × racers: 5 racers at 60 steps/s, 12 at 20)
 #: the six line plots take their rows together, with the numbers (5 Hz): one repaint of the
-#: plots instead of three (the window's CPU at 1×: README, "The live window"). More, and two
+#: plots instead of three (the window's CPU at 1×: benchmarks/HISTORY.md, "The live window"). More, and two
 #: plots a frame in turn: twelve racers' six plots at 60 steps/s were one 56 ms job.
 PLOTS_TOGETHER_ROWS = 300
 #: A data surface whose window is wider or taller than this ratio is drawn with free axes.

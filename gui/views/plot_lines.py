@@ -4,7 +4,7 @@ The per-weight plots held one ``PlotCurveItem`` per racer and weight (12 racers:
 plot, 132 in all). Each ``setData`` then ran pyqtgraph's Python per curve — bounds invalidation,
 ``prepareGeometryChange``, ``informViewBoundsChanged``, signals — and each repaint its
 ``boundingRect``/``dataBounds`` and pen set-up. One item a plot: with 12 racers flat out the
-plots' paint costs about a fifth less and their updates a seventh less (README, "The live
+plots' paint costs about a fifth less and their updates a seventh less (benchmarks/HISTORY.md, "The live
 window"). The live plots fit their own ranges (``fit_range``): ``PlotLines`` covers its view box,
 keeps each line's path, and paints the lines in z order exactly as a ``BandCurve`` each would
 (the same pens, ``connect="finite"`` gaps, the one-pixel band for a wide dashed pen on screen,
