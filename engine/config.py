@@ -294,11 +294,7 @@ def label_parts(
     namesakes = [r for r in racers if r.optimizer == racer.optimizer]
     if len(namesakes) < 2:
         return title, ""
-    differ = {
-        k: v
-        for k, v in racer.hyperparameters.items()
-        if k not in leave_out and len({r.hyperparameters.get(k) for r in namesakes}) > 1
-    }
+    differ = {k: racer.hyperparameters[k] for k in telling_apart(racer, racers) if k not in leave_out}
     detail = _hyper_text(differ)
     if len({r.schedule for r in namesakes}) > 1 and racer.schedule != "constant":
         detail = f"{detail}, {racer.schedule}" if detail else racer.schedule
@@ -312,6 +308,15 @@ def label_parts(
     if len(same) > 1:  # identical twins: number them
         detail = f"{detail} #{same.index(next(r for r in same if r.key == racer.key)) + 1}".strip()
     return title, detail
+
+
+def telling_apart(racer: RacerConfig, racers: tuple[RacerConfig, ...]) -> list[str]:
+    """The hyperparameters an automatic label names (``label_parts``): those in which the racer's
+    namesakes (the racers of its optimizer) differ, in the racer's order."""
+    namesakes = [r for r in racers if r.optimizer == racer.optimizer]
+    if len(namesakes) < 2:
+        return []
+    return [k for k in racer.hyperparameters if len({r.hyperparameters.get(k) for r in namesakes}) > 1]
 
 
 def racer_label(racer: RacerConfig, racers: tuple[RacerConfig, ...]) -> str:

@@ -27,7 +27,7 @@ import math
 import struct
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -310,6 +310,15 @@ def _with_edits(trajectory: Trajectory, config: SessionConfig, key: str) -> Traj
     return trajectory
 
 
+def _named_in_label(scene: RaceScene, key: str) -> list[str]:
+    """The hyperparameters racer ``key``'s automatic label names (none for its own label)."""
+    from engine.config import telling_apart
+
+    current = scene.config.current_racers()
+    racer = next((r for r in current if r.key == key), None)
+    return [] if racer is None or racer.label else telling_apart(racer, current)
+
+
 def racer_look(scene: RaceScene, key: str) -> tuple[str, str]:
     """(label, colour) of racer ``key`` in ``scene``."""
     from engine.config import label_parts
@@ -362,9 +371,12 @@ def racer_title(name: str, config: SessionConfig | None = None) -> str:
     return tr_engine(OPTIMIZERS[name].title)
 
 
-def hyper_text(optimizer: str, hyperparameters: dict[str, float], schedule: str) -> str:
-    """'η=0.05, α=0.9, β=0.999, ε=1e-08' (+ the schedule when it is not constant)."""
-    parts = [f"{HYPERPARAMETERS[k].symbol}={v:g}" for k, v in hyperparameters.items()]
+def hyper_text(
+    optimizer: str, hyperparameters: dict[str, float], schedule: str, named: Collection[str] = ()
+) -> str:
+    """'η=0.05, α=0.9, β=0.999, ε=1e-08' (+ the schedule when it is not constant), less those in
+    ``named``: the ones the racer's label names already ("RMSprop β=0.5", then "η=0.01, ε=1e-08")."""
+    parts = [f"{HYPERPARAMETERS[k].symbol}={v:g}" for k, v in hyperparameters.items() if k not in named]
     if schedule != "constant":
         parts.append(_t(msg("schedule {schedule}", schedule=schedule)))
     return ", ".join(parts)
@@ -393,7 +405,9 @@ def legend_html(scene: RaceScene, step: int | None = None) -> str:
         racer = scene.config.settings_at(name, max(int(t.step[max(row, 0)]), 1))
         ended = row >= t.w.shape[0] - 1
         state = states.get(t.status, "") if ended else ""
-        hyper = hyper_text(racer.optimizer, dict(racer.hyperparameters), racer.schedule)
+        hyper = hyper_text(
+            racer.optimizer, dict(racer.hyperparameters), racer.schedule, _named_in_label(scene, name)
+        )
         loss = ltr("L = " + fmt_number(float(t.loss[max(row, 0)])))
         rows.append(
             [
@@ -426,7 +440,8 @@ def panels_key_html(scene: RaceScene, width: float | None = None) -> str:
             continue
         label, color = racer_look(scene, n)
         r = racers[n]
-        hyper = "(" + hyper_text(r.optimizer, dict(r.hyperparameters), r.schedule) + ")"
+        hyper = hyper_text(r.optimizer, dict(r.hyperparameters), r.schedule, _named_in_label(scene, n))
+        hyper = f"({hyper})" if hyper else ""  # SGD's η named in its label is all it has
         plain = f"━━ {label} {hyper}    "
         need = metrics.horizontalAdvance(plain)
         if width is not None and lines[-1] and used + need > 0.95 * width:

@@ -540,7 +540,7 @@ def test_a_racers_label_names_it_in_the_legend_and_the_panels_key(qapp) -> None:
 
 
 def test_an_optimizer_racing_twice_is_exported_as_two_racers_not_dropped(qapp) -> None:
-    from gui.export import legend_html
+    from gui.export import legend_html, panels_key_html
 
     config = SessionConfig(
         steps=20, racers=(RacerConfig("adam", {"lr": 0.05}), RacerConfig("adam", {"lr": 0.1}))
@@ -552,3 +552,25 @@ def test_an_optimizer_racing_twice_is_exported_as_two_racers_not_dropped(qapp) -
         np.testing.assert_array_equal(scene.trajectories[key].w, ref.w)
     legend = legend_html(scene)
     assert "<b>Adam η=0.05</b>" in legend and "<b>Adam η=0.1</b>" in legend
+    for html in (legend, panels_key_html(scene)):  # each η once: the label names it, not the settings
+        assert html.count("η=0.05") == 1 and html.count("η=0.1") == 1, html
+        assert html.count("α=0.9, β=0.999, ε=1e-08") == 2
+
+
+def test_settings_a_label_names_are_left_out_beside_it_and_nothing_is_left_empty(qapp) -> None:
+    from gui.export import legend_html, panels_key_html
+
+    racers = (
+        RacerConfig("sgd", {"lr": 0.05}),
+        RacerConfig("sgd", {"lr": 0.1}),
+        RacerConfig("rmsprop", {"lr": 0.01, "beta": 0.5}, label="fast"),
+        RacerConfig("rmsprop", {"lr": 0.01, "beta": 0.9}),
+    )
+    scene = build_scene(SessionConfig(steps=5, racers=racers))
+    key = panels_key_html(scene)
+    assert "SGD η=0.05" in key
+    assert "()" not in key and key.count("η=0.05") == 1  # SGD has nothing left to show beside it
+    legend = legend_html(scene)
+    # an own label names nothing: all its settings beside it; its namesake's label names β
+    assert "<b>fast</b>" in legend and "η=0.01, β=0.5, ε=1e-08" in legend
+    assert "<b>RMSprop β=0.9</b>" in legend and "η=0.01, ε=1e-08" in legend and legend.count("β=0.9") == 1
