@@ -12,7 +12,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSignalBlocker, 
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableWidget, QTableWidgetItem
 
-from engine.optimizers import OPTIMIZERS
+from engine.optimizers import HYPERPARAMETERS, OPTIMIZERS
 from gui import theme
 from gui.history import RacerHistory
 from gui.i18n import is_rtl, tr_engine
@@ -278,7 +278,8 @@ class FormulaCard(QLabel):
         formula_pt = 11 * self._scale
         color = color or theme.racer_color(name)
         heading = html.escape(label) if label else tr_engine(opt.title)
-        values = ", ".join(f"{k} = {v:g}" for k, v in hyper.items())
+        # the symbols the rule below is written in (η, α, β, ε), not the parameters' names
+        values = ", ".join(f"{HYPERPARAMETERS[k].symbol} = {v:g}" for k, v in hyper.items())
         if schedule != "constant":
             values += "; " + self.tr("η schedule {0}").format(schedule)
         ltr = "<span dir='ltr'>{0}</span>"
