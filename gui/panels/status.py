@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableWidg
 from engine.optimizers import HYPERPARAMETERS, OPTIMIZERS
 from gui import theme
 from gui.history import RacerHistory
-from gui.i18n import is_rtl, tr_engine
+from gui.i18n import is_rtl, ltr, tr_engine, whole_name
 
 COLUMNS = (
     QT_TRANSLATE_NOOP("StatusTable", "Optimizer"),
@@ -278,14 +278,16 @@ class FormulaCard(QLabel):
         formula_pt = 11 * self._scale
         color = color or theme.racer_color(name)
         heading = html.escape(label) if label else tr_engine(opt.title)
-        # the symbols the rule below is written in (η, α, β, ε), not the parameters' names
-        values = ", ".join(f"{HYPERPARAMETERS[k].symbol} = {v:g}" for k, v in hyper.items())
+        # the symbols the rule below is written in (η, α, β, ε), not the parameters' names; a
+        # line breaks between two settings, not inside one ("ε =" | "1e-08")
+        values = ", ".join(f"{HYPERPARAMETERS[k].symbol}\u00a0=\u00a0{v:g}" for k, v in hyper.items())
         if schedule != "constant":
             values += "; " + self.tr("η schedule {0}").format(schedule)
-        ltr = "<span dir='ltr'>{0}</span>"
+        # in Persian, the racer's name one unit beside its ● and the settings left to right after
+        # it: as one Latin run they read "Adam η=0.05  η = 0.05, … ε = ●", the name far from its dot
         parts = [
-            f"<b style='color:{color}'>● {heading}</b> &nbsp;"
-            f"<span style='color:#555'>{ltr.format(values)}</span>",
+            f"<b style='color:{color}'>● {whole_name(heading)}</b> &nbsp;"
+            f"<span style='color:#555'>{ltr(values)}</span>",
             f"<div dir='ltr' style='font-size: {formula_pt:.0f}pt'>{unbroken_formula(opt.formula)}</div>",
         ]
         if self.compact:
