@@ -375,6 +375,12 @@ class DataKernels:
     def run_batch(self, model: int, P: np.ndarray, opt: int, *args: Any) -> None:
         self._module().run_batch_data(model, P, self._EXACT, opt, *args)
 
+    def prepare_batch(self, model: int, P: np.ndarray, opt: int, *args: Any) -> None:
+        """``run_batch``'s machine code compiled or loaded now (``engine._parallel.compiled``)."""
+        from engine._parallel import compiled
+
+        compiled(self._module().run_batch_data, model, P, self._EXACT, opt, *args)
+
 
 DATA_KERNELS = DataKernels()
 

@@ -674,22 +674,15 @@ def batch(
     final_loss = np.empty(n)
     taken = np.empty(n, dtype=np.int64)
     status = np.empty(n, dtype=np.int64)
-    from engine._parallel import LOCK
+    from engine._parallel import LOCK, compiled
 
+    args = (surface.kernel_id, surface.p, opt.kernel_id, hs, kind, sp, starts_arr, steps, tol)
+    args += (final_w, final_loss, taken, status)
+    prepare = getattr(surface.kernels, "prepare_batch", None)
+    if prepare is not None:
+        prepare(*args)
+    else:
+        compiled(surface.kernels.run_batch, *args)  # not inside the lock (engine._parallel says why)
     with LOCK:  # a parallel kernel: one at a time (engine._parallel says why)
-        surface.kernels.run_batch(
-            surface.kernel_id,
-            surface.p,
-            opt.kernel_id,
-            hs,
-            kind,
-            sp,
-            starts_arr,
-            steps,
-            tol,
-            final_w,
-            final_loss,
-            taken,
-            status,
-        )
+        surface.kernels.run_batch(*args)
     return BatchResult(final_w, final_loss, taken, status == K.CONVERGED, status == K.DIVERGED)

@@ -282,13 +282,16 @@ class MapPanel(QWidget):
         self.cancel_button.setEnabled(True)
         self.save_button.setEnabled(False)
         self._finished = None
-        self.progress.setValue(0)
+        # busy until the first rows come: a map's first block may wait for numba to compile its
+        # runner (~20 s on a fresh account), and a bar at 0 % for that long looked stuck
+        self.progress.setRange(0, 0)
         self._request = request
         self.worker.request(request)
 
     def cancel(self) -> None:
         self._timer.stop()
         self.worker.cancel()
+        self.progress.setRange(0, 100)
         self.cancel_button.setEnabled(False)
         self.message.setText(self.tr("Cancelled: the rows done so far are shown."))
 
@@ -317,14 +320,17 @@ class MapPanel(QWidget):
         self.view.show_map(result, picture, self._title(result), marked)  # type: ignore[arg-type]
         if final:
             self.cancel_button.setEnabled(False)
+            self.progress.setRange(0, 100)
             self.progress.setValue(100)
             self._finished = result
             self.save_button.setEnabled(True)
 
     def _progress(self, rows: int, total: int) -> None:
+        self.progress.setRange(0, 100)
         self.progress.setValue(round(100 * rows / max(total, 1)))
 
     def _failed(self, problem: object) -> None:
+        self.progress.setRange(0, 100)
         self.cancel_button.setEnabled(False)
         self.message.setText(translate_message(problem))
 

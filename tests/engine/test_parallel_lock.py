@@ -58,3 +58,50 @@ def test_a_grid_and_a_batch_at_once_on_the_workqueue_layer_do_not_abort() -> Non
     )
     assert done.returncode == 0, (done.returncode, done.stderr[-2000:])
     assert done.stdout.split() == ["workqueue", "ok"]
+
+
+def test_compiled_makes_a_kernels_code_for_exactly_the_arguments_without_running_it() -> None:
+    import numpy as np
+    from numba import njit
+
+    from engine._parallel import compiled
+
+    ran = []
+
+    @njit
+    def kernel(x, a):  # pragma: no cover (numba runs it)
+        a[0] = x
+        return x
+
+    a = np.zeros(3)
+    compiled(kernel, 2.0, a)
+    assert [str(t) for t in kernel.signatures[0]] == ["float64", "array(float64, 1d, C)"]
+    assert a[0] == 0.0  # compiled, not called
+    compiled(ran.append, 1)  # not a numba dispatcher: left alone
+    assert ran == []
+
+
+def test_a_batch_compiles_its_runner_before_it_takes_the_lock(monkeypatch) -> None:
+    """A fresh account's first map compiled the batch runner inside the lock (~20 s), and the
+    race's contour could neither regrid nor show a new surface until it was done."""
+    import numpy as np
+
+    import engine._parallel as parallel
+    from engine.data import DataSpec, data_surface
+    from engine.losses import get_loss
+    from engine.simulate import batch
+
+    calls = []
+    own = parallel.compiled
+
+    def spy(kernel, *args):
+        calls.append((getattr(kernel, "__name__", kernel), parallel.LOCK._is_owned()))
+        own(kernel, *args)
+
+    monkeypatch.setattr(parallel, "compiled", spy)
+    batch(get_loss("himmelblau"), "adam", np.zeros((2, 2)), steps=3)
+    penguins = data_surface(
+        DataSpec("penguins", "linear", "flipper_length_mm", "body_mass_g", standardize=True)
+    )
+    batch(penguins, "sgd", np.zeros((2, 2)), steps=3)
+    assert calls == [("run_batch", False), ("run_batch_data", False)]

@@ -204,3 +204,17 @@ def test_the_bowls_kappa_can_be_an_axis(qtbot, panel: MapPanel) -> None:
     # the race's own setting (η = 0.05, κ = 10) is marked, on the log axes
     assert panel.view.mark.data["x"][0] == pytest.approx(np.log10(0.05))
     assert panel.view.mark.data["y"][0] == pytest.approx(1.0)
+
+
+def test_the_bar_is_busy_until_the_first_rows_come(qtbot, panel: MapPanel) -> None:
+    """A first map may wait ~20 s for numba to compile its runner: not a bar stuck at 0 %."""
+    seen = _final_pictures(qtbot, panel)
+    panel.set_context(**HIMMELBLAU)
+    panel.grid.setCurrentIndex(panel.grid.findData(64))
+    panel.compute()
+    assert (panel.progress.minimum(), panel.progress.maximum()) == (0, 0)  # busy
+    qtbot.waitUntil(lambda: bool(seen) and seen[-1][2], timeout=TIMEOUT_MS)
+    assert (panel.progress.maximum(), panel.progress.value()) == (100, 100)
+    panel.compute()
+    panel.cancel()
+    assert panel.progress.maximum() == 100  # not left busy
