@@ -17,6 +17,10 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow
 
 from gui.panels.map_panel import MapPanel
 
+#: The narrowest the Maps dock is docked at; with less room it opens as a window of this size.
+DOCKED_WIDTH = 360
+FLOATING_SIZE = (460, 640)
+
 
 class MapsDock(QDockWidget):
     def __init__(self, window: QMainWindow, context: Callable[[], dict[str, Any] | None]) -> None:
@@ -35,11 +39,25 @@ class MapsDock(QDockWidget):
 
     def _shown(self, visible: bool) -> None:
         if visible:
-            if not self._sized:  # a third of the window at first, so the race keeps its room
+            if not self._sized:
                 self._sized = True
-                window = self.parentWidget()
-                window.resizeDocks([self], [max(360, window.width() // 3)], Qt.Horizontal)
+                self._first_size()
             self.refresh()
+
+    def _first_size(self) -> None:
+        """A third of the window at first, so the race keeps its room; where the race leaves the
+        dock less than ``DOCKED_WIDTH`` (a 1024-pixel screen left it ~190), a window of its own
+        beside the race: docked, the map, its title and its key were cut off at the screen's edge."""
+        window = self.parentWidget()
+        room = window.width() - window.centralWidget().minimumSizeHint().width()
+        if room >= DOCKED_WIDTH or self.isFloating():
+            window.resizeDocks([self], [max(DOCKED_WIDTH, window.width() // 3)], Qt.Horizontal)
+            return
+        self.setFloating(True)
+        frame = window.frameGeometry()
+        width = min(FLOATING_SIZE[0], frame.width())
+        height = min(FLOATING_SIZE[1], frame.height())
+        self.setGeometry(frame.right() - width, frame.top() + (frame.height() - height) // 2, width, height)
 
     def refresh(self, *_args: object) -> None:
         """Hand the race's current settings to the panel (it recomputes if Live and they changed)."""

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -104,6 +105,9 @@ class MapPanel(QWidget):
         for combo in (self.kind, self.x_param, self.y_param, self.grid, self.color_by):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(4)
+            # … and as wide as the dock lets them be: left "Preferred", they kept those 4
+            # characters ("Basin ma") while the labels' column took the rest of the dock
+            combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         for edit in (self.x_range, self.y_range):
             edit.setMinimumWidth(60)
         for button in (self.compute_button, self.cancel_button, self.save_button):

@@ -2830,6 +2830,7 @@ Do you want to replace it?</source>
     <name>window</name>
     <message>
         <source>Maps</source>
+        <extracomment>The narrowest the Maps dock is docked at; with less room it opens as a window of this size.</extracomment>
         <translation>نقشه‌ها</translation>
     </message>
     <message>

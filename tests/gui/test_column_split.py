@@ -68,3 +68,30 @@ def test_the_maps_dock_opens_within_a_1024_pixel_screen(
         window.close()  # its engine never started: nothing to join
     finally:
         install_language(qapp, "en")
+
+
+@pytest.mark.parametrize(("width", "floating"), [(1008, True), (1350, False)])
+def test_the_maps_open_beside_the_race_where_a_dock_would_be_too_narrow(
+    width: int, floating: bool, qapp: QApplication, qtbot, isolated_settings
+) -> None:
+    """At 1024 pixels the race left the docked Maps ~190 pixels: its map, title and key were cut
+    off at the screen's edge. With less room than ``DOCKED_WIDTH`` they open as a window of their
+    own over the race's right side; with room, docked, a third of the window."""
+    from gui.maps_dock import DOCKED_WIDTH
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.resize(width, 720)
+    window.show()
+    qtbot.waitExposed(window)
+    window.finish_building()
+    window.maps.show()
+    qtbot.waitUntil(lambda: window.maps.panel.width() > 0)
+    assert window.maps.isFloating() is floating
+    assert window.maps.width() >= DOCKED_WIDTH
+    view = window.maps.panel.view
+    assert view.mapTo(window.maps.panel, view.rect().topRight()).x() <= window.maps.panel.width()
+    if floating:
+        frame = window.frameGeometry()
+        assert frame.left() <= window.maps.x() and window.maps.geometry().right() <= frame.right()
+    window.close()  # its engine never started: nothing to join
