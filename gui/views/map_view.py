@@ -13,6 +13,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Signal
 
 from engine.maps import Axis, MapPicture, MapResult
+from gui.i18n import translate_message
 from gui.views.lazy_plot import LazyFormPlotItem
 
 #: Axis titles of the weights and the hyperparameters, in the lecture's notation.
@@ -106,13 +107,14 @@ class MapView(pg.GraphicsLayoutWidget):
         at = ([_coord(x, marked[0])], [_coord(y, marked[1])]) if marked is not None else ([], [])
         self.mark_halo.setData(*at)
         self.mark.setData(*at)
+        # the engine's words in the interface language (str() of them is English)
         lines = [
-            f'<span style="color:{colour}; font-size:20pt">■</span>&nbsp;{text}'
+            f'<span style="color:{colour}; font-size:20pt">■</span>&nbsp;{translate_message(text)}'
             for colour, text in picture.legend
         ]
         if picture.colorbar is not None:
             lo, hi, what = picture.colorbar
-            lines.append(str(what).replace("; ", ";<br>"))
+            lines.append(translate_message(what).replace("; ", ";<br>").replace("؛ ", "؛<br>"))
             for colour, value in ((picture.colorbar_high, hi), (picture.colorbar_low, lo)):
                 lines.append(f'<span style="color:{colour}; font-size:20pt">■</span>&nbsp;{value:.3g}')
         self.key.setText("<br>".join(lines), color="#202020", size="11pt")

@@ -218,3 +218,22 @@ def test_the_bar_is_busy_until_the_first_rows_come(qtbot, panel: MapPanel) -> No
     panel.compute()
     panel.cancel()
     assert panel.progress.maximum() == 100  # not left busy
+
+
+def test_the_maps_key_is_in_the_interface_language(qtbot, qapp, panel: MapPanel) -> None:
+    """In Persian the key read "greyed: still moving near that ☆ after 300 steps": the engine's
+    words were shown as str(), which is English."""
+    from gui.i18n import install_language
+
+    seen = _final_pictures(qtbot, panel)
+    install_language(qapp, "fa")
+    try:
+        panel.set_context(**{**HIMMELBLAU, "steps": 20})  # too few: runs still moving, not converged
+        panel.grid.setCurrentIndex(panel.grid.findData(64))
+        panel.compute()
+        qtbot.waitUntil(lambda: bool(seen) and seen[-1][2], timeout=TIMEOUT_MS)
+        key = panel.view.key.text
+        assert "steps" not in key and "converged" not in key, key
+        assert "پس از 20 گام هنوز نزدیک آن ☆ در حرکت است" in key or "در 20 گام همگرا نشد" in key, key
+    finally:
+        install_language(qapp, "en")
