@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Signal
+from PySide6.QtCore import QRectF, Qt, Signal
 
 from engine.maps import Axis, MapPicture, MapResult
 from gui.i18n import translate_message
@@ -58,6 +58,7 @@ class MapView(pg.GraphicsLayoutWidget):
         self.setBackground("w")
         # no context menu built (never shown), nor its hidden form (gui/views/lazy_plot.py)
         self.plot = LazyFormPlotItem(enableMenu=False)
+        self.plot.setLayoutDirection(Qt.LeftToRight)  # w2's axis on the left in Persian, as on every plot
         self.addItem(self.plot)
         self.plot.hideButtons()
         self.image = pg.ImageItem(axisOrder="row-major")

@@ -224,6 +224,7 @@ def test_the_maps_key_is_in_the_interface_language(qtbot, qapp, panel: MapPanel)
     """In Persian the key read "greyed: still moving near that ☆ after 300 steps": the engine's
     words were shown as str(), which is English."""
     from gui.i18n import install_language
+    from gui.views.map_view import MapView
 
     seen = _final_pictures(qtbot, panel)
     install_language(qapp, "fa")
@@ -233,6 +234,9 @@ def test_the_maps_key_is_in_the_interface_language(qtbot, qapp, panel: MapPanel)
         panel.compute()
         qtbot.waitUntil(lambda: bool(seen) and seen[-1][2], timeout=TIMEOUT_MS)
         key = panel.view.key.text
+        made_in_persian = MapView()  # mirrored, w2's axis went to the right, unlike every other plot
+        qtbot.addWidget(made_in_persian)
+        assert made_in_persian.plot.layoutDirection() == Qt.LayoutDirection.LeftToRight
         assert "steps" not in key and "converged" not in key, key
         assert "پس از 20 گام هنوز نزدیک آن ☆ در حرکت است" in key or "در 20 گام همگرا نشد" in key, key
     finally:
