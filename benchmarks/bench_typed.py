@@ -190,7 +190,7 @@ QTimer.singleShot(300, pause.quit)
 pause.exec()
 timer.stop()
 ok = window.surface.expression == text
-taken_in = arrived[0] - start
+taken_in = arrived[0] - start if arrived else shown  # no new race taken in: the run says so below
 # a gap that ended before the window began taking in the new race: the compile held the window;
 # the gap in which it took it in (the reset, the surface, the first paint of both) and after: drawing
 before = [(g, h) for g, h, t in gaps if t < taken_in] or [(0.0, 0.0)]
