@@ -585,7 +585,7 @@ class SceneRenderer:
             plot.vb.updateAutoRange()
         first, last = x_range or (0, max(self.scene.last_step, 1))
         if x_range is not None:  # the curves over the range set each plot's values axis
-            adaptive = {n: OPTIMIZERS[n].adaptive for n in self.scene.trajectories}
+            adaptive = {n: _optimizer(self.scene, n).adaptive for n in self.scene.trajectories}
             self.panels.update_racers(self.scene.histories(up_to=last), adaptive)
         self.panels.set_x_view(first, last, padding=0.01)
 
@@ -624,7 +624,7 @@ class SceneRenderer:
         for plot in self.panels.plots.values():  # the axes fitted above stay as they are
             plot.disableAutoRange()
         self.panels.hold_ranges()
-        adaptive = {n: OPTIMIZERS[n].adaptive for n in self.scene.trajectories}
+        adaptive = {n: _optimizer(self.scene, n).adaptive for n in self.scene.trajectories}
 
         def frame(step: int) -> QImage:
             self.panels.update_racers(self.scene.histories(up_to=step), adaptive)

@@ -121,6 +121,19 @@ def test_panels_and_side_by_side_animations(scene, tmp_path, animate) -> None:
     assert (pixels_near(left, slate, 16) > 500) == (animate == "both")  # the colour map on the left
 
 
+@pytest.mark.parametrize("animate", ["panels", "both"])
+def test_an_optimizer_racing_twice_is_animated_in_the_panels(qapp, tmp_path, animate) -> None:
+    """Its second racer's key (adam#2) was looked up as an optimizer: KeyError, no file."""
+    racers = (RacerConfig("adam", {"lr": 0.05}), RacerConfig("adam", {"lr": 0.2}))
+    scene = build_scene(SessionConfig(loss="himmelblau", start=(0.1, 0.2), steps=60, racers=racers))
+    path = export(scene, tmp_path / f"{animate}.gif", size=SMALL, fps=10, frames=4, animate=animate)
+    frames = frames_of(path)
+    assert len(frames) == 4
+    for racer in scene.config.racers:  # both racers' curves, each in its own colour, grow
+        counts = [pixels_near(f, racer.color) for f in frames]
+        assert counts[0] < counts[-1], (racer.key, counts)
+
+
 def test_gif_frames_are_written_as_they_come(scene, tmp_path) -> None:
     """A 2,000-frame 4K GIF kept every frame in memory until the end; now each goes to disk."""
     path = tmp_path / "long.gif"
